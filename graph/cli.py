@@ -1,0 +1,125 @@
+"""The `mlsys-atlas` command line.
+
+Core commands live here; each feature area registers its own subcommands from its
+own module (`register(subparsers)`), so adding a command never means editing this file
+beyond the list below.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from graph import config
+from graph.errors import AtlasError
+
+# Feature modules that add subcommands; a missing one is skipped, a broken one is an error.
+COMMAND_MODULES: tuple[str, ...] = (
+    "ingest.topics.cli",
+    "ingest.identity.cli",
+    "ingest.live.cli",
+    "graph.neo4j_cli",
+    "graph.analytics.cli",
+)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from graph.open import open_store
+    from ingest.build import build, format_summary
+
+    store = open_store(args.store)
+    try:
+        if args.if_missing and store.exists():
+            print(f"Graph {config.graph_name()!r} already built; skipping (drop --if-missing to rebuild).")
+            return 0
+        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet)
+    finally:
+        store.close()
+    print(format_summary(report))
+    return 0
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from graph.open import open_store
+
+    store = open_store(args.store)
+    try:
+        counts = store.counts()
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps(counts, indent=2, sort_keys=True))
+        return 0
+    for section in ("nodes", "relationships"):
+        print(section)
+        for name, n in counts[section].items():
+            print(f"  {name:<16} {n:>9,}")
+    print("papers per venue and year")
+    for row in counts["papers_per_venue_year"]:
+        print(f"  {row['venue']:<10} {row['year'] or '----'}  {row['papers']:>6,}")
+    return 0
+
+
+def _cmd_server(args: argparse.Namespace) -> int:
+    from graph.falkor_server import SOCKET_NAME, _ping, stop_server
+
+    data_dir = config.data_dir()
+    if args.action == "stop":
+        print("stopped" if stop_server(data_dir) else "no server running")
+    else:
+        alive = _ping(data_dir / SOCKET_NAME)
+        print(f"FalkorDB {'running' if alive else 'not running'} (socket {data_dir / SOCKET_NAME})")
+    return 0
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mlsys-atlas", description="MLSys Atlas: the ML-systems community graph.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="build the graph from the bundled snapshot")
+    p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
+    p.add_argument("--if-missing", action="store_true", help="do nothing if the graph already exists")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("stats", help="counts of the current graph")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--store", choices=["embedded", "neo4j"], default=None)
+    p.set_defaults(func=_cmd_stats)
+
+    p = sub.add_parser("server", help="the embedded FalkorDB server")
+    p.add_argument("action", choices=["status", "stop"])
+    p.set_defaults(func=_cmd_server)
+
+    for module_name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and module_name.startswith(exc.name):
+                continue  # feature not installed in this checkout
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = make_parser().parse_args(argv)
+    logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return int(args.func(args) or 0)
+    except AtlasError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; nothing half-written is visible (the old graph is kept)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

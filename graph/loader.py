@@ -1,0 +1,134 @@
+"""Turn canonical records into node and relationship rows and MERGE them into a store.
+
+Every node and relationship carries `sources` and `retrieved_at`. Rows are built
+deterministically (sorted by id) so two builds write the identical graph.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.ids import fold
+from graph.records import Author, Institution, Paper, Topic, Venue
+from graph.store import GraphStore, Row
+
+ABSTRACT_KEY_CHARS = 2000  # folded abstract prefix kept for substring search
+
+
+@dataclass
+class GraphBatch:
+    """Everything one build or ingest writes, already deduplicated by id."""
+
+    papers: list[Paper] = field(default_factory=list)
+    authors: list[Author] = field(default_factory=list)
+    venues: list[Venue] = field(default_factory=list)
+    institutions: list[Institution] = field(default_factory=list)
+    topics: list[Topic] = field(default_factory=list)
+    topic_parents: list[tuple[str, str]] = field(default_factory=list)  # (topic id, pillar id)
+
+
+def _prov(sources: Iterable[str], retrieved_at: str) -> dict[str, Any]:
+    return {"sources": sorted(set(sources)), "retrieved_at": retrieved_at}
+
+
+def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
+    paper_counts: dict[str, int] = defaultdict(int)
+    inst_authors: dict[str, set[str]] = defaultdict(set)
+    venue_names = {v.id: v.name for v in batch.venues}
+    for paper in batch.papers:
+        for a in paper.authorships:
+            paper_counts[a.author_id] += 1
+            if a.institution_id:
+                inst_authors[a.institution_id].add(a.author_id)
+    rows: dict[str, list[Row]] = {}
+    rows["Venue"] = [
+        {"id": v.id, "props": {"name": v.name, "full_name": v.full_name, "community": v.community,
+                               **_prov(v.provenance.sources, v.provenance.retrieved_at)}}
+        for v in sorted(batch.venues, key=lambda v: v.id)
+    ]
+    rows["Institution"] = [
+        {"id": i.id, "props": {"name": i.name, "name_key": fold(i.name), "country": i.country, "ror": i.ror,
+                               "author_count": len(inst_authors.get(i.id, ())),
+                               **_prov(i.provenance.sources, i.provenance.retrieved_at)}}
+        for i in sorted(batch.institutions, key=lambda i: i.id)
+    ]
+    rows["Topic"] = [
+        {"id": t.id, "props": {"label": t.label, "name": t.name, "kind": t.kind, "pillars": t.pillars,
+                               **_prov(["taxonomy"], "")}}
+        for t in sorted(batch.topics, key=lambda t: t.id)
+    ]
+    rows["Author"] = [
+        {"id": a.id, "props": {
+            "name": a.name, "aliases": sorted(set(a.aliases) - {a.name}),
+            "search_key": " | ".join(sorted({fold(n) for n in [a.name, *a.aliases]})),
+            "s2_id": a.s2_id, "openreview_id": a.openreview_id, "openalex_id": a.openalex_id, "orcid": a.orcid,
+            "dblp_pid": a.dblp_pid, "merge_confidence": a.merge_confidence, "paper_count": paper_counts[a.id],
+            **_prov(a.provenance.sources, a.provenance.retrieved_at)}}
+        for a in sorted(batch.authors, key=lambda a: a.id)
+    ]
+    rows["Paper"] = [
+        {"id": p.id, "props": {
+            "title": p.title, "title_key": fold(p.title), "year": p.year, "venue": venue_names.get(p.venue_id),
+            "abstract": p.abstract, "abstract_key": fold(p.abstract or "")[:ABSTRACT_KEY_CHARS] or None,
+            "doi": p.doi, "arxiv_id": p.arxiv_id, "s2_id": p.s2_id, "openreview_id": p.openreview_id,
+            "openalex_id": p.openalex_id, "dblp_key": p.dblp_key, "url": p.url,
+            **_prov(p.provenance.sources, p.provenance.retrieved_at)}}
+        for p in sorted(batch.papers, key=lambda p: p.id)
+    ]
+    return rows
+
+
+def rel_rows(batch: GraphBatch) -> dict[str, list[Row]]:
+    rows: dict[str, list[Row]] = defaultdict(list)
+    by_external = {f"{kind}:{value.lower()}": p.id for p in batch.papers for kind, value in p.external_ids().items()}
+    affiliated: dict[tuple[str, str, int | None], set[str]] = defaultdict(set)
+    affiliated_at: dict[tuple[str, str, int | None], str] = {}
+    for p in sorted(batch.papers, key=lambda p: p.id):
+        prov = _prov(p.provenance.sources, p.provenance.retrieved_at)
+        rows["PUBLISHED_IN"].append({"paper_id": p.id, "venue_id": p.venue_id, "props": {"year": p.year, **prov}})
+        for a in p.authorships:
+            rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
+                "position": a.position, "affiliation": a.affiliation, "name_as_printed": a.name, **prov}})
+            if a.institution_id and p.year is not None:  # MERGE cannot key on a null year
+                key = (a.author_id, a.institution_id, p.year)
+                affiliated[key].update(p.provenance.sources)
+                affiliated_at[key] = max(affiliated_at.get(key, ""), p.provenance.retrieved_at)
+        for tag in p.topics:
+            tag_prov = _prov(["tagger"], p.provenance.retrieved_at)
+            rows["HAS_TOPIC"].append({"paper_id": p.id, "topic_id": f"topic:{tag.topic}",
+                                      "props": {"score": round(tag.score, 4), "evidence": tag.evidence, **tag_prov}})
+        for ref in sorted(set(p.references)):
+            cited = by_external.get(ref.lower())
+            if cited and cited != p.id:
+                rows["CITES"].append({"paper_id": p.id, "cited_id": cited, "props": prov})
+    for (author_id, inst_id, year), sources in sorted(affiliated.items(), key=lambda kv: (kv[0][0], kv[0][1],
+                                                                                           kv[0][2] or 0)):
+        rows["AFFILIATED_WITH"].append({"author_id": author_id, "institution_id": inst_id, "year": year,
+                                        "props": _prov(sources, affiliated_at[(author_id, inst_id, year)])})
+    rows["PART_OF"] = [{"topic_id": t, "pillar_id": p, "props": _prov(["taxonomy"], "")}
+                       for t, p in sorted(batch.topic_parents)]
+    return rows
+
+
+# progress(kind, rows just written, total rows announced once before the first write)
+ProgressFn = Callable[[str, int, int | None], None]
+
+
+def load(store: GraphStore, batch: GraphBatch, progress: ProgressFn | None = None) -> dict[str, int]:
+    """MERGE the batch into the store: nodes first, then relationships. Returns rows written per kind."""
+    nodes, rels = node_rows(batch), rel_rows(batch)
+    if progress:
+        progress("", 0, sum(map(len, nodes.values())) + sum(map(len, rels.values())))
+    written: dict[str, int] = {}
+    for label, rows in nodes.items():
+        written[label] = store.merge_nodes(label, rows)
+        if progress:
+            progress(label, len(rows), None)
+    for rel, rows in rels.items():
+        written[rel] = store.merge_rels(rel, rows)
+        if progress:
+            progress(rel, len(rows), None)
+    return written

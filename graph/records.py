@@ -1,0 +1,134 @@
+"""Canonical records: the one shape every source is turned into before it reaches a store.
+
+Plain dataclasses (not pydantic) because the build creates a few hundred thousand of
+them and validation happens once, in the readers, where the reason for a rejection is
+known and can be quarantined.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Community = Literal["mlsys", "systems", "ml", "other"]
+
+
+@dataclass
+class Provenance:
+    """Which source(s) a record came from and when they were retrieved."""
+
+    sources: list[str] = field(default_factory=list)
+    retrieved_at: str = ""
+
+    def merged(self, other: Provenance) -> Provenance:
+        sources = sorted(set(self.sources) | set(other.sources))
+        return Provenance(sources, max(self.retrieved_at, other.retrieved_at))
+
+
+@dataclass
+class Venue:
+    id: str
+    name: str  # short name, e.g. "OSDI"
+    full_name: str
+    community: Community
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class Institution:
+    id: str
+    name: str
+    country: str | None = None
+    ror: str | None = None
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class Author:
+    id: str
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    s2_id: str | None = None
+    openreview_id: str | None = None
+    openalex_id: str | None = None
+    orcid: str | None = None
+    dblp_pid: str | None = None
+    merge_confidence: float = 1.0
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@dataclass
+class Authorship:
+    """One author as printed on one paper: the mention that identity resolution clusters."""
+
+    paper_id: str
+    position: int
+    name: str
+    author_id: str = ""  # filled by identity resolution
+    affiliation: str | None = None  # as printed
+    institution_id: str | None = None  # resolved
+    country: str | None = None
+    s2_author_id: str | None = None
+    openreview_id: str | None = None
+    openalex_id: str | None = None
+    orcid: str | None = None
+    dblp_pid: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TopicTag:
+    topic: str  # label name, e.g. "inference_serving" or pillar "software"
+    score: float
+    evidence: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Paper:
+    id: str
+    title: str
+    year: int | None
+    venue_id: str
+    venue_name: str = ""  # short name as the venue is known ("OSDI", or the raw string of an untracked venue)
+    abstract: str | None = None
+    doi: str | None = None
+    arxiv_id: str | None = None
+    s2_id: str | None = None
+    openreview_id: str | None = None
+    openalex_id: str | None = None
+    dblp_key: str | None = None
+    url: str | None = None
+    authorships: list[Authorship] = field(default_factory=list)
+    references: list[str] = field(default_factory=list)  # external ids of cited papers ("s2:...", "openalex:...")
+    topics: list[TopicTag] = field(default_factory=list)
+    provenance: Provenance = field(default_factory=Provenance)
+
+    def external_ids(self) -> dict[str, str]:
+        ids = {
+            "doi": self.doi, "arxiv": self.arxiv_id, "s2": self.s2_id, "openreview": self.openreview_id,
+            "openalex": self.openalex_id, "dblp": self.dblp_key,
+        }
+        return {k: v for k, v in ids.items() if v}
+
+
+@dataclass
+class Topic:
+    id: str
+    label: str
+    name: str
+    kind: Literal["pillar", "topic"]
+    pillars: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Quarantined:
+    """A record a reader could not turn into canonical form, kept with the reason."""
+
+    source: str
+    locator: str  # file + row/index, or request URL
+    reason: str
+    raw: Any = None
+
+
+def to_dict(record: Any) -> dict[str, Any]:
+    return asdict(record)

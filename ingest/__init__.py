@@ -1,0 +1,1 @@
+"""MLSys Atlas ingest layer: turns outside data into canonical records (`graph.records`)."""

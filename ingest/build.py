@@ -1,0 +1,139 @@
+"""`mlsys-atlas build`: snapshot → records → tags → store, with progress and a summary.
+
+The report (counts, quarantined records with reasons, timings) is written beside the
+store so the explorer's Data page and scripts can read what the last build did.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from graph.loader import load
+from graph.store import GraphStore
+from ingest.pipeline import assemble
+from ingest.snapshot import read_snapshot
+
+REPORT_FILE = "build_report.json"
+QUARANTINE_FILE = "quarantine.jsonl"
+
+
+@dataclass
+class BuildReport:
+    built_at: str
+    snapshot_files: list[str]
+    papers_read: int
+    papers: int
+    authors: int
+    institutions: int
+    topics: int
+    venues: int
+    written: dict[str, int]
+    quarantined: int
+    quarantined_by_reason: dict[str, int]
+    skipped_by_status: dict[str, int]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def _reason_class(reason: str) -> str:
+    """Group quarantine reasons that differ only in the quoted value."""
+    return reason.split(":", 1)[0].split(" (", 1)[0].strip()
+
+
+def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
+          only_files: Callable[[Path], bool] | None = None) -> BuildReport:
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
+    snapshot = read_snapshot(snapshot_dir, only_files,
+                             on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)))
+    files_bar.close()
+    timings["read"] = time.perf_counter() - started
+
+    mark = time.perf_counter()
+    batch = assemble(snapshot.papers, snapshot.institutions)
+    timings["resolve_and_tag"] = time.perf_counter() - mark
+
+    mark = time.perf_counter()
+    load_bar = tqdm(desc="load store", unit=" row", disable=quiet)
+
+    def on_progress(kind: str, rows: int, total: int | None) -> None:
+        if total is not None:
+            load_bar.reset(total=total)
+        load_bar.update(rows)
+        load_bar.set_postfix_str(kind)
+
+    with store.building() as target:
+        written = load(target, batch, progress=on_progress)
+    load_bar.close()
+    timings["load"] = time.perf_counter() - mark
+    timings["total"] = time.perf_counter() - started
+
+    reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in snapshot.quarantined)
+    report = BuildReport(
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        snapshot_files=snapshot.files,
+        papers_read=len(snapshot.papers),
+        papers=len(batch.papers),
+        authors=len(batch.authors),
+        institutions=len(batch.institutions),
+        topics=len(batch.topics),
+        venues=len(batch.venues),
+        written=written,
+        quarantined=len(snapshot.quarantined),
+        quarantined_by_reason=dict(reasons.most_common()),
+        skipped_by_status=dict(sorted(snapshot.skipped_by_status.items())),
+        seconds={k: round(v, 2) for k, v in timings.items()},
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2))
+    with open(data_dir / QUARANTINE_FILE, "w", encoding="utf-8") as out:
+        for q in snapshot.quarantined:
+            out.write(json.dumps(asdict(q), ensure_ascii=False, default=str) + "\n")
+    return report
+
+
+def last_report(data_dir: Path) -> dict[str, Any] | None:
+    path = data_dir / REPORT_FILE
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def quarantined_records(data_dir: Path, limit: int = 1000) -> list[dict[str, Any]]:
+    path = data_dir / QUARANTINE_FILE
+    if not path.exists():
+        return []
+    rows = []
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            rows.append(json.loads(line))
+            if len(rows) >= limit:
+                break
+    return rows
+
+
+def format_summary(report: BuildReport) -> str:
+    lines = [
+        f"Built graph at {report.built_at} in {report.seconds.get('total', 0):.1f}s "
+        f"(read {report.seconds.get('read', 0):.1f}s, resolve+tag {report.seconds.get('resolve_and_tag', 0):.1f}s, "
+        f"load {report.seconds.get('load', 0):.1f}s)",
+        f"  papers        {report.papers:>8,}  (from {report.papers_read:,} source records)",
+        f"  authors       {report.authors:>8,}",
+        f"  institutions  {report.institutions:>8,}",
+        f"  venues        {report.venues:>8,}",
+        f"  topics        {report.topics:>8,}",
+        f"  quarantined   {report.quarantined:>8,}  (details in quarantine.jsonl beside the store)",
+    ]
+    for reason, count in list(report.quarantined_by_reason.items())[:12]:
+        lines.append(f"      {count:>6,}  {reason}")
+    skipped = sum(report.skipped_by_status.values())
+    if skipped:
+        lines.append(f"  not accepted  {skipped:>8,}  (rejected/withdrawn/workshop rows left out by status)")
+    return "\n".join(lines)

@@ -1,0 +1,45 @@
+"""From raw records to a loadable graph batch: merge papers, resolve people, tag topics.
+
+Both `mlsys-atlas build` (snapshot) and `mlsys-atlas ingest` (live APIs) go through
+`assemble`, so every path into the store is the same idempotent one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from graph.ids import venue_id
+from graph.loader import GraphBatch
+from graph.records import Institution, Paper, Venue
+from graph.venues import KNOWN_VENUES, venue_record
+from ingest import identity, topics
+
+
+def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
+    by_id: dict[str, Venue] = {}
+    short_by_id = {venue_id(name): name for name in KNOWN_VENUES}
+    for paper in papers:
+        venue = by_id.get(paper.venue_id)
+        if venue is None:
+            short = short_by_id.get(paper.venue_id) or paper.venue_name or paper.venue_id.split(":", 1)[1]
+            venue = by_id[paper.venue_id] = venue_record(short)
+        venue.provenance = venue.provenance.merged(paper.provenance)
+    return list(by_id.values())
+
+
+def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = None,
+             *, tag: bool = True) -> GraphBatch:
+    merged = identity.merge_papers(papers)
+    authors = identity.resolve_authors(merged)
+    if tag:
+        topics.tag_papers(merged)
+    topic_nodes, topic_parents = topics.taxonomy()
+    used_institutions = {a.institution_id for p in merged for a in p.authorships if a.institution_id}
+    return GraphBatch(
+        papers=merged,
+        authors=authors,
+        venues=_venues_for(merged),
+        institutions=[i for i_id, i in sorted((institutions or {}).items()) if i_id in used_institutions],
+        topics=topic_nodes,
+        topic_parents=topic_parents,
+    )

@@ -1,0 +1,1 @@
+"""One small reader per raw format of the bundled snapshot."""
