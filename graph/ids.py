@@ -39,15 +39,21 @@ def slug(text: str, max_len: int = 40) -> str:
 
 def paper_id(*, doi: str | None = None, openreview_id: str | None = None, s2_id: str | None = None,
              arxiv_id: str | None = None, openalex_id: str | None = None, dblp_key: str | None = None,
-             title: str = "", year: int | None = None) -> str:
-    """The strongest available external id wins; otherwise title + year."""
+             title: str = "", year: int | None = None, first_author: str = "") -> str:
+    """The strongest available external id wins; otherwise title + year + first author's surname.
+
+    The surname keeps apart distinct papers that share a title in one year (NeurIPS 2024
+    has two "Reproducibility study of ..." papers by different teams) while tolerating
+    initials ("M. Zaharia" vs "Matei Zaharia").
+    """
     for kind, value in (("doi", doi), ("openreview", openreview_id), ("s2", s2_id), ("arxiv", arxiv_id),
                         ("openalex", openalex_id), ("dblp", dblp_key)):
         if value:
             value = value.strip()
             # DOIs are case-insensitive; OpenReview, S2 and other ids are not.
             return f"paper:{kind}:{value.lower() if kind in ('doi', 'arxiv') else value}"
-    return f"paper:t:{digest(normalise_title(title), str(year or ''))}"
+    surname = fold(first_author).split(" ")[-1] if first_author else ""
+    return f"paper:t:{digest(normalise_title(title), str(year or ''), surname)}"
 
 
 def venue_id(short_name: str) -> str:

@@ -20,6 +20,7 @@ from tqdm import tqdm
 from graph.loader import load
 from graph.store import GraphStore
 from ingest.pipeline import assemble
+from ingest.recordio import read_record_dir, records_dir
 from ingest.snapshot import read_snapshot
 
 REPORT_FILE = "build_report.json"
@@ -41,6 +42,7 @@ class BuildReport:
     quarantined_by_reason: dict[str, int]
     skipped_by_status: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
+    ingested_files: list[str] = field(default_factory=list)  # data_dir/records/*.jsonl written by `ingest`
 
 
 def _reason_class(reason: str) -> str:
@@ -49,13 +51,21 @@ def _reason_class(reason: str) -> str:
 
 
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
-          only_files: Callable[[Path], bool] | None = None) -> BuildReport:
+          only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True) -> BuildReport:
+    """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
     snapshot = read_snapshot(snapshot_dir, only_files,
                              on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)))
     files_bar.close()
+    ingested_files: list[str] = []
+    if include_ingested:
+        papers, institutions, unreadable, ingested_files = read_record_dir(records_dir(data_dir))
+        snapshot.papers.extend(papers)
+        for inst_id, inst in institutions.items():
+            snapshot.institutions.setdefault(inst_id, inst)
+        snapshot.quarantined.extend(unreadable)
     timings["read"] = time.perf_counter() - started
 
     mark = time.perf_counter()
@@ -92,6 +102,7 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
         quarantined_by_reason=dict(reasons.most_common()),
         skipped_by_status=dict(sorted(snapshot.skipped_by_status.items())),
         seconds={k: round(v, 2) for k, v in timings.items()},
+        ingested_files=ingested_files,
     )
     data_dir.mkdir(parents=True, exist_ok=True)
     (data_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2))

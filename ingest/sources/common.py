@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -23,8 +24,12 @@ _TILDE = re.compile(r"^~(?P<body>.+?)(?P<num>\d+)$")
 
 
 def split_author_string(raw: str) -> list[str]:
-    """Split a list written as 'A;B;C' or 'A, B, C' (papercopilot uses both)."""
-    raw = (raw or "").strip()
+    """Split a list written as 'A;B;C' or 'A, B, C' (papercopilot uses both).
+
+    Some lists carry HTML entities ("D&#x27;Oosterlinck") whose ';' would split a name,
+    so entities are decoded first.
+    """
+    raw = html.unescape(raw or "").strip()
     if not raw:
         return []
     parts = raw.split(";") if ";" in raw else raw.split(",")

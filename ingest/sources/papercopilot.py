@@ -68,16 +68,17 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
             yield quarantine(SOURCE, locator, "empty title", record)
             continue
         openreview_id = openreview_id_of(record)
-        paper = Paper(
-            id=ids.paper_id(openreview_id=openreview_id, title=title, year=year), title=title, year=year,
-            venue_id=ids.venue_id(venue), venue_name=venue, openreview_id=openreview_id,
-            url=record.get("or") or record.get("proceeding") or record.get("site") or None, provenance=provenance)
         names = split_author_string(str(record.get("author") or record.get("authors") or ""))
         tilde_ids = [t.strip() for t in str(record.get("authorids") or "").split(";")] if record.get("authorids") \
             else []
         affs = [a.strip() for a in str(record.get("aff") or "").split(";")] if record.get("aff") else []
         if not names and tilde_ids:
             names = [name_from_tilde_id(t) or "" for t in tilde_ids]
+        paper = Paper(
+            id=ids.paper_id(openreview_id=openreview_id, title=title, year=year,
+                            first_author=names[0] if names else ""),
+            title=title, year=year, venue_id=ids.venue_id(venue), venue_name=venue, openreview_id=openreview_id,
+            url=record.get("or") or record.get("proceeding") or record.get("site") or None, provenance=provenance)
         if not names:
             yield quarantine(SOURCE, locator, "no authors listed", {"title": title, "status": status})
         if tilde_ids and len(tilde_ids) != len(names):

@@ -96,7 +96,7 @@ def read(path: Path, retrieved_at: str) -> ReadStream:
             venue = canonical_venue(venue_raw) or venue_raw or "Other"
             authors, problems = parse_authors(row.get("Authors", ""))
             paper = Paper(
-                id=ids.paper_id(s2_id=s2_id, title=title, year=year), title=title, year=year,
+                id=ids.paper_id(s2_id=s2_id, title=title, year=year), title=title, year=year,  # S2 id always set
                 venue_id=ids.venue_id(venue), venue_name=venue, abstract=(row.get("Abstract") or "").strip() or None,
                 s2_id=s2_id, url=(row.get("URL") or "").strip() or None,
                 references=[f"s2:{r}" for r in _parse_id_list(row.get("References", ""))],

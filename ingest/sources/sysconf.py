@@ -50,9 +50,12 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
                 continue
             year = int(year_raw)
             doi = (entry.get("DOI Number") or "").strip() or None
-            paper = Paper(id=ids.paper_id(doi=doi, title=title, year=year), title=title, year=year,
-                          venue_id=ids.venue_id(venue), venue_name=venue, doi=doi, provenance=provenance)
             authors = entry.get("Authors and Institutions") or []
+            first_author = str((authors[0] or {}).get("Author") or "") if isinstance(authors, list) and authors \
+                and isinstance(authors[0], dict) else ""
+            paper = Paper(id=ids.paper_id(doi=doi, title=title, year=year, first_author=first_author),
+                          title=title, year=year,
+                          venue_id=ids.venue_id(venue), venue_name=venue, doi=doi, provenance=provenance)
             if not isinstance(authors, list) or not authors:
                 yield quarantine(SOURCE, locator, "no authors listed", entry)
             for position, author in enumerate(authors if isinstance(authors, list) else []):

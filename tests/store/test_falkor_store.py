@@ -1,0 +1,136 @@
+"""The embedded FalkorDB store against a real child process: lifecycle, recovery, swap, safety."""
+
+from __future__ import annotations
+
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from graph.errors import GraphNotBuiltError, ReadOnlyQueryError
+from graph.falkor_server import EmbeddedServer, _ping
+from graph.falkor_store import FalkorStore
+from graph.ids import paper_id, venue_id
+from graph.loader import GraphBatch, load
+from graph.records import Author, Authorship, Paper, Provenance
+from graph.venues import venue_record
+
+PROV = Provenance(["test"], "2026-01-01")
+
+
+def tiny_batch(title: str = "Hello graphs") -> GraphBatch:
+    pid = paper_id(title=title, year=2020)
+    paper = Paper(id=pid, title=title, year=2020, venue_id=venue_id("MLSys"), venue_name="MLSys", provenance=PROV,
+                  authorships=[Authorship(pid, 0, "Ada Lovelace", author_id="author:ada"),
+                               Authorship(pid, 1, "José Núñez", author_id="author:jose")])
+    authors = [Author("author:ada", "Ada Lovelace", provenance=PROV),
+               Author("author:jose", "José Núñez", aliases=["J. Nunez"], provenance=PROV)]
+    return GraphBatch(papers=[paper], authors=authors, venues=[venue_record("MLSys", PROV)])
+
+
+@pytest.fixture()
+def store(tmp_path: Path):
+    s = FalkorStore(tmp_path, "t")
+    yield s
+    s.close()
+
+
+def test_reading_before_a_build_says_what_to_do(store: FalkorStore) -> None:
+    with pytest.raises(GraphNotBuiltError, match="mlsys-atlas build"):
+        store.counts()
+
+
+def test_loading_twice_never_duplicates(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch())
+    first = store.counts()
+    load(store, tiny_batch())  # in-place MERGE of the same records
+    assert store.counts() == first
+    assert first["nodes"]["Author"] == 2 and first["relationships"]["AUTHORED"] == 2
+
+
+def test_search_is_case_and_accent_tolerant_and_finds_aliases(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch())
+    assert [r["name"] for r in store.search_authors("jose nunez")] == ["José Núñez"]
+    assert [r["name"] for r in store.search_authors("J. NUNEZ")] == ["José Núñez"]
+    assert store.search_authors("') MATCH (n) DETACH DELETE n //") == []
+    assert store.counts()["nodes"]["Author"] == 2
+
+
+def test_every_node_and_relationship_has_provenance(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch())
+    missing = store.read("MATCH (n) WHERE n.sources IS NULL RETURN count(n) AS n")[0]["n"]
+    missing_rels = store.read("MATCH ()-[e]->() WHERE e.sources IS NULL OR e.retrieved_at IS NULL "
+                              "RETURN count(e) AS n")[0]["n"]
+    assert missing == 0 and missing_rels == 0
+
+
+def test_an_interrupted_build_leaves_the_old_graph(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch("Old graph"))
+    with pytest.raises(RuntimeError), store.building() as target:
+        load(target, tiny_batch("New graph"))
+        raise RuntimeError("killed half-way")
+    titles = [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")]
+    assert titles == ["Old graph"]
+    assert not store.db.connection.exists("t__building")
+
+
+def test_readers_see_the_old_graph_until_the_swap(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch("Old graph"))
+    with store.building() as target:
+        load(target, tiny_batch("New graph"))
+        seen_during = [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")]
+    seen_after = [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")]
+    assert seen_during == ["Old graph"] and seen_after == ["New graph"]
+
+
+def test_console_refuses_writes_at_the_database(store: FalkorStore) -> None:
+    with store.building() as target:
+        load(target, tiny_batch())
+    with pytest.raises(ReadOnlyQueryError, match="read-only"):
+        store.run_read_only("CREATE (:Paper {id: 'evil'})")
+    rows = store.run_read_only("MATCH (a:Author) RETURN a.name AS name ORDER BY name", limit=1)
+    assert rows == [{"name": "Ada Lovelace"}]
+
+
+def test_second_handle_reuses_the_server_and_only_the_owner_stops_it(tmp_path: Path) -> None:
+    owner = EmbeddedServer(tmp_path)
+    socket = owner.ensure_running()
+    guest = EmbeddedServer(tmp_path)
+    assert guest.ensure_running() == socket and not guest.owned
+    guest.stop()
+    assert _ping(socket)
+    owner.stop()
+    assert not _ping(socket) and not socket.exists()
+
+
+def test_stale_socket_is_detected_and_replaced(tmp_path: Path) -> None:
+    (tmp_path / "falkordb.sock").write_text("left over by a crash")
+    server = EmbeddedServer(tmp_path)
+    try:
+        server.ensure_running()
+        assert server.notice and "stale" in server.notice
+        assert _ping(server.socket_path)
+    finally:
+        server.stop()
+
+
+def test_crashed_server_is_recovered_and_data_persists(tmp_path: Path) -> None:
+    first = FalkorStore(tmp_path, "t")
+    with first.building() as target:
+        load(target, tiny_batch("Persisted"))  # building() saves the database file on success
+    pid = first.server.process.pid
+    os.kill(pid, signal.SIGKILL)
+    first.server.process.wait()
+    first.server.process = None  # the crash, as a later process would find it
+    second = FalkorStore(tmp_path, "t")
+    try:
+        assert second.server.notice is not None
+        assert [r["title"] for r in second.read("MATCH (p:Paper) RETURN p.title AS title")] == ["Persisted"]
+    finally:
+        second.close()

@@ -1,0 +1,92 @@
+"""`mlsys-atlas build` on real snapshot subsets: determinism, reports, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.falkor_store import FalkorStore
+from ingest.build import BuildReport, build, quarantined_records
+from tests.conftest import SNAPSHOT, in_small_subset
+
+
+def dump(store: FalkorStore) -> tuple[list, list]:
+    nodes = store.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id")
+    rels = store.read("MATCH (a)-[e]->(b) RETURN a.id AS a, type(e) AS t, properties(e) AS props, b.id AS b "
+                      "ORDER BY a, t, b")
+    return nodes, sorted(rels, key=lambda r: (r["a"], r["t"], r["b"], json.dumps(r["props"], sort_keys=True)))
+
+
+def test_two_builds_give_the_identical_graph(small_build, tmp_path: Path) -> None:
+    store_a, report_a, _ = small_build
+    store_b = FalkorStore(tmp_path, "atlas")
+    try:
+        report_b = build(store_b, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        assert report_a.written == report_b.written
+        assert dump(store_a) == dump(store_b)
+    finally:
+        store_b.close()
+
+
+def test_report_and_quarantine_are_written(small_build) -> None:
+    _, report, data_dir = small_build
+    assert isinstance(report, BuildReport)
+    saved = json.loads((data_dir / "build_report.json").read_text())
+    assert saved["papers"] == report.papers and saved["quarantined"] == report.quarantined
+    rows = quarantined_records(data_dir)
+    assert len(rows) == report.quarantined > 0
+    assert all(r["reason"] and r["source"] and r["locator"] for r in rows)
+    # ICLR 2022 appears in two lists with the same OpenReview ids: one node each
+    assert report.papers < report.papers_read
+
+
+def test_iclr_paper_from_two_lists_is_one_node(small_store: FalkorStore) -> None:
+    paper = small_store.paper("paper:openreview:shpkpVXzo3h")
+    assert paper is not None
+    assert paper["title"] == "8-bit Optimizers via Block-wise Quantization"
+    assert set(paper["sources"]) == {"aicpl", "papercopilot"}
+    assert [a["name"] for a in paper["authors"]][:2] == ["Tim Dettmers", "Mike Lewis"]
+
+
+def test_cli_stats_json_and_build_if_missing(tmp_path: Path) -> None:
+    env = {**os.environ, "ATLAS_DATA_DIR": str(tmp_path), "ATLAS_SNAPSHOT_DIR": str(_tiny_snapshot(tmp_path))}
+    cli = [sys.executable, "-m", "graph.cli"]
+    built = subprocess.run([*cli, "build", "--quiet"], env=env, capture_output=True, text=True, check=True)
+    assert "papers" in built.stdout and "quarantined" in built.stdout
+    again = subprocess.run([*cli, "build", "--if-missing"], env=env, capture_output=True, text=True, check=True)
+    assert "already built" in again.stdout
+    stats = json.loads(subprocess.run([*cli, "stats", "--json"], env=env, capture_output=True, text=True,
+                                      check=True).stdout)
+    assert stats["nodes"]["Paper"] == 419
+    assert {row["venue"] for row in stats["papers_per_venue_year"]} == {"OSDI"}
+    subprocess.run([*cli, "server", "stop"], env=env, check=True, capture_output=True)
+
+
+def _tiny_snapshot(tmp_path: Path) -> Path:
+    snap = tmp_path / "snapshot"
+    (snap / "sysconf").mkdir(parents=True)
+    (snap / "MANIFEST.json").write_text((SNAPSHOT / "MANIFEST.json").read_text())
+    (snap / "sysconf" / "osdi_base_data.json.gz").write_bytes((SNAPSHOT / "sysconf/osdi_base_data.json.gz")
+                                                              .read_bytes())
+    return snap
+
+
+@pytest.mark.slow
+def test_full_snapshot_counts(tmp_path: Path) -> None:
+    store = FalkorStore(tmp_path, "atlas")
+    try:
+        report = build(store, SNAPSHOT, tmp_path, quiet=True)
+        per = {(r["venue"], r["year"]): r["papers"] for r in store.counts()["papers_per_venue_year"]}
+    finally:
+        store.close()
+    assert 45_000 < report.papers < 46_000
+    assert per[("ICML", 2024)] == 2610 and per[("NeurIPS", 2024)] == 4553
+    assert per[("ICLR", 2024)] == 2260 and per[("ICLR", 2025)] == 3703
+    assert per[("ICLR", 2022)] == 1095  # accepted only, one node per paper across both lists
+    assert sum(n for (venue, _), n in per.items() if venue == "OSDI") == 419
+    assert per[("MLSys", 2018)] >= 100
