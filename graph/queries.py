@@ -165,3 +165,268 @@ PAPERS_BY_ID = (
     "UNWIND $ids AS id MATCH (p:Paper {id: id}) RETURN p.id AS id, p.title AS title, p.year AS year, "
     "p.venue AS venue"
 )
+
+# ---------------------------------------------------------------- community analytics (graph/analytics)
+# One read each; graph.analytics.projections caches the rows and filters years in Python.
+ANALYTICS_FINGERPRINT = (
+    "MATCH (p:Paper) WITH count(p) AS papers, max(p.retrieved_at) AS retrieved_at "
+    "MATCH (a:Author) RETURN papers, retrieved_at, count(a) AS authors"
+)
+ANALYTICS_PAPER_ROWS = (
+    "MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+    "RETURN p.id AS paper, p.title AS title, p.year AS year, v.name AS venue, v.community AS community, "
+    "collect(a.id) AS authors"
+)
+ANALYTICS_AUTHOR_ROWS = (
+    "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.aliases AS aliases, a.orcid AS orcid, "
+    "a.dblp_pid AS dblp_pid, a.openreview_id AS openreview_id, a.s2_id AS s2_id, a.openalex_id AS openalex_id"
+)
+
+# ---------------------------------------------------------------- explorer (graph/explore.py, graph/search.py)
+# Indexes the explorer keeps in memory for typo-tolerant matching (rapidfuzz) and "did you mean".
+EXPLORE_AUTHOR_INDEX = (
+    "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.search_key AS key, a.paper_count AS papers"
+)
+EXPLORE_INSTITUTION_INDEX = (
+    "MATCH (i:Institution) RETURN i.id AS id, i.name AS name, i.name_key AS key, i.country AS country, "
+    "i.author_count AS authors"
+)
+EXPLORE_PAPER_TITLE_KEYS = "MATCH (p:Paper) RETURN p.title_key AS key"
+# Every token must occur (any order); abstracts only when asked; facets are optional parameters.
+EXPLORE_SEARCH_PAPERS = (
+    "MATCH (p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+    "WHERE all(tok IN $tokens WHERE p.title_key CONTAINS tok "
+    "OR ($abstracts AND p.abstract_key IS NOT NULL AND p.abstract_key CONTAINS tok)) "
+    "AND ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "AND ($venues IS NULL OR v.name IN $venues) "
+    "OPTIONAL MATCH (p)-[:HAS_TOPIC]->(t:Topic) WITH p, v, collect(t.label) AS topics "
+    "WHERE $pillar IS NULL OR $pillar IN topics "
+    "RETURN p.id AS id, p.title AS title, p.title_key AS title_key, p.year AS year, v.name AS venue, "
+    "v.community AS community, topics ORDER BY year DESC, title LIMIT $limit"
+)
+EXPLORE_PAPER_AUTHOR_LISTS = (
+    "UNWIND $ids AS id MATCH (a:Author)-[e:AUTHORED]->(p:Paper {id: id}) "
+    "RETURN p.id AS id, collect({name: a.name, position: e.position}) AS authors"
+)
+EXPLORE_PAPER_TOPICS_BY_ID = (
+    "UNWIND $ids AS id MATCH (p:Paper {id: id})-[:HAS_TOPIC]->(t:Topic) RETURN p.id AS id, collect(t.label) AS topics"
+)
+EXPLORE_TOP_AUTHORS_BY_COMMUNITY = (
+    "MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue {community: $community}) "
+    "RETURN a.id AS id, a.name AS name, count(p) AS papers ORDER BY papers DESC, name LIMIT $limit"
+)
+EXPLORE_VENUES = (
+    "MATCH (v:Venue) OPTIONAL MATCH (p:Paper)-[:PUBLISHED_IN]->(v) "
+    "RETURN v.id AS id, v.name AS name, v.full_name AS full_name, v.community AS community, count(p) AS papers "
+    "ORDER BY papers DESC, name"
+)
+EXPLORE_TOPICS = (
+    "MATCH (t:Topic) OPTIONAL MATCH (p:Paper)-[:HAS_TOPIC]->(t) "
+    "RETURN t.id AS id, t.label AS label, t.name AS name, t.kind AS kind, t.pillars AS pillars, count(p) AS papers "
+    "ORDER BY kind, papers DESC, label"
+)
+EXPLORE_PAPER_CITES = (
+    "MATCH (p:Paper {id: $id})-[:CITES]->(c:Paper) RETURN c.id AS id, c.title AS title, c.year AS year, "
+    "c.venue AS venue ORDER BY year DESC, title LIMIT $limit"
+)
+EXPLORE_PAPER_CITED_BY = (
+    "MATCH (c:Paper)-[:CITES]->(p:Paper {id: $id}) RETURN c.id AS id, c.title AS title, c.year AS year, "
+    "c.venue AS venue ORDER BY year DESC, title LIMIT $limit"
+)
+EXPLORE_GET_INSTITUTION = "MATCH (i:Institution {id: $id}) RETURN properties(i) AS props"
+EXPLORE_INSTITUTION_AUTHORS = (
+    "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, min(e.year) AS first_year, "
+    "max(e.year) AS last_year ORDER BY papers DESC, name LIMIT $limit"
+)
+EXPLORE_INSTITUTION_PAPERS_BY_YEAR = (
+    "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "
+    "MATCH (a)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) WHERE p.year = e.year "
+    "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year"
+)
+# One neighbourhood statement per label (labels cannot be parameters); year is the
+# relationship's own year where it has one (AFFILIATED_WITH, PUBLISHED_IN), else the neighbour's.
+EXPLORE_NEIGHBOURS: dict[str, str] = {
+    label: (
+        f"MATCH (n:{label} {{id: $id}})-[r]-(m) WHERE ($types IS NULL OR type(r) IN $types) "
+        "WITH r, m, coalesce(r.year, m.year) AS year "
+        "WHERE ($year_from IS NULL OR year IS NULL OR year >= $year_from) "
+        "AND ($year_to IS NULL OR year IS NULL OR year <= $year_to) "
+        "RETURN type(r) AS rel, startNode(r).id AS source, endNode(r).id AS target, m.id AS id, "
+        "labels(m)[0] AS label, coalesce(m.name, m.title, m.label) AS name, year, "
+        "coalesce(m.paper_count, m.author_count, 0) AS weight "
+        "ORDER BY weight DESC, year DESC LIMIT $limit"
+    )
+    for label in NODE_LABELS
+}
+EXPLORE_RELATIONSHIP_PROVENANCE: dict[str, str] = {
+    label: (
+        f"MATCH (n:{label} {{id: $id}})-[r]-() UNWIND coalesce(r.sources, []) AS source "
+        "RETURN type(r) AS relationship, source, count(*) AS relationships, max(r.retrieved_at) AS retrieved_at "
+        "ORDER BY relationship, source"
+    )
+    for label in NODE_LABELS
+}
+
+
+# ================================================================ Neo4j backend (issue 6)
+# Statements only the Neo4j store sends (graph/neo4j_store.py), and read-only export and
+# projection statements written in the shared subset, which therefore also run (and are
+# tested) on FalkorDB. Every one is linted by Neo4j's own Cypher language support
+# (tests/neo4j/test_cypher_lint.py).
+
+# Which labels each relationship type joins: the id spaces of a bulk export.
+REL_ENDPOINTS: dict[str, tuple[str, str]] = {
+    "AUTHORED": ("Author", "Paper"),
+    "PUBLISHED_IN": ("Paper", "Venue"),
+    "AFFILIATED_WITH": ("Author", "Institution"),
+    "HAS_TOPIC": ("Paper", "Topic"),
+    "PART_OF": ("Topic", "Topic"),
+    "CITES": ("Paper", "Paper"),
+}
+
+# Uniqueness constraints on every node key; each one also gives MERGE its index.
+NEO4J_CONSTRAINTS: tuple[str, ...] = tuple(
+    f"CREATE CONSTRAINT atlas_{label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+    for label in NODE_LABELS
+) + (
+    "CREATE CONSTRAINT atlas_build_graph IF NOT EXISTS FOR (b:AtlasBuild) REQUIRE b.graph IS UNIQUE",
+    "CREATE CONSTRAINT atlas_checkpoint_key IF NOT EXISTS FOR (c:AtlasCheckpoint) REQUIRE c.key IS UNIQUE",
+)
+# Range indexes for the explorer's filters and sort keys.
+NEO4J_RANGE_INDEXES: tuple[str, ...] = (
+    "CREATE INDEX atlas_paper_year IF NOT EXISTS FOR (p:Paper) ON (p.year)",
+    "CREATE INDEX atlas_paper_venue IF NOT EXISTS FOR (p:Paper) ON (p.venue)",
+    "CREATE INDEX atlas_venue_name IF NOT EXISTS FOR (v:Venue) ON (v.name)",
+    "CREATE INDEX atlas_venue_community IF NOT EXISTS FOR (v:Venue) ON (v.community)",
+    "CREATE INDEX atlas_topic_label IF NOT EXISTS FOR (t:Topic) ON (t.label)",
+    "CREATE INDEX atlas_author_paper_count IF NOT EXISTS FOR (a:Author) ON (a.paper_count)",
+    "CREATE INDEX atlas_affiliated_year IF NOT EXISTS FOR ()-[e:AFFILIATED_WITH]-() ON (e.year)",
+)
+# Text indexes answer the shared `*_key CONTAINS $q` searches from an index, not a scan.
+NEO4J_TEXT_INDEXES: tuple[str, ...] = (
+    "CREATE TEXT INDEX atlas_author_search_key IF NOT EXISTS FOR (a:Author) ON (a.search_key)",
+    "CREATE TEXT INDEX atlas_paper_title_key IF NOT EXISTS FOR (p:Paper) ON (p.title_key)",
+    "CREATE TEXT INDEX atlas_paper_abstract_key IF NOT EXISTS FOR (p:Paper) ON (p.abstract_key)",
+    "CREATE TEXT INDEX atlas_institution_name_key IF NOT EXISTS FOR (i:Institution) ON (i.name_key)",
+)
+# Full-text (Lucene) indexes for ranked search over titles and abstracts, author names and
+# aliases (`search_key` holds the folded name and every alias) and institution names.
+# The `standard-folding` analyzer strips accents, so "José" and "jose" find each other.
+NEO4J_FULLTEXT_INDEXES: dict[str, str] = {
+    "papers": "CREATE FULLTEXT INDEX atlas_paper_text IF NOT EXISTS FOR (p:Paper) ON EACH [p.title, p.abstract] "
+              "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+    "authors": "CREATE FULLTEXT INDEX atlas_author_text IF NOT EXISTS FOR (a:Author) ON EACH [a.name, a.search_key] "
+               "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+    "institutions": "CREATE FULLTEXT INDEX atlas_institution_text IF NOT EXISTS FOR (i:Institution) ON EACH [i.name] "
+                    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'standard-folding'}}",
+}
+NEO4J_SCHEMA: tuple[str, ...] = (
+    NEO4J_CONSTRAINTS + NEO4J_RANGE_INDEXES + NEO4J_TEXT_INDEXES + tuple(NEO4J_FULLTEXT_INDEXES.values())
+)
+NEO4J_AWAIT_INDEXES = "CALL db.awaitIndexes($timeout_s)"
+
+# Ranked search; `$lucene` is built from folded words only ([0-9a-z]), never raw user text.
+NEO4J_FULLTEXT_SEARCH: dict[str, str] = {
+    "papers": (
+        "CALL db.index.fulltext.queryNodes('atlas_paper_text', $lucene) YIELD node, score "
+        "RETURN node.id AS id, node.title AS title, node.year AS year, node.venue AS venue, score "
+        "ORDER BY score DESC, id LIMIT $limit"
+    ),
+    "authors": (
+        "CALL db.index.fulltext.queryNodes('atlas_author_text', $lucene) YIELD node, score "
+        "RETURN node.id AS id, node.name AS name, node.paper_count AS papers, node.aliases AS aliases, score "
+        "ORDER BY score DESC, id LIMIT $limit"
+    ),
+    "institutions": (
+        "CALL db.index.fulltext.queryNodes('atlas_institution_text', $lucene) YIELD node, score "
+        "RETURN node.id AS id, node.name AS name, node.country AS country, node.author_count AS authors, score "
+        "ORDER BY score DESC, id LIMIT $limit"
+    ),
+}
+
+# Build bookkeeping. Neo4j has no atomic graph swap, so a build writes in place: the
+# marker says whether a build ever completed, and checkpoints (written in the same
+# transaction as the batch they record) let an interrupted build skip finished batches.
+NEO4J_BUILD_STARTED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'building', b.started_at = $at"
+NEO4J_BUILD_FINISHED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at"
+NEO4J_BUILD_STATUS = (
+    "OPTIONAL MATCH (b:AtlasBuild {graph: $graph}) "
+    "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at"
+)
+NEO4J_CHECKPOINT_KEYS = "MATCH (c:AtlasCheckpoint {graph: $graph}) RETURN c.key AS key"
+NEO4J_SAVE_CHECKPOINT = "MERGE (c:AtlasCheckpoint {key: $key}) SET c.graph = $graph, c.kind = $kind, c.rows = $rows"
+NEO4J_CLEAR_CHECKPOINTS = (
+    "MATCH (c:AtlasCheckpoint {graph: $graph}) WITH c LIMIT $batch DELETE c RETURN count(*) AS deleted"
+)
+# Deleting a whole graph in bounded transactions (`mlsys-atlas neo4j drop`, test set-up).
+NEO4J_DELETE_LABEL_BATCH: dict[str, str] = {
+    label: f"MATCH (n:{label}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
+    for label in (*NODE_LABELS, "AtlasBuild", "AtlasCheckpoint")
+}
+NEO4J_SERVER_INFO = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
+)
+NEO4J_SHOW_INDEXES = (
+    "SHOW INDEXES YIELD name, type, labelsOrTypes, properties, state "
+    "RETURN name, type, labelsOrTypes, properties, state ORDER BY name"
+)
+
+# ---------------------------------------------------------------- projections (both stores)
+# The weighted co-author graph, aggregated by the database: one row per pair, not per paper.
+COAUTHOR_EDGES = (
+    "MATCH (a:Author)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(b:Author) "
+    "WHERE a.id < b.id AND ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "RETURN a.id AS source, b.id AS target, count(p) AS weight"
+)
+
+# Graph Data Science, used for the heavy algorithms when the plugin is installed.
+# All of them run on the leader (write routing): a GDS projection lives in one server's memory.
+NEO4J_GDS_VERSION = "RETURN gds.version() AS version"
+NEO4J_GDS_PROJECT_COAUTHORS = (
+    "MATCH (a:Author)-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(b:Author) "
+    "WHERE a.id < b.id AND ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "WITH a, b, count(p) AS weight "
+    "WITH gds.graph.project($name, a, b, {relationshipProperties: {weight: weight}}, "
+    "{undirectedRelationshipTypes: ['*']}) AS g "
+    "RETURN g.graphName AS graph, g.nodeCount AS nodes, g.relationshipCount AS relationships"
+)
+NEO4J_GDS_STREAM: dict[str, str] = {
+    "pagerank": (
+        "CALL gds.pageRank.stream($name, {relationshipWeightProperty: 'weight'}) YIELD nodeId, score "
+        "RETURN gds.util.asNode(nodeId).id AS id, score"
+    ),
+    "betweenness": (
+        "CALL gds.betweenness.stream($name) YIELD nodeId, score "
+        "RETURN gds.util.asNode(nodeId).id AS id, score"
+    ),
+}
+NEO4J_GDS_DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
+
+# ---------------------------------------------------------------- bulk export (both stores)
+# Keyset pages (`id > $after`), so exporting millions of nodes never holds one huge result.
+EXPORT_ID_PAGE: dict[str, str] = {
+    label: f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id ORDER BY id LIMIT $page"
+    for label in NODE_LABELS
+}
+EXPORT_NODE_PAGE: dict[str, str] = {
+    label: f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id, properties(n) AS props ORDER BY id LIMIT $page"
+    for label in NODE_LABELS
+}
+EXPORT_REL_PAGE: dict[str, str] = {
+    rel: f"UNWIND $ids AS id MATCH (a:{start} {{id: id}})-[e:{rel}]->(b:{end}) "
+         "RETURN a.id AS start, b.id AS end, properties(e) AS props"
+    for rel, (start, end) in REL_ENDPOINTS.items()
+}
+
+# ---------------------------------------------------------------- topic analytics (graph/topic_analytics.py)
+TOPIC_PAPER_FACTS = (
+    "MATCH (p:Paper)-[e:HAS_TOPIC]->(t:Topic) OPTIONAL MATCH (p)-[:PUBLISHED_IN]->(v:Venue) "
+    "RETURN p.id AS paper, p.year AS year, v.name AS venue, v.community AS community, t.label AS label, "
+    "t.kind AS kind, e.score AS score"
+)
+TOPIC_TOP_PAPERS = (
+    "MATCH (p:Paper)-[e:HAS_TOPIC]->(t:Topic {label: $label}) "
+    "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue, e.score AS score, "
+    "e.evidence AS evidence ORDER BY score DESC, year DESC, title LIMIT $limit"
+)

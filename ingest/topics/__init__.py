@@ -1,8 +1,9 @@
-"""Topic tagging with spaCy (first version: phrase patterns for the four pillars).
+"""Topic tagging with spaCy: the four MLSys pillars and the call-for-papers topics.
 
-`tag_papers` sets `Paper.topics`; `taxonomy()` gives the Topic nodes and their
-PART_OF links. The topic-tagging issue replaces the internals with the full taxonomy,
-keeping these signatures.
+`tag_papers` sets `Paper.topics` (pillars and topics share `TopicTag`, each with a score
+and the phrases that earned it); `taxonomy()` gives the Topic nodes and their PART_OF
+links. The vocabulary lives in `taxonomy.toml`; how labels are defined is written down in
+`tests/data/topics_labelling_guide.md`, and the measured quality in BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -10,45 +11,40 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-import spacy
-from spacy.matcher import PhraseMatcher
+from graph.records import Paper, Topic
+from ingest.topics.tagger import PaperText, TopicTagger, community_of_venue_id, pillars_and_topics
+from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxonomy, topic_nodes
 
-from graph.ids import topic_id
-from graph.records import Paper, Topic, TopicTag
+# Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
+# that stored tags are stale.
+TAGGER_VERSION = 1
 
-TAGGER_VERSION = 0
-
-PILLARS = {
-    "hardware": ("Hardware systems for ML", ["accelerator", "fpga", "asic", "tpu", "systolic array", "hardware"]),
-    "software": ("Software systems for ML", ["compiler", "framework", "distributed training", "serving",
-                                              "scheduler", "cluster", "parameter server", "pipeline parallelism"]),
-    "metrics": ("ML beyond accuracy", ["quantization", "pruning", "privacy", "fairness", "energy", "latency",
-                                       "interpretability", "robustness"]),
-    "ml_for_systems": ("ML for systems", ["learned index", "query optimizer", "learned cost model"]),
-}
-
-
-def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
-    topics = [Topic(topic_id(label), label, name, "pillar", [label]) for label, (name, _) in PILLARS.items()]
-    return topics, []
+__all__ = ["LABELS", "PILLARS", "TAGGER_VERSION", "TOPICS", "PaperText", "TopicTagger", "community_of_venue_id",
+           "default_tagger", "pillars_and_topics", "tag_papers", "taxonomy"]
 
 
 @lru_cache(maxsize=1)
-def _matcher() -> tuple[spacy.language.Language, PhraseMatcher]:
-    nlp = spacy.blank("en")
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for label, (_, terms) in PILLARS.items():
-        matcher.add(label, [nlp.make_doc(t) for t in terms])
-    return nlp, matcher
+def _bundled_taxonomy() -> Taxonomy:
+    return load_taxonomy()
+
+
+@lru_cache(maxsize=1)
+def default_tagger() -> TopicTagger:
+    """The tagger for the bundled taxonomy, built once per process (about a second)."""
+    return TopicTagger(_bundled_taxonomy())
+
+
+def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
+    """Topic nodes (pillars and topics) and the (topic id, pillar id) PART_OF pairs.
+
+    Reads only the taxonomy file, so a build that does not tag pays nothing for spaCy.
+    """
+    return topic_nodes(_bundled_taxonomy())
 
 
 def tag_papers(papers: Iterable[Paper]) -> None:
-    nlp, matcher = _matcher()
+    """Set `paper.topics` on every paper, tokenising them in nlp.pipe batches."""
     papers = list(papers)
-    texts = (f"{p.title}. {p.abstract or ''}" for p in papers)
-    for paper, doc in zip(papers, nlp.pipe(texts, batch_size=256), strict=True):
-        evidence: dict[str, list[str]] = {}
-        for match_id, start, end in matcher(doc):
-            evidence.setdefault(nlp.vocab.strings[match_id], []).append(doc[start:end].text)
-        paper.topics = [TopicTag(label, min(1.0, 0.5 + 0.25 * len(ev)), sorted(set(ev)))
-                        for label, ev in sorted(evidence.items())]
+    texts = (PaperText(p.title, p.abstract, community_of_venue_id(p.venue_id)) for p in papers)
+    for paper, tags in zip(papers, default_tagger().tag(texts), strict=True):
+        paper.topics = tags

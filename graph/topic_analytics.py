@@ -1,0 +1,131 @@
+"""Topic analytics for organisers and members: trends, venues, co-occurrence, people, places.
+
+Plain functions from a store to lists of dicts (no pandas, no Streamlit), built on the
+store's projections so the same numbers come out of FalkorDB and Neo4j. Labels are the
+tagger's: pillars (`hardware`, `software`, `metrics`, `ml_for_systems`) and CFP topics;
+`ml_for_systems` is one node of kind "pillar", so `kind="pillar"` lists it and
+`kind="topic"` lists the other sixteen.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from itertools import combinations
+from typing import Any
+
+from graph import queries as q
+from graph.store import GraphStore
+
+Row = dict[str, Any]
+
+
+def _facts(store: GraphStore, kind: str | None) -> list[Row]:
+    """One row per (paper, label) with the paper's year and venue."""
+    rows = store.read(q.TOPIC_PAPER_FACTS)
+    return [r for r in rows if kind is None or r["kind"] == kind]
+
+
+def _papers_per_year(store: GraphStore) -> Counter[int | None]:
+    totals: Counter[int | None] = Counter()
+    for row in store.read(q.PAPERS_PER_VENUE_YEAR):
+        totals[row["year"]] += row["papers"]
+    return totals
+
+
+def label_year_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
+    """Papers per label and year, with the share of that year's papers (all papers, tagged or not).
+
+    The share, not the count, is what shows a shift in the community: the snapshot grows
+    every year, so raw counts rise for every label.
+    """
+    totals = _papers_per_year(store)
+    counts: Counter[tuple[str, str, int | None]] = Counter()
+    for r in _facts(store, kind):
+        counts[(r["label"], r["kind"], r["year"])] += 1
+    return [{"label": label, "kind": k, "year": year, "papers": n,
+             "share": round(n / totals[year], 4) if totals[year] else None}
+            for (label, k, year), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or 0))]
+
+
+def label_venue_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
+    """Papers per label, venue and year, with the venue's community (systems / ml / mlsys)."""
+    counts: Counter[tuple[str, str, str | None, str | None, int | None]] = Counter()
+    for r in _facts(store, kind):
+        counts[(r["label"], r["kind"], r["venue"], r["community"], r["year"])] += 1
+    return [{"label": label, "kind": k, "venue": venue, "community": community, "year": year, "papers": n}
+            for (label, k, venue, community, year), n in
+            sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][4] or 0))]
+
+
+def label_community_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
+    """Papers per label and venue community: where each topic is published (systems vs ML venues)."""
+    counts: Counter[tuple[str, str, str | None]] = Counter()
+    for r in _facts(store, kind):
+        counts[(r["label"], r["kind"], r["community"])] += 1
+    return [{"label": label, "kind": k, "community": community, "papers": n}
+            for (label, k, community), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or ""))]
+
+
+def cooccurrence(store: GraphStore, kind: str | None = "topic", min_papers: int = 1) -> list[Row]:
+    """Pairs of labels given to the same paper, with the count and Jaccard overlap, most shared first."""
+    labels_by_paper: dict[str, set[str]] = defaultdict(set)
+    for r in _facts(store, kind):
+        labels_by_paper[r["paper"]].add(r["label"])
+    single: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    for labels in labels_by_paper.values():
+        single.update(labels)
+        pairs.update(combinations(sorted(labels), 2))
+    rows = [{"a": a, "b": b, "papers": n, "jaccard": round(n / (single[a] + single[b] - n), 4)}
+            for (a, b), n in pairs.items() if n >= min_papers]
+    return sorted(rows, key=lambda r: (-r["papers"], r["a"], r["b"]))
+
+
+def _label_papers(store: GraphStore, label: str) -> set[str]:
+    return {r["paper"] for r in store.read(q.TOPIC_PAPER_FACTS) if r["label"] == label}
+
+
+def top_authors(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
+    """Authors with the most papers carrying `label`."""
+    papers = _label_papers(store, label)
+    counts: Counter[str] = Counter()
+    for row in store.coauthor_papers():
+        if row["paper"] in papers:
+            counts.update(set(row["authors"]))
+    top = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    names = store.author_names_by_id(a for a, _ in top)
+    return [{"id": a, "name": names.get(a, a), "papers": n} for a, n in top]
+
+
+def top_institutions(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
+    """Institutions with the most papers carrying `label`.
+
+    A paper counts once for an institution when any of its authors was affiliated there
+    in the paper's year (affiliations are dated by the papers they were read from).
+    """
+    papers = _label_papers(store, label)
+    where: dict[tuple[str, int | None], set[str]] = defaultdict(set)
+    info: dict[str, Row] = {}
+    for r in store.author_institution_rows():
+        where[(r["author"], r["year"])].add(r["institution"])
+        info[r["institution"]] = {"name": r["name"], "country": r["country"]}
+    credited: dict[str, set[str]] = defaultdict(set)
+    for row in store.coauthor_papers():
+        if row["paper"] not in papers:
+            continue
+        for author in row["authors"]:
+            for inst in where.get((author, row["year"]), ()):
+                credited[inst].add(row["paper"])
+    top = sorted(credited.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
+    return [{"id": i, "name": info[i]["name"], "country": info[i]["country"], "papers": len(p)} for i, p in top]
+
+
+def top_papers(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
+    """The highest-scoring papers for `label`, with the evidence that earned the tag."""
+    return store.read(q.TOPIC_TOP_PAPERS, {"label": label, "limit": limit})
+
+
+def labels_present(rows: Iterable[Row]) -> list[str]:
+    """Distinct labels in any of the row lists above, sorted (handy for chart legends)."""
+    return sorted({r["label"] for r in rows if "label" in r})

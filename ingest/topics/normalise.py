@@ -1,0 +1,73 @@
+"""Text and token normalisation: one key per word however it is inflected, cased or hyphenated.
+
+Why lexeme norms instead of a lemmatizer component: spaCy computes a lexeme's attributes
+once per distinct string and caches them in the vocabulary, so putting the lemma into
+`NORM` costs nothing per token after the first sighting, and the C-level PhraseMatcher
+can match on it. A per-token lemmatizer in the pipeline would cost a Python call per
+token on ~400k words. The lemmas come from spaCy's own English lookup table
+(`spacy-lookups-data`), so the default pipeline is `spacy.blank("en")` and runs offline.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+
+import spacy
+from spacy.attrs import NORM
+from spacy.language import Language
+from spacy.lookups import load_lookups
+
+# Hyphens, dashes, slashes and underscores between word characters become spaces, so
+# "low-precision", "low precision" and "Low Precision" tokenise alike. Replacing one
+# character by one keeps every character offset, so evidence can quote the original text.
+_JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011\u2012\u2013/_](?=\w)")
+# An upper-case abbreviation with a plural s: GPUs, LLMs, FPGAs, DNNs.
+_CAPS_PLURAL = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s$")
+_NO_STRIP_ENDINGS = ("ss", "us", "is", "os")
+
+
+def clean_text(text: str) -> str:
+    """Unicode-normalise (ligatures such as 'ﬂ' from PDF extraction) and collapse whitespace."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def split_joiners(text: str) -> str:
+    """Turn word-joining hyphens and slashes into spaces without moving any character."""
+    return _JOINERS.sub(" ", text)
+
+
+def lemma_function(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) -> Callable[[str], str]:
+    """The norm of one string: lower-cased lookup lemma, with plural fall-backs for unknown words.
+
+    `keep` are forms left as they are (the lemma would merge "learning" into "learned");
+    `abbreviations` (lower case) lose a plural s even when written in lower case ("gpus").
+    """
+    table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
+    keep_set, abbrev_set = frozenset(keep), frozenset(abbreviations)
+
+    def norm(string: str) -> str:
+        low = string.lower()
+        if low in keep_set:
+            return low
+        if _CAPS_PLURAL.match(string) or (low.endswith("s") and low[:-1] in abbrev_set):
+            return low[:-1]
+        lemma = table.get(low)
+        if isinstance(lemma, str):
+            return lemma
+        if len(low) > 3 and low.endswith("s") and not low.endswith(_NO_STRIP_ENDINGS) and low.isalpha():
+            return low[:-1]  # unknown plural: "embeddings", "dataloaders"
+        return low
+
+    return norm
+
+
+def make_nlp(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) -> Language:
+    """A blank English pipeline whose lexeme NORM is the lemma; it owns its vocabulary."""
+    nlp = spacy.blank("en")
+    norm = lemma_function(keep, abbreviations)
+    nlp.vocab.lex_attr_getters[NORM] = norm
+    for lexeme in nlp.vocab:  # lexemes created before the getter was set
+        lexeme.norm_ = norm(lexeme.orth_)
+    return nlp

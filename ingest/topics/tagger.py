@@ -1,0 +1,278 @@
+"""The topic tagger: taxonomy terms matched on lemmas, turned into scored labels with evidence.
+
+One PhraseMatcher holds every term of the taxonomy, keyed by its normalised form, so a
+phrase that belongs to several groups is matched once. Overlapping matches are resolved
+longest-first: that is how "long short-term memory" beats "memory" and "graph neural
+network" beats "network", and how the block lists guard against classic false positives.
+
+Scoring is a noisy-or: each distinct matched phrase is independent evidence of strength
+`weight` (times `abstract_factor` outside the title) and a label is given when
+1 - prod(1 - w) reaches the threshold. One strong term suffices; weak terms need company.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from graph.ids import venue_id
+from graph.records import TopicTag
+from graph.venues import KNOWN_VENUES, community_of
+from ingest.topics.normalise import clean_text, make_nlp, split_joiners
+from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, TermGroup
+
+MAX_EVIDENCE = 6
+STRONG = 0.9  # a term this strong counts even inside a longer term
+IMPLY_MIN = 0.5  # weaker hints are evidence for their own label only, never for a pillar
+PAIR_WEIGHT = 0.8  # an ML method and a systems object in one sentence
+BATCH_SIZE = 512
+_SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
+
+# Roles a matched phrase can play besides being evidence for a term group.
+CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT = (
+    "context", "block_ml", "block_other", "strong_method", "weak_method", "object")
+
+
+@dataclass(frozen=True)
+class PaperText:
+    """What the tagger reads: the title, an optional abstract and the venue's community."""
+
+    title: str
+    abstract: str | None = None
+    community: str | None = None  # "ml", "mlsys", "systems", "other" or unknown
+
+
+@dataclass
+class _Entry:
+    """Everything one normalised phrase stands for."""
+
+    groups: list[TermGroup] = field(default_factory=list)
+    roles: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Span:
+    start: int
+    end: int
+    start_char: int
+    end_char: int
+    key: str
+
+
+class TopicTagger:
+    """Tags texts with pillar and topic labels; build once (loading takes ~1 s), reuse for batches."""
+
+    def __init__(self, taxonomy: Taxonomy) -> None:
+        self.taxonomy = taxonomy
+        abbreviations = {t.lower() for g in taxonomy.groups for t in g.terms if t.isupper() and " " not in t}
+        self.nlp = make_nlp(taxonomy.keep_forms, abbreviations)
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="NORM")
+        self.entries: dict[str, _Entry] = defaultdict(_Entry)
+        rule = taxonomy.ml_for_systems
+        for group in taxonomy.groups:
+            for term in group.terms:
+                self._add(term).groups.append(group)
+        for terms, role in ((taxonomy.context_terms, CONTEXT), (taxonomy.block_ml, BLOCK_ML),
+                            (taxonomy.block_other, BLOCK_OTHER), (rule.strong_methods, STRONG_METHOD),
+                            (rule.weak_methods, WEAK_METHOD), (rule.objects, SYSTEMS_OBJECT)):
+            for term in terms:
+                self._add(term).roles.add(role)
+        self.entries = dict(self.entries)
+        self._dedupe_groups()
+        # Compared with token norms, so normalised the same way ("based" -> "base").
+        self._method_after = {self.nlp.vocab[w].norm_ for w in rule.method_after}
+        self._method_before = {self.nlp.vocab[w].norm_ for w in rule.method_before}
+
+    # ------------------------------------------------------------ building
+    def _key(self, doc: Doc) -> str:
+        return " ".join(t.norm_ for t in doc)
+
+    def _add(self, term: str) -> _Entry:
+        doc = self.nlp.make_doc(split_joiners(clean_text(term)))
+        key = self._key(doc)
+        if key not in self.entries:
+            self.matcher.add(key, [doc])
+        return self.entries[key]
+
+    def _dedupe_groups(self) -> None:
+        for entry in self.entries.values():
+            seen: set[int] = set()
+            entry.groups = [g for g in entry.groups if not (id(g) in seen or seen.add(id(g)))]
+
+    # ------------------------------------------------------------ tagging
+    def tag(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[list[TopicTag]]:
+        """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe."""
+        items = ((p, clean_text(p.title), clean_text(p.abstract or "")) for p in papers)
+        prepared = ((split_joiners(f"{title}. {abstract}" if abstract else title), (p, title, abstract))
+                    for p, title, abstract in items)
+        for doc, (paper, title, abstract) in self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True):
+            original = f"{title}. {abstract}" if abstract else title
+            yield self._tags(doc, original, len(title), paper.community)
+
+    def _spans(self, doc: Doc) -> tuple[list[_Span], list[_Span]]:
+        """All matches, and those that survive inside longer matches.
+
+        A phrase inside a longer blocking phrase never counts ("memory" in "long short-term
+        memory"). Inside a longer term it counts only if it is strong on its own: "LLM" in
+        "LLM serving" still says llm, "memory" in "memory-aware scheduling" says nothing.
+        """
+        strings = self.nlp.vocab.strings
+        spans = [_Span(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), strings[m]) for m, s, e in
+                 self.matcher(doc)]
+        kept = []
+        for span in spans:
+            outer = [o for o in spans if o.start <= span.start and span.end <= o.end
+                     and o.end - o.start > span.end - span.start]
+            if not outer:
+                kept.append(span)
+            elif not any(self.entries[o.key].roles & {BLOCK_ML, BLOCK_OTHER} for o in outer) and any(
+                    g.weight >= STRONG for g in self.entries[span.key].groups):
+                kept.append(span)
+        kept.sort(key=lambda s: (s.start, s.end))
+        return spans, kept
+
+    def _tags(self, doc: Doc, text: str, title_len: int, community: str | None) -> list[TopicTag]:
+        tax = self.taxonomy
+        all_spans, kept = self._spans(doc)
+        if not kept:
+            return []
+        has_context, implies_context, m4s_evidence = self._context(doc, text, title_len, community, all_spans, kept)
+
+        # label -> normalised phrase -> (weight, quoted phrase, position)
+        evidence: dict[str, dict[str, tuple[float, str, int]]] = defaultdict(dict)
+
+        def add(label: str, key: str, weight: float, quote: str, pos: int) -> None:
+            old = evidence[label].get(key)
+            if old is None or weight > old[0]:
+                evidence[label][key] = (weight, quote, pos)
+
+        deferred: list[tuple[TermGroup, _Span, float]] = []
+        for span in kept:
+            groups = self.entries[span.key].groups
+            if not groups:
+                continue
+            factor = 1.0 if span.start_char < title_len else tax.abstract_factor
+            for group in groups:
+                if group.needs_context and not has_context:
+                    continue
+                if group.needs_context and group.label in PILLARS and not implies_context:
+                    continue  # pillar vocabulary ("platform", "chip") speaks for the pillar only about ML workloads
+                if group.venues and community not in group.venues:
+                    continue
+                if group.requires:
+                    deferred.append((group, span, factor))
+                    continue
+                quote = text[span.start_char:span.end_char]
+                add(group.label, span.key, group.weight * factor, quote, span.start_char)
+                if group.weight >= IMPLY_MIN and (not group.needs_context or implies_context):
+                    for pillar in group.implies:
+                        add(pillar, span.key, group.weight * factor, quote, span.start_char)
+        for key, (weight, quote, pos) in m4s_evidence.items():
+            add("ml_for_systems", key, weight, quote, pos)
+
+        scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
+        given = {label for label, score in scores.items() if score >= tax.threshold}
+        for group, span, factor in deferred:
+            if given.intersection(group.requires):
+                add(group.label, span.key, group.weight * factor, text[span.start_char:span.end_char],
+                    span.start_char)
+        scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
+        tags = []
+        for label in LABELS:
+            score = scores.get(label, 0.0)
+            if score >= tax.threshold:
+                quotes = [q for _, q, _ in sorted(evidence[label].values(), key=lambda e: (-e[0], e[2]))]
+                tags.append(TopicTag(label, round(score, 3), _distinct(quotes)[:MAX_EVIDENCE]))
+        return tags
+
+    def _context(self, doc: Doc, text: str, title_len: int, community: str | None, all_spans: Sequence[_Span],
+                 kept: Sequence[_Span]) -> tuple[bool, bool, dict[str, tuple[float, str, int]]]:
+        """Is the paper about ML at all, is ML its workload, and any ML-for-systems evidence.
+
+        Returns (has_context, implies_context, ml_for_systems evidence). `has_context` lets
+        ordinary systems words count for their topic; `implies_context` lets them count for
+        a pillar. They differ in an ML-for-systems paper, where the ML is the method and not
+        the workload: "scheduler" then says which systems topic it improves, not that it is
+        a system *for* ML.
+        """
+        blocked = [s for s in kept if BLOCK_OTHER in self.entries[s.key].roles]
+        context_spans = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, BLOCK_ML}
+                         and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
+        context_spans += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
+        venue_context = community in self.taxonomy.context_venues
+        methods, m4s_evidence = self._ml_for_systems(doc, text, title_len, kept)
+        m4s_terms = [s for s in kept if any(g.label == "ml_for_systems" for g in self.entries[s.key].groups)]
+        # Once the paper is ML-for-systems, every ML-as-a-tool phrase in it is method, not workload.
+        method_spans = methods + m4s_terms if (m4s_evidence or m4s_terms) else []
+        workload_context = any(not any(m.start <= s.start < m.end for m in method_spans) for s in context_spans)
+        has_context = venue_context or bool(context_spans)
+        return has_context, workload_context or (venue_context and not method_spans), m4s_evidence
+
+    def _ml_for_systems(self, doc: Doc, text: str, title_len: int, kept: Sequence[_Span]
+                        ) -> tuple[list[_Span], dict[str, tuple[float, str, int]]]:
+        """ML-as-a-tool phrases, and evidence from those sharing a sentence with a systems object."""
+        methods, objects = [], []
+        for span in kept:
+            roles = self.entries[span.key].roles
+            if STRONG_METHOD in roles or (WEAK_METHOD in roles and self._directed(doc, span)):
+                methods.append(span)
+            if SYSTEMS_OBJECT in roles:
+                objects.append(span)
+        if not methods or not objects:
+            return methods, {}
+        ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+
+        def sentence(span: _Span) -> int:
+            return bisect.bisect_right(ends, span.start_char)
+
+        found = {}
+        for m in methods:
+            for o in objects:
+                if m is not o and sentence(m) == sentence(o):
+                    first, last = sorted((m, o), key=lambda s: s.start)
+                    quote = text[first.start_char:first.end_char] + " … " + text[last.start_char:last.end_char]
+                    factor = 1.0 if first.start_char < title_len else self.taxonomy.abstract_factor
+                    found[f"{m.key}|{o.key}"] = (PAIR_WEIGHT * factor, quote, first.start_char)
+        return methods, found
+
+    def _directed(self, doc: Doc, span: _Span) -> bool:
+        """A weak method word counts when it is used as a tool: 'deep learning for X', 'using RL'."""
+        after = doc[span.end].norm_ if span.end < len(doc) else ""
+        before = doc[span.start - 1].norm_ if span.start > 0 else ""
+        return after in self._method_after or before in self._method_before
+
+
+_COMMUNITY_BY_VENUE_ID = {venue_id(name): community_of(name) for name in KNOWN_VENUES}
+
+
+def community_of_venue_id(venue: str | None) -> str | None:
+    """The community of a known venue id ("venue:osdi" -> "systems"); None when unknown."""
+    return _COMMUNITY_BY_VENUE_ID.get(venue or "")
+
+
+def _noisy_or(weights: Iterable[float]) -> float:
+    miss = 1.0
+    for w in weights:
+        miss *= 1.0 - w
+    return 1.0 - miss
+
+
+def _distinct(quotes: Sequence[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for q in quotes:
+        if q.lower() not in seen:
+            seen.add(q.lower())
+            out.append(q)
+    return out
+
+
+def pillars_and_topics(tags: Sequence[TopicTag]) -> tuple[list[str], list[str]]:
+    """Split tags into pillar labels and topic labels (`ml_for_systems` is in both)."""
+    return [t.topic for t in tags if t.topic in PILLARS], [t.topic for t in tags if t.topic in TOPICS]
