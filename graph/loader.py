@@ -65,7 +65,8 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
             "name": a.name, "aliases": sorted(set(a.aliases) - {a.name}),
             "search_key": " | ".join(sorted({fold(n) for n in [a.name, *a.aliases]})),
             "s2_id": a.s2_id, "openreview_id": a.openreview_id, "openalex_id": a.openalex_id, "orcid": a.orcid,
-            "dblp_pid": a.dblp_pid, "merge_confidence": a.merge_confidence, "paper_count": paper_counts[a.id],
+            "dblp_pid": a.dblp_pid, "merge_confidence": a.merge_confidence,
+            "merge_reasons": a.merge_reasons, "paper_count": paper_counts[a.id],
             **_prov(a.provenance.sources, a.provenance.retrieved_at)}}
         for a in sorted(batch.authors, key=lambda a: a.id)
     ]

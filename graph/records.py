@@ -54,6 +54,7 @@ class Author:
     orcid: str | None = None
     dblp_pid: str | None = None
     merge_confidence: float = 1.0
+    merge_reasons: list[str] = field(default_factory=list)  # why the mentions were merged (identity)
     provenance: Provenance = field(default_factory=Provenance)
 
 

@@ -69,7 +69,7 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
     timings["read"] = time.perf_counter() - started
 
     mark = time.perf_counter()
-    batch = assemble(snapshot.papers, snapshot.institutions)
+    batch = assemble(snapshot.papers, snapshot.institutions, quarantine=snapshot.quarantined, data_dir=data_dir)
     timings["resolve_and_tag"] = time.perf_counter() - mark
 
     mark = time.perf_counter()

@@ -7,10 +7,11 @@ Both `mlsys-atlas build` (snapshot) and `mlsys-atlas ingest` (live APIs) go thro
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from graph.ids import venue_id
 from graph.loader import GraphBatch
-from graph.records import Institution, Paper, Venue
+from graph.records import Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
 
@@ -28,9 +29,11 @@ def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
 
 
 def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = None,
-             *, tag: bool = True) -> GraphBatch:
+             *, tag: bool = True, quarantine: list[Quarantined] | None = None,
+             data_dir: Path | None = None) -> GraphBatch:
+    """`quarantine` receives the mentions identity resolution refuses as people ("et al.", organisations)."""
     merged = identity.merge_papers(papers)
-    authors = identity.resolve_authors(merged)
+    authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir)
     if tag:
         topics.tag_papers(merged)
     topic_nodes, topic_parents = topics.taxonomy()

@@ -1,0 +1,188 @@
+"""Identity-resolution benchmark: B-cubed / pairwise F1 against OpenReview and S2 ids, and speed.
+
+    .venv/bin/python benchmarks/bench_identity.py              # quality + snapshot timing
+    .venv/bin/python benchmarks/bench_identity.py --scaling    # plus synthetic 125k..1M mentions
+    .venv/bin/python benchmarks/bench_identity.py --train      # refit ingest/identity/model.json first
+
+Quality: each labelled set is resolved with its ids hidden (alone, and inside the whole
+snapshot with every strong id hidden, as a build would see it without ids) and scored
+next to the issue's baseline (one person per exact printed name) in the same run.
+Speed: all snapshot mentions with their strong ids, as the build runs it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from graph.records import Paper  # noqa: E402
+from ingest.identity import evaluate  # noqa: E402
+from ingest.identity.mentions import Mention, mentions_from_papers  # noqa: E402
+from ingest.identity.model import MODEL_PATH  # noqa: E402
+from ingest.identity.papers import merge_papers  # noqa: E402
+from ingest.identity.resolver import resolve  # noqa: E402
+from ingest.sources import aicpl, papercopilot, s2_seed, sysconf  # noqa: E402
+
+SNAPSHOT = ROOT / "data" / "snapshot"
+
+
+def all_snapshot_papers() -> list[Paper]:
+    papers: list[Paper] = []
+    for path in sorted(SNAPSHOT.glob("papercopilot/*/*.json.gz")):
+        papers += [p for p in papercopilot.read(path, "") if isinstance(p, Paper)]
+    for path in sorted(SNAPSHOT.glob("aicpl/*/*.json.gz")):
+        papers += [p for p in aicpl.read(path, "") if isinstance(p, Paper)]
+    papers += [p for p in s2_seed.read(SNAPSHOT / "mlsys_seed_s2" / "ML_Seed_Papers.csv", "") if isinstance(p, Paper)]
+    for path in sorted(SNAPSHOT.glob("sysconf/*.json.gz")):
+        papers += [p for p in sysconf.read(path, "") if isinstance(p, Paper)]
+    return papers
+
+
+def rows_for(name: str, labels: list[str], truth: list[str], names: list[str]) -> list[dict]:
+    hard = evaluate.hard_mask(names, truth)
+    picked = [k for k, h in enumerate(hard) if h]
+    rows = []
+    for subset, keep in (("all", range(len(truth))), ("hard blocks", picked)):
+        keep = list(keep)
+        ours = evaluate.score([labels[k] for k in keep], [truth[k] for k in keep])
+        base = evaluate.score([names[k] for k in keep], [truth[k] for k in keep])
+        rows.append({"set": name, "subset": subset, "mentions": ours.mentions, "b3_p": ours.b3_precision,
+                     "b3_r": ours.b3_recall, "b3_f1": ours.b3_f1, "pair_f1": ours.pair_f1,
+                     "baseline_b3_f1": base.b3_f1, "baseline_pair_f1": base.pair_f1})
+    return rows
+
+
+def quality() -> list[dict]:
+    rows = []
+    sets = evaluate.snapshot_sets(SNAPSHOT)
+    for labelled in sets:
+        start = time.perf_counter()
+        resolution = resolve(labelled.mentions)
+        elapsed = time.perf_counter() - start
+        scored = [i for i, t in enumerate(labelled.truth) if t]
+        for row in rows_for(labelled.name + " (alone)", [resolution.person_ids[i] for i in scored],
+                            [str(labelled.truth[i]) for i in scored],
+                            [labelled.mentions[i].name for i in scored]):
+            row["seconds"] = elapsed
+            rows.append(row)
+    # The same sets inside the whole snapshot, every strong id hidden: more papers per person.
+    papers = merge_papers(all_snapshot_papers())
+    mentions = list(mentions_from_papers(papers))
+    truth_or = [m.strong_ids.get("openreview") for m in mentions]
+    truth_s2 = [m.strong_ids.get("s2") for m in mentions]
+    hidden = [replace(m, strong_ids={}, authorship=None) for m in mentions]
+    start = time.perf_counter()
+    resolution = resolve(hidden)
+    elapsed = time.perf_counter() - start
+    index = {m.mention_id: i for i, m in enumerate(mentions)}
+    for labelled in sets:
+        kind_truth = truth_s2 if "S2" in labelled.name else truth_or
+        scored = [index[m.mention_id] for m, t in zip(labelled.mentions, labelled.truth, strict=True)
+                  if t and m.mention_id in index and kind_truth[index[m.mention_id]]]
+        for row in rows_for(labelled.name + " (in snapshot)", [resolution.person_ids[i] for i in scored],
+                            [str(kind_truth[i]) for i in scored], [mentions[i].name for i in scored]):
+            row["seconds"] = elapsed
+            rows.append(row)
+    return rows
+
+
+def snapshot_timing() -> dict:
+    start = time.perf_counter()
+    papers = merge_papers(all_snapshot_papers())
+    merged = time.perf_counter() - start
+    mentions = list(mentions_from_papers(papers))
+    start = time.perf_counter()
+    resolution = resolve(mentions)
+    resolved = time.perf_counter() - start
+    return {"papers": len(papers), "mentions": len(mentions), "people": len(resolution.people),
+            "review_items": len(resolution.review_items), "read_and_merge_papers_s": merged,
+            "resolve_authors_s": resolved}
+
+
+def synthetic_mentions(count: int, seed: int = 11) -> list[Mention]:
+    """Papers of 2-6 authors drawn from communities of people whose names come from snapshot name parts.
+
+    Given names and surnames are sampled independently from their snapshot frequencies,
+    so homonyms ('Wei Wang') arise as they do in reality and grow with the corpus.
+    """
+    rng = random.Random(seed)
+    sample = [m.name.split() for m in mentions_from_papers(
+        p for p in papercopilot.read(SNAPSHOT / "papercopilot" / "nips" / "nips2024.json.gz", "")
+        if isinstance(p, Paper))]
+    givens = [parts[0] for parts in sample if len(parts) >= 2]
+    surnames = [parts[-1] for parts in sample if len(parts) >= 2]
+    people = [f"{rng.choice(givens)} {rng.choice(surnames)}" for _ in range(count // 4)]
+    words = [w for parts in sample for w in parts][:5000]
+    mentions: list[Mention] = []
+    paper = 0
+    while len(mentions) < count:
+        community = rng.randrange(0, len(people) - 50)
+        authors = rng.sample(people[community: community + 50], rng.randint(2, 6))
+        title = " ".join(rng.choice(words).lower() for _ in range(8))
+        year = rng.randint(2015, 2025)
+        for position, name in enumerate(authors):
+            mentions.append(Mention(f"syn{paper}#{position}", name, f"syn{paper}", title,
+                                    [a for a in authors if a != name], None, "venue:syn", year))
+        paper += 1
+    return mentions[:count]
+
+
+def scaling(sizes: list[int]) -> list[dict]:
+    rows = []
+    for size in sizes:
+        mentions = synthetic_mentions(size)
+        start = time.perf_counter()
+        resolution = resolve(mentions)
+        elapsed = time.perf_counter() - start
+        rows.append({"mentions": size, "people": len(resolution.people), "seconds": elapsed,
+                     "us_per_mention": elapsed / size * 1e6})
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--train", action="store_true", help="refit model.json on the ICLR set first")
+    parser.add_argument("--scaling", action="store_true", help="also time synthetic 125k..1M mentions")
+    parser.add_argument("--json", type=Path, help="write all numbers to this file")
+    args = parser.parse_args()
+    report: dict = {}
+    if args.train:
+        from ingest.identity import training
+
+        iclr = evaluate.snapshot_sets(SNAPSHOT)[1]
+        model, info = training.train(iclr.mentions, iclr.truth, "ICLR 2021-2025 (OpenReview ids)")
+        MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n")
+        from ingest.identity.model import default_model
+
+        default_model.cache_clear()
+        report["training"] = {**info, "threshold": model.threshold, "review_band": [model.review_low,
+                                                                                     model.review_high]}
+        print(json.dumps(report["training"], indent=1, default=str))
+    report["quality"] = quality()
+    print(f"{'set':44} {'subset':12} {'mentions':>8} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'base':>6} "
+          f"{'pairF1':>6} {'base':>6}")
+    for row in report["quality"]:
+        print(f"{row['set']:44} {row['subset']:12} {row['mentions']:8d} {row['b3_p']:6.3f} {row['b3_r']:6.3f} "
+              f"{row['b3_f1']:6.3f} {row['baseline_b3_f1']:6.3f} {row['pair_f1']:6.3f} "
+              f"{row['baseline_pair_f1']:6.3f}")
+    report["snapshot"] = snapshot_timing()
+    print(json.dumps(report["snapshot"], indent=1))
+    if args.scaling:
+        report["scaling"] = scaling([125_000, 250_000, 500_000, 1_000_000])
+        for row in report["scaling"]:
+            print(f"{row['mentions']:>9,} mentions  {row['seconds']:7.1f} s  {row['us_per_mention']:6.1f} us/mention")
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

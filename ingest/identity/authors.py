@@ -1,0 +1,105 @@
+"""`resolve_authors`: the build's entry point for author identity.
+
+Before clustering, each paper's author list is cleaned where the bad input lives
+(`names.clean_name`): non-people are removed and quarantined with the reason, joined
+names are split into two authorships, a person printed twice on one paper keeps the
+first authorship (the second is quarantined, its ids merged in), and repaired names
+carry flags. Then every remaining authorship gets its `author_id` and one `Author` per
+person is returned with aliases, strong ids, merge confidence and reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+from pathlib import Path
+
+from graph.records import Author, Authorship, Paper, Provenance, Quarantined
+from ingest.identity import review
+from ingest.identity.mentions import STRONG_ID_KINDS, mentions_from_papers, strong_ids_of
+from ingest.identity.model import PairModel
+from ingest.identity.names import clean_name, fold
+from ingest.identity.resolver import resolve
+
+SOURCE = "identity"
+_AUTHOR_ID_FIELDS = {"s2": "s2_id", "openreview": "openreview_id", "openalex": "openalex_id", "orcid": "orcid",
+                     "dblp": "dblp_pid"}
+
+
+def _conflicting(a: Authorship, b: Authorship) -> bool:
+    ids_a, ids_b = strong_ids_of(a), strong_ids_of(b)
+    return any(kind in ids_b and ids_b[kind] != value for kind, value in ids_a.items())
+
+
+def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
+    """Apply name cleaning to one paper's author list in place (see module docstring)."""
+    cleaned: list[Authorship] = []
+    split = False
+    for authorship in paper.authorships:
+        locator = f"{paper.id}#{authorship.position}"
+        names = clean_name(authorship.name, bool(strong_ids_of(authorship)))
+        if names[0].rejected and len(names) == 1:
+            quarantine.append(Quarantined(SOURCE, locator, names[0].rejected, authorship.name))
+            continue
+        split |= len(names) > 1
+        for index, name in enumerate(names):
+            if name.rejected:
+                quarantine.append(Quarantined(SOURCE, locator, name.rejected, name.name))
+                continue
+            flags = sorted({*authorship.flags, *name.flags})
+            if index == 0:
+                authorship.name, authorship.flags = name.name, flags
+                cleaned.append(authorship)
+            else:
+                cleaned.append(Authorship(paper_id=paper.id, position=authorship.position, name=name.name,
+                                          flags=flags))
+    kept: dict[str, Authorship] = {}
+    deduplicated: list[Authorship] = []
+    for authorship in cleaned:
+        first = kept.get(fold(authorship.name))
+        if first is not None and not _conflicting(first, authorship):
+            for attr in ("affiliation", "institution_id", "country", "s2_author_id", "openreview_id",
+                         "openalex_id", "orcid", "dblp_pid"):
+                if not getattr(first, attr) and getattr(authorship, attr):
+                    setattr(first, attr, getattr(authorship, attr))
+            quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}",
+                                          "duplicate author in one paper; merged into the first", authorship.name))
+            continue
+        kept.setdefault(fold(authorship.name), authorship)
+        deduplicated.append(authorship)
+    if split:
+        deduplicated = [replace(a, position=i) if a.position != i else a for i, a in enumerate(deduplicated)]
+    paper.authorships = deduplicated
+
+
+def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | None = None,
+                    data_dir: Path | None = None, model: PairModel | None = None) -> list[Author]:
+    """Assign `author_id` on every authorship and return one Author per person.
+
+    `quarantine` (if given) receives the author strings that are not people;
+    reviewer decisions are read from, and the new review queue written to, the
+    identity folder of `data_dir` (default: the configured data directory).
+    """
+    papers = list(papers)
+    sink: list[Quarantined] = [] if quarantine is None else quarantine
+    for paper in papers:
+        clean_authorships(paper, sink)
+    mentions = list(mentions_from_papers(papers))
+    resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir))
+    provenance_of = {paper.id: paper.provenance for paper in papers}
+    authors: list[Author] = []
+    for person in resolution.people:
+        author = Author(id=person.person_id, name=person.name, aliases=person.aliases,
+                        merge_confidence=person.confidence, merge_reasons=person.reasons,
+                        provenance=Provenance([], ""))
+        for kind in STRONG_ID_KINDS:
+            if kind in person.strong_ids:
+                setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])
+        for index in person.members:
+            mention = resolution.mentions[index]
+            if mention.authorship is not None:
+                mention.authorship.author_id = person.person_id
+            author.provenance = author.provenance.merged(provenance_of[mention.paper_id])
+        authors.append(author)
+    review.write_queue(resolution.review_items, data_dir)
+    return authors

@@ -1,0 +1,79 @@
+"""`mlsys-atlas resolve` and `mlsys-atlas review`: the author resolver from the command line.
+
+`resolve` runs on any JSON-lines list of mentions so the resolver can be scored on
+data from elsewhere; `review` shows and decides the uncertain merges of the last
+build. Registered by `graph/cli.py` through `register(subparsers)`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ingest.identity import review
+from ingest.identity.mentions import read_mentions
+from ingest.identity.resolver import resolve
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    resolve_parser = subparsers.add_parser(
+        "resolve", help="cluster author mentions (JSON lines) into people",
+        description="Read mentions {mention_id, name, paper_id, [title, coauthors, affiliation, venue, year, "
+                    "orcid, openreview, dblp, s2, openalex]} and write {mention_id, person_id, confidence}.")
+    resolve_parser.add_argument("--input", type=Path, required=True, help="MENTIONS.jsonl")
+    resolve_parser.add_argument("--output", type=Path, required=True, help="CLUSTERS.jsonl")
+    resolve_parser.set_defaults(func=resolve_command)
+
+    review_parser = subparsers.add_parser("review", help="list, accept or reject uncertain author merges")
+    review_parser.add_argument("--all", action="store_true", help="also list items already decided")
+    actions = review_parser.add_subparsers(dest="review_action")
+    for action in ("accept", "reject"):
+        sub = actions.add_parser(action, help=f"{action} one review item (takes effect on the next build)")
+        sub.add_argument("item_id")
+        sub.set_defaults(func=review_command, review_action=action)
+    review_parser.set_defaults(func=review_command)
+
+
+def resolve_command(args: argparse.Namespace) -> int:
+    try:
+        mentions = list(read_mentions(args.input))
+    except (OSError, ValueError) as exc:
+        print(f"resolve: {exc}", file=sys.stderr)
+        return 2
+    resolution = resolve(mentions)
+    rejected = dict(resolution.rejected)
+    with open(args.output, "w", encoding="utf-8") as handle:
+        for index, mention in enumerate(resolution.mentions):
+            row: dict = {"mention_id": mention.mention_id, "person_id": resolution.person_ids[index] or None,
+                         "confidence": resolution.confidences[index]}
+            if index in rejected:
+                row["rejected"] = rejected[index]
+            handle.write(json.dumps(row) + "\n")
+    print(f"{len(mentions)} mentions -> {len(resolution.people)} people ({len(rejected)} not people) "
+          f"written to {args.output}")
+    return 0
+
+
+def review_command(args: argparse.Namespace) -> int:
+    action = getattr(args, "review_action", None)
+    if action in ("accept", "reject"):
+        try:
+            review.decide(args.item_id, accept=action == "accept")
+        except KeyError as exc:
+            print(f"review: {exc.args[0]}", file=sys.stderr)
+            return 1
+        print(f"{args.item_id}: {action}ed; applied on the next build")
+        return 0
+    items = review.review_queue(include_decided=args.all)
+    if not items:
+        print("review queue is empty")
+        return 0
+    for item in items:
+        left, right = item["left"], item["right"]
+        status = f" [{item['decision']}]" if item.get("decision") else ""
+        print(f"{item['item_id']}  {item['action']:10} conf {item['confidence']:.2f}{status}  "
+              f"{' / '.join(left['names'])} ({left['mentions']}) <-> {' / '.join(right['names'])} "
+              f"({right['mentions']})  reasons: {'; '.join(item['reasons'])}")
+    return 0

@@ -1,0 +1,173 @@
+"""Paper identity: fold the records of one real paper from several sources into one `Paper`.
+
+Two records are the same paper when they share a strong id (DOI, arXiv, S2, OpenAlex,
+OpenReview, DBLP key), or when their normalised titles match (`rapidfuzz` ratio >= 95,
+case, accents, LaTeX and DBLP's trailing period ignored), their years differ by at
+most one and their author surnames overlap. Records holding *different* ids of one
+kind (two DOIs: a workshop and a journal version) are never merged.
+
+Field precedence, first non-empty value wins, sources ranked by `SOURCE_RANK`
+(curated bibliographic sources over scraped lists, arXiv last because its year and
+venue are the preprint's): title, year, venue, abstract, url. Every external id of
+every record is kept. Authorships come from the highest-ranked record that has any;
+the others are aligned to them by name (surname + first initial, then position when
+the lists have the same length) and fill in missing ids and affiliations. The merged
+id is recomputed from the merged strong ids, so the same input always gives the same id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from rapidfuzz import fuzz
+
+from graph import ids
+from graph.records import Authorship, Paper
+from ingest.identity.cluster import ConstrainedUnionFind
+from ingest.identity.names import clean_name, fold, parse_name
+
+SOURCE_RANK = {"openreview": 0, "aicpl": 1, "dblp": 2, "sysconf": 3, "openalex": 4, "papercopilot": 5,
+               "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
+_DEFAULT_RANK = 7
+TITLE_MATCH = 95.0
+_ID_FIELDS = ("doi", "arxiv_id", "s2_id", "openalex_id", "openreview_id", "dblp_key")
+_AUTHORSHIP_FILL = ("affiliation", "institution_id", "country", "s2_author_id", "openreview_id", "openalex_id",
+                    "orcid", "dblp_pid")
+_LATEX = re.compile(r"\\[a-zA-Z]+\{([^}]*)\}|\$[^$]*\$|[{}\\]")
+
+
+def title_key(title: str) -> str:
+    """Normalised title: LaTeX markup, case, accents, punctuation and a trailing period ignored."""
+    return fold(_LATEX.sub(lambda m: m.group(1) or " ", title or "").rstrip(". "))
+
+
+def _rank(paper: Paper) -> tuple[int, str]:
+    best = min((SOURCE_RANK.get(s, _DEFAULT_RANK) for s in paper.provenance.sources), default=_DEFAULT_RANK)
+    return best, paper.id
+
+
+def _strong_ids(paper: Paper) -> dict[str, str]:
+    found = {}
+    for attr in _ID_FIELDS:
+        value = getattr(paper, attr)
+        if value:
+            found[attr] = value.strip().lower() if attr in ("doi", "arxiv_id") else value.strip()
+    return found
+
+
+def _surnames(paper: Paper) -> set[str]:
+    return {parse_name(clean_name(a.name)[0].name).surname for a in paper.authorships} - {""}
+
+
+def _same_by_title(a: Paper, b: Paper) -> bool:
+    if a.year and b.year and abs(a.year - b.year) > 1:
+        return False
+    surnames_a, surnames_b = _surnames(a), _surnames(b)
+    if surnames_a and surnames_b:
+        overlap = len(surnames_a & surnames_b) / min(len(surnames_a), len(surnames_b))
+        if overlap < 0.5:
+            return False
+    return True
+
+
+def _title_pairs(papers: list[Paper]) -> Iterable[tuple[int, int]]:
+    """Candidate pairs by title: exact key, then fuzzy among titles sharing their rarest words."""
+    keys = [title_key(p.title) for p in papers]
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for i, key in enumerate(keys):
+        by_key[key].append(i)
+    for members in by_key.values():
+        for j in members[1:]:
+            yield members[0], j
+    doc_freq = Counter(w for key in by_key for w in set(key.split()))
+    by_word: dict[str, list[str]] = defaultdict(list)
+    for key in by_key:
+        words = sorted(set(key.split()), key=lambda w: (doc_freq[w], w))[:2]
+        for word in words:
+            by_word[word].append(key)
+    seen: set[tuple[str, str]] = set()
+    for candidates in by_word.values():
+        if len(candidates) > 200:  # a word that common says nothing about identity
+            continue
+        for x, key_a in enumerate(candidates):
+            for key_b in candidates[x + 1:]:
+                pair = (key_a, key_b) if key_a < key_b else (key_b, key_a)
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                if fuzz.ratio(key_a, key_b) >= TITLE_MATCH:
+                    yield by_key[key_a][0], by_key[key_b][0]
+
+
+def _align(primary: list[Authorship], other: list[Authorship]) -> dict[int, Authorship]:
+    """Map positions in `primary` to the authorship of `other` that is the same person."""
+    def key(a: Authorship) -> str:
+        return parse_name(clean_name(a.name)[0].name).block_key
+
+    matched: dict[int, Authorship] = {}
+    free = defaultdict(list)
+    for theirs in other:
+        free[key(theirs)].append(theirs)
+    for index, mine in enumerate(primary):
+        candidates = free.get(key(mine))
+        if candidates:
+            matched[index] = candidates.pop(0)
+    if len(matched) < len(primary) and len(primary) == len(other):
+        for index, (mine, theirs) in enumerate(zip(primary, other, strict=True)):
+            if index not in matched and key(mine).split("|")[0] == key(theirs).split("|")[0]:
+                matched[index] = theirs
+    return matched
+
+
+def _combine(group: list[Paper]) -> Paper:
+    group = sorted(group, key=_rank)
+    merged = group[0]
+    for attr in ("title", "year", "venue_id", "abstract", "url"):
+        value = next((getattr(p, attr) for p in group if getattr(p, attr) not in (None, "")), None)
+        setattr(merged, attr, value)
+    for attr in _ID_FIELDS:
+        setattr(merged, attr, next((getattr(p, attr) for p in group if getattr(p, attr)), None))
+    with_authors = [p for p in group if p.authorships]
+    if with_authors:
+        merged.authorships = with_authors[0].authorships
+        for other in with_authors[1:]:
+            for index, theirs in _align(merged.authorships, other.authorships).items():
+                mine = merged.authorships[index]
+                for attr in _AUTHORSHIP_FILL:
+                    if not getattr(mine, attr) and getattr(theirs, attr):
+                        setattr(mine, attr, getattr(theirs, attr))
+    merged.references = sorted({r for p in group for r in p.references})
+    topics = {t.topic: t for p in reversed(group) for t in p.topics}
+    merged.topics = [topics[k] for k in sorted(topics)]
+    for other in group[1:]:
+        merged.provenance = merged.provenance.merged(other.provenance)
+    merged.id = ids.paper_id(doi=merged.doi, openreview_id=merged.openreview_id, s2_id=merged.s2_id,
+                             arxiv_id=merged.arxiv_id, openalex_id=merged.openalex_id, dblp_key=merged.dblp_key,
+                             title=merged.title, year=merged.year)
+    for authorship in merged.authorships:
+        authorship.paper_id = merged.id
+    return merged
+
+
+def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
+    """One Paper per real paper, sorted by id; see the module docstring for the rules."""
+    records = sorted(papers, key=lambda p: (p.id, _rank(p)))
+    uf = ConstrainedUnionFind(len(records))
+    for i, paper in enumerate(records):
+        uf.add_ids(i, _strong_ids(paper))
+    first: dict[tuple[str, str], int] = {}
+    for i, paper in enumerate(records):
+        for kind, value in [("id", paper.id), *_strong_ids(paper).items()]:
+            if (kind, value) in first:
+                uf.union(first[(kind, value)], i)
+            else:
+                first[(kind, value)] = i
+    for i, j in _title_pairs(records):
+        if uf.find(i) != uf.find(j) and _same_by_title(records[i], records[j]):
+            uf.union(i, j)
+    groups: dict[int, list[Paper]] = defaultdict(list)
+    for i, paper in enumerate(records):
+        groups[uf.find(i)].append(paper)
+    return sorted((_combine(group) for group in groups.values()), key=lambda p: p.id)
