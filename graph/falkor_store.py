@@ -10,7 +10,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from falkordb.node import Node
 from graph import queries as q
 from graph.errors import GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import EmbeddedServer
-from graph.store import GraphStore, Row
+from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,20 @@ class FalkorStore(GraphStore):
                 f"Lost the connection to FalkorDB ({exc}). It is restarted on the next start of the "
                 "explorer or CLI; `mlsys-atlas server status` shows its state."
             ) from exc
+
+    def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
+        """Overlap the client's parameter encoding (pure Python, half the load time) with the
+        server's work on the previous batch: two threads, two pooled connections. The batches
+        of one call are independent MERGEs on distinct keys, so their order does not matter."""
+        chunks = [{"rows": list(chunk)} for chunk in batched(rows, batch_size)]
+        if len(chunks) <= 1:
+            for params in chunks:
+                self.write(query, params)
+            return len(rows)
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="falkor-load") as pool:
+            for future in [pool.submit(self.write, query, params) for params in chunks]:
+                future.result()
+        return len(rows)
 
     def ensure_schema(self) -> None:
         graph = self.db.select_graph(self._target)

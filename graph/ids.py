@@ -12,14 +12,26 @@ import re
 import unicodedata
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
+# Letters NFKD does not decompose into a base letter plus a mark.
+_SPECIAL_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae", "Æ": "AE",
+                                  "œ": "oe", "Œ": "OE", "đ": "d", "Đ": "D", "þ": "th", "Þ": "Th", "ı": "i",
+                                  "ð": "d", "Ð": "D"})
 _LATEX = re.compile(r"\\[a-zA-Z]+\{([^}]*)\}|[{}$\\]")
 
 
 def fold(text: str) -> str:
-    """Lower-case, strip accents and LaTeX braces, collapse everything else to single spaces."""
-    text = _LATEX.sub(lambda m: m.group(1) or "", text or "")
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Lower-case, strip accents and LaTeX braces, collapse everything else to single spaces.
+
+    Only [0-9a-z] survives the last step, so after NFKD (which splits "é" into "e" plus a
+    combining mark) an ASCII encode that drops the rest is equivalent to removing the marks
+    one by one, and several times faster on the hundreds of thousands of names of a build.
+    """
+    if not text:
+        return ""
+    if "\\" in text or "{" in text or "$" in text:
+        text = _LATEX.sub(lambda m: m.group(1) or "", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text.translate(_SPECIAL_LETTERS)).encode("ascii", "ignore").decode()
     return _NON_ALNUM.sub(" ", text.lower()).strip()
 
 

@@ -66,15 +66,17 @@ class GraphStore(abc.ABC):
         yield self
 
     # ------------------------------------------------------------ writes
-    def merge_nodes(self, label: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
+    def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
+        """Send `rows` in batches as `$rows`; backends may overlap batches (they are independent MERGEs)."""
         for chunk in batched(rows, batch_size):
-            self.write(q.MERGE_NODES[label], {"rows": list(chunk)})
+            self.write(query, {"rows": list(chunk)})
         return len(rows)
 
+    def merge_nodes(self, label: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
+        return self.write_batches(q.MERGE_NODES[label], rows, batch_size)
+
     def merge_rels(self, rel_type: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
-        for chunk in batched(rows, batch_size):
-            self.write(q.MERGE_RELS[rel_type], {"rows": list(chunk)})
-        return len(rows)
+        return self.write_batches(q.MERGE_RELS[rel_type], rows, batch_size)
 
     # ------------------------------------------------------------ stats
     def counts(self) -> dict[str, Any]:

