@@ -404,15 +404,6 @@ NEO4J_GDS_STREAM: dict[str, str] = {
 NEO4J_GDS_DROP = "CALL gds.graph.drop($name, false) YIELD graphName RETURN graphName"
 
 # ---------------------------------------------------------------- bulk export (both stores)
-# Keyset pages (`id > $after`), so exporting millions of nodes never holds one huge result.
-EXPORT_ID_PAGE: dict[str, str] = {
-    label: f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id ORDER BY id LIMIT $page"
-    for label in NODE_LABELS
-}
-EXPORT_NODE_PAGE: dict[str, str] = {
-    label: f"MATCH (n:{label}) WHERE n.id > $after RETURN n.id AS id, properties(n) AS props ORDER BY id LIMIT $page"
-    for label in NODE_LABELS
-}
 EXPORT_REL_PAGE: dict[str, str] = {
     rel: f"UNWIND $ids AS id MATCH (a:{start} {{id: id}})-[e:{rel}]->(b:{end}) "
          "RETURN a.id AS start, b.id AS end, properties(e) AS props"
@@ -430,3 +421,15 @@ TOPIC_TOP_PAPERS = (
     "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue, e.score AS score, "
     "e.evidence AS evidence ORDER BY score DESC, year DESC, title LIMIT $limit"
 )
+
+# FalkorDB answers an indexed string range filter (`n.id > $after`) case-insensitively
+# while `>` itself compares bytes, so keyset pages over ids skip or repeat nodes there
+# (found exporting the snapshot graph). Exports therefore read a label's ids (strings
+# only), order them in Python and fetch properties by id in chunks: equality lookups,
+# which both stores answer exactly.
+EXPORT_IDS: dict[str, str] = {label: f"MATCH (n:{label}) RETURN n.id AS id" for label in NODE_LABELS}
+EXPORT_NODES_BY_ID: dict[str, str] = {
+    label: f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
+    for label in NODE_LABELS
+}
+ANALYTICS_TOPIC_NODES = "MATCH (t:Topic) RETURN t.label AS label, t.kind AS kind ORDER BY label"
