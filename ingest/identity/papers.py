@@ -145,7 +145,8 @@ def _combine(group: list[Paper]) -> Paper:
         merged.provenance = merged.provenance.merged(other.provenance)
     merged.id = ids.paper_id(doi=merged.doi, openreview_id=merged.openreview_id, s2_id=merged.s2_id,
                              arxiv_id=merged.arxiv_id, openalex_id=merged.openalex_id, dblp_key=merged.dblp_key,
-                             title=merged.title, year=merged.year)
+                             title=merged.title, year=merged.year,
+                             first_author=merged.authorships[0].name if merged.authorships else "")
     for authorship in merged.authorships:
         authorship.paper_id = merged.id
     return merged
