@@ -17,6 +17,6 @@ from ingest.identity.authors import resolve_authors
 from ingest.identity.papers import merge_papers
 from ingest.identity.review import decide, review_queue
 
-RESOLVER_VERSION = 1
+RESOLVER_VERSION = 2  # 2: pairs scored once, average linkage, model fitted inside the whole snapshot
 
 __all__ = ["RESOLVER_VERSION", "decide", "merge_papers", "resolve_authors", "review_queue"]

@@ -5,13 +5,14 @@ point: two clusters holding different ids of one kind (two OpenReview profiles, 
 ORCIDs) must never merge, and neither may clusters a reviewer has kept apart. Average
 linkage over the pairwise probabilities (the S2AND choice) means one lucky pair cannot
 chain two people together; pairs that were never scored (incompatible names, same
-paper) forbid the merge.
+paper) forbid the merge. Pair probabilities are computed once (`pairs.py`) and merged
+clusters' links are summed, so a merge never re-scores anything.
 """
 
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -63,70 +64,112 @@ class MergeRecord:
     linkage: float
     merged: bool
     reasons: list[str] = field(default_factory=list)
+    best_pair: int = -1  # index of the strongest scored mention pair between the two sides
 
 
-def agglomerate(
-    clusters: list[list[int]],
-    candidates: Iterable[tuple[int, int]],
-    linkage: Callable[[int, int], float | None],
-    merge: Callable[[int, int], list[str] | None],
+def average_linkage(
+    members: dict[int, list[int]],
+    pair_links: dict[tuple[int, int], tuple[float, int, float, int]],
+    merge: Callable[[int, int, int], list[str] | None],
     threshold: float,
     review_floor: float,
+    conflicting: Callable[[int, int], bool] | None = None,
 ) -> list[MergeRecord]:
-    """Best-first merging of clusters (indices into `clusters`) while the linkage stays >= threshold.
+    """Best-first average-linkage merging over fixed pair probabilities, with cannot-links.
 
-    `linkage(a, b)` scores two current clusters from their merged evidence profiles
-    (None: never merge); `merge(a, b)` folds b into a and returns the reasons, or None
-    to refuse (strong-id conflict, a reviewer's no). Only `candidates` pairs and the pairs they inherit are
-    ever scored, which keeps the work inside name-compatible groups. Returns one record
-    per merge plus one per near miss (linkage in [review_floor, threshold)).
+    `members` maps a cluster id to its mentions; `pair_links[(a, b)]` holds the summed
+    probability, the number of scored mention pairs, and the strongest pair (probability
+    and index) between clusters a and b. Two clusters may merge only if *every* mention
+    pair between them was scored: an unscored pair (incompatible given names, one paper)
+    is a cannot-link, and stays one after any merge, so such links are dropped for good.
+    Merging updates sums (Lance-Williams), never re-scores features, which is what keeps
+    large name groups cheap. `merge(a, b, best_pair)` folds b into a and returns the
+    reasons, or None to refuse (strong-id conflict, a reviewer's no).
+
+    `conflicting(b, c)` says two clusters can never be one (different strong ids). When
+    both claim the same cluster a above the threshold, a goes to the claimant with the
+    most summed evidence, not the best average: otherwise a one-mention profile that S2
+    split off 'Matei Zaharia' would take every unlabelled 'Matei Zaharia' from the real one.
     """
-    members = {cid: list(items) for cid, items in enumerate(clusters)}
-    neighbours: dict[int, set[int]] = {cid: set() for cid in members}
-    for a, b in candidates:
-        if a != b:
-            neighbours[a].add(b)
-            neighbours[b].add(a)
+    members = {cid: list(items) for cid, items in members.items()}
+    # links[a][b] = [summed probability, scored pairs, best probability, best pair], shared by both sides
+    links: dict[int, dict[int, list]] = {cid: {} for cid in members}
     version = dict.fromkeys(members, 0)
     heap: list[tuple[float, int, int, int, int]] = []
+    for (a, b), (total, pairs, best, best_pair) in pair_links.items():
+        full = len(members[a]) * len(members[b])
+        if pairs < full:
+            continue  # an unscored pair between them: never one person
+        links[a][b] = links[b][a] = [total, pairs, best, best_pair]
+        if total >= review_floor * full:
+            heap.append((-total / full, a, b, 0, 0) if a < b else (-total / full, b, a, 0, 0))
+    heapq.heapify(heap)
 
     def push(a: int, b: int) -> None:
-        score = linkage(a, b)
-        if score is not None and score >= review_floor:
+        link = links[a][b]
+        full = len(members[a]) * len(members[b])
+        if link[1] < full:
+            del links[a][b], links[b][a]  # an unscored pair between them: never one person
+            return
+        if link[0] >= review_floor * full:
             lo, hi = (a, b) if a < b else (b, a)
-            heapq.heappush(heap, (-score, lo, hi, version[lo], version[hi]))
+            heapq.heappush(heap, (-link[0] / full, lo, hi, version[lo], version[hi]))
 
-    for a in sorted(neighbours):
-        for b in neighbours[a]:
-            if a < b:
-                push(a, b)
     records: list[MergeRecord] = []
     near: dict[tuple[int, int], tuple[float, int, int]] = {}
     while heap:
         neg, a, b, version_a, version_b = heapq.heappop(heap)
-        if a not in members or b not in members or version[a] != version_a or version[b] != version_b:
+        if a not in members or b not in members or version[a] != version_a or version[b] != version_b \
+                or b not in links[a]:  # stale, or refused since it was queued
             continue
         if -neg < threshold:
             near[(a, b)] = (-neg, version_a, version_b)
             continue
+        if conflicting is not None:
+            a, b, neg = _strongest_claim(a, b, neg, links, members, conflicting, threshold)
         left, right = list(members[a]), list(members[b])
-        reasons = merge(a, b)
+        reasons = merge(a, b, links[a][b][3])
         if reasons is None:
-            neighbours[a].discard(b)
-            neighbours[b].discard(a)
+            del links[a][b], links[b][a]
             continue
         records.append(MergeRecord(left, right, -neg, True, reasons))
         members[a].extend(members.pop(b))
         version[a] += 1
-        for c in neighbours.pop(b):
-            if c != a:
-                neighbours[c].discard(b)
-                neighbours[c].add(a)
-                neighbours[a].add(c)
-        neighbours[a].discard(b)
-        for c in sorted(neighbours[a]):
+        del links[a][b], links[b][a]
+        links_a = links[a]
+        for c, link_bc in links.pop(b).items():
+            del links[c][b]
+            link_ac = links_a.get(c)
+            if link_ac is None:
+                links_a[c] = links[c][a] = link_bc
+            else:
+                link_ac[0] += link_bc[0]
+                link_ac[1] += link_bc[1]
+                if link_bc[2] > link_ac[2]:
+                    link_ac[2], link_ac[3] = link_bc[2], link_bc[3]
+        for c in sorted(links_a):
             push(a, c)
     for (a, b), (score, version_a, version_b) in sorted(near.items()):
-        if a in members and b in members and (version[a], version[b]) == (version_a, version_b):
-            records.append(MergeRecord(list(members[a]), list(members[b]), score, False))
+        if a in members and b in members and (version[a], version[b]) == (version_a, version_b) \
+                and b in links[a]:
+            records.append(MergeRecord(list(members[a]), list(members[b]), score, False,
+                                       best_pair=links[a][b][3]))
     return records
+
+
+def _strongest_claim(a: int, b: int, neg: float, links: dict[int, dict[int, list]], members: dict[int, list[int]],
+                     conflicting: Callable[[int, int], bool], threshold: float) -> tuple[int, int, float]:
+    """The pair to merge instead of (a, b) when a rival of one side also claims the other (see above)."""
+    for x, y in ((a, b), (b, a)):
+        if len(links[x]) < 2:
+            continue  # no rival can claim x
+        best, best_total = y, links[x][y][0]
+        for c, link in links[x].items():
+            full = len(members[x]) * len(members[c])
+            if c != y and link[1] == full and link[0] >= threshold * full and link[0] > best_total \
+                    and conflicting(y, c):
+                best, best_total = c, link[0]
+        if best != y:
+            lo, hi = (x, best) if x < best else (best, x)
+            return lo, hi, -best_total / (len(members[x]) * len(members[best]))
+    return a, b, neg

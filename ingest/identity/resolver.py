@@ -7,7 +7,10 @@
 3. Mentions are blocked on surname + first initial. Inside a block only pairs whose
    given names are compatible are scored ('Matei'/'Matei', 'M.'/'Matei',
    'Matt'/'Matthew'); everything else can never merge.
-4. Average-linkage agglomeration per block, at the threshold learned with the model.
+4. Every candidate pair of the whole corpus is featurised and scored once, in numpy
+   (`pairs.py`); then average-linkage agglomeration per block over those fixed
+   probabilities, at the threshold learned with the model. Only clusters joined by a
+   chain of links above the review floor can merge, so the rest of a block is skipped.
    Merges and near misses between the two review thresholds become review items.
 
 Person ids come from the cluster's strongest id, else from its earliest mention
@@ -16,17 +19,23 @@ Person ids come from the cluster's strongest id, else from its earliest mention
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
+
 from graph.ids import digest
-from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, agglomerate
+from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
-from ingest.identity.names import ParsedName, clean_name, display_completeness, fold, given_relation, parse_name
+from ingest.identity.names import ParsedName, clean_name, display_completeness, fold, parse_name
+from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
+
+SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
 
 
 @dataclass(frozen=True)
@@ -89,6 +98,8 @@ class _Run:
         self.reasons: dict[int, Counter[str]] = defaultdict(Counter)  # uf root -> reasons
         self.records: list[MergeRecord] = []
         self.index = {m.mention_id: i for i, m in enumerate(self.mentions)}
+        self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
+        self.block_size = np.zeros(len(self.mentions), dtype=np.int64)  # scratch: block mentions per root
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
 
     def clean_all(self) -> None:
@@ -134,22 +145,6 @@ class _Run:
             if decision.accept and left is not None and right is not None and self.uf.union(left, right):
                 self.reasons[self.uf.find(left)]["accepted by a reviewer"] += 1
 
-    def candidate_clusters(self, clusters: list[list[int]]) -> list[tuple[int, int]]:
-        """Pairs of clusters in one block whose given names could be one person's."""
-        by_given: dict[str, list[int]] = defaultdict(list)
-        for cid, members in enumerate(clusters):
-            for given in sorted({self.parsed[i].given for i in members}):
-                by_given[given].append(cid)
-        pairs: set[tuple[int, int]] = set()
-        givens = sorted(by_given)
-        for gi, given in enumerate(givens):
-            owners = by_given[given]
-            pairs.update((a, b) for x, a in enumerate(owners) for b in owners[x + 1:])
-            for other in givens[gi + 1:]:
-                if given_relation(given, other):
-                    pairs.update((min(a, b), max(a, b)) for a in owners for b in by_given[other] if a != b)
-        return sorted(pairs)
-
     def can_merge(self, left: list[int], right: list[int]) -> bool:
         """Union two clusters unless a reviewer kept them apart or their strong ids conflict."""
         if self.rejections:
@@ -160,59 +155,129 @@ class _Run:
                     return False
         return self.uf.union(left[0], right[0])
 
-    def cluster_blocks(self) -> Corpus:
+    def blocks(self) -> dict[str, list[int]]:
         rejected = {i for i, _ in self.rejected}
-        corpus = Corpus(self.mentions, self.parsed)
         blocks: dict[str, list[int]] = defaultdict(list)
         for i in range(len(self.mentions)):
             if i not in rejected:
                 blocks[self.parsed[i].block_key].append(i)
-        for key in sorted(blocks):
-            if len(blocks[key]) > 1:
-                self._cluster_block(blocks[key], corpus)
-        return corpus
+        return blocks
 
-    def _cluster_block(self, block: list[int], corpus: Corpus) -> None:
-        by_root: dict[int, list[int]] = defaultdict(list)
+    def cluster_blocks(self) -> PairTable:
+        corpus = Corpus(self.mentions, self.parsed)
+        blocks = self.blocks()
+        table = candidate_pairs(corpus, blocks)
+        probabilities = self.model.probabilities(table.features)
+        for key in sorted(table.block_ranges):
+            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+        return table
+
+    def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
+                       stop: int) -> None:
+        """Average linkage over the block's pair probabilities; clusters start as strong-id groups.
+
+        A cluster's size counts all its mentions in the block, scored or not, so a mention
+        with no compatible partner on the other side forbids the merge.
+        """
+        find = self.uf.find
+        block_members: dict[int, list[int]] = defaultdict(list)
         for i in block:
-            by_root[self.uf.find(i)].append(i)
-        clusters = list(by_root.values())
-        if len(clusters) < 2:
+            block_members[find(i)].append(i)
+        if stop - start <= SMALL_BLOCK_PAIRS:
+            links = self._small_block_links(block_members, table, probabilities, start, stop)
+            if links:
+                self._agglomerate(block_members, links, table)
             return
-        profiles = [corpus.profile(members) for members in clusters]
-        relations: dict[tuple[int, int], str] = {}
-        weights, bias = self.model.weights, self.model.bias
+        roots = self.root_of
+        for root, items in block_members.items():
+            roots[items] = root
+        u, v = roots[table.left[start:stop]], roots[table.right[start:stop]]
+        scores = probabilities[start:stop]
+        between = u != v
+        if not between.any():
+            return
+        lo, hi = np.minimum(u, v)[between], np.maximum(u, v)[between]
+        scores, index = scores[between], np.arange(start, stop)[between]
+        n = len(self.mentions)
+        keys, inverse = np.unique(lo * n + hi, return_inverse=True)
+        totals = np.bincount(inverse, weights=scores, minlength=len(keys))
+        counts = np.bincount(inverse, minlength=len(keys))
+        order = np.lexsort((-scores, inverse))  # per link, its strongest pair first
+        first = order[np.r_[0, np.flatnonzero(np.diff(inverse[order])) + 1]]
+        link_lo, link_hi = keys // n, keys % n
+        size = self.block_size
+        for root, items in block_members.items():
+            size[root] = len(items)
+        full = size[link_lo] * size[link_hi]
+        # a link with an unscored pair is a cannot-link; an average over links all below the
+        # review floor stays below it, so only clusters joined by a chain of links at or above
+        # the floor can ever merge or be reviewed: keep the links inside those components
+        valid = counts == full
+        active = valid & (totals >= self.model.review_low * full)
+        if not active.any():
+            return
+        units, unit_index = np.unique(np.concatenate([link_lo[active], link_hi[active]]), return_inverse=True)
+        half = int(active.sum())
+        graph = sparse.coo_matrix((np.ones(half), (unit_index[:half], unit_index[half:])),
+                                  shape=(len(units), len(units)))
+        _, component = connected_components(graph, directed=False)
+        position_lo = np.searchsorted(units, link_lo).clip(max=len(units) - 1)
+        position_hi = np.searchsorted(units, link_hi).clip(max=len(units) - 1)
+        keep = valid & (units[position_lo] == link_lo) & (units[position_hi] == link_hi) \
+            & (component[position_lo] == component[position_hi])
+        links = {(a, b): (total, count, best, pair) for a, b, total, count, best, pair in zip(
+            link_lo[keep].tolist(), link_hi[keep].tolist(), totals[keep].tolist(), counts[keep].tolist(),
+            scores[first][keep].tolist(), index[first][keep].tolist(), strict=True)}
+        block_members = {root: block_members[root] for root in units.tolist()}
 
-        def linkage(a: int, b: int) -> float | None:
-            relation = corpus.relation(profiles[a], profiles[b])
-            if relation is None:
-                return None
-            relations[(a, b)] = relation
-            features = corpus.features(profiles[a], profiles[b], relation)
-            logit = bias + sum(w * x for w, x in zip(weights, features, strict=True))
-            return 1.0 / (1.0 + math.exp(-logit))
+        self._agglomerate(block_members, links, table)
 
-        def merge(a: int, b: int) -> list[str] | None:
-            if not self.can_merge(profiles[a].members, profiles[b].members):
+    def _small_block_links(self, block_members: dict[int, list[int]], table: PairTable, probabilities: np.ndarray,
+                           start: int, stop: int) -> dict[tuple[int, int], tuple[float, int, float, int]]:
+        """The same links as the numpy path, in plain Python: cheaper for the many blocks of a few pairs."""
+        find = self.uf.find
+        sums: dict[tuple[int, int], list] = {}
+        for k, (i, j, p) in enumerate(zip(table.left[start:stop].tolist(), table.right[start:stop].tolist(),
+                                          probabilities[start:stop].tolist(), strict=True), start=start):
+            u, v = find(i), find(j)
+            if u == v:
+                continue
+            key = (u, v) if u < v else (v, u)
+            link = sums.get(key)
+            if link is None:
+                sums[key] = [p, 1, p, k]
+            else:
+                link[0] += p
+                link[1] += 1
+                if p > link[2]:
+                    link[2], link[3] = p, k
+        floor = self.model.review_low
+        links = {key: (total, count, best, pair) for key, (total, count, best, pair) in sums.items()
+                 if count == len(block_members[key[0]]) * len(block_members[key[1]])}
+        if not any(total >= floor * count for total, count, _, _ in links.values()):
+            return {}
+        return links
+
+    def _agglomerate(self, block_members: dict[int, list[int]], links: dict[tuple[int, int], tuple],
+                     table: PairTable) -> None:
+        def merge(a: int, b: int, best_pair: int) -> list[str] | None:
+            if not self.can_merge(block_members[a], block_members[b]):
                 return None
-            relation = relations.get((a, b)) or relations.get((b, a)) or "same"
-            reasons = corpus.explain(profiles[a], profiles[b], relation)
-            profiles[a].absorb(profiles[b])
-            root = self.uf.find(profiles[a].members[0])
+            reasons = reasons_for(table, best_pair)
+            root = self.uf.find(a)
             for reason in reasons:
                 self.reasons[root][reason] += 1
             return reasons
 
-        records = agglomerate(clusters, self.candidate_clusters(clusters), linkage, merge,
-                              self.model.threshold, self.model.review_low)
+        records = average_linkage(block_members, links, merge, self.model.threshold, self.model.review_low,
+                                  self.uf.conflicts if self.uf.ids else None)
         for record in records:
             if record.merged:
                 smaller = record.right if len(record.right) <= len(record.left) else record.left
                 for m in smaller:
                     self.merge_conf[m] = min(self.merge_conf.get(m, 1.0), record.linkage)
-            else:
-                left, right = corpus.profile(record.left), corpus.profile(record.right)
-                record.reasons = corpus.explain(left, right, corpus.relation(left, right) or "same")
+            elif record.best_pair >= 0:
+                record.reasons = reasons_for(table, record.best_pair)
             self.records.append(record)
 
     def people(self) -> tuple[list[Person], list[str], list[float]]:
@@ -230,16 +295,21 @@ class _Run:
         for root, members in components.items():
             strong = dict(self.uf.ids.get(root, {}))
             strong.pop("dblp_homonym", None)
-            first = min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
+            first = members[0] if len(members) == 1 else \
+                min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
             person_id = person_id_for(strong, self.mentions[first].mention_id)
-            names = Counter(self.clean[i] for i in members)
-            name = max(names, key=lambda n: (display_completeness(n), names[n], n))
+            if len(members) == 1:  # most people: skip the tallying below
+                names = Counter({self.clean[members[0]]: 1})
+                name = self.clean[members[0]]
+            else:
+                names = Counter(self.clean[i] for i in members)
+                name = max(names, key=lambda n: (display_completeness(n), names[n], n))
             confidence = min((self.merge_conf.get(i, 1.0) for i in members), default=1.0)
             for i in members:
                 person_ids[i] = person_id
                 confidences[i] = round(self.merge_conf.get(i, 1.0), 4)
             reasons = [f"{reason} (x{count})" if count > 1 else reason
-                       for reason, count in merged_reasons[root].most_common(8)]
+                       for reason, count in merged_reasons[root].most_common(8)] if root in merged_reasons else []
             people.append(Person(person_id, members, name, sorted(names), strong, round(confidence, 4), reasons))
         people.sort(key=lambda p: p.person_id)
         return people, person_ids, confidences

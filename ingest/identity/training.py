@@ -1,30 +1,36 @@
 """Fit the pairwise model and choose the clustering thresholds on labelled mentions.
 
-The candidate pairs are exactly those the resolver scores (same block, compatible
-given names, different papers). To teach the model what an initial-only form ('M.
-Zaharia') is worth, a copy of some mentions is abbreviated, a trick that keeps the
-labels true. The merge threshold is the one maximising B-cubed F1 on the training
-set; the review band is where merges stop being reliably right.
+The candidate pairs are exactly those the resolver scores (`pairs.candidate_pairs`:
+same block, compatible given names, different papers), featurised by the same code.
+The model is fitted in the setting a build runs in: the labelled mentions inside the
+whole snapshot with every strong id hidden, where name-commonness features take their
+full-corpus values (fitting on a set resolved alone made the model merge too readily at
+full scale). Pairs from the set resolved alone are added so the weights also hold for a
+small corpus such as `mlsys-atlas resolve` on an outside file. To teach the model what
+an initial-only form ('M. Zaharia') is worth, a copy of some mentions is abbreviated, a
+trick that keeps the labels true. The merge threshold is the one maximising B-cubed F1
+of the labelled mentions inside the snapshot; the review band is where merges stop
+being reliably right.
 """
 
 from __future__ import annotations
 
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from ingest.identity.evaluate import score
-from ingest.identity.features import FEATURE_NAMES, Corpus, pair_features
+from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.mentions import Mention
 from ingest.identity.model import PairModel, fit_weights
 from ingest.identity.names import clean_name, parse_name
+from ingest.identity.pairs import candidate_pairs
 from ingest.identity.resolver import _Run, resolve
 
 ABBREVIATED_SHARE = 0.1
-MAX_PAIRS_PER_BLOCK = 20_000
 MAX_REVIEW_WIDTH = 0.15
 
 
@@ -43,28 +49,17 @@ def abbreviate(mentions: Sequence[Mention], truth: Sequence[str | None], share: 
     return [*mentions, *extra], [*truth, *extra_truth]
 
 
-def labelled_pairs(mentions: Sequence[Mention], truth: Sequence[str | None],
-                   seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
-    """Every comparable pair of labelled mentions in a block (sampled in huge blocks), with labels."""
+def labelled_pairs(mentions: Sequence[Mention], truth: Sequence[str | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Features and labels of every candidate pair whose two mentions both carry a label."""
     run = _Run(mentions, PairModel(tuple(0.0 for _ in FEATURE_NAMES), 0.0, 0.5, 0.5, 0.5), ())
     run.clean_all()
-    corpus = Corpus(run.mentions, run.parsed)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    rejected = {i for i, _ in run.rejected}
-    for i in range(len(mentions)):
-        if i not in rejected and truth[i]:
-            blocks[run.parsed[i].block_key].append(i)
-    rng = random.Random(seed)
-    pairs: list[tuple[int, int]] = []
-    for key in sorted(blocks):
-        block = blocks[key]
-        candidates = [(block[a], block[b]) for a, b in run.candidate_clusters([[i] for i in block])]
-        if len(candidates) > MAX_PAIRS_PER_BLOCK:
-            candidates = rng.sample(candidates, MAX_PAIRS_PER_BLOCK)
-        pairs.extend(candidates)
-    features, kept = pair_features(corpus, pairs)
-    labels = np.asarray([truth[pairs[k][0]] == truth[pairs[k][1]] for k in kept], dtype=np.int8)
-    return features, labels
+    table = candidate_pairs(Corpus(run.mentions, run.parsed), run.blocks())
+    codes: dict[str, int] = {}
+    label = np.fromiter((codes.setdefault(t, len(codes)) if t else -1 for t in truth), dtype=np.int64,
+                        count=len(truth))
+    left, right = label[table.left], label[table.right]
+    both = (left >= 0) & (right >= 0)
+    return table.features[both], (left[both] == right[both]).astype(np.int8)
 
 
 def choose_thresholds(mentions: Sequence[Mention], truth: Sequence[str | None], weights: tuple[float, ...],
@@ -104,11 +99,17 @@ def choose_thresholds(mentions: Sequence[Mention], truth: Sequence[str | None], 
     return float(best), max(review_high, best), min(review_low, best), results
 
 
-def train(mentions: Sequence[Mention], truth: Sequence[str | None], trained_on: str) -> tuple[PairModel, dict]:
-    augmented, augmented_truth = abbreviate(mentions, truth, ABBREVIATED_SHARE)
-    features, labels = labelled_pairs(augmented, augmented_truth)
+def train(alone: Sequence[Mention], alone_truth: Sequence[str | None], in_corpus: Sequence[Mention],
+          in_corpus_truth: Sequence[str | None], trained_on: str,
+          grid: Sequence[float] = (0.4, 0.5, 0.6, 0.7, 0.8)) -> tuple[PairModel, dict]:
+    """Fit on the labelled set alone and inside the corpus; thresholds from the in-corpus setting."""
+    parts = []
+    for mentions, truth in ((alone, alone_truth), (in_corpus, in_corpus_truth)):
+        augmented, augmented_truth = abbreviate(mentions, truth, ABBREVIATED_SHARE)
+        parts.append(labelled_pairs(augmented, augmented_truth))
+    features = np.concatenate([f for f, _ in parts])
+    labels = np.concatenate([y for _, y in parts])
     weights, bias = fit_weights(features, labels)
-    grid = [round(x, 2) for x in np.arange(0.3, 0.91, 0.1)]
-    threshold, high, low, curve = choose_thresholds(mentions, truth, weights, bias, grid)
+    threshold, high, low, curve = choose_thresholds(in_corpus, in_corpus_truth, weights, bias, grid)
     model = PairModel(weights, bias, threshold, high, low, trained_on)
     return model, {"pairs": int(len(labels)), "positives": int(labels.sum()), "f1_by_threshold": curve}

@@ -2,8 +2,10 @@
 
 NeurIPS 2021 accepted papers (10,952 mentions with OpenReview tilde ids, hidden from
 the resolver). Floors sit just under the scores of the committed model.json
-(B3-F1 0.993 overall, 0.888 on the 344 hard-block mentions; exact-name baseline
-0.992 / 0.683); the full evaluation is benchmarks/bench_identity.py.
+(B3-F1 0.9928 overall, 0.894 on the 344 hard-block mentions with B3 precision 0.871;
+exact-name baseline 0.992 / 0.683); the hard-block precision floor guards against the
+over-merging that common names invite. The full evaluation, including the whole
+snapshot with ids hidden, is benchmarks/bench_identity.py.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from ingest.identity.resolver import resolve
 from tests.identity.conftest import SNAPSHOT
 
 OVERALL_FLOOR = 0.990
-HARD_FLOOR = 0.87
+HARD_FLOOR = 0.88
+HARD_PRECISION_FLOOR = 0.85
 
 
 def test_b3_f1_does_not_drop_on_neurips_2021() -> None:
@@ -32,6 +35,7 @@ def test_b3_f1_does_not_drop_on_neurips_2021() -> None:
     assert len(scored) > 10_000 and len(hard) > 300
     assert overall.b3_f1 >= OVERALL_FLOOR, overall
     assert hard_ours.b3_f1 >= HARD_FLOOR, hard_ours
+    assert hard_ours.b3_precision >= HARD_PRECISION_FLOOR, hard_ours
     assert hard_ours.b3_f1 > hard_baseline.b3_f1 + 0.15
 
 
