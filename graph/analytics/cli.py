@@ -1,0 +1,249 @@
+"""`mlsys-atlas` subcommands for the community analytics: path, suggest, profile, overlap, bridges,
+communities, trends and pc-audit.
+
+Thin wrappers: each opens the configured store, takes the cached projection, calls one
+function of `graph.analytics` and prints a table (or writes it as CSV with `--csv`), so
+what the command line shows is exactly what the explorer pages show.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from graph.analytics import export
+from graph.analytics.projections import Projection, projection
+from graph.store import GraphStore
+
+Handler = Callable[[argparse.Namespace, Projection], int]
+
+
+def _table(rows: Sequence[dict[str, Any]], columns: Sequence[str] | None = None, limit: int | None = None) -> str:
+    rows = list(rows[:limit] if limit else rows)
+    if not rows:
+        return "(no rows)"
+    columns = list(columns or rows[0].keys())
+    cells = [[_fmt(r.get(c)) for c in columns] for r in rows]
+    widths = [min(100, max(len(c), *(len(row[i]) for row in cells))) for i, c in enumerate(columns)]
+    line = "  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True))
+    body = ["  ".join(v[:w].ljust(w) for v, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join([line, "  ".join("-" * w for w in widths), *body])
+
+
+def _fmt(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return str(value)
+
+
+def _emit(args: argparse.Namespace, rows: Sequence[Any], columns: Sequence[str] | None = None) -> None:
+    flat = export.rows(rows)
+    if getattr(args, "csv", None):
+        export.write_csv(flat, Path(args.csv))
+        print(f"wrote {len(flat)} rows to {args.csv}")
+    else:
+        print(_table(flat, columns, getattr(args, "limit", None)))
+
+
+def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from graph.open import open_store
+
+        store: GraphStore = open_store(getattr(args, "store", None))
+        try:
+            proj = projection(store, args.year_from, args.year_to)
+            return handler(args, proj)
+        finally:
+            store.close()
+
+    return run
+
+
+# ---------------------------------------------------------------- handlers
+def _path(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.paths import connection_paths
+    from graph.analytics.people import resolve_person
+
+    result = connection_paths(proj, resolve_person(proj, args.source), resolve_person(proj, args.target), args.k,
+                              via_institutions=args.via_institutions)
+    print(result.message)
+    if result.paths:
+        _emit(args, result.rows(), ["path", "step", "from", "to", "kind", "evidence"])
+    return 0 if result.status in ("found", "same_person") else 1
+
+
+def _suggest(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.people import resolve_person
+    from graph.analytics.suggest import suggest_collaborators
+
+    author = resolve_person(proj, args.person)
+    suggestions = suggest_collaborators(proj, author, args.k, mode=args.mode, max_hops=args.max_hops)
+    if not suggestions:
+        print(f"No suggestions: {proj.name(author)} has no co-authors in these years.")
+        return 1
+    _emit(args, suggestions, ["name", "score", "hops", "explanation"])
+    return 0
+
+
+def _profile(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.people import resolve_person
+    from graph.analytics.profile import person_profile
+
+    p = person_profile(proj, resolve_person(proj, args.person))
+    lean = f"{p.systems_lean:.2f}" if p.systems_lean is not None else "n/a"
+    print(f"{p.name} ({p.author}): {p.papers} papers {p.first_year}-{p.last_year}; background {p.background}; "
+          f"systems lean {lean}")
+    if p.community:
+        print(f"community {p.community.id} ({p.community.size} people): {p.community.label}")
+    print("\nvenues\n" + _table(p.venue_mix))
+    print("\ntopics\n" + _table(p.topic_totals))
+    print("\nco-authors\n" + _table(p.coauthors, ["name", "joint_papers", "last_year"]))
+    return 0
+
+
+def _overlap(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.overlap import background_by_year, background_change
+
+    rows = background_by_year(proj, args.mode)
+    print(f"MLSys authors per year by background (mode {args.mode}; see graph/analytics/overlap.py)")
+    _emit(args, rows)
+    change = background_change(rows, since=args.since)
+    if change:
+        print(f"\nchange since {args.since} (percentage points): "
+              + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()))
+    return 0
+
+
+def _bridges(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.bridges import bridge_institutions, bridge_people
+
+    if args.institutions:
+        _emit(args, bridge_institutions(proj, args.limit), ["name", "score", "participation", "evidence"])
+    else:
+        _emit(args, bridge_people(proj, args.limit, method=args.method, samples=args.samples),
+              ["name", "score", "participation", "evidence"])
+    return 0
+
+
+def _communities(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.communities import louvain_communities
+
+    _emit(args, louvain_communities(proj, seed=args.seed, resolution=args.resolution, top=args.limit),
+          ["id", "size", "papers", "label"])
+    return 0
+
+
+def _trends(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics import trends
+
+    if args.view == "movers":
+        _emit(args, trends.topic_movers(proj, window=args.window, community=args.community))
+    elif args.view == "topics":
+        _emit(args, trends.topic_shares(proj, args.by, community=args.community))
+    elif args.view == "institutions":
+        _emit(args, trends.institution_mix(proj, community=args.community))
+    elif args.view == "countries":
+        _emit(args, trends.country_mix(proj, community=args.community))
+    else:
+        _emit(args, trends.sector_mix(proj, community=args.community))
+    return 0
+
+
+def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.pc_audit import audit_program_committee, read_members_csv, read_submissions_csv
+
+    members = read_members_csv(Path(args.members))
+    submissions = read_submissions_csv(Path(args.submissions)) if args.submissions else None
+    audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
+                                    reference_year=args.reference_year)
+    tables = audit.tables()
+    print("PC background split\n" + _table(audit.split))
+    print("\nconcentration\n" + _table(tables["summary"]))
+    print("\ntopic coverage\n" + _table(audit.topic_coverage))
+    if audit.conflicts:
+        print("\nconflicts of interest\n" + _table(tables["conflicts"], ["member_name", "submission", "author_name",
+                                                                         "kind", "evidence"], limit=50))
+    for kind in ("unmatched", "ambiguous"):
+        if tables[kind]:
+            print(f"\n{kind} names (not used in the analysis; check by hand)\n" + _table(tables[kind]))
+    if args.out:
+        paths = audit.write_csv(Path(args.out))
+        print(f"\nwrote {len(paths)} CSV files to {args.out}")
+    return 0
+
+
+# ---------------------------------------------------------------- registration
+def _common(parser: argparse.ArgumentParser, *, csv: bool = True) -> None:
+    parser.add_argument("--from", dest="year_from", type=int, default=None, help="first year (default: all)")
+    parser.add_argument("--to", dest="year_to", type=int, default=None, help="last year (default: all)")
+    parser.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
+    if csv:
+        parser.add_argument("--csv", default=None, help="write the table to this CSV file instead of printing it")
+
+
+def register(subparsers: Any) -> None:
+    """Add the analytics subcommands to `mlsys-atlas` (called by graph.cli)."""
+    p = subparsers.add_parser("path", help="shortest collaboration paths between two people, with evidence")
+    p.add_argument("source", help="author id or name")
+    p.add_argument("target", help="author id or name")
+    p.add_argument("-k", type=int, default=3, help="number of alternative paths")
+    p.add_argument("--via-institutions", action="store_true", help="also hop via the same institution in a year")
+    _common(p)
+    p.set_defaults(func=_run(_path))
+
+    p = subparsers.add_parser("suggest", help="collaborator suggestions 2-3 hops away, explained")
+    p.add_argument("person", help="author id or name")
+    p.add_argument("-k", type=int, default=10)
+    p.add_argument("--mode", choices=["balanced", "similar", "complementary", "network"], default="balanced")
+    p.add_argument("--max-hops", type=int, choices=[2, 3], default=3)
+    _common(p)
+    p.set_defaults(func=_run(_suggest))
+
+    p = subparsers.add_parser("profile", help="a person's topic, venue and community profile")
+    p.add_argument("person", help="author id or name")
+    _common(p, csv=False)
+    p.set_defaults(func=_run(_profile))
+
+    p = subparsers.add_parser("overlap", help="systems/ML background of MLSys authors per year")
+    p.add_argument("--mode", choices=["prior", "any"], default="prior",
+                   help="prior: papers before the MLSys year; any: papers in any year")
+    p.add_argument("--since", type=int, default=2018, help="report the change since this year")
+    _common(p)
+    p.set_defaults(func=_run(_overlap))
+
+    p = subparsers.add_parser("bridges", help="people (or institutions) connecting systems and ML")
+    p.add_argument("--institutions", action="store_true")
+    p.add_argument("--method", choices=["participation", "betweenness"], default="participation")
+    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")
+    p.add_argument("--limit", type=int, default=25)
+    _common(p)
+    p.set_defaults(func=_run(_bridges))
+
+    p = subparsers.add_parser("communities", help="Louvain communities of the co-author graph, labelled")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--resolution", type=float, default=1.0)
+    p.add_argument("--limit", type=int, default=20)
+    _common(p)
+    p.set_defaults(func=_run(_communities))
+
+    p = subparsers.add_parser("trends", help="topic, institution, country and sector trends")
+    p.add_argument("view", choices=["movers", "topics", "institutions", "countries", "sectors"])
+    p.add_argument("--by", choices=["year", "venue", "community", "year_venue", "year_community"], default="year")
+    p.add_argument("--window", type=int, default=3)
+    p.add_argument("--community", choices=["systems", "ml", "mlsys", "other"], default=None)
+    p.add_argument("--limit", type=int, default=None)
+    _common(p)
+    p.set_defaults(func=_run(_trends))
+
+    p = subparsers.add_parser("pc-audit", help="programme-committee balance, coverage and conflicts of interest")
+    p.add_argument("members", help="CSV with a name column (optional affiliation, ids)")
+    p.add_argument("--submissions", default=None, help="CSV with title and authors columns")
+    p.add_argument("--coi-years", type=int, default=3, help="co-authorship window for conflicts")
+    p.add_argument("--reference-year", type=int, default=None, help="year the window ends (default: last in data)")
+    p.add_argument("--out", default=None, help="directory for the CSV export of every table")
+    _common(p, csv=False)
+    p.set_defaults(func=_run(_pc_audit))

@@ -1,0 +1,139 @@
+"""Find the person a user means: by id, by exact (folded) name or alias, or by a close fuzzy match.
+
+Shared by the CLI, the pages and the programme-committee audit so that "Jose Gonzalez",
+"José González" and "author:…" resolve the same way everywhere, and a name that fits
+several people is reported as ambiguous instead of silently picking one.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from graph.analytics.projections import GraphData, Projection
+from graph.errors import AtlasError
+from graph.ids import fold
+
+FUZZY_ACCEPT = 90.0  # token_sort_ratio for a fuzzy match to count at all
+FUZZY_MARGIN = 3.0  # a fuzzy winner must beat the runner-up by this much, else it is ambiguous
+
+MatchStatus = Literal["matched", "ambiguous", "unmatched"]
+
+
+class UnknownPersonError(AtlasError):
+    """The text names nobody in the graph, or several people equally well."""
+
+
+@dataclass
+class NameMatch:
+    query: str
+    status: MatchStatus
+    author: str | None = None
+    name: str | None = None
+    method: str = ""  # id, exact, exact+affiliation, fuzzy
+    score: float = 0.0
+    candidates: list[dict[str, object]] = field(default_factory=list)  # for ambiguous: id, name, score
+
+
+class NameIndex:
+    """Folded names and aliases of every author, plus external ids, for exact and fuzzy lookup."""
+
+    def __init__(self, data: GraphData) -> None:
+        self.data = data
+        self.by_key: dict[str, set[str]] = defaultdict(set)
+        self.by_external: dict[str, str] = {}
+        for record in data.authors.values():
+            for name in (record.name, *record.aliases):
+                key = fold(name)
+                if key:
+                    self.by_key[key].add(record.id)
+            for kind, value in record.external_ids:
+                self.by_external[f"{kind}:{value.lower()}"] = record.id
+                self.by_external[value.lower()] = record.id
+        self.keys = sorted(self.by_key)
+        self.by_last: dict[str, list[str]] = defaultdict(list)  # last name -> folded full names, for "J. Smith"
+        for key in self.keys:
+            self.by_last[key.rsplit(" ", 1)[-1]].append(key)
+
+    def lookup_id(self, text: str) -> str | None:
+        text = text.strip()
+        if text in self.data.authors:
+            return text
+        return self.by_external.get(text.lower())
+
+    def match(self, query: str, *, ids: list[str] | None = None,
+              prefer: set[str] | None = None) -> NameMatch:
+        """Match one name. `ids` (author ids, ORCID, DBLP pid, OpenReview id...) win over the name;
+        `prefer` breaks a tie between same-named people (e.g. those at the stated affiliation)."""
+        for candidate in ids or []:
+            author = self.lookup_id(candidate) if candidate else None
+            if author:
+                return NameMatch(query, "matched", author, self.data.authors[author].name, "id", 100.0)
+        key = fold(query)
+        if not key:
+            return NameMatch(query, "unmatched", method="empty name")
+        exact = sorted(self.by_key.get(key, ()))
+        if len(exact) == 1:
+            return NameMatch(query, "matched", exact[0], self.data.authors[exact[0]].name, "exact", 100.0)
+        if len(exact) > 1:
+            preferred = [a for a in exact if prefer and a in prefer]
+            if len(preferred) == 1:
+                return NameMatch(query, "matched", preferred[0], self.data.authors[preferred[0]].name,
+                                 "exact+affiliation", 100.0)
+            return NameMatch(query, "ambiguous", method="exact", score=100.0, candidates=[
+                {"id": a, "name": self.data.authors[a].name, "score": 100.0} for a in exact])
+        hits = process.extract(key, self.keys, scorer=fuzz.token_sort_ratio, limit=5, score_cutoff=FUZZY_ACCEPT)
+        if not hits:
+            return self._by_initials(query, key, prefer)
+        people = [(author, score) for choice, score, _ in hits for author in sorted(self.by_key[choice])]
+        best_score = people[0][1]
+        close = [(a, s) for a, s in people if best_score - s < FUZZY_MARGIN]
+        if prefer:
+            close_preferred = [(a, s) for a, s in close if a in prefer]
+            if len(close_preferred) == 1:
+                close = close_preferred
+        if len({a for a, _ in close}) == 1:
+            author = close[0][0]
+            return NameMatch(query, "matched", author, self.data.authors[author].name, "fuzzy", round(best_score, 1))
+        return NameMatch(query, "ambiguous", method="fuzzy", score=round(best_score, 1), candidates=[
+            {"id": a, "name": self.data.authors[a].name, "score": round(s, 1)} for a, s in people])
+
+
+    def _by_initials(self, query: str, key: str, prefer: set[str] | None) -> NameMatch:
+        """'J. Smith' / 'J Q Smith': same last name, given names starting with the same letters."""
+        tokens = key.split()
+        initials = [t for t in tokens[:-1] if len(t) == 1]
+        if len(tokens) < 2 or not initials or len(initials) != len(tokens) - 1:
+            return NameMatch(query, "unmatched", method="no name within the fuzzy threshold")
+        people = sorted({author for full in self.by_last.get(tokens[-1], ())
+                         if _initials_fit(initials, full.split()[:-1]) for author in self.by_key[full]})
+        if prefer and len([a for a in people if a in prefer]) == 1:
+            people = [a for a in people if a in prefer]
+        if len(people) == 1:
+            return NameMatch(query, "matched", people[0], self.data.authors[people[0]].name, "initials", 80.0)
+        if people:
+            return NameMatch(query, "ambiguous", method="initials", score=80.0, candidates=[
+                {"id": a, "name": self.data.authors[a].name, "score": 80.0} for a in people[:20]])
+        return NameMatch(query, "unmatched", method="no name within the fuzzy threshold")
+
+
+def _initials_fit(initials: list[str], given: list[str]) -> bool:
+    return len(given) >= len(initials) and all(g.startswith(i) for i, g in zip(initials, given, strict=False))
+
+
+def name_index(proj: Projection) -> NameIndex:
+    return proj.memo("name_index", lambda: NameIndex(proj.data))
+
+
+def resolve_person(proj: Projection, text: str) -> str:
+    """Author id for an id, exact name or unambiguous fuzzy name; a clear error otherwise."""
+    match = name_index(proj).match(text, ids=[text])
+    if match.status == "matched" and match.author:
+        return match.author
+    if match.status == "ambiguous":
+        options = ", ".join(f"{c['name']} ({c['id']})" for c in match.candidates[:8])
+        raise UnknownPersonError(f"{text!r} fits several people: {options}. Pass the author id instead.")
+    raise UnknownPersonError(f"Nobody called {text!r} in the graph.")

@@ -1,0 +1,78 @@
+"""Institution: who published from it, and its papers per year by venue type (`?institution=<id>`).
+
+Affiliations are per author and year, so "papers of this institution" means papers
+its authors published in the years they were affiliated with it; the caption says so.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph.exports import rows_to_csv
+from ui import data, links
+from ui.text import escape_markdown, plural
+from ui.widgets import download_row
+
+key = data.store_key()
+inst_id = (st.query_params.get("institution") or "").strip()
+
+if not inst_id:
+    st.title("Institution")
+    text = st.text_input("Find an institution", key="institution_find", placeholder="e.g. Carnegie Mellon University")
+    if text.strip():
+        matches = data.institution_index(key).search(text, limit=15)
+        if not matches:
+            st.warning(f"No institution named “{escape_markdown(text)}”.")
+        for match in matches:
+            label = f"{match.name} — {plural(match.weight, 'person', 'people')}"
+            st.page_link(links.INSTITUTION, label=escape_markdown(label), query_params={"institution": match.id},
+                         icon=":material/account_balance:")
+    st.stop()
+
+inst = data.institution(key, inst_id)
+if inst is None:
+    st.title("Institution")
+    st.warning(f"No institution with id “{escape_markdown(inst_id)}” in this graph.", icon=":material/search_off:")
+    st.page_link(links.SEARCH, label="Search institutions", icon=":material/search:")
+    st.stop()
+
+st.title(escape_markdown(inst.get("name") or inst_id))
+details = [x for x in (inst.get("country"), f"ROR {inst['ror']}" if inst.get("ror") else None) if x]
+st.caption(escape_markdown(" · ".join(details)) if details else "Country unknown")
+
+authors = data.institution_authors(key, inst_id)
+by_year = pd.DataFrame(data.institution_papers_by_year(key, inst_id), columns=["year", "community", "papers"])
+c = st.columns(3)
+c[0].metric("People", f"{len(authors)}{'+' if len(authors) >= 200 else ''}")
+c[1].metric("Papers (by affiliated authors)", int(by_year["papers"].sum()) if not by_year.empty else 0)
+c[2].metric("Years", f"{int(by_year['year'].min())}–{int(by_year['year'].max())}" if not by_year.empty else "—")
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Papers per year")
+    if by_year.empty:
+        st.info("No dated papers by authors affiliated here.")
+    else:
+        st.altair_chart(alt.Chart(by_year).mark_bar().encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers"),
+            color=alt.Color("community:N", title="Venue type"),
+            tooltip=["year", "community", "papers"]).properties(height=260), width="stretch",
+            alt="Papers per year by venue type")
+        st.caption("Papers its authors published in the years they were affiliated here.")
+with right:
+    st.subheader("People")
+    if authors:
+        frame = pd.DataFrame([{**a, "link": links.person_href(a["id"])} for a in authors],
+                             columns=["name", "papers", "first_year", "last_year", "link"])
+        st.dataframe(frame, hide_index=True, width="stretch", height=360, column_config={
+            "first_year": st.column_config.NumberColumn("From", format="%d"),
+            "last_year": st.column_config.NumberColumn("To", format="%d"),
+            "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+        download_row([("People (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+                       "institution_people.csv", "text/csv")], key="inst-dl")
+    else:
+        st.info("No people recorded.")
+st.page_link(links.GRAPH, label="Open in the graph explorer", query_params={"node": inst_id}, icon=":material/hub:")
+st.page_link(links.DATA, label="Provenance", query_params={"node": inst_id}, icon=":material/database:")

@@ -1,0 +1,148 @@
+"""Systems ∩ ML (organisers): where MLSys authors come from each year, the people and
+institutions that bridge the systems and ML parts of the co-author graph, industry vs
+academia, and the communities Louvain finds.
+
+Definitions are those of `graph.analytics.overlap` and `.bridges` (repeated in the page
+captions); the tabs compute lazily, so opening the page never waits for Louvain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph.exports import rows_to_csv
+from ui import analytics, data, links
+from ui.widgets import download_row, lands_with
+
+CLASS_NAMES = {"systems": "Systems only", "ml": "ML only", "both": "Both", "neither": "Neither"}
+CLASS_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
+MODES = {"Before that year": "prior", "Any year": "any"}
+
+st.title("Systems ∩ ML")
+st.caption("For organisers: how the systems and machine-learning communities meet in MLSys.")
+if not analytics.available("graph.analytics", "graph.analytics.overlap", "graph.analytics.bridges"):
+    lands_with("The overlap dashboard", 7)
+    st.stop()
+
+key = data.store_key()
+tab_bg, tab_bridges, tab_inst, tab_comm = st.tabs(["Backgrounds", "Bridges", "Institutions", "Communities"],
+                                                  key="tab", bind="query-params")
+
+if tab_bg.open:
+    with tab_bg:
+        mode_label = st.radio("Count a background from papers published", list(MODES), horizontal=True, key="mode",
+                              bind="query-params",
+                              help="Before that year: where MLSys authors come from. Any year: all their work.")
+        rows, change = analytics.backgrounds(key, MODES[mode_label])
+        st.markdown("An **MLSys author of year Y** published at MLSys in Y. They have a **systems background** if "
+                    "they published at a systems venue (OSDI, SOSP, NSDI, EuroSys, ATC, ASPLOS, …), an **ML "
+                    "background** at an ML venue (NeurIPS, ICML, ICLR, …)"
+                    + (" before Y." if MODES[mode_label] == "prior" else " in any year."))
+        if not rows:
+            st.info("No MLSys papers with a year in this graph.")
+        else:
+            if change:
+                cols = st.columns(4)
+                for col, cls in zip(cols, CLASS_NAMES, strict=True):
+                    last = getattr(rows[-1], f"{cls}_share")
+                    col.metric(CLASS_NAMES[cls], f"{last:.0%}", f"{change.get(f'{cls}_pp', 0):+.1f} pp since 2018",
+                               delta_color="off", help=f"Share of MLSys authors in {rows[-1].year}")
+            long = pd.DataFrame([{"year": r.year, "background": CLASS_NAMES[c], "authors": getattr(r, c),
+                                  "share": getattr(r, f"{c}_share")} for r in rows for c in CLASS_NAMES])
+            order = list(CLASS_NAMES.values())
+            long["order"] = long["background"].map(order.index)
+            bars = alt.Chart(long).mark_bar().encode(
+                x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                y=alt.Y("share:Q", title="Share of MLSys authors", axis=alt.Axis(format="%"), stack="normalize"),
+                color=alt.Color("background:N", sort=order, title="Background",
+                                scale=alt.Scale(domain=order, range=CLASS_COLOURS)),
+                order=alt.Order("order:Q"),
+                tooltip=["year", "background", "authors", alt.Tooltip("share:Q", format=".0%")])
+            text = alt.Chart(long[long["share"] >= 0.06]).mark_text(color="white", fontSize=10).encode(
+                x="year:O", y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
+                detail="background:N", order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
+            st.altair_chart((bars + text).properties(height=320), width="stretch",
+                            alt="Background of MLSys authors per year, as shares with their percentages written in")
+            table = pd.DataFrame([asdict(r) for r in rows])
+            st.dataframe(table, hide_index=True, width="stretch")
+            download_row([("Backgrounds per year (CSV)", rows_to_csv(table.to_dict("records")),
+                           "mlsys_backgrounds.csv", "text/csv")], key="bg-dl")
+            year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",
+                                bind="query-params")
+            people = analytics.mlsys_authors(key, MODES[mode_label], int(year))
+            frame = pd.DataFrame([{**asdict(p), "background": CLASS_NAMES[p.background],
+                                   "link": links.person_href(p.author)} for p in people])
+            if not frame.empty:
+                st.dataframe(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
+                                    "first_ml_year", "link"]], hide_index=True, width="stretch", column_config={
+                    "first_systems_year": st.column_config.NumberColumn(format="%d"),
+                    "first_ml_year": st.column_config.NumberColumn(format="%d"),
+                    "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+
+if tab_bridges.open:
+    with tab_bridges:
+        c1, c2 = st.columns(2)
+        method = c1.radio("Measure", ["participation", "betweenness"], horizontal=True, key="method",
+                          bind="query-params",
+                          help="Participation: joint papers with both systems- and ML-leaning co-authors, "
+                               "balanced and many. Betweenness: share of systems→ML shortest paths through them.")
+        top = c2.slider("People", 10, 100, 30, step=10, key="top", bind="query-params")
+        people = analytics.bridge_people(key, top, method)
+        frame = pd.DataFrame([{"name": p.name, "score": p.score, "participation": p.participation,
+                               "systems papers": p.systems_papers, "ML papers": p.ml_papers,
+                               "MLSys papers": p.mlsys_papers, "evidence": p.evidence,
+                               "link": links.person_href(p.author)} for p in people])
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "name": "Name", "score": st.column_config.NumberColumn("Score", format="%.1f",
+                                                                   help="Balance × joint papers (or betweenness)"),
+            "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
+                                                             help="1 = links split evenly between the two sides"),
+            "evidence": st.column_config.TextColumn("Evidence", width="large"),
+            "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+        download_row([("Bridge people (CSV)", rows_to_csv([asdict(p) for p in people]), "bridge_people.csv",
+                       "text/csv")], key="bridges-dl")
+
+if tab_inst.open:
+    with tab_inst:
+        st.markdown("**Bridge institutions** — whose people connect the two sides")
+        insts = analytics.bridge_institutions(key, 25)
+        st.dataframe(pd.DataFrame([{"name": i.name, "country": i.country, "score": i.score,
+                                    "members": i.members, "balance": i.participation,
+                                    "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
+                                   for i in insts]), hide_index=True, width="stretch", column_config={
+            "balance": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f")})
+        download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),
+                       "bridge_institutions.csv", "text/csv")], key="inst-dl")
+        if analytics.available("graph.analytics.trends"):
+            st.markdown("**Industry and academia** in MLSys papers (from institution names)")
+            sectors = pd.DataFrame(analytics.mix(key, "sector", "mlsys"))
+            if not sectors.empty and {"year", "sector", "share"} <= set(sectors.columns):
+                sectors = sectors.dropna(subset=["year"])
+                st.altair_chart(alt.Chart(sectors).mark_bar().encode(
+                    x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                    y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="Share of MLSys papers"),
+                    color=alt.Color("sector:N", title="Sector"), xOffset="sector:N",
+                    tooltip=["year", "sector", "papers", alt.Tooltip("share:Q", format=".0%")]).properties(height=260),
+                    width="stretch", alt="Share of MLSys papers from academia, industry, both or unknown, per year")
+                st.caption("Sector from institution names; “collaboration” = authors from both.")
+
+if tab_comm.open:
+    with tab_comm:
+        st.caption("Louvain communities of the co-author graph (fixed seed, so stable across runs), labelled by "
+                   "their distinctive topics, institutions and venues.")
+        found = analytics.communities(key, 30)
+        frame = pd.DataFrame([{"community": c.id, "label": c.label, "people": c.size, "papers": c.papers,
+                               "systems": c.systems_share, "ML": c.ml_share, "MLSys": c.mlsys_share,
+                               "members": ", ".join(name for _, name, _ in c.top_members[:6])} for c in found])
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "label": st.column_config.TextColumn("Label", width="large"),
+            "systems": st.column_config.ProgressColumn("Systems", min_value=0, max_value=1, format="percent"),
+            "ML": st.column_config.ProgressColumn("ML", min_value=0, max_value=1, format="percent"),
+            "MLSys": st.column_config.ProgressColumn("MLSys", min_value=0, max_value=1, format="percent"),
+            "members": st.column_config.TextColumn("Best-connected members", width="large")})
+        download_row([("Communities (CSV)", rows_to_csv(frame.to_dict("records")), "communities.csv", "text/csv")],
+                     key="comm-dl")

@@ -1,0 +1,96 @@
+"""Paper: authors (with the affiliation as printed), venue, year, topics with score and evidence,
+external links, citations within the graph and provenance.
+
+Reached from search and profiles via `?paper=<id>`; the topic evidence is what lets an
+organizer check why the tagger put a paper in a pillar.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from graph import explore
+from graph.exports import bibtex
+from ui import data, links
+from ui.text import escape_markdown, plural
+from ui.widgets import download_row
+
+key = data.store_key()
+paper_id = (st.query_params.get("paper") or "").strip()
+
+if not paper_id:
+    st.title("Paper")
+    st.info("Open a paper from Search or from a person's profile.", icon=":material/article:")
+    st.page_link(links.SEARCH, label="Search papers", icon=":material/search:")
+    st.stop()
+
+paper = data.paper(key, paper_id)
+if paper is None:
+    st.title("Paper")
+    st.warning(f"No paper with id “{escape_markdown(paper_id)}” in this graph (it may come from another build).",
+               icon=":material/search_off:")
+    st.page_link(links.SEARCH, label="Search papers instead", icon=":material/search:")
+    st.stop()
+
+st.title(escape_markdown(paper.get("title") or paper_id))
+where = " · ".join(escape_markdown(x) for x in (
+    paper.get("venue"), str(paper.get("year") or "year unknown"),
+    explore.community_name(paper.get("community")) + " venue") if x)
+st.caption(where)
+
+authors = paper.get("authors") or []
+if authors:
+    st.markdown("  \n".join(
+        f"{i + 1}. [{escape_markdown(a['name'])}]({links.person_href(a['id'])})"
+        + (f" — {escape_markdown(a['affiliation'])}" if a.get("affiliation") else "")
+        for i, a in enumerate(sorted(authors, key=lambda a: a.get("position") or 0))))
+else:
+    st.caption("No authors recorded.")
+
+if paper.get("abstract"):
+    with st.expander("Abstract", expanded=True):
+        st.markdown(escape_markdown(paper["abstract"]))
+
+left, right = st.columns([3, 2], gap="large")
+with left:
+    st.subheader("Topics")
+    topic_rows = paper.get("topics") or []
+    if topic_rows:
+        st.dataframe(pd.DataFrame([{
+            "topic": t.get("name") or t.get("label"), "kind": t.get("kind"), "score": t.get("score"),
+            "evidence": "; ".join(t.get("evidence") or [])} for t in topic_rows]), hide_index=True, width="stretch",
+            column_config={
+                "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+                "evidence": st.column_config.TextColumn("Evidence", help="What in the text triggered the tag",
+                                                        width="large")})
+    else:
+        st.caption("The topic tagger found no pillar or topic for this paper.")
+    cites, cited_by = data.paper_citations(key, paper_id)
+    if cites or cited_by:
+        st.subheader("Citations in the graph")
+        for title, rows in (("Cites", cites), ("Cited by", cited_by)):
+            if rows:
+                st.markdown(f"**{title}** ({len(rows)})")
+                for row in rows[:15]:
+                    st.page_link(links.PAPER, label=escape_markdown(f"{row['title']} ({row.get('venue')} "
+                                                                    f"{row.get('year') or ''})"),
+                                 query_params={"paper": row["id"]}, icon=":material/article:")
+with right:
+    st.subheader("Links")
+    paper_links = explore.paper_links(paper)
+    for label, url in paper_links:
+        st.link_button(label, url, icon=":material/open_in_new:", width="stretch")
+    if not paper_links:
+        st.caption("No external identifiers recorded.")
+    st.subheader("Provenance")
+    st.markdown(f"**Sources:** {escape_markdown(', '.join(paper.get('sources') or [])) or 'unknown'}  \n"
+                f"**Retrieved:** {escape_markdown(paper.get('retrieved_at') or 'unknown')}  \n"
+                f"**Atlas id:** `{paper_id.replace('`', '')}`")
+    st.page_link(links.DATA, label="Full provenance", query_params={"node": paper_id}, icon=":material/database:")
+    st.page_link(links.GRAPH, label="Open in the graph explorer", query_params={"node": paper_id},
+                 icon=":material/hub:")
+    names = [a["name"] for a in sorted(authors, key=lambda a: a.get("position") or 0)]
+    download_row([("BibTeX", bibtex([paper], {paper_id: names}).encode("utf-8"), "paper.bib",
+                   "application/x-bibtex")], key="paper-dl")
+    st.caption(plural(len(authors), "author"))

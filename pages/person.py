@@ -1,0 +1,268 @@
+"""Person: one researcher's profile — papers by year, venue mix (systems / ML / MLSys), topics,
+co-authors, institutions over time, identity (aliases, merge confidence, sources) and ego network.
+
+`?author=` takes an author id or a name: a unique name opens the profile, namesakes
+get a choice with paper counts, a typo gets "did you mean". Every table can be
+downloaded (CSV, BibTeX, GraphML).
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph import explore
+from graph.exports import bibtex, graphml, rows_to_csv
+from ui import analytics, data, graphview, links
+from ui.text import escape_markdown, plural
+from ui.widgets import download_row, person_links, resolve_person_param, suggestions_line
+
+COMMUNITY_ORDER = ["Systems", "ML", "MLSys", "Other"]
+COMMUNITY_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
+BACKGROUNDS = {"systems": "Systems", "ml": "ML", "both": "Both", "neither": "Neither"}
+
+key = data.store_key()
+
+
+def finder(message: str | None = None) -> None:
+    """Search box shown when no (or no unique) person is selected."""
+    text = st.text_input("Find a person", key="person_find", placeholder="e.g. Tianqi Chen",
+                         help="Case, accents, word order and small typos do not matter.")
+    if text.strip():
+        matches = data.author_index(key).search(text, limit=15)
+        if matches:
+            person_links(matches)
+        else:
+            st.warning(f"No person named “{escape_markdown(text)}”.")
+            suggestions_line(text, data.author_index(key).suggest(text, 5))
+
+
+raw = (st.query_params.get("author") or "").strip()
+if not raw:
+    st.title("Person")
+    st.caption("A researcher's profile: papers, venues, topics, co-authors, institutions and network.")
+    finder()
+    st.stop()
+
+author_id, candidates, message = resolve_person_param(raw)
+if author_id is None:
+    st.title("Person")
+    st.warning(escape_markdown(message), icon=":material/person_search:")
+    if candidates:
+        person_links(candidates)
+    finder()
+    st.stop()
+
+person = data.author(key, author_id) or {}
+name = person.get("name") or author_id
+st.title(escape_markdown(name))  # first, so the page paints before the rest is read
+papers = data.author_papers(key, author_id)
+coauthors = data.coauthors(key, author_id)
+institutions = explore.institutions_over_time(data.author_institutions(key, author_id))
+topic_rows = data.author_topics(key, author_id)
+years = sorted({p["year"] for p in papers if p.get("year")})
+mix = explore.venue_mix(papers)
+
+facts = []
+if person.get("aliases"):
+    facts.append("Also published as " + ", ".join(f"*{escape_markdown(a)}*" for a in person["aliases"]))
+if institutions:
+    latest = institutions[-1]
+    facts.append(f"Latest affiliation: {escape_markdown(latest['name'])}"
+                 + (f" ({latest['last_year']})" if latest.get("last_year") else ""))
+profile_links = explore.author_links(person)
+if profile_links:
+    facts.append(" · ".join(f"[{label}]({url})" for label, url in profile_links))
+if facts:
+    st.markdown("  \n".join(facts))
+
+m = st.columns(5)
+m[0].metric("Papers", len(papers))
+m[1].metric("Co-authors", len(coauthors) if len(coauthors) < 200 else "200+")
+m[2].metric("Active", f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—"))
+shares = {row["community"]: row for row in mix}
+m[3].metric("Systems · ML · MLSys",
+            " · ".join(str(shares.get(c, {}).get("papers", 0)) for c in ("Systems", "ML", "MLSys")),
+            help="Papers at systems venues (OSDI, NSDI, ...), ML venues (ICML, NeurIPS, ICLR) and MLSys")
+m[4].metric("Merge confidence", f"{float(person.get('merge_confidence', 1.0)):.2f}",
+            help="How sure identity resolution is that these mentions are one person (1.00 = strong id).")
+
+# Bound to ?tab= (shareable) and lazy: only the open tab runs, so the network is laid out only when asked for.
+tab_overview, tab_papers, tab_coauthors, tab_insts, tab_network, tab_identity = st.tabs(
+    ["Overview", "Papers", "Co-authors", "Institutions", "Network", "Identity"], key="tab", bind="query-params")
+
+if tab_overview.open:
+    with tab_overview:
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            st.subheader("Papers by year")
+            by_year = pd.DataFrame(explore.papers_by_year(papers), columns=["year", "community", "papers"])
+            if by_year.empty:
+                st.info("No dated papers.")
+            else:
+                chart = alt.Chart(by_year).mark_bar().encode(
+                    x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                    y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
+                    color=alt.Color("community:N", title="Venue type",
+                                    scale=alt.Scale(domain=COMMUNITY_ORDER, range=COMMUNITY_COLOURS)),
+                    order=alt.Order("community:N"),
+                    tooltip=["year", alt.Tooltip("community:N", title="venue type"), "papers"],
+                ).properties(height=260)
+                st.altair_chart(chart, width="stretch", alt=f"Papers per year for {name}, stacked by venue type")
+            st.subheader("Pillars and topics")
+            mix_topics = explore.pillar_mix(topic_rows)
+            if mix_topics:
+                frame = pd.DataFrame(mix_topics[:15])
+                bars = alt.Chart(frame).mark_bar().encode(
+                    y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+                    x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
+                    tooltip=["label", "kind", "papers"])
+                text = bars.mark_text(align="left", dx=3).encode(text="papers:Q")
+                st.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
+                                alt="Papers per pillar or topic")
+            else:
+                st.caption("None of these papers carries a pillar or topic tag yet.")
+        with right:
+            st.subheader("Venue mix")
+            if mix:
+                st.dataframe(pd.DataFrame(mix, columns=["community", "papers", "share"]), hide_index=True,
+                             width="stretch", column_config={
+                                 "community": "Venue type", "papers": "Papers",
+                                 "share": st.column_config.ProgressColumn("Share", format="percent", min_value=0,
+                                                                          max_value=1)})
+                st.caption("  \n".join(f"**{row['community']}:** {escape_markdown(row['venues'])}" for row in mix))
+            else:
+                st.info("No papers.")
+            facts_ = analytics.person_analytics(key, author_id) if analytics.available("graph.analytics") else None
+            if facts_:
+                st.subheader("Systems and ML")
+                a1, a2, a3 = st.columns(3)
+                a1.metric("Background", BACKGROUNDS.get(facts_["background"], facts_["background"]),
+                          help="Systems, ML, both or neither: the venue communities this person published at")
+                lean = facts_["systems_lean"]
+                a2.metric("Systems lean", "—" if lean is None else f"{lean:.2f}",
+                          help="Share of systems+ML papers at systems venues (MLSys counts half): 0 = ML, 1 = systems")
+                a3.metric("Bridging", f"{facts_['participation']:.2f}",
+                          help="Participation over the two sides of the co-author graph: 1 = joint papers split "
+                               f"evenly between systems-leaning ({facts_['systems_links']}) and ML-leaning "
+                               f"({facts_['ml_links']}) co-authors")
+                if st.toggle("Show this person's community", key="community", bind="query-params",
+                             help="Louvain over the whole co-author graph: slow the first time after a start."):
+                    community = analytics.person_community(key, author_id)
+                    if community is None:
+                        st.caption("Not in any community: no co-authors in the graph.")
+                    else:
+                        st.markdown(f"**Community {community.id}** — {escape_markdown(community.label)}: "
+                                    f"{plural(community.size, 'person', 'people')}, "
+                                    f"{plural(community.papers, 'paper')}; systems {community.systems_share:.0%}, "
+                                    f"ML {community.ml_share:.0%}, MLSys {community.mlsys_share:.0%} of its papers.")
+                        members = [name for _, name, _ in community.top_members[:8]]
+                        st.caption("Best-connected members: " + escape_markdown(", ".join(members)))
+                st.page_link(links.OVERLAP, label="Bridges and communities on the Systems ∩ ML page",
+                             query_params={"tab": "Bridges"}, icon=":material/join_inner:")
+
+if tab_papers.open:
+    with tab_papers:
+        if not papers:
+            st.info("No papers.")
+        else:
+            frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
+                                  for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
+            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+                "year": st.column_config.NumberColumn("Year", format="%d"),
+                "title": st.column_config.TextColumn("Title", width="large"),
+                "position": st.column_config.NumberColumn("Author #", help="Position in the author list"),
+                "link": st.column_config.LinkColumn("Paper", display_text="Open")})
+            ids = tuple(p["id"] for p in papers)
+            venue_full = {v["name"]: v.get("full_name") for v in data.venues(key)}
+            bib = bibtex([{**p, "venue_full_name": venue_full.get(p.get("venue"))} for p in papers],
+                         data.paper_author_lists(key, ids))
+            download_row([
+                ("Papers (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")), "papers.csv",
+                 "text/csv"),
+                ("BibTeX", bib.encode("utf-8"), "papers.bib", "application/x-bibtex"),
+            ], key="person-papers-dl")
+
+if tab_coauthors.open:
+    with tab_coauthors:
+        if not coauthors:
+            st.info("No co-authors in the graph.")
+        else:
+            frame = pd.DataFrame([{**c, "link": links.person_href(c["id"])} for c in coauthors],
+                                 columns=["name", "joint_papers", "last_year", "link"])
+            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+                "name": "Name", "joint_papers": st.column_config.NumberColumn("Joint papers"),
+                "last_year": st.column_config.NumberColumn("Last together", format="%d"),
+                "link": st.column_config.LinkColumn("Profile", display_text="Open profile")})
+            download_row([("Co-authors (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+                           "coauthors.csv", "text/csv")], key="person-coauthors-dl")
+
+if tab_insts.open:
+    with tab_insts:
+        if not institutions:
+            st.info("No resolved affiliations for this person.")
+        else:
+            frame = pd.DataFrame(institutions)
+            dated = frame.dropna(subset=["first_year"])
+            if not dated.empty:
+                spans = alt.Chart(dated).mark_bar(height=12, cornerRadius=4).encode(
+                    x=alt.X("first_year:O", title=None), x2="last_year:O",
+                    y=alt.Y("name:N", sort=alt.EncodingSortField("first_year"), title=None),
+                    tooltip=["name", "country", "years"])
+                points = alt.Chart(dated.assign(year=dated["years"].str.split(", ")).explode("year")).mark_tick(
+                    thickness=2, size=16).encode(x=alt.X("year:O", title=None),
+                                                 y=alt.Y("name:N", sort=alt.EncodingSortField("first_year")))
+                st.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
+                                alt="Affiliations over time")
+            frame["link"] = frame["id"].map(links.institution_href)
+            st.dataframe(frame[["name", "country", "years", "link"]], hide_index=True, width="stretch",
+                         column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
+            download_row([("Institutions (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+                           "institutions.csv", "text/csv")], key="person-insts-dl")
+
+if tab_network.open:
+    with tab_network:
+        size = st.slider("Co-authors shown", 5, 60, 25, step=5, key="ego_size",
+                         help="The strongest co-authors by joint papers; lines join co-authors who also wrote "
+                              "together.")
+        view = data.ego_network(key, author_id, size)
+        st.caption("Click a person to open their profile. Size = joint papers with "
+                   f"{escape_markdown(name)}; hover for details.")
+        clicked = graphview.draw(view, key=f"ego-{author_id}-{size}", centre=author_id, height=540,
+                                 description=f"Co-author network of {name}")
+        if clicked and clicked != author_id:
+            st.switch_page(links.PERSON, query_params={"author": clicked})
+        edges = [{"source": view.nodes[s]["name"], "target": view.nodes[t]["name"], "weight": e["weight"]}
+                 for (s, t, _r), e in view.edges.items()]
+        download_row([
+            ("Network (GraphML)", graphml(view), "coauthor_network.graphml", "application/graphml+xml"),
+            ("Edges (CSV)", rows_to_csv(edges), "coauthor_edges.csv", "text/csv"),
+        ], key="person-network-dl")
+        st.page_link(links.GRAPH, label="Open in the graph explorer", query_params={"node": author_id},
+                     icon=":material/hub:")
+
+if tab_identity.open:
+    with tab_identity:
+        left, right = st.columns(2, gap="large")
+        with left:
+            st.subheader("Identity")
+            ids = {"Atlas id": author_id, "OpenReview": person.get("openreview_id"),
+                   "Semantic Scholar": person.get("s2_id"), "ORCID": person.get("orcid"),
+                   "DBLP": person.get("dblp_pid"), "OpenAlex": person.get("openalex_id")}
+            st.dataframe(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]), hide_index=True,
+                         width="stretch")
+            aliases = person.get("aliases") or []
+            alias_text = ", ".join(escape_markdown(a) for a in aliases) if aliases else "none recorded"
+            st.markdown(f"**Aliases:** {alias_text}  \n"
+                        f"**Merge confidence:** {float(person.get('merge_confidence', 1.0)):.2f}")
+        with right:
+            st.subheader("Provenance")
+            st.markdown(f"**Sources:** {escape_markdown(', '.join(person.get('sources') or [])) or 'unknown'}  \n"
+                        f"**Retrieved:** {escape_markdown(person.get('retrieved_at') or 'unknown')}")
+            provenance = data.node_provenance(key, author_id)
+            if provenance and provenance["relationships"]:
+                st.dataframe(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
+            st.page_link(links.DATA, label="Full provenance on the Data page", query_params={"node": author_id},
+                         icon=":material/database:")
+        st.caption(f"{plural(len(papers), 'paper')} in this graph carry this identity.")

@@ -1,0 +1,175 @@
+"""Program committee: upload the PC list (and optionally the submissions) and get the
+systems/ML balance, institution and country concentration, topic coverage and the
+conflicts of interest with their evidence — every table downloadable as CSV.
+
+Matching and conflict rules are `graph.analytics.pc_audit`'s; nothing is dropped:
+unmatched and ambiguous names are listed for a human to resolve.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph.errors import AtlasError
+from graph.exports import rows_to_csv
+from ui import analytics, data, links
+from ui.text import escape_markdown, plural
+from ui.widgets import download_row, lands_with
+
+MEMBERS_TEMPLATE = "name,affiliation\nMatei Zaharia,Stanford University\nTianqi Chen,Carnegie Mellon University\n"
+SUBMISSIONS_TEMPLATE = "id,title,authors\nS1,Fast LLM serving on many GPUs,Ion Stoica; Joseph E. Gonzalez\n"
+BACKGROUND_NAMES = {"systems": "Systems", "ml": "ML", "both": "Both", "mlsys_only": "MLSys only",
+                    "neither": "Neither", "unmatched": "Not found"}
+
+st.title("Program committee")
+st.caption("Check a PC's systems/ML balance, concentration and topic coverage, and find conflicts of interest "
+           "with their evidence.")
+if not analytics.available("graph.analytics", "graph.analytics.pc_audit"):
+    lands_with("The program-committee audit", 7)
+    st.stop()
+
+key = data.store_key()
+
+
+def example_csvs() -> tuple[str, str]:
+    """A small PC and submissions drawn from the graph itself, to try the page without files."""
+    people = data.top_authors(key, "mlsys", 8) + data.top_authors(key, "ml", 3)
+    members = pd.DataFrame([{"name": p["name"], "affiliation": ""} for p in people]
+                           + [{"name": "Nobody Inparticular", "affiliation": "Nowhere University"}])
+    papers = data.search_papers(key, "", None, None, ("MLSys",), None, False, 6)
+    authors = data.paper_author_lists(key, tuple(p["id"] for p in papers))
+    submissions = pd.DataFrame([{"id": f"S{i}", "title": p["title"], "authors": "; ".join(authors.get(p["id"], []))}
+                                for i, p in enumerate(papers, start=1)])
+    return members.to_csv(index=False), submissions.to_csv(index=False)
+
+
+with st.expander("CSV formats and templates", expanded=False):
+    st.markdown("**PC members:** a `name` column; optional `affiliation` and id columns (`author_id`, `orcid`, "
+                "`dblp_pid`, `openreview_id`, `s2_id`). **Submissions:** `title` and `authors` (separated by `;`), "
+                "optional `id` and `topics`.")
+    download_row([("Members template", MEMBERS_TEMPLATE, "pc_members.csv", "text/csv"),
+                  ("Submissions template", SUBMISSIONS_TEMPLATE, "submissions.csv", "text/csv")], key="pc-templates")
+
+u1, u2 = st.columns(2)
+members_file = u1.file_uploader("PC members (CSV)", type=["csv"], key="pc_members")
+submissions_file = u2.file_uploader("Submissions (CSV, optional)", type=["csv"], key="pc_submissions")
+o1, o2 = st.columns(2)
+coi_years = o1.slider("Conflict window (years of co-authorship or shared institution)", 1, 10, 3, key="coi",
+                      bind="query-params")
+use_example = o2.toggle("Try with an example built from the graph", key="example", bind="query-params",
+                        disabled=members_file is not None)
+
+
+def decode(upload: object) -> str | None:
+    if upload is None:
+        return None
+    try:
+        return upload.getvalue().decode("utf-8-sig")  # type: ignore[attr-defined]
+    except UnicodeDecodeError:
+        st.error(f"{escape_markdown(upload.name)}: not UTF-8 text. Save the CSV as UTF-8 and upload it again.")  # type: ignore[attr-defined]
+        st.stop()
+
+
+members_csv, submissions_csv = decode(members_file), decode(submissions_file)
+if members_csv is None and use_example:
+    members_csv, example_submissions = example_csvs()
+    submissions_csv = submissions_csv or example_submissions
+    st.caption("Example: the most published MLSys and ML authors, one name that is not in the graph, and six "
+               "MLSys papers as submissions.")
+if members_csv is None:
+    st.info("Upload the PC members CSV (or try the example) to run the audit.", icon=":material/upload_file:")
+    st.stop()
+
+try:
+    audit = analytics.pc_audit(key, members_csv, submissions_csv, coi_years)
+except AtlasError as exc:
+    st.error(escape_markdown(exc), icon=":material/error:")
+    st.stop()
+
+matched = sum(1 for m in audit.members if m.status == "matched")
+m = st.columns(5)
+m[0].metric("Members", len(audit.members))
+m[1].metric("Found in the graph", matched)
+m[2].metric("Not found", len([u for u in audit.unmatched if u["kind"] == "pc_member"]))
+m[3].metric("Ambiguous", len([a for a in audit.ambiguous if a["kind"] == "pc_member"]))
+m[4].metric("Conflicts", len(audit.conflicts), help=f"Within {audit.coi_years} years of {audit.reference_year}")
+
+tab_balance, tab_conflicts, tab_coverage, tab_members, tab_review = st.tabs(
+    ["Balance", f"Conflicts ({len(audit.conflicts)})", "Topic coverage", "Members",
+     f"To resolve ({len(audit.unmatched) + len(audit.ambiguous)})"])
+tables = audit.tables()
+
+with tab_balance:
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        split = pd.DataFrame(audit.split)
+        split["background"] = split["background"].map(BACKGROUND_NAMES)
+        bars = alt.Chart(split).mark_bar().encode(
+            y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
+            x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
+            tooltip=["background", "members", alt.Tooltip("share:Q", format=".0%")])
+        text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
+        st.altair_chart((bars + text).properties(height=220), width="stretch",
+                        alt="PC members by background, with their share written next to each bar")
+        st.caption("Background from the venues they published at: systems, ML, both, or MLSys only. "
+                   "The MLSys whitepaper asks for an even systems/ML split.")
+    with right:
+        c = audit.concentration
+        st.metric("Mean systems lean", f"{c.get('mean_systems_lean', 0):.2f}",
+                  help="0 = only ML venues, 1 = only systems venues; 0.5 is balanced")
+        st.metric("Top institution share", f"{c.get('top_institution_share', 0):.0%}")
+        st.metric("Top-3 institutions share", f"{c.get('top3_institutions_share', 0):.0%}")
+        st.metric("Top country share", f"{c.get('top_country_share', 0):.0%}")
+    i1, i2 = st.columns(2)
+    i1.dataframe(pd.DataFrame(audit.institutions), hide_index=True, width="stretch")
+    i2.dataframe(pd.DataFrame(audit.countries), hide_index=True, width="stretch")
+
+with tab_conflicts:
+    if not audit.conflicts:
+        st.success("No conflicts found" + ("." if submissions_csv else ": upload submissions to check them."),
+                   icon=":material/check_circle:")
+    else:
+        frame = pd.DataFrame(tables["conflicts"])
+        st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "evidence", "papers"]],
+                     hide_index=True, width="stretch", column_config={
+                         "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+                         "papers": st.column_config.TextColumn("Joint papers", width="large")})
+
+with tab_coverage:
+    coverage = pd.DataFrame(audit.topic_coverage)
+    if coverage.empty:
+        st.info("No topics to compare.")
+    else:
+        st.dataframe(coverage, hide_index=True, width="stretch", column_config={
+            "submission_share": st.column_config.ProgressColumn("Share of submissions", min_value=0, max_value=1,
+                                                                format="percent"),
+            "pc_share": st.column_config.ProgressColumn("Share of PC", min_value=0, max_value=1, format="percent")})
+        st.caption("“uncovered”: submissions on a topic no PC member publishes on; “thin”: fewer than one expert "
+                   "per ten submissions.")
+
+with tab_members:
+    frame = pd.DataFrame(tables["members"])
+    frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
+    st.dataframe(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
+                        "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
+                 width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
+                                                                                      display_text="Open")})
+
+with tab_review:
+    if audit.unmatched:
+        st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — check the spelling or add an id column")
+        st.dataframe(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
+    if audit.ambiguous:
+        st.markdown(f"**Ambiguous** ({plural(len(audit.ambiguous), 'name')}) — several people fit; add an "
+                    "affiliation or id to pick one")
+        st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+    if not (audit.unmatched or audit.ambiguous):
+        st.success("Every name matched exactly one person.", icon=":material/check_circle:")
+
+st.subheader("Downloads")
+items = [(f"{name.replace('_', ' ').capitalize()} (CSV)", rows_to_csv(rows), f"pc_{name}.csv", "text/csv")
+         for name, rows in tables.items() if rows]
+for start in range(0, len(items), 4):
+    download_row(items[start:start + 4], key=f"pc-dl-{start}")

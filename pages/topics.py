@@ -1,0 +1,147 @@
+"""Topics: how the MLSys pillars and call-for-papers topics move over the years, where they are
+published (systems vs ML venues), which go together, and who leads each — with the
+evidence behind every paper's tag.
+
+Numbers come from `graph.topic_analytics` and `graph.analytics.trends`; shares are of all
+papers of a year, so a growing snapshot does not look like a growing topic.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from graph.explore import community_name
+from graph.exports import rows_to_csv
+from ui import analytics, data, links
+from ui.text import escape_markdown
+from ui.widgets import download_row, lands_with
+
+KINDS = {"Pillars": "pillar", "Topics": "topic"}
+
+st.title("Topics")
+if not analytics.available("graph.topic_analytics"):
+    lands_with("Topic trends", 4)
+    st.stop()
+
+key = data.store_key()
+topic_rows = data.topics(key)
+names = {t["label"]: t.get("name") or t["label"] for t in topic_rows}
+kinds_present = [label for label, kind in KINDS.items() if any(t.get("kind") == kind for t in topic_rows)]
+if not kinds_present:
+    st.info("No paper carries a topic tag in this graph yet: run `mlsys-atlas build` with the topic tagger.")
+    st.stop()
+kind_label = st.segmented_control("Show", kinds_present, default=kinds_present[0], key="kind", bind="query-params",
+                                  help="Pillars: the three MLSys pillars and ML for systems. Topics: the finer "
+                                       "call-for-papers topics.") or kinds_present[0]
+kind = KINDS[kind_label]
+
+yearly = pd.DataFrame(analytics.topic_table(key, "label_year_counts", kind),
+                      columns=["label", "kind", "year", "papers", "share"]).dropna(subset=["year", "share"])
+st.subheader("Share of each year's papers")
+if yearly.empty:
+    st.info("No tagged papers with a year.")
+else:
+    yearly["year"] = yearly["year"].astype(int)
+    yearly["name"] = yearly["label"].map(lambda lab: names.get(lab, lab))
+    last = yearly.sort_values("year").groupby("label").tail(1)
+    base = alt.Chart(yearly).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                                    y=alt.Y("share:Q", title="Share of the year's papers", axis=alt.Axis(format="%")),
+                                    color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom")))
+    lines = base.mark_line(point=True).encode(
+        strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart
+        tooltip=["name", "year", "papers", alt.Tooltip("share:Q", format=".1%")])
+    ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
+        x="year:O", y="share:Q", text="name:N", color=alt.Color("name:N", legend=None))
+    st.altair_chart((lines + ends).properties(height=340), width="stretch",
+                    alt="Share of each year's papers per topic; every line is labelled at its end")
+    download_row([("Shares per year (CSV)", rows_to_csv(yearly.to_dict("records")), "topic_shares.csv",
+                   "text/csv")], key="topics-year-dl")
+
+left, right = st.columns(2, gap="large")
+with left:
+    st.subheader("Where they are published")
+    venues = pd.DataFrame(analytics.topic_table(key, "label_community_counts", kind),
+                          columns=["label", "kind", "community", "papers"])
+    if not venues.empty:
+        venues["venue type"] = venues["community"].map(community_name)
+        venues["name"] = venues["label"].map(lambda lab: names.get(lab, lab))
+        heat = alt.Chart(venues).encode(x=alt.X("venue type:N", title=None), y=alt.Y("name:N", title=None),
+                                        tooltip=["name", "venue type", "papers"])
+        st.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
+                                                                 scale=alt.Scale(scheme="blues", type="log")))
+                         + heat.mark_text(fontSize=11).encode(text="papers:Q"))
+                        .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
+                        alt="Tagged papers per topic and venue type; each cell shows its count")
+with right:
+    st.subheader("Rising and falling")
+    if analytics.available("graph.analytics.trends"):
+        movers = analytics.topic_movers(key, kind)
+        if movers:
+            st.dataframe(pd.DataFrame([{
+                "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
+                "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
+                for m in movers]), hide_index=True, width="stretch", column_config={
+                "recent share": st.column_config.NumberColumn(format="percent"),
+                "earlier share": st.column_config.NumberColumn(format="percent")})
+            st.caption("Mean yearly share in the last three years against the three before.")
+        else:
+            st.caption("Not enough years of tagged papers to compare.")
+    else:
+        lands_with("Rising and falling topics", 7)
+
+st.subheader("Which go together")
+pairs = pd.DataFrame(analytics.topic_table(key, "cooccurrence", kind), columns=["a", "b", "papers", "jaccard"])
+if pairs.empty:
+    st.caption("No paper carries two of these labels.")
+else:
+    pairs = pairs.head(60)
+    pairs["a"] = pairs["a"].map(lambda lab: names.get(lab, lab))
+    pairs["b"] = pairs["b"].map(lambda lab: names.get(lab, lab))
+    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})])
+    grid = alt.Chart(both).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None),
+                                  tooltip=["a", "b", "papers", alt.Tooltip("jaccard:Q", format=".3f")])
+    st.altair_chart((grid.mark_rect().encode(color=alt.Color("jaccard:Q", legend=alt.Legend(title="Jaccard")))
+                     + grid.mark_text(fontSize=10).encode(text="papers:Q"))
+                    .properties(height=60 + 30 * both["b"].nunique()), width="stretch",
+                    alt="Co-occurrence map: papers tagged with both topics in each cell")
+
+st.subheader("Leaders and evidence")
+# Options are display names because a bound widget writes its option's label into the URL.
+by_name = {names.get(t["label"], t["label"]): t["label"] for t in topic_rows if t.get("kind") == kind}
+chosen = st.selectbox("Topic", [None, *sorted(by_name)], key="topic", bind="query-params",
+                      format_func=lambda name: "Choose a topic" if name is None else name)
+topic = by_name.get(chosen) if chosen else None
+if topic is None:
+    st.caption("Choose a topic to see its top people, institutions and papers, with the evidence for each tag.")
+    st.stop()
+leaders = analytics.topic_leaders(key, topic)
+c1, c2 = st.columns(2, gap="large")
+with c1:
+    st.markdown("**People**")
+    people = pd.DataFrame([{**r, "link": links.person_href(r["id"])} for r in leaders["authors"]],
+                          columns=["name", "papers", "link"])
+    st.dataframe(people, hide_index=True, width="stretch",
+                 column_config={"link": st.column_config.LinkColumn("Profile", display_text="Open")})
+with c2:
+    st.markdown("**Institutions**")
+    insts = pd.DataFrame([{**r, "link": links.institution_href(r["id"])} for r in leaders["institutions"]],
+                         columns=["name", "country", "papers", "link"])
+    st.dataframe(insts, hide_index=True, width="stretch",
+                 column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
+st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** (highest score first)")
+papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
+                       for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
+st.dataframe(papers, hide_index=True, width="stretch", column_config={
+    "title": st.column_config.TextColumn("Title", width="large"),
+    "year": st.column_config.NumberColumn("Year", format="%d"),
+    "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+    "evidence": st.column_config.TextColumn("Evidence", help="The phrases that triggered the tag"),
+    "link": st.column_config.LinkColumn("Paper", display_text="Open")})
+download_row([
+    ("People (CSV)", rows_to_csv(leaders["authors"]), f"{topic}_people.csv", "text/csv"),
+    ("Institutions (CSV)", rows_to_csv(leaders["institutions"]), f"{topic}_institutions.csv", "text/csv"),
+    ("Papers (CSV)", rows_to_csv(papers.drop(columns=["link"]).to_dict("records")), f"{topic}_papers.csv",
+     "text/csv"),
+], key="topics-leaders-dl")

@@ -1,0 +1,64 @@
+"""Profiles and trends on the tiny graph, and the industry/academia heuristic."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.analytics.profile import person_profile
+from graph.analytics.projections import Projection
+from graph.analytics.sectors import classify_institution
+from graph.analytics.trends import country_mix, institution_mix, sector_mix, topic_movers, topic_shares
+from graph.errors import AtlasError
+from tests.analytics.conftest import aid
+
+
+def test_profile_of_the_bridge(tiny: Projection) -> None:
+    p = person_profile(tiny, aid("dana"))
+    assert (p.name, p.papers, p.first_year, p.last_year, p.background) == ("Dana Bridge", 7, 2019, 2021, "both")
+    assert [(v["venue"], v["papers"]) for v in p.venue_mix] == [("ICML", 3), ("OSDI", 3), ("MLSys", 1)]
+    assert [(t["label"], t["papers"]) for t in p.topic_totals] == [("software", 3), ("hardware", 2), ("metrics", 2)]
+    y2021 = next(r for r in p.community_mix if r["year"] == 2021)
+    assert (y2021["papers"], y2021["systems"], y2021["ml"], y2021["mlsys"]) == (4, 0.25, 0.5, 0.25)
+    assert p.coauthors[0] == {"id": aid("ana"), "name": "Ana Lopez", "joint_papers": 2, "last_year": 2021}
+    assert p.institutions == [{"year": 2020, "institution": "inst:uni", "name": "University of Examples",
+                               "country": "US"}]
+    assert p.community is not None and p.community.size >= 2
+
+
+def test_profile_of_an_unknown_person(tiny: Projection) -> None:
+    with pytest.raises(AtlasError):
+        person_profile(tiny, "author:nobody")
+
+
+def test_topic_shares_per_year(tiny: Projection) -> None:
+    rows = {(r["year"], r["label"]): r for r in topic_shares(tiny)}
+    assert rows[(2021, "software")]["papers"] == 3 and rows[(2021, "software")]["total"] == 7
+    assert rows[(2021, "software")]["share"] == round(3 / 7, 4)
+    by_venue = {(r["venue"], r["label"]): r["share"] for r in topic_shares(tiny, "venue")}
+    assert by_venue[("OSDI", "software")] == 0.75
+
+
+def test_rising_and_falling_topics(tiny: Projection) -> None:
+    moves = {m.label: m for m in topic_movers(tiny, window=1, min_papers=1)}
+    assert moves["software"].direction == "rising" and moves["software"].change_pp == pytest.approx(100 * 3 / 7, 0.01)
+    assert moves["metrics"].direction == "falling"  # 2 of 4 papers in 2020, 1 of 7 in 2021
+
+
+def test_institution_country_and_sector_mix(tiny: Projection) -> None:
+    countries = {(r["year"], r["country"]): r["share"] for r in country_mix(tiny)}
+    assert countries[(2020, "US")] == 0.75  # p3, p5, p10 of the four 2020 papers
+    sectors = {(r["year"], r["sector"]): r["papers"] for r in sector_mix(tiny)}
+    assert sectors[(2021, "academia")] == 1 and sectors[(2021, "unknown")] == 6
+    top = institution_mix(tiny, top=1, by_year=False)
+    assert top == [{"institution": "inst:uni", "name": "University of Examples", "country": "US", "papers": 5,
+                    "share": round(5 / 14, 4)}]
+
+
+@pytest.mark.parametrize(("name", "sector"), [
+    ("Google DeepMind", "industry"), ("Microsoft Research Asia", "industry"), ("NVIDIA Corporation", "industry"),
+    ("Samsung Advanced Institute of Technology", "industry"), ("ETH Zurich", "academia"),
+    ("University of California, Berkeley", "academia"), ("Toyota Technological Institute at Chicago", "academia"),
+    ("Max Planck Institute for Intelligent Systems", "academia"), ("Acme", "unknown"), (None, "unknown"),
+])
+def test_sector_heuristic(name: str | None, sector: str) -> None:
+    assert classify_institution(name) == sector

@@ -1,0 +1,120 @@
+"""The pages over the community analytics — Connect, Collaborators, Topics, Systems ∩ ML,
+Program committee — and the query console, on the small real build."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import assert_clean, open_page, texts
+
+from graph.falkor_store import FalkorStore
+from graph.ids import fold
+
+
+def top_id(store: FalkorStore, name: str) -> str:
+    return max(store.search_authors(name), key=lambda r: r["papers"])["id"]
+
+
+def test_connect_finds_a_path_with_evidence(atlas_env: FalkorStore) -> None:
+    source, target = top_id(atlas_env, "Tianqi Chen"), top_id(atlas_env, "Luis Ceze")
+    at = open_page("pages/connect.py", **{"from": source, "to": target})
+    assert_clean(at)
+    assert at.success, texts(at)
+    table = at.dataframe[0].value
+    assert len(table) >= 1 and table["evidence"].str.contains("joint paper").all()
+    assert {"Paths (CSV)", "Paths (GraphML)"} <= {b.label for b in at.get("download_button")}
+
+
+def test_connect_same_person_and_missing_person(atlas_env: FalkorStore) -> None:
+    person = top_id(atlas_env, "Tianqi Chen")
+    at = open_page("pages/connect.py", **{"from": person, "to": person})
+    assert_clean(at)
+    assert any("same person" in i.value for i in at.info)
+    at = open_page("pages/connect.py", **{"from": person})
+    assert_clean(at)
+    assert any("Pick two people" in i.value for i in at.info)
+
+
+def test_collaborators_explains_each_suggestion(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/collaborators.py", author=top_id(atlas_env, "Ion Stoica"), n="5")
+    assert_clean(at)
+    labels = [str(link.proto.label) for link in at.get("page_link")]
+    assert sum("How are we connected" in label for label in labels) == 5
+    assert "Suggestions (CSV)" in {b.label for b in at.get("download_button")}
+
+
+def test_topics_trends_and_leaders(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/topics.py", topic="Software systems for ML")
+    assert_clean(at)
+    assert "Share of each year" in texts(at)
+    papers = at.dataframe[-1].value
+    assert len(papers) > 0 and papers["evidence"].str.len().gt(0).all()
+
+
+@pytest.mark.parametrize("tab", ["Backgrounds", "Bridges", "Institutions", "Communities"])
+def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
+    at = open_page("pages/overlap.py", tab=tab)
+    assert_clean(at)
+    assert at.dataframe, f"{tab} shows no table"
+
+
+def recent_unique_coauthor(store: FalkorStore, author_id: str) -> str:
+    """A co-author within the default 3-year conflict window whose name no one else has (so it matches)."""
+    last_year = max(r["year"] for r in store.counts()["papers_per_venue_year"] if r["year"])
+    for row in store.coauthors(author_id):
+        same_name = [r for r in store.search_authors(row["name"]) if fold(r["name"]) == fold(row["name"])]
+        if (row["last_year"] or 0) >= last_year - 3 and len(same_name) == 1:
+            return row["name"]
+    raise AssertionError("no recent co-author with a unique name in the small build")
+
+
+def test_program_committee_audit_from_uploaded_csv(atlas_env: FalkorStore) -> None:
+    member_id = top_id(atlas_env, "Ion Stoica")  # namesakes exist: the id column picks the right one
+    coauthor = recent_unique_coauthor(atlas_env, member_id)
+    members = f"name,affiliation,author_id\nIon Stoica,,{member_id}\nNobody Inparticular,Nowhere,\n"
+    submissions = f"id,title,authors\nS1,Serving many models,{coauthor}\n"
+    at = open_page("pages/program_committee.py")
+    at.file_uploader(key="pc_members").upload("members.csv", members.encode(), "text/csv")
+    at.file_uploader(key="pc_submissions").upload("subs.csv", submissions.encode(), "text/csv")
+    at.run()
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Members"] == "2" and metrics["Not found"] == "1"
+    assert int(metrics["Conflicts"]) >= 1, texts(at)
+    assert "Conflicts (CSV)" in {b.label for b in at.get("download_button")}
+    conflicts = next(df.value for df in at.dataframe if "evidence" in df.value.columns)
+    assert set(conflicts["author_name"]) == {coauthor}
+    assert conflicts["evidence"].str.contains("joint paper").any()
+    unmatched = next(df.value for df in at.dataframe if "reason" in df.value.columns)
+    assert "Nobody Inparticular" in set(unmatched["name"])
+
+
+def test_program_committee_rejects_a_csv_without_names(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/program_committee.py")
+    at.file_uploader(key="pc_members").upload("members.csv", b"email\nx@example.org\n", "text/csv")
+    at.run()
+    assert not at.exception
+    assert any("name" in e.value for e in at.error)
+
+
+def test_query_console_is_off_by_default_and_read_only_when_on(atlas_env: FalkorStore,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    at = open_page()
+    with pytest.raises(ValueError):
+        at.switch_page("pages/query.py")  # not registered without the setting
+    monkeypatch.setenv("ATLAS_QUERY_CONSOLE", "1")
+    at = open_page("pages/query.py")
+    assert_clean(at)
+    at.text_area(key="cypher").input("MATCH (p:Paper) RETURN count(p) AS papers")
+    at.button[-1].click().run()
+    assert_clean(at)
+    assert int(at.dataframe[0].value["papers"][0]) == atlas_env.counts()["nodes"]["Paper"]
+    at.text_area(key="cypher").input("MATCH (p:Paper) DETACH DELETE p")
+    at.button[-1].click().run()
+    assert any("read-only" in e.value.replace("\\", "") for e in at.error)
+    assert atlas_env.counts()["nodes"]["Paper"] > 0
+
+
+def test_person_community_on_request(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/person.py", author=top_id(atlas_env, "Tianqi Chen"), community="true")
+    assert_clean(at)
+    assert "**Community " in texts(at)

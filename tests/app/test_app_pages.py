@@ -1,0 +1,165 @@
+"""Every explorer page, driven through the real app (navigation, sidebar, error boundary)
+against the small real build: the happy path, deep links, and the unhappy inputs."""
+
+from __future__ import annotations
+
+import pytest
+from apphelpers import assert_clean, open_page, texts
+
+from graph.falkor_store import FalkorStore
+
+ALL_PAGES = ["pages/home.py", "pages/search.py", "pages/person.py", "pages/paper.py", "pages/institution.py",
+             "pages/graph_explorer.py", "pages/connect.py", "pages/collaborators.py", "pages/topics.py",
+             "pages/overlap.py", "pages/program_committee.py", "pages/data.py"]
+
+
+def top_author(store: FalkorStore, name: str) -> dict:
+    return max(store.search_authors(name), key=lambda r: r["papers"])
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_page_renders_without_parameters(atlas_env: FalkorStore, page: str) -> None:
+    at = open_page(page)
+    assert_clean(at)
+    assert at.title, f"{page} has no title"
+
+
+def test_home_shows_what_is_in_the_graph(atlas_env: FalkorStore) -> None:
+    at = open_page()
+    assert_clean(at)
+    counts = atlas_env.counts()["nodes"]
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Papers"] == f"{counts['Paper']:,}"
+    assert metrics["People"] == f"{counts['Author']:,}"
+    sources = at.dataframe[0].value
+    assert {"mlsys_seed_s2", "sysconf"} <= set(sources["source"])
+    assert "Built" in texts(at)  # the last build report is shown
+
+
+def test_home_search_box_opens_search(atlas_env: FalkorStore) -> None:
+    at = open_page()
+    at.text_input(key="home_q").input("Tianqi Chen")
+    at.button(key="home_go").click().run()
+    assert_clean(at)
+    assert at.title[0].value == "Search"
+    assert "Tianqi Chen" in texts(at)
+
+
+@pytest.mark.parametrize("query", ["tianqi chen", "CHEN Tianqi", "Tiànqí Chén", "Tianqi Chn"])
+def test_search_finds_people_whatever_the_case_accents_order_or_typo(atlas_env: FalkorStore, query: str) -> None:
+    at = open_page("pages/search.py", q=query)
+    assert_clean(at)
+    assert "Tianqi Chen" in texts(at)
+
+
+def test_search_paper_facets_filter_by_venue_and_year(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/search.py", q="serving", venue=["OSDI"], years=["2018", "2023"])
+    assert_clean(at)
+    table = at.dataframe[-1].value
+    assert len(table) > 0
+    assert set(table["venue"]) == {"OSDI"}
+    assert table["year"].between(2018, 2023).all()
+
+
+def test_search_corrects_a_misspelt_title_query(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/search.py", q="distribted trainig")
+    assert_clean(at)
+    assert "showing results for “distributed training”" in texts(at)
+
+
+def test_search_with_no_match_says_so(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/search.py", q="qqxxzzvv")
+    assert_clean(at)
+    assert any("Nothing matches" in w.value for w in at.warning)
+
+
+def test_person_profile_by_id(atlas_env: FalkorStore) -> None:
+    person = top_author(atlas_env, "Tianqi Chen")
+    at = open_page("pages/person.py", author=person["id"])
+    assert_clean(at)
+    assert at.title[0].value == "Tianqi Chen"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Papers"] == str(person["papers"])
+    assert metrics["Background"] in {"Systems", "ML", "Both", "Neither"}  # from graph.analytics
+
+
+def test_person_tabs_are_deep_linkable_and_downloadable(atlas_env: FalkorStore) -> None:
+    person = top_author(atlas_env, "Tianqi Chen")
+    at = open_page("pages/person.py", author=person["id"], tab="Papers")
+    assert_clean(at)
+    downloads = {b.label: b for b in at.get("download_button")}
+    assert {"Papers (CSV)", "BibTeX"} <= set(downloads)
+    assert len(at.dataframe[0].value) == person["papers"]
+    at = open_page("pages/person.py", author=person["id"], tab="Co-authors")
+    assert_clean(at)
+    coauthors = {c["name"] for c in atlas_env.coauthors(person["id"])}
+    assert coauthors == set(at.dataframe[0].value["name"])
+    at = open_page("pages/person.py", author=person["id"], tab="Network")
+    assert_clean(at)
+    assert "Network (GraphML)" in {b.label for b in at.get("download_button")}
+    at = open_page("pages/person.py", author=person["id"], tab="Identity")
+    assert_clean(at)
+    assert "Merge confidence" in texts(at)
+
+
+def test_person_by_ambiguous_or_unknown_name_gets_help(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/person.py", author="Zaharia")
+    assert_clean(at)
+    assert "Closest matches" in texts(at) or "called" in texts(at)
+    assert "Matei Zaharia" in texts(at)
+    at = open_page("pages/person.py", author="Matie Zaharia")
+    assert_clean(at)
+    assert "Matei Zaharia" in texts(at)
+    at = open_page("pages/person.py", author="author:0000000000000000")
+    assert_clean(at)
+    assert any("No person with id" in w.value for w in at.warning)
+
+
+def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) -> None:
+    row = atlas_env.read("MATCH (p:Paper)-[:HAS_TOPIC]->(:Topic) WHERE p.venue = 'MLSys' "
+                         "RETURN p.id AS id, p.title AS title LIMIT 1")[0]
+    at = open_page("pages/paper.py", paper=row["id"])
+    assert_clean(at)
+    assert at.title[0].value.replace("\\", "") == row["title"]
+    topics = at.dataframe[0].value
+    assert len(topics) >= 1 and topics["score"].between(0, 1).all()
+    assert "Sources" in texts(at)
+    at = open_page("pages/paper.py", paper="paper:doi:does-not-exist")
+    assert_clean(at)
+    assert at.warning
+
+
+def test_institution_page_lists_people(atlas_env: FalkorStore) -> None:
+    inst = atlas_env.search_institutions("berkeley")[0]
+    at = open_page("pages/institution.py", institution=inst["id"])
+    assert_clean(at)
+    assert len(at.dataframe[0].value) > 0
+
+
+def test_graph_explorer_expands_neighbourhoods(atlas_env: FalkorStore) -> None:
+    person = top_author(atlas_env, "Ion Stoica")
+    at = open_page("pages/graph_explorer.py", node=person["id"])
+    assert_clean(at)
+    nodes = at.dataframe[0].value
+    assert len(nodes) > 5 and "Ion Stoica" in set(nodes["name"])
+    at = open_page("pages/graph_explorer.py", node=person["id"], mode="Everything", rel=["AFFILIATED_WITH"])
+    assert_clean(at)
+    kinds = set(at.dataframe[0].value["kind"])
+    assert kinds == {"Author", "Institution"}
+
+
+def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/data.py")
+    assert_clean(at)
+    sources = at.dataframe[0].value
+    assert "licence" in sources.columns and sources["licence"].notna().all()
+    at = open_page("pages/data.py", tab="Quarantined")
+    assert_clean(at)
+    quarantined = at.dataframe[0].value
+    assert len(quarantined) > 0 and quarantined["reason"].str.len().gt(0).all()
+    person = top_author(atlas_env, "Ion Stoica")
+    at = open_page("pages/data.py", node=person["id"])  # a provenance link opens its tab
+    assert_clean(at)
+    body = texts(at)
+    assert "Ion Stoica" in body and "Author" in body
+    assert "sources" in set(at.dataframe[0].value["property"])

@@ -1,0 +1,52 @@
+"""Fixtures for the browser tests: Debian's Chromium through Playwright, and the explorer
+served by `streamlit run` on the small real build (and on the hostile XSS graph).
+
+Never `playwright install`: the browser is the system's `chromium`; without it these
+tests are skipped with the reason, and `.ci/run` installs it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))  # the hostile-graph fixture module
+
+from browserkit import ARTIFACTS, Server, chromium_path, launch, streamlit_server, warm  # noqa: E402
+from hostile import build_hostile_store  # noqa: E402
+from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+
+from graph.falkor_store import FalkorStore  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if chromium_path() is None:
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    with sync_playwright() as playwright:
+        browser = launch(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def atlas_server(small_build: tuple[FalkorStore, object, Path], browser: Browser) -> Iterator[Server]:
+    _store, _report, data_dir = small_build
+    with streamlit_server(data_dir, ARTIFACTS / "logs") as server:
+        warm(browser, server)
+        yield server
+
+
+@pytest.fixture(scope="session")
+def hostile_server(tmp_path_factory: pytest.TempPathFactory, browser: Browser) -> Iterator[Server]:
+    data_dir = tmp_path_factory.mktemp("atlas-hostile-browser")
+    store = build_hostile_store(data_dir)
+    try:
+        with streamlit_server(data_dir, ARTIFACTS / "logs") as server:
+            warm(browser, server)
+            yield server
+    finally:
+        store.close()

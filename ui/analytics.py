@@ -1,0 +1,185 @@
+"""Cached access to the community and topic analytics (`graph.analytics`, `graph.topic_analytics`).
+
+The analytics run in networkx on a projection of the whole graph: the first question
+after a start reads the store once (seconds on the full snapshot), later ones are
+interactive. Answers are cached per build (`StoreKey`) and arguments, so a rerun or a
+second visitor never recomputes them. Each wrapper imports its module lazily so a page
+can say "lands with issue N" while a module does not exist yet.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import threading
+from collections import Counter
+from typing import Any
+
+import streamlit as st
+
+from ui.data import StoreKey, store_for
+from ui.widgets import optional_module
+
+log = logging.getLogger(__name__)
+SPINNER = "Computing over the whole co-author graph (the first time after a start takes a few seconds)…"
+
+
+def _warm(key: StoreKey) -> None:
+    try:
+        _projection(key)
+    except Exception:  # noqa: BLE001 - a failed warm-up only means the first analytics page does the work
+        log.warning("analytics warm-up failed", exc_info=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def warm_up(key: StoreKey) -> threading.Thread | None:
+    """Read the analytics projection in the background once per build, so the first visit to an
+    analytics page (or a profile's systems/ML facts) does not wait seconds for it."""
+    if optional_module("graph.analytics") is None:
+        return None
+    thread = threading.Thread(target=_warm, args=(key,), name="atlas-analytics-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
+def module(name: str) -> Any:
+    return optional_module(name)
+
+
+def available(*names: str) -> bool:
+    return all(optional_module(n) is not None for n in names)
+
+
+def _projection(key: StoreKey, year_from: int | None = None, year_to: int | None = None) -> Any:
+    analytics = optional_module("graph.analytics")
+    return analytics.projection(store_for(key), year_from, year_to)
+
+
+# ------------------------------------------------------------------ members
+@st.cache_data(show_spinner=SPINNER, max_entries=256)
+def connection(key: StoreKey, source: str, target: str, k: int, via_institutions: bool,
+               year_from: int | None, year_to: int | None) -> Any:
+    paths = optional_module("graph.analytics.paths")
+    return paths.connection_paths(_projection(key, year_from, year_to), source, target, k,
+                                  via_institutions=via_institutions)
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=256)
+def suggestions(key: StoreKey, author: str, k: int, mode: str, max_hops: int) -> list[Any]:
+    suggest = optional_module("graph.analytics.suggest")
+    return suggest.suggest_collaborators(_projection(key), author, k, mode=mode, max_hops=max_hops)
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def candidate_facts(key: StoreKey, authors: tuple[str, ...]) -> dict[str, dict[str, Any]]:
+    """Pillars/topics and the sector of the latest institution of each person, for filtering suggestions."""
+    sectors = optional_module("graph.analytics.sectors")
+    proj = _projection(key)
+    out: dict[str, dict[str, Any]] = {}
+    for author in authors:
+        topics = [label for label, _ in proj.author_topics.get(author, Counter()).most_common()]
+        by_year = proj.author_institutions.get(author, {})
+        latest = by_year[max(by_year, key=lambda y: y or 0)] if by_year else ()
+        names = [proj.institution_info.get(i, (i, None))[0] for i in sorted(latest)]
+        out[author] = {"topics": topics, "institution": ", ".join(names),
+                       "sector": sectors.classify_institution(names[0]) if names and sectors else "unknown"}
+    return out
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=256)
+def person_analytics(key: StoreKey, author: str) -> dict[str, Any] | None:
+    """Background class, systems lean and bridge participation of one person."""
+    profile = optional_module("graph.analytics.profile")
+    bridges = optional_module("graph.analytics.bridges")
+    if profile is None or bridges is None:
+        return None
+    proj = _projection(key)
+    if not proj.known(author):
+        return None
+    # with_community=False: the community needs the whole-graph Louvain, which the organiser page computes.
+    result = profile.person_profile(proj, author, with_community=False)
+    k_sys, k_ml = bridges.side_links(proj, author)
+    return {"background": result.background, "systems_lean": result.systems_lean,
+            "participation": round(bridges.participation(k_sys, k_ml), 3),
+            "systems_links": round(k_sys, 1), "ml_links": round(k_ml, 1)}
+
+
+@st.cache_data(show_spinner="Finding communities with Louvain on the co-author graph (slow the first time)…",
+               max_entries=256)
+def person_community(key: StoreKey, author: str) -> Any:
+    """The labelled Louvain community of one person, or None when they have no co-authors."""
+    module_ = optional_module("graph.analytics.communities")
+    return module_.community_of(_projection(key), author) if module_ else None
+
+
+# ------------------------------------------------------------------ organisers
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def backgrounds(key: StoreKey, mode: str) -> tuple[list[Any], dict[str, float]]:
+    overlap = optional_module("graph.analytics.overlap")
+    rows = overlap.background_by_year(_projection(key), mode)
+    return rows, overlap.background_change(rows)
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def mlsys_authors(key: StoreKey, mode: str, year: int) -> list[Any]:
+    overlap = optional_module("graph.analytics.overlap")
+    return [row for row in overlap.mlsys_author_backgrounds(_projection(key), mode) if row.year == year]
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def bridge_people(key: StoreKey, top: int, method: str) -> list[Any]:
+    bridges = optional_module("graph.analytics.bridges")
+    return bridges.bridge_people(_projection(key), top, method=method)
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def bridge_institutions(key: StoreKey, top: int) -> list[Any]:
+    bridges = optional_module("graph.analytics.bridges")
+    return bridges.bridge_institutions(_projection(key), top)
+
+
+@st.cache_data(show_spinner="Finding communities with Louvain on the co-author graph (slow the first time)…",
+               max_entries=8)
+def communities(key: StoreKey, top: int) -> list[Any]:
+    module_ = optional_module("graph.analytics.communities")
+    return module_.louvain_communities(_projection(key), top=top)
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def topic_movers(key: StoreKey, kind: str | None) -> list[Any]:
+    trends = optional_module("graph.analytics.trends")
+    return trends.topic_movers(_projection(key), kind=kind)
+
+
+@st.cache_data(show_spinner=SPINNER, max_entries=16)
+def mix(key: StoreKey, what: str, community: str | None) -> list[dict[str, Any]]:
+    """Institution, country or sector mix of papers per year (trends.*_mix)."""
+    trends = optional_module("graph.analytics.trends")
+    return getattr(trends, f"{what}_mix")(_projection(key), community=community)
+
+
+# ------------------------------------------------------------------ topics (graph.topic_analytics)
+@st.cache_data(show_spinner="Counting topics…", max_entries=32)
+def topic_table(key: StoreKey, name: str, kind: str | None) -> list[dict[str, Any]]:
+    """label_year_counts, label_community_counts or cooccurrence for a kind of label."""
+    topic_analytics = optional_module("graph.topic_analytics")
+    return getattr(topic_analytics, name)(store_for(key), kind)
+
+
+@st.cache_data(show_spinner="Ranking people, institutions and papers for this topic…", max_entries=64)
+def topic_leaders(key: StoreKey, label: str, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
+    topic_analytics = optional_module("graph.topic_analytics")
+    store = store_for(key)
+    return {"authors": topic_analytics.top_authors(store, label, limit),
+            "institutions": topic_analytics.top_institutions(store, label, limit),
+            "papers": topic_analytics.top_papers(store, label, limit)}
+
+
+# ------------------------------------------------------------------ programme committee
+@st.cache_data(show_spinner="Matching names and checking conflicts…", max_entries=16)
+def pc_audit(key: StoreKey, members_csv: str, submissions_csv: str | None, coi_years: int) -> Any:
+    pc = optional_module("graph.analytics.pc_audit")
+    # StringIO, never str: the readers treat a one-line string naming an existing file as a path to open.
+    members = pc.read_members_csv(io.StringIO(members_csv))
+    submissions = pc.read_submissions_csv(io.StringIO(submissions_csv)) if submissions_csv else None
+    return pc.audit_program_committee(_projection(key), members, submissions, coi_years=coi_years)

@@ -1,0 +1,71 @@
+"""Where each page lives and how to link to an entity, in one place.
+
+Pages link to each other with `st.page_link(PAGE, query_params=...)` (same tab, no
+reload) and tables link with relative hrefs (`person?author=...`) so every view has a
+URL that can be shared. Changing a page's file or URL path happens only here and in
+`app.py`.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from graph.explore import node_label
+
+# page files (for st.page_link / st.switch_page) and their URL paths (for hrefs)
+HOME = "pages/home.py"
+SEARCH = "pages/search.py"
+PERSON = "pages/person.py"
+PAPER = "pages/paper.py"
+INSTITUTION = "pages/institution.py"
+GRAPH = "pages/graph_explorer.py"
+CONNECT = "pages/connect.py"
+COLLABORATORS = "pages/collaborators.py"
+TOPICS = "pages/topics.py"
+OVERLAP = "pages/overlap.py"
+PROGRAM_COMMITTEE = "pages/program_committee.py"
+QUERY = "pages/query.py"
+DATA = "pages/data.py"
+
+URL_PATHS: dict[str, str] = {
+    SEARCH: "search", PERSON: "person", PAPER: "paper", INSTITUTION: "institution", GRAPH: "graph",
+    CONNECT: "connect", COLLABORATORS: "collaborators", TOPICS: "topics", OVERLAP: "systems-ml",
+    PROGRAM_COMMITTEE: "program-committee", QUERY: "query", DATA: "data",
+}
+
+# the page and parameter that show one node of each kind
+ENTITY_PAGES: dict[str, tuple[str, str]] = {
+    "Author": (PERSON, "author"), "Paper": (PAPER, "paper"), "Institution": (INSTITUTION, "institution"),
+}
+
+
+def href(page: str, **params: object) -> str:
+    """A relative link to a page with query parameters (for LinkColumn cells and markdown)."""
+    query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
+    return URL_PATHS[page] + (f"?{query}" if query else "")
+
+
+def person_href(author_id: str) -> str:
+    return href(PERSON, author=author_id)
+
+
+def paper_href(paper_id: str) -> str:
+    return href(PAPER, paper=paper_id)
+
+
+def institution_href(inst_id: str) -> str:
+    return href(INSTITUTION, institution=inst_id)
+
+
+def node_target(node_id: str) -> tuple[str, dict[str, str]]:
+    """(page, query params) that best shows a node: its profile page, else the graph explorer."""
+    label = node_label(node_id) or ""
+    if label in ENTITY_PAGES:
+        page, param = ENTITY_PAGES[label]
+        return page, {param: node_id}
+    return GRAPH, {"node": node_id}
+
+
+def node_href(node_id: str) -> str:
+    page, params = node_target(node_id)
+    return href(page, **params)

@@ -1,0 +1,129 @@
+"""Widgets several pages share: pick a person, list people, offer downloads, say what is missing.
+
+Each one handles the unhappy paths in one place — no such person, several people with
+that name, a typo, a feature whose analytics have not landed — so every page answers
+with a helpful sentence and never a traceback.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Sequence
+from types import ModuleType
+
+import streamlit as st
+
+from graph.explore import node_label
+from graph.ids import fold
+from graph.search import Match
+from ui import data, links, state
+from ui.text import escape_markdown, plural
+
+
+def optional_module(name: str) -> ModuleType | None:
+    """Import a module another engineer is still building; None while it does not exist yet.
+
+    Only the absence of that module (or its package) counts as "not there yet": an
+    import error inside it is a real bug and is raised.
+    """
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name and (name == exc.name or name.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def lands_with(what: str, issue: int) -> None:
+    st.info(f"{what} lands with issue {issue}. This page fills in automatically once that work is merged.",
+            icon=":material/construction:")
+
+
+def match_label(match: Match) -> str:
+    how = "" if match.exact else " · similar spelling"
+    return f"{match.name} — {plural(match.weight, 'paper')}{how}"
+
+
+def person_links(matches: Sequence[Match], *, limit: int = 12) -> None:
+    """One link per person (same tab), with paper counts so namesakes can be told apart."""
+    for match in matches[:limit]:
+        st.page_link(links.PERSON, label=escape_markdown(match_label(match)), query_params={"author": match.id},
+                     icon=":material/person:")
+
+
+def suggestions_line(text: str, suggestions: Sequence[Match]) -> None:
+    if not suggestions:
+        st.caption("Check the spelling, try fewer words, or search by surname only.")
+        return
+    st.markdown("Did you mean: " + ", ".join(
+        f"[{escape_markdown(m.name)}]({links.person_href(m.id)})" for m in suggestions) + "?")
+
+
+def person_picker(label: str, *, key: str, param: str, placeholder: str = "e.g. Matei Zaharia",
+                  help: str | None = None) -> str | None:
+    """A name box that resolves to one author id, with a choice for namesakes and "did you mean" for typos.
+
+    The URL keeps the chosen id (`?param=author:...`), so the view can be shared.
+    """
+    key_ = data.store_key()
+    index = data.author_index(key_)
+    state.bind(key, param, "", parse=lambda raw: index.name_of(raw) or raw)
+    url_value = st.query_params.get(param)
+    text = st.text_input(label, key=key, placeholder=placeholder, help=help)
+    if not text.strip():
+        state.publish(key, param, None)
+        return None
+    matches = index.search(text, limit=12)
+    if not matches:
+        st.warning(f"No person named “{escape_markdown(text)}” in the graph.", icon=":material/person_off:")
+        suggestions_line(text, index.suggest(text, 5))
+        state.publish(key, param, text.strip())
+        return None
+    exact = [m for m in matches if fold(m.name) == fold(text)]
+    if len(exact) == 1:
+        chosen = exact[0].id
+    else:
+        options = [m.id for m in matches]
+        by_id = {m.id: m for m in matches}
+        default = options.index(url_value) if url_value in by_id else 0
+        shown = escape_markdown(text, max_len=60)
+        if exact:
+            note = f"{len(exact)} people are called “{shown}”; pick one by their paper count."
+        elif all(not m.exact for m in matches):
+            note = f"No exact match for “{shown}”; the closest names are listed."
+        else:
+            note = f"{plural(len(matches), 'person', 'people')} match “{shown}”."
+        chosen = st.selectbox(f"Which person for “{shown}”?", options, index=default,
+                              format_func=lambda i: match_label(by_id[i]), key=f"{key}__choice", help=note)
+        st.caption(note)
+    state.publish(key, param, chosen)
+    return chosen
+
+
+def resolve_person_param(raw: str) -> tuple[str | None, list[Match], str]:
+    """What `?author=` points to: (author id or None, candidates, message for the page)."""
+    key_ = data.store_key()
+    raw = raw.strip()
+    if node_label(raw) == "Author":
+        if data.author(key_, raw) is not None:
+            return raw, [], ""
+        return None, [], f"No person with id “{raw}” in this graph (it may come from another build)."
+    index = data.author_index(key_)
+    exact = index.exact_name(raw)
+    if len(exact) == 1:
+        return exact[0].id, exact, ""
+    if len(exact) > 1:
+        return None, exact, f"{len(exact)} people are called “{raw}”. Pick one:"
+    matches = index.search(raw, limit=10)
+    if matches:
+        return None, matches, f"No person named exactly “{raw}”. Closest matches:"
+    return None, index.suggest(raw, 5), f"No person named “{raw}” in the graph."
+
+
+def download_row(items: Sequence[tuple[str, bytes | str, str, str]], *, key: str) -> None:
+    """Download buttons side by side: (label, data, file name, mime)."""
+    columns = st.columns(max(len(items), 1))
+    for i, (label, payload, file_name, mime) in enumerate(items):
+        with columns[i]:
+            st.download_button(label, payload, file_name=file_name, mime=mime, key=f"{key}-{i}", on_click="ignore",
+                               icon=":material/download:", width="stretch")
