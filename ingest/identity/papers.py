@@ -3,7 +3,7 @@
 Two records are the same paper when they share a strong id (DOI, arXiv, S2, OpenAlex,
 OpenReview, DBLP key), or when their normalised titles match (`rapidfuzz` ratio >= 95,
 case, accents, LaTeX and DBLP's trailing period ignored), their years differ by at
-most one and their author surnames overlap. Records holding *different* ids of one
+most one, their author surnames overlap and they come from different sources. Records holding *different* ids of one
 kind (two DOIs: a workshop and a journal version) are never merged.
 
 Field precedence, first non-empty value wins, sources ranked by `SOURCE_RANK`
@@ -62,6 +62,11 @@ def _surnames(paper: Paper) -> set[str]:
 
 
 def _same_by_title(a: Paper, b: Paper) -> bool:
+    # One source lists each of its papers once: two of its entries with one title are two
+    # publications (USENIX ATC 2019 re-presented OSDI 2018's "Orca" under the same title;
+    # NeurIPS 2024 has two "Reproducibility study of ..." papers by different teams).
+    if set(a.provenance.sources) & set(b.provenance.sources):
+        return False
     if a.year and b.year and abs(a.year - b.year) > 1:
         return False
     surnames_a, surnames_b = _surnames(a), _surnames(b)

@@ -26,6 +26,9 @@ def test_notebook_executes_against_the_small_build(small_build: tuple[FalkorStor
     monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("ATLAS_GRAPH", "atlas")
     monkeypatch.setenv("ATLAS_STORE", "embedded")
+    # Streamlit sets MPLBACKEND=Agg when the app tests run in this process; a kernel that
+    # inherits it draws nothing inline, which is what a user's Jupyter would never see.
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     notebook = nbformat.read(NOTEBOOK, as_version=4)
     # The kernel inherits this process's environment, so the notebook opens the small build.
     client = NotebookClient(notebook, timeout=300, kernel_name="python3",
