@@ -239,7 +239,7 @@ def report(results: list[dict[str, Any]], evaluation: list[suggest.TimeSplitEval
         cells = []
         for r in results:
             p50, p95 = r["interactive"][name]
-            cells.append(f"{ms(p50)} / {ms(p95)} ({p95 / r['bfs_s']:.1f}x)")
+            cells.append(f"{ms(p50)} / {ms(p95)} ({p95 / r['bfs_s']:.2f}x)")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
     lines += ["", "### Organizer analyses (one run each; BFS units in brackets)", "", header, rule]
     for name in results[0]["heavy"]:

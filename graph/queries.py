@@ -168,10 +168,6 @@ PAPERS_BY_ID = (
 
 # ---------------------------------------------------------------- community analytics (graph/analytics)
 # One read each; graph.analytics.projections caches the rows and filters years in Python.
-ANALYTICS_FINGERPRINT = (
-    "MATCH (p:Paper) WITH count(p) AS papers, max(p.retrieved_at) AS retrieved_at "
-    "MATCH (a:Author) RETURN papers, retrieved_at, count(a) AS authors"
-)
 ANALYTICS_PAPER_ROWS = (
     "MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
     "RETURN p.id AS paper, p.title AS title, p.year AS year, v.name AS venue, v.community AS community, "

@@ -13,7 +13,6 @@ same on every build of the same data.
 
 from __future__ import annotations
 
-import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
@@ -372,11 +371,6 @@ class Projection:
         span = f"{self.first_year}-{self.ref_year}" if self.ref_year else "no dated papers"
         return (f"{len(self.papers):,} papers, {self.graph.number_of_nodes():,} authors, "
                 f"{self.graph.number_of_edges():,} co-author links ({span})")
-
-
-def log_degree(graph: nx.Graph, node: str) -> float:
-    """log of a node's degree as Adamic-Adar uses it (never below log 2: a common neighbour has two links)."""
-    return math.log(max(2, graph.degree(node)))
 
 
 # ---------------------------------------------------------------- cache
