@@ -2,7 +2,8 @@
 
     .venv/bin/python benchmarks/bench_identity.py              # quality + snapshot timing
     .venv/bin/python benchmarks/bench_identity.py --scaling    # plus synthetic 125k..1M mentions
-    .venv/bin/python benchmarks/bench_identity.py --train      # refit ingest/identity/model.json first (~5 min)
+    .venv/bin/python benchmarks/bench_identity.py --train      # refit ingest/identity/model.json first (~12 min)
+    .venv/bin/python benchmarks/bench_identity.py --retune     # only re-choose its thresholds (~9 min)
 
 Quality: each labelled set is resolved with its ids hidden (alone, and inside the whole
 snapshot with every strong id hidden, as a build would see it without ids) and scored
@@ -46,7 +47,17 @@ def all_snapshot_papers() -> list[Paper]:
     return papers
 
 
-def rows_for(name: str, labels: list[str], truth: list[str], names: list[str]) -> list[dict]:
+def rows_for(name: str, labels: list[str], truth: list[str], names: list[str],
+             scored_mentions: list[Mention]) -> list[dict]:
+    rows = []
+    joined = [str(t) for t in evaluate.collapse_duplicate_profiles(scored_mentions, truth)]
+    for truth_kind, labels_true in (("raw ids", truth), ("duplicate profiles joined", joined)):
+        for row in _rows(name, labels, labels_true, names):
+            rows.append({**row, "truth": truth_kind})
+    return rows
+
+
+def _rows(name: str, labels: list[str], truth: list[str], names: list[str]) -> list[dict]:
     hard = evaluate.hard_mask(names, truth)
     picked = [k for k, h in enumerate(hard) if h]
     rows = []
@@ -70,7 +81,7 @@ def quality() -> list[dict]:
         scored = [i for i, t in enumerate(labelled.truth) if t]
         for row in rows_for(labelled.name + " (alone)", [resolution.person_ids[i] for i in scored],
                             [str(labelled.truth[i]) for i in scored],
-                            [labelled.mentions[i].name for i in scored]):
+                            [labelled.mentions[i].name for i in scored], [labelled.mentions[i] for i in scored]):
             row["seconds"] = elapsed
             rows.append(row)
     # The same sets inside the whole snapshot, every strong id hidden: more papers per person.
@@ -88,7 +99,8 @@ def quality() -> list[dict]:
         scored = [index[m.mention_id] for m, t in zip(labelled.mentions, labelled.truth, strict=True)
                   if t and m.mention_id in index and kind_truth[index[m.mention_id]]]
         for row in rows_for(labelled.name + " (in snapshot)", [resolution.person_ids[i] for i in scored],
-                            [str(kind_truth[i]) for i in scored], [mentions[i].name for i in scored]):
+                            [str(kind_truth[i]) for i in scored], [mentions[i].name for i in scored],
+                            [mentions[i] for i in scored]):
             row["seconds"] = elapsed
             rows.append(row)
     return rows
@@ -100,17 +112,23 @@ def hidden_snapshot() -> tuple[list[Mention], list[Mention]]:
     return mentions, [replace(m, strong_ids={}, authorship=None) for m in mentions]
 
 
-def train() -> tuple:
-    """Refit model.json on ICLR OpenReview ids, alone and inside the whole snapshot (ids hidden)."""
+def train(refit: bool = True) -> tuple:
+    """Refit model.json on ICLR OpenReview ids, alone and inside the whole snapshot (ids hidden).
+
+    Without `refit` only the thresholds are chosen again for the networks in model.json.
+    """
     from ingest.identity import training
+    from ingest.identity.model import default_model
 
     iclr = evaluate.snapshot_sets(SNAPSHOT)[1]
     mentions, hidden = hidden_snapshot()
     iclr_ids = {m.mention_id for m, label in zip(iclr.mentions, iclr.truth, strict=True) if label}
     # only ICLR labels are used: ICML and NeurIPS ids stay held out even though they are in the snapshot
     truth = [m.strong_ids.get("openreview") if m.mention_id in iclr_ids else None for m in mentions]
-    return training.train(iclr.mentions, iclr.truth, hidden, truth,
-                          "ICLR 2021-2025 OpenReview ids, alone and inside the whole snapshot")
+    trained_on = "ICLR 2021-2025 OpenReview ids, alone and inside the whole snapshot"
+    if not refit:
+        return training.retune(default_model().scorers, iclr.mentions, iclr.truth, hidden, truth, trained_on)
+    return training.train(iclr.mentions, iclr.truth, hidden, truth, trained_on)
 
 
 def snapshot_timing() -> dict:
@@ -172,24 +190,26 @@ def scaling(sizes: list[int]) -> list[dict]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--train", action="store_true", help="refit model.json on the ICLR set first")
+    parser.add_argument("--retune", action="store_true", help="only re-choose model.json's thresholds (~8 min)")
     parser.add_argument("--scaling", action="store_true", help="also time synthetic 125k..1M mentions")
     parser.add_argument("--json", type=Path, help="write all numbers to this file")
     args = parser.parse_args()
     report: dict = {}
-    if args.train:
-        model, info = train()
+    if args.train or args.retune:
+        model, info = train(refit=args.train)
         MODEL_PATH.write_text(json.dumps(model.to_json(), indent=1) + "\n")
         from ingest.identity.model import default_model
 
         default_model.cache_clear()
-        report["training"] = {**info, "threshold": model.threshold, "review_band": [model.review_low,
-                                                                                     model.review_high]}
+        report["training"] = {**info, "threshold": model.threshold, "single_weight": model.single_weight,
+                              "review_band": [model.review_low, model.review_high]}
         print(json.dumps(report["training"], indent=1, default=str))
     report["quality"] = quality()
-    print(f"{'set':44} {'subset':12} {'mentions':>8} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'base':>6} "
+    print(f"{'set':44} {'truth':26} {'subset':12} {'mentions':>8} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'base':>6} "
           f"{'pairF1':>6} {'base':>6}")
     for row in report["quality"]:
-        print(f"{row['set']:44} {row['subset']:12} {row['mentions']:8d} {row['b3_p']:6.3f} {row['b3_r']:6.3f} "
+        print(f"{row['set']:44} {row['truth']:26} {row['subset']:12} {row['mentions']:8d} {row['b3_p']:6.3f} "
+              f"{row['b3_r']:6.3f} "
               f"{row['b3_f1']:6.3f} {row['baseline_b3_f1']:6.3f} {row['pair_f1']:6.3f} "
               f"{row['baseline_pair_f1']:6.3f}")
     report["snapshot"] = snapshot_timing()

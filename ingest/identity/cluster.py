@@ -74,6 +74,7 @@ def average_linkage(
     threshold: float,
     review_floor: float,
     conflicting: Callable[[int, int], bool] | None = None,
+    single_weight: float = 0.0,
 ) -> list[MergeRecord]:
     """Best-first average-linkage merging over fixed pair probabilities, with cannot-links.
 
@@ -96,13 +97,19 @@ def average_linkage(
     links: dict[int, dict[int, list]] = {cid: {} for cid in members}
     version = dict.fromkeys(members, 0)
     heap: list[tuple[float, int, int, int, int]] = []
+    keep = 1.0 - single_weight
+
+    def linkage(link: list, full: int) -> float:
+        return keep * link[0] / full + single_weight * link[2]
+
     for (a, b), (total, pairs, best, best_pair) in pair_links.items():
         full = len(members[a]) * len(members[b])
         if pairs < full:
             continue  # an unscored pair between them: never one person
-        links[a][b] = links[b][a] = [total, pairs, best, best_pair]
-        if total >= review_floor * full:
-            heap.append((-total / full, a, b, 0, 0) if a < b else (-total / full, b, a, 0, 0))
+        link = links[a][b] = links[b][a] = [total, pairs, best, best_pair]
+        score = linkage(link, full)
+        if score >= review_floor:
+            heap.append((-score, a, b, 0, 0) if a < b else (-score, b, a, 0, 0))
     heapq.heapify(heap)
 
     def push(a: int, b: int) -> None:
@@ -111,9 +118,10 @@ def average_linkage(
         if link[1] < full:
             del links[a][b], links[b][a]  # an unscored pair between them: never one person
             return
-        if link[0] >= review_floor * full:
+        score = linkage(link, full)
+        if score >= review_floor:
             lo, hi = (a, b) if a < b else (b, a)
-            heapq.heappush(heap, (-link[0] / full, lo, hi, version[lo], version[hi]))
+            heapq.heappush(heap, (-score, lo, hi, version[lo], version[hi]))
 
     records: list[MergeRecord] = []
     near: dict[tuple[int, int], tuple[float, int, int]] = {}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph.records import Paper
 from ingest.identity.mentions import Mention, mentions_from_papers
+from ingest.identity.names import parse_name
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,40 @@ def snapshot_sets(snapshot: Path) -> list[LabelledSet]:
                      "training set of model.json"),
         labelled_set("MLSys S2 export", load_papers(snapshot, s2=True), "s2", "S2 author ids; mostly initials"),
     ]
+
+
+def collapse_duplicate_profiles(mentions: Sequence[Mention], truth: Sequence[str | None]) -> list[str | None]:
+    """Join ground-truth ids with one name (surname + first given name) that share a co-author.
+
+    OpenReview lets a person end up with two profiles ('~Ion_Stoica1' and '~Ion_Stoica2',
+    '~Christopher_Re1' and '~Christopher_Ré1', '~James_Zou1' and '~James_Y._Zou1', each
+    pair with a co-author in common), so the raw ids call a correct merge wrong. The rule
+    is mechanical and blind to the resolver; it is used for the training labels and for a
+    second score column next to the raw one, never instead of it.
+    """
+    by_label: dict[str, list[int]] = defaultdict(list)
+    for i, label in enumerate(truth):
+        if label:
+            by_label[label].append(i)
+    labels_by_name: dict[str, set[str]] = defaultdict(set)
+    for label, items in by_label.items():
+        for i in items:
+            labels_by_name[parse_name(mentions[i].name).group_key].add(label)
+    parent: dict[str, str] = {}
+
+    def find(label: str) -> str:
+        while parent.get(label, label) != label:
+            label = parent[label]
+        return label
+
+    for labels in labels_by_name.values():
+        ordered = sorted(labels)
+        coauthors = {label: {c for i in by_label[label] for c in mentions[i].coauthors} for label in ordered}
+        for k, first in enumerate(ordered):
+            for second in ordered[k + 1:]:
+                if coauthors[first] & coauthors[second]:
+                    parent[find(second)] = find(first)
+    return [find(label) if label else label for label in truth]
 
 
 def exact_name_labels(mentions: Sequence[Mention]) -> list[str]:

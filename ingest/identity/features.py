@@ -26,7 +26,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "shared_coauthors_log", "any_shared_coauthor", "shared_coauthors_rarity", "affiliation_similarity",
     "affiliation_missing", "title_similarity", "venue_overlap", "year_gap", "name_initial", "name_prefix",
     "middle_conflict", "middle_match", "name_frequency", "surname_frequency", "given_frequency", "surname_diversity",
-    "given_diversity",
+    "given_diversity", "coauthor_graph_log", "coauthor_reach_log",
 )
 _WORD = re.compile(r"[a-z][a-z0-9]{2,}")
 _STOP = {"the", "and", "for", "with", "from", "via", "towards", "toward", "using", "learning", "neural",

@@ -222,8 +222,12 @@ def given_relation(a: str, b: str) -> str | None:
     return None
 
 
-def display_completeness(name: str) -> tuple[int, int, int]:
-    """Sort key for the most complete printed form of a person's name."""
+def display_key(name: str, uses: int) -> tuple[int, int, int, int, str]:
+    """Sort key for the printed form to show: a full given name, then the form printed most often.
+
+    Frequency before completeness, so Matei Zaharia is shown as he signs his papers, not
+    as the one source that adds a middle initial ('Matei A Zaharia').
+    """
     parsed = parse_name(name)
     full_tokens = sum(1 for t in parsed.tokens if len(t) > 1)
-    return (0 if parsed.initials_only else 1, full_tokens, len(name))
+    return (0 if parsed.initials_only else 1, uses, full_tokens, len(name), name)

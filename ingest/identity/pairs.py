@@ -23,6 +23,7 @@ from scipy import sparse
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.names import fold, given_relation
 
+_GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
 _CHUNK = 400_000  # pairs per sparse row-product, so memory stays bounded on giant corpora
 
 
@@ -75,11 +76,14 @@ def _block_pairs(block: Sequence[int], givens: Sequence[str]) -> tuple[np.ndarra
     return np.minimum(left, right), np.maximum(left, right)
 
 
-def _row_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _row_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
+              right_matrix: sparse.csr_matrix | None = None) -> np.ndarray:
+    """Dot products of matrix rows `left` with rows `right` (of `right_matrix` if given)."""
+    other = matrix if right_matrix is None else right_matrix
     out = np.zeros(len(left), dtype=np.float64)
     for start in range(0, len(left), _CHUNK):
         stop = start + _CHUNK
-        out[start:stop] = np.asarray(matrix[left[start:stop]].multiply(matrix[right[start:stop]]).sum(axis=1)).ravel()
+        out[start:stop] = np.asarray(matrix[left[start:stop]].multiply(other[right[start:stop]]).sum(axis=1)).ravel()
     return out
 
 
@@ -88,6 +92,36 @@ def _coauthor_matrix(corpus: Corpus) -> sparse.csr_matrix:
     cols = np.fromiter((k for c in corpus.coauthors for k in sorted(c)), dtype=np.int64, count=len(rows))
     width = int(cols.max()) + 1 if len(cols) else 1
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.coauthors), width))
+
+
+def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray,
+                         right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Second-order co-author evidence: (linked, common reach) per pair.
+
+    Two students of one 'Bo Li' rarely share a paper with each other's, but they have
+    published together: `linked` counts co-author pairs (one from each mention) that
+    share a paper. `reach` counts the people both mentions' co-authors have published
+    with, a looser sign of one lab. Papers with many authors stay out of the graph,
+    where co-occurrence says little.
+    """
+    paper_codes: dict[str, int] = {}
+    paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
+                        dtype=np.int64, count=len(corpus.mentions))
+    by_paper = sparse.csr_matrix((np.ones(len(paper)), (paper, np.arange(len(paper)))),
+                                 shape=(len(paper_codes), len(paper)))
+    authors = (by_paper @ coauthors).tocsr()
+    authors.data[:] = 1.0
+    sizes = np.diff(authors.indptr)
+    authors = sparse.diags((sizes <= _GRAPH_MAX_AUTHORS).astype(np.float64)) @ authors
+    graph = (authors.T @ authors).tocsr()
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    graph.data[:] = 1.0
+    reach = (coauthors @ graph).tocsr()
+    reach.data[:] = 1.0
+    if not len(left):
+        return np.zeros(0), np.zeros(0)
+    return _row_dots(reach, left, right, coauthors), _row_dots(reach, left, right)
 
 
 def _title_matrix(corpus: Corpus) -> sparse.csr_matrix:
@@ -170,6 +204,7 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     rarity = sparse.csr_matrix(coauthors.multiply(np.sqrt(1.0 / np.log2(2.0 + df))[None, :]))
     shared_rare = _row_dots(rarity, left, right)
     title = _row_dots(_title_matrix(corpus), left, right)
+    linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
     affiliation, affiliation_missing = _affiliations(corpus, left, right)
     venue_ids: dict[str, int] = {}
     venue = np.fromiter((venue_ids.setdefault(m.venue, len(venue_ids)) if m.venue else -1 for m in corpus.mentions),
@@ -202,7 +237,8 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     per_10k_names = 10_000 / corpus.distinct_names
     columns = {
         "shared_coauthors_log": np.log1p(shared), "any_shared_coauthor": (shared > 0).astype(np.float64),
-        "shared_coauthors_rarity": shared_rare,
+        "shared_coauthors_rarity": shared_rare, "coauthor_graph_log": np.log1p(linked),
+        "coauthor_reach_log": np.log1p(reach),
         "affiliation_similarity": affiliation, "affiliation_missing": affiliation_missing, "title_similarity": title,
         "venue_overlap": same_venue, "year_gap": year_gap, "name_initial": initial.astype(np.float64),
         "name_prefix": prefix.astype(np.float64), "middle_conflict": middle_conflict.astype(np.float64),

@@ -32,7 +32,7 @@ from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_l
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
-from ingest.identity.names import ParsedName, clean_name, display_completeness, fold, parse_name
+from ingest.identity.names import ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
 
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
@@ -213,7 +213,9 @@ class _Run:
         # review floor stays below it, so only clusters joined by a chain of links at or above
         # the floor can ever merge or be reviewed: keep the links inside those components
         valid = counts == full
-        active = valid & (totals >= self.model.review_low * full)
+        weight = self.model.single_weight
+        active = valid & ((1 - weight) * totals / np.maximum(full, 1) + weight * scores[first]
+                          >= self.model.review_low)
         if not active.any():
             return
         units, unit_index = np.unique(np.concatenate([link_lo[active], link_hi[active]]), return_inverse=True)
@@ -251,10 +253,10 @@ class _Run:
                 link[1] += 1
                 if p > link[2]:
                     link[2], link[3] = p, k
-        floor = self.model.review_low
+        floor, weight = self.model.review_low, self.model.single_weight
         links = {key: (total, count, best, pair) for key, (total, count, best, pair) in sums.items()
                  if count == len(block_members[key[0]]) * len(block_members[key[1]])}
-        if not any(total >= floor * count for total, count, _, _ in links.values()):
+        if not any((1 - weight) * total / count + weight * best >= floor for total, count, best, _ in links.values()):
             return {}
         return links
 
@@ -270,7 +272,8 @@ class _Run:
             return reasons
 
         records = average_linkage(block_members, links, merge, self.model.threshold, self.model.review_low,
-                                  self.uf.conflicts if self.uf.ids else None)
+                                  self.uf.conflicts if self.uf.ids else None,
+                                  self.model.single_weight)
         for record in records:
             if record.merged:
                 smaller = record.right if len(record.right) <= len(record.left) else record.left
@@ -303,7 +306,7 @@ class _Run:
                 name = self.clean[members[0]]
             else:
                 names = Counter(self.clean[i] for i in members)
-                name = max(names, key=lambda n: (display_completeness(n), names[n], n))
+                name = max(names, key=lambda n: display_key(n, names[n]))
             confidence = min((self.merge_conf.get(i, 1.0) for i in members), default=1.0)
             for i in members:
                 person_ids[i] = person_id

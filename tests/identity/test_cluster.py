@@ -52,3 +52,14 @@ def test_a_refused_merge_is_never_retried() -> None:
 
     records = average_linkage(members, links, refuse_all, threshold=0.6, review_floor=0.5)
     assert not [r for r in records if r.merged] and len(calls) == len(set(calls)) == 3
+
+
+def test_single_weight_lets_a_strong_pair_lift_a_weak_average() -> None:
+    # {0, 1} against 2: pairs 0.95 and 0.15 average 0.55; with half the weight on the best pair, 0.75
+    members = {0: [0], 1: [1], 2: [2]}
+    links = {(0, 1): (0.99, 1, 0.99, 0), (0, 2): (0.95, 1, 0.95, 1), (1, 2): (0.15, 1, 0.15, 2)}
+    average_only = average_linkage(members, links, _merge_all, threshold=0.6, review_floor=0.5)
+    assert [sorted(r.left + r.right) for r in average_only if r.merged] == [[0, 1]]
+    lifted = average_linkage(members, links, _merge_all, threshold=0.6, review_floor=0.5, single_weight=0.5)
+    assert [sorted(r.left + r.right) for r in lifted if r.merged] == [[0, 1], [0, 1, 2]]
+    assert abs(lifted[-1].linkage - 0.75) < 1e-9

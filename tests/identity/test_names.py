@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.identity.names import clean_name, given_relation, parse_name
+from ingest.identity.names import clean_name, display_key, given_relation, parse_name
 from ingest.sources import papercopilot
 from tests.identity.conftest import read
 
@@ -98,3 +98,8 @@ def test_different_given_names_never_relate() -> None:
     assert given_relation(parse_name("Yu Wang").given, parse_name("Yi Wang").given) is None
     assert given_relation("m", "j") is None
     assert given_relation("matt", "matthew") == "prefix"
+
+
+def test_the_display_name_is_the_most_used_full_form() -> None:
+    uses = {"Matei Zaharia": 5, "Matei A Zaharia": 1, "M. Zaharia": 9}
+    assert max(uses, key=lambda name: display_key(name, uses[name])) == "Matei Zaharia"
