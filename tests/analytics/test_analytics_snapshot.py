@@ -50,12 +50,23 @@ def test_paths_have_evidence_on_every_hop(small_projection: Projection) -> None:
     assert found > 0
 
 
+def _has_friend_of_friend(proj: Projection, author: str) -> bool:
+    coauthors = set(proj.graph[author])
+    return any(set(proj.graph[c]) - coauthors - {author} for c in coauthors)
+
+
 def test_suggestions_exclude_coauthors_and_explain_themselves(small_projection: Projection) -> None:
-    for author in connected_people(small_projection, 5, seed=1):
+    people = connected_people(small_projection, 40, seed=1)
+    reachable = [a for a in people if _has_friend_of_friend(small_projection, a)][:5]
+    assert len(reachable) == 5
+    for author in reachable:
         suggestions = suggest_collaborators(small_projection, author, 10)
         coauthors = set(small_projection.graph[author])
         assert suggestions and not {s.author for s in suggestions} & (coauthors | {author})
         assert all(s.explanation and s.hops in (2, 3) for s in suggestions)
+    # a closed circle of co-authors (one paper, nobody else) has nobody to suggest: empty, not an error
+    closed = next(a for a in people if not _has_friend_of_friend(small_projection, a))
+    assert suggest_collaborators(small_projection, closed, 10) == []
 
 
 def test_profile_bridges_communities_trends(small_projection: Projection) -> None:

@@ -32,6 +32,7 @@ def test_a_model_for_other_features_is_refused() -> None:
         model_from_json(data)
 
 
+@pytest.mark.filterwarnings("ignore::UserWarning")  # scikit-learn: small batch clipped, shell fit not converged
 def test_numpy_forward_pass_equals_scikit_learn() -> None:
     sklearn = pytest.importorskip("sklearn.neural_network")
     rng = np.random.default_rng(3)

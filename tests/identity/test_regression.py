@@ -6,8 +6,8 @@ the resolver). Floors sit just under the scores of the committed model.json
 exact-name baseline 0.992 / 0.683); the hard-block precision floor guards against the
 over-merging that common names invite. (The previous, logistic model scored 0.9928 / 0.894
 with hard-block precision 0.871: this one trades some of that precision for recall 0.92 ->
-0.96 on this subset, and is better on the larger held-out set, see BENCHMARKS.md.) The full evaluation, including the whole
-snapshot with ids hidden, is benchmarks/bench_identity.py.
+0.96 on this subset, and is better on the larger held-out set, see BENCHMARKS.md.) The full
+evaluation, including the whole snapshot with ids hidden, is benchmarks/bench_identity.py.
 """
 
 from __future__ import annotations
