@@ -24,7 +24,7 @@ from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.names import fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
-_CHUNK = 400_000  # pairs per sparse row-product, so memory stays bounded on giant corpora
+_CHUNK = 10_000  # pairs per sparse row-product: gathered rows of long co-author-graph rows stay small
 
 
 @dataclass
