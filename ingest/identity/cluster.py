@@ -85,7 +85,9 @@ def average_linkage(
     is a cannot-link, and stays one after any merge, so such links are dropped for good.
     Merging updates sums (Lance-Williams), never re-scores features, which is what keeps
     large name groups cheap. `merge(a, b, best_pair)` folds b into a and returns the
-    reasons, or None to refuse (strong-id conflict, a reviewer's no).
+    reasons, or None to refuse (strong-id conflict, a reviewer's no). With `single_weight`
+    w > 0 the linkage is (1 - w) * average + w * best pair, so a long true chain whose far
+    ends share nothing is not split for that alone.
 
     `conflicting(b, c)` says two clusters can never be one (different strong ids). When
     both claim the same cluster a above the threshold, a goes to the claimant with the
@@ -134,7 +136,7 @@ def average_linkage(
             near[(a, b)] = (-neg, version_a, version_b)
             continue
         if conflicting is not None:
-            a, b, neg = _strongest_claim(a, b, neg, links, members, conflicting, threshold)
+            a, b, neg = _strongest_claim(a, b, neg, links, members, conflicting, threshold, linkage)
         left, right = list(members[a]), list(members[b])
         reasons = merge(a, b, links[a][b][3])
         if reasons is None:
@@ -166,7 +168,8 @@ def average_linkage(
 
 
 def _strongest_claim(a: int, b: int, neg: float, links: dict[int, dict[int, list]], members: dict[int, list[int]],
-                     conflicting: Callable[[int, int], bool], threshold: float) -> tuple[int, int, float]:
+                     conflicting: Callable[[int, int], bool], threshold: float,
+                     linkage: Callable[[list, int], float]) -> tuple[int, int, float]:
     """The pair to merge instead of (a, b) when a rival of one side also claims the other (see above)."""
     for x, y in ((a, b), (b, a)):
         if len(links[x]) < 2:
@@ -174,10 +177,10 @@ def _strongest_claim(a: int, b: int, neg: float, links: dict[int, dict[int, list
         best, best_total = y, links[x][y][0]
         for c, link in links[x].items():
             full = len(members[x]) * len(members[c])
-            if c != y and link[1] == full and link[0] >= threshold * full and link[0] > best_total \
+            if c != y and link[1] == full and linkage(link, full) >= threshold and link[0] > best_total \
                     and conflicting(y, c):
                 best, best_total = c, link[0]
         if best != y:
             lo, hi = (x, best) if x < best else (best, x)
-            return lo, hi, -best_total / (len(members[x]) * len(members[best]))
+            return lo, hi, -linkage(links[x][best], len(members[x]) * len(members[best]))
     return a, b, neg
