@@ -101,6 +101,9 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, seed: int = 0) -> Score
     """Fit the network (scikit-learn, imported here so a build never needs it)."""
     from sklearn.neural_network import MLPClassifier
 
+    if len(set(labels.tolist())) < 2:
+        raise ValueError(f"need labelled pairs of both kinds to fit, got {len(labels)} pairs; "
+                         "do the mentions carry ground-truth ids?")
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0

@@ -141,7 +141,7 @@ GRID = tuple((threshold, weight) for weight in (0.2, 0.4, 0.6) for threshold in 
 def train(alone: Sequence[Mention], alone_truth: Sequence[str | None], in_corpus: Sequence[Mention],
           in_corpus_truth: Sequence[str | None], trained_on: str,
           grid: Sequence[tuple[float, float]] = GRID) -> tuple[PairModel, dict]:
-    """Fit on the labelled set alone and inside the corpus; thresholds from the in-corpus setting."""
+    """Fit on the labelled set alone and inside the corpus; thresholds chosen on both (`choose_thresholds`)."""
     alone_truth = collapse_duplicate_profiles(alone, alone_truth)
     in_corpus_truth = collapse_duplicate_profiles(in_corpus, in_corpus_truth)
     parts = []
@@ -150,8 +150,8 @@ def train(alone: Sequence[Mention], alone_truth: Sequence[str | None], in_corpus
         parts.append(labelled_pairs(augmented, augmented_truth))
     features = np.concatenate([f for f, _ in parts])
     labels = np.concatenate([y for _, y in parts])
-    model, info = retune(fit_scorers(features, labels), alone, alone_truth, in_corpus, in_corpus_truth,
-                         trained_on, grid)
+    model, info = _tune(fit_scorers(features, labels), [(alone, alone_truth), (in_corpus, in_corpus_truth)],
+                        trained_on, grid)
     return model, {"pairs": int(len(labels)), "positives": int(labels.sum()), **info}
 
 
@@ -159,10 +159,14 @@ def retune(scorers: tuple[Scorer, ...], alone: Sequence[Mention], alone_truth: S
            in_corpus: Sequence[Mention], in_corpus_truth: Sequence[str | None], trained_on: str,
            grid: Sequence[tuple[float, float]] = GRID) -> tuple[PairModel, dict]:
     """Choose threshold, linkage weight and review band for fitted scorers (no refit; see `train`)."""
-    alone_truth = collapse_duplicate_profiles(alone, alone_truth)
-    in_corpus_truth = collapse_duplicate_profiles(in_corpus, in_corpus_truth)
-    threshold, high, low, weight, curve = choose_thresholds(
-        [(alone, alone_truth), (in_corpus, in_corpus_truth)], scorers, grid)
+    settings = [(alone, collapse_duplicate_profiles(alone, alone_truth)),
+                (in_corpus, collapse_duplicate_profiles(in_corpus, in_corpus_truth))]
+    return _tune(scorers, settings, trained_on, grid)
+
+
+def _tune(scorers: tuple[Scorer, ...], settings: Sequence[tuple[Sequence[Mention], Sequence[str | None]]],
+          trained_on: str, grid: Sequence[tuple[float, float]]) -> tuple[PairModel, dict]:
+    threshold, high, low, weight, curve = choose_thresholds(settings, scorers, grid)
     model = PairModel(scorers, threshold, high, low, weight, trained_on)
     return model, {"b3_f1_overall_and_hard_alone_and_in_corpus": {
         f"{t} / {w}": [[round(x, 4) for x in scores] for scores in per_setting]
