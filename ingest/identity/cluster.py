@@ -14,6 +14,12 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    import numpy as np
+
+Score = TypeVar("Score", float, "np.ndarray")  # one link, or every link of a block at once
 
 
 class ConstrainedUnionFind:
@@ -53,6 +59,11 @@ class ConstrainedUnionFind:
         if merged:
             self.ids[root_a] = merged
         return True
+
+
+def linkage_score(total: Score, pairs: Score, best: Score, single_weight: float) -> Score:
+    """(1 - w) * average pair probability + w * best pair probability; floats or numpy arrays alike."""
+    return (1.0 - single_weight) * total / pairs + single_weight * best
 
 
 @dataclass
@@ -99,10 +110,8 @@ def average_linkage(
     links: dict[int, dict[int, list]] = {cid: {} for cid in members}
     version = dict.fromkeys(members, 0)
     heap: list[tuple[float, int, int, int, int]] = []
-    keep = 1.0 - single_weight
-
     def linkage(link: list, full: int) -> float:
-        return keep * link[0] / full + single_weight * link[2]
+        return linkage_score(link[0], full, link[2], single_weight)
 
     for (a, b), (total, pairs, best, best_pair) in pair_links.items():
         full = len(members[a]) * len(members[b])

@@ -28,7 +28,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
-from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage
+from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
@@ -211,10 +211,11 @@ class _Run:
         full = size[link_lo] * size[link_hi]
         # a link with an unscored pair is a cannot-link; an average over links all below the
         # review floor stays below it, so only clusters joined by a chain of links at or above
-        # the floor can ever merge or be reviewed: keep the links inside those components
+        # the floor can ever merge or be reviewed: keep the links inside those components.
+        # (With weight on the best pair this is a close approximation, not a bound: two links
+        # below the floor, one with a low average and a high best pair, can combine above it.)
         valid = counts == full
-        weight = self.model.single_weight
-        active = valid & ((1 - weight) * totals / np.maximum(full, 1) + weight * scores[first]
+        active = valid & (linkage_score(totals, np.maximum(full, 1), scores[first], self.model.single_weight)
                           >= self.model.review_low)
         if not active.any():
             return
@@ -256,7 +257,7 @@ class _Run:
         floor, weight = self.model.review_low, self.model.single_weight
         links = {key: (total, count, best, pair) for key, (total, count, best, pair) in sums.items()
                  if count == len(block_members[key[0]]) * len(block_members[key[1]])}
-        if not any((1 - weight) * total / count + weight * best >= floor for total, count, best, _ in links.values()):
+        if not any(linkage_score(total, count, best, weight) >= floor for total, count, best, _ in links.values()):
             return {}
         return links
 
