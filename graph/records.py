@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-Community = Literal["mlsys", "systems", "ml", "other"]
+Community = Literal["mlsys", "systems", "architecture", "data", "ml", "other"]
+VenueKind = Literal["conference", "journal", "workshop", "preprint", "other"]
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Venue:
     full_name: str
     community: Community
     provenance: Provenance = field(default_factory=Provenance)
+    kind: VenueKind = "conference"
+    also_communities: list[str] = field(default_factory=list)  # e.g. ASPLOS: architecture, also systems
 
 
 @dataclass
@@ -92,6 +95,9 @@ class Paper:
     venue_id: str
     venue_name: str = ""  # short name as the venue is known ("OSDI", or the raw string of an untracked venue)
     abstract: str | None = None
+    # Key terms derived from an abstract whose text may not be shipped (see data/PROVENANCE.md):
+    # the tagger reads them in place of the abstract, never both.
+    derived_terms: list[str] = field(default_factory=list)
     doi: str | None = None
     arxiv_id: str | None = None
     s2_id: str | None = None
