@@ -46,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from graph.ids import topic_id, venue_id  # noqa: E402
 from graph.loader import GraphBatch  # noqa: E402
 from graph.records import Author, Authorship, Institution, Paper, Provenance, Topic, TopicTag, Venue  # noqa: E402
-from graph.venues import community_of, venue_record  # noqa: E402
+from graph.venues import community_of, side_of, venue_record  # noqa: E402
 
 P_NEW_LEAD = 0.10
 P_NEW = 0.25
@@ -279,7 +279,7 @@ class SynthGenerator:
             slots = [venue for _, venue, n in rows for _ in range(n)]
             rng.shuffle(slots)
             for venue in slots:
-                community_name = community_of(venue)
+                community_name = side_of(community_of(venue))  # synth models the two sides
                 community = COMMUNITY_CODES.index(community_name)
                 size = self._choice(self._sizes[community_name])
                 team = self._team(community, size)

@@ -44,13 +44,19 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    from graph import coverage
     from graph.open import open_store
+    from graph.queries import TAG_INPUTS_BY_COMMUNITY
 
     store = open_store(args.store)
     try:
         counts = store.counts()
+        tag_rows = store.read(TAG_INPUTS_BY_COMMUNITY)
     finally:
         store.close()
+    table = coverage.coverage_table(counts["papers_per_venue_year"], coverage.read_facts(config.snapshot_dir()))
+    counts["coverage"] = [row.as_dict() for row in table]
+    counts["tag_inputs"] = _tag_inputs(tag_rows)
     if args.json:
         print(json.dumps(counts, indent=2, sort_keys=True))
         return 0
@@ -58,10 +64,24 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print(section)
         for name, n in counts[section].items():
             print(f"  {name:<16} {n:>9,}")
-    print("papers per venue and year")
-    for row in counts["papers_per_venue_year"]:
-        print(f"  {row['venue']:<10} {row['year'] or '----'}  {row['papers']:>6,}")
+    print("papers per venue and year (coverage: complete / partial / missing / unknown)")
+    for row in table:
+        accepted = f" of {row.accepted:,}" if row.accepted else ""
+        print(f"  {row.venue:<10} {row.year}  {row.papers:>6,}{accepted:<10} {row.status}")
+    print("topic tags computed from")
+    for kind, n in counts["tag_inputs"]["all"].items():
+        print(f"  {kind:<16} {n:>9,}")
     return 0
+
+
+def _tag_inputs(rows: list[dict[str, object]]) -> dict[str, dict[str, int]]:
+    """Papers per tagger input (title_only | abstract | derived_terms), overall and per venue community."""
+    out: dict[str, dict[str, int]] = {"all": {"title_only": 0, "abstract": 0, "derived_terms": 0}}
+    for row in rows:
+        kind, community, n = str(row["input"]), str(row["community"] or "other"), int(row["papers"] or 0)
+        out["all"][kind] = out["all"].get(kind, 0) + n
+        out.setdefault(community, {})[kind] = out.get(community, {}).get(kind, 0) + n
+    return out
 
 
 def _cmd_server(args: argparse.Namespace) -> int:

@@ -45,7 +45,8 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
                 inst_authors[a.institution_id].add(a.author_id)
     rows: dict[str, list[Row]] = {}
     rows["Venue"] = [
-        {"id": v.id, "props": {"name": v.name, "full_name": v.full_name, "community": v.community,
+        {"id": v.id, "props": {"name": v.name, "full_name": v.full_name, "community": v.community, "kind": v.kind,
+                               "communities": [v.community, *v.also_communities],
                                **_prov(v.provenance.sources, v.provenance.retrieved_at)}}
         for v in sorted(batch.venues, key=lambda v: v.id)
     ]
@@ -74,12 +75,18 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
         {"id": p.id, "props": {
             "title": p.title, "title_key": fold(p.title), "year": p.year, "venue": venue_names.get(p.venue_id),
             "abstract": p.abstract, "abstract_key": fold(p.abstract or "")[:ABSTRACT_KEY_CHARS] or None,
+            "tag_input": tag_input(p),
             "doi": p.doi, "arxiv_id": p.arxiv_id, "s2_id": p.s2_id, "openreview_id": p.openreview_id,
             "openalex_id": p.openalex_id, "dblp_key": p.dblp_key, "url": p.url,
             **_prov(p.provenance.sources, p.provenance.retrieved_at)}}
         for p in sorted(batch.papers, key=lambda p: p.id)
     ]
     return rows
+
+
+def tag_input(paper: Paper) -> str:
+    """Which text the tagger read: an abstract wins over derived terms, which win over the title alone."""
+    return "abstract" if paper.abstract else "derived_terms" if paper.derived_terms else "title_only"
 
 
 def rel_rows(batch: GraphBatch) -> dict[str, list[Row]]:

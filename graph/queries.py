@@ -69,6 +69,12 @@ PAPERS_PER_VENUE_YEAR = (
     "RETURN v.name AS venue, v.community AS community, p.year AS year, count(p) AS papers "
     "ORDER BY venue, year"
 )
+# Which text each paper's topic tags were computed from (title_only | abstract | derived_terms), per community.
+TAG_INPUTS_BY_COMMUNITY = (
+    "MATCH (p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+    "RETURN v.community AS community, coalesce(p.tag_input, 'title_only') AS input, count(p) AS papers "
+    "ORDER BY community, input"
+)
 SOURCE_FRESHNESS = (
     "MATCH (p:Paper) UNWIND p.sources AS source "
     "RETURN source, count(p) AS papers, max(p.retrieved_at) AS retrieved_at ORDER BY source"

@@ -112,7 +112,8 @@ def cross_betweenness(proj: Projection, samples: int = 32, seed: int = 42) -> di
 
 
 def _own_papers(proj: Projection, author: str) -> Counter[str]:
-    return proj.author_communities.get(author, Counter())
+    """Papers per side of the systems-ML axis (systems = systems, architecture and data venues)."""
+    return proj.author_sides.get(author, Counter())
 
 
 def _top_side(proj: Projection, author: str, want_systems: bool, n: int = 3) -> list[str]:
@@ -164,7 +165,7 @@ def bridge_institutions(proj: Projection, top: int = 30, *, bridge_list: list[Br
     papers: dict[str, Counter[str]] = {}
     for paper in proj.papers.values():
         for institution in proj.paper_institutions(paper):
-            papers.setdefault(institution, Counter())[paper.community] += 1
+            papers.setdefault(institution, Counter())[paper.side] += 1
     links = {a: side_links(proj, a) for people in members.values() for a in people}
     rows: list[BridgeInstitution] = []
     for institution, people in members.items():

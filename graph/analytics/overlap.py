@@ -1,31 +1,38 @@
 """Systems-ML overlap: where people and institutions publish, and where MLSys authors come from.
 
-Venue communities are those on the Venue nodes (`graph.venues`): systems (OSDI, SOSP,
-NSDI, EuroSys, ATC, ASPLOS, ISCA, MICRO, ...), ml (NeurIPS, ICML, ICLR, ...), mlsys and
-other. Definitions, used everywhere in the explorer and the organizer notebook:
+Venue communities are those of the venue table (`graph.venues`): systems (OSDI, SOSP,
+NSDI, EuroSys, ATC, SoCC, FAST, ...), architecture (ISCA, MICRO, HPCA, ASPLOS — which also
+counts as systems), data (SIGMOD, VLDB, CIDR), ml (NeurIPS, ICML, ICLR), mlsys and other.
+Definitions, used everywhere in the explorer and the organizer notebook:
 
-- An **MLSys author of year Y** wrote at least one paper published in year Y at an
-  `mlsys`-community venue.
+- An **MLSys author of year Y** wrote at least one paper published in year Y at the MLSys
+  conference (community `mlsys`, kind `conference`; the MLSys workshop items never count).
 - Their **background**, mode `prior` (the default: where people *come from*): they have
-  a *systems background* if they published at a systems-community venue in a year
-  before Y, an *ML background* likewise for ML-community venues. Classes: `both`,
+  a *systems background* if they published at a systems-side venue (systems, architecture
+  or data) in a year before Y, an *ML background* likewise for ML venues. Classes: `both`,
   `systems`, `ml`, `neither`. Mode `any` counts such papers in any year of the data
   (before, during or after Y: a person's affinity rather than their origin).
+- Each background community is also reported on its own (`community_shares` of a year:
+  the share of that year's MLSys authors with a prior paper in it; an author can count in
+  several, ASPLOS counts in architecture and systems).
 - MLSys papers never count as background, and the data's coverage bounds what can be
-  seen: in the bundled snapshot systems venues span 2012-2024 but ML venues only
-  2018-2025, so `prior` under-counts ML backgrounds of the early MLSys years.
+  seen: see `graph.coverage` — the shares of a year whose MLSys list is partial, or that
+  rest on fewer than `SMALL_SAMPLE` authors, carry a caveat.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from graph.analytics.projections import COMMUNITIES, Projection
+from graph.venues import BACKGROUND_COMMUNITIES
 
 BackgroundMode = Literal["prior", "any"]
 CLASSES: tuple[str, ...] = ("systems", "ml", "both", "neither")
+# A share computed over fewer authors than this is flagged as a small sample wherever it is shown.
+SMALL_SAMPLE = 50
 
 
 @dataclass
@@ -41,6 +48,7 @@ class AuthorBackground:
     first_systems_year: int | None
     first_ml_year: int | None
     mlsys_papers: int  # their MLSys papers that year
+    communities: tuple[str, ...] = ()  # background communities with a paper under the mode
 
 
 @dataclass
@@ -55,6 +63,9 @@ class BackgroundYear:
     ml_share: float
     both_share: float
     neither_share: float
+    # share of the year's MLSys authors with a (prior) paper in each background community
+    community_shares: dict[str, float] = field(default_factory=dict)
+    small_sample: bool = False  # fewer than SMALL_SAMPLE authors
 
 
 def classify(has_systems: bool, has_ml: bool) -> str:
@@ -62,12 +73,19 @@ def classify(has_systems: bool, has_ml: bool) -> str:
 
 
 def _years_by_community(proj: Projection, author: str) -> dict[str, list[int]]:
+    """Years of an author's papers per side (`side:systems`, `side:ml`) and per community."""
     years: dict[str, list[int]] = defaultdict(list)
     for pid in proj.author_papers.get(author, ()):
         paper = proj.papers[pid]
         if paper.year is not None:
-            years[paper.community].append(paper.year)
+            years[f"side:{paper.side}"].append(paper.year)
+            for community in paper.communities or (paper.community,):
+                years[community].append(paper.year)
     return years
+
+
+def is_mlsys_conference(paper: object, community: str = "mlsys") -> bool:
+    return getattr(paper, "community", None) == community and getattr(paper, "kind", "conference") != "workshop"
 
 
 def mlsys_author_backgrounds(proj: Projection, mode: BackgroundMode = "prior", *,
@@ -80,21 +98,23 @@ def mlsys_author_backgrounds(proj: Projection, mode: BackgroundMode = "prior", *
         out: list[AuthorBackground] = []
         mlsys_by_author: dict[str, Counter[int]] = defaultdict(Counter)
         for paper in proj.papers.values():
-            if paper.community == community and paper.year is not None:
+            if is_mlsys_conference(paper, community) and paper.year is not None:
                 for author in paper.authors:
                     mlsys_by_author[author][paper.year] += 1
         for author in sorted(mlsys_by_author):
             years = _years_by_community(proj, author)
-            sys_years, ml_years = sorted(years.get("systems", [])), sorted(years.get("ml", []))
+            sys_years, ml_years = sorted(years.get("side:systems", [])), sorted(years.get("side:ml", []))
             for year, n in sorted(mlsys_by_author[author].items()):
                 if mode == "prior":
                     n_sys = sum(1 for y in sys_years if y < year)
                     n_ml = sum(1 for y in ml_years if y < year)
+                    communities = tuple(c for c in BACKGROUND_COMMUNITIES if any(y < year for y in years.get(c, ())))
                 else:
                     n_sys, n_ml = len(sys_years), len(ml_years)
+                    communities = tuple(c for c in BACKGROUND_COMMUNITIES if years.get(c))
                 out.append(AuthorBackground(
                     author, proj.name(author), year, classify(n_sys > 0, n_ml > 0), n_sys, n_ml,
-                    sys_years[0] if sys_years else None, ml_years[0] if ml_years else None, n))
+                    sys_years[0] if sys_years else None, ml_years[0] if ml_years else None, n, communities))
         return out
 
     return proj.memo(("backgrounds", mode, community), compute)
@@ -104,15 +124,19 @@ def background_by_year(proj: Projection, mode: BackgroundMode = "prior", *, year
                        year_to: int | None = None) -> list[BackgroundYear]:
     """For each year: how many MLSys authors had a systems, ML, both or neither background."""
     counts: dict[int, Counter[str]] = defaultdict(Counter)
+    by_community: dict[int, Counter[str]] = defaultdict(Counter)
     for row in mlsys_author_backgrounds(proj, mode):
         if (year_from is None or row.year >= year_from) and (year_to is None or row.year <= year_to):
             counts[row.year][row.background] += 1
+            by_community[row.year].update(row.communities)
     out = []
     for year in sorted(counts):
         c = counts[year]
         total = sum(c.values())
+        shares = {k: round(by_community[year][k] / total, 4) for k in BACKGROUND_COMMUNITIES}
         out.append(BackgroundYear(year, total, c["systems"], c["ml"], c["both"], c["neither"],
-                                  *(round(c[k] / total, 4) for k in CLASSES)))
+                                  *(round(c[k] / total, 4) for k in CLASSES), community_shares=shares,
+                                  small_sample=total < SMALL_SAMPLE))
     return out
 
 

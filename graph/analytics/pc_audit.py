@@ -8,9 +8,11 @@ match with rapidfuzz); a stated affiliation breaks ties between same-named peopl
 Nothing is dropped: unmatched names and ambiguous matches are listed for a human.
 
 Definitions:
-- **Background class** of a member: `systems` / `ml` / `both` by the venue communities
-  they published at (any year in range), `mlsys_only` when all their systems/ML-side
-  work is at MLSys, `neither` otherwise. The whitepaper asks for an even systems/ML split.
+- **Background class** of a member: `systems` / `ml` / `both` by the side of the venues
+  they published at (any year in range; the systems side is systems, architecture and data
+  venues), `mlsys_only` when all their systems/ML-side work is at MLSys, `neither`
+  otherwise. The whitepaper asks for an even systems/ML split. `community_split` also
+  counts members with papers in each community on its own (architecture, data, ...).
 - **Conflict of interest** between a member and a submission:
   `author` (the member is on the author list), `coauthor` (a joint paper published in
   `reference_year - coi_years` .. `reference_year`, default 3 years back from the last
@@ -38,6 +40,7 @@ from graph.analytics.projections import Projection
 from graph.analytics.sectors import classify_institution
 from graph.errors import AtlasError
 from graph.ids import fold
+from graph.venues import COMMUNITY_ORDER
 
 DEFAULT_COI_YEARS = 3
 AFFILIATION_MATCH = 88.0  # token_set_ratio between a stated affiliation and an institution name
@@ -83,6 +86,7 @@ class MemberRow:
     country: str
     sector: str
     topics: list[str] = field(default_factory=list)
+    community_papers: dict[str, int] = field(default_factory=dict)  # papers per venue community
 
 
 @dataclass
@@ -112,6 +116,7 @@ class PCAudit:
     submissions: list[dict[str, object]]
     reference_year: int | None
     coi_years: int
+    community_split: list[dict[str, object]] = field(default_factory=list)
 
     def tables(self) -> dict[str, list[dict[str, object]]]:
         """Every table of the audit, CSV-ready (the page offers each as a download)."""
@@ -124,6 +129,7 @@ class PCAudit:
                     {"metric": "conflicts", "value": len(self.conflicts)}]
         return {
             "summary": summary, "members": export.rows(self.members), "split": self.split,
+            "community_split": self.community_split,
             "institutions": self.institutions, "countries": self.countries, "topic_coverage": self.topic_coverage,
             "conflicts": export.rows(self.conflicts), "unmatched": self.unmatched,
             "ambiguous": [{**a, "candidates": "; ".join(f"{c['name']} ({c['id']}, {c['score']})"
@@ -256,7 +262,7 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
     rows: list[MemberRow] = []
     for member in members:
         match = match_person(proj, index, member.name, member.affiliation, member.ids)
-        counts = proj.author_communities.get(match.author or "", Counter())
+        counts = proj.author_sides.get(match.author or "", Counter())
         topics = [t for t, _ in proj.author_topics.get(match.author or "", Counter()).most_common()]
         inst_name, country = _latest_institution(proj, match.author) if match.author else ("", "unknown")
         institution = member.affiliation or inst_name
@@ -266,7 +272,8 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
             background=_background(counts) if match.author else "unmatched",
             systems_lean=round(proj.systems_lean[match.author], 3) if match.author in proj.systems_lean else None,
             systems_papers=counts.get("systems", 0), ml_papers=counts.get("ml", 0), mlsys_papers=counts.get("mlsys", 0),
-            institution=institution, country=country, sector=classify_institution(institution), topics=topics))
+            institution=institution, country=country, sector=classify_institution(institution), topics=topics,
+            community_papers=dict(sorted(proj.author_communities.get(match.author or "", Counter()).items()))))
         if match.status == "unmatched":
             unmatched.append({"kind": "pc_member", "name": member.name, "row": member.row, "reason": match.method})
         elif match.status == "ambiguous":
@@ -320,8 +327,12 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
                                                 (window_from, reference_year)))
 
     coverage = _coverage(proj, rows, coverage_subs, len(subs))
+    with_community = Counter(c for r in rows for c, n in r.community_papers.items() if n)
+    community_split = [{"community": c, "members": with_community.get(c, 0),
+                        "share": round(with_community.get(c, 0) / total, 4)} for c in COMMUNITY_ORDER]
     return PCAudit(rows, split, _share_rows(institutions, "institution"), _share_rows(countries, "country"),
-                   concentration, coverage, conflicts, unmatched, ambiguous, submission_rows, reference_year, coi_years)
+                   concentration, coverage, conflicts, unmatched, ambiguous, submission_rows, reference_year, coi_years,
+                   community_split)
 
 
 def _submission_topics(proj: Projection, sub: Submission, title_topics: list[str],

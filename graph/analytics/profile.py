@@ -72,7 +72,7 @@ def person_profile(proj: Projection, author: str, *, with_community: bool = True
                      "country": proj.institution_info.get(i, (i, None))[1]}
                     for y, ids in sorted(proj.author_institutions.get(author, {}).items(), key=lambda kv: kv[0] or 0)
                     for i in sorted(ids)]
-    own = proj.author_communities.get(author, Counter())
+    own = proj.author_sides.get(author, Counter())
     return PersonProfile(
         author=author, name=record.name, aliases=list(record.aliases), papers=len(papers),
         first_year=min(years) if years else None, last_year=max(years) if years else None,

@@ -24,6 +24,7 @@ import networkx as nx
 
 from graph import queries as q
 from graph.store import GraphStore, Row
+from graph.venues import COMMUNITY_ORDER, KNOWN_VENUES, side_of, venue_info
 
 # A joint paper's weight in the recency-weighted tie strength halves every HALF_LIFE_YEARS.
 HALF_LIFE_YEARS = 3.0
@@ -32,8 +33,10 @@ ACTIVITY_HALF_LIFE_YEARS = 2.0
 # Papers with more authors than this add no co-author edges: a 300-author consortium paper
 # says little about who works with whom, and its clique would dominate the graph.
 MAX_AUTHORS_FOR_EDGES = 100
-# Venue communities as stored on Venue nodes (graph.venues).
-COMMUNITIES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
+# Venue communities as stored on Venue nodes (graph.venues), in display order.
+COMMUNITIES: tuple[str, ...] = COMMUNITY_ORDER
+# The systems-ML axis: systems, architecture and data venues are the systems side.
+SIDES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
 
 T = TypeVar("T")
 
@@ -44,8 +47,22 @@ class PaperRecord:
     title: str
     year: int | None
     venue: str
-    community: str
+    community: str  # the venue's primary community
     authors: tuple[str, ...]
+    side: str = ""  # systems | ml | mlsys | other: where the community sits on the systems-ML axis
+    kind: str = "conference"  # the venue's kind: a workshop item is never counted as the conference
+    communities: tuple[str, ...] = ()  # primary first, then the venue's further communities (ASPLOS)
+
+    @classmethod
+    def of(cls, id: str, title: str, year: int | None, venue: str, community: str,
+           authors: tuple[str, ...]) -> PaperRecord:
+        """A record whose side, kind and communities follow from the venue table (graph.venues)."""
+        if venue in KNOWN_VENUES:
+            info = venue_info(venue)
+            kind, communities = info.kind, (community, *[c for c in info.also if c != community])
+        else:
+            kind, communities = "conference", (community,)
+        return cls(id, title, year, venue, community, authors, side_of(community), kind, communities)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +106,8 @@ class GraphData:
                   fingerprint: tuple[Any, ...] = (), topic_nodes: Iterable[Row] = ()) -> GraphData:
         """Build from rows shaped like the store's projection queries (also used for synthetic data)."""
         papers = sorted(
-            (PaperRecord(r["paper"], r.get("title") or "", r.get("year"), r.get("venue") or "",
-                         r.get("community") or "other", tuple(sorted(set(r.get("authors") or ()))))
+            (PaperRecord.of(r["paper"], r.get("title") or "", r.get("year"), r.get("venue") or "",
+                            r.get("community") or "other", tuple(sorted(set(r.get("authors") or ()))))
              for r in paper_rows),
             key=lambda p: p.id,
         )
@@ -270,6 +287,11 @@ class Projection:
         """Papers per venue community for every author (shared, read-only Counters as above)."""
         return self._interned_tallies(lambda pid: self.papers[pid].community)
 
+    @cached_property
+    def author_sides(self) -> dict[str, Counter[str]]:
+        """Papers per side of the systems-ML axis (systems | ml | mlsys | other) for every author."""
+        return self._interned_tallies(lambda pid: self.papers[pid].side)
+
     def _interned_tallies(self, key: Callable[[str], str]) -> dict[str, Counter[str]]:
         # Most people have one or two papers, so a million authors share a few thousand distinct tallies.
         shared: dict[tuple[tuple[str, int], ...], Counter[str]] = {}
@@ -304,12 +326,13 @@ class Projection:
 
     @cached_property
     def systems_lean(self) -> dict[str, float]:
-        """Share of an author's systems+ML work that is systems (MLSys papers count half to each side).
+        """Share of an author's systems+ML work that is systems-side (MLSys papers count half to each side).
 
-        1.0 = only systems venues, 0.0 = only ML venues; authors with neither are absent.
+        Systems side = systems, architecture and data venues (graph.venues.SYSTEMS_SIDE).
+        1.0 = only systems-side venues, 0.0 = only ML venues; authors with neither are absent.
         """
         lean: dict[str, float] = {}
-        for author, counts in self.author_communities.items():
+        for author, counts in self.author_sides.items():
             sys_w = counts.get("systems", 0) + 0.5 * counts.get("mlsys", 0)
             ml_w = counts.get("ml", 0) + 0.5 * counts.get("mlsys", 0)
             if sys_w + ml_w > 0:
