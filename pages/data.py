@@ -19,6 +19,7 @@ from graph import config
 from graph.explore import node_label
 from graph.exports import rows_to_csv
 from graph.ids import fold
+from graph.venues import venue_table
 from ui import data, links
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row, lands_with, optional_module
@@ -54,6 +55,23 @@ if tab_sources.open:
                 "papers": st.column_config.NumberColumn("Papers", format="localized")})
         else:
             st.info(f"No snapshot manifest at {escape_markdown(manifest_path)}.")
+        st.subheader("Coverage per venue and year")
+        st.caption("complete: the graph holds the venue's full list (or ≥ 95% of its known accepted count); "
+                   "partial: a known-partial list; missing: a year the venue held with no paper here; "
+                   "unknown: nothing says what share the papers are.")
+        coverage = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers",
+                                                             "accepted", "status", "source", "note"])
+        st.dataframe(coverage, hide_index=True, width="stretch",
+                     column_config={"year": st.column_config.NumberColumn("year", format="%d")})
+        st.subheader("Venue communities")
+        st.caption("The table every organiser analysis uses (graph/venues.py): the systems side of the "
+                   "systems–ML axis is systems, architecture and data together.")
+        st.dataframe(pd.DataFrame(venue_table()), hide_index=True, width="stretch")
+        st.subheader("What the topic tags were computed from")
+        inputs = pd.DataFrame(data.tag_inputs(key), columns=["community", "input", "papers"])
+        if not inputs.empty:
+            st.dataframe(inputs.pivot_table(index="community", columns="input", values="papers", fill_value=0),
+                         width="stretch")
         provenance_md = config.PROJECT_ROOT / "data" / "PROVENANCE.md"
         if provenance_md.exists():
             with st.expander("data/PROVENANCE.md — what came from where, with licences"):

@@ -15,7 +15,8 @@ from ui import data, links
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row
 
-TRACKED = {"mlsys": "MLSys", "systems": "Systems", "ml": "ML"}
+TRACKED = {"mlsys": "MLSys", "systems": "Systems", "architecture": "Architecture", "data": "Data", "ml": "ML"}
+COMMUNITY_RANK = {c: i for i, c in enumerate(TRACKED)}
 
 key = data.store_key()
 counts = data.counts(key)
@@ -57,7 +58,7 @@ with chart_col:
         tracked["year"] = tracked["year"].astype(int)
         tracked["group"] = tracked["community"].map(TRACKED)
         order = (tracked.sort_values(["community", "venue"]).drop_duplicates("venue")
-                 .sort_values("community", key=lambda s: s.map({"mlsys": 0, "systems": 1, "ml": 2}))["venue"].tolist())
+                 .sort_values("community", key=lambda s: s.map(COMMUNITY_RANK))["venue"].tolist())
         base = alt.Chart(tracked).encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("venue:N", sort=order, title=None),
@@ -70,8 +71,16 @@ with chart_col:
             color=alt.condition(alt.datum.papers > 400, alt.value("white"), alt.value("#1f2d3d")))
         st.altair_chart((heat + labels).properties(height=max(220, 26 * len(order))), width="stretch",
                         alt="Heat map of papers per venue and year; each cell shows its count")
-        st.caption(f"MLSys, systems and ML venues the atlas tracks. {plural(other_papers, 'more paper')} "
-                   "from other venues are in the table below.")
+        st.caption(f"MLSys, systems, architecture, data and ML venues the atlas tracks. "
+                   f"{plural(other_papers, 'more paper')} from other venues are in the table below.")
+        not_complete = [r for r in data.coverage(key) if r["status"] in ("partial", "missing")
+                        and r["community"] in TRACKED]
+        if not_complete:
+            mlsys = ", ".join(f"{r['year']} ({r['status']})" for r in not_complete if r["venue"] == "MLSys")
+            st.warning(f"**Coverage:** {plural(len(not_complete), 'venue-year')} of the tracked venues are partial "
+                       f"or missing" + (f" — MLSys {mlsys}" if mlsys else "")
+                       + ". Per-year numbers for those years describe the papers held, not the venue.",
+                       icon=":material/info:")
 
 with side_col:
     st.subheader("Sources")
@@ -110,9 +119,13 @@ with links_col:
     st.page_link(links.CONNECT, label="How are two people connected?", icon=":material/conversion_path:")
     st.page_link(links.OVERLAP, label="Where systems and ML meet", icon=":material/join_inner:")
 
-with st.expander("All venues and years (table)"):
-    table = per_venue_year.sort_values(["community", "venue", "year"])
-    st.dataframe(table, hide_index=True, width="stretch",
-                 column_config={"year": st.column_config.NumberColumn("year", format="%d")})
-    download_row([("Papers per venue and year (CSV)", rows_to_csv(table.to_dict("records")),
-                   "papers_per_venue_year.csv", "text/csv")], key="home-dl")
+with st.expander("Coverage of every venue and year (table)"):
+    table = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers", "accepted",
+                                                      "status", "source", "note"])
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        "year": st.column_config.NumberColumn("year", format="%d"),
+        "accepted": st.column_config.NumberColumn("accepted", help="Papers the venue accepted, where a public "
+                                                  "number exists"),
+        "status": st.column_config.TextColumn("status", help="complete / partial / missing / unknown")})
+    download_row([("Coverage per venue and year (CSV)", rows_to_csv(table.to_dict("records")),
+                   "coverage_per_venue_year.csv", "text/csv")], key="home-dl")

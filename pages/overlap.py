@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
 from ui.widgets import download_row, lands_with
@@ -21,6 +22,16 @@ from ui.widgets import download_row, lands_with
 CLASS_NAMES = {"systems": "Systems only", "ml": "ML only", "both": "Both", "neither": "Neither"}
 CLASS_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
 MODES = {"Before that year": "prior", "Any year": "any"}
+
+
+def year_caveat(status: str, authors: int) -> str:
+    """Why a year's shares deserve care: a partial MLSys list, or too few authors to read a share from."""
+    parts = []
+    if status != "complete":
+        parts.append(f"the MLSys list is {status}")
+    if authors < SMALL_SAMPLE:
+        parts.append(f"only {authors} authors (small sample)")
+    return ", ".join(parts)
 
 st.title("Systems ∩ ML")
 st.caption("For organisers: how the systems and machine-learning communities meet in MLSys.")
@@ -38,13 +49,19 @@ if tab_bg.open:
                               bind="query-params",
                               help="Before that year: where MLSys authors come from. Any year: all their work.")
         rows, change = analytics.backgrounds(key, MODES[mode_label])
-        st.markdown("An **MLSys author of year Y** published at MLSys in Y. They have a **systems background** if "
-                    "they published at a systems venue (OSDI, SOSP, NSDI, EuroSys, ATC, ASPLOS, …), an **ML "
-                    "background** at an ML venue (NeurIPS, ICML, ICLR, …)"
+        st.markdown("An **MLSys author of year Y** published at the MLSys conference in Y (workshop items do not "
+                    "count). They have a **systems background** if they published at a systems-side venue — systems "
+                    "(OSDI, SOSP, NSDI, EuroSys, ATC, SoCC, FAST, …), architecture (ISCA, MICRO, HPCA, ASPLOS) or "
+                    "data (SIGMOD, VLDB, CIDR) — and an **ML background** at an ML venue (NeurIPS, ICML, ICLR)"
                     + (" before Y." if MODES[mode_label] == "prior" else " in any year."))
         if not rows:
             st.info("No MLSys papers with a year in this graph.")
         else:
+            caveats = {r.year: year_caveat(data.coverage_status(key, "MLSys", r.year), r.authors) for r in rows}
+            flagged = {y: c for y, c in caveats.items() if c}
+            if flagged:
+                st.warning("**Read these years with care:** " + "; ".join(f"{y}: {c}" for y, c in flagged.items())
+                           + ". Coverage per venue and year is on the Data page.", icon=":material/warning:")
             if change:
                 cols = st.columns(4)
                 for col, cls in zip(cols, CLASS_NAMES, strict=True):
@@ -67,8 +84,13 @@ if tab_bg.open:
                 detail="background:N", order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
             st.altair_chart((bars + text).properties(height=320), width="stretch",
                             alt="Background of MLSys authors per year, as shares with their percentages written in")
-            table = pd.DataFrame([asdict(r) for r in rows])
+            table = pd.DataFrame([{**{k: v for k, v in asdict(r).items() if k != "community_shares"},
+                                   **{f"{c}_background_share": share for c, share in r.community_shares.items()},
+                                   "caveat": caveats.get(r.year, "")} for r in rows])
             st.dataframe(table, hide_index=True, width="stretch")
+            st.caption("`*_background_share`: share of the year's MLSys authors with a (prior) paper in that "
+                       "community on its own — an author can count in several (ASPLOS counts as architecture "
+                       "and systems).")
             download_row([("Backgrounds per year (CSV)", rows_to_csv(table.to_dict("records")),
                            "mlsys_backgrounds.csv", "text/csv")], key="bg-dl")
             year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",

@@ -48,6 +48,13 @@ if authors:
 else:
     st.caption("No authors recorded.")
 
+TAG_INPUT_NOTES = {
+    "abstract": "Tagged from the title and the abstract.",
+    "derived_terms": "Tagged from the title and key terms derived from the abstract (the abstract's licence "
+                     "does not allow shipping its text; see data/PROVENANCE.md).",
+    "title_only": "Tagged from the title alone: no abstract is available, so tags are less certain.",
+}
+
 if paper.get("abstract"):
     with st.expander("Abstract", expanded=True):
         st.markdown(escape_markdown(paper["abstract"]))
@@ -55,6 +62,7 @@ if paper.get("abstract"):
 left, right = st.columns([3, 2], gap="large")
 with left:
     st.subheader("Topics")
+    st.caption(TAG_INPUT_NOTES.get(paper.get("tag_input") or "title_only", TAG_INPUT_NOTES["title_only"]))
     topic_rows = paper.get("topics") or []
     if topic_rows:
         st.dataframe(pd.DataFrame([{

@@ -94,6 +94,29 @@ def counts(key: StoreKey) -> dict[str, Any]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def coverage(key: StoreKey) -> list[dict[str, Any]]:
+    """Per venue-year coverage (graph.coverage): papers held, accepted where known, and a status."""
+    from graph import coverage as cov
+
+    rows = counts(key)["papers_per_venue_year"]
+    return [row.as_dict() for row in cov.coverage_table(rows, cov.read_facts(config.snapshot_dir()))]
+
+
+def coverage_status(key: StoreKey, venue: str, year: int | None) -> str:
+    for row in coverage(key):
+        if row["venue"] == venue and row["year"] == year:
+            return str(row["status"])
+    return "missing"
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def tag_inputs(key: StoreKey) -> list[Row]:
+    from graph.queries import TAG_INPUTS_BY_COMMUNITY
+
+    return store_for(key).read(TAG_INPUTS_BY_COMMUNITY)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def source_freshness(key: StoreKey) -> list[Row]:
     return store_for(key).source_freshness()
 

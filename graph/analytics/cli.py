@@ -110,12 +110,37 @@ def _overlap(args: argparse.Namespace, proj: Projection) -> int:
 
     rows = background_by_year(proj, args.mode)
     print(f"MLSys authors per year by background (mode {args.mode}; see graph/analytics/overlap.py)")
-    _emit(args, rows)
+    _emit(args, overlap_table(proj, rows), ["year", "authors", "systems_share", "ml_share", "both_share",
+                                            "neither_share", "architecture_background", "data_background",
+                                            "caveat"])
     change = background_change(rows, since=args.since)
     if change:
         print(f"\nchange since {args.since} (percentage points): "
               + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()))
     return 0
+
+
+def overlap_table(proj: Projection, rows: Sequence[Any]) -> list[dict[str, Any]]:
+    """Background shares per year, one column per community, with the caveat an organiser must read:
+    a partial or missing MLSys list (graph.coverage) or a small sample."""
+    from collections import Counter
+
+    from graph import config, coverage
+    from graph.analytics.overlap import SMALL_SAMPLE
+
+    held = Counter((p.venue, p.year) for p in proj.data.papers if p.year is not None)
+    table = coverage.coverage_table([{"venue": v, "year": y, "papers": n} for (v, y), n in held.items()],
+                                    coverage.read_facts(config.snapshot_dir()))
+    out = []
+    for row in rows:
+        status = coverage.status_of(table, "MLSys", row.year)
+        caveat = [f"MLSys list {status}"] if status != "complete" else []
+        if row.authors < SMALL_SAMPLE:
+            caveat.append(f"small sample ({row.authors} authors)")
+        flat = {k: v for k, v in export.flat(row).items() if not k.startswith("community_shares")}
+        out.append({**flat, **{f"{c}_background": s for c, s in row.community_shares.items()},
+                    "caveat": "; ".join(caveat)})
+    return out
 
 
 def _bridges(args: argparse.Namespace, proj: Projection) -> int:
