@@ -7,12 +7,12 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 TOOLS_CYPHER := tools/cypher-lint
 
-.PHONY: setup run build test test-neo4j lint bench serve clean
+.PHONY: setup run build test test-neo4j lint bench serve clean lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(STAMP)
 
 setup: $(STAMP)
@@ -48,6 +48,13 @@ BENCH_SKIP := benchmarks/bench_topics_textcat.py
 bench: setup ## run every benchmark (numbers go into BENCHMARKS.md)
 	@for b in $(filter-out $(BENCH_SKIP),$(wildcard benchmarks/bench_*.py)); do \
 		echo "== $$b"; $(PY) $$b || exit 1; done
+
+lock: ## re-resolve the newest versions pyproject.toml allows into constraints.txt (then run make test)
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip && .lock-venv/bin/pip install --quiet -e '.[dev]'
+	(echo "# The tested set of every package \`make setup\` installs (pip constraints). Refresh with \`make lock\`."; \
+	 .lock-venv/bin/pip freeze --exclude-editable | grep -v '^mlsys-atlas') > constraints.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf $(VENV) .atlas .pytest_cache .ruff_cache

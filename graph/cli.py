@@ -17,14 +17,28 @@ from collections.abc import Sequence
 from graph import config
 from graph.errors import AtlasError
 
-# Feature modules that add subcommands; a missing one is skipped, a broken one is an error.
-COMMAND_MODULES: tuple[str, ...] = (
-    "ingest.topics.cli",
-    "ingest.identity.cli",
-    "ingest.live.cli",
-    "graph.neo4j_cli",
-    "graph.analytics.cli",
-)
+# Feature modules that add subcommands, with the commands each registers and their one-line help.
+# Only the module of the command being run is imported, so `--help`, `--version` and core commands
+# never pay for spaCy or the analytics (tests/test_cli_lazy.py checks this table against the modules).
+COMMAND_MODULES: dict[str, dict[str, str]] = {
+    "ingest.topics.cli": {"tag": "tag papers (JSON lines) with MLSys pillars and topics"},
+    "ingest.identity.cli": {"resolve": "cluster author mentions (JSON lines) into people",
+                            "review": "list, accept or reject uncertain author merges"},
+    "ingest.live.cli": {"ingest": "fetch papers from a live API into the graph"},
+    "graph.neo4j_cli": {"export": "export the graph for bulk import into another database",
+                        "neo4j": "the Neo4j store (settings from NEO4J_URI, NEO4J_USERNAME, ...)"},
+    "graph.analytics.cli": {
+        "path": "shortest collaboration paths between two people, with evidence",
+        "suggest": "collaborator suggestions 2-3 hops away, explained",
+        "profile": "a person's topic, venue and community profile",
+        "overlap": "systems/ML background of MLSys authors per year",
+        "bridges": "people (or institutions) connecting systems and ML",
+        "communities": "Louvain communities of the co-author graph, labelled",
+        "trends": "topic, institution, country and sector trends",
+        "pc-audit": "programme-committee balance, coverage and conflicts of interest",
+    },
+}
+MODULE_OF_COMMAND: dict[str, str] = {cmd: module for module, cmds in COMMAND_MODULES.items() for cmd in cmds}
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
@@ -96,8 +110,18 @@ def _cmd_server(args: argparse.Namespace) -> int:
     return 0
 
 
-def make_parser() -> argparse.ArgumentParser:
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("mlsys-atlas")
+    except PackageNotFoundError:  # run from a checkout without installing
+        return "unknown (not installed)"
+
+
+def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlsys-atlas", description="MLSys Atlas: the ML-systems community graph.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -116,7 +140,9 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["status", "stop"])
     p.set_defaults(func=_cmd_server)
 
-    for module_name in COMMAND_MODULES:
+    chosen = _chosen_command(argv)
+    modules = [MODULE_OF_COMMAND[chosen]] if chosen in MODULE_OF_COMMAND else []
+    for module_name in modules:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -124,11 +150,24 @@ def make_parser() -> argparse.ArgumentParser:
                 continue  # feature not installed in this checkout
             raise
         module.register(sub)
+    for commands in COMMAND_MODULES.values():  # the rest: listed in --help, imported when run
+        for command, help_text in commands.items():
+            if command not in sub.choices:
+                sub.add_parser(command, help=help_text, add_help=False)
     return parser
 
 
+def _chosen_command(argv: Sequence[str] | None) -> str | None:
+    """The subcommand named on the command line (the first word that is not an option)."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    return next((w for w in words if not w.startswith("-")), None)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser(argv)
+    args = parser.parse_args(argv)
+    if not hasattr(args, "func"):
+        parser.error(f"the command {args.command!r} is not installed in this environment")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     try:
