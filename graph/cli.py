@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, dict[str, str]] = {
         "trends": "topic, institution, country and sector trends",
         "pc-audit": "programme-committee balance, coverage and conflicts of interest",
     },
+    "graph.query_cli": {"query": "run one read-only Cypher query (the explorer console's guard and limits)"},
 }
 MODULE_OF_COMMAND: dict[str, str] = {cmd: module for module, cmds in COMMAND_MODULES.items() for cmd in cmds}
 
