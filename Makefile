@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 TOOLS_CYPHER := tools/cypher-lint
 
-.PHONY: setup run build test test-neo4j lint bench serve clean lock
+.PHONY: setup run build test test-neo4j lint bench serve clean lock check-wheel
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,9 @@ BENCH_SKIP := benchmarks/bench_topics_textcat.py
 bench: setup ## run every benchmark (numbers go into BENCHMARKS.md)
 	@for b in $(filter-out $(BENCH_SKIP),$(wildcard benchmarks/bench_*.py)); do \
 		echo "== $$b"; $(PY) $$b || exit 1; done
+
+check-wheel: ## the built wheel in a fresh venv without dev extras: --version, --help, a small build
+	PYTHON=$(PYTHON) bash scripts/check_wheel.sh
 
 lock: ## re-resolve the newest versions pyproject.toml allows into constraints.txt (then run make test)
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
