@@ -44,7 +44,8 @@ STREAMS = {
     "MLSys": "conf/mlsys", "OSDI": "conf/osdi", "SOSP": "conf/sosp", "NSDI": "conf/nsdi", "EuroSys": "conf/eurosys",
     "ATC": "conf/usenix", "ASPLOS": "conf/asplos", "ISCA": "conf/isca", "MICRO": "conf/micro",
     "SIGCOMM": "conf/sigcomm", "SoCC": "conf/cloud", "VLDB": "journals/pvldb", "SIGMOD": "conf/sigmod",
-    "ICML": "conf/icml", "NeurIPS": "conf/nips", "ICLR": "conf/iclr", "KDD": "conf/kdd",
+    "HPCA": "conf/hpca", "FAST": "conf/fast", "CIDR": "conf/cidr", "Middleware": "conf/middleware",
+    "HotOS": "conf/hotos", "ICML": "conf/icml", "NeurIPS": "conf/nips", "ICLR": "conf/iclr", "KDD": "conf/kdd",
 }
 DUMP_RECORD_TAGS = ("article", "inproceedings", "proceedings", "book", "incollection", "phdthesis", "mastersthesis",
                     "www", "data")
