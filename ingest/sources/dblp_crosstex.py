@@ -44,14 +44,18 @@ _ENTRY_START = re.compile(r"^@", re.MULTILINE)
 _HEAD = re.compile(r"@(?P<kind>[a-zA-Z]+)\s*\{\s*(?P<key>[^,\s]+)\s*,")
 _FIELD_NAME = re.compile(r"\s*(?P<name>[a-zA-Z]+)\s*=\s*")
 _BARE = re.compile(r"[^,}\s]+")
-_AND = re.compile(r"\s+and\s+")
+_AND = re.compile(r"\s+and\s+|\s+and$|^and\s+")
 _SPACE = re.compile(r"\s+")
 # The few TeX escapes DBLP's rendering uses (`\&`, `\%`, `\_`, `\#`, `\$`).
 _TEX_ESCAPE = re.compile(r"\\([&%_#$])")
 
 
 class EntryError(ValueError):
-    """An entry that does not follow the CrossTeX entry syntax."""
+    """An entry that cannot be read; the message is the quarantine reason, `key` its DBLP key if known."""
+
+    def __init__(self, reason: str, key: str = "") -> None:
+        super().__init__(reason)
+        self.key = key
 
 
 def _braced(text: str, start: int) -> tuple[str, int]:
@@ -99,6 +103,8 @@ def parse_entry(chunk: str) -> tuple[str, str, dict[str, str]]:
         position = len(chunk) - len(rest)
         if rest.startswith(","):
             position += 1
+    if not chunk[position:].strip():
+        raise EntryError("unbalanced braces (entry not closed)")
     if not chunk[position:].lstrip().startswith("}"):
         raise EntryError(f"unexpected text after the fields: {chunk[position:position + 40]!r}")
     return head.group("kind").lower(), head.group("key"), fields
@@ -137,7 +143,8 @@ def read(path: Path, retrieved_at: str, skipped: Counter | None = None, confirme
         try:
             entries.append(_entry(chunk, years))
         except EntryError as exc:
-            yield quarantine(SOURCE, f"{path.name}[{index}]", str(exc), chunk[:2000])
+            yield quarantine(SOURCE, f"{path.name}#{exc.key}" if exc.key else f"{path.name}[{index}]", str(exc),
+                             chunk[:2000])
     entries = [e for e in entries if e is not None]
     listing = listings([((e.venue, e.year, e.volume), e.dblp_key, e.pages) for e in entries])
     provenance = Provenance([SOURCE], retrieved_at)
@@ -173,20 +180,20 @@ def _entry(chunk: str, years: tuple[int, int]) -> Entry | None:
         raise EntryError(f"malformed CrossTeX entry: {exc}") from exc
     macro = fields.get("booktitle") or fields.get("journal") or ""
     if macro not in VENUES:
-        raise EntryError(f"unknown venue macro {macro!r} in {key}")
+        raise EntryError(f"unknown venue macro {macro!r}", key)
     venue, stream = VENUES[macro]
     year_raw = fields.get("year", "").strip()
     if not year_raw.isdigit():
-        raise EntryError(f"year is not a number: {year_raw!r} in {key}")
+        raise EntryError(f"year is not a number: {year_raw!r}", key)
     year = int(year_raw)
     if not years[0] <= year <= years[1]:
         return None  # outside the span the snapshot covers (see data/PROVENANCE.md), not a defect
     title = plain(fields.get("title", "")).rstrip(".").strip()
     if not title:
-        raise EntryError(f"empty title in {key}")
+        raise EntryError("empty title", key)
     names = [plain(n) for n in _AND.split(fields.get("author", "").strip())] if fields.get("author") else []
     if not names or any(not n for n in names):
-        raise EntryError(f"author list is empty or has an empty name in {key}")
+        raise EntryError("author list is empty or has an empty name", key)
     return Entry(venue, stream, year, key.removeprefix("DBLP:"), title, names, fields.get("pages"),
                  fields.get("volume", ""))
 

@@ -1,35 +1,44 @@
 """Which DBLP items are full papers of the venue (and not workshop, demo, poster, companion or front matter).
 
 A DBLP venue stream mixes the main proceedings with the volumes published beside them:
-SOSP 2017 lists 57 entries for its 39 papers (SysTEX and PLOS workshop papers, numbered
-"1", "2-1", "8-14"...), HPCA lists its HiPINEB workshop, SIGMOD its demos and (from 2023,
-when research papers moved to the PACMMOD journal) only the companion volume. The rule,
-applied in this order, one reason per dropped item (the reasons are what the build
-report counts):
+SOSP 2017 lists 57 entries for its 39 papers (SysTEX workshop papers numbered "1-1",
+"2-1"..., PLOS workshop papers "1-7", "8-14"... beside the main "1-18", "19-33"...), HPCA
+lists its HiPINEB workshop, ASPLOS 2012-2013 the GPGPU workshop, SIGMOD its demos and
+(from 2023, when research papers moved to the PACMMOD journal) only the companion
+volume. The rule, in this order, one reason per dropped item (the reasons are what the
+build report counts under `skipped_by_status`, "<venue> <year> dblp: <reason>"):
 
 1. `another stream` - the DBLP key is not under the venue's stream (`conf/sosp/...`).
 2. `workshop volume` - the search API names a co-located venue (`HiPINEB@HPCA`), or the
    item is in the VLDB *conference* stream (`conf/vldb`), which since 2008 holds only
    co-located workshops: VLDB research papers are in PVLDB (`journals/pvldb`).
-3. `companion volume` - SIGMOD 2023 and later (`conf/sigmod` holds only industry, demo
-   and student items once research papers appear in PACMMOD, which is not in this data).
-4. `front matter` - DBLP type `Editorship`, roman page numbers (`i-vi`), or a title such
+3. `companion volume` - SIGMOD 2023 and later (`conf/sigmod` then holds only industry,
+   demo and student items; PACMMOD is not in this data).
+4. Kept: another list of the same venue-year read before DBLP (the curated systems lists)
+   has a paper with the same normalised title. That list already puts the paper in the
+   graph; keeping the DBLP record makes it one node with a DBLP key (ATC short papers).
+5. `front matter` - DBLP type `Editorship`, roman page numbers (`i-vi`), or a title such
    as "Front Matter", "Keynote", "Session details", "Message from ...".
-5. `short (<N pages)` - a real page range shorter than the venue's full-paper length:
+6. `another volume` - the item's pages overlap the main volume's. Items of one volume
+   follow each other page after page; runs of such items are pieces of a volume, and the
+   main volume is gathered from the pieces with most full-length items (see
+   `_other_volume`). PVLDB is grouped by volume (one year spans two).
+7. `short (<N pages)` - a real page range shorter than the venue's full-paper length:
    10 pages by default (full papers run 11-14 two-column pages), 5 for HotOS (a workshop
    of 5-6 page papers).
-6. Items whose length cannot be read - no `pages`, or an ACM article number that the
-   CrossTeX rendering mangles ("4:1-4:14" -> "4-1"; or a bare "4") - are kept when
-   (a) another list of the venue-year in the snapshot (the curated systems lists) has a
-   paper with the same normalised title, or (b) the venue-year listing is one unpaginated
-   volume: none of its items has a real page range and no article number repeats (two
-   items numbered "1" mean two volumes). Otherwise `length unknown in a mixed listing`.
-7. CIDR publishes no page numbers; its one-author items are talk abstracts (39 of the 40
-   one-author items of 2017 are not among the 32 papers of Frachtenberg & Koster's list):
-   `one-author abstract (CIDR)`.
+8. Items whose length cannot be read - no `pages`, or an ACM article number that the
+   CrossTeX rendering mangles ("4:1-4:14" -> "4-1", or a bare "4") - are kept when the
+   venue-year listing is one unpaginated volume (no item has a real page range and no
+   article number repeats: two items numbered "1" mean two volumes). CIDR publishes no
+   page numbers and its one-author items are talk abstracts (39 of its 40 one-author
+   items of 2017 are not among the 32 papers of Frachtenberg & Koster's list):
+   `one-author abstract (CIDR)`. Otherwise `length unknown in a mixed listing`.
 
-Validated against public counts in `tests/sources/test_dblp_full_papers.py` and the
-numbers in data/PROVENANCE.md (SOSP 2017: 39 of 57 entries kept).
+Validated on 2017 against Frachtenberg & Koster's lists (eitanf/sysconf): SOSP 39/39,
+SoCC 45/45, ASPLOS 56/56, ATC 60/60, EuroSys 41/41, FAST 27/27, Middleware 20/20, HotOS
+29/29 (same counts; titles differ only in punctuation for a few); SIGMOD 100 for 96 (the
+4 extra are industry papers), NSDI 46 for 42, HPCA 55 for 50, CIDR 35 for 32. Known
+limits in data/PROVENANCE.md; tests in `tests/sources/test_dblp_full_papers.py`.
 """
 
 from __future__ import annotations
