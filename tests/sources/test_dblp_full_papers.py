@@ -105,3 +105,15 @@ def test_sysconf_and_dblp_records_of_one_paper_become_one_node() -> None:
     assert both.dblp_key == "conf/osdi/LazarevGTACZD24" and both.provenance.sources == ["dblp", "sysconf"]
     # DBLP's author list wins; the systems list's affiliations fill it in
     assert both.authorships[0].affiliation == "Massachusetts Institute of Technology (MIT), CSAIL"
+
+
+def test_a_re_presented_paper_joins_the_listing_of_its_own_venue_and_year() -> None:
+    # ATC 2019 re-presented FAST 2018's "Protocol-Aware Recovery" and FAST 2019's "DistCache" under the same
+    # titles; the systems list's ATC 2019 records must join DBLP's ATC 2019 records, not the FAST ones.
+    names = ("atc_base_data.json.gz", "atc.xtx.gz", "fast.xtx.gz")
+    merged = merge_papers(read_snapshot(SNAP, only_files=lambda p: p.name in names).papers)
+    for title in ("Protocol-Aware Recovery for Consensus-Based Storage", "DistCache: Provable Load Balancing"):
+        nodes = {(p.venue_name, p.year): p.provenance.sources for p in merged if p.title.startswith(title)}
+        assert nodes[("ATC", 2019)] == ["dblp", "sysconf"]
+        assert [v for v in nodes if v[0] == "FAST"] and all(
+            s == ["dblp"] for v, s in nodes.items() if v[0] == "FAST")
