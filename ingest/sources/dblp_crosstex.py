@@ -5,7 +5,7 @@ CrossTeX is a BibTeX dialect: each entry is `@inproceedings{DBLP:conf/sosp/Key24
 word `sosp` is a macro defined in `conferences-cs.xtx` (PVLDB entries are `@article` with
 `journal = pvldb`, `volume`, `number`). No BibTeX library reads the dialect's `@include`
 lines and `[year=...]` conditional fields, and the entry files use only the small subset
-parsed here (brace-, quote- or bare-word values), so a twenty-line scanner does the job.
+parsed here (brace-, quote- or bare-word values), so a short scanner does the job.
 The files carry no DOI, no affiliation and no DBLP person id; author names are printed
 without DBLP's `0001` homonym numbers.
 
