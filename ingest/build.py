@@ -166,7 +166,10 @@ def format_summary(report: BuildReport) -> str:
     ]
     for reason, count in list(report.quarantined_by_reason.items())[:12]:
         lines.append(f"      {count:>6,}  {reason}")
-    skipped = sum(report.skipped_by_status.values())
+    not_papers = sum(n for k, n in report.skipped_by_status.items() if " dblp: " in k)
+    skipped = sum(report.skipped_by_status.values()) - not_papers
     if skipped:
         lines.append(f"  not accepted  {skipped:>8,}  (rejected/withdrawn/workshop rows left out by status)")
+    if not_papers:
+        lines.append(f"  not papers    {not_papers:>8,}  (DBLP workshop/demo/companion/front-matter items, by rule)")
     return "\n".join(lines)

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.records import Institution, Paper, Quarantined
-from ingest.sources import aicpl, papercopilot, s2_seed, sysconf
+from ingest.identity.papers import title_key
+from ingest.sources import aicpl, dblp_crosstex, dblp_search, papercopilot, s2_seed, sysconf
 from ingest.sources.common import ReadItem
 
 
@@ -47,6 +48,34 @@ def _streams(snapshot_dir: Path, result: SnapshotRead,
     for path in sorted((snapshot_dir / "aicpl").glob("*/*.json.gz")):
         if keep(path):
             yield path, aicpl.read(path, dates["aicpl"], result.institutions)
+    yield from _dblp_streams(snapshot_dir, result, keep, dates)
+
+
+def _dblp_streams(snapshot_dir: Path, result: SnapshotRead, keep: Callable[[Path], bool],
+                  dates: dict[str, str]) -> Iterator[tuple[Path, Iterator[ReadItem]]]:
+    """DBLP last: an item whose length DBLP does not give is kept when a list read before has it."""
+    confirmed = _confirmed_by(result)
+    for path in sorted((snapshot_dir / "dblp" / "crosstex").glob("*.xtx.gz")):
+        if keep(path) and not path.name.startswith("conferences-"):
+            yield path, dblp_crosstex.read(path, dates["dblp_crosstex"], result.skipped_by_status, confirmed)
+    for path in sorted((snapshot_dir / "dblp" / "search_api").glob("*.gz")):
+        if keep(path):
+            yield path, dblp_search.read(path, dates["dblp_search_api"], result.skipped_by_status, confirmed)
+
+
+def _confirmed_by(result: SnapshotRead) -> Callable[[str, int, str], bool]:
+    known: set[tuple[str, int, str]] = set()
+    seen = 0
+
+    def confirmed(venue: str, year: int, title: str) -> bool:
+        nonlocal seen
+        for paper in result.papers[seen:]:  # papers read since the last question
+            if paper.year is not None:
+                known.add((paper.venue_name, paper.year, title_key(paper.title)))
+        seen = len(result.papers)
+        return (venue, year, title_key(title)) in known
+
+    return confirmed
 
 
 def read_snapshot(snapshot_dir: Path, only_files: Callable[[Path], bool] | None = None,

@@ -3,7 +3,8 @@
 Two records are the same paper when they share a strong id (DOI, arXiv, S2, OpenAlex,
 OpenReview, DBLP key), or when their normalised titles match (`rapidfuzz` ratio >= 95,
 case, accents, LaTeX and DBLP's trailing period ignored), their years differ by at
-most one, their author surnames overlap and they come from different sources. Records holding *different* ids of one
+most one, their author surnames overlap and they come from different sources (pairs with
+the closest years, then the same venue, are joined first). Records holding *different* ids of one
 kind (two DOIs: a workshop and a journal version) are never merged.
 
 Field precedence, first non-empty value wins, sources ranked by `SOURCE_RANK`
@@ -32,6 +33,7 @@ SOURCE_RANK = {"openreview": 0, "aicpl": 1, "dblp": 2, "sysconf": 3, "openalex":
                "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
 _DEFAULT_RANK = 7
 TITLE_MATCH = 95.0
+_ALL_PAIRS_UP_TO = 8  # records sharing one exact title key: compare all pairs up to this many
 _ID_FIELDS = ("doi", "arxiv_id", "s2_id", "openalex_id", "openreview_id", "dblp_key")
 _AUTHORSHIP_FILL = ("affiliation", "institution_id", "country", "s2_author_id", "openreview_id", "openalex_id",
                     "orcid", "dblp_pid")
@@ -84,8 +86,13 @@ def _title_pairs(papers: list[Paper]) -> Iterable[tuple[int, int]]:
     for i, key in enumerate(keys):
         by_key[key].append(i)
     for members in by_key.values():
-        for j in members[1:]:
-            yield members[0], j
+        if len(members) <= _ALL_PAIRS_UP_TO:  # every pair, so the closest years can be joined first
+            for x, i in enumerate(members):
+                for j in members[x + 1:]:
+                    yield i, j
+        else:
+            for j in members[1:]:
+                yield members[0], j
     doc_freq = Counter(w for key in by_key for w in set(key.split()))
     by_word: dict[str, list[str]] = defaultdict(list)
     for key in by_key:
@@ -170,7 +177,15 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
                 uf.union(first[(kind, value)], i)
             else:
                 first[(kind, value)] = i
-    for i, j in _title_pairs(records):
+    # Closest years, then the same venue, first: ATC 2019 re-presented FAST 2018's "Protocol-Aware
+    # Recovery" and FAST 2019's "DistCache"; the systems list's ATC 2019 records must join DBLP's
+    # ATC 2019 records, not the FAST ones.
+    def closeness(pair: tuple[int, int]) -> tuple[int, bool, int, int]:
+        a, b = records[pair[0]], records[pair[1]]
+        gap = abs(a.year - b.year) if a.year and b.year else 1
+        return gap, a.venue_id != b.venue_id, pair[0], pair[1]
+
+    for i, j in sorted(_title_pairs(records), key=closeness):
         if uf.find(i) != uf.find(j) and _same_by_title(records[i], records[j]):
             uf.union(i, j)
     groups: dict[int, list[Paper]] = defaultdict(list)

@@ -4,8 +4,9 @@ Search API: `GET /search/publ/api?q=stream:conf/mlsys: year:2024:&format=json&h=
 per venue-year, paged by `f` (DBLP serves at most 1,000 hits a page and 10,000 in all).
 Hits give the DBLP key, DOI, and authors with their disambiguated person id (`@pid`).
 DBLP publishes no fixed limit: we space requests 1.5 s apart and honour 429 +
-Retry-After. Proceedings front matter ("Editorship") and hits from another year are
-counted as skipped, not kept.
+Retry-After. Proceedings front matter ("Editorship"), hits from another year and items
+that are not full papers of the venue (workshop, demo, companion volumes: the rule of
+`ingest/sources/dblp_full_papers.py`) are counted as skipped, not kept.
 
 Dump: `dblp.xml.gz` (about 1 GB compressed) is parsed as a stream with
 `lxml.etree.iterparse`, clearing each element once read, keeping only records whose key
@@ -36,6 +37,7 @@ from ingest.live.base import (
     page_total,
 )
 from ingest.live.parsing import authorship, doi_of, guard, new_paper, raw_excerpt, text, year_of
+from ingest.sources.dblp_full_papers import full_paper_verdict, listings
 
 SOURCE = "dblp"
 HITS_PER_PAGE = 1000
@@ -44,7 +46,8 @@ STREAMS = {
     "MLSys": "conf/mlsys", "OSDI": "conf/osdi", "SOSP": "conf/sosp", "NSDI": "conf/nsdi", "EuroSys": "conf/eurosys",
     "ATC": "conf/usenix", "ASPLOS": "conf/asplos", "ISCA": "conf/isca", "MICRO": "conf/micro",
     "SIGCOMM": "conf/sigcomm", "SoCC": "conf/cloud", "VLDB": "journals/pvldb", "SIGMOD": "conf/sigmod",
-    "ICML": "conf/icml", "NeurIPS": "conf/nips", "ICLR": "conf/iclr", "KDD": "conf/kdd",
+    "HPCA": "conf/hpca", "FAST": "conf/fast", "CIDR": "conf/cidr", "Middleware": "conf/middleware",
+    "HotOS": "conf/hotos", "ICML": "conf/icml", "NeurIPS": "conf/nips", "ICLR": "conf/iclr", "KDD": "conf/kdd",
 }
 DUMP_RECORD_TAGS = ("article", "inproceedings", "proceedings", "book", "incollection", "phdthesis", "mastersthesis",
                     "www", "data")
@@ -95,6 +98,29 @@ def parse_hit(hit: Any, retrieved_at: str, venue: str) -> Paper | None:
     return paper
 
 
+def full_papers(found: list[tuple[Paper, dict[str, Any]]], venue: str, year: int, stream: str,
+                result: PageResult) -> list[Paper]:
+    """The hits that are full papers of the venue (`ingest/sources/dblp_full_papers.py`); the rest count as skipped.
+
+    The listing shape is judged on one page (1,000 hits: a whole venue-year for every
+    venue the atlas follows); nothing is confirmed by another list here.
+    """
+    listing = listings([((venue, year, text(i.get("volume")) or ""), p.dblp_key or "", text(i.get("pages")))
+                        for p, i in found])
+    papers = []
+    for paper, info in found:
+        verdict = full_paper_verdict(
+            venue=venue, year=year, dblp_key=paper.dblp_key or "", stream=stream, pages=text(info.get("pages")),
+            title=paper.title, authors=len(paper.authorships),
+            listing=listing[(venue, year, text(info.get("volume")) or "")], confirmed=False,
+            kind=text(info.get("type")) or "", api_venue=text(info.get("venue")))
+        if verdict:
+            result.skipped += 1
+        else:
+            papers.append(paper)
+    return papers
+
+
 class Dblp(LiveSource):
     name = SOURCE
     cli_name = "dblp"
@@ -129,15 +155,17 @@ class Dblp(LiveSource):
         result = PageResult(count=len(items), total=page_total(hits.get("@total")))
         context.unexpected_empty(result.count, int((context.state or {}).get("offset", 0)), result.total)
         venue, year = context.job.params["venue"], context.job.params["year"]
+        kept: list[tuple[Paper, dict[str, Any]]] = []
         for index, hit in enumerate(items):
             parsed = guard(SOURCE, f"{context.locator}#hit[{index}]", hit,
                            lambda h=hit: parse_hit(h, context.retrieved_at, venue))
             if parsed is None or (isinstance(parsed, Paper) and parsed.year not in (None, year)):
                 result.skipped += 1
             elif isinstance(parsed, Paper):
-                result.papers.append(parsed)
+                kept.append((parsed, hit["info"]))
             else:
                 result.quarantined.append(parsed)
+        result.papers.extend(full_papers(kept, venue, year, context.job.params["stream"], result))
         return result
 
 
