@@ -28,9 +28,10 @@ from graph.records import Authorship, Paper
 from ingest.identity.cluster import ConstrainedUnionFind
 from ingest.identity.names import clean_name, fold, parse_name
 
-# mlsys_proceedings: the venue's own index pages, so their title, year and link win over S2's
+# mlsys_proceedings, sysconf_eitanf, micro2018: the venues' own index pages and programs, so their
+# title, year and venue win over S2's (SLAQ is SoCC 2017, not an "MLSys 2017" item)
 SOURCE_RANK = {"openreview": 0, "aicpl": 1, "dblp": 2, "sysconf": 3, "mlsys_proceedings": 3, "openalex": 4,
-               "papercopilot": 5, "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
+               "sysconf_eitanf": 4, "micro2018": 4, "papercopilot": 5, "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
 _DEFAULT_RANK = 7
 TITLE_MATCH = 95.0
 _ID_FIELDS = ("doi", "arxiv_id", "s2_id", "openalex_id", "openreview_id", "dblp_key")

@@ -7,7 +7,10 @@ authors, s2pid, abstract}]}` when vendored (the abstract joined from upstream's
 `data/abstract/<paper key>.txt`). Authors are ordered and often carry the affiliation in
 parentheses after the name ("Norman P. Jouppi (Google)"); it is kept as printed. The
 abstracts are shipped: CC BY-SA allows it with attribution, and the share-alike terms
-are recorded in data/PROVENANCE.md. `s2pid` is a Semantic Scholar paper id, a strong id.
+are recorded in data/PROVENANCE.md. `s2pid` (a Semantic Scholar paper id of the 2018 S2
+dump) is vendored but not used as a strong id: for 2 of the 3 papers the MLSys seed also
+has, S2 has since changed the id, and two different S2 ids forbid a merge (SLAQ, SoCC 2017,
+would stay a duplicate of the seed's row); the title match merges them instead.
 
 Only the venues the atlas tracks are vendored (`VENUES`); ICML/NIPS/KDD and the other
 fields' conferences carry no abstracts or ids there and are already covered elsewhere.
@@ -33,7 +36,6 @@ VENUES = {
     "SOSP": "SOSP",
 }
 _KEY = re.compile(r"^(?P<conf>[A-Za-z]+)_(?P<yy>\d{2})$")
-_S2_ID = re.compile(r"^[0-9a-f]{40}$")
 _PARENTHESISED = re.compile(r"\([^()]*\)")
 
 
@@ -92,10 +94,6 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
         if not title:
             yield quarantine(SOURCE, locator, "empty title", entry)
             continue
-        s2_id = str(entry.get("s2pid") or "").strip() or None
-        if s2_id and not _S2_ID.match(s2_id):
-            yield quarantine(SOURCE, locator, f"malformed Semantic Scholar id ignored: {s2_id!r}", entry.get("key"))
-            s2_id = None
         printed = []
         for raw in entry.get("authors") or []:
             pieces = split_glued(str(raw))
@@ -105,9 +103,9 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
         if not printed:
             yield quarantine(SOURCE, locator, "no authors listed", {"title": title})
         paper = Paper(
-            id=ids.paper_id(s2_id=s2_id, title=title, year=year,
+            id=ids.paper_id(title=title, year=year,
                             first_author=split_affiliation(printed[0])[0] if printed else ""),
-            title=title, year=year, venue_id=ids.venue_id(venue), venue_name=venue, s2_id=s2_id,
+            title=title, year=year, venue_id=ids.venue_id(venue), venue_name=venue,
             abstract=" ".join(str(entry.get("abstract") or "").split()) or None, provenance=provenance)
         for position, raw in enumerate(printed):
             name, affiliation = split_affiliation(raw)
