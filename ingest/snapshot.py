@@ -15,7 +15,18 @@ from pathlib import Path
 
 from graph.records import Institution, Paper, Quarantined
 from ingest.identity.papers import title_key
-from ingest.sources import aicpl, dblp_crosstex, dblp_search, papercopilot, s2_seed, sysconf
+from ingest.sources import (
+    aicpl,
+    dblp_crosstex,
+    dblp_search,
+    micro2018,
+    mlanthology,
+    mlsys_proceedings,
+    papercopilot,
+    s2_seed,
+    sysconf,
+    sysconf_eitanf,
+)
 from ingest.sources.common import ReadItem
 
 
@@ -36,18 +47,34 @@ def _streams(snapshot_dir: Path, result: SnapshotRead,
              only_files: Callable[[Path], bool] | None) -> Iterator[tuple[Path, Iterator[ReadItem]]]:
     dates = {name: entry["retrieved_at"] for name, entry in manifest(snapshot_dir).items()}
     keep = only_files or (lambda _p: True)
+    index_pages = sorted((snapshot_dir / "mlsys_proceedings").glob("mlsys*_index_extract.tsv"))
     seed = snapshot_dir / "mlsys_seed_s2" / "ML_Seed_Papers.csv"
-    if seed.exists() and keep(seed):
-        yield seed, s2_seed.read(seed, dates["mlsys_seed_s2"])
+    if seed.exists() and keep(seed):  # the index pages correct the seed's MLSys years even when not read
+        yield seed, s2_seed.read(seed, dates["mlsys_seed_s2"], mlsys_proceedings.index_titles(index_pages))
+    for path in index_pages:
+        if keep(path):
+            yield path, mlsys_proceedings.read(path, dates["mlsys_proceedings"])
     for path in sorted((snapshot_dir / "sysconf").glob("*_base_data.json.gz")):
         if keep(path):
             yield path, sysconf.read(path, dates["sysconf"], result.institutions)
+    for path in sorted((snapshot_dir / "sysconf_eitanf").glob("*.json.gz")):
+        if keep(path):
+            yield path, sysconf_eitanf.read(path, dates["sysconf_eitanf"], result.institutions)
+    for path in sorted((snapshot_dir / "micro2018").glob("*.json.gz")):
+        if keep(path):
+            yield path, micro2018.read(path, dates["micro2018"], result.institutions)
+    anthology = snapshot_dir / "mlanthology"  # terms derived from abstracts ride on the lists' own records
     for path in sorted((snapshot_dir / "papercopilot").glob("*/*.json.gz")):
         if keep(path):
-            yield path, papercopilot.read(path, dates["papercopilot"], result.institutions, result.skipped_by_status)
+            yield path, papercopilot.read(path, dates["papercopilot"], result.institutions, result.skipped_by_status,
+                                          mlanthology.terms_for_file(anthology, path, snapshot_dir))
     for path in sorted((snapshot_dir / "aicpl").glob("*/*.json.gz")):
         if keep(path):
-            yield path, aicpl.read(path, dates["aicpl"], result.institutions)
+            yield path, aicpl.read(path, dates["aicpl"], result.institutions,
+                                   mlanthology.terms_for_file(anthology, path, snapshot_dir))
+    for path in sorted((anthology / "papers").glob("*.json.gz")):
+        if keep(path):
+            yield path, mlanthology.read(path, dates["mlanthology"])
     yield from _dblp_streams(snapshot_dir, result, keep, dates)
 
 

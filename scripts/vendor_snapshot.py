@@ -9,6 +9,11 @@ read only data/snapshot/. What is copied and why is recorded in data/PROVENANCE.
 - e-mail addresses used as author ids are dropped everywhere (personal data, no value
   as an identifier for others).
 
+- sysconf_eitanf (CC BY-SA 4.0) keeps the tracked venues' papers with their abstracts and
+  ships the licence beside them; micro2018 (GPL website) and mlsys_proceedings (no
+  licence) are reduced to titles, authors, affiliations and ids; mlanthology's abstracts
+  become derived terms (scripts/vendor_mlanthology.py), never text.
+
 Usage: python scripts/vendor_snapshot.py RAW_DIR [DEST_DIR]
 """
 
@@ -19,7 +24,14 @@ import json
 import re
 import shutil
 import sys
+import tarfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repo's packages, run as a script
+
+import vendor_mlanthology  # noqa: E402  (beside this script)
+
+from ingest.sources import micro2018, sysconf_eitanf  # noqa: E402
 
 SYSTEMS = ("osdi", "asplos", "atc", "eurosys", "nsdi")
 PAPERCOPILOT_KEEP = ("id", "title", "track", "status", "author", "authors", "authorids", "aff", "site", "or",
@@ -98,6 +110,36 @@ def main(raw: Path, dest: Path) -> None:
             record["authorids"] = _strip_emails(record.get("authorids") or [])
         _write_json_gz(dest / "aicpl" / src.parent.name / src.name, wrapper)
     vendor_dblp(raw, dest)
+    vendor_sysconf_eitanf(raw / "sysconf_eitanf", dest / "sysconf_eitanf")
+    _write_json_gz(dest / "micro2018" / "micro2018.json.gz",
+                   {"venue": "MICRO", "year": 2018,
+                    "papers": micro2018.parse_program((raw / "micro2018" / "program_main.md").read_text("utf-8"))})
+    (dest / "mlsys_proceedings").mkdir(parents=True, exist_ok=True)
+    for src in sorted((raw / "mlsys_proceedings").glob("mlsys*_index_extract.tsv")):
+        shutil.copyfile(src, dest / "mlsys_proceedings" / src.name)  # already facts only (hash, title, authors)
+    stats = vendor_mlanthology.vendor(raw, dest)  # after papercopilot and aicpl: it joins to them
+    print(json.dumps({"mlanthology_join": dict(stats.by_rule)}, sort_keys=True))
+
+
+def vendor_sysconf_eitanf(src: Path, dest: Path) -> None:
+    """Tracked venues' conference files, slimmed, each paper with its abstract; licence and citation beside."""
+    dest.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(src / "abstract.tar.gz") as tar:
+        abstracts = {Path(m.name).stem: tar.extractfile(m).read().decode("utf-8")  # type: ignore[union-attr]
+                     for m in tar.getmembers() if m.isfile() and m.name.endswith(".txt")}
+    with tarfile.open(src / "conf.tar.gz") as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            conf_name = Path(member.name).stem
+            if not member.isfile() or not member.name.endswith(".json") or conf_name not in sysconf_eitanf.VENUES:
+                continue
+            conf = json.load(tar.extractfile(member))  # type: ignore[arg-type]
+            papers = [{"key": p.get("key"), "title": p.get("title"), "authors": p.get("authors"),
+                       "s2pid": p.get("s2pid"), "abstract": abstracts.get(str(p.get("key")), "").strip() or None}
+                      for p in conf.get("papers") or []]
+            _write_json_gz(dest / f"{conf_name}.json.gz", {"key": conf.get("key"), "conference": conf.get("conference"),
+                                                           "postdate": conf.get("postdate"), "papers": papers})
+    for name in ("LICENSE", "CITATION"):
+        shutil.copyfile(src / name, dest / name)
 
 
 if __name__ == "__main__":

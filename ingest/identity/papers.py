@@ -9,7 +9,7 @@ kind (two DOIs: a workshop and a journal version) are never merged.
 
 Field precedence, first non-empty value wins, sources ranked by `SOURCE_RANK`
 (curated bibliographic sources over scraped lists, arXiv last because its year and
-venue are the preprint's): title, year, venue, abstract, url. Every external id of
+venue are the preprint's): title, year, venue, abstract, derived terms, url. Every external id of
 every record is kept. Authorships come from the highest-ranked record that has any;
 the others are aligned to them by name (surname + first initial, then position when
 the lists have the same length) and fill in missing ids and affiliations. The merged
@@ -29,8 +29,10 @@ from graph.records import Authorship, Paper
 from ingest.identity.cluster import ConstrainedUnionFind
 from ingest.identity.names import clean_name, fold, parse_name
 
-SOURCE_RANK = {"openreview": 0, "aicpl": 1, "dblp": 2, "sysconf": 3, "openalex": 4, "papercopilot": 5,
-               "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
+# mlsys_proceedings, sysconf_eitanf, micro2018: the venues' own index pages and programs, so their
+# title, year and venue win over S2's (SLAQ is SoCC 2017, not an "MLSys 2017" item)
+SOURCE_RANK = {"openreview": 0, "aicpl": 1, "dblp": 2, "sysconf": 3, "mlsys_proceedings": 3, "openalex": 4,
+               "sysconf_eitanf": 4, "micro2018": 4, "papercopilot": 5, "s2": 6, "mlsys_seed_s2": 6, "arxiv": 8}
 _DEFAULT_RANK = 7
 TITLE_MATCH = 95.0
 _ALL_PAIRS_UP_TO = 8  # records sharing one exact title key: compare all pairs up to this many
@@ -139,6 +141,7 @@ def _combine(group: list[Paper]) -> Paper:
     for attr in ("title", "year", "venue_id", "abstract", "url"):
         value = next((getattr(p, attr) for p in group if getattr(p, attr) not in (None, "")), None)
         setattr(merged, attr, value)
+    merged.derived_terms = next((p.derived_terms for p in group if p.derived_terms), [])
     for attr in _ID_FIELDS:
         setattr(merged, attr, next((getattr(p, attr) for p in group if getattr(p, attr)), None))
     with_authors = [p for p in group if p.authorships]

@@ -21,7 +21,9 @@ from ingest.sources.common import ReadStream, name_from_tilde_id, quarantine
 SOURCE = "aicpl"
 
 
-def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | None = None) -> ReadStream:
+def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | None = None,
+         derived_terms: dict[str, list[str]] | None = None) -> ReadStream:
+    """`derived_terms` maps a record's `paper_id` to terms derived from its abstract (see papercopilot.read)."""
     try:
         wrapper = json.load(gzip.open(path))
         records = wrapper["records"]
@@ -40,7 +42,7 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
         openreview_id = url.split("forum?id=", 1)[1].split("&", 1)[0]
         paper = Paper(id=ids.paper_id(openreview_id=openreview_id), title=title, year=year,
                       venue_id=ids.venue_id("ICLR"), venue_name="ICLR", openreview_id=openreview_id, url=url,
-                      provenance=provenance)
+                      provenance=provenance, derived_terms=(derived_terms or {}).get(str(record.get("paper_id")), []))
         first_institute = str(record.get("first_institute") or "").strip() or None
         for position, tilde in enumerate(record.get("authorids") or []):
             name = name_from_tilde_id(tilde)

@@ -44,8 +44,12 @@ def openreview_id_of(record: dict) -> str | None:
 
 
 def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | None = None,
-         skipped: Counter | None = None) -> ReadStream:
-    """Yield accepted papers; `skipped` (if given) counts rows left out by status."""
+         skipped: Counter | None = None, derived_terms: dict[str, list[str]] | None = None) -> ReadStream:
+    """Yield accepted papers; `skipped` (if given) counts rows left out by status.
+
+    `derived_terms` maps a record `id` to the terms derived from its abstract elsewhere
+    (ML Anthology, joined when the snapshot was vendored; see ingest/sources/mlanthology.py).
+    """
     venue, year = parse_file_name(path)
     try:
         records = json.load(gzip.open(path)) if path.suffix == ".gz" else json.loads(path.read_text())
@@ -78,7 +82,8 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
             id=ids.paper_id(openreview_id=openreview_id, title=title, year=year,
                             first_author=names[0] if names else ""),
             title=title, year=year, venue_id=ids.venue_id(venue), venue_name=venue, openreview_id=openreview_id,
-            url=record.get("or") or record.get("proceeding") or record.get("site") or None, provenance=provenance)
+            url=record.get("or") or record.get("proceeding") or record.get("site") or None, provenance=provenance,
+            derived_terms=(derived_terms or {}).get(str(record.get("id")), []))
         if not names:
             yield quarantine(SOURCE, locator, "no authors listed", {"title": title, "status": status})
         if tilde_ids and len(tilde_ids) != len(names):

@@ -17,6 +17,7 @@ from pathlib import Path
 from graph import ids
 from graph.records import Authorship, Paper, Provenance, Quarantined
 from graph.venues import canonical_venue
+from ingest.sources import mlsys_editions
 from ingest.sources.common import ReadStream, looks_like_organisation, name_flags, quarantine
 
 SOURCE = "mlsys_seed_s2"
@@ -76,42 +77,61 @@ def parse_authors(raw: str) -> tuple[list[tuple[str, str | None]], list[str]]:
     return authors, problems
 
 
-def read(path: Path, retrieved_at: str) -> ReadStream:
+def _year(row: dict) -> int | None:
+    raw = (row.get("Year") or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _mlsys_editions(rows: list[dict], proceedings: dict[str, tuple[int, str]]) -> dict[int, mlsys_editions.Edition]:
+    """Edition of every row S2 labels MLSys, by row index (see ingest/sources/mlsys_editions.py)."""
+    positions = [i for i, row in enumerate(rows) if canonical_venue((row.get("Venue") or "").strip()) == "MLSys"]
+    found = mlsys_editions.assign([((rows[i].get("Title") or "").strip(), _year(rows[i])) for i in positions],
+                                  proceedings)
+    return dict(zip(positions, found, strict=True))
+
+
+def read(path: Path, retrieved_at: str, proceedings: dict[str, tuple[int, str]] | None = None) -> ReadStream:
+    """`proceedings` (title -> (year, title), from `mlsys_proceedings.index_titles`) corrects MLSys years."""
     by_id: dict[str, Paper] = {}
     problems_by_id: dict[str, list[str]] = {}
     with open(path, newline="", encoding="utf-8") as handle:
-        for line_no, row in enumerate(csv.DictReader(handle), start=2):
-            locator = f"{path.name}:{line_no}"
-            s2_id = (row.get("Paper ID") or "").strip()
-            title = (row.get("Title") or "").strip()
-            if not _S2_ID.match(s2_id):
-                yield quarantine(SOURCE, locator, "missing or malformed Semantic Scholar paper id", dict(row))
-                continue
-            if not title:
-                yield quarantine(SOURCE, locator, "empty title", dict(row))
-                continue
-            year_raw = (row.get("Year") or "").strip()
-            year = int(year_raw) if year_raw.isdigit() else None
-            venue_raw = (row.get("Venue") or "").strip()
-            venue = canonical_venue(venue_raw) or venue_raw or "Other"
-            authors, problems = parse_authors(row.get("Authors", ""))
-            paper = Paper(
-                id=ids.paper_id(s2_id=s2_id, title=title, year=year), title=title, year=year,  # S2 id always set
-                venue_id=ids.venue_id(venue), venue_name=venue, abstract=(row.get("Abstract") or "").strip() or None,
-                s2_id=s2_id, url=(row.get("URL") or "").strip() or None,
-                references=[f"s2:{r}" for r in _parse_id_list(row.get("References", ""))],
-                provenance=Provenance([SOURCE], retrieved_at),
-            )
-            paper.authorships = [
-                Authorship(paper_id=paper.id, position=i, name=name, s2_author_id=s2_author, flags=name_flags(name))
-                for i, (name, s2_author) in enumerate(authors)
-            ]
-            if year is None:
-                problems.append("no year given")
-            previous = by_id.get(s2_id)
-            if previous is None or _richer(paper, previous):
-                by_id[s2_id] = paper
-                problems_by_id[s2_id] = [f"{locator}: {p}" for p in problems]
+        rows = list(csv.DictReader(handle))
+    editions = _mlsys_editions(rows, proceedings or {})
+    for index, row in enumerate(rows):
+        line_no = index + 2
+        locator = f"{path.name}:{line_no}"
+        s2_id = (row.get("Paper ID") or "").strip()
+        title = (row.get("Title") or "").strip()
+        if not _S2_ID.match(s2_id):
+            yield quarantine(SOURCE, locator, "missing or malformed Semantic Scholar paper id", dict(row))
+            continue
+        if not title:
+            yield quarantine(SOURCE, locator, "empty title", dict(row))
+            continue
+        year = _year(row)
+        venue_raw = (row.get("Venue") or "").strip()
+        venue = canonical_venue(venue_raw) or venue_raw or "Other"
+        edition = editions.get(index)
+        if edition is not None:
+            venue, year, title = edition.venue, edition.year, edition.title or title
+        authors, problems = parse_authors(row.get("Authors", ""))
+        paper = Paper(
+            id=ids.paper_id(s2_id=s2_id, title=title, year=year), title=title, year=year,  # S2 id always set
+            venue_id=ids.venue_id(venue), venue_name=venue, abstract=(row.get("Abstract") or "").strip() or None,
+            s2_id=s2_id, url=(row.get("URL") or "").strip() or None,
+            references=[f"s2:{r}" for r in _parse_id_list(row.get("References", ""))],
+            provenance=Provenance([SOURCE], retrieved_at),
+        )
+        paper.authorships = [
+            Authorship(paper_id=paper.id, position=i, name=name, s2_author_id=s2_author, flags=name_flags(name))
+            for i, (name, s2_author) in enumerate(authors)
+        ]
+        if year is None:
+            problems.append("no year given")
+        previous = by_id.get(s2_id)
+        if previous is None or _richer(paper, previous):
+            by_id[s2_id] = paper
+            problems_by_id[s2_id] = [f"{locator}: {p}" for p in problems]
     for s2_id, paper in by_id.items():
         for problem in problems_by_id[s2_id]:
             locator, reason = problem.split(": ", 1)
