@@ -8,19 +8,29 @@ links. The vocabulary lives in `taxonomy.toml`; how labels are defined is writte
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
 from graph.records import Paper, Topic
-from ingest.topics.tagger import PaperText, TopicTagger, community_of_venue_id, pillars_and_topics
+from ingest.topics.tagger import (
+    ABSTRACT,
+    DERIVED_TERMS,
+    TITLE_ONLY,
+    PaperText,
+    TopicTagger,
+    community_of_venue_id,
+    pillars_and_topics,
+)
 from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxonomy, topic_nodes
 
 # Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
 # that stored tags are stale.
-TAGGER_VERSION = 1
+TAGGER_VERSION = 2
 
-__all__ = ["LABELS", "PILLARS", "TAGGER_VERSION", "TOPICS", "PaperText", "TopicTagger", "community_of_venue_id",
-           "default_tagger", "pillars_and_topics", "tag_papers", "taxonomy"]
+__all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "PaperText",
+           "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text", "pillars_and_topics", "tag_input",
+           "tag_papers", "taxonomy"]
 
 
 @lru_cache(maxsize=1)
@@ -42,9 +52,21 @@ def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
     return topic_nodes(_bundled_taxonomy())
 
 
-def tag_papers(papers: Iterable[Paper]) -> None:
-    """Set `paper.topics` on every paper, tokenising them in nlp.pipe batches."""
+def paper_text(paper: Paper) -> PaperText:
+    """What the tagger reads of a paper record: title, abstract or derived terms, venue community."""
+    return PaperText(paper.title, paper.abstract, community_of_venue_id(paper.venue_id),
+                     tuple(paper.derived_terms or ()))
+
+
+def tag_input(paper: Paper) -> str:
+    """Which input a paper's tags come from: "abstract", "derived_terms" or "title_only"."""
+    return paper_text(paper).input_kind
+
+
+def tag_papers(papers: Iterable[Paper]) -> Counter[str]:
+    """Set `paper.topics` on every paper (nlp.pipe batches); return how many were tagged from each input."""
     papers = list(papers)
-    texts = (PaperText(p.title, p.abstract, community_of_venue_id(p.venue_id)) for p in papers)
+    texts = [paper_text(p) for p in papers]
     for paper, tags in zip(papers, default_tagger().tag(texts), strict=True):
         paper.topics = tags
+    return Counter(t.input_kind for t in texts)

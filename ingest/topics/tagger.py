@@ -39,13 +39,44 @@ CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT = (
     "context", "block_ml", "block_other", "strong_method", "weak_method", "object")
 
 
+# Which text a paper was tagged from (reported per paper: the Paper page and `stats` say which).
+TITLE_ONLY, ABSTRACT, DERIVED_TERMS = "title_only", "abstract", "derived_terms"
+# Derived terms are joined with a sentence-ending separator, so no phrase spans two terms
+# and the one-sentence ML-for-systems rule never pairs words from different terms.
+TERM_JOINER = "; "
+
+
 @dataclass(frozen=True)
 class PaperText:
-    """What the tagger reads: the title, an optional abstract and the venue's community."""
+    """What the tagger reads: the title, an abstract or the terms derived from one, and the venue's community.
+
+    An abstract wins over derived terms when both are given: the terms stand in for an
+    abstract whose text may not be shipped, never add to it.
+    """
 
     title: str
     abstract: str | None = None
     community: str | None = None  # "ml", "mlsys", "systems", "other" or unknown
+    derived_terms: tuple[str, ...] = ()
+
+    @property
+    def input_kind(self) -> str:
+        """"abstract", "derived_terms" or "title_only": the input the tagger reads for this paper."""
+        if self.abstract and self.abstract.strip():
+            return ABSTRACT
+        if any(t.strip() for t in self.derived_terms):
+            return DERIVED_TERMS
+        return TITLE_ONLY
+
+    @property
+    def body(self) -> str:
+        """The text read after the title: the abstract, the joined derived terms, or nothing."""
+        kind = self.input_kind
+        if kind == ABSTRACT:
+            return clean_text(self.abstract or "")
+        if kind == DERIVED_TERMS:
+            return TERM_JOINER.join(clean_text(t) for t in self.derived_terms if t.strip())
+        return ""
 
 
 @dataclass
@@ -107,12 +138,16 @@ class TopicTagger:
 
     # ------------------------------------------------------------ tagging
     def tag(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[list[TopicTag]]:
-        """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe."""
-        items = ((p, clean_text(p.title), clean_text(p.abstract or "")) for p in papers)
-        prepared = ((split_joiners(f"{title}. {abstract}" if abstract else title), (p, title, abstract))
-                    for p, title, abstract in items)
-        for doc, (paper, title, abstract) in self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True):
-            original = f"{title}. {abstract}" if abstract else title
+        """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe.
+
+        Title + abstract and title + derived terms go through this one path: only the text
+        after the title differs (see `PaperText.body`).
+        """
+        items = ((p, clean_text(p.title), p.body) for p in papers)
+        prepared = ((split_joiners(f"{title}. {body}" if body else title), (p, title, body))
+                    for p, title, body in items)
+        for doc, (paper, title, body) in self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True):
+            original = f"{title}. {body}" if body else title
             yield self._tags(doc, original, len(title), paper.community)
 
     def _spans(self, doc: Doc) -> tuple[list[_Span], list[_Span]]:
