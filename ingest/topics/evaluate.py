@@ -61,7 +61,8 @@ def community_of_venue(venue: str) -> str | None:
     return community_of(short) if short else community_of_venue_id(venue_id(venue)) if venue else None
 
 
-def _title_key(title: str) -> str:
+def title_key(title: str) -> str:
+    """A title folded for matching the same paper across sources."""
     return " ".join(re.sub(r"\W+", " ", title.lower()).split())
 
 
@@ -102,12 +103,12 @@ def load_dev_set(path: Path = DEV_SET) -> list[LabelledPaper]:
 def load_v3_set(path: Path = V3_SET, dev: Sequence[LabelledPaper] | None = None) -> list[LabelledPaper]:
     """The v3 labelled set, each paper with its effective split (the dev set's, where the paper is in both)."""
     dev = load_dev_set() if dev is None else dev
-    dev_split = {_title_key(p.title): p.split for p in dev}
+    dev_split = {title_key(p.title): p.split for p in dev}
     papers = []
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             r = json.loads(line)
-            split = dev_split.get(_title_key(r["title"]), split_of(r["id"]))
+            split = dev_split.get(title_key(r["title"]), split_of(r["id"]))
             papers.append(LabelledPaper(r["id"], "tuning" if split == "dev" else split, r["title"], r.get("abstract"),
                                         r.get("venue") or "", frozenset(r["pillars"]), frozenset(r["topics"]),
                                         tuple(r.get("derived_terms") or ()), r.get("confidence") or "medium",

@@ -85,6 +85,7 @@ class _Entry:
 
     groups: list[TermGroup] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
+    phrases: set[str] = field(default_factory=set)  # as written in the taxonomy
 
 
 @dataclass
@@ -129,6 +130,7 @@ class TopicTagger:
         key = self._key(doc)
         if key not in self.entries:
             self.matcher.add(key, [doc])
+        self.entries[key].phrases.add(term)
         return self.entries[key]
 
     def _dedupe_groups(self) -> None:
@@ -137,16 +139,26 @@ class TopicTagger:
             entry.groups = [g for g in entry.groups if not (id(g) in seen or seen.add(id(g)))]
 
     # ------------------------------------------------------------ tagging
+    def docs(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE
+             ) -> Iterator[tuple[Doc, tuple[PaperText, str, str]]]:
+        """Tokenised papers with (paper, cleaned title, cleaned body): the text every tagging path reads."""
+        items = ((p, clean_text(p.title), p.body) for p in papers)
+        prepared = ((split_joiners(f"{title}. {body}" if body else title), (p, title, body))
+                    for p, title, body in items)
+        yield from self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True)
+
+    def matched_keys(self, doc: Doc) -> set[str]:
+        """Every taxonomy phrase (normalised key) found in a doc, before overlaps are resolved."""
+        strings = self.nlp.vocab.strings
+        return {strings[m] for m, _, _ in self.matcher(doc)}
+
     def tag(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[list[TopicTag]]:
         """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe.
 
         Title + abstract and title + derived terms go through this one path: only the text
         after the title differs (see `PaperText.body`).
         """
-        items = ((p, clean_text(p.title), p.body) for p in papers)
-        prepared = ((split_joiners(f"{title}. {body}" if body else title), (p, title, body))
-                    for p, title, body in items)
-        for doc, (paper, title, body) in self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True):
+        for doc, (paper, title, body) in self.docs(papers, batch_size):
             original = f"{title}. {body}" if body else title
             yield self._tags(doc, original, len(title), paper.community)
 
