@@ -35,8 +35,8 @@ BATCH_SIZE = 512
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 
 # Roles a matched phrase can play besides being evidence for a term group.
-CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT = (
-    "context", "block_ml", "block_other", "strong_method", "weak_method", "object")
+CONTEXT, WEAK_CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT, YIELDS = (
+    "context", "weak_context", "block_ml", "block_other", "strong_method", "weak_method", "object", "yields")
 
 
 # Which text a paper was tagged from (reported per paper: the Paper page and `stats` say which).
@@ -110,9 +110,10 @@ class TopicTagger:
         for group in taxonomy.groups:
             for term in group.terms:
                 self._add(term).groups.append(group)
-        for terms, role in ((taxonomy.context_terms, CONTEXT), (taxonomy.block_ml, BLOCK_ML),
-                            (taxonomy.block_other, BLOCK_OTHER), (rule.strong_methods, STRONG_METHOD),
-                            (rule.weak_methods, WEAK_METHOD), (rule.objects, SYSTEMS_OBJECT)):
+        for terms, role in ((taxonomy.context_terms, CONTEXT), (taxonomy.weak_context_terms, WEAK_CONTEXT),
+                            (taxonomy.block_ml, BLOCK_ML), (taxonomy.block_other, BLOCK_OTHER),
+                            (rule.strong_methods, STRONG_METHOD), (rule.weak_methods, WEAK_METHOD),
+                            (rule.objects, SYSTEMS_OBJECT), (taxonomy.yields, YIELDS)):
             for term in terms:
                 self._add(term).roles.add(role)
         self.entries = dict(self.entries)
@@ -174,6 +175,9 @@ class TopicTagger:
                  self.matcher(doc)]
         kept = []
         for span in spans:
+            if YIELDS in self.entries[span.key].roles and any(
+                    span.start < o.start < span.end < o.end for o in spans):
+                continue  # a modifier, not the head: "low-latency [prediction serving]" is no latency prediction
             outer = [o for o in spans if o.start <= span.start and span.end <= o.end
                      and o.end - o.start > span.end - span.start]
             if not outer:
@@ -199,36 +203,43 @@ class TopicTagger:
             if old is None or weight > old[0]:
                 evidence[label][key] = (weight, quote, pos)
 
-        deferred: list[tuple[TermGroup, _Span, float]] = []
+        deferred: list[tuple[TermGroup, _Span, float]] = []  # (group, span, weight)
         for span in kept:
             groups = self.entries[span.key].groups
             if not groups:
                 continue
-            factor = 1.0 if span.start_char < title_len else tax.abstract_factor
+            in_title = span.start_char < title_len
+            factor = 1.0 if in_title else tax.abstract_factor
             for group in groups:
+                if group.title_only and not in_title:
+                    continue
                 if group.needs_context and not has_context:
                     continue
                 if group.needs_context and group.label in PILLARS and not implies_context:
                     continue  # pillar vocabulary ("platform", "chip") speaks for the pillar only about ML workloads
                 if group.venues and community not in group.venues:
                     continue
-                if group.requires:
-                    deferred.append((group, span, factor))
+                weight = group.weight * factor if in_title or group.abstract_weight is None else group.abstract_weight
+                if group.requires or group.unless:
+                    deferred.append((group, span, weight))
                     continue
                 quote = text[span.start_char:span.end_char]
-                add(group.label, span.key, group.weight * factor, quote, span.start_char)
+                add(group.label, span.key, weight, quote, span.start_char)
                 if group.weight >= IMPLY_MIN and (not group.needs_context or implies_context):
                     for pillar in group.implies:
-                        add(pillar, span.key, group.weight * factor, quote, span.start_char)
+                        add(pillar, span.key, weight, quote, span.start_char)
         for key, (weight, quote, pos) in m4s_evidence.items():
             add("ml_for_systems", key, weight, quote, pos)
 
         scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
         given = {label for label, score in scores.items() if score >= tax.threshold}
-        for group, span, factor in deferred:
-            if given.intersection(group.requires):
-                add(group.label, span.key, group.weight * factor, text[span.start_char:span.end_char],
-                    span.start_char)
+        for group, span, weight in deferred:
+            if (not group.requires or given.intersection(group.requires)) and not given.intersection(group.unless):
+                quote = text[span.start_char:span.end_char]
+                add(group.label, span.key, weight, quote, span.start_char)
+                if not group.requires and group.weight >= IMPLY_MIN and (not group.needs_context or implies_context):
+                    for pillar in group.implies:
+                        add(pillar, span.key, weight, quote, span.start_char)
         scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
         tags = []
         for label in LABELS:
@@ -251,6 +262,12 @@ class TopicTagger:
         blocked = [s for s in kept if BLOCK_OTHER in self.entries[s.key].roles]
         context_spans = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, BLOCK_ML}
                          and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
+        # Weak context words ("learning", "attention", "tensor") show ML in a title, but an
+        # abstract needs two different ones: one "training" in a systems abstract is not ML.
+        weak = [s for s in all_spans if WEAK_CONTEXT in self.entries[s.key].roles
+                and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
+        if any(s.start_char < title_len for s in weak) or len({s.key for s in weak}) >= 2:
+            context_spans += weak
         context_spans += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
         venue_context = community in self.taxonomy.context_venues
         methods, m4s_evidence = self._ml_for_systems(doc, text, title_len, kept)
