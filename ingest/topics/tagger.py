@@ -118,6 +118,9 @@ class TopicTagger:
                 self._add(term).roles.add(role)
         self.entries = dict(self.entries)
         self._dedupe_groups()
+        # Topics of systems areas (software pillar): on an ML-for-systems paper they need an ML workload.
+        self._systems_topics = frozenset(d.label for d in taxonomy.labels
+                                         if d.kind == "topic" and "software" in d.pillars)
         # Compared with token norms, so normalised the same way ("based" -> "base").
         self._method_after = {self.nlp.vocab[w].norm_ for w in rule.method_after}
         self._method_before = {self.nlp.vocab[w].norm_ for w in rule.method_before}
@@ -204,6 +207,8 @@ class TopicTagger:
                 evidence[label][key] = (weight, quote, pos)
 
         deferred: list[tuple[TermGroup, _Span, float]] = []  # (group, span, weight)
+        m4s_paper = bool(m4s_evidence) or any(
+            g.label == "ml_for_systems" for s in kept for g in self.entries[s.key].groups)
         for span in kept:
             groups = self.entries[span.key].groups
             if not groups:
@@ -215,8 +220,12 @@ class TopicTagger:
                     continue
                 if group.needs_context and not has_context:
                     continue
-                if group.needs_context and group.label in PILLARS and not implies_context:
-                    continue  # pillar vocabulary ("platform", "chip") speaks for the pillar only about ML workloads
+                if group.needs_context and not implies_context and (
+                        group.label in PILLARS or (m4s_paper and group.label in self._systems_topics)):
+                    # Pillar vocabulary ("platform", "chip") speaks for a pillar only about ML workloads,
+                    # and a learned component of a non-ML system gets no topic of that system
+                    # ("a learned scheduler for generic cluster jobs gets only ml_for_systems").
+                    continue
                 if group.venues and community not in group.venues:
                     continue
                 weight = group.weight * factor if in_title or group.abstract_weight is None else group.abstract_weight
