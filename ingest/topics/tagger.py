@@ -269,15 +269,19 @@ class TopicTagger:
         a system *for* ML.
         """
         blocked = [s for s in kept if BLOCK_OTHER in self.entries[s.key].roles]
-        context_spans = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, BLOCK_ML}
-                         and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
-        # Weak context words ("learning", "attention", "tensor") show ML in a title, but an
-        # abstract needs two different ones: one "training" in a systems abstract is not ML.
-        weak = [s for s in all_spans if WEAK_CONTEXT in self.entries[s.key].roles
-                and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
-        if any(s.start_char < title_len for s in weak) or len({s.key for s in weak}) >= 2:
-            context_spans += weak
-        context_spans += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
+        candidates = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, WEAK_CONTEXT, BLOCK_ML}
+                      and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
+        candidates += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
+        # In the title any sign of ML is enough. An abstract needs two different outermost ones:
+        # a systems abstract that says "machine learning" once, or "attention", "training" or
+        # "clustering", is not about ML ("... as in machine learning" is a mention).
+        outermost = {s.key for s in candidates if s.start_char >= title_len and not any(
+            o is not s and o.start <= s.start and s.end <= o.end and (o.start, o.end) != (s.start, s.end)
+            for o in candidates)}
+        if any(s.start_char < title_len for s in candidates) or len(outermost) >= 2:
+            context_spans = candidates
+        else:
+            context_spans = []
         venue_context = community in self.taxonomy.context_venues
         methods, m4s_evidence = self._ml_for_systems(doc, text, title_len, kept)
         m4s_terms = [s for s in kept if any(g.label == "ml_for_systems" for g in self.entries[s.key].groups)]
