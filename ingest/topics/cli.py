@@ -83,9 +83,9 @@ def output_record(paper_id: str, tags: list[Any], input_kind: str) -> dict[str, 
 
 def tag_file(input_path: Path, output_path: Path, batch_size: int = 512) -> tuple[int, list[Rejected]]:
     """Tag every readable line of `input_path` into `output_path`; return (tagged, rejected)."""
-    from ingest.topics import default_tagger
+    from ingest.topics import product_tagger
 
-    tagger = default_tagger()
+    tagger = product_tagger()
     rejected: list[Rejected] = []
     tagged = 0
     output_path.parent.mkdir(parents=True, exist_ok=True)

@@ -88,6 +88,17 @@ class _Entry:
     phrases: set[str] = field(default_factory=set)  # as written in the taxonomy
 
 
+@dataclass(frozen=True)
+class Analysis:
+    """One paper as the rules see it: the tags given, and every label's score and evidence (given or not)."""
+
+    paper: PaperText
+    doc: Doc
+    tags: list[TopicTag]
+    scores: dict[str, float]
+    evidence: dict[str, list[str]]
+
+
 @dataclass
 class _Span:
     start: int
@@ -162,9 +173,15 @@ class TopicTagger:
         Title + abstract and title + derived terms go through this one path: only the text
         after the title differs (see `PaperText.body`).
         """
+        for analysis in self.analyse(papers, batch_size):
+            yield analysis.tags
+
+    def analyse(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
+        """Like `tag`, with what a learned layer needs too: the doc and every label's rule score."""
         for doc, (paper, title, body) in self.docs(papers, batch_size):
             original = f"{title}. {body}" if body else title
-            yield self._tags(doc, original, len(title), paper.community)
+            tags, scores, evidence = self._tags(doc, original, len(title), paper.community)
+            yield Analysis(paper, doc, tags, scores, evidence)
 
     def _spans(self, doc: Doc) -> tuple[list[_Span], list[_Span]]:
         """All matches, and those that survive inside longer matches.
@@ -191,11 +208,12 @@ class TopicTagger:
         kept.sort(key=lambda s: (s.start, s.end))
         return spans, kept
 
-    def _tags(self, doc: Doc, text: str, title_len: int, community: str | None) -> list[TopicTag]:
+    def _tags(self, doc: Doc, text: str, title_len: int, community: str | None
+              ) -> tuple[list[TopicTag], dict[str, float], dict[str, list[str]]]:
         tax = self.taxonomy
         all_spans, kept = self._spans(doc)
         if not kept:
-            return []
+            return [], {}, {}
         has_context, implies_context, m4s_evidence = self._context(doc, text, title_len, community, all_spans, kept)
 
         # label -> normalised phrase -> (weight, quoted phrase, position)
@@ -251,12 +269,13 @@ class TopicTagger:
                         add(pillar, span.key, weight, quote, span.start_char)
         scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
         tags = []
+        quotes = {label: _distinct([q for _, q, _ in sorted(ev.values(), key=lambda e: (-e[0], e[2]))])[:MAX_EVIDENCE]
+                  for label, ev in evidence.items()}
         for label in LABELS:
             score = scores.get(label, 0.0)
             if score >= tax.threshold:
-                quotes = [q for _, q, _ in sorted(evidence[label].values(), key=lambda e: (-e[0], e[2]))]
-                tags.append(TopicTag(label, round(score, 3), _distinct(quotes)[:MAX_EVIDENCE]))
-        return tags
+                tags.append(TopicTag(label, round(score, 3), quotes[label]))
+        return tags, scores, quotes
 
     def _context(self, doc: Doc, text: str, title_len: int, community: str | None, all_spans: Sequence[_Span],
                  kept: Sequence[_Span]) -> tuple[bool, bool, dict[str, tuple[float, str, int]]]:
