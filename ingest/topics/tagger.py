@@ -340,8 +340,16 @@ class TopicTagger:
     def _directed(self, doc: Doc, span: _Span) -> bool:
         """A weak method word counts when it is used as a tool: 'deep learning for X', 'using RL'."""
         after = doc[span.end].norm_ if span.end < len(doc) else ""
-        before = doc[span.start - 1].norm_ if span.start > 0 else ""
-        return after in self._method_after or before in self._method_before
+        if after in self._method_after:
+            return True
+        # "through large-scale machine learning", "with deep learning": the tool word may sit
+        # up to three words before the method, never across punctuation.
+        for i in range(span.start - 1, max(span.start - 4, -1), -1):
+            if doc[i].is_punct:
+                return False
+            if doc[i].norm_ in self._method_before:
+                return True
+        return False
 
 
 _COMMUNITY_BY_VENUE_ID = {venue_id(name): community_of(name) for name in KNOWN_VENUES}
