@@ -25,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from spacy.attrs import IS_ALPHA, NORM
+from spacy.strings import StringStore
 from spacy.tokens import Doc
 
 from graph.records import TopicTag
@@ -66,6 +68,31 @@ def meta_features(analysis: Analysis) -> dict[str, float]:
     return features
 
 
+def _pair_key(first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """One uint64 key for a bigram of two string keys (wrapping arithmetic; collisions are negligible)."""
+    with np.errstate(over="ignore"):
+        return first * np.uint64(0x9E3779B97F4A7C15) ^ second
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """Sorted keys and the vocabulary index of each: a vectorised dict."""
+
+    keys: np.ndarray
+    index: np.ndarray
+
+    @classmethod
+    def of(cls, pairs: list[tuple[int, int]]) -> _Lookup:
+        pairs.sort()
+        return cls(np.asarray([k for k, _ in pairs], dtype=np.uint64), np.asarray([i for _, i in pairs], dtype=int))
+
+    def find(self, keys: np.ndarray) -> np.ndarray:
+        if not len(self.keys) or not len(keys):
+            return np.zeros(0, dtype=int)
+        pos = np.minimum(np.searchsorted(self.keys, keys), len(self.keys) - 1)
+        return self.index[pos[self.keys[pos] == keys]]
+
+
 @dataclass
 class LearnedModel:
     """The fitted layer: vocabulary with idf, meta feature names, weights, biases and thresholds."""
@@ -84,6 +111,33 @@ class LearnedModel:
         self._index = {g: i for i, g in enumerate(self.vocab)}
         self._meta_index = {m: len(self.vocab) + i for i, m in enumerate(self.meta)}
         self._names = self.vocab + self.meta
+        self._keyed: tuple[StringStore, _Lookup, _Lookup] | None = None
+
+    def _keys(self, strings: StringStore) -> tuple[_Lookup, _Lookup]:
+        """The vocabulary keyed by the doc's string keys, so grams are found from its NORM array
+        with numpy, not a Python call per token. Keys come from the StringStore: most are hashes,
+        but spaCy's built-in symbols ("number", "lemma") have small fixed ids."""
+        if self._keyed is None or self._keyed[0] is not strings:
+            uni: list[tuple[int, int]] = []
+            bi: list[tuple[int, int]] = []
+            for i, gram in enumerate(self.vocab):
+                words = gram.split(" ")
+                keys = np.asarray([strings.add(w) for w in words], dtype=np.uint64)
+                (uni if len(words) == 1 else bi).append((int(_pair_key(keys[:1], keys[1:])[0])
+                                                         if len(words) == 2 else int(keys[0]), i))
+            self._keyed = (strings, _Lookup.of(uni), _Lookup.of(bi))
+        return self._keyed[1], self._keyed[2]
+
+    def _gram_indices(self, doc: Doc) -> np.ndarray:
+        """Vocabulary indices of `text_grams(doc)`, computed from the doc's arrays."""
+        if not len(doc):
+            return np.zeros(0, dtype=int)
+        unigrams, bigrams = self._keys(doc.vocab.strings)
+        arr = doc.to_array([NORM, IS_ALPHA])
+        norms, alpha = arr[:, 0].astype(np.uint64), arr[:, 1].astype(bool)
+        both = alpha[:-1] & alpha[1:]
+        pairs = _pair_key(norms[:-1][both], norms[1:][both])
+        return np.unique(np.concatenate([unigrams.find(norms[alpha]), bigrams.find(pairs)]))
 
     @classmethod
     def load(cls, path: Path = MODEL_PATH) -> LearnedModel:
@@ -100,24 +154,26 @@ class LearnedModel:
 
     def vector(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
         """Sparse feature vector (indices, values): L2-normalised binary tf-idf, then meta features."""
-        idx = [self._index[g] for g in text_grams(analysis.doc) if g in self._index]
-        values = self.idf[idx] if idx else np.zeros(0)
+        idx = self._gram_indices(analysis.doc)
+        values = self.idf[idx]
         norm = float(np.sqrt((values ** 2).sum()))
         values = values / norm if norm else values
         meta = [(self._meta_index[k], v) for k, v in meta_features(analysis).items() if k in self._meta_index]
-        indices = np.asarray(idx + [i for i, _ in meta], dtype=int)
+        indices = np.concatenate([idx, np.asarray([i for i, _ in meta], dtype=int)])
         return indices, np.concatenate([values, np.asarray([v for _, v in meta], dtype=float)])
 
     def probabilities(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-label probability, plus the vector it came from (for evidence)."""
+        """Per-label probability, the feature indices and each feature's contribution per label."""
         indices, values = self.vector(analysis)
-        z = self.bias + values @ self.weights[indices]
-        return 1.0 / (1.0 + np.exp(-z)), indices, values
+        contrib = values[:, None] * self.weights[indices]
+        z = self.bias + contrib.sum(axis=0)
+        return 1.0 / (1.0 + np.exp(-z)), indices, contrib
 
     def tags(self, analysis: Analysis) -> list[TopicTag]:
         """Labels whose probability reaches their threshold, each with rule and learned evidence."""
-        probs, indices, values = self.probabilities(analysis)
-        given = {label: float(p) for label, p, t in zip(self.labels, probs, self.thresholds, strict=True) if p >= t}
+        probs, indices, contrib = self.probabilities(analysis)
+        hits = np.flatnonzero(probs >= self.thresholds)
+        given = {self.labels[j]: (float(probs[j]), j) for j in hits}
         for topic, pillar in IMPLIED.items():
             if topic in given and pillar not in given:
                 given[pillar] = given[topic]
@@ -125,12 +181,12 @@ class LearnedModel:
         for label in LABELS:
             if label not in given:
                 continue
-            j = self.labels.index(label)
-            contrib = values * self.weights[indices, j]
-            order = [k for k in np.argsort(-contrib) if contrib[k] > 0][:LEARNED_EVIDENCE]
-            learned = [f"learned: {self._names[indices[k]]}" for k in order]
+            prob, j = given[label]
+            column = contrib[:, j]
+            top = np.argsort(-column)[:LEARNED_EVIDENCE]
+            learned = [f"learned: {self._names[indices[k]]}" for k in top if column[k] > 0]
             rules = analysis.evidence.get(label, [])
-            out.append(TopicTag(label, round(given[label], 3), (rules + learned)[:MAX_EVIDENCE + LEARNED_EVIDENCE]))
+            out.append(TopicTag(label, round(prob, 3), (rules + learned)[:MAX_EVIDENCE + LEARNED_EVIDENCE]))
         return out
 
 

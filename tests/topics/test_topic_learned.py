@@ -61,3 +61,14 @@ def test_text_grams_are_the_same_from_an_abstract_and_its_derived_terms() -> Non
 
 def test_the_product_tagger_is_the_learned_layer() -> None:
     assert isinstance(product_tagger(), LearnedTagger)
+
+
+def test_vectorised_grams_match_the_grams_the_model_was_fitted_on(learned: LearnedTagger) -> None:
+    # Includes "numbers": its norm "number" is a spaCy built-in symbol with a small id, not a hash.
+    texts = [PaperText("Serving numbers of LSTMs", "We reduce the number of GPUs for low-latency model serving; "
+                       "tail latency drops and throughput grows. No. 5 is an outlier."),
+             PaperText("x"), PaperText("Quantized training", None, None, ("model serving", "low bit"))]
+    model = learned.model
+    for analysis in default_tagger().analyse(texts):
+        slow = sorted(model.vocab.index(g) for g in text_grams(analysis.doc) if g in set(model.vocab))
+        assert model._gram_indices(analysis.doc).tolist() == slow
