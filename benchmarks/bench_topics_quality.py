@@ -18,6 +18,7 @@ reported as the micro-F1 of one labelling against the other.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -71,12 +72,20 @@ def agreement() -> dict[str, Any] | None:
     first = {p.id: p for p in load_v3_set()}
     second = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
     shared = [(first[r["id"]], r) for r in second if r["id"] in first]
+    held = [(a, b) for a, b in shared if a.heldout]
+    tagger = LearnedTagger(default_tagger(), LearnedModel.load())
+    predicted = predict(tagger, [a for a, _ in held])
+    second_as_gold = [dataclasses.replace(a, pillars=frozenset(b["pillars"]), topics=frozenset(b["topics"]))
+                      for a, b in held]
     return {
         "papers": len(shared),
         "pillars": summarise(label_counts([a.pillars for a, _ in shared], [set(b["pillars"]) for _, b in shared],
                                           PILLARS)),
         "topics": summarise(label_counts([a.topics for a, _ in shared], [set(b["topics"]) for _, b in shared],
                                          TOPICS)),
+        "heldout_papers": len(held),
+        "tagger_vs_first": score([a for a, _ in held], predicted),
+        "tagger_vs_second": score(second_as_gold, predicted),
     }
 
 
@@ -116,6 +125,10 @@ def main() -> int:
     if agree:
         print(f"\ntwo-labeller agreement on {agree['papers']} v3 papers: pillar micro-F1 "
               f"{agree['pillars']['micro']['f1']:.3f}, topic micro-F1 {agree['topics']['micro']['f1']:.3f}")
+        for who in ("first", "second"):
+            r = agree[f"tagger_vs_{who}"]
+            print(f"rules + learned vs the {who} labelling, on the {agree['heldout_papers']} held-out ones: pillar "
+                  f"micro-F1 {r['pillars']['micro']['f1']:.3f}, topic micro-F1 {r['topics']['micro']['f1']:.3f}")
     else:
         print(f"\ntwo-labeller agreement: no second labelling ({SECOND.name}) yet")
     if args.record:

@@ -1,7 +1,7 @@
 """Copy the blind v3 labelling into the repository, shipping only text its source lets us ship.
 
     python -m ingest.topics.import_labels --labels LABELS.jsonl --sample SAMPLE.jsonl \
-        --out tests/data/topics_v3.jsonl
+        --out tests/data/topics_v3.jsonl [--second LABELS2.jsonl]
 
 A development tool, run by hand when the labeller's file grows; nothing in the product or
 its tests reads the labeller's files. Per source (see tests/data/topics_v3.PROVENANCE.md):
@@ -42,12 +42,27 @@ def shipped_row(label: dict[str, Any], text: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
+def write_second(labels: Path, out: Path) -> None:
+    """The second labelling of a subset, for the two-labeller agreement: ids and labels only."""
+    latest: dict[str, dict[str, Any]] = {}
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            label = json.loads(line)
+            latest[label["id"]] = {k: label.get(k) for k in ("id", "pillars", "topics", "confidence")}
+    out.write_text("".join(json.dumps(latest[k], ensure_ascii=False) + "\n" for k in sorted(latest)), encoding="utf-8")
+    print(f"{len(latest)} papers of the second labelling -> {out}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--labels", type=Path, required=True)
     parser.add_argument("--sample", type=Path, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--second", type=Path, help="also write this second, independent labelling "
+                        "(labels only, no text) beside --out as topics_v3_second.jsonl")
     args = parser.parse_args(argv)
+    if args.second:
+        write_second(args.second, args.out.with_name("topics_v3_second.jsonl"))
     texts = {r["id"]: r for r in map(json.loads, args.sample.read_text(encoding="utf-8").splitlines()) if r}
     latest: dict[str, dict[str, Any]] = {}
     for line in args.labels.read_text(encoding="utf-8").splitlines():

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.topics.evaluate import BASELINE, load_dev_set, load_v3_set
+from ingest.topics.evaluate import BASELINE, V3_SET, load_dev_set, load_v3_set
 from ingest.topics.split import split_of
 from ingest.topics.taxonomy import PILLARS, TOPICS
 
@@ -39,9 +39,13 @@ def test_labelled_sets_are_well_formed() -> None:
     for p in dev + v3:
         assert p.pillars <= set(PILLARS) and p.topics <= set(TOPICS), p.id
         assert ("ml_for_systems" in p.pillars) == ("ml_for_systems" in p.topics), p.id
-    rows = [json.loads(line) for line in load_v3_set.__defaults__[0].read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in V3_SET.read_text(encoding="utf-8").splitlines()]
     assert all(r["split"] == split_of(r["id"]) for r in rows)  # the frozen split, recomputable from the id
     assert not any("abstract" in r for r in rows if r["source"] == "mlanthology")  # derived terms only
+    second = [json.loads(line) for line in V3_SET.with_name("topics_v3_second.jsonl").read_text(
+        encoding="utf-8").splitlines()]
+    assert len(second) >= 100 and {r["id"] for r in second} <= {p.id for p in v3}
+    assert all(set(r["pillars"]) <= set(PILLARS) and set(r["topics"]) <= set(TOPICS) for r in second)
 
 
 def test_f1_does_not_regress(results: dict) -> None:
