@@ -42,7 +42,8 @@ LEARNED_EVIDENCE = 3
 
 def taxonomy_digest(path: Path = DEFAULT_PATH) -> str:
     """The rule scores the model was fitted on depend on the taxonomy: refit when this changes."""
-    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    text = path.read_text(encoding="utf-8").replace("\r\n", "\n")  # the same on a Windows checkout
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def text_grams(doc: Doc) -> set[str]:
