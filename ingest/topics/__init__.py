@@ -1,9 +1,12 @@
 """Topic tagging with spaCy: the four MLSys pillars and the call-for-papers topics.
 
 `tag_papers` sets `Paper.topics` (pillars and topics share `TopicTag`, each with a score
-and the phrases that earned it); `taxonomy()` gives the Topic nodes and their PART_OF
-links. The vocabulary lives in `taxonomy.toml`; how labels are defined is written down in
-`tests/data/topics_labelling_guide.md`, and the measured quality in BENCHMARKS.md.
+and the phrases or features that earned it) from the title plus the abstract or, when the
+abstract may not be shipped, its derived terms; `tag_input()` says which a paper was tagged
+from. Rules (`tagger.py`, vocabulary in `taxonomy.toml`) with a learned layer on top
+(`learned.py`, refit with `python -m ingest.topics.fit_learned`); `taxonomy()` gives the
+Topic nodes and their PART_OF links. Labels are defined in
+`tests/data/topics_labelling_guide.md`; the measured quality is in BENCHMARKS.md.
 """
 
 from __future__ import annotations
