@@ -1,18 +1,24 @@
-"""Topic-tagging quality: precision, recall and F1 against the hand-labelled set.
+"""Topic-tagging quality on the frozen held-out splits: rules vs the learned layer, title-only vs with text.
 
-    .venv/bin/python benchmarks/bench_topics_quality.py [--errors] [--record]
+    .venv/bin/python benchmarks/bench_topics_quality.py [--per-label] [--record] [--json]
 
-Scores the `dev` split (used for error analysis while writing the taxonomy) and the
-`heldout` split (never tuned on) of `tests/data/topics_dev.jsonl`, per pillar, per topic,
-micro and macro, as Markdown tables ready for BENCHMARKS.md. `--errors` lists the dev
-papers the tagger gets wrong (never the held-out ones, to keep them unseen). `--record`
-writes the micro/macro F1 to `tests/data/topics_quality_baseline.json`, the floor the
-regression test holds the tagger to (re-record only with a reason in the commit).
+Two labelled sets (see tests/data/topics_labelling_guide.md): the older dev set
+(`topics_dev.jsonl`, held-out = its `heldout` split, 96 papers, mostly titles) and the v3
+set labelled blind from title + abstract + venue (`topics_v3.jsonl`, held-out = the frozen
+hash split of `ingest.topics.split`, minus papers the dev set had as tuning papers). Each
+is scored four ways: rules or rules + learned layer, reading the title only or the title
+with the abstract / derived terms the set ships. Pillar and topic micro-F1 pool every
+(paper, label) decision; `ml_for_systems` counts in both. `--per-label` prints P/R/F1 per
+label for the v3 held-out split. `--record` writes the floors the regression test holds
+(`tests/data/topics_quality_baseline.json`). If `tests/data/topics_v3_second.jsonl` (a
+second, independent labelling of some v3 papers) exists, the two-labeller agreement is
+reported as the micro-F1 of one labelling against the other.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -21,58 +27,115 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from ingest.topics import default_tagger  # noqa: E402
-from ingest.topics.evaluate import BASELINE, errors, evaluate, load_dev_set  # noqa: E402
+from ingest.topics.evaluate import (  # noqa: E402
+    BASELINE,
+    V3_SET,
+    LabelledPaper,
+    label_counts,
+    load_dev_set,
+    load_v3_set,
+    predict,
+    score,
+    summarise,
+)
+from ingest.topics.learned import LearnedModel, LearnedTagger  # noqa: E402
+from ingest.topics.taxonomy import PILLARS, TOPICS  # noqa: E402
+
+SECOND = V3_SET.with_name("topics_v3_second.jsonl")
 
 
-def table(kind: str, results: dict[str, dict[str, Any]]) -> str:
-    splits = list(results)
-    head = "| label | " + " | ".join(f"{s} P | {s} R | {s} F1 | {s} n" for s in splits) + " |"
-    lines = [head, "|---" * (1 + 4 * len(splits)) + "|"]
-    labels = list(results[splits[0]][kind]["per_label"])
-    for label in labels:
-        cells = []
-        for s in splits:
-            m = results[s][kind]["per_label"][label]
-            cells += [f"{m['precision']:.2f}", f"{m['recall']:.2f}", f"{m['f1']:.2f}", str(m["support"])]
-        lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    for avg in ("micro", "macro"):
-        cells = []
-        for s in splits:
-            m = results[s][kind][avg]
-            cells += [f"**{m['precision']:.3f}**", f"**{m['recall']:.3f}**", f"**{m['f1']:.3f}**", ""]
-        lines.append(f"| *{avg}* | " + " | ".join(cells) + " |")
+def splits() -> dict[str, list[LabelledPaper]]:
+    dev = load_dev_set()
+    v3 = load_v3_set(dev=dev)
+    held = [p for p in v3 if p.heldout]
+    return {"dev set held-out": [p for p in dev if p.heldout], "v3 held-out": held,
+            "v3 held-out, high confidence": [p for p in held if p.confidence == "high"]}
+
+
+def run_all() -> dict[str, dict[str, dict[str, Any]]]:
+    rules = default_tagger()
+    learned = LearnedTagger(rules, LearnedModel.load())
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, papers in splits().items():
+        out[name] = {"n": len(papers)}  # type: ignore[dict-item]
+        for tagger_name, tagger in (("rules", rules), ("learned", learned)):
+            for title_only in (True, False):
+                key = f"{tagger_name}, {'title only' if title_only else 'with text'}"
+                out[name][key] = score(papers, predict(tagger, papers, title_only))  # type: ignore[arg-type]
+    return out
+
+
+def agreement() -> dict[str, Any] | None:
+    """Micro-F1 of the second labelling against the first on the papers both labelled."""
+    if not SECOND.exists():
+        return None
+    first = {p.id: p for p in load_v3_set()}
+    second = [json.loads(line) for line in SECOND.read_text(encoding="utf-8").splitlines() if line.strip()]
+    shared = [(first[r["id"]], r) for r in second if r["id"] in first]
+    held = [(a, b) for a, b in shared if a.heldout]
+    tagger = LearnedTagger(default_tagger(), LearnedModel.load())
+    predicted = predict(tagger, [a for a, _ in held])
+    second_as_gold = [dataclasses.replace(a, pillars=frozenset(b["pillars"]), topics=frozenset(b["topics"]))
+                      for a, b in held]
+    return {
+        "papers": len(shared),
+        "pillars": summarise(label_counts([a.pillars for a, _ in shared], [set(b["pillars"]) for _, b in shared],
+                                          PILLARS)),
+        "topics": summarise(label_counts([a.topics for a, _ in shared], [set(b["topics"]) for _, b in shared],
+                                         TOPICS)),
+        "heldout_papers": len(held),
+        "tagger_vs_first": score([a for a, _ in held], predicted),
+        "tagger_vs_second": score(second_as_gold, predicted),
+    }
+
+
+def per_label_table(results: dict[str, Any], split: str) -> str:
+    lines = ["| label | rules P | rules R | rules F1 | learned P | learned R | learned F1 | n |", "|---" * 8 + "|"]
+    for kind in ("pillars", "topics"):
+        for label, r in results[split]["rules, with text"][kind]["per_label"].items():
+            if kind == "topics" and label == "ml_for_systems":
+                continue
+            m = results[split]["learned, with text"][kind]["per_label"][label]
+            lines.append(f"| {label} | {r['precision']:.2f} | {r['recall']:.2f} | {r['f1']:.2f} | "
+                         f"{m['precision']:.2f} | {m['recall']:.2f} | {m['f1']:.2f} | {r['support']} |")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--errors", action="store_true", help="list dev-split papers tagged wrongly")
-    parser.add_argument("--json", action="store_true", help="print the raw scores as JSON")
-    parser.add_argument("--record", action="store_true", help=f"write the F1 floor to {BASELINE.name}")
+    parser.add_argument("--per-label", action="store_true")
+    parser.add_argument("--record", action="store_true", help=f"write the F1 floors to {BASELINE.name}")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-
-    tagger = default_tagger()
-    papers = load_dev_set()
-    results = {split: evaluate(tagger, [p for p in papers if p.split == split]) for split in ("dev", "heldout")}
+    results = run_all()
     if args.json:
-        print(json.dumps(results, indent=2))
+        print(json.dumps(results, indent=1))
         return 0
-    counts = {s: sum(1 for p in papers if p.split == s) for s in results}
-    print(f"labelled papers: dev {counts['dev']}, held-out {counts['heldout']}\n")
-    print("Pillars\n\n" + table("pillars", results) + "\n")
-    print("Topics\n\n" + table("topics", results) + "\n")
-    for kind, target in (("pillars", 0.85), ("topics", 0.70)):
-        f1 = results["heldout"][kind]["micro"]["f1"]
-        print(f"held-out {kind} micro-F1 {f1:.3f} (target >= {target}) {'OK' if f1 >= target else 'MISSED'}")
+    print("| split | n | tagger | input | pillar micro-F1 | topic micro-F1 |\n|---|---|---|---|---|---|")
+    for split, r in results.items():
+        for key, s in r.items():
+            if key == "n":
+                continue
+            tagger, text = key.split(", ")
+            print(f"| {split} | {r['n']} | {tagger} | {text} | {s['pillars']['micro']['f1']:.3f} | "
+                  f"{s['topics']['micro']['f1']:.3f} |")
+    if args.per_label:
+        print("\nv3 held-out, with text: per label\n\n" + per_label_table(results, "v3 held-out"))
+    agree = agreement()
+    if agree:
+        print(f"\ntwo-labeller agreement on {agree['papers']} v3 papers: pillar micro-F1 "
+              f"{agree['pillars']['micro']['f1']:.3f}, topic micro-F1 {agree['topics']['micro']['f1']:.3f}")
+        for who in ("first", "second"):
+            r = agree[f"tagger_vs_{who}"]
+            print(f"rules + learned vs the {who} labelling, on the {agree['heldout_papers']} held-out ones: pillar "
+                  f"micro-F1 {r['pillars']['micro']['f1']:.3f}, topic micro-F1 {r['topics']['micro']['f1']:.3f}")
+    else:
+        print(f"\ntwo-labeller agreement: no second labelling ({SECOND.name}) yet")
     if args.record:
-        floor = {split: {kind: {avg: round(r[kind][avg]["f1"], 4) for avg in ("micro", "macro")}
-                         for kind in ("pillars", "topics")} for split, r in results.items()}
+        floor = {split: {key: {kind: round(s[kind]["micro"]["f1"], 4) for kind in ("pillars", "topics")}
+                         for key, s in r.items() if key != "n"} for split, r in results.items()}
         BASELINE.write_text(json.dumps(floor, indent=2) + "\n", encoding="utf-8")
         print(f"\nrecorded {BASELINE}")
-    if args.errors:
-        print("\nDev-split errors (missing | extra | title)")
-        for e in errors(tagger, [p for p in papers if p.split == "dev"]):
-            print(f"  {e['missing']} | {e['extra']} | {e['title'][:100]}")
     return 0
 
 

@@ -1,26 +1,40 @@
 """Topic tagging with spaCy: the four MLSys pillars and the call-for-papers topics.
 
 `tag_papers` sets `Paper.topics` (pillars and topics share `TopicTag`, each with a score
-and the phrases that earned it); `taxonomy()` gives the Topic nodes and their PART_OF
-links. The vocabulary lives in `taxonomy.toml`; how labels are defined is written down in
-`tests/data/topics_labelling_guide.md`, and the measured quality in BENCHMARKS.md.
+and the phrases or features that earned it) from the title plus the abstract or, when the
+abstract may not be shipped, its derived terms; `tag_input()` says which a paper was tagged
+from. Rules (`tagger.py`, vocabulary in `taxonomy.toml`) with a learned layer on top
+(`learned.py`, refit with `python -m ingest.topics.fit_learned`); `taxonomy()` gives the
+Topic nodes and their PART_OF links. Labels are defined in
+`tests/data/topics_labelling_guide.md`; the measured quality is in BENCHMARKS.md.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
 from graph.records import Paper, Topic
-from ingest.topics.tagger import PaperText, TopicTagger, community_of_venue_id, pillars_and_topics
+from ingest.topics.learned import LearnedModel, LearnedTagger
+from ingest.topics.tagger import (
+    ABSTRACT,
+    DERIVED_TERMS,
+    TITLE_ONLY,
+    PaperText,
+    TopicTagger,
+    community_of_venue_id,
+    pillars_and_topics,
+)
 from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxonomy, topic_nodes
 
 # Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
 # that stored tags are stale.
-TAGGER_VERSION = 1
+TAGGER_VERSION = 2
 
-__all__ = ["LABELS", "PILLARS", "TAGGER_VERSION", "TOPICS", "PaperText", "TopicTagger", "community_of_venue_id",
-           "default_tagger", "pillars_and_topics", "tag_papers", "taxonomy"]
+__all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "PaperText",
+           "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text", "pillars_and_topics",
+           "product_tagger", "tag_input", "tag_papers", "taxonomy"]
 
 
 @lru_cache(maxsize=1)
@@ -30,8 +44,18 @@ def _bundled_taxonomy() -> Taxonomy:
 
 @lru_cache(maxsize=1)
 def default_tagger() -> TopicTagger:
-    """The tagger for the bundled taxonomy, built once per process (about a second)."""
+    """The rule tagger for the bundled taxonomy, built once per process (about a second)."""
     return TopicTagger(_bundled_taxonomy())
+
+
+@lru_cache(maxsize=1)
+def product_tagger() -> LearnedTagger:
+    """What the build and `mlsys-atlas tag` use: the rules with the learned layer on top.
+
+    Chosen because it beats the rules alone on the frozen v3 held-out split (BENCHMARKS.md,
+    topic section); every tag still carries the rule phrases and the features behind it.
+    """
+    return LearnedTagger(default_tagger(), LearnedModel.load())
 
 
 def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
@@ -42,9 +66,21 @@ def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
     return topic_nodes(_bundled_taxonomy())
 
 
-def tag_papers(papers: Iterable[Paper]) -> None:
-    """Set `paper.topics` on every paper, tokenising them in nlp.pipe batches."""
+def paper_text(paper: Paper) -> PaperText:
+    """What the tagger reads of a paper record: title, abstract or derived terms, venue community."""
+    return PaperText(paper.title, paper.abstract, community_of_venue_id(paper.venue_id),
+                     tuple(paper.derived_terms or ()))
+
+
+def tag_input(paper: Paper) -> str:
+    """Which input a paper's tags come from: "abstract", "derived_terms" or "title_only"."""
+    return paper_text(paper).input_kind
+
+
+def tag_papers(papers: Iterable[Paper]) -> Counter[str]:
+    """Set `paper.topics` on every paper (nlp.pipe batches); return how many were tagged from each input."""
     papers = list(papers)
-    texts = (PaperText(p.title, p.abstract, community_of_venue_id(p.venue_id)) for p in papers)
-    for paper, tags in zip(papers, default_tagger().tag(texts), strict=True):
+    texts = [paper_text(p) for p in papers]
+    for paper, tags in zip(papers, product_tagger().tag(texts), strict=True):
         paper.topics = tags
+    return Counter(t.input_kind for t in texts)

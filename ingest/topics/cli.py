@@ -1,8 +1,9 @@
 """`mlsys-atlas tag`: tag anyone's list of papers with the Atlas pillars and topics.
 
-Input is JSON lines `{"id", "title", "abstract"?, "venue"?}`; output is one line per
-paper `{"id", "pillars", "topics", "scores", "evidence"}`. A line that cannot be read
-is reported with its number on stderr and written, with the reason, to
+Input is JSON lines `{"id", "title", "abstract"?, "derived_terms"?, "venue"?}`; output is one
+line per paper `{"id", "pillars", "topics", "scores", "evidence", "input"}`, where `input`
+says what was read besides the title ("abstract", "derived_terms" or "title_only"). A line
+that cannot be read is reported with its number on stderr and written, with the reason, to
 `<output stem>.quarantine.jsonl` beside the output: nothing is dropped silently.
 """
 
@@ -49,11 +50,15 @@ def parse_line(raw: str) -> tuple[str, PaperText] | str:
     abstract = record.get("abstract")
     if abstract is not None and not isinstance(abstract, str):
         return "'abstract' must be a string or null"
+    terms = record.get("derived_terms")
+    if terms is not None and (not isinstance(terms, list) or not all(isinstance(t, str) for t in terms)):
+        return "'derived_terms' must be a list of strings or null"
     venue = record.get("venue")
     if venue is not None and not isinstance(venue, str):
         return "'venue' must be a string or null"
     short = canonical_venue(venue or "")
-    return str(paper_id), PaperText(title, abstract or None, community_of(short) if short else None)
+    return str(paper_id), PaperText(title, abstract or None, community_of(short) if short else None,
+                                    tuple(terms or ()))
 
 
 def read_papers(handle: TextIO, rejected: list[Rejected]) -> Iterator[tuple[str, PaperText]]:
@@ -69,32 +74,33 @@ def read_papers(handle: TextIO, rejected: list[Rejected]) -> Iterator[tuple[str,
             yield parsed
 
 
-def output_record(paper_id: str, tags: list[Any]) -> dict[str, Any]:
+def output_record(paper_id: str, tags: list[Any], input_kind: str) -> dict[str, Any]:
     pillars, topics = pillars_and_topics(tags)
     return {"id": paper_id, "pillars": pillars, "topics": topics,
-            "scores": {t.topic: t.score for t in tags}, "evidence": {t.topic: t.evidence for t in tags}}
+            "scores": {t.topic: t.score for t in tags}, "evidence": {t.topic: t.evidence for t in tags},
+            "input": input_kind}
 
 
 def tag_file(input_path: Path, output_path: Path, batch_size: int = 512) -> tuple[int, list[Rejected]]:
     """Tag every readable line of `input_path` into `output_path`; return (tagged, rejected)."""
-    from ingest.topics import default_tagger
+    from ingest.topics import product_tagger
 
-    tagger = default_tagger()
+    tagger = product_tagger()
     rejected: list[Rejected] = []
     tagged = 0
     output_path.parent.mkdir(parents=True, exist_ok=True)
     with open(input_path, encoding="utf-8", errors="replace", newline=None) as src, \
             open(output_path, "w", encoding="utf-8") as out:
         papers = read_papers(src, rejected)
-        ids: list[str] = []
+        ids: list[tuple[str, str]] = []
 
         def texts() -> Iterator[PaperText]:
             for paper_id, text in papers:
-                ids.append(paper_id)
+                ids.append((paper_id, text.input_kind))
                 yield text
 
         for index, tags in enumerate(tagger.tag(texts(), batch_size=batch_size)):
-            out.write(json.dumps(output_record(ids[index], tags), ensure_ascii=False) + "\n")
+            out.write(json.dumps(output_record(ids[index][0], tags, ids[index][1]), ensure_ascii=False) + "\n")
             tagged += 1
     q_path = quarantine_path(output_path)
     if rejected:
@@ -121,8 +127,9 @@ def register(subparsers: Any) -> None:
     """Add `tag` to the `mlsys-atlas` command line."""
     parser = subparsers.add_parser(
         "tag", help="tag papers (JSON lines) with MLSys pillars and topics",
-        description="Tag papers given as JSON lines {\"id\", \"title\", \"abstract\"?, \"venue\"?} with the "
-                    "MLSys pillars and call-for-papers topics; each tag comes with a score and evidence.")
+        description="Tag papers given as JSON lines {\"id\", \"title\", \"abstract\"?, \"derived_terms\"?, "
+                    "\"venue\"?} with the MLSys pillars and call-for-papers topics; each tag comes with a "
+                    "score and evidence.")
     parser.add_argument("--input", required=True, type=Path, help="JSON lines file to tag")
     parser.add_argument("--output", required=True, type=Path, help="where to write the tagged JSON lines")
     parser.add_argument("--batch-size", type=int, default=512, help="papers per spaCy batch (default 512)")

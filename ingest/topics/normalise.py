@@ -26,6 +26,10 @@ _JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011\u2012\u2013/_](?=\w)")
 # An upper-case abbreviation with a plural s: GPUs, LLMs, FPGAs, DNNs.
 _CAPS_PLURAL = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s$")
 _NO_STRIP_ENDINGS = ("ss", "us", "is", "os")
+# Lookup entries that come from contractions ("ai n't" -> have, "'m" -> be, "ca n't" -> can):
+# applied to ordinary text they turn "AI" into "have", so every "has" read as AI (issue 15).
+_CONTRACTION_FORMS = frozenset({"ai", "'s", "s", "m", "'m", "'d", "d", "'ll", "ll", "'re", "re", "'ve", "ve", "ca",
+                                "wo", "sha", "n't", "nt"})
 
 
 def clean_text(text: str) -> str:
@@ -49,7 +53,7 @@ def lemma_function(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) 
 
     def norm(string: str) -> str:
         low = string.lower()
-        if low in keep_set:
+        if low in keep_set or low in _CONTRACTION_FORMS or low in abbrev_set:
             return low
         if _CAPS_PLURAL.match(string) or (low.endswith("s") and low[:-1] in abbrev_set):
             return low[:-1]

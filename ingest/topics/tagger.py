@@ -35,17 +35,48 @@ BATCH_SIZE = 512
 _SENTENCE_END = re.compile(r"[.!?;](?:\s|$)")
 
 # Roles a matched phrase can play besides being evidence for a term group.
-CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT = (
-    "context", "block_ml", "block_other", "strong_method", "weak_method", "object")
+CONTEXT, WEAK_CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEMS_OBJECT, YIELDS = (
+    "context", "weak_context", "block_ml", "block_other", "strong_method", "weak_method", "object", "yields")
+
+
+# Which text a paper was tagged from (reported per paper: the Paper page and `stats` say which).
+TITLE_ONLY, ABSTRACT, DERIVED_TERMS = "title_only", "abstract", "derived_terms"
+# Derived terms are joined with a sentence-ending separator, so no phrase spans two terms
+# and the one-sentence ML-for-systems rule never pairs words from different terms.
+TERM_JOINER = "; "
 
 
 @dataclass(frozen=True)
 class PaperText:
-    """What the tagger reads: the title, an optional abstract and the venue's community."""
+    """What the tagger reads: the title, an abstract or the terms derived from one, and the venue's community.
+
+    An abstract wins over derived terms when both are given: the terms stand in for an
+    abstract whose text may not be shipped, never add to it.
+    """
 
     title: str
     abstract: str | None = None
     community: str | None = None  # "ml", "mlsys", "systems", "other" or unknown
+    derived_terms: tuple[str, ...] = ()
+
+    @property
+    def input_kind(self) -> str:
+        """"abstract", "derived_terms" or "title_only": the input the tagger reads for this paper."""
+        if self.abstract and self.abstract.strip():
+            return ABSTRACT
+        if any(t.strip() for t in self.derived_terms):
+            return DERIVED_TERMS
+        return TITLE_ONLY
+
+    @property
+    def body(self) -> str:
+        """The text read after the title: the abstract, the joined derived terms, or nothing."""
+        kind = self.input_kind
+        if kind == ABSTRACT:
+            return clean_text(self.abstract or "")
+        if kind == DERIVED_TERMS:
+            return TERM_JOINER.join(clean_text(t) for t in self.derived_terms if t.strip())
+        return ""
 
 
 @dataclass
@@ -54,6 +85,18 @@ class _Entry:
 
     groups: list[TermGroup] = field(default_factory=list)
     roles: set[str] = field(default_factory=set)
+    phrases: set[str] = field(default_factory=set)  # as written in the taxonomy
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One paper as the rules see it: the tags given, and every label's score and evidence (given or not)."""
+
+    paper: PaperText
+    doc: Doc
+    tags: list[TopicTag]
+    scores: dict[str, float]
+    evidence: dict[str, list[str]]
 
 
 @dataclass
@@ -78,13 +121,17 @@ class TopicTagger:
         for group in taxonomy.groups:
             for term in group.terms:
                 self._add(term).groups.append(group)
-        for terms, role in ((taxonomy.context_terms, CONTEXT), (taxonomy.block_ml, BLOCK_ML),
-                            (taxonomy.block_other, BLOCK_OTHER), (rule.strong_methods, STRONG_METHOD),
-                            (rule.weak_methods, WEAK_METHOD), (rule.objects, SYSTEMS_OBJECT)):
+        for terms, role in ((taxonomy.context_terms, CONTEXT), (taxonomy.weak_context_terms, WEAK_CONTEXT),
+                            (taxonomy.block_ml, BLOCK_ML), (taxonomy.block_other, BLOCK_OTHER),
+                            (rule.strong_methods, STRONG_METHOD), (rule.weak_methods, WEAK_METHOD),
+                            (rule.objects, SYSTEMS_OBJECT), (taxonomy.yields, YIELDS)):
             for term in terms:
                 self._add(term).roles.add(role)
         self.entries = dict(self.entries)
         self._dedupe_groups()
+        # Topics of systems areas (software pillar): on an ML-for-systems paper they need an ML workload.
+        self._systems_topics = frozenset(d.label for d in taxonomy.labels
+                                         if d.kind == "topic" and "software" in d.pillars)
         # Compared with token norms, so normalised the same way ("based" -> "base").
         self._method_after = {self.nlp.vocab[w].norm_ for w in rule.method_after}
         self._method_before = {self.nlp.vocab[w].norm_ for w in rule.method_before}
@@ -98,6 +145,7 @@ class TopicTagger:
         key = self._key(doc)
         if key not in self.entries:
             self.matcher.add(key, [doc])
+        self.entries[key].phrases.add(term)
         return self.entries[key]
 
     def _dedupe_groups(self) -> None:
@@ -106,14 +154,34 @@ class TopicTagger:
             entry.groups = [g for g in entry.groups if not (id(g) in seen or seen.add(id(g)))]
 
     # ------------------------------------------------------------ tagging
+    def docs(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE
+             ) -> Iterator[tuple[Doc, tuple[PaperText, str, str]]]:
+        """Tokenised papers with (paper, cleaned title, cleaned body): the text every tagging path reads."""
+        items = ((p, clean_text(p.title), p.body) for p in papers)
+        prepared = ((split_joiners(f"{title}. {body}" if body else title), (p, title, body))
+                    for p, title, body in items)
+        yield from self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True)
+
+    def matched_keys(self, doc: Doc) -> set[str]:
+        """Every taxonomy phrase (normalised key) found in a doc, before overlaps are resolved."""
+        strings = self.nlp.vocab.strings
+        return {strings[m] for m, _, _ in self.matcher(doc)}
+
     def tag(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[list[TopicTag]]:
-        """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe."""
-        items = ((p, clean_text(p.title), clean_text(p.abstract or "")) for p in papers)
-        prepared = ((split_joiners(f"{title}. {abstract}" if abstract else title), (p, title, abstract))
-                    for p, title, abstract in items)
-        for doc, (paper, title, abstract) in self.nlp.pipe(prepared, batch_size=batch_size, as_tuples=True):
-            original = f"{title}. {abstract}" if abstract else title
-            yield self._tags(doc, original, len(title), paper.community)
+        """Yield the tags of each paper, in order, tokenising in batches with nlp.pipe.
+
+        Title + abstract and title + derived terms go through this one path: only the text
+        after the title differs (see `PaperText.body`).
+        """
+        for analysis in self.analyse(papers, batch_size):
+            yield analysis.tags
+
+    def analyse(self, papers: Iterable[PaperText], batch_size: int = BATCH_SIZE) -> Iterator[Analysis]:
+        """Like `tag`, with what a learned layer needs too: the doc and every label's rule score."""
+        for doc, (paper, title, body) in self.docs(papers, batch_size):
+            original = f"{title}. {body}" if body else title
+            tags, scores, evidence = self._tags(doc, original, len(title), paper.community)
+            yield Analysis(paper, doc, tags, scores, evidence)
 
     def _spans(self, doc: Doc) -> tuple[list[_Span], list[_Span]]:
         """All matches, and those that survive inside longer matches.
@@ -127,6 +195,9 @@ class TopicTagger:
                  self.matcher(doc)]
         kept = []
         for span in spans:
+            if YIELDS in self.entries[span.key].roles and any(
+                    span.start < o.start < span.end < o.end for o in spans):
+                continue  # a modifier, not the head: "low-latency [prediction serving]" is no latency prediction
             outer = [o for o in spans if o.start <= span.start and span.end <= o.end
                      and o.end - o.start > span.end - span.start]
             if not outer:
@@ -137,11 +208,12 @@ class TopicTagger:
         kept.sort(key=lambda s: (s.start, s.end))
         return spans, kept
 
-    def _tags(self, doc: Doc, text: str, title_len: int, community: str | None) -> list[TopicTag]:
+    def _tags(self, doc: Doc, text: str, title_len: int, community: str | None
+              ) -> tuple[list[TopicTag], dict[str, float], dict[str, list[str]]]:
         tax = self.taxonomy
         all_spans, kept = self._spans(doc)
         if not kept:
-            return []
+            return [], {}, {}
         has_context, implies_context, m4s_evidence = self._context(doc, text, title_len, community, all_spans, kept)
 
         # label -> normalised phrase -> (weight, quoted phrase, position)
@@ -152,44 +224,58 @@ class TopicTagger:
             if old is None or weight > old[0]:
                 evidence[label][key] = (weight, quote, pos)
 
-        deferred: list[tuple[TermGroup, _Span, float]] = []
+        deferred: list[tuple[TermGroup, _Span, float]] = []  # (group, span, weight)
+        m4s_paper = bool(m4s_evidence) or any(
+            g.label == "ml_for_systems" for s in kept for g in self.entries[s.key].groups)
         for span in kept:
             groups = self.entries[span.key].groups
             if not groups:
                 continue
-            factor = 1.0 if span.start_char < title_len else tax.abstract_factor
+            in_title = span.start_char < title_len
+            factor = 1.0 if in_title else tax.abstract_factor
             for group in groups:
+                if group.title_only and not in_title:
+                    continue
                 if group.needs_context and not has_context:
                     continue
-                if group.needs_context and group.label in PILLARS and not implies_context:
-                    continue  # pillar vocabulary ("platform", "chip") speaks for the pillar only about ML workloads
+                if group.needs_context and not implies_context and (
+                        group.label in PILLARS or (m4s_paper and group.label in self._systems_topics)):
+                    # Pillar vocabulary ("platform", "chip") speaks for a pillar only about ML workloads,
+                    # and a learned component of a non-ML system gets no topic of that system
+                    # ("a learned scheduler for generic cluster jobs gets only ml_for_systems").
+                    continue
                 if group.venues and community not in group.venues:
                     continue
-                if group.requires:
-                    deferred.append((group, span, factor))
+                weight = group.weight * factor if in_title or group.abstract_weight is None else group.abstract_weight
+                if group.requires or group.unless:
+                    deferred.append((group, span, weight))
                     continue
                 quote = text[span.start_char:span.end_char]
-                add(group.label, span.key, group.weight * factor, quote, span.start_char)
+                add(group.label, span.key, weight, quote, span.start_char)
                 if group.weight >= IMPLY_MIN and (not group.needs_context or implies_context):
                     for pillar in group.implies:
-                        add(pillar, span.key, group.weight * factor, quote, span.start_char)
+                        add(pillar, span.key, weight, quote, span.start_char)
         for key, (weight, quote, pos) in m4s_evidence.items():
             add("ml_for_systems", key, weight, quote, pos)
 
         scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
         given = {label for label, score in scores.items() if score >= tax.threshold}
-        for group, span, factor in deferred:
-            if given.intersection(group.requires):
-                add(group.label, span.key, group.weight * factor, text[span.start_char:span.end_char],
-                    span.start_char)
+        for group, span, weight in deferred:
+            if (not group.requires or given.intersection(group.requires)) and not given.intersection(group.unless):
+                quote = text[span.start_char:span.end_char]
+                add(group.label, span.key, weight, quote, span.start_char)
+                if not group.requires and group.weight >= IMPLY_MIN and (not group.needs_context or implies_context):
+                    for pillar in group.implies:
+                        add(pillar, span.key, weight, quote, span.start_char)
         scores = {label: _noisy_or(w for w, _, _ in ev.values()) for label, ev in evidence.items()}
         tags = []
+        quotes = {label: _distinct([q for _, q, _ in sorted(ev.values(), key=lambda e: (-e[0], e[2]))])[:MAX_EVIDENCE]
+                  for label, ev in evidence.items()}
         for label in LABELS:
             score = scores.get(label, 0.0)
             if score >= tax.threshold:
-                quotes = [q for _, q, _ in sorted(evidence[label].values(), key=lambda e: (-e[0], e[2]))]
-                tags.append(TopicTag(label, round(score, 3), _distinct(quotes)[:MAX_EVIDENCE]))
-        return tags
+                tags.append(TopicTag(label, round(score, 3), quotes[label]))
+        return tags, scores, quotes
 
     def _context(self, doc: Doc, text: str, title_len: int, community: str | None, all_spans: Sequence[_Span],
                  kept: Sequence[_Span]) -> tuple[bool, bool, dict[str, tuple[float, str, int]]]:
@@ -202,9 +288,19 @@ class TopicTagger:
         a system *for* ML.
         """
         blocked = [s for s in kept if BLOCK_OTHER in self.entries[s.key].roles]
-        context_spans = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, BLOCK_ML}
-                         and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
-        context_spans += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
+        candidates = [s for s in all_spans if self.entries[s.key].roles & {CONTEXT, WEAK_CONTEXT, BLOCK_ML}
+                      and not any(b.start <= s.start and s.end <= b.end for b in blocked)]
+        candidates += [s for s in kept if any(not g.needs_context for g in self.entries[s.key].groups)]
+        # In the title any sign of ML is enough. An abstract needs two different outermost ones:
+        # a systems abstract that says "machine learning" once, or "attention", "training" or
+        # "clustering", is not about ML ("... as in machine learning" is a mention).
+        outermost = {s.key for s in candidates if s.start_char >= title_len and not any(
+            o is not s and o.start <= s.start and s.end <= o.end and (o.start, o.end) != (s.start, s.end)
+            for o in candidates)}
+        if any(s.start_char < title_len for s in candidates) or len(outermost) >= 2:
+            context_spans = candidates
+        else:
+            context_spans = []
         venue_context = community in self.taxonomy.context_venues
         methods, m4s_evidence = self._ml_for_systems(doc, text, title_len, kept)
         m4s_terms = [s for s in kept if any(g.label == "ml_for_systems" for g in self.entries[s.key].groups)]
@@ -244,8 +340,16 @@ class TopicTagger:
     def _directed(self, doc: Doc, span: _Span) -> bool:
         """A weak method word counts when it is used as a tool: 'deep learning for X', 'using RL'."""
         after = doc[span.end].norm_ if span.end < len(doc) else ""
-        before = doc[span.start - 1].norm_ if span.start > 0 else ""
-        return after in self._method_after or before in self._method_before
+        if after in self._method_after:
+            return True
+        # "through large-scale machine learning", "with deep learning": the tool word may sit
+        # up to three words before the method, never across punctuation.
+        for i in range(span.start - 1, max(span.start - 4, -1), -1):
+            if doc[i].is_punct:
+                return False
+            if doc[i].norm_ in self._method_before:
+                return True
+        return False
 
 
 _COMMUNITY_BY_VENUE_ID = {venue_id(name): community_of(name) for name in KNOWN_VENUES}

@@ -43,6 +43,9 @@ class TermGroup:
     needs_context: bool = False
     requires: tuple[str, ...] = ()
     venues: tuple[str, ...] = ()
+    unless: tuple[str, ...] = ()  # the group does not count when one of these labels is given
+    title_only: bool = False  # evidence only in the title: in an abstract these words are mere mentions
+    abstract_weight: float | None = None  # strength outside the title (default weight * abstract_factor)
 
 
 @dataclass(frozen=True)
@@ -71,9 +74,11 @@ class Taxonomy:
     abstract_factor: float
     keep_forms: frozenset[str]
     context_terms: tuple[str, ...]
+    weak_context_terms: tuple[str, ...]
     context_venues: frozenset[str]
     block_ml: tuple[str, ...]
     block_other: tuple[str, ...]
+    yields: tuple[str, ...]
     labels: tuple[LabelDef, ...]
     groups: tuple[TermGroup, ...]
     ml_for_systems: MlForSystemsRule
@@ -112,6 +117,9 @@ def _groups(label: str, raw: dict[str, Any], default_implies: tuple[str, ...], w
             needs_context=bool(g.get("needs_context", False)),
             requires=_labels(g.get("requires", []), LABELS, f"{at}.requires"),
             venues=_strings(g.get("venues", []), f"{at}.venues", allow_empty=True),
+            unless=_labels(g.get("unless", []), LABELS, f"{at}.unless"),
+            title_only=bool(g.get("title_only", False)),
+            abstract_weight=float(g["abstract_weight"]) if "abstract_weight" in g else None,
         ))
     return groups
 
@@ -147,9 +155,11 @@ def parse_taxonomy(data: dict[str, Any], source: str = "") -> Taxonomy:
         abstract_factor=float(data.get("abstract_factor", 0.8)),
         keep_forms=frozenset(w.lower() for w in data.get("normalise", {}).get("keep", [])),
         context_terms=_strings(context.get("ml", []), "context.ml", allow_empty=True),
+        weak_context_terms=_strings(context.get("weak", []), "context.weak", allow_empty=True),
         context_venues=frozenset(context.get("venue_communities", [])),
         block_ml=_strings(block.get("ml", []), "block.ml", allow_empty=True),
         block_other=_strings(block.get("other", []), "block.other", allow_empty=True),
+        yields=_strings(data.get("overlap", {}).get("yields", []), "overlap.yields", allow_empty=True),
         labels=tuple(labels),
         groups=tuple(groups),
         ml_for_systems=MlForSystemsRule(

@@ -39,9 +39,10 @@ def test_round_trip_keeps_order_ids_and_gives_evidence(tmp_path: Path, capsys: p
     assert {"llm", "hardware_efficient_ml", "inference_serving"} <= set(rows[0]["topics"])
     assert {"metrics", "software"} <= set(rows[0]["pillars"])
     assert {"privacy_security", "distributed"} <= set(rows[1]["topics"])
-    assert rows[2] == {"id": "p3", "pillars": [], "topics": [], "scores": {}, "evidence": {}}
+    assert rows[2] == {"id": "p3", "pillars": [], "topics": [], "scores": {}, "evidence": {}, "input": "abstract"}
+    assert [r["input"] for r in rows] == ["title_only", "title_only", "abstract", "title_only"]
     for row in rows:
-        assert set(row) == {"id", "pillars", "topics", "scores", "evidence"}
+        assert set(row) == {"id", "pillars", "topics", "scores", "evidence", "input"}
         assert set(row["scores"]) == set(row["evidence"]) == set(row["pillars"]) | set(row["topics"])
         assert all(row["evidence"][label] for label in row["evidence"])
     assert not quarantine_path(out).exists()
@@ -59,20 +60,34 @@ def test_malformed_lines_are_reported_and_quarantined(tmp_path: Path, capsys: py
         json.dumps({"title": "no id"}),                   # 6 missing id
         json.dumps({"id": "y", "title": "T", "abstract": 3}),  # 7 bad abstract
         json.dumps(GOOD[3]),                              # 8 ok
+        json.dumps({"id": "z", "title": "T", "derived_terms": "model serving"}),  # 9 terms not a list
     ]
     src.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert run(["tag", "--input", str(src), "--output", str(out)]) == 0
     assert [r["id"] for r in read_jsonl(out)] == ["p1", "p4"]
     quarantined = read_jsonl(quarantine_path(out))
-    assert [q["line"] for q in quarantined] == [2, 3, 5, 6, 7]
+    assert [q["line"] for q in quarantined] == [2, 3, 5, 6, 7, 9]
     assert quarantined[0]["raw"] == "{not json" and "not valid JSON" in quarantined[0]["reason"]
     assert "JSON object" in quarantined[1]["reason"]
     assert "title" in quarantined[2]["reason"] and "id" in quarantined[3]["reason"]
-    assert "abstract" in quarantined[4]["reason"]
+    assert "abstract" in quarantined[4]["reason"] and "derived_terms" in quarantined[5]["reason"]
     captured = capsys.readouterr()
-    for number in (2, 3, 5, 6, 7):
+    for number in (2, 3, 5, 6, 7, 9):
         assert f"line {number}:" in captured.err
-    assert "Quarantined 5 malformed line(s)" in captured.out
+    assert "Quarantined 6 malformed line(s)" in captured.out
+
+
+def test_derived_terms_field_is_read_in_place_of_an_abstract(tmp_path: Path) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    rows = [{"id": "t", "title": "Clipper", "venue": "NSDI",
+             "derived_terms": ["model serving", "prediction serving system", "tail latency"]},
+            {"id": "n", "title": "Clipper", "venue": "NSDI", "derived_terms": None}]
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    assert run(["tag", "--input", str(src), "--output", str(out)]) == 0
+    tagged, bare = read_jsonl(out)
+    assert tagged["input"] == "derived_terms" and "inference_serving" in tagged["topics"]
+    assert "model serving" in tagged["evidence"]["inference_serving"]
+    assert bare["input"] == "title_only" and bare["topics"] == []
 
 
 def test_stale_quarantine_is_removed_on_a_clean_run(tmp_path: Path) -> None:

@@ -1,0 +1,77 @@
+"""One regression test per tagger bug found by the independent labelling (issue 15).
+
+Each test has a sentence that must fire and one that must not, so a fix cannot simply
+switch the rule off.
+"""
+
+from __future__ import annotations
+
+from ingest.topics import default_tagger
+from ingest.topics.normalise import lemma_function
+from ingest.topics.tagger import PaperText, pillars_and_topics
+
+
+def labels(title: str, abstract: str | None = None, community: str | None = None) -> set[str]:
+    pillars, topics = pillars_and_topics(next(default_tagger().tag([PaperText(title, abstract, community)])))
+    return set(pillars) | set(topics)
+
+
+def evidence(title: str, abstract: str | None = None, community: str | None = None) -> dict[str, list[str]]:
+    return {t.topic: t.evidence for t in next(default_tagger().tag([PaperText(title, abstract, community)]))}
+
+
+def test_ai_is_not_the_lemma_of_have() -> None:
+    norm = lemma_function()
+    assert norm("AI") == "ai" and norm("has") == "have"
+    # "has"/"have"/"'s" are neither ML context nor an ML method.
+    assert labels("A log-structured store for SSDs",
+                  "The system has a scheduler that's fast and we have shown it has low overhead.", "systems") == set()
+    assert "ml_for_systems" in labels("AI for cluster scheduling", None, "systems")
+    assert "software" in labels("An AI system for serving models", None, "systems")
+
+
+def test_low_latency_prediction_serving_is_not_latency_prediction() -> None:
+    got = labels("A low-latency prediction serving system", None, "systems")
+    assert "inference_serving" in got and "ml_for_systems" not in got
+    assert "ml_for_systems" in labels("Learned latency prediction for tensor programs on GPUs", None, "ml")
+
+
+def test_mentioning_gpus_or_tpus_in_an_abstract_is_not_hardware() -> None:
+    abstract = ("We train large transformer models on GPUs and TPUs. Our optimizer converges faster on "
+                "modern accelerators with CUDA kernels.")
+    assert not {"hardware", "hardware_accelerators"} & labels("Adaptive optimizers for language models", abstract,
+                                                              "ml")
+    assert {"hardware", "hardware_accelerators"} <= labels("A systolic array accelerator for sparse DNNs", None,
+                                                           "ml")
+    assert "hardware" in labels("Accelerating graph sampling for graph machine learning using GPUs", None, "mlsys")
+
+
+def test_efficient_model_parallel_is_not_an_efficient_model() -> None:
+    got = labels("Efficient model-parallel training of large networks", None, "mlsys")
+    assert "distributed" in got and "hardware_efficient_ml" not in got and "metrics" not in got
+    assert "metrics" in labels("Training an efficient model for mobile vision", None, "ml")
+
+
+def test_scheduling_fairness_is_not_ml_fairness() -> None:
+    got = labels("Themis: Fair and efficient GPU cluster scheduling",
+                 "Themis provides finish-time fairness for deep learning training jobs on shared GPU clusters.",
+                 "systems")
+    assert "scheduling_resource_mgmt" in got
+    assert not {"fairness_interpretability", "metrics"} & got
+    assert {"fairness_interpretability", "metrics"} <= labels("Fairness constraints for neural classifiers", None,
+                                                              "ml")
+
+
+def test_memory_management_for_deep_learning_is_software() -> None:
+    assert "software" in labels("Dynamic GPU memory management for training deep neural networks")
+    assert "software" in labels("Capuchin: tensor-based GPU memory management for deep learning", None, "systems")
+    assert "software" not in labels("Memory management for persistent key-value stores", None, "systems")
+
+
+def test_reinforcement_learning_as_the_method_is_ml_for_systems() -> None:
+    got = labels("A reinforcement learning approach to device placement for neural networks", None, "ml")
+    assert {"ml_for_systems", "scheduling_resource_mgmt"} <= got  # placement of an ML workload (rule 5)
+    assert "ml_for_systems" in labels("Neural packet classification",
+                                      "Reinforcement learning trains a tree for packet classification.", "systems")
+    assert "ml_for_systems" not in labels("Sample-efficient reinforcement learning with world models",
+                                          "We study exploration in reinforcement learning on Atari games.", "ml")
