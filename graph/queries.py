@@ -41,10 +41,14 @@ MERGE_HAS_TOPIC = (
     "MATCH (p:Paper {id: r.paper_id}) MATCH (t:Topic {id: r.topic_id}) "
     "MERGE (p)-[e:HAS_TOPIC]->(t) SET e += r.props"
 )
+# PART_OF links a topic to its pillar and an institution unit (MIT CSAIL) to its organisation;
+# rows name the child `topic_id` and the parent `pillar_id` in both cases (one row shape per type).
 MERGE_PART_OF = (
     "UNWIND $rows AS r "
-    "MATCH (t:Topic {id: r.topic_id}) MATCH (p:Topic {id: r.pillar_id}) "
-    "MERGE (t)-[e:PART_OF]->(p) SET e += r.props"
+    "OPTIONAL MATCH (t:Topic {id: r.topic_id}) OPTIONAL MATCH (p:Topic {id: r.pillar_id}) "
+    "OPTIONAL MATCH (u:Institution {id: r.topic_id}) OPTIONAL MATCH (o:Institution {id: r.pillar_id}) "
+    "WITH r, coalesce(t, u) AS child, coalesce(p, o) AS parent WHERE child IS NOT NULL AND parent IS NOT NULL "
+    "MERGE (child)-[e:PART_OF]->(parent) SET e += r.props"
 )
 MERGE_CITES = (
     "UNWIND $rows AS r "
@@ -136,7 +140,7 @@ AUTHOR_COAUTHORS = (
 )
 AUTHOR_INSTITUTIONS = (
     "MATCH (a:Author {id: $id})-[e:AFFILIATED_WITH]->(i:Institution) "
-    "RETURN i.id AS id, i.name AS name, i.country AS country, e.year AS year ORDER BY year, name"
+    "RETURN i.id AS id, i.name AS name, i.country AS country, i.type AS type, e.year AS year ORDER BY year, name"
 )
 EGO_EDGES = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
@@ -156,9 +160,12 @@ PAPER_TOPIC_ROWS = (
     "MATCH (p:Paper)-[e:HAS_TOPIC]->(t:Topic) RETURN p.id AS paper, t.label AS label, t.kind AS kind, "
     "e.score AS score"
 )
+# Analytics count organisations: a unit's members (Google DeepMind) are counted at its parent (Google).
 AUTHOR_INSTITUTION_ROWS = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution) "
-    "RETURN a.id AS author, i.id AS institution, i.name AS name, i.country AS country, e.year AS year"
+    "OPTIONAL MATCH (i)-[:PART_OF]->(o:Institution) WITH a, e, coalesce(o, i) AS org "
+    "RETURN a.id AS author, org.id AS institution, org.name AS name, org.country AS country, "
+    "org.type AS type, e.year AS year"
 )
 AUTHOR_NAMES_BY_ID = "UNWIND $ids AS id MATCH (a:Author {id: id}) RETURN a.id AS id, a.name AS name"
 PAPERS_BY_ID = (

@@ -1,0 +1,151 @@
+"""Apply institution resolution to a build: authorships -> organisation ids, and the Institution records.
+
+Runs once per build over the distinct (string, country) pairs, so it costs a fraction of
+a second per thousand strings (benchmarks/bench_institutions.py). Strings that name no
+organisation, or several, keep their raw text on the authorship (`affiliation`) and get
+no institution. Units (MIT CSAIL) are linked as printed; their parent organisation
+becomes a node too so `PART_OF` has both ends. OpenAlex/ROR ids the source gave travel
+to the resolved node.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from graph.records import Institution, Paper, Provenance
+from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
+from ingest.institutions.resolver import InstitutionResolver
+from ingest.institutions.table import Organisation
+
+TABLE_SOURCE = "institutions-table"
+MAX_ALIASES = 40  # raw strings kept on a node for search, most frequent first
+
+
+@dataclass
+class LinkReport:
+    strings: int = 0
+    authorships: int = 0
+    linked: int = 0
+    several: int = 0
+    not_organisation: int = 0
+    new_organisations: int = 0
+    institutions: int = 0
+    seconds: float = 0.0
+    methods: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Node:
+    org: Organisation
+    strings: Counter = field(default_factory=Counter)
+    countries: Counter = field(default_factory=Counter)
+    rors: Counter = field(default_factory=Counter)
+    provenance: Provenance = field(default_factory=Provenance)
+
+
+@lru_cache(maxsize=1)
+def shipped_resolver() -> InstitutionResolver:
+    """One resolver over the shipped table, shared by readers that need it (sysconf's mis-link check)."""
+    return InstitutionResolver()
+
+
+def primary_affiliation(listed: list[tuple[str, str | None]]) -> int:
+    """Which of an author's listed institutions to print: the first that is not an OpenAlex look-alike
+    mis-link ("Berkeley College" listed beside "University of California, Berkeley"), else the first."""
+    resolver = shipped_resolver()
+    for index, (name, country) in enumerate(listed):
+        org = resolver.resolve(name, country).organisation
+        if org is None or not org.mislink:
+            return index
+    return 0
+
+
+def link_institutions(papers: Iterable[Paper], source_institutions: dict[str, Institution] | None = None,
+                      data_dir: Path | None = None,
+                      resolver: CorrectedResolver | None = None) -> tuple[list[Institution], LinkReport]:
+    """Set every authorship's `institution_id` from its printed affiliation; return the Institution nodes."""
+    started = time.perf_counter()
+    resolver = resolver or (CorrectedResolver.load(data_dir) if data_dir is not None
+                            else CorrectedResolver(InstitutionResolver(), {}, {}))
+    sources = source_institutions or {}
+    report = LinkReport()
+    nodes: dict[str, _Node] = {}
+    mapping: dict[str, dict] = {}
+    methods: Counter = Counter()
+    for paper in papers:
+        for authorship in paper.authorships:
+            if not authorship.affiliation:
+                authorship.institution_id = None
+                continue
+            report.authorships += 1
+            source = sources.get(authorship.institution_id or "")
+            country = authorship.country or (source.country if source else None)
+            result = resolver.resolve(authorship.affiliation, country)
+            methods[result.method] += 1
+            row = mapping.setdefault(authorship.affiliation, {
+                "affiliation": authorship.affiliation, "institution_id": None, "name": None,
+                "method": result.method, "confidence": result.confidence, "reason": result.reason,
+                "authorships": 0})
+            row["authorships"] += 1
+            org = result.organisation
+            if org is None:
+                authorship.institution_id = None
+                report.several += result.method == "several"
+                report.not_organisation += result.method != "several"
+                continue
+            report.linked += 1
+            authorship.institution_id = org.id
+            row["institution_id"], row["name"] = org.id, org.name
+            node = nodes.get(org.id)
+            if node is None:
+                node = nodes[org.id] = _Node(org)
+            node.strings[authorship.affiliation] += 1
+            if country:
+                node.countries[country.upper()] += 1
+            if source and source.ror:
+                node.rors[source.ror] += 1
+            node.provenance = node.provenance.merged(paper.provenance)
+    table = resolver.table
+    for node in list(nodes.values()):  # parents of linked units are nodes too
+        parent_key = node.org.parent if node.org.curated else None
+        while parent_key and table.orgs[parent_key].id not in nodes:
+            parent = table.orgs[parent_key]
+            nodes[parent.id] = _Node(parent, provenance=Provenance([TABLE_SOURCE], ""))
+            parent_key = parent.parent
+    records = [_record(node, table) for _, node in sorted(nodes.items())]
+    report.strings = len(mapping)
+    report.new_organisations = sum(1 for n in nodes.values() if not n.org.curated)
+    report.institutions = len(records)
+    report.methods = dict(methods.most_common())
+    if data_dir is not None:
+        _write_mapping(data_dir, mapping.values())
+    report.seconds = round(time.perf_counter() - started, 3)
+    return records, report
+
+
+def _record(node: _Node, table) -> Institution:
+    org = node.org
+    parent_id = table.orgs[org.parent].id if org.curated and org.parent and org.parent in table.orgs else None
+    country = org.country or (node.countries.most_common(1)[0][0] if node.countries else None)
+    seen = [s for s, _ in sorted(node.strings.items(), key=lambda kv: (-kv[1], kv[0]))]
+    aliases = list(dict.fromkeys(a for a in [*org.aliases, *seen] if a != org.name))[:MAX_ALIASES]
+    ror = org.ror or (node.rors.most_common(1)[0][0] if node.rors else None)
+    return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=node.provenance,
+                       type=org.type, parent_id=parent_id, aliases=aliases, openalex_id=org.openalex,
+                       curated=org.curated)
+
+
+def _write_mapping(data_dir: Path, rows: Iterable[dict]) -> Path:
+    path = institutions_dir(data_dir) / MAPPING_FILE
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "w", encoding="utf-8") as handle:
+        for row in sorted(rows, key=lambda r: (-r["authorships"], r["affiliation"])):
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    tmp.replace(path)
+    return path
