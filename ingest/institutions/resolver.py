@@ -141,7 +141,11 @@ class InstitutionResolver:
 
     def _scan(self, segment: str, country: str | None) -> list[str]:
         """Organisation keys named in the segment, longest alias first, in reading order."""
-        words = match_key(segment).split()
+        words: list[str] = []
+        part_ends: set[int] = set()  # word positions where a comma-separated part ends
+        for part in segment.split(","):
+            words.extend(match_key(part).split())
+            part_ends.add(len(words))
         covered = [False] * len(words)
         found: list[tuple[int, str]] = []
         for size in range(min(self.table.max_words, len(words)), 0, -1):
@@ -152,9 +156,19 @@ class InstitutionResolver:
                 holders = self.table.index.get(key)
                 if not holders or not self._acronym_ok(key, segment):
                     continue
+                if self._name_goes_on(words, start + size, part_ends):
+                    continue
                 found.append((start, self._pick(holders, country)))
                 covered[start:start + size] = [True] * size
         return [key for _, key in sorted(found)]
+
+    @staticmethod
+    def _name_goes_on(words: list[str], end: int, part_ends: set[int]) -> bool:
+        """"Zhejiang University" inside "Zhejiang University of Technology" is another organisation:
+        a match followed, in the same part, by "of"/"for" and a word that is not a place is rejected."""
+        if end in part_ends or end + 1 >= len(words) or words[end] not in ("of", "for"):
+            return False
+        return not is_place(words[end + 1])
 
     def _acronym_ok(self, key: str, segment: str) -> bool:
         """Short all-capitals aliases ("MIT", "CAS") count only as a capitalised word on their own
