@@ -148,6 +148,10 @@ def find_organisation(query: str, resolver: CorrectedResolver) -> Organisation |
     if query.startswith(ID_PREFIX) and query[len(ID_PREFIX):] in table.orgs:
         return table.orgs[query[len(ID_PREFIX):]]
     if query.startswith("inst:"):
+        decided = [o for o in [*resolver.by_string.values(), *resolver.redirect.values()] if o is not None]
+        for org in decided:
+            if org.id == query:
+                return org
         for row in decisions.read_mapping():
             if row.get("institution_id") == query:
                 return Organisation(key=query.split(":", 1)[1], name=row.get("name") or query, country=None,

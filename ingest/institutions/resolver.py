@@ -14,6 +14,7 @@ part, so tail strings still get a node.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -94,7 +95,16 @@ class InstitutionResolver:
 
     def __init__(self, table: OrgTable | None = None) -> None:
         self.table = table or shipped_table()
-        self._fuzzy_keys = [k for k in self.table.index if len(k) >= 8 and " " in k]
+        # Fuzzy candidates grouped by word count (a typo never changes it); n-gram sizes by first word,
+        # so the scan only builds the n-grams some alias could be.
+        self._fuzzy_keys: dict[int, list[str]] = defaultdict(list)
+        self._sizes_by_first: dict[str, list[int]] = defaultdict(list)
+        for key in self.table.index:
+            words = key.split()
+            if len(key) >= 8 and len(words) > 1:
+                self._fuzzy_keys[len(words)].append(key)
+            if len(words) not in self._sizes_by_first[words[0]]:
+                self._sizes_by_first[words[0]].append(len(words))
         self._cache: dict[tuple[str, str | None], Resolution] = {}
 
     # -- public -------------------------------------------------------------------------------
@@ -146,20 +156,22 @@ class InstitutionResolver:
         for part in segment.split(","):
             words.extend(match_key(part).split())
             part_ends.add(len(words))
-        covered = [False] * len(words)
-        found: list[tuple[int, str]] = []
-        for size in range(min(self.table.max_words, len(words)), 0, -1):
-            for start in range(len(words) - size + 1):
-                if any(covered[start:start + size]):
+        candidates: list[tuple[int, int, str]] = []  # (-size, start, key): longest first, then leftmost
+        for start, word in enumerate(words):
+            for size in self._sizes_by_first.get(word, ()):
+                if start + size > len(words):
                     continue
                 key = " ".join(words[start:start + size])
-                holders = self.table.index.get(key)
-                if not holders or not self._acronym_ok(key, segment):
-                    continue
-                if self._name_goes_on(words, start + size, part_ends):
-                    continue
-                found.append((start, self._pick(holders, country)))
-                covered[start:start + size] = [True] * size
+                if key in self.table.index and self._acronym_ok(key, segment) \
+                        and not self._name_goes_on(words, start + size, part_ends):
+                    candidates.append((-size, start, key))
+        covered = [False] * len(words)
+        found: list[tuple[int, str]] = []
+        for neg_size, start, key in sorted(candidates):
+            if any(covered[start:start - neg_size]):
+                continue
+            found.append((start, self._pick(self.table.index[key], country)))
+            covered[start:start - neg_size] = [True] * -neg_size
         return [key for _, key in sorted(found)]
 
     @staticmethod
@@ -193,7 +205,10 @@ class InstitutionResolver:
             key = match_key(text)
             if len(key) < 8 or is_place(key):
                 continue
-            best = process.extractOne(key, self._fuzzy_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            choices = self._fuzzy_keys.get(len(key.split()))
+            if not choices:
+                continue
+            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
             if best is None:
                 continue
             alias = best[0]
