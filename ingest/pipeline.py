@@ -14,7 +14,7 @@ from graph.loader import GraphBatch
 from graph.records import Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
-from ingest.institutions.link import LinkReport, link_institutions
+from ingest.institutions.link import LinkReport, correct_mislinks, link_institutions
 
 
 def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
@@ -43,6 +43,7 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     if institution_report is not None:
         vars(institution_report).update(vars(report))
     authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir)
+    organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
     if tag:
         topics.tag_papers(merged)
     topic_nodes, topic_parents = topics.taxonomy()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -21,7 +21,7 @@ from pathlib import Path
 from graph.records import Institution, Paper, Provenance
 from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
 from ingest.institutions.resolver import InstitutionResolver
-from ingest.institutions.table import Organisation
+from ingest.institutions.table import Organisation, OrgTable
 
 TABLE_SOURCE = "institutions-table"
 MAX_ALIASES = 40  # raw strings kept on a node for search, most frequent first
@@ -129,7 +129,45 @@ def link_institutions(papers: Iterable[Paper], source_institutions: dict[str, In
     return records, report
 
 
-def _record(node: _Node, table) -> Institution:
+def correct_mislinks(papers: Iterable[Paper], institutions: list[Institution],
+                     table: OrgTable | None = None) -> tuple[list[Institution], int]:
+    """Co-occurrence evidence, per person: OpenAlex puts some Berkeley people at "Berkeley College" on
+    a few papers. An authorship at an organisation flagged `mislink:<key>` moves to <key> (or the unit
+    of it the person uses most) when the same person is at <key> on other papers. Needs author ids, so
+    it runs after identity resolution. Returns the institutions still used (and their parents)."""
+    table = table or shipped_resolver().table
+    by_id = {i.id: i for i in institutions}
+    mistaken_for = {org.id: table.orgs[org.flags["mislink"][0]].id for org in table.orgs.values()
+                    if org.flags.get("mislink") and org.flags["mislink"][0] in table.orgs}
+    papers = list(papers)
+    elsewhere: dict[str, Counter] = defaultdict(Counter)  # author -> real organisation id -> uses
+    for paper in papers:
+        for a in paper.authorships:
+            if a.institution_id and a.author_id and a.institution_id not in mistaken_for:
+                node = by_id.get(a.institution_id)
+                elsewhere[a.author_id][a.institution_id] += 1
+                if node is not None and node.parent_id:
+                    elsewhere[a.author_id][node.parent_id] += 0  # the organisation counts as present
+    moved = 0
+    for paper in papers:
+        for a in paper.authorships:
+            target = mistaken_for.get(a.institution_id or "")
+            if target is None or not a.author_id or target not in elsewhere[a.author_id]:
+                continue
+            units = [(n, i) for i, n in elsewhere[a.author_id].items() if by_id.get(i) and by_id[i].parent_id == target]
+            a.institution_id = max(units)[1] if units and max(units)[0] > elsewhere[a.author_id][target] else target
+            moved += 1
+    used = {a.institution_id for p in papers for a in p.authorships if a.institution_id}
+    keep = set(used)
+    for inst_id in used:
+        parent = by_id[inst_id].parent_id if inst_id in by_id else None
+        while parent and parent not in keep:
+            keep.add(parent)
+            parent = by_id[parent].parent_id if parent in by_id else None
+    return [i for i in institutions if i.id in keep], moved
+
+
+def _record(node: _Node, table: OrgTable) -> Institution:
     org = node.org
     parent_id = table.orgs[org.parent].id if org.curated and org.parent and org.parent in table.orgs else None
     country = org.country or (node.countries.most_common(1)[0][0] if node.countries else None)
