@@ -108,14 +108,18 @@ class CorrectedResolver:
         return self.base.table
 
     def resolve(self, affiliation: str, country: str | None = None) -> Resolution:
+        if not self.by_string:  # the common case: no string decisions, no need to fold every string
+            return self._merged(self.base.resolve(affiliation, country))
         key = match_key(affiliation)
         if key in self.by_string:
             org = self.by_string[key]
             if org is None:
                 return Resolution(None, 1.0, "decision", "marked not an organisation by a user decision")
             return Resolution(self._redirected(org), 1.0, "decision")
-        result = self.base.resolve(affiliation, country)
-        if result.organisation is not None and result.organisation.id in self.redirect:
+        return self._merged(self.base.resolve(affiliation, country))
+
+    def _merged(self, result: Resolution) -> Resolution:
+        if self.redirect and result.organisation is not None and result.organisation.id in self.redirect:
             return Resolution(self._redirected(result.organisation), result.confidence, "decision")
         return result
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from graph.records import Institution, Paper, Provenance
 from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
-from ingest.institutions.resolver import InstitutionResolver
+from ingest.institutions.resolver import InstitutionResolver, Resolution
 from ingest.institutions.table import Organisation, OrgTable
 
 TABLE_SOURCE = "institutions-table"
@@ -46,7 +46,8 @@ class _Node:
     strings: Counter = field(default_factory=Counter)
     countries: Counter = field(default_factory=Counter)
     rors: Counter = field(default_factory=Counter)
-    provenance: Provenance = field(default_factory=Provenance)
+    sources: set[str] = field(default_factory=set)
+    retrieved_at: str = ""
 
 
 @lru_cache(maxsize=1)
@@ -78,45 +79,55 @@ def link_institutions(papers: Iterable[Paper], source_institutions: dict[str, In
     nodes: dict[str, _Node] = {}
     mapping: dict[str, dict] = {}
     methods: Counter = Counter()
+    answers: dict[tuple[str, str | None], tuple[Resolution, str | None]] = {}
     for paper in papers:
+        paper_sources, paper_retrieved = paper.provenance.sources, paper.provenance.retrieved_at
         for authorship in paper.authorships:
-            if not authorship.affiliation:
+            affiliation = authorship.affiliation
+            if not affiliation:
                 authorship.institution_id = None
                 continue
-            report.authorships += 1
-            source = sources.get(authorship.institution_id or "")
+            source = sources.get(authorship.institution_id or "") if sources else None
             country = authorship.country or (source.country if source else None)
-            result = resolver.resolve(authorship.affiliation, country)
-            methods[result.method] += 1
-            row = mapping.setdefault(authorship.affiliation, {
-                "affiliation": authorship.affiliation, "institution_id": None, "name": None,
-                "method": result.method, "confidence": result.confidence, "reason": result.reason,
-                "authorships": 0})
+            answer = answers.get((affiliation, country))
+            if answer is None:  # resolve each distinct (string, country) once
+                result = resolver.resolve(affiliation, country)
+                answer = answers[(affiliation, country)] = (result, result.organisation.id
+                                                            if result.organisation is not None else None)
+            result, org_id = answer
+            row = mapping.get(affiliation)
+            if row is None:
+                row = mapping[affiliation] = {
+                    "affiliation": affiliation, "institution_id": org_id,
+                    "name": result.organisation.name if result.organisation is not None else None,
+                    "method": result.method, "confidence": result.confidence, "reason": result.reason,
+                    "authorships": 0}
             row["authorships"] += 1
-            org = result.organisation
-            if org is None:
-                authorship.institution_id = None
-                report.several += result.method == "several"
-                report.not_organisation += result.method != "several"
+            methods[result.method] += 1
+            authorship.institution_id = org_id
+            if org_id is None:
                 continue
-            report.linked += 1
-            authorship.institution_id = org.id
-            row["institution_id"], row["name"] = org.id, org.name
-            node = nodes.get(org.id)
+            node = nodes.get(org_id)
             if node is None:
-                node = nodes[org.id] = _Node(org)
-            node.strings[authorship.affiliation] += 1
+                node = nodes[org_id] = _Node(result.organisation)
+            node.strings[affiliation] += 1
             if country:
                 node.countries[country.upper()] += 1
-            if source and source.ror:
+            if source is not None and source.ror:
                 node.rors[source.ror] += 1
-            node.provenance = node.provenance.merged(paper.provenance)
+            node.sources.update(paper_sources)
+            if paper_retrieved > node.retrieved_at:
+                node.retrieved_at = paper_retrieved
+    report.authorships = sum(methods.values())
+    report.several = methods.get("several", 0)
+    report.linked = sum(sum(node.strings.values()) for node in nodes.values())
+    report.not_organisation = report.authorships - report.linked - report.several
     table = resolver.table
     for node in list(nodes.values()):  # parents of linked units are nodes too
         parent_key = node.org.parent if node.org.curated else None
         while parent_key and table.orgs[parent_key].id not in nodes:
             parent = table.orgs[parent_key]
-            nodes[parent.id] = _Node(parent, provenance=Provenance([TABLE_SOURCE], ""))
+            nodes[parent.id] = _Node(parent, sources={TABLE_SOURCE})
             parent_key = parent.parent
     records = [_record(node, table) for _, node in sorted(nodes.items())]
     report.strings = len(mapping)
@@ -174,7 +185,8 @@ def _record(node: _Node, table: OrgTable) -> Institution:
     seen = [s for s, _ in sorted(node.strings.items(), key=lambda kv: (-kv[1], kv[0]))]
     aliases = list(dict.fromkeys(a for a in [*org.aliases, *seen] if a != org.name))[:MAX_ALIASES]
     ror = org.ror or (node.rors.most_common(1)[0][0] if node.rors else None)
-    return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=node.provenance,
+    provenance = Provenance(sorted(node.sources), node.retrieved_at)
+    return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=provenance,
                        type=org.type, parent_id=parent_id, aliases=aliases, openalex_id=org.openalex,
                        curated=org.curated)
 
