@@ -140,7 +140,7 @@ AUTHOR_COAUTHORS = (
 )
 AUTHOR_INSTITUTIONS = (
     "MATCH (a:Author {id: $id})-[e:AFFILIATED_WITH]->(i:Institution) "
-    "RETURN i.id AS id, i.name AS name, i.country AS country, i.type AS type, e.year AS year ORDER BY year, name"
+    "RETURN i.id AS id, i.name AS name, i.country AS country, e.year AS year ORDER BY year, name"
 )
 EGO_EDGES = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
