@@ -46,6 +46,7 @@ class _Node:
     strings: Counter = field(default_factory=Counter)
     countries: Counter = field(default_factory=Counter)
     rors: Counter = field(default_factory=Counter)
+    openalex_ids: Counter = field(default_factory=Counter)
     sources: set[str] = field(default_factory=set)
     retrieved_at: str = ""
 
@@ -115,6 +116,8 @@ def link_institutions(papers: Iterable[Paper], source_institutions: dict[str, In
                 node.countries[country.upper()] += 1
             if source is not None and source.ror:
                 node.rors[source.ror] += 1
+            if source is not None and source.openalex_id:
+                node.openalex_ids[source.openalex_id] += 1
             node.sources.update(paper_sources)
             if paper_retrieved > node.retrieved_at:
                 node.retrieved_at = paper_retrieved
@@ -185,9 +188,11 @@ def _record(node: _Node, table: OrgTable) -> Institution:
     seen = [s for s, _ in sorted(node.strings.items(), key=lambda kv: (-kv[1], kv[0]))]
     aliases = list(dict.fromkeys(a for a in [*org.aliases, *seen] if a != org.name))[:MAX_ALIASES]
     ror = org.ror or (node.rors.most_common(1)[0][0] if node.rors else None)
+    openalex_id = org.openalex or (node.openalex_ids.most_common(1)[0][0] if node.openalex_ids else None)
     provenance = Provenance(sorted(node.sources), node.retrieved_at)
     return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=provenance,
-                       type=org.type, parent_id=parent_id, aliases=aliases, openalex_id=org.openalex,
+                       type=org.type, parent_id=parent_id, aliases=aliases,
+                       openalex_id=openalex_id,
                        curated=org.curated)
 
 
