@@ -100,8 +100,9 @@ SEARCH_PAPERS_FULLTEXT = (
     "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue "
     "ORDER BY year DESC, title LIMIT $limit"
 )
+# search_key: the folded name and every alias ("cmu", "uc berkeley"), joined by " | ".
 SEARCH_INSTITUTIONS = (
-    "MATCH (i:Institution) WHERE i.name_key CONTAINS $q "
+    "MATCH (i:Institution) WHERE coalesce(i.search_key, i.name_key) CONTAINS $q "
     "RETURN i.id AS id, i.name AS name, i.country AS country, i.author_count AS authors "
     "ORDER BY authors DESC, name LIMIT $limit"
 )
@@ -191,7 +192,8 @@ EXPLORE_AUTHOR_INDEX = (
     "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.search_key AS key, a.paper_count AS papers"
 )
 EXPLORE_INSTITUTION_INDEX = (
-    "MATCH (i:Institution) RETURN i.id AS id, i.name AS name, i.name_key AS key, i.country AS country, "
+    "MATCH (i:Institution) RETURN i.id AS id, i.name AS name, coalesce(i.search_key, i.name_key) AS key, "
+    "i.country AS country, "
     "i.author_count AS authors"
 )
 EXPLORE_PAPER_TITLE_KEYS = "MATCH (p:Paper) RETURN p.title_key AS key"

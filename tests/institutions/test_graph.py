@@ -74,3 +74,9 @@ def test_sector_comes_from_the_type() -> None:
     assert classify_institution("Google DeepMind") == "industry"
     assert classify_institution("Lawrence Berkeley National Laboratory") == "lab"
     assert classify_institution("Berkeley College") == "academia"
+
+
+def test_searching_an_organisation_finds_one_node_by_any_of_its_names(small_store: FalkorStore) -> None:
+    assert [r["id"] for r in small_store.search_institutions("carnegie mellon")] == ["inst:org:cmu"]
+    assert "inst:org:cmu" in [r["id"] for r in small_store.search_institutions("CMU")]
+    assert small_store.search_institutions("uc berkeley")[0]["id"] == "inst:org:ucb"
