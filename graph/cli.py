@@ -38,6 +38,7 @@ COMMAND_MODULES: dict[str, dict[str, str]] = {
         "pc-audit": "programme-committee balance, coverage and conflicts of interest",
     },
     "graph.query_cli": {"query": "run one read-only Cypher query (the explorer console's guard and limits)"},
+    "ingest.institutions.cli": {"institutions": "resolve affiliation strings to organisations; correct it"},
 }
 MODULE_OF_COMMAND: dict[str, str] = {cmd: module for module, cmds in COMMAND_MODULES.items() for cmd in cmds}
 

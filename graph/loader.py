@@ -6,7 +6,7 @@ deterministically (sorted by id) so two builds write the identical graph.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +34,32 @@ def _prov(sources: Iterable[str], retrieved_at: str) -> dict[str, Any]:
     return {"sources": sorted(set(sources)), "retrieved_at": retrieved_at}
 
 
+_NO_LATEST: dict[str, Any] = {"latest_institution_id": None, "latest_institution": None, "latest_year": None}
+
+
+def latest_affiliations(batch: GraphBatch) -> dict[str, dict[str, Any]]:
+    """Each author's latest affiliation, from their own papers: the organisation on most of their papers
+    of the latest year that has one (ties: most papers overall, then name), never the first one seen."""
+    per_year: dict[str, Counter] = defaultdict(Counter)
+    overall: dict[str, Counter] = defaultdict(Counter)
+    for paper in batch.papers:
+        if paper.year is None:
+            continue
+        for a in paper.authorships:
+            if a.institution_id and a.author_id:
+                per_year[a.author_id][(paper.year, a.institution_id)] += 1
+                overall[a.author_id][a.institution_id] += 1
+    names = {i.id: i.name for i in batch.institutions}
+    result: dict[str, dict[str, Any]] = {}
+    for author, counts in per_year.items():
+        year = max(y for y, _ in counts)
+        best = min((i for y, i in counts if y == year),
+                   key=lambda i: (-counts[(year, i)], -overall[author][i], names.get(i, i)))
+        result[author] = {"latest_institution_id": best, "latest_institution": names.get(best, best),
+                          "latest_year": year}
+    return result
+
+
 def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
     paper_counts: dict[str, int] = defaultdict(int)
     inst_authors: dict[str, set[str]] = defaultdict(set)
@@ -52,6 +78,9 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
     ]
     rows["Institution"] = [
         {"id": i.id, "props": {"name": i.name, "name_key": fold(i.name), "country": i.country, "ror": i.ror,
+                               "type": i.type, "parent_id": i.parent_id, "aliases": i.aliases,
+                               "search_key": " | ".join(sorted({fold(n) for n in [i.name, *i.aliases]})),
+                               "openalex_id": i.openalex_id, "curated": i.curated,
                                "author_count": len(inst_authors.get(i.id, ())),
                                **_prov(i.provenance.sources, i.provenance.retrieved_at)}}
         for i in sorted(batch.institutions, key=lambda i: i.id)
@@ -61,8 +90,10 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
                                **_prov(["taxonomy"], "")}}
         for t in sorted(batch.topics, key=lambda t: t.id)
     ]
+    latest = latest_affiliations(batch)
     rows["Author"] = [
         {"id": a.id, "props": {
+            **latest.get(a.id, _NO_LATEST),
             "name": a.name, "aliases": sorted(set(a.aliases) - {a.name}),
             "search_key": " | ".join(sorted({fold(n) for n in [a.name, *a.aliases]})),
             "s2_id": a.s2_id, "openreview_id": a.openreview_id, "openalex_id": a.openalex_id, "orcid": a.orcid,
@@ -118,6 +149,10 @@ def rel_rows(batch: GraphBatch) -> dict[str, list[Row]]:
                                         "props": _prov(sources, affiliated_at[(author_id, inst_id, year)])})
     rows["PART_OF"] = [{"topic_id": t, "pillar_id": p, "props": _prov(["taxonomy"], "")}
                        for t, p in sorted(batch.topic_parents)]
+    # Units (MIT CSAIL, Google DeepMind) are PART_OF their organisation; same row shape: child, parent.
+    rows["PART_OF"] += [{"topic_id": i.id, "pillar_id": i.parent_id,
+                         "props": _prov(["institutions-table"], i.provenance.retrieved_at)}
+                        for i in sorted(batch.institutions, key=lambda i: i.id) if i.parent_id]
     return rows
 
 

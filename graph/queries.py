@@ -41,10 +41,14 @@ MERGE_HAS_TOPIC = (
     "MATCH (p:Paper {id: r.paper_id}) MATCH (t:Topic {id: r.topic_id}) "
     "MERGE (p)-[e:HAS_TOPIC]->(t) SET e += r.props"
 )
+# PART_OF links a topic to its pillar and an institution unit (MIT CSAIL) to its organisation;
+# rows name the child `topic_id` and the parent `pillar_id` in both cases (one row shape per type).
 MERGE_PART_OF = (
     "UNWIND $rows AS r "
-    "MATCH (t:Topic {id: r.topic_id}) MATCH (p:Topic {id: r.pillar_id}) "
-    "MERGE (t)-[e:PART_OF]->(p) SET e += r.props"
+    "OPTIONAL MATCH (t:Topic {id: r.topic_id}) OPTIONAL MATCH (p:Topic {id: r.pillar_id}) "
+    "OPTIONAL MATCH (u:Institution {id: r.topic_id}) OPTIONAL MATCH (o:Institution {id: r.pillar_id}) "
+    "WITH r, coalesce(t, u) AS child, coalesce(p, o) AS parent WHERE child IS NOT NULL AND parent IS NOT NULL "
+    "MERGE (child)-[e:PART_OF]->(parent) SET e += r.props"
 )
 MERGE_CITES = (
     "UNWIND $rows AS r "
@@ -102,8 +106,9 @@ SEARCH_PAPERS_FULLTEXT = (
     "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue "
     "ORDER BY year DESC, title LIMIT $limit"
 )
+# search_key: the folded name and every alias ("cmu", "uc berkeley"), joined by " | ".
 SEARCH_INSTITUTIONS = (
-    "MATCH (i:Institution) WHERE i.name_key CONTAINS $q "
+    "MATCH (i:Institution) WHERE coalesce(i.search_key, i.name_key) CONTAINS $q "
     "RETURN i.id AS id, i.name AS name, i.country AS country, i.author_count AS authors "
     "ORDER BY authors DESC, name LIMIT $limit"
 )
@@ -162,9 +167,12 @@ PAPER_TOPIC_ROWS = (
     "MATCH (p:Paper)-[e:HAS_TOPIC]->(t:Topic) RETURN p.id AS paper, t.label AS label, t.kind AS kind, "
     "e.score AS score"
 )
+# Analytics count organisations: a unit's members (Google DeepMind) are counted at its parent (Google).
 AUTHOR_INSTITUTION_ROWS = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution) "
-    "RETURN a.id AS author, i.id AS institution, i.name AS name, i.country AS country, e.year AS year"
+    "OPTIONAL MATCH (i)-[:PART_OF]->(o:Institution) WITH a, e, coalesce(o, i) AS org "
+    "RETURN a.id AS author, org.id AS institution, org.name AS name, org.country AS country, "
+    "org.type AS type, e.year AS year"
 )
 AUTHOR_NAMES_BY_ID = "UNWIND $ids AS id MATCH (a:Author {id: id}) RETURN a.id AS id, a.name AS name"
 PAPERS_BY_ID = (
@@ -190,7 +198,8 @@ EXPLORE_AUTHOR_INDEX = (
     "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.search_key AS key, a.paper_count AS papers"
 )
 EXPLORE_INSTITUTION_INDEX = (
-    "MATCH (i:Institution) RETURN i.id AS id, i.name AS name, i.name_key AS key, i.country AS country, "
+    "MATCH (i:Institution) RETURN i.id AS id, i.name AS name, coalesce(i.search_key, i.name_key) AS key, "
+    "i.country AS country, "
     "i.author_count AS authors"
 )
 EXPLORE_PAPER_TITLE_KEYS = "MATCH (p:Paper) RETURN p.title_key AS key"

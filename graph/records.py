@@ -39,11 +39,18 @@ class Venue:
 
 @dataclass
 class Institution:
+    """One real organisation (or a well-known unit of one, with `parent_id`), as ingest/institutions resolves it."""
+
     id: str
     name: str
     country: str | None = None
     ror: str | None = None
     provenance: Provenance = field(default_factory=Provenance)
+    type: str | None = None  # ROR type: education, company, facility, nonprofit, government, healthcare, other
+    parent_id: str | None = None  # the organisation a unit (MIT CSAIL, Google DeepMind) is PART_OF
+    aliases: list[str] = field(default_factory=list)  # other names, including raw strings seen in sources
+    openalex_id: str | None = None
+    curated: bool = False  # from the shipped organisation table (country and type checked by hand)
 
 
 @dataclass

@@ -14,6 +14,7 @@ from graph.loader import GraphBatch
 from graph.records import Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
+from ingest.institutions.link import LinkReport, correct_mislinks, link_institutions
 
 
 def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
@@ -30,19 +31,27 @@ def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
 
 def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = None,
              *, tag: bool = True, quarantine: list[Quarantined] | None = None,
-             data_dir: Path | None = None) -> GraphBatch:
-    """`quarantine` receives the mentions identity resolution refuses as people ("et al.", organisations)."""
+             data_dir: Path | None = None, institution_report: LinkReport | None = None) -> GraphBatch:
+    """`quarantine` receives the mentions identity resolution refuses as people ("et al.", organisations).
+
+    Printed affiliations are resolved to organisations here (ingest/institutions), after papers
+    are merged, so every source's strings meet the same alias table and the user's decisions;
+    `institution_report` (if given) receives the counts and the time that took.
+    """
     merged = identity.merge_papers(papers)
+    organisations, report = link_institutions(merged, institutions, data_dir)
+    if institution_report is not None:
+        vars(institution_report).update(vars(report))
     authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir)
+    organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
     if tag:
         topics.tag_papers(merged)
     topic_nodes, topic_parents = topics.taxonomy()
-    used_institutions = {a.institution_id for p in merged for a in p.authorships if a.institution_id}
     return GraphBatch(
         papers=merged,
         authors=authors,
         venues=_venues_for(merged),
-        institutions=[i for i_id, i in sorted((institutions or {}).items()) if i_id in used_institutions],
+        institutions=organisations,
         topics=topic_nodes,
         topic_parents=topic_parents,
     )

@@ -16,7 +16,7 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields
+from dataclasses import asdict, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -170,4 +170,5 @@ def read_record_dir(directory: Path) -> tuple[list[Paper], dict[str, Institution
 
 
 def _merge_institution(a: Institution, b: Institution) -> Institution:
-    return Institution(a.id, a.name, a.country or b.country, a.ror or b.ror, a.provenance.merged(b.provenance))
+    return replace(a, country=a.country or b.country, ror=a.ror or b.ror, openalex_id=a.openalex_id or b.openalex_id,
+                   provenance=a.provenance.merged(b.provenance))

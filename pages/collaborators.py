@@ -16,7 +16,7 @@ from ui.text import escape_markdown, plural
 from ui.widgets import download_row, lands_with, person_picker
 
 MODES = {"Balanced": "balanced", "Similar": "similar", "Complementary": "complementary"}
-SECTORS = ["academia", "industry", "unknown"]  # graph.analytics.sectors.Sector
+SECTORS = ["academia", "industry", "lab", "unknown"]  # graph.analytics.sectors.Sector
 
 st.title("Collaborators")
 st.caption("People two or three introductions away who have not written with this person yet, each with the "
@@ -39,8 +39,8 @@ f1, f2 = st.columns(2)
 pillar = f1.selectbox("Works on", [None, *pillars], key="pillar", bind="query-params",
                       format_func=lambda p: "Any topic" if p is None else p)
 sectors = f2.multiselect("Institution type", SECTORS, key="sector", bind="query-params", placeholder="Any type",
-                         help="From the name of their latest institution; names that cannot be placed are "
-                              "“unknown”.")
+                         help="From the type of their latest institution (university, company, lab); "
+                              "organisations of unknown type are “unknown”.")
 
 if not author:
     st.info("Pick a person to see suggestions.", icon=":material/group_add:")

@@ -140,7 +140,7 @@ if tab_inst.open:
         download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),
                        "bridge_institutions.csv", "text/csv")], key="inst-dl")
         if analytics.available("graph.analytics.trends"):
-            st.markdown("**Industry and academia** in MLSys papers (from institution names)")
+            st.markdown("**Industry and academia** in MLSys papers (from organisation types)")
             sectors = pd.DataFrame(analytics.mix(key, "sector", "mlsys"))
             if not sectors.empty and {"year", "sector", "share"} <= set(sectors.columns):
                 sectors = sectors.dropna(subset=["year"])

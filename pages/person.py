@@ -67,7 +67,10 @@ mix = explore.venue_mix(papers)
 facts = []
 if person.get("aliases"):
     facts.append("Also published as " + ", ".join(f"*{escape_markdown(a)}*" for a in person["aliases"]))
-if institutions:
+if person.get("latest_institution"):  # from the person's own latest papers (graph/loader.py)
+    facts.append(f"Latest affiliation: {escape_markdown(person['latest_institution'])}"
+                 + (f" ({person['latest_year']})" if person.get("latest_year") else ""))
+elif institutions:
     latest = institutions[-1]
     facts.append(f"Latest affiliation: {escape_markdown(latest['name'])}"
                  + (f" ({latest['last_year']})" if latest.get("last_year") else ""))

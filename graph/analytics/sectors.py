@@ -1,43 +1,48 @@
-"""Industry or academia, from an institution's name.
+"""Academia, industry or lab, from an organisation's type, not from words in its name.
 
-The graph has no institution type (ROR types are not in the snapshot), so this is a
-keyword heuristic, deliberately conservative: names it cannot place are `unknown`
-and reported as such rather than guessed. Order matters: unmistakable academic words
-first ("University of ..."), then well-known companies and corporate suffixes, then
-generic research-institute words.
+The type is the ROR-style type the institution resolver gives every organisation
+(`ingest/institutions/organisations.tsv`, checked by hand): education -> academia,
+company -> industry, facility / government / nonprofit / healthcare -> lab (national
+labs, research institutes, hospitals). Callers that hold an Institution node pass its
+`type`; callers that hold only a name get the type of the organisation that name
+resolves to. Organisations outside the table are typed from their name by the resolver
+and flagged as guesses there; a type of "other" is reported as `unknown`, not guessed.
 """
 
 from __future__ import annotations
 
-import re
+from functools import lru_cache
 from typing import Literal
 
-from graph.ids import fold
+Sector = Literal["academia", "industry", "lab", "unknown"]
 
-Sector = Literal["academia", "industry", "unknown"]
-
-_ACADEMIC = re.compile(r"\b(universit\w*|college|ecole|school|polytechni\w*|academy|academia|eth zurich|epfl|"
-                       r"kaist|mit|csail|hochschule|technion|inria|cnrs|max planck|riken|mila)\b")
-_COMPANIES = re.compile(
-    r"\b(google|deepmind|alphabet|microsoft|meta|facebook|amazon|aws|apple|nvidia|ibm|intel|amd|arm ltd|qualcomm|"
-    r"alibaba|ant group|tencent|baidu|bytedance|huawei|samsung|sk hynix|lg|sony|toyota research|bosch|siemens|"
-    r"openai|anthropic|cohere|mistral|hugging ?face|databricks|snowflake|cerebras|graphcore|sambanova|salesforce|"
-    r"adobe|uber|netflix|twitter|linkedin|oracle|vmware|cisco|yahoo|yandex|naver|kakao|sensetime|megvii|xiaomi|"
-    r"jd com|didi|kuaishou|meituan|pinterest|airbnb|spotify|criteo|nokia|bell labs|ericsson|hp|hewlett packard|"
-    r"dell|xilinx|broadcom|mediatek|tesla|waymo|zhipu|moonshot|shanghai ai lab(oratory)?)\b")
-_CORPORATE = re.compile(r"\b(inc|corp|corporation|ltd|llc|gmbh|co ltd|company|technologies|labs)\b")
-_RESEARCH = re.compile(r"\b(institute|institut|instituto|national laboratory|national lab|research center|"
-                       r"centre|center for|chinese academy|kaust|a star)\b")
+SECTOR_OF_TYPE: dict[str, Sector] = {
+    "education": "academia",
+    "company": "industry",
+    "facility": "lab",
+    "government": "lab",
+    "nonprofit": "lab",
+    "healthcare": "lab",
+}
 
 
-def classify_institution(name: str | None) -> Sector:
-    key = fold(name or "")
-    if not key:
+def sector_of_type(org_type: str | None) -> Sector:
+    return SECTOR_OF_TYPE.get(org_type or "", "unknown")
+
+
+@lru_cache(maxsize=65536)
+def _type_of_name(name: str) -> str | None:
+    # Imported lazily: ingest depends on graph, not the other way round.
+    from ingest.institutions.link import shipped_resolver
+
+    org = shipped_resolver().resolve(name).organisation
+    return org.type if org is not None else None
+
+
+def classify_institution(name: str | None, org_type: str | None = None) -> Sector:
+    """The sector of an organisation: from `org_type` when known, else from the organisation `name` names."""
+    if org_type:
+        return sector_of_type(org_type)
+    if not name or not name.strip():
         return "unknown"
-    if _ACADEMIC.search(key):
-        return "academia"
-    if _COMPANIES.search(key) or _CORPORATE.search(key):
-        return "industry"
-    if _RESEARCH.search(key):
-        return "academia"
-    return "unknown"
+    return sector_of_type(_type_of_name(name))

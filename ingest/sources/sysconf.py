@@ -3,7 +3,8 @@
 A dict keyed by year of `{Title, Year, DOI Number, OpenAlex Link, Authors and
 Institutions: [{Author, Institutions: [{Institution Name, Country}]}]}`. Titles keep
 DBLP's trailing period, which is dropped here. Every institution an author lists is
-kept; the first is the authorship's printed affiliation.
+kept; the first is the authorship's printed affiliation, unless it is a known OpenAlex
+look-alike mis-link listed beside the real organisation (ingest/institutions).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from graph import ids
 from graph.records import Authorship, Institution, Paper, Provenance
 from graph.venues import canonical_venue
+from ingest.institutions.link import primary_affiliation
 from ingest.sources.common import ReadStream, name_flags, quarantine
 
 SOURCE = "sysconf"
@@ -64,6 +66,7 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
                     yield quarantine(SOURCE, f"{locator}.author[{position}]", "author without a name", author)
                     continue
                 affiliation, institution_id, country = None, None, None
+                listed: list[tuple[str, str | None, str]] = []
                 for inst in author.get("Institutions") or []:
                     inst_name = str((inst or {}).get("Institution Name") or "").strip()
                     if not inst_name:
@@ -72,8 +75,11 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
                     record = Institution(ids.institution_id(inst_name), inst_name, inst_country, None, provenance)
                     if institutions is not None:
                         institutions.setdefault(record.id, record)
-                    if institution_id is None:
-                        affiliation, institution_id, country = inst_name, record.id, inst_country
+                    listed.append((inst_name, inst_country, record.id))
+                if listed:
+                    # OpenAlex sometimes lists a look-alike ("Berkeley College") before the real one
+                    first = primary_affiliation([(n, c) for n, c, _ in listed]) if len(listed) > 1 else 0
+                    affiliation, country, institution_id = listed[first]
                 paper.authorships.append(Authorship(
                     paper_id=paper.id, position=position, name=name, affiliation=affiliation,
                     institution_id=institution_id, country=country, flags=name_flags(name)))

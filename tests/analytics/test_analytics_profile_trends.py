@@ -58,7 +58,8 @@ def test_institution_country_and_sector_mix(tiny: Projection) -> None:
     ("Google DeepMind", "industry"), ("Microsoft Research Asia", "industry"), ("NVIDIA Corporation", "industry"),
     ("Samsung Advanced Institute of Technology", "industry"), ("ETH Zurich", "academia"),
     ("University of California, Berkeley", "academia"), ("Toyota Technological Institute at Chicago", "academia"),
-    ("Max Planck Institute for Intelligent Systems", "academia"), ("Acme", "unknown"), (None, "unknown"),
+    ("Max Planck Institute for Intelligent Systems", "lab"), ("Lawrence Berkeley National Laboratory", "lab"),
+    ("Berkeley College", "academia"), ("Acme", "unknown"), (None, "unknown"),
 ])
-def test_sector_heuristic(name: str | None, sector: str) -> None:
+def test_sector_from_organisation_type(name: str | None, sector: str) -> None:
     assert classify_institution(name) == sector

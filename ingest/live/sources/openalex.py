@@ -117,7 +117,8 @@ def parse_work(work: Any, retrieved_at: str, venue_hint: str | None,
             ror = text(first.get("ror"))
             institution_id = ids.institution_id(affiliation or "", ror)
             known = institutions.get(institution_id)
-            institutions[institution_id] = Institution(institution_id, affiliation or "", country, ror, provenance) \
+            institutions[institution_id] = Institution(institution_id, affiliation or "", country, ror, provenance,
+                                                       openalex_id=short_id(first.get("id"))) \
                 if known is None else known
         paper.authorships.append(authorship(
             paper, position, name, affiliation=affiliation, institution_id=institution_id,

@@ -1,0 +1,262 @@
+"""Affiliation string (+ country) -> one organisation, a well-known unit of one, or "not an organisation".
+
+Matching works on word n-grams of the folded string against the alias table, longest
+first, so "Lawrence Berkeley National Laboratory" is never read as "Berkeley" and
+"Washington University in St. Louis" never as "University of Washington". The string
+is first split where printed lists join organisations ("A + B", "A / B"); if the
+pieces name two different organisations the string is not forced onto either. A
+string that matches no alias falls back to a typo-tolerant rapidfuzz match (same
+number of words, every word close, country must agree for non-companies), and
+failing that becomes an organisation of its own, named by its most organisation-like
+part, so tail strings still get a node.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from graph import ids
+from graph.ids import fold
+from ingest.institutions.normalise import clean
+from ingest.institutions.places import country_code, is_place
+from ingest.institutions.table import Organisation, OrgTable, match_key, shipped_table
+
+FUZZY_CUTOFF = 90.0  # whole-string ratio; tuned on the tuning split only
+_SEGMENT_SPLIT = re.compile(r"\s*\+\s*|\s*/\s*|\s*;\s*")
+_DEPARTMENT = re.compile(r"^(?:the )?(?:school of|faculty of|division of|program in|programme in|college of|"
+                         r"graduate school of|chair of|group of|key laboratory|state key laboratory|laboratory of|"
+                         r"unit of)\b|\b(?:department|departments|dept|depts)\b")
+_ORG_WORD = re.compile(r"\b(?:universit\w*|institut\w*|college|school|polytechn\w*|hochschule|ecole|academy|"
+                       r"laborator\w*|labs?|inc|corp\w*|ltd|llc|gmbh|company|technolog\w*|hospital|clinic|"
+                       r"foundation|center|centre|research|group|ag|sa|systems|ai|network\w*|software)\b")
+
+_CORPORATE_SUFFIX = re.compile(r",\s*(inc|ltd|llc|gmbh|corp|co|limited|plc|ag)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """The answer for one affiliation string.
+
+    `organisation` is the most specific node (a unit such as MIT CSAIL, or the organisation);
+    None when the string names no organisation or several (`reason` says which).
+    """
+
+    organisation: Organisation | None
+    confidence: float
+    method: str  # alias | fuzzy | new | not_organisation | several
+    reason: str | None = None
+    named: tuple[str, ...] = field(default=())  # organisations a "several" string names
+
+
+def _typo(word: str, other: str) -> bool:
+    """Two words a typo apart ("Univeristy", "Standford"), not two words ("Northwest", "Northwestern")."""
+    if word == other:
+        return True
+    if len(word) < 5 or abs(len(word) - len(other)) > 1:
+        return False
+    return OSA.distance(word, other) <= (2 if len(word) >= 8 else 1)  # "Munich" is not "Zurich"
+
+
+def _guess_type(name: str) -> str:
+    """Type of an organisation outside the table, from its own name (the table's types are by hand)."""
+    key = fold(name)
+    if re.search(r"\b(hospital|clinic|medical center|health)\b", key):
+        return "healthcare"
+    if re.search(r"\b(universit\w*|college|school|polytechn\w*|hochschule|ecole|escuela|universidad|"
+                 r"universidade|universita|universite|institute of technology)\b", key):
+        return "education"
+    if re.search(r"\b(national laborator\w*|national lab|research center|research centre)\b", key):
+        return "facility"
+    if re.search(r"\b(inc|corp\w*|ltd|llc|gmbh|co|company|technologies|ag|plc|sa|bv|labs)\b", key):
+        return "company"
+    if re.search(r"\b(foundation|society|association|institute|institut)\b", key):
+        return "nonprofit"
+    if re.search(r"\b(ministry|agency|government|office|administration)\b", key):
+        return "government"
+    return "other"
+
+
+def _country(value: str | None) -> str | None:
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) == 2 and value.isalpha():
+        return value.upper()
+    return country_code(value)
+
+
+class InstitutionResolver:
+    """Resolves affiliation strings against one table; answers are cached per (string, country)."""
+
+    def __init__(self, table: OrgTable | None = None) -> None:
+        self.table = table or shipped_table()
+        # Fuzzy candidates grouped by word count (a typo never changes it); n-gram sizes by first word,
+        # so the scan only builds the n-grams some alias could be.
+        self._fuzzy_keys: dict[int, list[str]] = defaultdict(list)
+        self._sizes_by_first: dict[str, list[int]] = defaultdict(list)
+        for key in self.table.index:
+            words = key.split()
+            if len(key) >= 8 and len(words) > 1:
+                self._fuzzy_keys[len(words)].append(key)
+            if len(words) not in self._sizes_by_first[words[0]]:
+                self._sizes_by_first[words[0]].append(len(words))
+        self._cache: dict[tuple[str, str | None], Resolution] = {}
+
+    # -- public -------------------------------------------------------------------------------
+    def resolve(self, affiliation: str, country: str | None = None) -> Resolution:
+        cache_key = (affiliation, country)
+        hit = self._cache.get(cache_key)
+        if hit is None:
+            hit = self._cache[cache_key] = self._resolve(affiliation, _country(country))
+        return hit
+
+    # -- steps --------------------------------------------------------------------------------
+    def _resolve(self, affiliation: str, country: str | None) -> Resolution:
+        cleaned = clean(affiliation)
+        if cleaned.not_organisation:
+            return Resolution(None, 0.95, "not_organisation", cleaned.not_organisation)
+        country = country or cleaned.country_hint
+        if cleaned.is_place:
+            found = self._scan(cleaned.text, country)
+            if not found:
+                return Resolution(None, 0.9, "not_organisation", "a place, not an organisation")
+        keys: list[str] = []
+        fuzzy_used = False
+        unknown: list[str] = []
+        for segment in filter(None, _SEGMENT_SPLIT.split(cleaned.text)):
+            found = self._scan(segment, country)
+            if not found:
+                match = self._fuzzy(segment, country)
+                if match:
+                    found, fuzzy_used = [match], True
+            if found:
+                keys.extend(k for k in found if k not in keys)
+            elif not self._is_noise(segment):
+                unknown.append(segment)
+        tops = self._distinct_tops(keys)
+        if len(tops) + len(unknown) >= 2:
+            named = tuple([self.table.orgs[t].name for t in tops] + unknown)
+            return Resolution(None, 0.9, "several", f"names {len(named)} organisations", named)
+        if tops:
+            org = self._most_specific(keys, tops[0])
+            return Resolution(org, 0.85 if fuzzy_used else 1.0, "fuzzy" if fuzzy_used else "alias")
+        if unknown:
+            return Resolution(self._new_organisation(unknown[0], country), 0.5, "new")
+        return Resolution(None, 0.8, "not_organisation", "names a department or place but no organisation")
+
+    def _scan(self, segment: str, country: str | None) -> list[str]:
+        """Organisation keys named in the segment, longest alias first, in reading order."""
+        words: list[str] = []
+        part_ends: set[int] = set()  # word positions where a comma-separated part ends
+        for part in segment.split(","):
+            words.extend(match_key(part).split())
+            part_ends.add(len(words))
+        candidates: list[tuple[int, int, str]] = []  # (-size, start, key): longest first, then leftmost
+        for start, word in enumerate(words):
+            for size in self._sizes_by_first.get(word, ()):
+                if start + size > len(words):
+                    continue
+                key = " ".join(words[start:start + size])
+                if key in self.table.index and self._acronym_ok(key, segment) \
+                        and not self._name_goes_on(words, start + size, part_ends):
+                    candidates.append((-size, start, key))
+        covered = [False] * len(words)
+        found: list[tuple[int, str]] = []
+        for neg_size, start, key in sorted(candidates):
+            if any(covered[start:start - neg_size]):
+                continue
+            found.append((start, self._pick(self.table.index[key], country)))
+            covered[start:start - neg_size] = [True] * -neg_size
+        return [key for _, key in sorted(found)]
+
+    @staticmethod
+    def _name_goes_on(words: list[str], end: int, part_ends: set[int]) -> bool:
+        """"Zhejiang University" inside "Zhejiang University of Technology" is another organisation:
+        a match followed, in the same part, by "of"/"for" and a word that is not a place is rejected."""
+        if end in part_ends or end + 1 >= len(words) or words[end] not in ("of", "for"):
+            return False
+        return not is_place(words[end + 1])
+
+    def _acronym_ok(self, key: str, segment: str) -> bool:
+        """Short all-capitals aliases ("MIT", "CAS") count only as a capitalised word on their own
+        (not inside "L-CAS"), or when they are the whole string ("ucsb")."""
+        written = self.table.acronyms.get(key)
+        if written is None:
+            return True
+        if fold(segment) == key:
+            return True
+        return re.search(rf"(?<![\w-]){re.escape(written)}(?![\w-])", segment) is not None
+
+    def _pick(self, holders: list[str], country: str | None) -> str:
+        if country and len(holders) > 1:
+            for key in holders:
+                if self.table.orgs[key].country == country:
+                    return key
+        return holders[0]
+
+    def _fuzzy(self, segment: str, country: str | None) -> str | None:
+        candidates = [segment, *[p for p in segment.split(",") if p.strip()]] if "," in segment else [segment]
+        for text in candidates:
+            key = match_key(text)
+            if len(key) < 8 or is_place(key):
+                continue
+            choices = self._fuzzy_keys.get(len(key.split()))
+            if not choices:
+                continue
+            best = process.extractOne(key, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+            if best is None:
+                continue
+            alias = best[0]
+            words, alias_words = key.split(), alias.split()
+            if len(words) != len(alias_words) or not all(
+                    _typo(a, b) for a, b in zip(words, alias_words, strict=True)):
+                continue
+            org_key = self._pick(self.table.index[alias], country)
+            org = self.table.orgs[org_key]
+            if country and org.country and org.country != country and org.type != "company":
+                continue  # "Southeast University" (BD) is not Southeast University (CN)
+            return org_key
+        return None
+
+    def _is_noise(self, segment: str) -> bool:
+        """Pieces that name no organisation: places, postcodes, departments, footnote marks."""
+        parts = [fold(p) for p in segment.split(",") if fold(p)]
+        return all(is_place(p) or _DEPARTMENT.search(p) or len(p) <= 1 for p in parts)
+
+    def _distinct_tops(self, keys: list[str]) -> list[str]:
+        tops: list[str] = []
+        for key in keys:
+            top = self.table.top(key)
+            if top not in tops:
+                tops.append(top)
+        # A host named beside its institute ("Mila, University of Montreal") is one affiliation.
+        hosted = {h for t in tops for h in self.table.orgs[t].flags.get("hosted_by", [])}
+        tops = [t for t in tops if t not in hosted or not any(
+            t in self.table.orgs[o].flags.get("hosted_by", []) for o in tops if o != t)]
+        # OpenAlex look-alike mis-links ("Berkeley College" beside UC Berkeley) yield to the other name.
+        if len(tops) > 1:
+            real = [t for t in tops if not self.table.orgs[t].mislink]
+            tops = real or tops
+        return tops
+
+    def _most_specific(self, keys: list[str], top: str) -> Organisation:
+        units = [k for k in keys if k != top and self.table.top(k) == top]
+        if len(set(units)) == 1:
+            return self.table.orgs[units[0]]
+        return self.table.orgs[top]
+
+    def _new_organisation(self, segment: str, country: str | None) -> Organisation:
+        segment = _CORPORATE_SUFFIX.sub(r" \1", segment)  # "Dropbox, Inc." is one name
+        parts = [p.strip() for p in segment.split(",") if p.strip()]
+        named = [p for p in parts if not is_place(fold(p)) and not _DEPARTMENT.search(fold(p))]
+        org_like = [p for p in named if _ORG_WORD.search(fold(p))]
+        name = (org_like or named or parts or [segment])[0]
+        name = re.sub(r"\s+", " ", name).strip(" .-")
+        node_id = ids.institution_id(name)
+        return Organisation(key=node_id.split(":", 1)[1], name=name, country=country, type=_guess_type(name),
+                            node_id=node_id, curated=False)
