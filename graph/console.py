@@ -221,24 +221,43 @@ def check_read_only(query: str) -> None:
 def with_row_limit(query: str, limit: int) -> str:
     """The query with its row limit inside it, so the server stops after `limit` rows.
 
-    A query that ends in RETURN is wrapped as a subquery (`CALL { … } RETURN * LIMIT n`,
-    which keeps its columns and order, UNION included); FalkorDB then produces only `limit`
-    rows instead of all of them. A standalone procedure call is left alone: it cannot be
-    wrapped, and the server's RESULTSET_SIZE still bounds it.
+    A query ending in RETURN gets `LIMIT n` appended (or its own literal LIMIT lowered to n),
+    which keeps its columns in order; FalkorDB then produces only n rows instead of sending all
+    of them to be cut here. A UNION or a LIMIT given as an expression is wrapped as a subquery,
+    `CALL { … } RETURN * LIMIT n` (FalkorDB orders `*` columns by name). A standalone procedure
+    call is left alone: it cannot be wrapped, and the server's RESULTSET_SIZE still bounds it.
     """
+    limit = max(1, int(limit))
     tokens = tokenize(query)
     while tokens and tokens[-1].kind == "punct" and tokens[-1].text == ";":
         query = query[:tokens[-1].offset]
         tokens = tokens[:-1]
     depth = 0
-    returns = False
-    for token in tokens:
+    last_return: int | None = None
+    union = False
+    top_level: list[int] = []
+    for index, token in enumerate(tokens):
         if token.kind == "punct" and token.text in _OPENING:
             depth += 1
         elif token.kind == "punct" and token.text in _CLOSING:
             depth -= 1
-        elif depth == 0 and token.kind == "word" and token.text.upper() == "RETURN":
-            returns = True
-    if not returns:
+        elif depth == 0 and token.kind == "word":
+            top_level.append(index)
+            word = token.text.upper()
+            if word == "RETURN":
+                last_return = index
+            elif word == "UNION":
+                union = True
+    if last_return is None:
         return query
-    return f"CALL {{\n{query}\n}}\nRETURN * LIMIT {max(1, int(limit))}"
+    wrapped = f"CALL {{\n{query}\n}}\nRETURN * LIMIT {limit}"
+    if union:
+        return wrapped
+    limits = [i for i in top_level if i > last_return and tokens[i].text.upper() == "LIMIT"]
+    if not limits:
+        return f"{query}\nLIMIT {limit}"
+    at = limits[-1] + 1
+    if at < len(tokens) and tokens[at].kind == "number" and at == len(tokens) - 1 and tokens[at].text.isdigit():
+        number = tokens[at]
+        return query[:number.offset] + str(min(int(number.text), limit)) + query[number.offset + len(number.text):]
+    return wrapped

@@ -44,6 +44,14 @@ def _unavailable(exc: BaseException) -> StoreUnavailableError:
         "explorer or CLI; `mlsys-atlas server status` shows its state.")
 
 
+def _has_nul(value: Any) -> bool:
+    try:
+        _check_no_nul(value)
+    except InputError:
+        return True
+    return False
+
+
 def _check_no_nul(value: Any, where: str = "parameter") -> None:
     """The client inlines parameters into the query text and the server stops reading at a NUL byte."""
     if isinstance(value, str):
@@ -104,6 +112,11 @@ class FalkorStore(GraphStore):
         return [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in result.result_set]
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """A named question. A parameter with a NUL byte (a hand-edited deep link) matches nothing, since
+        no stored value holds one (writes refuse them); it is answered with no rows, never sent."""
+        if _has_nul(params or {}):
+            log.warning("Answered a query with no rows: a parameter holds a NUL byte.")
+            return []
         if not self.exists():
             raise GraphNotBuiltError(self.graph_name)
         graph = self.db.select_graph(self.graph_name)
