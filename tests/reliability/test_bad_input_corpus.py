@@ -165,3 +165,11 @@ def test_bad_input(argv: list[str], env: dict[str, str], code: int, text: str, c
     if code:
         errors = [line for line in result.err.splitlines() if line.startswith("error:")]
         assert len(errors) <= 1, result.err
+
+
+def test_verbose_adds_the_traceback(corpus: Path, tmp_path: Path) -> None:
+    quiet = run_main(["pc-audit", str(corpus / "unbalanced.csv")], ATLAS_DATA_DIR=str(tmp_path))
+    loud = run_main(["-v", "pc-audit", str(corpus / "unbalanced.csv")], ATLAS_DATA_DIR=str(tmp_path))
+    assert quiet.code == loud.code == 2
+    assert "Traceback" not in quiet.err and "Traceback" in loud.err
+    assert quiet.err.strip().splitlines()[-1] == loud.err.strip().splitlines()[-1]
