@@ -12,6 +12,7 @@ import importlib
 import json
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 
 from graph import config
@@ -165,7 +166,37 @@ def _chosen_command(argv: Sequence[str] | None) -> str | None:
     return next((w for w in words if not w.startswith("-")), None)
 
 
+# ---------------------------------------------------------------- the error boundary (issue 17)
+USAGE_EXIT, RUNTIME_EXIT = 2, 1
+_USAGE_OS_ERRORS = (FileNotFoundError, IsADirectoryError, NotADirectoryError, PermissionError, FileExistsError)
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _failure(exc: BaseException) -> tuple[str, int]:
+    """(one-line message, exit code) for any exception a command lets out."""
+    if isinstance(exc, AtlasError):
+        return _one_line(exc), exc.exit_code
+    if isinstance(exc, OSError) and exc.filename is not None:
+        reason = exc.strerror or type(exc).__name__
+        code = USAGE_EXIT if isinstance(exc, _USAGE_OS_ERRORS) else RUNTIME_EXIT
+        return _one_line(f"{exc.filename}: {reason}; check the path and try again."), code
+    if isinstance(exc, UnicodeDecodeError):
+        return (_one_line(f"the input is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8 "
+                          "and try again."), USAGE_EXIT)
+    if type(exc).__module__.split(".", 1)[0] == "redis" and "Connection" in type(exc).__name__:
+        return (_one_line(f"lost the connection to the embedded store ({exc}); run the command again "
+                          "(`mlsys-atlas server status` shows the server)."), RUNTIME_EXIT)
+    if isinstance(exc, MemoryError):
+        return "out of memory; try a smaller input.", RUNTIME_EXIT
+    return (_one_line(f"unexpected {type(exc).__name__}: {exc}") + " (a bug: run again with -v for the traceback "
+            "and report it)"), RUNTIME_EXIT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Every failure ends here as one line on stderr: exit 2 for usage, 1 for runtime, -v for the traceback."""
     parser = make_parser(argv)
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):
@@ -174,12 +205,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                         format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args) or 0)
-    except AtlasError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
-        print("interrupted; nothing half-written is visible (the old graph is kept)", file=sys.stderr)
+        print("interrupted; nothing half-written is visible (the old graph and old files are kept)",
+              file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        return RUNTIME_EXIT  # the reader of our output went away (`| head`)
+    except Exception as exc:  # noqa: BLE001 - the one place every error becomes a message
+        if args.verbose:
+            traceback.print_exc()
+        message, code = _failure(exc)
+        print(f"error: {args.command}: {message}", file=sys.stderr)
+        return code
 
 
 if __name__ == "__main__":

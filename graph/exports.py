@@ -3,6 +3,8 @@
 Plain functions returning bytes/str so the pages only attach them to a download
 button and the formats are tested without a browser. CSV cells that a spreadsheet
 would run as a formula are defused, because titles and names come from outside.
+This is the project's one CSV writer and one BibTeX writer: the CLI's `--csv`/`--out`
+files (`graph.analytics.export`) go through `csv_text` too.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
 
 
-def _cell(value: Any) -> Any:
+def safe_cell(value: Any) -> Any:
     """A CSV cell that Excel/LibreOffice will show, not evaluate (OWASP CSV injection)."""
     if isinstance(value, list | tuple | set):
         value = "; ".join(str(v) for v in value)
@@ -31,17 +33,37 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def rows_to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
-    """UTF-8 CSV (with BOM, so spreadsheets pick the encoding) of dict rows."""
+_cell = safe_cell  # the name the pages' tests know
+
+
+def csv_text(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None, *,
+             lineterminator: str = "\r\n") -> str:
+    """Formula-safe CSV text of dict rows; columns in first-seen order across all rows unless given."""
     rows = list(rows)
     if columns is None:
         columns = list(dict.fromkeys(key for row in rows for key in row))
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(columns)
+    writer = csv.writer(buffer, lineterminator=lineterminator)
+    writer.writerow([safe_cell(c) for c in columns])
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+        writer.writerow([safe_cell(row.get(c)) for c in columns])
+    return buffer.getvalue()
+
+
+def rows_to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str] | None = None) -> bytes:
+    """UTF-8 CSV (with BOM, so spreadsheets pick the encoding) of dict rows."""
+    return ("\ufeff" + csv_text(rows, columns)).encode("utf-8")
+
+
+_SAFE_URL_SCHEMES = ("http://", "https://")
+
+
+def safe_url(value: Any) -> str | None:
+    """An http(s) URL fit for a link or a .bib file, or None (javascript:, data:, file: and the rest)."""
+    text = "".join(ch for ch in str(value or "") if ch.isprintable()).strip()
+    if not text.lower().startswith(_SAFE_URL_SCHEMES) or any(ch.isspace() for ch in text):
+        return None
+    return text
 
 
 def to_networkx(view: GraphView) -> nx.MultiDiGraph:
@@ -103,11 +125,11 @@ def bibtex_entry(paper: Mapping[str, Any], authors: Sequence[str], key: str) -> 
         fields.append(("howpublished", latex_escape(venue or "unknown venue")))
     if paper.get("year"):
         fields.append(("year", str(paper["year"])))
-    for name in ("doi", "url"):
-        if paper.get(name):
-            value = str(paper[name])
-            value = latex_escape(value) if name == "doi" else value.replace("{", "%7B").replace("}", "%7D")
-            fields.append((name, value))
+    if paper.get("doi"):
+        fields.append(("doi", latex_escape(str(paper["doi"]))))
+    url = safe_url(paper.get("url"))
+    if url:
+        fields.append(("url", url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")))
     if paper.get("arxiv_id"):
         fields += [("eprint", str(paper["arxiv_id"])), ("archiveprefix", "arXiv")]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)

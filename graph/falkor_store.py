@@ -3,13 +3,18 @@
 Reads use GRAPH.RO_QUERY, so even a statement that slipped through could not write.
 A build writes into a fresh graph key and RENAMEs it over the live one when complete:
 a reader never sees a half-built graph, and an interrupted build leaves the old graph.
+The swap also stores the build's report and a version id in the same transaction
+(MULTI/EXEC), so the report always describes the graph that is live, and a reader that
+asks several questions can check that one version answered all of them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,13 +25,45 @@ from falkordb import FalkorDB
 from falkordb.node import Node
 
 from graph import queries as q
-from graph.errors import GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
-from graph.falkor_server import EmbeddedServer
+from graph.console import check_shape, with_row_limit
+from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
+from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
 
 BUILD_SUFFIX = "__building"
+REPORT_SUFFIX = "__report"  # JSON report of the build that is live, swapped in with the graph
+VERSION_SUFFIX = "__version"  # id of the build that is live, swapped in with the graph
+_CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
+
+
+def _unavailable(exc: BaseException) -> StoreUnavailableError:
+    return StoreUnavailableError(
+        f"Lost the connection to FalkorDB ({exc}). It is restarted on the next start of the "
+        "explorer or CLI; `mlsys-atlas server status` shows its state.")
+
+
+def _has_nul(value: Any) -> bool:
+    try:
+        _check_no_nul(value)
+    except InputError:
+        return True
+    return False
+
+
+def _check_no_nul(value: Any, where: str = "parameter") -> None:
+    """The client inlines parameters into the query text and the server stops reading at a NUL byte."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise InputError(f"The {where} contains a NUL byte (\\x00), which no id or name in the graph has.")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_no_nul(key, where)
+            _check_no_nul(item, where)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _check_no_nul(item, where)
 
 
 def _plain(value: Any) -> Any:
@@ -47,12 +84,27 @@ class FalkorStore(GraphStore):
         self.server = server or EmbeddedServer(data_dir)
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
+        self._pending_report: str | None = None
+        self._connect()
+
+    def _connect(self) -> None:
         socket_path = self.server.ensure_running()
         try:
-            self.db = FalkorDB(unix_socket_path=str(socket_path))
+            # Named atlas-<pid>: the server's owner sees who else uses it before stopping it.
+            self.db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}")
             self.db.connection.ping()
-        except (redis.ConnectionError, OSError) as exc:
+            apply_query_limits(self.db.connection)
+        except _CONNECTION_ERRORS as exc:
             raise StoreUnavailableError(f"Cannot connect to FalkorDB at {socket_path}: {exc}") from exc
+
+    def _reconnect_if_lost(self) -> None:
+        """A build that waited for the build lock may find its server stopped by the build before it."""
+        try:
+            self.db.connection.ping()
+        except _CONNECTION_ERRORS:
+            with contextlib.suppress(Exception):
+                self.db.connection.close()
+            self._connect()
 
     # ------------------------------------------------------------ primitives
     def _rows(self, result: Any) -> list[Row]:
@@ -60,6 +112,12 @@ class FalkorStore(GraphStore):
         return [dict(zip(columns, (_plain(v) for v in row), strict=True)) for row in result.result_set]
 
     def read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
+        """A named question. A parameter with a NUL byte (a hand-edited deep link) matches nothing, since
+        no stored value holds one; it is answered with no rows, never sent (the server would cut the
+        query at the NUL)."""
+        if _has_nul(params or {}):
+            log.warning("Answered a query with no rows: a parameter holds a NUL byte.")
+            return []
         if not self.exists():
             raise GraphNotBuiltError(self.graph_name)
         graph = self.db.select_graph(self.graph_name)
@@ -69,13 +127,12 @@ class FalkorStore(GraphStore):
         self._call(self.db.select_graph(self._target).query, query, params)
 
     def _call(self, fn: Any, query: str, params: dict[str, Any] | None, **kwargs: Any) -> Any:
+        """Writes are not scanned for NUL bytes: walking every build row costs seconds (measured 3 s per
+        100k rows), and canonical records never hold one; reads and the console are checked."""
         try:
             return fn(query, params or {}, **kwargs)
-        except (redis.ConnectionError, OSError) as exc:
-            raise StoreUnavailableError(
-                f"Lost the connection to FalkorDB ({exc}). It is restarted on the next start of the "
-                "explorer or CLI; `mlsys-atlas server status` shows its state."
-            ) from exc
+        except _CONNECTION_ERRORS as exc:
+            raise _unavailable(exc) from exc
 
     def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
         """Overlap the client's parameter encoding (pure Python, half the load time) with the
@@ -94,57 +151,110 @@ class FalkorStore(GraphStore):
     def ensure_schema(self) -> None:
         graph = self.db.select_graph(self._target)
         existing = {
-            (row[0], tuple(row[1])) for row in graph.query("CALL db.indexes()").result_set
+            (row[0], tuple(row[1])) for row in self._call(graph.query, "CALL db.indexes()", None).result_set
         } if self._key_exists(self._target) else set()
         for statement in q.FALKOR_INDEXES:
             label = statement.split(":", 1)[1].split(")", 1)[0]
             prop = statement.rsplit(".", 1)[1].rstrip(")")
             if (label, (prop,)) not in existing:
-                graph.query(statement)
+                self._call(graph.query, statement, None)
 
     def exists(self) -> bool:
         return self._key_exists(self.graph_name)
 
     def _key_exists(self, key: str) -> bool:
-        return bool(self.db.connection.exists(key))
+        try:
+            return bool(self.db.connection.exists(key))
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+
+    def _get(self, key: str) -> str | None:
+        try:
+            value = self.db.connection.get(key)
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+        return value.decode("utf-8") if isinstance(value, bytes) else value
+
+    def graph_version(self) -> str | None:
+        return self._get(f"{self.graph_name}{VERSION_SUFFIX}")
+
+    def stored_report(self) -> str | None:
+        return self._get(f"{self.graph_name}{REPORT_SUFFIX}")
 
     def run_read_only(self, query: str, params: dict[str, Any] | None = None, *, limit: int = 500,
                       timeout_ms: int = 5000) -> list[Row]:
+        """The console (the page runs `check_read_only` first; the database refuses writes itself):
+        too large or deep a query is refused before sending; the row limit is part of the query
+        (the server stops after `limit` rows instead of sending millions to be cut here), and the
+        timeout is bounded by the server's TIMEOUT_MAX."""
+        check_shape(query)
+        _check_no_nul(query, "query")  # FalkorDB stops reading the query text at a NUL byte
+        _check_no_nul(params or {})
         if not self.exists():
             raise GraphNotBuiltError(self.graph_name)
         graph = self.db.select_graph(self.graph_name)
+        timeout_ms = max(1, min(int(timeout_ms), query_limits()["TIMEOUT_MAX"]))
         try:
-            result = graph.ro_query(query, params or {}, timeout=timeout_ms)
+            result = graph.ro_query(with_row_limit(query, limit), params or {}, timeout=timeout_ms)
+        except _CONNECTION_ERRORS as exc:
+            raise _unavailable(exc) from exc
         except redis.ResponseError as exc:
             message = str(exc)
             if "read-only" in message or "RO_QUERY" in message.upper():
                 raise ReadOnlyQueryError("This console is read-only: the database refused a write.") from exc
+            if "timed out" in message.lower():
+                raise ReadOnlyQueryError(f"The query was stopped after the {timeout_ms / 1000:g} s limit.") from exc
+            if "mem consumption" in message.lower():
+                raise ReadOnlyQueryError("The query was stopped: it needed more memory than one query may use "
+                                         "(ATLAS_QUERY_MEMORY_MB).") from exc
             raise ReadOnlyQueryError(f"The database rejected the query: {message}") from exc
         return self._rows(result)[:limit]
 
     # ------------------------------------------------------------ build swap
     @contextlib.contextmanager
     def building(self) -> Iterator[GraphStore]:
+        """Write into the staging key; swap it, the report and the version in one transaction.
+
+        Callers hold the data directory's build lock (`graph.locks`), so a staging key found
+        here is a leftover of an interrupted build, never another build's work in progress.
+        """
         staging = f"{self.graph_name}{BUILD_SUFFIX}"
+        self._reconnect_if_lost()
         if self._key_exists(staging):  # leftovers of an interrupted build
             self.db.connection.delete(staging)
         self._target = staging
+        self._pending_report = None
         try:
             self.ensure_schema()
             yield self
             if self._key_exists(staging):
-                self.db.connection.rename(staging, self.graph_name)
+                self._swap(staging)
             self.save()
         except BaseException:
-            if self._key_exists(staging):
+            with contextlib.suppress(Exception):  # the server may be gone: report the first error only
                 self.db.connection.delete(staging)
             raise
         finally:
             self._target = self.graph_name
+            self._pending_report = None
+
+    def set_build_report(self, report_json: str) -> None:
+        self._pending_report = report_json
+
+    def _swap(self, staging: str) -> None:
+        try:
+            pipe = self.db.connection.pipeline(transaction=True)
+            pipe.rename(staging, self.graph_name)
+            pipe.set(f"{self.graph_name}{VERSION_SUFFIX}", uuid.uuid4().hex)
+            if self._pending_report is not None:
+                pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", self._pending_report)
+            pipe.execute()
+        except _CONNECTION_ERRORS as exc:
+            raise _unavailable(exc) from exc
 
     def save(self) -> None:
         """Persist to the data directory now rather than on the next periodic save."""
-        with contextlib.suppress(redis.ResponseError):  # a background save already running
+        with contextlib.suppress(redis.ResponseError, *_CONNECTION_ERRORS):  # a background save already running
             self.db.connection.bgsave()
             for _ in range(600):
                 info = self.db.connection.info("persistence")

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import abc
 import contextlib
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, TypeVar
 
 from graph import queries as q
 from graph.ids import fold
 
 Row = dict[str, Any]
+T = TypeVar("T")
 
 # MERGE inside UNWIND grows super-linearly with the batch on FalkorDB (measured:
 # 50k rows take 0.5 s in batches of 500 and 27 s in batches of 5,000).
@@ -65,6 +66,26 @@ class GraphStore(abc.ABC):
         """
         yield self
 
+    def set_build_report(self, report_json: str) -> None:  # noqa: B027 - optional hook
+        """Hand the build's report to the store, to be made live together with the graph (if it can)."""
+
+    def stored_report(self) -> str | None:
+        """The report of the live graph's build, if the store keeps it (JSON text)."""
+        return None
+
+    def graph_version(self) -> str | None:
+        """An id that changes whenever a build is swapped in (None: the backend cannot tell)."""
+        return None
+
+    def consistent(self, ask: Callable[[], T], attempts: int = 5) -> T:
+        """Run several reads that must describe one version of the graph, retrying across a swap."""
+        for _ in range(attempts - 1):
+            before = self.graph_version()
+            answer = ask()
+            if self.graph_version() == before:
+                return answer
+        return ask()
+
     # ------------------------------------------------------------ writes
     def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
         """Send `rows` in batches as `$rows`; backends may overlap batches (they are independent MERGEs)."""
@@ -80,6 +101,10 @@ class GraphStore(abc.ABC):
 
     # ------------------------------------------------------------ stats
     def counts(self) -> dict[str, Any]:
+        """Every count from one version of the graph: 12 queries, re-asked if a build swapped in between."""
+        return self.consistent(self._counts)
+
+    def _counts(self) -> dict[str, Any]:
         nodes = {label: self._scalar(q.COUNT_LABEL[label]) for label in q.NODE_LABELS}
         rels = {rel: self._scalar(q.COUNT_REL[rel]) for rel in q.REL_TYPES}
         per_venue_year = self.read(q.PAPERS_PER_VENUE_YEAR)

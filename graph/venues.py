@@ -110,6 +110,8 @@ _ALIASES = {
     "high-performance computer architecture": "HPCA",
     "acm symposium on cloud computing": "SoCC",
     "socc": "SoCC",
+    "international middleware conference": "Middleware",
+    "usenix conference on file and storage technologies": "FAST",
     "file and storage technologies": "FAST",
     "proceedings of the vldb endowment": "VLDB",
     "pvldb": "VLDB",

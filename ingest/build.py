@@ -1,7 +1,13 @@
 """`mlsys-atlas build`: snapshot → records → tags → store, with progress and a summary.
 
 The report (counts, quarantined records with reasons, timings) is written beside the
-store so the explorer's Data page and scripts can read what the last build did.
+store so the explorer's Data page and scripts can read what the last build did. It is
+also handed to the store, which makes it live in the same transaction as the graph
+(FalkorDB): a build killed between the swap and the file write leaves a stale file, and
+`last_report(data_dir, store)` then prefers, and re-writes, the store's copy.
+
+One build at a time per data directory (`graph.locks.build_lock`): a second `build` or
+`ingest` waits for the first instead of emptying the graph under it.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from typing import Any
 
 from tqdm import tqdm
 
+from graph import config
+from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
 from graph.loader import load
+from graph.locks import build_lock
 from graph.store import GraphStore
 from ingest.pipeline import assemble
 from ingest.recordio import read_record_dir, records_dir
@@ -68,7 +77,7 @@ def _gc_paused() -> Iterator[None]:
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
-    with _gc_paused():
+    with build_lock(data_dir, wait=config.number("build_lock_wait", minimum=0)), _gc_paused():
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
                       include_ingested=include_ingested)
 
@@ -103,40 +112,52 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         load_bar.update(rows)
         load_bar.set_postfix_str(kind)
 
+    reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in snapshot.quarantined)
     with store.building() as target:
         written = load(target, batch, progress=on_progress)
-    load_bar.close()
-    timings["load"] = time.perf_counter() - mark
-    timings["total"] = time.perf_counter() - started
-
-    reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in snapshot.quarantined)
-    report = BuildReport(
-        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        snapshot_files=snapshot.files,
-        papers_read=len(snapshot.papers),
-        papers=len(batch.papers),
-        authors=len(batch.authors),
-        institutions=len(batch.institutions),
-        topics=len(batch.topics),
-        venues=len(batch.venues),
-        written=written,
-        quarantined=len(snapshot.quarantined),
-        quarantined_by_reason=dict(reasons.most_common()),
-        skipped_by_status=dict(sorted(snapshot.skipped_by_status.items())),
-        seconds={k: round(v, 2) for k, v in timings.items()},
-        ingested_files=ingested_files,
-    )
-    data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / REPORT_FILE).write_text(json.dumps(asdict(report), indent=2))
-    with open(data_dir / QUARANTINE_FILE, "w", encoding="utf-8") as out:
+        load_bar.close()
+        timings["load"] = time.perf_counter() - mark
+        timings["total"] = time.perf_counter() - started
+        report = BuildReport(
+            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            snapshot_files=snapshot.files,
+            papers_read=len(snapshot.papers),
+            papers=len(batch.papers),
+            authors=len(batch.authors),
+            institutions=len(batch.institutions),
+            topics=len(batch.topics),
+            venues=len(batch.venues),
+            written=written,
+            quarantined=len(snapshot.quarantined),
+            quarantined_by_reason=dict(reasons.most_common()),
+            skipped_by_status=dict(sorted(snapshot.skipped_by_status.items())),
+            seconds={k: round(v, 2) for k, v in timings.items()},
+            ingested_files=ingested_files,
+        )
+        report_json = json.dumps(asdict(report), indent=2)
+        target.set_build_report(report_json)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
         for q in snapshot.quarantined:
             out.write(json.dumps(asdict(q), ensure_ascii=False, default=str) + "\n")
+    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
     return report
 
 
-def last_report(data_dir: Path) -> dict[str, Any] | None:
+def last_report(data_dir: Path, store: GraphStore | None = None) -> dict[str, Any] | None:
+    """The report of the live graph: the store's copy when it keeps one (the file is re-written from
+    it if a killed build left the file behind), else the file beside the store."""
     path = data_dir / REPORT_FILE
-    return json.loads(path.read_text()) if path.exists() else None
+    stored = store.stored_report() if store is not None else None
+    if stored is not None:
+        with contextlib.suppress(OSError):
+            if not path.exists() or path.read_text(encoding="utf-8") != stored:
+                atomic_write_text(path, stored, file_mode=PRIVATE_FILE_MODE)
+        return json.loads(stored)
+    try:
+        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    except ValueError:
+        return None
 
 
 def quarantined_records(data_dir: Path, limit: int = 1000) -> list[dict[str, Any]]:

@@ -29,6 +29,36 @@ def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
     return list(by_id.values())
 
 
+def venue_mismatch(paper: Paper, short_by_id: dict[str, str] | None = None) -> str | None:
+    """Why a paper's venue_id cannot be the node its venue makes, or None.
+
+    The Venue node is made from the venue's name; a paper whose `venue_id` is not that node's id
+    would be written with no PUBLISHED_IN edge, losing its venue without a word."""
+    short_by_id = short_by_id if short_by_id is not None else {venue_id(n): n for n in KNOWN_VENUES}
+    if paper.venue_id in short_by_id:
+        return None
+    name = paper.venue_name or (paper.venue_id.split(":", 1)[1] if paper.venue_id.startswith("venue:") else "")
+    if not name.strip():
+        return f"venue_id {paper.venue_id!r} names no venue (expected 'venue:<name>')"
+    if venue_id(name) != paper.venue_id:
+        return f"venue_id {paper.venue_id!r} does not match its venue {name!r} (expected {venue_id(name)!r})"
+    return None
+
+
+def _drop_venue_mismatches(papers: list[Paper], quarantine: list[Quarantined] | None) -> list[Paper]:
+    short_by_id = {venue_id(n): n for n in KNOWN_VENUES}
+    kept = []
+    for paper in papers:
+        reason = venue_mismatch(paper, short_by_id)
+        if reason is None:
+            kept.append(paper)
+        elif quarantine is not None:
+            quarantine.append(Quarantined(",".join(paper.provenance.sources) or "records", paper.id, reason,
+                                          {"title": paper.title, "venue_id": paper.venue_id,
+                                           "venue_name": paper.venue_name}))
+    return kept
+
+
 def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = None,
              *, tag: bool = True, quarantine: list[Quarantined] | None = None,
              data_dir: Path | None = None, institution_report: LinkReport | None = None) -> GraphBatch:
@@ -38,7 +68,7 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     are merged, so every source's strings meet the same alias table and the user's decisions;
     `institution_report` (if given) receives the counts and the time that took.
     """
-    merged = identity.merge_papers(papers)
+    merged = identity.merge_papers(_drop_venue_mismatches(papers, quarantine))
     organisations, report = link_institutions(merged, institutions, data_dir)
     if institution_report is not None:
         vars(institution_report).update(vars(report))

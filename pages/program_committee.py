@@ -65,11 +65,9 @@ use_example = o2.toggle("Try with an example built from the graph", key="example
 def decode(upload: object) -> str | None:
     if upload is None:
         return None
-    try:
-        return upload.getvalue().decode("utf-8-sig")  # type: ignore[attr-defined]
-    except UnicodeDecodeError:
-        st.error(f"{escape_markdown(upload.name)}: not UTF-8 text. Save the CSV as UTF-8 and upload it again.")  # type: ignore[attr-defined]
-        st.stop()
+    from graph.analytics.pc_audit import decode_csv_bytes  # the CLI reads files through the same decoder
+
+    return decode_csv_bytes(upload.getvalue())  # type: ignore[attr-defined]
 
 
 members_csv, submissions_csv = decode(members_file), decode(submissions_file)

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from graph import config, explore
+from graph.errors import AtlasError
 from graph.explore import GraphView
 from graph.open import open_store
 from graph.search import NameIndex, TitleVocabulary
@@ -26,9 +27,15 @@ StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, built_at 
 
 
 def store_key() -> StoreKey:
+    """Keyed on the live build's report as the store holds it (swapped in with the graph), so a build
+    killed before it re-wrote `build_report.json` still invalidates every cached answer."""
     data_dir = config.data_dir()
-    report = last_report(data_dir) or {}
-    return (config.get("store").strip().lower(), str(data_dir), config.graph_name(), str(report.get("built_at", "")))
+    backend, graph_name = config.get("store").strip().lower(), config.graph_name()
+    try:
+        report = last_report(data_dir, _open_store(backend, str(data_dir), graph_name)) or {}
+    except AtlasError:
+        report = last_report(data_dir) or {}  # the page itself explains an unreachable store
+    return (backend, str(data_dir), graph_name, str(report.get("built_at", "")))
 
 
 def _alive(store: GraphStore) -> bool:

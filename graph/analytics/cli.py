@@ -15,6 +15,8 @@ from typing import Any
 
 from graph.analytics import export
 from graph.analytics.projections import Projection, projection
+from graph.errors import InputError
+from graph.fileio import check_output_path
 from graph.store import GraphStore
 
 Handler = Callable[[argparse.Namespace, Projection], int]
@@ -49,10 +51,15 @@ def _emit(args: argparse.Namespace, rows: Sequence[Any], columns: Sequence[str] 
         print(_table(flat, columns, getattr(args, "limit", None)))
 
 
-def _run(handler: Handler) -> Callable[[argparse.Namespace], int]:
+def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = None
+         ) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         from graph.open import open_store
 
+        if getattr(args, "csv", None):
+            check_output_path(Path(args.csv))
+        if check is not None:
+            check(args)  # read and check the inputs before the (slow) read of the whole graph
         store: GraphStore = open_store(getattr(args, "store", None))
         try:
             proj = projection(store, args.year_from, args.year_to)
@@ -178,11 +185,19 @@ def _trends(args: argparse.Namespace, proj: Projection) -> int:
     return 0
 
 
-def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.pc_audit import audit_program_committee, read_members_csv, read_submissions_csv
+def _read_pc_inputs(args: argparse.Namespace) -> None:
+    from graph.analytics.pc_audit import read_members_csv, read_submissions_csv
 
-    members = read_members_csv(Path(args.members))
-    submissions = read_submissions_csv(Path(args.submissions)) if args.submissions else None
+    args.member_rows = read_members_csv(Path(args.members))
+    args.submission_rows = read_submissions_csv(Path(args.submissions)) if args.submissions else None
+    if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
+        raise InputError(f"--out {args.out}: is a file; give a directory for the CSV files.")
+
+
+def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
+    from graph.analytics.pc_audit import audit_program_committee
+
+    members, submissions = args.member_rows, args.submission_rows
     audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
                                     reference_year=args.reference_year)
     tables = audit.tables()
@@ -271,4 +286,4 @@ def register(subparsers: Any) -> None:
     p.add_argument("--reference-year", type=int, default=None, help="year the window ends (default: last in data)")
     p.add_argument("--out", default=None, help="directory for the CSV export of every table")
     _common(p, csv=False)
-    p.set_defaults(func=_run(_pc_audit))
+    p.set_defaults(func=_run(_pc_audit, _read_pc_inputs))

@@ -6,12 +6,13 @@ joined with "; " and nested dicts flattened into `parent.child` columns.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, is_dataclass
 from pathlib import Path
 from typing import Any
+
+from graph.exports import csv_text
+from graph.fileio import atomic_write_text
 
 
 def flat(value: Any) -> dict[str, Any]:
@@ -44,19 +45,11 @@ def rows(items: Iterable[Any]) -> list[dict[str, Any]]:
 
 
 def to_csv_text(items: Iterable[Any]) -> str:
-    """CSV text of dataclasses or dicts; columns in first-seen order across all rows."""
-    table = rows(items)
-    columns: dict[str, None] = {}
-    for row in table:
-        columns.update(dict.fromkeys(row))
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(table)
-    return buffer.getvalue()
+    """CSV text of dataclasses or dicts through the project's one formula-safe writer
+    (`graph.exports.csv_text`): a name such as `=HYPERLINK(…)` is shown, never run."""
+    return csv_text(rows(items), lineterminator="\n")
 
 
 def write_csv(items: Iterable[Any], path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_csv_text(items), encoding="utf-8")
-    return path
+    """Written atomically: a failure keeps the previous file."""
+    return atomic_write_text(path, to_csv_text(items))

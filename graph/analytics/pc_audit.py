@@ -38,7 +38,7 @@ from graph.analytics import export
 from graph.analytics.people import NameIndex, NameMatch, name_index
 from graph.analytics.projections import Projection
 from graph.analytics.sectors import classify_institution
-from graph.errors import AtlasError
+from graph.errors import InputError
 from graph.ids import fold
 from graph.venues import COMMUNITY_ORDER
 
@@ -142,15 +142,43 @@ class PCAudit:
 
 
 # ---------------------------------------------------------------- reading CSVs
+def decode_csv_bytes(data: bytes) -> str:
+    """Text of a CSV as spreadsheets save it: UTF-8 (with or without BOM), UTF-16 with a BOM, else
+    Windows-1252/Latin-1, the two encodings Excel uses for "CSV" on Western systems. The CLI and the
+    explorer's upload both read through here, so one file gives one answer."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
 def _reader(source: str | Path | TextIO) -> tuple[list[dict[str, str]], str]:
-    """A Path is a file to read; a str is always CSV *text* (never opened as a path: uploads are text)."""
+    """A Path is a file to read; a str is always CSV *text* (never opened as a path: uploads are text).
+
+    Malformed CSV (an unbalanced quote would silently swallow every later row) and a file with
+    no rows are errors that name the file, not an empty analysis."""
     if isinstance(source, Path):
-        text, label = source.read_text(encoding="utf-8-sig"), str(source)
+        if not source.is_file():
+            raise InputError(f"{source}: no such file; give the path of a CSV file.")
+        text, label = decode_csv_bytes(source.read_bytes()), str(source)
     elif isinstance(source, str):
         text, label = source, "CSV text"
     else:
         text, label = source.read(), "CSV upload"
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    if "\x00" in text:
+        raise InputError(f"{label}: contains NUL bytes; is it a CSV file (saved as text)?")
+    try:
+        rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), strict=True))
+    except csv.Error as exc:
+        raise InputError(f"{label}: not valid CSV ({exc}; check for an unbalanced quote).") from None
+    if not rows:
+        raise InputError(f"{label}: no rows; the file needs a header line and at least one row.")
     return [{fold(k or "").replace(" ", "_"): (v or "").strip() for k, v in row.items() if k} for row in rows], label
 
 
@@ -162,7 +190,7 @@ def read_members_csv(source: str | Path | TextIO) -> list[PCMember]:
     """PC members from a CSV with a `name` column (plus optional affiliation and id columns)."""
     rows, label = _reader(source)
     if rows and not any(k in rows[0] for k in ("name", "full_name", "member")):
-        raise AtlasError(f"{label}: no `name` column (found: {', '.join(rows[0]) or 'none'}).")
+        raise InputError(f"{label}: no `name` column (found: {', '.join(rows[0]) or 'none'}).")
     members = []
     for line, row in enumerate(rows, start=2):
         ids = [i for col in _ID_COLUMNS for i in _SPLIT_IDS.split(row.get(col, "")) if i]
@@ -181,7 +209,7 @@ def read_submissions_csv(source: str | Path | TextIO) -> list[Submission]:
     """Submissions from a CSV with `title` and `authors` columns (optional `id`, `topics`)."""
     rows, label = _reader(source)
     if rows and ("title" not in rows[0] or "authors" not in rows[0]):
-        raise AtlasError(f"{label}: needs `title` and `authors` columns (found: {', '.join(rows[0])}).")
+        raise InputError(f"{label}: needs `title` and `authors` columns (found: {', '.join(rows[0])}).")
     return [Submission(row.get("id") or f"S{i}", row["title"], split_authors(row["authors"]),
                        [t.strip() for t in re.split(r"[;|,]", row.get("topics", "")) if t.strip()])
             for i, row in enumerate(rows, start=1)]

@@ -12,8 +12,10 @@ import json
 import sys
 from pathlib import Path
 
+from graph.errors import InputError
+from graph.fileio import atomic_write_text, atomic_writer, check_output_path, refuse_same_file
 from ingest.identity import review
-from ingest.identity.mentions import read_mentions
+from ingest.identity.mentions import Mention, mention_from_json
 from ingest.identity.resolver import resolve
 
 
@@ -36,15 +38,42 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     review_parser.set_defaults(func=review_command)
 
 
+def _read_mentions_quarantining(path: Path) -> tuple[list[Mention], list[dict]]:
+    """Every readable mention; a line that is not one is kept with its reason, never fatal."""
+    mentions: list[Mention] = []
+    rejected: list[dict] = []
+    with open(path, encoding="utf-8", errors="replace") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+                if not isinstance(row, dict):
+                    raise ValueError(f"expected a JSON object, got {type(row).__name__}")
+                mentions.append(mention_from_json(row))
+            except (ValueError, TypeError) as exc:
+                rejected.append({"line": line_no, "reason": str(exc), "raw": line.rstrip("\n")[:10_000]})
+    return mentions, rejected
+
+
 def resolve_command(args: argparse.Namespace) -> int:
-    try:
-        mentions = list(read_mentions(args.input))
-    except (OSError, ValueError) as exc:
-        print(f"resolve: {exc}", file=sys.stderr)
+    if not args.input.is_file():
+        raise InputError(f"{args.input}: no such file; give a JSON-lines file of mentions.")
+    refuse_same_file(args.input, args.output)
+    check_output_path(args.output)
+    mentions, bad_lines = _read_mentions_quarantining(args.input)
+    for bad in bad_lines[:20]:
+        print(f"resolve: {args.input}:{bad['line']}: {bad['reason']}; quarantined", file=sys.stderr)
+    q_path = args.output.with_name(f"{args.output.stem}.quarantine{args.output.suffix or '.jsonl'}")
+    if bad_lines:
+        atomic_write_text(q_path, "".join(json.dumps(b, ensure_ascii=False) + "\n" for b in bad_lines))
+    if not mentions:
+        print(f"resolve: {args.input}: no readable mentions ({len(bad_lines)} line(s) quarantined to {q_path})",
+              file=sys.stderr)
         return 2
     resolution = resolve(mentions)
     rejected = dict(resolution.rejected)
-    with open(args.output, "w", encoding="utf-8") as handle:
+    with atomic_writer(args.output) as handle:  # a failed run keeps the previous output
         for index, mention in enumerate(resolution.mentions):
             row: dict = {"mention_id": mention.mention_id, "person_id": resolution.person_ids[index] or None,
                          "confidence": resolution.confidences[index]}
@@ -53,6 +82,8 @@ def resolve_command(args: argparse.Namespace) -> int:
             handle.write(json.dumps(row) + "\n")
     print(f"{len(mentions)} mentions -> {len(resolution.people)} people ({len(rejected)} not people) "
           f"written to {args.output}")
+    if bad_lines:
+        print(f"Quarantined {len(bad_lines)} unreadable line(s) -> {q_path}")
     return 0
 
 

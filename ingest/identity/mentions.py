@@ -64,6 +64,13 @@ def mention_from_json(row: dict[str, Any]) -> Mention:
     missing = [key for key in ("mention_id", "name", "paper_id") if key not in row]
     if missing:
         raise ValueError(f"mention row lacks {', '.join(missing)}")
+    for key in ("name", "title", "affiliation", "venue"):
+        if row.get(key) is not None and not isinstance(row[key], str):
+            raise ValueError(f"'{key}' must be a string or null, got {type(row[key]).__name__}")
+    if not isinstance(row.get("coauthors") or [], list):
+        raise ValueError("'coauthors' must be a list of names")
+    if not isinstance(row.get("strong_ids") or {}, dict):
+        raise ValueError("'strong_ids' must be an object")
     strong = {kind: str(row[kind]) for kind in STRONG_ID_KINDS if row.get(kind)}
     for kind, value in (row.get("strong_ids") or {}).items():
         if kind in STRONG_ID_KINDS and value:

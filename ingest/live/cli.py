@@ -19,6 +19,7 @@ from typing import Any
 
 from graph import config
 from graph.errors import ConfigError
+from graph.fileio import check_output_path
 from graph.records import Paper
 from graph.venues import KNOWN_VENUES, canonical_venue
 from ingest.live import settings
@@ -144,6 +145,8 @@ def handle_ingest(args: argparse.Namespace) -> int:
         raise ConfigError("--base-url applies to one source; set ATLAS_<SOURCE>_BASE_URL for `ingest all`")
     if args.ids and chosen not in IDS_SOURCES:
         raise ConfigError(f"--ids works with {', '.join(sorted(IDS_SOURCES))}, not {chosen}")
+    if args.to_jsonl:
+        check_output_path(Path(args.to_jsonl))
     checkpoints = CheckpointStore(settings.ingest_dir() / "checkpoints")
     runs: list[SourceRun] = []
     fetched: list[Paper] = []
@@ -178,6 +181,10 @@ def handle_ingest(args: argparse.Namespace) -> int:
             exit_code = 1
     if args.dry_run:
         return 0
+    if args.to_jsonl and exit_code:
+        print(f"not writing {args.to_jsonl} after an error; any previous {args.to_jsonl} is kept. Re-run the same "
+              "command to continue (fetched pages are kept).", file=sys.stderr)
+        return exit_code
     if args.to_jsonl:
         papers = {p.id: p for run in runs for p in run.papers.values()}
         institutions = {k: v for run in runs for k, v in run.institutions.items()}

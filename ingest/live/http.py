@@ -8,6 +8,10 @@
 * **Politeness**: a minimum interval between requests per host and one request in
   flight at a time, applied in a transport adapter so cache hits never wait; a
   User-Agent with the contact address from `ATLAS_CONTACT_EMAIL`.
+* **Deadline**: every request has an overall deadline (`ATLAS_HTTP_DEADLINE`) from
+  connect to last byte. The read timeout only bounds the gap between two bytes, so a
+  server dripping one byte a second would otherwise hold an ingest for ever; at the
+  deadline a timer shuts the connection's socket down, which wakes the blocked read.
 * **Retries**: `tenacity`, exponential backoff with jitter for 429/5xx, connection
   errors, timeouts and unusable bodies (`BadPage`); a `Retry-After` header is honoured
   exactly. A 429 that the source recognises as an exhausted daily budget stops at once
@@ -17,8 +21,10 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -37,6 +43,8 @@ from tenacity import (
     wait_exponential,
     wait_random,
 )
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from ingest.live.base import BadPage, BudgetExhausted, FetchFailed, LiveSource, PageRequest
 from ingest.live.settings import HttpPolicy, user_agent
@@ -123,10 +131,44 @@ class PoliteAdapter(HTTPAdapter):
     """Transport adapter that rate-limits, serialises and counts only the requests that reach the network."""
 
     def __init__(self, limiter: MinIntervalLimiter) -> None:
+        self._connections: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()  # before init_poolmanager runs
         super().__init__(max_retries=0)  # retries happen above, where bodies can be checked too
         self.limiter = limiter
         self.requests_sent = 0
         self._in_flight = threading.Lock()  # one connection at a time (arXiv asks for exactly that)
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        """Pools whose connections register themselves, so `abort_connections` can reach their sockets."""
+        super().init_poolmanager(*args, **kwargs)
+        registry = self._connections
+
+        class TrackedHTTP(HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                registry.add(self)
+
+        class TrackedHTTPS(HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                registry.add(self)
+
+        class Pool(HTTPConnectionPool):
+            ConnectionCls = TrackedHTTP
+
+        class SecurePool(HTTPSConnectionPool):
+            ConnectionCls = TrackedHTTPS
+
+        self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+
+    def abort_connections(self) -> None:
+        """Shut down every open socket (called by the deadline timer): a blocked read returns at once."""
+        for connection in list(self._connections):
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> requests.Response:
         with self._in_flight:
@@ -226,12 +268,30 @@ class SourceClient:
 
     def _attempt(self, request: PageRequest, parse: Callable[[bytes, str], T], where: str) -> Fetched[T]:
         prepared = self._prepare(request)
+        expired = threading.Event()
+
+        def cut_off() -> None:
+            expired.set()
+            self.adapter.abort_connections()
+
+        timer = threading.Timer(self.policy.deadline, cut_off)
+        timer.daemon = True
+        timer.start()
         try:
             response = self.session.send(prepared, timeout=(self.policy.connect_timeout, self.policy.read_timeout),
                                          force_refresh=self.refresh)
             body = response.content
         except _TRANSPORT_ERRORS as exc:
+            if expired.is_set():
+                raise _Transient(f"no complete answer within the {self.policy.deadline:g}s deadline "
+                                 "(ATLAS_HTTP_DEADLINE)") from exc
             raise _Transient(f"{type(exc).__name__}: {exc}") from exc
+        finally:
+            timer.cancel()
+        if expired.is_set() and not getattr(response, "from_cache", False):
+            # The socket was shut down mid-answer: whatever arrived is incomplete, and must not stay stored.
+            self.session.cache.delete(requests=[prepared])
+            raise _Transient(f"no complete answer within the {self.policy.deadline:g}s deadline (ATLAS_HTTP_DEADLINE)")
         status = response.status_code
         if status == 429 and self.source.budget_exhausted(status, dict(response.headers), body):
             raise BudgetExhausted(

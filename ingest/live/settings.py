@@ -14,6 +14,7 @@ from pathlib import Path
 
 from graph import config
 from graph.config import Setting
+from graph.errors import ConfigError
 
 # cli name -> (internal source name, default base URL, seconds between requests to the host)
 SOURCES: dict[str, tuple[str, str, float]] = {
@@ -38,7 +39,11 @@ LIVE_SETTINGS: tuple[Setting, ...] = (
     Setting("http_backoff_max", "ATLAS_HTTP_BACKOFF_MAX", "60", "Longest wait between two retries in seconds."),
     Setting("http_attempts", "ATLAS_HTTP_ATTEMPTS", "6", "Attempts per request before giving up with an error."),
     Setting("http_connect_timeout", "ATLAS_HTTP_CONNECT_TIMEOUT", "10", "Connect timeout in seconds."),
-    Setting("http_read_timeout", "ATLAS_HTTP_READ_TIMEOUT", "60", "Read timeout in seconds."),
+    Setting("http_read_timeout", "ATLAS_HTTP_READ_TIMEOUT", "60",
+            "Read timeout in seconds: the longest gap between two bytes of an answer."),
+    Setting("http_deadline", "ATLAS_HTTP_DEADLINE", "300",
+            "Longest one request may take from connect to last byte, in seconds (a server dripping bytes "
+            "never trips the read timeout)."),
     Setting("http_max_retry_after", "ATLAS_HTTP_MAX_RETRY_AFTER", "600",
             "Longest Retry-After (seconds) honoured by waiting; a longer one stops the run with a message."),
 )
@@ -57,6 +62,7 @@ class HttpPolicy:
     min_interval: float
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    deadline: float = 300.0
     attempts: int = 6
     backoff: float = 1.0
     backoff_max: float = 60.0
@@ -66,15 +72,30 @@ class HttpPolicy:
         return replace(self, min_interval=seconds)
 
 
+def number(name: str, *, integer: bool = False, minimum: float = 0.0) -> float:
+    """A numeric setting; a malformed one names its variable and the expected form (one-line CLI error)."""
+    setting = _BY_NAME[name]
+    raw = get(name).strip()
+    try:
+        value: float = int(raw) if integer else float(raw)
+    except ValueError:
+        kind = "a whole number" if integer else "a number of seconds"
+        raise ConfigError(f"{setting.env}={raw!r} is not {kind} (default {setting.default}).") from None
+    if not value >= minimum:  # also refuses nan
+        raise ConfigError(f"{setting.env}={raw!r} must be at least {minimum:g} (default {setting.default}).")
+    return value
+
+
 def policy_for(cli_name: str) -> HttpPolicy:
     return HttpPolicy(
-        min_interval=float(get(f"{cli_name}_min_interval")),
-        connect_timeout=float(get("http_connect_timeout")),
-        read_timeout=float(get("http_read_timeout")),
-        attempts=max(1, int(get("http_attempts"))),
-        backoff=float(get("http_backoff")),
-        backoff_max=float(get("http_backoff_max")),
-        max_retry_after=float(get("http_max_retry_after")),
+        min_interval=number(f"{cli_name}_min_interval"),
+        connect_timeout=number("http_connect_timeout", minimum=0.001),
+        read_timeout=number("http_read_timeout", minimum=0.001),
+        deadline=number("http_deadline", minimum=0.001),
+        attempts=int(number("http_attempts", integer=True, minimum=1)),
+        backoff=number("http_backoff"),
+        backoff_max=number("http_backoff_max"),
+        max_retry_after=number("http_max_retry_after"),
     )
 
 

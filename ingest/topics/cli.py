@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from graph.fileio import atomic_writer, check_output_path, refuse_same_file
 from graph.venues import canonical_venue, community_of
 from ingest.topics.tagger import PaperText, pillars_and_topics
+
+MAX_TEXT_CHARS = 900_000  # spaCy refuses texts over nlp.max_length (1,000,000) with E088: quarantine the line
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,8 @@ def parse_line(raw: str) -> tuple[str, PaperText] | str:
     venue = record.get("venue")
     if venue is not None and not isinstance(venue, str):
         return "'venue' must be a string or null"
+    if len(title) + len(abstract or "") > MAX_TEXT_CHARS:
+        return f"title and abstract are {len(title) + len(abstract or ''):,} characters; at most {MAX_TEXT_CHARS:,}"
     short = canonical_venue(venue or "")
     return str(paper_id), PaperText(title, abstract or None, community_of(short) if short else None,
                                     tuple(terms or ()))
@@ -85,12 +90,13 @@ def tag_file(input_path: Path, output_path: Path, batch_size: int = 512) -> tupl
     """Tag every readable line of `input_path` into `output_path`; return (tagged, rejected)."""
     from ingest.topics import product_tagger
 
+    refuse_same_file(input_path, output_path)
+    check_output_path(output_path)
     tagger = product_tagger()
     rejected: list[Rejected] = []
     tagged = 0
-    output_path.parent.mkdir(parents=True, exist_ok=True)
     with open(input_path, encoding="utf-8", errors="replace", newline=None) as src, \
-            open(output_path, "w", encoding="utf-8") as out:
+            atomic_writer(output_path) as out:  # a failed run keeps the previous output
         papers = read_papers(src, rejected)
         ids: list[tuple[str, str]] = []
 
@@ -104,7 +110,7 @@ def tag_file(input_path: Path, output_path: Path, batch_size: int = 512) -> tupl
             tagged += 1
     q_path = quarantine_path(output_path)
     if rejected:
-        with open(q_path, "w", encoding="utf-8") as handle:
+        with atomic_writer(q_path) as handle:
             for r in rejected:
                 handle.write(json.dumps({"line": r.line, "reason": r.reason, "raw": r.raw}, ensure_ascii=False) + "\n")
     elif q_path.exists():
