@@ -118,6 +118,11 @@ def plain(value: str) -> str:
 Confirm = Callable[[str, int, str], bool]
 
 
+# DBLP keeps a URL some authors put in their title ("Secure Page Fusion with VUsion: https: //www.vusec.net/...");
+# it is not part of the title, and it kept the paper from merging with the other lists' record.
+_TRAILING_URL = re.compile(r"[:\s]*https?:\s*//\S*\s*$", re.IGNORECASE)
+
+
 def _never(_venue: str, _year: int, _title: str) -> bool:
     return False
 
@@ -188,7 +193,7 @@ def _entry(chunk: str, years: tuple[int, int]) -> Entry | None:
     year = int(year_raw)
     if not years[0] <= year <= years[1]:
         return None  # outside the span the snapshot covers (see data/PROVENANCE.md), not a defect
-    title = plain(fields.get("title", "")).rstrip(".").strip()
+    title = _TRAILING_URL.sub("", plain(fields.get("title", ""))).rstrip(".").strip()
     if not title:
         raise EntryError("empty title", key)
     names = [plain(n) for n in _AND.split(fields.get("author", "").strip())] if fields.get("author") else []
