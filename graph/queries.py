@@ -341,14 +341,30 @@ NEO4J_FULLTEXT_SEARCH: dict[str, str] = {
     ),
 }
 
+# `GraphStore.search_papers(include_abstracts=True)` on Neo4j: the same filters, columns and
+# order as SEARCH_PAPERS_FULLTEXT, but matched by the full-text (Lucene) index on title and
+# abstract instead of a CONTAINS scan of every abstract. It matches words and word
+# prefixes, not arbitrary substrings (see README, "Stores").
+NEO4J_SEARCH_PAPERS_FULLTEXT = (
+    "CALL db.index.fulltext.queryNodes('atlas_paper_text', $lucene) YIELD node AS p "
+    "WHERE ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "AND ($venue IS NULL OR p.venue = $venue) "
+    "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue "
+    "ORDER BY year DESC, title LIMIT $limit"
+)
+
 # Build bookkeeping. Neo4j has no atomic graph swap, so a build writes in place: the
 # marker says whether a build ever completed, and checkpoints (written in the same
 # transaction as the batch they record) let an interrupted build skip finished batches.
 NEO4J_BUILD_STARTED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'building', b.started_at = $at"
-NEO4J_BUILD_FINISHED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at"
+# `build_id` names one completed build: the explorer keys its caches on it, so every
+# process reading this graph (wherever it runs) sees a rebuild at once.
+NEO4J_BUILD_FINISHED = (
+    "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at, b.build_id = $build_id"
+)
 NEO4J_BUILD_STATUS = (
     "OPTIONAL MATCH (b:AtlasBuild {graph: $graph}) "
-    "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at"
+    "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at, b.build_id AS build_id"
 )
 NEO4J_CHECKPOINT_KEYS = "MATCH (c:AtlasCheckpoint {graph: $graph}) RETURN c.key AS key"
 NEO4J_SAVE_CHECKPOINT = "MERGE (c:AtlasCheckpoint {key: $key}) SET c.graph = $graph, c.kind = $kind, c.rows = $rows"
@@ -360,6 +376,8 @@ NEO4J_DELETE_LABEL_BATCH: dict[str, str] = {
     label: f"MATCH (n:{label}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
     for label in (*NODE_LABELS, "AtlasBuild", "AtlasCheckpoint")
 }
+# The user's home database (asked of `system` once per connection; see Neo4jStore.resolve_database).
+NEO4J_HOME_DATABASE = "SHOW HOME DATABASE YIELD name RETURN name"
 NEO4J_SERVER_INFO = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
 )

@@ -22,13 +22,20 @@ from graph.search import NameIndex, TitleVocabulary
 from graph.store import GraphStore, Row
 from ingest.build import last_report, quarantined_records
 
-StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, built_at of the last build
+StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, id of the last build
 
 
 def store_key() -> StoreKey:
-    data_dir = config.data_dir()
-    report = last_report(data_dir) or {}
-    return (config.get("store").strip().lower(), str(data_dir), config.graph_name(), str(report.get("built_at", "")))
+    """The cache key of the graph now being served.
+
+    The build id comes from the graph itself where the store keeps one (Neo4j: a rebuild
+    from another machine invalidates every explorer's caches); else from the local report.
+    """
+    backend, data_dir, graph = config.get("store").strip().lower(), str(config.data_dir()), config.graph_name()
+    build = _open_store(backend, data_dir, graph).build_id()
+    if build is None:
+        build = str((last_report(Path(data_dir)) or {}).get("built_at", ""))
+    return backend, data_dir, graph, build
 
 
 def _alive(store: GraphStore) -> bool:

@@ -36,7 +36,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
 
 
-def test_environ() -> dict[str, str] | None:
+def server_environ() -> dict[str, str] | None:
     """NEO4J_* settings for the store from the NEO4J_TEST_* variables, or None when unset."""
     uri = os.environ.get("NEO4J_TEST_URI", "").strip()
     if not uri:
@@ -46,7 +46,7 @@ def test_environ() -> dict[str, str] | None:
             "NEO4J_DATABASE": os.environ.get("NEO4J_TEST_DATABASE", "")}
 
 
-CONFIGURED = test_environ() is not None
+CONFIGURED = server_environ() is not None
 NOT_CONFIGURED = ("Neo4j is not in this run: start it with `make neo4j-test-up` and set NEO4J_TEST_URI, "
                   "NEO4J_TEST_USERNAME, NEO4J_TEST_PASSWORD (`make test` does both)")
 
@@ -66,7 +66,7 @@ class Lease:
 
     def connect(self) -> Neo4jStore:
         if self.store is None:
-            environ = test_environ()
+            environ = server_environ()
             if environ is None:
                 require_configured()
                 pytest.skip(NOT_CONFIGURED)

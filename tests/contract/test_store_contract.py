@@ -95,6 +95,24 @@ def test_contract_search_papers(store: GraphStore, text: str, kwargs: dict[str, 
     assert [row["id"] for row in store.search_papers(text, **kwargs)] == expected
 
 
+# Where the stores differ on purpose: with abstracts, Neo4j answers from its full-text
+# (Lucene) index, which matches whole words and word prefixes in any order; the embedded
+# store scans with CONTAINS, which also matches inside words and needs the words adjacent.
+# Filters, columns and order (year, then title) stay the same.
+@pytest.mark.parametrize(("text", "embedded", "neo4j"), [
+    ("batch", [P1], [P1]),  # a word prefix: both
+    ("atching", [P1], []),  # inside a word: CONTAINS only
+    ("batching fast", [], [P1]),  # words out of order: full-text only
+    ("fast with", [P1], [P1]),  # adjacent words, in order: both
+    ("with batching the", [], [P1]),  # stop words are not in a full-text index: left out of the query
+])
+def test_contract_abstract_search_differs_only_in_matching(store: GraphStore, text: str, embedded: list[str],
+                                                           neo4j: list[str]) -> None:
+    expected = neo4j if store.backend == "neo4j" else embedded
+    assert [r["id"] for r in store.search_papers(text, include_abstracts=True)] == expected
+    assert store.search_papers(text, include_abstracts=True, venue="MLSys") == []
+
+
 def test_contract_search_papers_orders_by_year_then_title(store: GraphStore) -> None:
     assert store.search_papers("e") == [  # null is the largest value when sorting: first in DESC order
         {"id": NOTE, "title": "Untitled Workshop Note", "year": None, "venue": "ICML"},
