@@ -236,6 +236,9 @@ class Neo4jStore(GraphStore):
         settings = Neo4jSettings.from_sources(environ, secrets)
         auth = neo4j.basic_auth(settings.username, settings.password or "") if settings.username else None
         try:
+            # Server notifications (e.g. "null value eliminated in set function", expected in
+            # our aggregates) are switched off: they cost the server work and flood the log.
+            driver_config.setdefault("notifications_min_severity", "OFF")
             driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, user_agent="mlsys-atlas", **driver_config)
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise ConfigError(f"Cannot use NEO4J_URI {redact_uri(settings.uri)!r}: "

@@ -118,7 +118,7 @@ PAPER_AUTHORS = (
 PAPER_TOPICS = (
     "MATCH (p:Paper {id: $id})-[e:HAS_TOPIC]->(t:Topic) "
     "RETURN t.label AS label, t.name AS name, t.kind AS kind, e.score AS score, e.evidence AS evidence "
-    "ORDER BY kind, score DESC"
+    "ORDER BY kind, score DESC, label"
 )
 AUTHOR_PAPERS = (
     "MATCH (a:Author {id: $id})-[e:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
@@ -127,7 +127,8 @@ AUTHOR_PAPERS = (
 )
 AUTHOR_TOPICS = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)-[e:HAS_TOPIC]->(t:Topic) "
-    "RETURN t.label AS label, t.kind AS kind, p.year AS year, count(p) AS papers ORDER BY papers DESC"
+    "RETURN t.label AS label, t.kind AS kind, p.year AS year, count(p) AS papers "
+    "ORDER BY papers DESC, kind, label, year"
 )
 AUTHOR_COAUTHORS = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
@@ -140,7 +141,7 @@ AUTHOR_INSTITUTIONS = (
 )
 EGO_EDGES = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
-    "WITH c, count(p) AS w ORDER BY w DESC LIMIT $limit "
+    "WITH c, count(p) AS w ORDER BY w DESC, c.id LIMIT $limit "
     "OPTIONAL MATCH (c)-[:AUTHORED]->(q:Paper)<-[:AUTHORED]-(d:Author) WHERE d.id <> c.id AND d.id <> $id "
     "RETURN c.id AS id, c.name AS name, w AS weight, collect(DISTINCT d.id) AS neighbours"
 )
@@ -251,7 +252,7 @@ EXPLORE_NEIGHBOURS: dict[str, str] = {
         "RETURN type(r) AS rel, startNode(r).id AS source, endNode(r).id AS target, m.id AS id, "
         "labels(m)[0] AS label, coalesce(m.name, m.title, m.label) AS name, year, "
         "coalesce(m.paper_count, m.author_count, 0) AS weight "
-        "ORDER BY weight DESC, year DESC LIMIT $limit"
+        "ORDER BY weight DESC, year DESC, id, rel LIMIT $limit"
     )
     for label in NODE_LABELS
 }
