@@ -60,7 +60,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests on the small snapshot in Neo4j run last, so the one Neo4j database loads it once
     (the tiny contract graph needs the same database; see tests/contract/neo4j_live.py)."""
-    items.sort(key=lambda item: "neo4j_small" in getattr(item, "fixturenames", ()))
+    items.sort(key=lambda item: any(name.startswith("neo4j_small") for name in getattr(item, "fixturenames", ())))
 
 
 def _load_small(store: Neo4jStore, data_dir: Path) -> None:
