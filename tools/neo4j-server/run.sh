@@ -3,6 +3,8 @@
 #   run.sh up     build if needed, start, wait until Bolt answers (idempotent)
 #   run.sh down   SIGTERM, wait for the clean shutdown (idempotent)
 #   run.sh status exit 0 when the server is up
+#   run.sh admin ARGS...  Neo4j's own neo4j-admin (org.neo4j.cli.AdminTool) on this home, e.g.
+#                 `admin database import full neo4j ...` with the server stopped
 # Settings (environment): NEO4J_SERVER_HOME, NEO4J_SERVER_PORT, NEO4J_SERVER_PASSWORD,
 # NEO4J_SERVER_PAGECACHE, NEO4J_SERVER_TX_TIMEOUT_S, NEO4J_JAVA_OPTS, NEO4J_START_TIMEOUT_S.
 set -euo pipefail
@@ -81,10 +83,23 @@ down() {
   echo "neo4j-server stopped"
 }
 
+admin() {
+  if alive; then
+    echo "neo4j-server is running on $home: stop it first (run.sh down)" >&2
+    return 1
+  fi
+  build
+  mkdir -p "$home/conf"
+  # shellcheck disable=SC2086  # NEO4J_JAVA_OPTS is a list of options
+  NEO4J_HOME="$home" NEO4J_CONF="$home/conf" java ${NEO4J_JAVA_OPTS:--Xms256m -Xmx1g} \
+    -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" org.neo4j.cli.AdminTool "$@"
+}
+
 case "${1:-}" in
   up) up ;;
+  admin) shift; admin "$@" ;;
   down) down ;;
   status) alive && bolt_answers ;;
   build) build ;;
-  *) echo "usage: $0 up|down|status|build" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|build|admin ARGS..." >&2; exit 2 ;;
 esac
