@@ -5,9 +5,28 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8501
+# `make run STORE=neo4j`: the explorer on the local Neo4j server instead of the embedded store.
+STORE ?= embedded
+RUN_ENV = ATLAS_STORE=$(STORE) $(if $(filter neo4j,$(STORE)),NEO4J_URI=$${NEO4J_URI:-bolt://127.0.0.1:$(NEO4J_PORT)} NEO4J_USERNAME=$${NEO4J_USERNAME:-neo4j} NEO4J_PASSWORD=$${NEO4J_PASSWORD:-$(NEO4J_SERVER_PASSWORD)},)
 TOOLS_CYPHER := tools/cypher-lint
 
-.PHONY: setup run build test test-neo4j lint bench serve clean lock check-wheel
+.PHONY: setup run build test test-neo4j lint bench serve clean lock check-wheel neo4j-build neo4j-up neo4j-down neo4j-test-up neo4j-test-down
+
+# Real Neo4j 5.26 servers (tools/neo4j-server/README.md), Bolt on 127.0.0.1, user neo4j:
+# one for `make run STORE=neo4j` (data kept in $(NEO4J_HOME)) and a throwaway one for the
+# tests (the tests delete every MLSys Atlas node in it). The password is for these
+# loopback-only servers; set NEO4J_SERVER_PASSWORD to choose another.
+NEO4J_PORT ?= 17687
+NEO4J_HOME ?= .atlas/neo4j
+NEO4J_TEST_PORT ?= 17688
+NEO4J_TEST_HOME ?= .atlas/neo4j-test
+export NEO4J_SERVER_PASSWORD ?= atlas-local-neo4j
+NEO4J_RUN := NEO4J_SERVER_HOME=$(NEO4J_HOME) NEO4J_SERVER_PORT=$(NEO4J_PORT) tools/neo4j-server/run.sh
+NEO4J_TEST_RUN := NEO4J_SERVER_HOME=$(NEO4J_TEST_HOME) NEO4J_SERVER_PORT=$(NEO4J_TEST_PORT) tools/neo4j-server/run.sh
+# The test session finds its server through these (tests/contract/neo4j_live.py).
+export NEO4J_TEST_URI ?= bolt://127.0.0.1:$(NEO4J_TEST_PORT)
+export NEO4J_TEST_USERNAME ?= neo4j
+export NEO4J_TEST_PASSWORD ?= $(NEO4J_SERVER_PASSWORD)
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -20,10 +39,10 @@ setup: $(STAMP)
 build: setup ## (re)build the graph from the bundled snapshot
 	$(VENV)/bin/mlsys-atlas build
 
-run: setup ## set up, build the graph if absent, start the explorer
-	$(VENV)/bin/mlsys-atlas build --if-missing
+run: setup $(if $(filter neo4j,$(STORE)),neo4j-up,) ## set up, build the graph if absent, start the explorer (STORE=neo4j: on the local Neo4j)
+	$(RUN_ENV) $(VENV)/bin/mlsys-atlas build --if-missing
 	@echo "MLSys Atlas explorer: http://localhost:$(PORT)"
-	$(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) \
+	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 $(TOOLS_CYPHER)/node_modules/.installed: $(TOOLS_CYPHER)/package.json $(TOOLS_CYPHER)/package-lock.json
@@ -35,12 +54,26 @@ tools: $(if $(wildcard $(TOOLS_CYPHER)/package.json),$(TOOLS_CYPHER)/node_module
 lint: setup
 	$(VENV)/bin/ruff check .
 
-test: setup tools lint ## set up and run the whole test suite
+test: setup tools lint neo4j-test-up ## set up and run the whole test suite (starts the test Neo4j; `make neo4j-test-down` stops it)
 	$(PY) -m pytest -q
 
-test-neo4j: setup tools ## the store contract suite against a real Neo4j (set NEO4J_TEST_URI etc.)
-	@test -n "$$NEO4J_TEST_URI" || (echo "set NEO4J_TEST_URI, NEO4J_TEST_USERNAME, NEO4J_TEST_PASSWORD" && exit 2)
-	$(PY) -m pytest -q tests -k "contract or neo4j"
+test-neo4j: setup tools neo4j-test-up ## only the Neo4j tests (NEO4J_TEST_URI etc. may point at another server)
+	$(PY) -m pytest -q tests/contract tests/neo4j
+
+neo4j-build: ## compile the Neo4j launcher and fetch Neo4j's jars into ~/.m2 (once)
+	$(NEO4J_RUN) build
+
+neo4j-up: ## start the explorer's Neo4j in the background and wait until Bolt answers (no-op when up)
+	$(NEO4J_RUN) up
+
+neo4j-down: ## stop the explorer's Neo4j cleanly
+	$(NEO4J_RUN) down
+
+neo4j-test-up: ## start the tests' throwaway Neo4j (no-op when up)
+	$(NEO4J_TEST_RUN) up
+
+neo4j-test-down: ## stop the tests' Neo4j
+	$(NEO4J_TEST_RUN) down
 
 # Benchmarks that train models or need a Neo4j server are run by hand (see BENCHMARKS.md).
 BENCH_SKIP := benchmarks/bench_topics_textcat.py

@@ -153,6 +153,8 @@ def workload(rows: Rows, seed: int) -> dict[str, Callable[[GraphStore, random.Ra
         "co-authors (busy author)": lambda s, rng: s.coauthors(rng.choice(busy)["id"]),
         "ego network (busy author)": lambda s, rng: s.ego_network(rng.choice(busy)["id"]),
         "counts (home page)": lambda s, rng: s.counts(),
+        "projection read (co-author edges)": lambda s, rng: s.read(q.COAUTHOR_EDGES, {"year_from": None,
+                                                                                      "year_to": None}),
     }
 
 
@@ -161,7 +163,7 @@ def time_queries(store: GraphStore, rows: Rows, reps: int, seed: int) -> dict[st
     for name, ask in workload(rows, seed).items():
         rng = random.Random(seed)
         ask(store, rng)  # warm caches and plans once
-        n = max(3, reps // 5) if name.startswith("counts") else reps
+        n = max(3, reps // 5) if name.startswith(("counts", "projection")) else reps
         samples = []
         for _ in range(n):
             start = time.perf_counter()
@@ -172,11 +174,34 @@ def time_queries(store: GraphStore, rows: Rows, reps: int, seed: int) -> dict[st
     return results
 
 
+def peak_rss_mb(pid: int | None) -> float | None:
+    """A server's peak resident memory (VmHWM: since it started), in MB; None if unknown."""
+    if not pid:
+        return None
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def server_pid(store: GraphStore, neo4j_pid_file: Path | None) -> int | None:
+    """The server process behind a store: FalkorDB's child (pid file in its data dir) or the Neo4j JVM."""
+    path = (store.server.data_dir / "falkordb.pid") if isinstance(store, FalkorStore) else neo4j_pid_file
+    try:
+        return int(path.read_text().split()[0]) if path else None
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def report(store_name: str, graph_name: str, papers: int, loaded: int, load_s: float, baseline_s: float,
-           queries: dict[str, tuple[float, float]]) -> None:
+           queries: dict[str, tuple[float, float]], peak_mb: float | None = None) -> None:
     print(f"\n### {store_name}, {graph_name} ({papers:,} papers, {loaded:,} rows)\n")
     print(f"load: {load_s:,.1f} s = {loaded / load_s:,.0f} rows/s; {load_s / baseline_s:,.1f}x the time to serialise "
-          f"the rows to JSON ({baseline_s:,.2f} s)\n")
+          f"the rows to JSON ({baseline_s:,.2f} s)"
+          + (f"; server peak RSS {peak_mb:,.0f} MB" if peak_mb is not None else "") + "\n")
     ping = queries["ping (baseline)"][0]
     print("| query | p50 ms | p95 ms | p50 / ping |\n|---|---:|---:|---:|")
     for name, (p50, p95) in queries.items():
@@ -194,6 +219,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                                        "NEO4J_TEST_URI is set)")
     parser.add_argument("--neo4j-batch-sizes", default="",
                         help="also load each graph into Neo4j at these batch sizes (rows per transaction) to tune it")
+    parser.add_argument("--neo4j-pid-file", type=Path, default=None,
+                        help="the Neo4j server's pid file (e.g. .atlas/neo4j-test/server.pid) to report its peak "
+                             "memory; start a fresh server for a peak that is this run's own")
     args = parser.parse_args(argv)
     stores = (args.stores.split(",") if args.stores
               else ["embedded", *(["neo4j"] if os.environ.get("NEO4J_TEST_URI") else [])])
@@ -214,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             with opener() as store:
                 loaded, load_s = load_rows(store, rows)
                 queries = time_queries(store, rows, args.reps, args.seed)
-            report(store_name, graph_name, papers, loaded, load_s, baseline_s, queries)
+                peak_mb = peak_rss_mb(server_pid(store, args.neo4j_pid_file))
+            report(store_name, graph_name, papers, loaded, load_s, baseline_s, queries, peak_mb)
         for size in filter(None, args.neo4j_batch_sizes.split(",")):
             with neo4j_store(int(size)) as store:
                 loaded, load_s = load_rows(store, rows)

@@ -24,16 +24,19 @@ import json
 import logging
 import os
 import re
+import tomllib
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import neo4j
 import networkx as nx
 from neo4j import exceptions as neo4j_errors
-from neo4j.graph import Node, Path, Relationship
+from neo4j.graph import Node, Relationship
+from neo4j.graph import Path as GraphPath
 
 from graph import config
 from graph import queries as q
@@ -115,6 +118,35 @@ class Neo4jSettings:
                    batch_size=batch_size)
 
 
+def streamlit_secrets(paths: Sequence[Path] | None = None) -> dict[str, Any]:
+    """The Streamlit secrets files, read the way Streamlit reads them, without importing Streamlit.
+
+    `~/.streamlit/secrets.toml` first, then the project's `.streamlit/secrets.toml` (which
+    wins key by key), so `mlsys-atlas build` and the explorer see the same settings. A
+    file that cannot be parsed is a configuration error, not a silent fallback.
+    """
+    if paths is None:
+        paths = (Path.home() / ".streamlit" / "secrets.toml", Path.cwd() / ".streamlit" / "secrets.toml",
+                 config.PROJECT_ROOT / ".streamlit" / "secrets.toml")
+    merged: dict[str, Any] = {}
+    seen: set[Path] = set()
+    for path in paths:
+        resolved = path.resolve()
+        if resolved in seen or not resolved.is_file():
+            continue
+        seen.add(resolved)
+        try:
+            data = tomllib.loads(resolved.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ConfigError(f"Cannot read Streamlit secrets in {path}: {exc}") from None
+        for key, value in data.items():
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = {**merged[key], **value}
+            else:
+                merged[key] = value
+    return merged
+
+
 def redact_uri(uri: str) -> str:
     """The URI without any `user:password@` part, fit for messages and logs."""
     return _USERINFO.sub(lambda m: f"{m.group('scheme')}***@", uri)
@@ -126,7 +158,7 @@ def _plain(value: Any) -> Any:
         return {"labels": sorted(value.labels), "props": {k: _plain(v) for k, v in value.items()}}
     if isinstance(value, Relationship):
         return {"type": value.type, "props": {k: _plain(v) for k, v in value.items()}}
-    if isinstance(value, Path):
+    if isinstance(value, GraphPath):
         return {"nodes": [_plain(n) for n in value.nodes], "relationships": [_plain(r) for r in value.relationships]}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
@@ -194,10 +226,19 @@ class Neo4jStore(GraphStore):
     def from_environment(cls, secrets: Mapping[str, Any] | None = None, *,
                          environ: Mapping[str, str] | None = None, verify: bool = True,
                          **driver_config: Any) -> Neo4jStore:
-        """Connect with NEO4J_* settings (see `Neo4jSettings.from_sources`); fail early with a clear message."""
+        """Connect with NEO4J_* settings (see `Neo4jSettings.from_sources`); fail early with a clear message.
+
+        Without `secrets`, the Streamlit secrets files fill what the environment leaves unset
+        (`streamlit_secrets`); pass `{}` to use the environment alone.
+        """
+        if secrets is None:
+            secrets = streamlit_secrets() if environ is None else {}
         settings = Neo4jSettings.from_sources(environ, secrets)
         auth = neo4j.basic_auth(settings.username, settings.password or "") if settings.username else None
         try:
+            # Server notifications (e.g. "null value eliminated in set function", expected in
+            # our aggregates) are switched off: they cost the server work and flood the log.
+            driver_config.setdefault("notifications_min_severity", "OFF")
             driver = neo4j.GraphDatabase.driver(settings.uri, auth=auth, user_agent="mlsys-atlas", **driver_config)
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise ConfigError(f"Cannot use NEO4J_URI {redact_uri(settings.uri)!r}: "
@@ -208,18 +249,34 @@ class Neo4jStore(GraphStore):
             try:
                 with store._errors():
                     driver.verify_connectivity()
+                store.resolve_database()
             except AtlasError:
                 driver.close()
                 raise
-        log.info("Connected to Neo4j at %s (database %s)", store.uri, settings.database or "<home>")
+        log.info("Connected to Neo4j at %s (database %s)", store.uri, store.database or "<home>")
         return store
 
     def __repr__(self) -> str:
         return f"Neo4jStore({self.uri!r}, database={self.database!r}, graph={self.graph_name!r})"
 
     # ------------------------------------------------------------ sessions and errors
+    def resolve_database(self) -> str:
+        """The target database, named once: NEO4J_DATABASE, else the user's home database.
+
+        Every session then names it, so the driver never makes the extra round trip it
+        needs to find the home database of a session that names none.
+        """
+        if self.database is None:
+            with self._errors(), self.driver.session(database="system",
+                                                     default_access_mode=neo4j.READ_ACCESS) as session:
+                record = session.run(q.NEO4J_HOME_DATABASE).single()
+            if record is None or not record["name"]:
+                raise ConfigError(f"Neo4j at {self.uri} names no home database for this user: set NEO4J_DATABASE.")
+            self.database = str(record["name"])
+        return self.database
+
     def _session(self, access_mode: str = neo4j.WRITE_ACCESS, **config: Any) -> neo4j.Session:
-        return self.driver.session(database=self.database, default_access_mode=access_mode,
+        return self.driver.session(database=self.resolve_database(), default_access_mode=access_mode,
                                    bookmark_manager=self.driver.execute_query_bookmark_manager, **config)
 
     def _read_fn(self, fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -328,7 +385,17 @@ class Neo4jStore(GraphStore):
 
     def build_status(self) -> Row:
         rows = self._read(q.NEO4J_BUILD_STATUS, {"graph": self.graph_name})
-        return rows[0] if rows else {"status": None, "started_at": None, "built_at": None}
+        return rows[0] if rows else {"status": None, "started_at": None, "built_at": None, "build_id": None}
+
+    def build_id(self) -> str | None:
+        """The id of the last completed build, stored in the graph (None before one completes).
+
+        Graphs built before build ids existed answer with their completion time.
+        """
+        status = self.build_status()
+        if not status.get("built_at"):
+            return None
+        return str(status.get("build_id") or status["built_at"])
 
     def run_read_only(self, query: str, params: dict[str, Any] | None = None, *, limit: int = 500,
                       timeout_ms: int = 5000) -> list[Row]:
@@ -385,7 +452,7 @@ class Neo4jStore(GraphStore):
         try:
             yield self
             self._checkpointing = False
-            self.write(q.NEO4J_BUILD_FINISHED, {"graph": self.graph_name, "at": _now()})
+            self.write(q.NEO4J_BUILD_FINISHED, {"graph": self.graph_name, "at": _now(), "build_id": uuid.uuid4().hex})
             self._built = True
             self._delete_in_batches(q.NEO4J_CLEAR_CHECKPOINTS, {"graph": self.graph_name})
         finally:
@@ -421,11 +488,28 @@ class Neo4jStore(GraphStore):
         The Lucene query is made of folded words only ([0-9a-z]), so user text can never
         carry Lucene syntax; every word must match and the last one may be a prefix.
         """
-        words = fold(text).split()
-        if not words:
+        lucene = lucene_query(text)
+        if not lucene:
             return []
-        lucene = " AND ".join([*words[:-1], f"{words[-1]}*"])
         return self.read(q.NEO4J_FULLTEXT_SEARCH[kind], {"lucene": lucene, "limit": limit})
+
+    def search_papers(self, text: str, limit: int = 50, *, year_from: int | None = None,
+                      year_to: int | None = None, venue: str | None = None,
+                      include_abstracts: bool = False) -> list[Row]:
+        """Titles as on every store; with abstracts, through the full-text index instead of a scan.
+
+        Same filters, columns and order (year, then title) as the shared statement; what
+        matches differs: every word must start a word of the title or abstract (Lucene
+        terms), where the shared CONTAINS also finds "atch" inside "batching" and needs the
+        words next to each other. The contract suite pins both behaviours.
+        """
+        if not include_abstracts:
+            return super().search_papers(text, limit, year_from=year_from, year_to=year_to, venue=venue)
+        lucene = lucene_query(text, every_word_a_prefix=True)
+        if not lucene:
+            return []
+        return self.read(q.NEO4J_SEARCH_PAPERS_FULLTEXT, {"lucene": lucene, "limit": limit, "year_from": year_from,
+                                                          "year_to": year_to, "venue": venue})
 
     def coauthor_graph(self, year_from: int | None = None, year_to: int | None = None) -> nx.Graph:
         """The weighted co-author graph (weight = joint papers), aggregated by Neo4j and streamed into networkx."""
@@ -472,6 +556,29 @@ class Neo4jStore(GraphStore):
         if algorithm == "pagerank":
             return "networkx", nx.pagerank(graph, weight="weight") if graph else {}
         return "networkx", nx.betweenness_centrality(graph)
+
+
+# The English stop words Lucene's standard analyzers leave out of a full-text index (so a
+# query term "with" would never match): dropped from queries, as the index dropped them.
+LUCENE_STOP_WORDS = frozenset(
+    "a an and are as at be but by for if in into is it no not of on or such that the their then there these they "
+    "this to was will with".split())
+
+
+def lucene_query(text: str, *, every_word_a_prefix: bool = False) -> str:
+    """A Lucene query made of folded words only ([0-9a-z]), so user text never carries Lucene syntax.
+
+    Every word must match; the last one (or, with `every_word_a_prefix`, each one) may be a
+    prefix. Stop words are left out, unless the text is nothing else (then its last word is
+    taken as a prefix: "a" finds "Ana").
+    """
+    folded = fold(text).split()
+    if not folded:
+        return ""
+    words = [w for w in folded if w not in LUCENE_STOP_WORDS] or folded[-1:]
+    if every_word_a_prefix:
+        return " AND ".join(f"{w}*" for w in words)
+    return " AND ".join([*words[:-1], f"{words[-1]}*"])
 
 
 def _scrub(text: str, secrets: Sequence[str]) -> str:

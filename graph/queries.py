@@ -129,7 +129,7 @@ PAPER_AUTHORS = (
 PAPER_TOPICS = (
     "MATCH (p:Paper {id: $id})-[e:HAS_TOPIC]->(t:Topic) "
     "RETURN t.label AS label, t.name AS name, t.kind AS kind, e.score AS score, e.evidence AS evidence "
-    "ORDER BY kind, score DESC"
+    "ORDER BY kind, score DESC, label"
 )
 AUTHOR_PAPERS = (
     "MATCH (a:Author {id: $id})-[e:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
@@ -138,7 +138,8 @@ AUTHOR_PAPERS = (
 )
 AUTHOR_TOPICS = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)-[e:HAS_TOPIC]->(t:Topic) "
-    "RETURN t.label AS label, t.kind AS kind, p.year AS year, count(p) AS papers ORDER BY papers DESC"
+    "RETURN t.label AS label, t.kind AS kind, p.year AS year, count(p) AS papers "
+    "ORDER BY papers DESC, kind, label, year"
 )
 AUTHOR_COAUTHORS = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
@@ -151,7 +152,7 @@ AUTHOR_INSTITUTIONS = (
 )
 EGO_EDGES = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "
-    "WITH c, count(p) AS w ORDER BY w DESC LIMIT $limit "
+    "WITH c, count(p) AS w ORDER BY w DESC, c.id LIMIT $limit "
     "OPTIONAL MATCH (c)-[:AUTHORED]->(q:Paper)<-[:AUTHORED]-(d:Author) WHERE d.id <> c.id AND d.id <> $id "
     "RETURN c.id AS id, c.name AS name, w AS weight, collect(DISTINCT d.id) AS neighbours"
 )
@@ -266,7 +267,7 @@ EXPLORE_NEIGHBOURS: dict[str, str] = {
         "RETURN type(r) AS rel, startNode(r).id AS source, endNode(r).id AS target, m.id AS id, "
         "labels(m)[0] AS label, coalesce(m.name, m.title, m.label) AS name, year, "
         "coalesce(m.paper_count, m.author_count, 0) AS weight "
-        "ORDER BY weight DESC, year DESC LIMIT $limit"
+        "ORDER BY weight DESC, year DESC, id, rel LIMIT $limit"
     )
     for label in NODE_LABELS
 }
@@ -356,14 +357,30 @@ NEO4J_FULLTEXT_SEARCH: dict[str, str] = {
     ),
 }
 
+# `GraphStore.search_papers(include_abstracts=True)` on Neo4j: the same filters, columns and
+# order as SEARCH_PAPERS_FULLTEXT, but matched by the full-text (Lucene) index on title and
+# abstract instead of a CONTAINS scan of every abstract. It matches words and word
+# prefixes, not arbitrary substrings (see README, "Stores").
+NEO4J_SEARCH_PAPERS_FULLTEXT = (
+    "CALL db.index.fulltext.queryNodes('atlas_paper_text', $lucene) YIELD node AS p "
+    "WHERE ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "AND ($venue IS NULL OR p.venue = $venue) "
+    "RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue "
+    "ORDER BY year DESC, title LIMIT $limit"
+)
+
 # Build bookkeeping. Neo4j has no atomic graph swap, so a build writes in place: the
 # marker says whether a build ever completed, and checkpoints (written in the same
 # transaction as the batch they record) let an interrupted build skip finished batches.
 NEO4J_BUILD_STARTED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'building', b.started_at = $at"
-NEO4J_BUILD_FINISHED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at"
+# `build_id` names one completed build: the explorer keys its caches on it, so every
+# process reading this graph (wherever it runs) sees a rebuild at once.
+NEO4J_BUILD_FINISHED = (
+    "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at, b.build_id = $build_id"
+)
 NEO4J_BUILD_STATUS = (
     "OPTIONAL MATCH (b:AtlasBuild {graph: $graph}) "
-    "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at"
+    "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at, b.build_id AS build_id"
 )
 NEO4J_CHECKPOINT_KEYS = "MATCH (c:AtlasCheckpoint {graph: $graph}) RETURN c.key AS key"
 NEO4J_SAVE_CHECKPOINT = "MERGE (c:AtlasCheckpoint {key: $key}) SET c.graph = $graph, c.kind = $kind, c.rows = $rows"
@@ -375,6 +392,8 @@ NEO4J_DELETE_LABEL_BATCH: dict[str, str] = {
     label: f"MATCH (n:{label}) WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS deleted"
     for label in (*NODE_LABELS, "AtlasBuild", "AtlasCheckpoint")
 }
+# The user's home database (asked of `system` once per connection; see Neo4jStore.resolve_database).
+NEO4J_HOME_DATABASE = "SHOW HOME DATABASE YIELD name RETURN name"
 NEO4J_SERVER_INFO = (
     "CALL dbms.components() YIELD name, versions, edition RETURN name, versions[0] AS version, edition"
 )

@@ -55,6 +55,11 @@ class GraphStore(abc.ABC):
     def exists(self) -> bool:
         """Whether the graph has been built."""
 
+    def build_id(self) -> str | None:
+        """An id of the last completed build kept in the store itself, for cache keys; None if the store keeps none
+        (then the explorer keys on the local build report)."""
+        return None
+
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release connections (and stop an owned server)."""
 

@@ -8,6 +8,7 @@ tests that write make their own store in `tmp_path`.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,11 @@ import pytest
 from graph import config
 from graph.falkor_store import FalkorStore
 from ingest.build import BuildReport, build
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "contract"))  # the shared Neo4j test server
+from neo4j_live import LIVE, SMALL_GRAPH, require_configured  # noqa: E402
+
+from graph.neo4j_store import Neo4jStore  # noqa: E402
 
 SNAPSHOT = config.PROJECT_ROOT / "data" / "snapshot"
 SMALL_SUBSET = ("ML_Seed_Papers.csv", "osdi_base_data.json.gz", "nsdi_base_data.json.gz", "icml2023.json.gz",
@@ -43,3 +49,33 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Falk
 @pytest.fixture(scope="session")
 def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorStore:
     return small_build[0]
+
+
+# ------------------------------------------------------------------ the real Neo4j server
+def pytest_configure(config: pytest.Config) -> None:
+    del config
+    require_configured()  # CI=true without NEO4J_TEST_URI is a broken set-up: fail, never skip
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests on the small snapshot in Neo4j run last, so the one Neo4j database loads it once
+    (the tiny contract graph needs the same database; see tests/contract/neo4j_live.py)."""
+    items.sort(key=lambda item: any(name.startswith("neo4j_small") for name in getattr(item, "fixturenames", ())))
+
+
+def _load_small(store: Neo4jStore, data_dir: Path) -> None:
+    build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset)  # as `build --store neo4j` does
+
+
+@pytest.fixture(scope="session")
+def neo4j_small_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Neo4jStore, Path]:
+    """The small snapshot built into the real Neo4j, and the data directory holding its build report."""
+    data_dir = tmp_path_factory.mktemp("atlas-small-neo4j")
+    return LIVE.load(SMALL_GRAPH, _load_small, data_dir), data_dir
+
+
+@pytest.fixture
+def neo4j_small(neo4j_small_build: tuple[Neo4jStore, Path]) -> Neo4jStore:
+    """Re-checks the lease before each test, so a tiny-graph test run in between reloads it."""
+    store, data_dir = neo4j_small_build
+    return LIVE.load(SMALL_GRAPH, _load_small, data_dir)

@@ -23,19 +23,27 @@ from graph.search import NameIndex, TitleVocabulary
 from graph.store import GraphStore, Row
 from ingest.build import last_report, quarantined_records
 
-StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, built_at of the last build
+StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, id of the last build
 
 
 def store_key() -> StoreKey:
-    """Keyed on the live build's report as the store holds it (swapped in with the graph), so a build
-    killed before it re-wrote `build_report.json` still invalidates every cached answer."""
+    """The cache key of the graph now being served.
+
+    The build id comes from the graph itself where the store keeps one (Neo4j: a rebuild from
+    another machine invalidates every explorer's caches); else from the build's report as the
+    store holds it (swapped in with the graph), so a build killed before it re-wrote
+    `build_report.json` still invalidates every cached answer.
+    """
     data_dir = config.data_dir()
     backend, graph_name = config.get("store").strip().lower(), config.graph_name()
     try:
-        report = last_report(data_dir, _open_store(backend, str(data_dir), graph_name)) or {}
+        store = _open_store(backend, str(data_dir), graph_name)
+        build = store.build_id()
+        if build is None:
+            build = str((last_report(data_dir, store) or {}).get("built_at", ""))
     except AtlasError:
-        report = last_report(data_dir) or {}  # the page itself explains an unreachable store
-    return (backend, str(data_dir), graph_name, str(report.get("built_at", "")))
+        build = str((last_report(data_dir) or {}).get("built_at", ""))  # the page itself explains an unreachable store
+    return backend, str(data_dir), graph_name, build
 
 
 def _alive(store: GraphStore) -> bool:

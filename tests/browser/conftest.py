@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))  # the hostile-graph fixture module
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))  # the Neo4j test server (neo4j_live)
 
 from browserkit import ARTIFACTS, Server, chromium_path, launch, streamlit_server, warm  # noqa: E402
 from hostile import build_hostile_store  # noqa: E402

@@ -1,61 +1,54 @@
 """The stores the contract suite holds to the same answers.
 
 The embedded FalkorDB store always runs (a real server in a temporary directory). Neo4j
-joins when NEO4J_TEST_URI is set (`make test-neo4j`): point it at a throwaway database -
-the suite deletes every MLSys Atlas node in it before and after, and refuses to start if
-that database holds an MLSys Atlas graph it did not create.
+runs whenever NEO4J_TEST_URI is set, which `make test` and CI always do: a real Neo4j 5.26
+started from tools/neo4j-server (see neo4j_live.py for how the session finds it, and why
+a missing server fails under CI instead of skipping). The server must be a throwaway one:
+the suite deletes every MLSys Atlas node in it.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+from neo4j_live import CONFIGURED, LIVE, TINY_GRAPH
 from tiny_graph import tiny_batch
 
-from graph import queries as q
 from graph.falkor_store import FalkorStore
 from graph.loader import load
 from graph.neo4j_store import Neo4jStore
 from graph.store import GraphStore
 
-CONTRACT_GRAPH = "contract"
+STORES = ["embedded", "neo4j"] if CONFIGURED else ["embedded"]
 
 
-NEO4J_CONFIGURED = bool(os.environ.get("NEO4J_TEST_URI"))
-STORES = ["embedded", "neo4j"] if NEO4J_CONFIGURED else ["embedded"]
-
-
-def _neo4j_store() -> Neo4jStore:
-    uri = os.environ["NEO4J_TEST_URI"]
-    environ = {"NEO4J_URI": uri, "NEO4J_USERNAME": os.environ.get("NEO4J_TEST_USERNAME", ""),
-               "NEO4J_PASSWORD": os.environ.get("NEO4J_TEST_PASSWORD", ""),
-               "NEO4J_DATABASE": os.environ.get("NEO4J_TEST_DATABASE", "")}
-    store = Neo4jStore.from_environment(environ=environ)
-    store.graph_name = CONTRACT_GRAPH
-    holds_atlas_data = any(store._read(q.COUNT_LABEL[label])[0]["n"] for label in q.NODE_LABELS)
-    if holds_atlas_data and store.build_status().get("status") is None:
-        store.close()
-        pytest.skip("NEO4J_TEST_URI's database holds an MLSys Atlas graph the contract suite did not create; "
-                    "point NEO4J_TEST_URI/NEO4J_TEST_DATABASE at an empty database")
-    store.drop_graph()
-    return store
+def load_tiny(store: Neo4jStore, _data_dir: Path) -> None:
+    with store.building() as target:
+        load(target, tiny_batch())
 
 
 @pytest.fixture(scope="module", params=STORES)
 def store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """The tiny graph, loaded through the real build path into each store."""
-    built: GraphStore
-    if request.param == "embedded":
-        built = FalkorStore(tmp_path_factory.mktemp("contract"), "t")
-    else:
-        built = _neo4j_store()
+    if request.param == "neo4j":
+        yield neo4j_tiny_store(tmp_path_factory)
+        return
+    built = FalkorStore(tmp_path_factory.mktemp("contract"), "t")
     try:
         with built.building() as target:
             load(target, tiny_batch())
         yield built
     finally:
-        if isinstance(built, Neo4jStore):
-            built.drop_graph()
         built.close()
+
+
+def neo4j_tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Neo4jStore:
+    return LIVE.load(TINY_GRAPH, load_tiny, tmp_path_factory.mktemp("contract-neo4j"))
+
+
+@pytest.fixture(scope="module")
+def neo4j_tiny(tmp_path_factory: pytest.TempPathFactory) -> Neo4jStore:
+    """The tiny graph on the real Neo4j only (for what only Neo4j has)."""
+    return neo4j_tiny_store(tmp_path_factory)
