@@ -82,6 +82,7 @@ def candidate_facts(key: StoreKey, authors: tuple[str, ...]) -> dict[str, dict[s
         latest = by_year[max(by_year, key=lambda y: y or 0)] if by_year else ()
         names = [proj.institution_info.get(i, (i, None))[0] for i in sorted(latest)]
         out[author] = {"topics": topics, "institution": ", ".join(names),
+                       "papers": len(proj.author_papers.get(author, ())),
                        "sector": sectors.classify_institution(names[0]) if names and sectors else "unknown"}
     return out
 
@@ -177,9 +178,12 @@ def topic_leaders(key: StoreKey, label: str, limit: int = 20) -> dict[str, list[
 
 # ------------------------------------------------------------------ programme committee
 @st.cache_data(show_spinner="Matching names and checking conflicts…", max_entries=16)
-def pc_audit(key: StoreKey, members_csv: str, submissions_csv: str | None, coi_years: int) -> Any:
+def pc_audit(key: StoreKey, members_csv: str, submissions_csv: str | None, coi_years: int,
+             resolutions: tuple[tuple[str, str], ...] = ()) -> Any:
+    """`resolutions`: (name as given, author id) pairs the organiser picked for ambiguous names."""
     pc = optional_module("graph.analytics.pc_audit")
     # StringIO, never str: the readers treat a one-line string naming an existing file as a path to open.
     members = pc.read_members_csv(io.StringIO(members_csv))
     submissions = pc.read_submissions_csv(io.StringIO(submissions_csv)) if submissions_csv else None
-    return pc.audit_program_committee(_projection(key), members, submissions, coi_years=coi_years)
+    return pc.audit_program_committee(_projection(key), members, submissions, coi_years=coi_years,
+                                      resolutions=dict(resolutions))

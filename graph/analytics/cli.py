@@ -9,6 +9,7 @@ what the command line shows is exactly what the explorer pages show.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -186,15 +187,18 @@ def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
     audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
                                     reference_year=args.reference_year)
     tables = audit.tables()
+    for warning in audit.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
     print("PC background split\n" + _table(audit.split))
     print("\nconcentration\n" + _table(tables["summary"]))
     print("\ntopic coverage\n" + _table(audit.topic_coverage))
     if audit.conflicts:
         print("\nconflicts of interest\n" + _table(tables["conflicts"], ["member_name", "submission", "author_name",
-                                                                         "kind", "evidence"], limit=50))
-    for kind in ("unmatched", "ambiguous"):
-        if tables[kind]:
-            print(f"\n{kind} names (not used in the analysis; check by hand)\n" + _table(tables[kind]))
+                                                                         "kind", "certainty", "evidence"], limit=50))
+    if tables["unmatched"]:
+        print("\nnames not found (their conflicts cannot be checked)\n" + _table(tables["unmatched"]))
+    if tables["ambiguous"]:
+        print("\nambiguous names (every candidate checked; conflicts marked possible)\n" + _table(tables["ambiguous"]))
     if args.out:
         paths = audit.write_csv(Path(args.out))
         print(f"\nwrote {len(paths)} CSV files to {args.out}")
