@@ -33,8 +33,8 @@ def _warm(key: StoreKey) -> None:
     try:
         proj = _projection(key)
         build_cache = optional_module("graph.analytics.build_cache")
-        if build_cache is not None and not any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders")
-                                               for k in proj._memo):
+        warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
+        if build_cache is not None and build_cache.enabled() and not warm_already:
             build_cache.precompute(store_for(key))
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first analytics page does the work
         log.warning("analytics warm-up failed", exc_info=True)

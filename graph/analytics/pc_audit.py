@@ -52,6 +52,12 @@ from graph.venues import COMMUNITY_ORDER
 
 DEFAULT_COI_YEARS = 3
 AFFILIATION_MATCH = 88.0  # token_set_ratio between a stated affiliation and an institution name
+# A namesake is assumed when they have at least this many papers and this many times the runner-up's:
+# mostly a profile split off the same person (identity keeps a few fragments apart rather than merge
+# wrongly), so "Ion Stoica" (107 papers vs 3) is the one organisers mean. The others stay candidates
+# and are still checked: what they find is reported as possible conflicts.
+DOMINANT_MIN_PAPERS = 5
+DOMINANT_RATIO = 4.0
 _ID_COLUMNS = ("id", "ids", "author_id", "orcid", "dblp", "dblp_pid", "openreview", "openreview_id", "s2", "s2_id",
                "semantic_scholar", "openalex", "openalex_id")
 _SPLIT_IDS = re.compile(r"[;,\s|]+")
@@ -129,6 +135,7 @@ class PCAudit:
     reference_year: int | None
     coi_years: int
     community_split: list[dict[str, object]] = field(default_factory=list)
+    assumed: list[dict[str, object]] = field(default_factory=list)  # namesakes taken as the one with most papers
 
     def tables(self) -> dict[str, list[dict[str, object]]]:
         """Every table of the audit, CSV-ready (the page offers each as a download)."""
@@ -149,6 +156,8 @@ class PCAudit:
             "ambiguous": [{**a, "candidates": "; ".join(f"{c['name']} ({c['id']}, {c['score']})"
                                                         for c in a["candidates"])} for a in self.ambiguous],  # type: ignore[attr-defined]
             "submissions": self.submissions,
+            "assumed": [{**a, "candidates": "; ".join(f"{c['name']} ({c['id']})" for c in a["candidates"])}  # type: ignore[attr-defined]
+                        for a in self.assumed],
         }
 
     @property
@@ -169,6 +178,11 @@ class PCAudit:
                 out.append(f"{unsure} {who} name{'s' if unsure > 1 else ''} fit several people: every "
                            "candidate was checked and what that finds is listed as a possible conflict. "
                            "Pick the person, or add an affiliation or id.")
+            taken = sum(1 for a in self.assumed if a["kind"] == kind)
+            if taken:
+                out.append(f"{taken} {who} name{'s' if taken > 1 else ''} fit several people and "
+                           f"{'were' if taken > 1 else 'was'} taken to be the namesake with by far the most papers; "
+                           "the other namesakes were checked too (possible conflicts).")
         return out
 
     def write_csv(self, out_dir: Path) -> list[Path]:
@@ -460,7 +474,25 @@ def match_person(proj: Projection, index: NameIndex, name: str, affiliation: str
         if len(linked) == 1:
             chosen = linked[0]
             match = NameMatch(name, "matched", chosen, proj.name(chosen), f"{match.method}+coauthors", match.score)
+    if match.status == "ambiguous":
+        fitting = [c for c in match.candidates if affiliation and _affiliation_fits(proj, str(c["id"]), affiliation)]
+        dominant = _dominant(proj, fitting or match.candidates)
+        if dominant:
+            how = "+affiliation" if fitting else ""
+            match = NameMatch(name, "matched", dominant, proj.name(dominant), f"{match.method}{how}+most papers",
+                              match.score, match.candidates)
     return match
+
+
+def _dominant(proj: Projection, candidates: list[dict[str, object]]) -> str | None:
+    """The candidate with by far the most papers (see DOMINANT_*), if there is one."""
+    ranked = sorted(((len(proj.author_papers.get(str(c["id"]), ())), str(c["id"])) for c in candidates),
+                    key=lambda t: (-t[0], t[1]))
+    if not ranked:
+        return None
+    top = ranked[0][0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0
+    return ranked[0][1] if top >= DOMINANT_MIN_PAPERS and top >= DOMINANT_RATIO * max(runner_up, 1) else None
 
 
 def _background(counts: Counter[str]) -> str:
@@ -506,13 +538,25 @@ class _Reading:
 
 
 def _readings(proj: Projection, match: NameMatch) -> list[_Reading]:
-    if match.author:
-        return [_Reading(match.author)]
+    """Who a name may stand for: the matched person (certain), and every other candidate (possible)."""
+    ids = list(dict.fromkeys(str(c["id"]) for c in match.candidates))
+    if match.author:  # an assumed namesake (most papers): the others are still checked
+        others = [a for a in ids if a != match.author]
+        return [_Reading(match.author)] + [
+            _Reading(a, f"{match.query!r} was taken to be {proj.name(match.author)} ({match.author}, most papers); "
+                        f"this holds if it is the namesake {proj.name(a)} ({a})") for a in others]
     if match.status != "ambiguous":
         return []
-    ids = list(dict.fromkeys(str(c["id"]) for c in match.candidates))
     return [_Reading(a, f"{match.query!r} fits {len(ids)} people in the graph; this holds if it is "
                         f"{proj.name(a)} ({a})") for a in ids]
+
+
+def _assumed(kind: str, row: object, match: NameMatch) -> dict[str, object] | None:
+    """A name matched to its namesake with the most papers: listed so the organiser can check it."""
+    if not (match.author and match.candidates):
+        return None
+    return {"kind": kind, "name": match.query, "row": row, "assumed": match.author, "assumed_name": match.name,
+            "candidates": match.candidates}
 
 
 def _resolver(proj: Projection, index: NameIndex,
@@ -545,6 +589,7 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
     reference_year = reference_year or proj.ref_year
     unmatched: list[dict[str, object]] = []
     ambiguous: list[dict[str, object]] = []
+    assumed: list[dict[str, object]] = []
     rows: list[MemberRow] = []
     member_readings: list[list[_Reading]] = []
     for member in members:
@@ -564,6 +609,8 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
             institution=institution, country=country, sector=classify_institution(institution), topics=topics,
             community_papers=dict(sorted(proj.author_communities.get(match.author or "", Counter()).items())),
             candidates=[r.author for r in readings if not r.certain]))
+        if (note := _assumed("pc_member", member.row, match)) is not None:
+            assumed.append(note)
         if match.status == "unmatched":
             unmatched.append({"kind": "pc_member", "name": member.name, "row": member.row, "reason": match.method})
         elif match.status == "ambiguous":
@@ -613,6 +660,8 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
             topics, source = _submission_topics(proj, sub, title_topics, authors)
             coverage_subs.update(set(topics))
             for m in matches:
+                if (note := _assumed("submission_author", sub.id, m)) is not None:
+                    assumed.append(note)
                 if m.status == "unmatched":
                     unmatched.append({"kind": "submission_author", "name": m.query, "row": sub.id,
                                       "reason": m.method})
@@ -636,7 +685,7 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
                         "share": round(with_community.get(c, 0) / total, 4)} for c in COMMUNITY_ORDER]
     return PCAudit(rows, split, _share_rows(institutions, "institution"), _share_rows(countries, "country"),
                    concentration, coverage, _unique(conflicts), unmatched, ambiguous, submission_rows,
-                   reference_year, coi_years, community_split)
+                   reference_year, coi_years, community_split, assumed)
 
 
 def _unique(conflicts: list[Conflict]) -> list[Conflict]:
