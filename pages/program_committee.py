@@ -192,24 +192,31 @@ def candidate_labels(candidates: list[dict[str, object]]) -> dict[str, str]:
 
 
 with tab_review:
-    if audit.ambiguous:
-        st.markdown(f"**Ambiguous** ({plural(len(audit.ambiguous), 'name')}) — several people fit. Pick the "
-                    "person, or leave it and every candidate is checked (their conflicts are listed as possible).")
+    if audit.ambiguous or audit.assumed:
+        st.markdown(f"**Several people fit** ({plural(len(audit.ambiguous) + len(audit.assumed), 'name')}) — pick "
+                    "the person. Left as it is, an ambiguous name is checked as every candidate, and a name taken "
+                    "to be the namesake with by far the most papers still has the others checked; what they find "
+                    "is listed as a possible conflict.")
         seen: set[str] = set()
-        for item in audit.ambiguous:
+        for item in [*audit.ambiguous, *audit.assumed]:
             name = str(item["name"])
             if name in seen:
                 continue
             seen.add(name)
-            options = [KEEP_ALL] + [str(c["id"]) for c in item["candidates"]]  # type: ignore[attr-defined]
-            labels = candidate_labels(item["candidates"])  # type: ignore[arg-type]
+            candidates = item["candidates"]
+            labels = candidate_labels(candidates)  # type: ignore[arg-type]
+            ids = [str(c["id"]) for c in candidates]  # type: ignore[attr-defined]
+            options = [KEEP_ALL, *ids]
+            if "assumed" in item:  # matched to the namesake with most papers: that is the default
+                labels[KEEP_ALL] = f"{labels.get(str(item['assumed']), item['assumed'])} (assumed: most papers)"
             where = "PC member" if item["kind"] == "pc_member" else f"author of {item['row']}"
             choice = st.selectbox(f"{name} ({where})", options, key=f"pc-pick-{name}",
                                   format_func=lambda o, labels=labels: labels.get(o, o))
             if choice != KEEP_ALL and picks.get(name) != choice:
                 picks[name] = choice
                 st.rerun()
-        st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+        if audit.ambiguous:
+            st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
     if picks:
         st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
                                                       for n, a in sorted(picks.items())))
