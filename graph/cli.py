@@ -24,6 +24,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "ingest.live.cli",
     "graph.neo4j_cli",
     "graph.analytics.cli",
+    "graph.search_cli",
 )
 
 

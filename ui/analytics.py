@@ -72,6 +72,17 @@ def _projection(key: StoreKey, year_from: int | None = None, year_to: int | None
     return analytics.projection(store_for(key), year_from, year_to)
 
 
+# ------------------------------------------------------------------ search
+@st.cache_resource(show_spinner="Indexing titles and topics for search…", max_entries=4)
+def paper_search(key: StoreKey) -> Any:
+    """Whole-word title and topic search, and the people behind a query (graph.search.PaperSearch)."""
+    from graph.search import paper_search as build
+    from ui.data import topics
+
+    names = {t["label"]: t.get("name") or t["label"] for t in topics(key)}
+    return build(_projection(key), names)
+
+
 # ------------------------------------------------------------------ members
 @st.cache_data(show_spinner=SPINNER, max_entries=256)
 def connection(key: StoreKey, source: str, target: str, k: int, via_institutions: bool,
