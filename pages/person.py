@@ -21,6 +21,7 @@ from ui.widgets import download_row, person_links, resolve_person_param, suggest
 COMMUNITY_ORDER = ["Systems", "ML", "MLSys", "Other"]
 COMMUNITY_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
 BACKGROUNDS = {"systems": "Systems", "ml": "ML", "both": "Both", "neither": "Neither"}
+NEWEST_LINKS = 8  # newest papers listed as same-tab links above the full table
 
 key = data.store_key()
 
@@ -114,6 +115,7 @@ if tab_overview.open:
             mix_topics = explore.pillar_mix(topic_rows)
             if mix_topics:
                 frame = pd.DataFrame(mix_topics[:15])
+                frame["label"] = frame["label"].map(lambda lab: data.topic_names(key).get(lab, lab))  # names, not codes
                 bars = alt.Chart(frame).mark_bar().encode(
                     y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
                     x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
@@ -167,6 +169,12 @@ if tab_papers.open:
         if not papers:
             st.info("No papers.")
         else:
+            newest = sorted(papers, key=lambda p: -(p.get("year") or 0))[:NEWEST_LINKS]
+            st.markdown(f"**Newest papers** ({plural(len(papers), 'paper')} in all, every one in the table below)")
+            for p in newest:  # page links open in this tab, so Back returns here in one press
+                where = " ".join(str(x) for x in (p.get("venue"), p.get("year")) if x)
+                st.page_link(links.PAPER, label=escape_markdown(f"{p['title']} — {where}"),
+                             query_params={"paper": p["id"]}, icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
