@@ -174,7 +174,8 @@ if tab_papers.open:
             for p in newest:  # page links open in this tab, so Back returns here in one press
                 where = " ".join(str(x) for x in (p.get("venue"), p.get("year")) if x)
                 st.page_link(links.PAPER, label=escape_markdown(f"{p['title']} — {where}"),
-                             query_params={"paper": p["id"]}, icon=":material/article:")
+                             query_params={**links.keep_here(author=author_id), "paper": p["id"]},
+                             icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
             st.dataframe(frame, hide_index=True, width="stretch", column_config={

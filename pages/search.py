@@ -113,9 +113,9 @@ with tab_people:
             st.markdown(f"**Named “{escape_markdown(query)}”**")
         if not exact_named:
             st.caption(f"No exact match for “{escape_markdown(query)}”; these names are spelled similarly.")
-        for match in people[:SHOWN_AS_LINKS]:
-            st.page_link(links.PERSON, label=escape_markdown(match_label(match)), query_params={"author": match.id},
-                         icon=":material/person:")
+        for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
+            st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
+                         query_params={**links.keep_here(q=query), "author": match.id}, icon=":material/person:")
         if len(people) > SHOWN_AS_LINKS:
             frame = pd.DataFrame([{"name": m.name, "papers": m.weight, "match": m.how,
                                    "link": links.person_href(m.id)} for m in people])
@@ -140,7 +140,7 @@ with tab_papers:
         for paper in papers[:SHOWN_AS_LINKS]:
             where = " ".join(str(x) for x in (paper.get("venue"), paper.get("year")) if x)
             st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} — {where}"),
-                         query_params={"paper": paper["id"]}, icon=":material/article:")
+                         query_params={**links.keep_here(q=query), "paper": paper["id"]}, icon=":material/article:")
         frame = pd.DataFrame([{**p, "topics": ", ".join(topic_names.get(t, t) for t in p.get("topics") or []),
                                "link": links.paper_href(p["id"])} for p in papers[:TABLE_CAP]],
                              columns=["title", "year", "venue", "matched", "topics", "link", "id"])

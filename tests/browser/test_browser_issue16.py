@@ -27,7 +27,7 @@ def page(browser: Browser) -> Page:
 
 def test_search_person_paper_and_back(atlas_server: Server, page: Page) -> None:
     opened: list[Page] = []
-    page.context.on("page", opened.append)
+    page.context.on("page", lambda new: opened.append(new))
     open_idle(page, atlas_server.url + "search?q=Tianqi%20Chen")
     main = page.get_by_test_id("stMain")
     main.get_by_role("link", name=f"{PERSON} —").first.click()
@@ -37,9 +37,9 @@ def test_search_person_paper_and_back(atlas_server: Server, page: Page) -> None:
     page.get_by_role("tab", name="Papers", exact=True).click()
     paper_link = main.get_by_test_id("stPageLink").filter(has_text=" — ").first
     expect(paper_link).to_be_visible(timeout=60_000)
-    title = paper_link.inner_text().split(" — ")[0].strip()
+    title = paper_link.inner_text().split(" — ")[0].strip().splitlines()[-1]  # after the icon
     paper_link.click()
-    expect(page).to_have_url(re.compile(r"/paper\?paper="), timeout=60_000)
+    expect(page).to_have_url(re.compile(r"/paper\?.*paper="), timeout=60_000)
     expect(page.locator("h1").first).to_contain_text(title[:30], timeout=60_000)
     wait_idle(page)
     assert not opened, "a link opened a new tab"
