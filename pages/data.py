@@ -21,7 +21,7 @@ from graph.exports import rows_to_csv
 from graph.ids import fold
 from graph.venues import venue_table
 from ui import admin, data, links
-from ui.text import escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, lands_with, optional_module
 
 key = data.store_key()
@@ -134,7 +134,7 @@ if tab_quarantine.open:
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 "reason": st.column_config.TextColumn("Reason", width="medium"),
                 "raw": st.column_config.TextColumn("Raw record", width="large")})
-            download_row([("Quarantined records (CSV)", rows_to_csv(shown.to_dict("records")), "quarantined.csv",
+            download_row([("Quarantined records (CSV)", rows_to_csv(csv_records(shown)), "quarantined.csv",
                            "text/csv")], key="quarantine-dl")
 
 if tab_node.open:

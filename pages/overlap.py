@@ -17,6 +17,7 @@ import streamlit as st
 from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
+from ui.text import csv_records
 from ui.widgets import download_row, lands_with
 
 CLASS_NAMES = {"systems": "Systems only", "ml": "ML only", "both": "Both", "neither": "Neither"}
@@ -91,7 +92,7 @@ if tab_bg.open:
             st.caption("`*_background_share`: share of the year's MLSys authors with a (prior) paper in that "
                        "community on its own — an author can count in several (ASPLOS counts as architecture "
                        "and systems).")
-            download_row([("Backgrounds per year (CSV)", rows_to_csv(table.to_dict("records")),
+            download_row([("Backgrounds per year (CSV)", rows_to_csv(csv_records(table)),
                            "mlsys_backgrounds.csv", "text/csv")], key="bg-dl")
             year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",
                                 bind="query-params")
@@ -166,5 +167,5 @@ if tab_comm.open:
             "ML": st.column_config.ProgressColumn("ML", min_value=0, max_value=1, format="percent"),
             "MLSys": st.column_config.ProgressColumn("MLSys", min_value=0, max_value=1, format="percent"),
             "members": st.column_config.TextColumn("Best-connected members", width="large")})
-        download_row([("Communities (CSV)", rows_to_csv(frame.to_dict("records")), "communities.csv", "text/csv")],
+        download_row([("Communities (CSV)", rows_to_csv(csv_records(frame)), "communities.csv", "text/csv")],
                      key="comm-dl")

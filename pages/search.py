@@ -14,7 +14,7 @@ import streamlit as st
 from graph.exports import rows_to_csv
 from graph.ids import fold
 from ui import analytics, data, links
-from ui.text import escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, suggestions_line
 
 PILLAR_NAMES = {"hardware": "Hardware systems for ML", "software": "Software systems for ML",
@@ -152,7 +152,7 @@ with tab_papers:
         if len(papers) > TABLE_CAP:
             st.caption(f"The table and CSV show the best {TABLE_CAP:,} of {len(papers):,} papers; narrow the query or "
                        "the filters to see the rest.")
-        download_row([("Papers (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+        download_row([("Papers (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                        "search_papers.csv", "text/csv")], key="search-dl")
 
 with tab_insts:

@@ -15,7 +15,7 @@ import streamlit as st
 from graph.explore import community_name
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
-from ui.text import escape_markdown
+from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
@@ -56,7 +56,7 @@ else:
         x="year:O", y="share:Q", text="name:N", color=alt.Color("name:N", legend=None))
     st.altair_chart((lines + ends).properties(height=340), width="stretch",
                     alt="Share of each year's papers per topic; every line is labelled at its end")
-    download_row([("Shares per year (CSV)", rows_to_csv(yearly.to_dict("records")), "topic_shares.csv",
+    download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 
 left, right = st.columns(2, gap="large")
@@ -130,7 +130,10 @@ with c2:
                          columns=["name", "country", "papers", "link"])
     st.dataframe(insts, hide_index=True, width="stretch",
                  column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
-st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** (highest score first)")
+tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
+shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
+    "highest score first"
+st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
 st.dataframe(papers, hide_index=True, width="stretch", column_config={
@@ -142,6 +145,6 @@ st.dataframe(papers, hide_index=True, width="stretch", column_config={
 download_row([
     ("People (CSV)", rows_to_csv(leaders["authors"]), f"{topic}_people.csv", "text/csv"),
     ("Institutions (CSV)", rows_to_csv(leaders["institutions"]), f"{topic}_institutions.csv", "text/csv"),
-    ("Papers (CSV)", rows_to_csv(papers.drop(columns=["link"]).to_dict("records")), f"{topic}_papers.csv",
+    ("Papers (CSV)", rows_to_csv(csv_records(papers.drop(columns=["link"]))), f"{topic}_papers.csv",
      "text/csv"),
 ], key="topics-leaders-dl")
