@@ -137,6 +137,10 @@ if tab_inst.open:
                                     "members": i.members, "balance": i.participation,
                                     "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
                                    for i in insts]), hide_index=True, width="stretch", column_config={
+            "name": "Institution", "country": "Country",
+            "score": st.column_config.NumberColumn("Score", format="%.0f",
+                                                   help="Balance × co-author links of its members, rounded"),
+            "members": st.column_config.NumberColumn("Members", format="%d"),
             "balance": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f")})
         download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),
                        "bridge_institutions.csv", "text/csv")], key="inst-dl")

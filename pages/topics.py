@@ -19,6 +19,7 @@ from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
+PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
 
 st.title("Topics")
 if not analytics.available("graph.topic_analytics"):
@@ -96,16 +97,19 @@ pairs = pd.DataFrame(analytics.topic_table(key, "cooccurrence", kind), columns=[
 if pairs.empty:
     st.caption("No paper carries two of these labels.")
 else:
-    pairs = pairs.head(60)
-    pairs["a"] = pairs["a"].map(lambda lab: names.get(lab, lab))
-    pairs["b"] = pairs["b"].map(lambda lab: names.get(lab, lab))
-    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})])
-    grid = alt.Chart(both).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None),
-                                  tooltip=["a", "b", "papers", alt.Tooltip("jaccard:Q", format=".3f")])
-    st.altair_chart((grid.mark_rect().encode(color=alt.Color("jaccard:Q", legend=alt.Legend(title="Jaccard")))
-                     + grid.mark_text(fontSize=10).encode(text="papers:Q"))
-                    .properties(height=60 + 30 * both["b"].nunique()), width="stretch",
-                    alt="Co-occurrence map: papers tagged with both topics in each cell")
+    pairs = pairs.head(PAIRS_SHOWN)
+    pairs["pair"] = [f"{names.get(a, a)} + {names.get(b, b)}" for a, b in zip(pairs["a"], pairs["b"], strict=True)]
+    bars = alt.Chart(pairs).encode(
+        y=alt.Y("pair:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X("papers:Q", title="Papers tagged with both"),
+        tooltip=["pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")])
+    st.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
+                                                            scale=alt.Scale(scheme="blues")))
+                     + bars.mark_text(align="left", dx=3, fontSize=11).encode(text="papers:Q"))
+                    .properties(height=24 * len(pairs) + 40), width="stretch",
+                    alt="The pairs of topics most often given to the same paper, with the number of papers")
+    st.caption(f"The {len(pairs)} pairs given together most often; colour = their overlap (papers with both ÷ "
+               "papers with either).")
 
 st.subheader("Leaders and evidence")
 # Options are display names because a bound widget writes its option's label into the URL.
