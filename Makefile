@@ -39,10 +39,17 @@ setup: $(STAMP)
 build: setup ## (re)build the graph from the bundled snapshot
 	$(VENV)/bin/mlsys-atlas build
 
-run: setup $(if $(filter neo4j,$(STORE)),neo4j-up,) ## set up, build the graph if absent, start the explorer (STORE=neo4j: on the local Neo4j)
+# Listen on this machine only; `make run HOST=0.0.0.0` exposes the explorer to the network.
+HOST ?= 127.0.0.1
+
+run: setup $(if $(filter neo4j,$(STORE)),neo4j-up,) ## set up, build the graph if absent, precompute the slow analytics, start the explorer (STORE=neo4j: on the local Neo4j)
 	$(RUN_ENV) $(VENV)/bin/mlsys-atlas build --if-missing
-	@echo "MLSys Atlas explorer: http://localhost:$(PORT)"
-	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.headless true --server.port $(PORT) \
+	$(RUN_ENV) $(VENV)/bin/mlsys-atlas warm
+	@case "$(HOST)" in 127.0.0.1|localhost|::1) ;; *) \
+		echo "WARNING: HOST=$(HOST) exposes the explorer to every machine that can reach this one." ; \
+		echo "         There is no login; data-changing actions need ATLAS_ADMIN_TOKEN (see README)." ;; esac
+	@echo "MLSys Atlas explorer: http://$(HOST):$(PORT)"
+	$(RUN_ENV) $(VENV)/bin/streamlit run app.py --server.headless true --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false
 
 $(TOOLS_CYPHER)/node_modules/.installed: $(TOOLS_CYPHER)/package.json $(TOOLS_CYPHER)/package-lock.json

@@ -50,7 +50,7 @@ if config.flag("enable_query_console"):
     PAGES["Data"].append(st.Page(links.QUERY, title="Query console", icon=":material/terminal:", url_path="query"))
 
 
-def sidebar() -> None:
+def sidebar(current: st.Page) -> None:
     """Quick search and what the graph holds, on every page."""
     with st.sidebar:
         with st.form("sidebar-search", clear_on_submit=True, border=False):
@@ -58,7 +58,13 @@ def sidebar() -> None:
                                  help="Case, accents, word order and small typos do not matter.")
             if st.form_submit_button("Search", icon=":material/search:", width="stretch",
                                      key="quick_go") and text.strip():
-                st.switch_page(links.SEARCH, query_params={"q": text.strip()})
+                if current.url_path == links.URL_PATHS[links.SEARCH]:
+                    # On Search, ?q= is bound to its box: Streamlit refuses to set that URL parameter directly,
+                    # so set the box before the page draws it in this same run (a code-set value wins over the
+                    # URL on a rerun) and the binding updates the URL.
+                    st.session_state["q"] = text.strip()
+                else:
+                    st.switch_page(links.SEARCH, query_params={"q": text.strip()})
         try:
             key = data.store_key()
             nodes = data.counts(key)["nodes"]
@@ -82,7 +88,7 @@ def show_error(exc: AtlasError) -> None:
 
 
 navigation = st.navigation(PAGES, position="sidebar", expanded=True)
-sidebar()
+sidebar(navigation)
 try:
     analytics.warm_up(data.store_key())
 except AtlasError:

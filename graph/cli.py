@@ -37,7 +37,9 @@ COMMAND_MODULES: dict[str, dict[str, str]] = {
         "communities": "Louvain communities of the co-author graph, labelled",
         "trends": "topic, institution, country and sector trends",
         "pc-audit": "programme-committee balance, coverage and conflicts of interest",
+        "warm": "precompute the slow analytics once per build (make run does this)",
     },
+    "graph.search_cli": {"search": "people and papers for a query (names, titles, topics)"},
     "graph.query_cli": {"query": "run one read-only Cypher query (the explorer console's guard and limits)"},
     "ingest.institutions.cli": {"institutions": "resolve affiliation strings to organisations; correct it"},
 }

@@ -181,3 +181,150 @@ class TitleVocabulary:
             corrected.append(word)
             changed = True
         return " ".join(corrected) if changed else None
+
+
+# ------------------------------------------------------------------ papers and the people behind them
+# Titles and topics as whole words: "serving" must not match "Preserving", "matei" must not
+# match "mate". Words are folded and lightly stemmed (plurals), so "LLMs" finds "LLM".
+_TITLE_PHRASE, _TITLE_WORDS, _WITH_TOPICS = 3.0, 2.0, 1.0
+_EXPANSIONS = {"llm": ("large", "language", "model"), "gnn": ("graph", "neural", "network"),
+               "dnn": ("deep", "neural", "network")}
+
+
+def stem(word: str) -> str:
+    """Plural -> singular, enough for title search ("models" = "model", "policies" = "policy")."""
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def words(text: str) -> list[str]:
+    return [stem(w) for w in fold(text).split()]
+
+
+@dataclass(frozen=True)
+class PaperHit:
+    id: str
+    title: str
+    year: int | None
+    venue: str
+    score: float  # 3 = the phrase in the title, 2 = every word in the title, 1 = with the paper's topics
+    matched: str  # "title phrase" | "title words" | "title and topics"
+    topics: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonHit:
+    id: str
+    name: str
+    papers: int  # their papers matching the query
+    score: float  # sum of those papers' scores: title matches weigh more than topic-only ones
+    total_papers: int
+
+
+@dataclass(frozen=True)
+class PaperEntry:
+    id: str
+    title: str
+    year: int | None
+    venue: str
+    authors: tuple[str, ...]
+    topics: tuple[str, ...] = ()  # topic labels
+
+
+class PaperSearch:
+    """Ranked whole-word search over paper titles and topic names, and the people who publish on a query.
+
+    Built once per build from the analytics projection (titles, authors, topic tags in memory), so
+    a query never scans the store and counts agree between the paper list and the people list.
+    """
+
+    def __init__(self, papers: Iterable[PaperEntry], author_names: dict[str, str],
+                 topic_names: dict[str, str]) -> None:
+        self.papers = list(papers)
+        self.author_names = author_names
+        self.topic_names = topic_names
+        self._title: list[list[str]] = []
+        self._topic_words: list[set[str]] = []
+        self._index: dict[str, set[int]] = {}
+        self._author_totals: Counter[str] = Counter()
+        self._by_id = {p.id: p for p in self.papers}
+        for i, paper in enumerate(self.papers):
+            title = words(paper.title)
+            topic_words = {w for label in paper.topics
+                           for w in words(f"{label.replace('_', ' ')} {topic_names.get(label, '')}")}
+            self._title.append(title)
+            self._topic_words.append(topic_words)
+            for w in set(title) | topic_words:
+                self._index.setdefault(w, set()).add(i)
+            self._author_totals.update(paper.authors)
+
+    def __len__(self) -> int:
+        return len(self.papers)
+
+    def _score(self, i: int, tokens: list[str]) -> tuple[float, str]:
+        title = self._title[i]
+        n = len(tokens)
+        if any(title[j:j + n] == tokens for j in range(len(title) - n + 1)):
+            return _TITLE_PHRASE, "title phrase"
+        present = set(title)
+        if all(t in present or all(w in present for w in _EXPANSIONS.get(t, ("\0",))) for t in tokens):
+            return _TITLE_WORDS, "title words"
+        return _WITH_TOPICS, "title and topics"
+
+    def _alternatives(self, token: str) -> list[list[str]]:
+        """A query word, or the words it abbreviates ("llm" also matches "large language model")."""
+        return [[token], list(_EXPANSIONS[token])] if token in _EXPANSIONS else [[token]]
+
+    def _candidates(self, tokens: list[str]) -> set[int]:
+        found: set[int] | None = None
+        for token in tokens:
+            hits: set[int] = set()
+            for alternative in self._alternatives(token):
+                sets = [self._index.get(w, set()) for w in alternative]
+                hits |= set.intersection(*sets) if sets else set()
+            found = hits if found is None else found & hits
+            if not found:
+                return set()
+        return found or set()
+
+    def search(self, text: str, *, year_from: int | None = None, year_to: int | None = None,
+               venues: Sequence[str] | None = None, topic: str | None = None) -> list[PaperHit]:
+        """Every paper matching all words of `text` (in its title or topic names), best first:
+        the phrase in the title, then all words in the title, then with help from the topics; newest first."""
+        tokens = words(text)
+        if not tokens:
+            return []
+        wanted = set(venues or ())
+        hits = []
+        for i in self._candidates(tokens):
+            paper = self.papers[i]
+            if (year_from and (paper.year or 0) < year_from) or (year_to and (paper.year or 9999) > year_to):
+                continue
+            if (wanted and paper.venue not in wanted) or (topic and topic not in paper.topics):
+                continue
+            score, matched = self._score(i, tokens)
+            hits.append(PaperHit(paper.id, paper.title, paper.year, paper.venue, score, matched, paper.topics))
+        return sorted(hits, key=lambda h: (-h.score, -(h.year or 0), h.title))
+
+    def people(self, text: str, limit: int = 50, **filters: Any) -> list[PersonHit]:
+        """People ranked by their papers on the query (title matches weigh more than topic-only ones)."""
+        score: Counter[str] = Counter()
+        count: Counter[str] = Counter()
+        for hit in self.search(text, **filters):
+            for author in self._by_id[hit.id].authors:
+                score[author] += hit.score
+                count[author] += 1
+        ranked = sorted(score, key=lambda a: (-score[a], -count[a], self.author_names.get(a, a)))[:limit]
+        return [PersonHit(a, self.author_names.get(a, a), count[a], round(score[a], 1), self._author_totals[a])
+                for a in ranked]
+
+
+def paper_search(proj: Any, topic_names: dict[str, str]) -> PaperSearch:
+    """A PaperSearch over an analytics projection's papers (titles, authors and topic tags)."""
+    entries = (PaperEntry(p.id, p.title, p.year, p.venue, p.authors,
+                          tuple(t.label for t in proj.data.paper_topics.get(p.id, ())))
+               for p in proj.data.papers)
+    return PaperSearch(entries, {a: r.name for a, r in proj.data.authors.items()}, topic_names)

@@ -129,3 +129,59 @@ def top_papers(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
 def labels_present(rows: Iterable[Row]) -> list[str]:
     """Distinct labels in any of the row lists above, sorted (handy for chart legends)."""
     return sorted({r["label"] for r in rows if "label" in r})
+
+
+# ---------------------------------------------------------------- from the analytics projection
+# The functions above read the store on every call (every paper's author list for one topic's
+# leaders: 17-23 s per topic on the full snapshot). The explorer asks them through these, which
+# answer from the in-memory projection for every label at once and memoise the result on it, so
+# `graph.analytics.build_cache` saves them with the build and a fresh server starts warm.
+TABLES = ("label_year_counts", "label_community_counts", "cooccurrence")
+
+
+def table(store: GraphStore, proj: Any, name: str, kind: str | None) -> list[Row]:
+    """label_year_counts, label_community_counts or cooccurrence, once per projection."""
+    if name not in TABLES:
+        raise ValueError(f"unknown topic table {name!r}")
+    return proj.memo(("answer", "topic_table", name, kind), lambda: globals()[name](store, kind))
+
+
+def leaders_from_projection(proj: Any, limit: int = 20) -> dict[str, dict[str, list[Row]]]:
+    """label -> {"authors", "institutions"}: the same counts as `top_authors` / `top_institutions`,
+    for every label in one pass over the projection's papers."""
+    authors: dict[str, Counter[str]] = defaultdict(Counter)
+    institutions: dict[str, Counter[str]] = defaultdict(Counter)
+    for pid, tags in proj.data.paper_topics.items():
+        paper = proj.papers.get(pid)
+        if paper is None:
+            continue
+        credited = proj.paper_institutions(paper)
+        for label in {t.label for t in tags}:
+            authors[label].update(paper.authors)
+            institutions[label].update(credited)
+    out: dict[str, dict[str, list[Row]]] = {}
+    for label in set(authors) | set(institutions):
+        top_a = sorted(authors[label].items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        top_i = sorted(institutions[label].items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+        out[label] = {
+            "authors": [{"id": a, "name": proj.name(a), "papers": n} for a, n in top_a],
+            "institutions": [{"id": i, "name": proj.institution_info.get(i, (i, None))[0],
+                              "country": proj.institution_info.get(i, (i, None))[1], "papers": n} for i, n in top_i],
+        }
+    return out
+
+
+def all_leaders(store: GraphStore, proj: Any, limit: int = 20) -> dict[str, dict[str, list[Row]]]:
+    """People, institutions and top papers of every label, memoised on the projection."""
+    def compute() -> dict[str, dict[str, list[Row]]]:
+        leaders = leaders_from_projection(proj, limit)
+        for label in set(leaders) | set(proj.topic_kinds):
+            entry = leaders.setdefault(label, {"authors": [], "institutions": []})
+            entry["papers"] = top_papers(store, label, limit)
+        return leaders
+
+    return proj.memo(("answer", "topic_leaders", limit), compute)
+
+
+def topic_leaders(store: GraphStore, proj: Any, label: str, limit: int = 20) -> dict[str, list[Row]]:
+    return all_leaders(store, proj, limit).get(label, {"authors": [], "institutions": [], "papers": []})

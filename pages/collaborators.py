@@ -37,7 +37,7 @@ hops = c3.radio("Reach", [2, 3], index=1, key="hops", bind="query-params", horiz
 pillars = [t["label"] for t in data.topics(key)]
 f1, f2 = st.columns(2)
 pillar = f1.selectbox("Works on", [None, *pillars], key="pillar", bind="query-params",
-                      format_func=lambda p: "Any topic" if p is None else p)
+                      format_func=lambda p: "Any topic" if p is None else data.topic_names(key).get(p, p))
 sectors = f2.multiselect("Institution type", SECTORS, key="sector", bind="query-params", placeholder="Any type",
                          help="From the type of their latest institution (university, company, lab); "
                               "organisations of unknown type are “unknown”.")

@@ -20,8 +20,8 @@ from graph.explore import node_label
 from graph.exports import rows_to_csv
 from graph.ids import fold
 from graph.venues import venue_table
-from ui import data, links
-from ui.text import escape_markdown, plural
+from ui import admin, data, links
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, lands_with, optional_module
 
 key = data.store_key()
@@ -134,7 +134,7 @@ if tab_quarantine.open:
             st.dataframe(shown, hide_index=True, width="stretch", column_config={
                 "reason": st.column_config.TextColumn("Reason", width="medium"),
                 "raw": st.column_config.TextColumn("Raw record", width="large")})
-            download_row([("Quarantined records (CSV)", rows_to_csv(shown.to_dict("records")), "quarantined.csv",
+            download_row([("Quarantined records (CSV)", rows_to_csv(csv_records(shown)), "quarantined.csv",
                            "text/csv")], key="quarantine-dl")
 
 if tab_node.open:
@@ -191,6 +191,7 @@ if tab_review.open:
                           if not who.strip() or any(fold(who) in fold(n) for side in ("left", "right")
                                                      for n in (i.get(side) or {}).get("names") or [])]
                 st.caption(f"Showing {min(len(listed), 50)} of {len(listed)}, lowest confidence first.")
+                can_decide = admin.gate("Review decisions", "review")
                 for item in listed[:50]:
                     left, right = item.get("left") or {}, item.get("right") or {}
                     action = "Merged" if item.get("action") == "merged" else "Kept apart"
@@ -208,6 +209,8 @@ if tab_review.open:
                             st.caption("Evidence: " + escape_markdown("; ".join(map(str, item["reasons"]))))
                         if item.get("decision"):
                             st.markdown(f"Decision: **{escape_markdown(item['decision'])}**")
+                        if not can_decide:
+                            continue
                         b1, b2 = st.columns(2)
                         if b1.button("Same person", key=f"accept-{item['item_id']}", icon=":material/check:",
                                      width="stretch"):

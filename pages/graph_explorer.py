@@ -16,7 +16,7 @@ from graph.explore import GraphView, node_label
 from graph.exports import graphml, rows_to_csv
 from graph.ids import digest
 from ui import data, graphview, links
-from ui.text import escape_markdown, truncate
+from ui.text import csv_records, escape_markdown, plural, truncate
 from ui.widgets import download_row, suggestions_line
 
 # Bound widgets write their label into the URL (?mode=Everything), so labels stay short.
@@ -62,9 +62,24 @@ if not focus:
                                   query_params={"node": person["id"]}, icon=":material/person:")
     st.stop()
 
+if not node_label(focus):  # a deep link by name: ?node=Tianqi%20Chen (a person, else an institution)
+    people = data.author_index(key).exact_name(focus)
+    places = [] if people else data.institution_index(key).exact_name(focus)
+    named = people or places
+    if len(named) == 1:
+        focus = named[0].id
+    elif named:
+        st.warning(f"Several {'people' if people else 'institutions'} are called “{escape_markdown(focus)}”. "
+                   "Pick one:", icon=":material/search:")
+        for match in named[:12]:
+            st.page_link(links.GRAPH, label=escape_markdown(f"{match.name} — {plural(match.weight, 'paper')}"
+                                                            if people else match.name),
+                         query_params={"node": match.id}, icon=":material/hub:")
+        st.stop()
 focus_node = data.node(key, focus) if node_label(focus) else None
 if focus_node is None:
-    st.warning(f"No node with id “{escape_markdown(focus)}” in this graph.", icon=":material/search_off:")
+    st.warning(f"No node with id or name “{escape_markdown(focus)}” in this graph.", icon=":material/search_off:")
+    suggestions_line(focus, data.author_index(key).suggest(focus, 5))
     st.stop()
 focus_kind = focus_node["labels"][0] if focus_node.get("labels") else node_label(focus) or "Node"
 props = focus_node["props"]
@@ -160,7 +175,7 @@ edges = [{"source": view.nodes[s]["name"], "target": view.nodes[t]["name"], "rel
           "weight": e.get("weight"), "source_id": s, "target_id": t} for (s, t, r), e in view.edges.items()]
 download_row([
     ("Graph (GraphML)", graphml(view), "atlas_neighbourhood.graphml", "application/graphml+xml"),
-    ("Nodes (CSV)", rows_to_csv(nodes_frame.drop(columns=["link"]).to_dict("records")), "nodes.csv", "text/csv"),
+    ("Nodes (CSV)", rows_to_csv(csv_records(nodes_frame.drop(columns=["link"]))), "nodes.csv", "text/csv"),
     ("Edges (CSV)", rows_to_csv(edges), "edges.csv", "text/csv"),
 ], key="graph-dl")
 if focus_kind == "Author":

@@ -12,7 +12,7 @@ import streamlit as st
 
 from graph.exports import rows_to_csv
 from ui import data, links
-from ui.text import escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
 
 TRACKED = {"mlsys": "MLSys", "systems": "Systems", "architecture": "Architecture", "data": "Data", "ml": "ML"}
@@ -127,5 +127,5 @@ with st.expander("Coverage of every venue and year (table)"):
         "accepted": st.column_config.NumberColumn("accepted", help="Papers the venue accepted, where a public "
                                                   "number exists"),
         "status": st.column_config.TextColumn("status", help="complete / partial / missing / unknown")})
-    download_row([("Coverage per venue and year (CSV)", rows_to_csv(table.to_dict("records")),
+    download_row([("Coverage per venue and year (CSV)", rows_to_csv(csv_records(table)),
                    "coverage_per_venue_year.csv", "text/csv")], key="home-dl")

@@ -10,9 +10,10 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from graph.explore import node_label
 from graph.exports import rows_to_csv
 from ui import data, links
-from ui.text import escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
 
 key = data.store_key()
@@ -31,10 +32,23 @@ if not inst_id:
                          icon=":material/account_balance:")
     st.stop()
 
+if node_label(inst_id) != "Institution":  # a deep link by name: ?institution=ETH%20Zurich
+    named = data.institution_index(key).exact_name(inst_id) or data.institution_index(key).search(inst_id, limit=8)
+    if len(named) == 1:
+        inst_id = named[0].id
+    elif named:
+        st.title("Institution")
+        st.warning(f"Several institutions fit “{escape_markdown(inst_id)}”. Pick one:", icon=":material/search:")
+        for match in named:
+            st.page_link(links.INSTITUTION, label=escape_markdown(f"{match.name} — "
+                                                                  f"{plural(match.weight, 'person', 'people')}"),
+                         query_params={"institution": match.id}, icon=":material/account_balance:")
+        st.stop()
+
 inst = data.institution(key, inst_id)
 if inst is None:
     st.title("Institution")
-    st.warning(f"No institution with id “{escape_markdown(inst_id)}” in this graph.", icon=":material/search_off:")
+    st.warning(f"No institution “{escape_markdown(inst_id)}” in this graph.", icon=":material/search_off:")
     st.page_link(links.SEARCH, label="Search institutions", icon=":material/search:")
     st.stop()
 
@@ -70,7 +84,7 @@ with right:
             "first_year": st.column_config.NumberColumn("From", format="%d"),
             "last_year": st.column_config.NumberColumn("To", format="%d"),
             "link": st.column_config.LinkColumn("Profile", display_text="Open")})
-        download_row([("People (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+        download_row([("People (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                        "institution_people.csv", "text/csv")], key="inst-dl")
     else:
         st.info("No people recorded.")

@@ -17,6 +17,7 @@ import streamlit as st
 from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
+from ui.text import csv_records
 from ui.widgets import download_row, lands_with
 
 CLASS_NAMES = {"systems": "Systems only", "ml": "ML only", "both": "Both", "neither": "Neither"}
@@ -91,7 +92,7 @@ if tab_bg.open:
             st.caption("`*_background_share`: share of the year's MLSys authors with a (prior) paper in that "
                        "community on its own — an author can count in several (ASPLOS counts as architecture "
                        "and systems).")
-            download_row([("Backgrounds per year (CSV)", rows_to_csv(table.to_dict("records")),
+            download_row([("Backgrounds per year (CSV)", rows_to_csv(csv_records(table)),
                            "mlsys_backgrounds.csv", "text/csv")], key="bg-dl")
             year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",
                                 bind="query-params")
@@ -136,6 +137,10 @@ if tab_inst.open:
                                     "members": i.members, "balance": i.participation,
                                     "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
                                    for i in insts]), hide_index=True, width="stretch", column_config={
+            "name": "Institution", "country": "Country",
+            "score": st.column_config.NumberColumn("Score", format="%.0f",
+                                                   help="Balance × co-author links of its members, rounded"),
+            "members": st.column_config.NumberColumn("Members", format="%d"),
             "balance": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f")})
         download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),
                        "bridge_institutions.csv", "text/csv")], key="inst-dl")
@@ -166,5 +171,5 @@ if tab_comm.open:
             "ML": st.column_config.ProgressColumn("ML", min_value=0, max_value=1, format="percent"),
             "MLSys": st.column_config.ProgressColumn("MLSys", min_value=0, max_value=1, format="percent"),
             "members": st.column_config.TextColumn("Best-connected members", width="large")})
-        download_row([("Communities (CSV)", rows_to_csv(frame.to_dict("records")), "communities.csv", "text/csv")],
+        download_row([("Communities (CSV)", rows_to_csv(csv_records(frame)), "communities.csv", "text/csv")],
                      key="comm-dl")

@@ -15,12 +15,14 @@ import streamlit as st
 from graph import explore
 from graph.exports import bibtex, graphml, rows_to_csv
 from ui import analytics, data, graphview, links
-from ui.text import escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, person_links, resolve_person_param, suggestions_line
 
 COMMUNITY_ORDER = ["Systems", "ML", "MLSys", "Other"]
 COMMUNITY_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
 BACKGROUNDS = {"systems": "Systems", "ml": "ML", "both": "Both", "neither": "Neither"}
+COAUTHOR_CAP = 200  # co-authors read and listed (a note says so when reached)
+NEWEST_LINKS = 8  # newest papers listed as same-tab links above the full table
 
 key = data.store_key()
 
@@ -58,7 +60,7 @@ person = data.author(key, author_id) or {}
 name = person.get("name") or author_id
 st.title(escape_markdown(name))  # first, so the page paints before the rest is read
 papers = data.author_papers(key, author_id)
-coauthors = data.coauthors(key, author_id)
+coauthors = data.coauthors(key, author_id, COAUTHOR_CAP)
 institutions = explore.institutions_over_time(data.author_institutions(key, author_id))
 topic_rows = data.author_topics(key, author_id)
 years = sorted({p["year"] for p in papers if p.get("year")})
@@ -117,6 +119,7 @@ if tab_overview.open:
             mix_topics = explore.pillar_mix(topic_rows)
             if mix_topics:
                 frame = pd.DataFrame(mix_topics[:15])
+                frame["label"] = frame["label"].map(lambda lab: data.topic_names(key).get(lab, lab))  # names, not codes
                 bars = alt.Chart(frame).mark_bar().encode(
                     y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
                     x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
@@ -170,6 +173,13 @@ if tab_papers.open:
         if not papers:
             st.info("No papers.")
         else:
+            newest = sorted(papers, key=lambda p: -(p.get("year") or 0))[:NEWEST_LINKS]
+            st.markdown(f"**Newest papers** ({plural(len(papers), 'paper')} in all, every one in the table below)")
+            for p in newest:  # page links open in this tab, so Back returns here in one press
+                where = " ".join(str(x) for x in (p.get("venue"), p.get("year")) if x)
+                st.page_link(links.PAPER, label=escape_markdown(f"{p['title']} — {where}"),
+                             query_params={**links.keep_here(author=author_id), "paper": p["id"]},
+                             icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
@@ -182,7 +192,7 @@ if tab_papers.open:
             bib = bibtex([{**p, "venue_full_name": venue_full.get(p.get("venue"))} for p in papers],
                          data.paper_author_lists(key, ids))
             download_row([
-                ("Papers (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")), "papers.csv",
+                ("Papers (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))), "papers.csv",
                  "text/csv"),
                 ("BibTeX", bib.encode("utf-8"), "papers.bib", "application/x-bibtex"),
             ], key="person-papers-dl")
@@ -198,7 +208,10 @@ if tab_coauthors.open:
                 "name": "Name", "joint_papers": st.column_config.NumberColumn("Joint papers"),
                 "last_year": st.column_config.NumberColumn("Last together", format="%d"),
                 "link": st.column_config.LinkColumn("Profile", display_text="Open profile")})
-            download_row([("Co-authors (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+            if len(coauthors) >= COAUTHOR_CAP:
+                st.caption(f"The {COAUTHOR_CAP} co-authors with the most joint papers (the table and the CSV are "
+                           "capped there).")
+            download_row([("Co-authors (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "coauthors.csv", "text/csv")], key="person-coauthors-dl")
 
 if tab_insts.open:
@@ -221,7 +234,7 @@ if tab_insts.open:
             frame["link"] = frame["id"].map(links.institution_href)
             st.dataframe(frame[["name", "country", "years", "link"]], hide_index=True, width="stretch",
                          column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
-            download_row([("Institutions (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+            download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "institutions.csv", "text/csv")], key="person-insts-dl")
 
 if tab_network.open:

@@ -2,8 +2,10 @@
 systems/ML balance, institution and country concentration, topic coverage and the
 conflicts of interest with their evidence — every table downloadable as CSV.
 
-Matching and conflict rules are `graph.analytics.pc_audit`'s; nothing is dropped:
-unmatched and ambiguous names are listed for a human to resolve.
+Matching and conflict rules are `graph.analytics.pc_audit`'s; nothing is dropped
+silently: a banner counts the names not found and those that fit several people; an
+ambiguous name is checked as every candidate (reported as *possible* conflicts) until the
+organiser picks the person on the "To resolve" tab.
 """
 
 from __future__ import annotations
@@ -18,8 +20,11 @@ from ui import analytics, data, links
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row, lands_with
 
-MEMBERS_TEMPLATE = "name,affiliation\nMatei Zaharia,Stanford University\nTianqi Chen,Carnegie Mellon University\n"
-SUBMISSIONS_TEMPLATE = "id,title,authors\nS1,Fast LLM serving on many GPUs,Ion Stoica; Joseph E. Gonzalez\n"
+MEMBERS_TEMPLATE = ("name,affiliation,dblp_pid\nMatei Zaharia,Stanford University,\n"
+                    "\"Ion Stoica, UC Berkeley\",,\nTianqi Chen,,\n")
+SUBMISSIONS_TEMPLATE = ("id,title,authors,author_ids\n"
+                        "S1,Fast LLM serving on many GPUs,Ion Stoica (UC Berkeley); Joseph E. Gonzalez,\n")
+KEEP_ALL = "Not sure — check every candidate (possible conflicts)"
 BACKGROUND_NAMES = {"systems": "Systems", "ml": "ML", "both": "Both", "mlsys_only": "MLSys only",
                     "neither": "Neither", "unmatched": "Not found"}
 
@@ -36,8 +41,9 @@ key = data.store_key()
 def example_csvs() -> tuple[str, str]:
     """A small PC and submissions drawn from the graph itself, to try the page without files."""
     people = data.top_authors(key, "mlsys", 8) + data.top_authors(key, "ml", 3)
-    members = pd.DataFrame([{"name": p["name"], "affiliation": ""} for p in people]
-                           + [{"name": "Nobody Inparticular", "affiliation": "Nowhere University"}])
+    # ids given, as an organiser with DBLP/OpenReview ids would: the example shows the audit, not namesakes
+    members = pd.DataFrame([{"name": p["name"], "affiliation": "", "author_id": p["id"]} for p in people]
+                           + [{"name": "Nobody Inparticular", "affiliation": "Nowhere University", "author_id": ""}])
     papers = data.search_papers(key, "", None, None, ("MLSys",), None, False, 6)
     authors = data.paper_author_lists(key, tuple(p["id"] for p in papers))
     submissions = pd.DataFrame([{"id": f"S{i}", "title": p["title"], "authors": "; ".join(authors.get(p["id"], []))}
@@ -47,8 +53,11 @@ def example_csvs() -> tuple[str, str]:
 
 with st.expander("CSV formats and templates", expanded=False):
     st.markdown("**PC members:** a `name` column; optional `affiliation` and id columns (`author_id`, `orcid`, "
-                "`dblp_pid`, `openreview_id`, `s2_id`). **Submissions:** `title` and `authors` (separated by `;`), "
-                "optional `id` and `topics`.")
+                "`dblp_pid`, `openreview_id`, `s2_id`). A name may carry its affiliation — `Ion Stoica, UC Berkeley` "
+                "or `Ion Stoica (UC Berkeley)` — or an id in brackets: `Hao Zhang [dblp:z/HaoZhang2]`.  \n"
+                "**Submissions:** `title` and `authors` (separated by `;`), optional `id`, `topics` and "
+                "`author_ids` (same order as `authors`, separated by `;`). An author may also be written with an "
+                "affiliation or id as above.")
     download_row([("Members template", MEMBERS_TEMPLATE, "pc_members.csv", "text/csv"),
                   ("Submissions template", SUBMISSIONS_TEMPLATE, "submissions.csv", "text/csv")], key="pc-templates")
 
@@ -80,19 +89,26 @@ if members_csv is None:
     st.info("Upload the PC members CSV (or try the example) to run the audit.", icon=":material/upload_file:")
     st.stop()
 
+PICKS = "pc_picks"  # name as given -> author id the organiser chose on the "To resolve" tab
+picks: dict[str, str] = st.session_state.setdefault(PICKS, {})
 try:
-    audit = analytics.pc_audit(key, members_csv, submissions_csv, coi_years)
+    audit = analytics.pc_audit(key, members_csv, submissions_csv, coi_years, tuple(sorted(picks.items())))
 except AtlasError as exc:
     st.error(escape_markdown(exc), icon=":material/error:")
     st.stop()
 
 matched = sum(1 for m in audit.members if m.status == "matched")
+possible = audit.possible_conflicts
 m = st.columns(5)
 m[0].metric("Members", len(audit.members))
 m[1].metric("Found in the graph", matched)
 m[2].metric("Not found", len([u for u in audit.unmatched if u["kind"] == "pc_member"]))
 m[3].metric("Ambiguous", len([a for a in audit.ambiguous if a["kind"] == "pc_member"]))
-m[4].metric("Conflicts", len(audit.conflicts), help=f"Within {audit.coi_years} years of {audit.reference_year}")
+m[4].metric("Conflicts", len(audit.conflicts) - possible, delta=f"+{possible} possible" if possible else None,
+            delta_color="off", help=f"Definite conflicts within {audit.coi_years} years of {audit.reference_year}; "
+                                    "possible ones hold for one reading of an ambiguous name")
+for warning in audit.warnings():
+    st.warning(escape_markdown(warning), icon=":material/warning:")
 
 tab_balance, tab_conflicts, tab_coverage, tab_members, tab_review = st.tabs(
     ["Balance", f"Conflicts ({len(audit.conflicts)})", "Topic coverage", "Members",
@@ -129,10 +145,16 @@ with tab_conflicts:
         st.success("No conflicts found" + ("." if submissions_csv else ": upload submissions to check them."),
                    icon=":material/check_circle:")
     else:
+        if possible:
+            st.caption(f"{plural(possible, 'conflict')} marked *possible*: a name fits several people and the "
+                       "conflict holds for one of them (see the note). Pick the person on the “To resolve” tab.")
         frame = pd.DataFrame(tables["conflicts"])
-        st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "evidence", "papers"]],
+        st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
+                            "note", "papers"]],
                      hide_index=True, width="stretch", column_config={
+                         "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
                          "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+                         "note": st.column_config.TextColumn("Why possible", width="medium"),
                          "papers": st.column_config.TextColumn("Joint papers", width="large")})
 
 with tab_coverage:
@@ -155,14 +177,54 @@ with tab_members:
                  width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
                                                                                       display_text="Open")})
 
+def candidate_labels(candidates: list[dict[str, object]]) -> dict[str, str]:
+    """'Name · N papers · latest institution · id', so namesakes can be told apart."""
+    facts = analytics.candidate_facts(key, tuple(str(c["id"]) for c in candidates))
+    out = {}
+    for c in candidates:
+        f = facts.get(str(c["id"]), {})
+        parts = [str(c["name"]), plural(int(f.get("papers", 0)), "paper"), str(f.get("institution") or ""),
+                 str(c["id"])]
+        out[str(c["id"])] = " · ".join(p for p in parts if p)
+    return out
+
+
 with tab_review:
+    if audit.ambiguous or audit.assumed:
+        st.markdown(f"**Several people fit** ({plural(len(audit.ambiguous) + len(audit.assumed), 'name')}) — pick "
+                    "the person. Left as it is, an ambiguous name is checked as every candidate, and a name taken "
+                    "to be the namesake with by far the most papers still has the others checked; what they find "
+                    "is listed as a possible conflict.")
+        seen: set[str] = set()
+        for item in [*audit.ambiguous, *audit.assumed]:
+            name = str(item["name"])
+            if name in seen:
+                continue
+            seen.add(name)
+            candidates = item["candidates"]
+            labels = candidate_labels(candidates)  # type: ignore[arg-type]
+            ids = [str(c["id"]) for c in candidates]  # type: ignore[attr-defined]
+            options = [KEEP_ALL, *ids]
+            if "assumed" in item:  # matched to the namesake with most papers: that is the default
+                labels[KEEP_ALL] = f"{labels.get(str(item['assumed']), item['assumed'])} (assumed: most papers)"
+            where = "PC member" if item["kind"] == "pc_member" else f"author of {item['row']}"
+            choice = st.selectbox(f"{name} ({where})", options, key=f"pc-pick-{name}",
+                                  format_func=lambda o, labels=labels: labels.get(o, o))
+            if choice != KEEP_ALL and picks.get(name) != choice:
+                picks[name] = choice
+                st.rerun()
+        if audit.ambiguous:
+            st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+    if picks:
+        st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
+                                                      for n, a in sorted(picks.items())))
+        if st.button("Clear my picks", key="pc-clear-picks"):
+            picks.clear()
+            st.rerun()
     if audit.unmatched:
-        st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — check the spelling or add an id column")
+        st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — their conflicts cannot be checked; "
+                    "fix the spelling or add an id column")
         st.dataframe(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
-    if audit.ambiguous:
-        st.markdown(f"**Ambiguous** ({plural(len(audit.ambiguous), 'name')}) — several people fit; add an "
-                    "affiliation or id to pick one")
-        st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
     if not (audit.unmatched or audit.ambiguous):
         st.success("Every name matched exactly one person.", icon=":material/check_circle:")
 

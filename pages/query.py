@@ -15,7 +15,7 @@ from graph import config
 from graph.errors import ReadOnlyQueryError
 from graph.exports import rows_to_csv
 from ui import data
-from ui.text import escape_markdown
+from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, optional_module
 
 EXAMPLE = ("MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue {name: 'MLSys'})\n"
@@ -50,5 +50,5 @@ if run:
                                for k, v in row.items()} for row in rows])
         st.caption(f"{len(rows)} rows" + (" (limit reached)" if len(rows) >= int(limit) else ""))
         st.dataframe(frame, hide_index=True, width="stretch")
-        download_row([("Result (CSV)", rows_to_csv(frame.to_dict("records")), "query.csv", "text/csv")],
+        download_row([("Result (CSV)", rows_to_csv(csv_records(frame)), "query.csv", "text/csv")],
                      key="console-dl")

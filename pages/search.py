@@ -13,13 +13,14 @@ import streamlit as st
 
 from graph.exports import rows_to_csv
 from graph.ids import fold
-from ui import data, links
-from ui.text import escape_markdown, plural
+from ui import analytics, data, links
+from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, suggestions_line
 
 PILLAR_NAMES = {"hardware": "Hardware systems for ML", "software": "Software systems for ML",
                 "metrics": "ML beyond accuracy", "ml_for_systems": "ML for systems"}
 SHOWN_AS_LINKS = 12
+TABLE_CAP = 500  # rows in the papers table and its CSV (the count above is the full one)
 
 key = data.store_key()
 counts = data.counts(key)
@@ -58,21 +59,39 @@ if not text.strip() and not faceted:
     st.stop()
 
 query = text.strip()
-people = data.author_index(key).search(query, limit=100) if query else []
+named = data.author_index(key).search(query, limit=100) if query else []
+exact_named = [m for m in named if m.exact]
+named = exact_named or named  # fuzzy spellings only when no name matches as typed
 institutions = data.institution_index(key).search(query, limit=50) if query else []
-papers = data.search_papers(key, query, year_from, year_to, tuple(chosen_venues), pillar, abstracts)
+index = analytics.paper_search(key) if query and not abstracts else None
+
+
+def find_papers(words: str) -> list[dict[str, object]]:
+    """Whole words of titles and topic names, ranked (the store's substring search when abstracts are on)."""
+    if index is None:
+        return data.search_papers(key, words, year_from, year_to, tuple(chosen_venues), pillar, abstracts)
+    return [{"id": h.id, "title": h.title, "year": h.year, "venue": h.venue, "topics": list(h.topics),
+             "matched": h.matched}
+            for h in index.search(words, year_from=year_from, year_to=year_to, venues=chosen_venues, topic=pillar)]
+
+
+papers = find_papers(query)
 corrected = None
-if query and not papers:
+if query and not papers and not exact_named:  # a name is not a misspelt title ("matei" is not "mate")
     corrected = data.title_vocabulary(key).correct(query)
     if corrected:
-        papers = data.search_papers(key, corrected, year_from, year_to, tuple(chosen_venues), pillar, abstracts)
+        papers = find_papers(corrected)
+publishing = (index.people(corrected or query, limit=50, year_from=year_from, year_to=year_to,
+                           venues=chosen_venues, topic=pillar) if index is not None and papers else [])
+named_ids = {m.id for m in named}
+people_total = len(named) + sum(1 for p in publishing if p.id not in named_ids)
 folded = fold(query)
 topics_found = [t for t in topic_rows if folded and (folded in fold(t["label"]) or folded in fold(t.get("name") or ""))]
 
-exact_people = [m for m in people if m.exact]
-summary = (f"{plural(len(exact_people) or len(people), 'person', 'people')}, {plural(len(papers), 'paper')}, "
+summary = (f"{plural(people_total, 'person', 'people')}, {plural(len(papers), 'paper')}, "
            f"{plural(len(institutions), 'institution')}, {plural(len(topics_found), 'topic')}")
-if not (people or papers or institutions or topics_found):
+people = named  # the name matches (links below); `publishing` ranks people by their papers on the query
+if not (people or publishing or papers or institutions or topics_found):
     st.warning(f"Nothing matches “{escape_markdown(query)}”" + (" with these filters." if faceted else "."),
                icon=":material/search_off:")
     suggestions_line(query, data.author_index(key).suggest(query, 5))
@@ -81,26 +100,35 @@ if not (people or papers or institutions or topics_found):
     st.stop()
 st.caption(f"Found {summary}.")
 
+papers_label = f"Papers ({len(papers)}{'+' if index is None and len(papers) >= 200 else ''})"
 tab_people, tab_papers, tab_insts, tab_topics = st.tabs([
-    f"People ({len(people)})", f"Papers ({len(papers)}{'+' if len(papers) >= 200 else ''})",
-    f"Institutions ({len(institutions)})", f"Topics ({len(topics_found)})"],
-    default=None if people or not papers else f"Papers ({len(papers)}{'+' if len(papers) >= 200 else ''})")
+    f"People ({people_total})", papers_label, f"Institutions ({len(institutions)})", f"Topics ({len(topics_found)})"],
+    default=None if people or publishing or not papers else papers_label)
 
 with tab_people:
-    if not people:
+    if not (people or publishing):
         st.info("No people match." if query else "Type a name to search people.")
-    else:
-        if not exact_people:
+    if people:
+        if publishing:
+            st.markdown(f"**Named “{escape_markdown(query)}”**")
+        if not exact_named:
             st.caption(f"No exact match for “{escape_markdown(query)}”; these names are spelled similarly.")
-        for match in people[:SHOWN_AS_LINKS]:
-            st.page_link(links.PERSON, label=escape_markdown(match_label(match)), query_params={"author": match.id},
-                         icon=":material/person:")
+        for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
+            st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
+                         query_params={**links.keep_here(q=query), "author": match.id}, icon=":material/person:")
         if len(people) > SHOWN_AS_LINKS:
             frame = pd.DataFrame([{"name": m.name, "papers": m.weight, "match": m.how,
                                    "link": links.person_href(m.id)} for m in people])
             st.dataframe(frame, hide_index=True, width="stretch", column_config={
                 "link": st.column_config.LinkColumn("Profile", display_text="Open profile"),
                 "papers": st.column_config.NumberColumn("Papers")})
+    if publishing:
+        st.markdown(f"**Publishing on “{escape_markdown(corrected or query)}”** — ranked by their papers that match "
+                    "(a title match counts more than a topic match)")
+        frame = pd.DataFrame([{"name": p.name, "matching papers": p.papers, "all papers": p.total_papers,
+                               "link": links.person_href(p.id)} for p in publishing])
+        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "link": st.column_config.LinkColumn("Profile", display_text="Open profile")})
 
 with tab_papers:
     if corrected:
@@ -112,15 +140,19 @@ with tab_papers:
         for paper in papers[:SHOWN_AS_LINKS]:
             where = " ".join(str(x) for x in (paper.get("venue"), paper.get("year")) if x)
             st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} — {where}"),
-                         query_params={"paper": paper["id"]}, icon=":material/article:")
-        frame = pd.DataFrame([{**p, "topics": ", ".join(p.get("topics") or []), "link": links.paper_href(p["id"])}
-                              for p in papers], columns=["title", "year", "venue", "community", "topics", "link", "id"])
+                         query_params={**links.keep_here(q=query), "paper": paper["id"]}, icon=":material/article:")
+        frame = pd.DataFrame([{**p, "topics": ", ".join(topic_names.get(t, t) for t in p.get("topics") or []),
+                               "link": links.paper_href(p["id"])} for p in papers[:TABLE_CAP]],
+                             columns=["title", "year", "venue", "matched", "topics", "link", "id"])
         st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
             "title": st.column_config.TextColumn("Title", width="large"),
             "year": st.column_config.NumberColumn("Year", format="%d"), "venue": "Venue",
-            "community": "Venue type", "topics": "Topics",
+            "matched": "Matched in", "topics": "Topics",
             "link": st.column_config.LinkColumn("Paper", display_text="Open")})
-        download_row([("Papers (CSV)", rows_to_csv(frame.drop(columns=["link"]).to_dict("records")),
+        if len(papers) > TABLE_CAP:
+            st.caption(f"The table and CSV show the best {TABLE_CAP:,} of {len(papers):,} papers; narrow the query or "
+                       "the filters to see the rest.")
+        download_row([("Papers (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                        "search_papers.csv", "text/csv")], key="search-dl")
 
 with tab_insts:

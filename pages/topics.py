@@ -15,10 +15,11 @@ import streamlit as st
 from graph.explore import community_name
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
-from ui.text import escape_markdown
+from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
+PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
 
 st.title("Topics")
 if not analytics.available("graph.topic_analytics"):
@@ -56,7 +57,7 @@ else:
         x="year:O", y="share:Q", text="name:N", color=alt.Color("name:N", legend=None))
     st.altair_chart((lines + ends).properties(height=340), width="stretch",
                     alt="Share of each year's papers per topic; every line is labelled at its end")
-    download_row([("Shares per year (CSV)", rows_to_csv(yearly.to_dict("records")), "topic_shares.csv",
+    download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 
 left, right = st.columns(2, gap="large")
@@ -96,16 +97,19 @@ pairs = pd.DataFrame(analytics.topic_table(key, "cooccurrence", kind), columns=[
 if pairs.empty:
     st.caption("No paper carries two of these labels.")
 else:
-    pairs = pairs.head(60)
-    pairs["a"] = pairs["a"].map(lambda lab: names.get(lab, lab))
-    pairs["b"] = pairs["b"].map(lambda lab: names.get(lab, lab))
-    both = pd.concat([pairs, pairs.rename(columns={"a": "b", "b": "a"})])
-    grid = alt.Chart(both).encode(x=alt.X("a:N", title=None), y=alt.Y("b:N", title=None),
-                                  tooltip=["a", "b", "papers", alt.Tooltip("jaccard:Q", format=".3f")])
-    st.altair_chart((grid.mark_rect().encode(color=alt.Color("jaccard:Q", legend=alt.Legend(title="Jaccard")))
-                     + grid.mark_text(fontSize=10).encode(text="papers:Q"))
-                    .properties(height=60 + 30 * both["b"].nunique()), width="stretch",
-                    alt="Co-occurrence map: papers tagged with both topics in each cell")
+    pairs = pairs.head(PAIRS_SHOWN)
+    pairs["pair"] = [f"{names.get(a, a)} + {names.get(b, b)}" for a, b in zip(pairs["a"], pairs["b"], strict=True)]
+    bars = alt.Chart(pairs).encode(
+        y=alt.Y("pair:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        x=alt.X("papers:Q", title="Papers tagged with both"),
+        tooltip=["pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")])
+    st.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
+                                                            scale=alt.Scale(scheme="blues")))
+                     + bars.mark_text(align="left", dx=3, fontSize=11).encode(text="papers:Q"))
+                    .properties(height=24 * len(pairs) + 40), width="stretch",
+                    alt="The pairs of topics most often given to the same paper, with the number of papers")
+    st.caption(f"The {len(pairs)} pairs given together most often; colour = their overlap (papers with both ÷ "
+               "papers with either).")
 
 st.subheader("Leaders and evidence")
 # Options are display names because a bound widget writes its option's label into the URL.
@@ -130,7 +134,10 @@ with c2:
                          columns=["name", "country", "papers", "link"])
     st.dataframe(insts, hide_index=True, width="stretch",
                  column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
-st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** (highest score first)")
+tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
+shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
+    "highest score first"
+st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
 st.dataframe(papers, hide_index=True, width="stretch", column_config={
@@ -142,6 +149,6 @@ st.dataframe(papers, hide_index=True, width="stretch", column_config={
 download_row([
     ("People (CSV)", rows_to_csv(leaders["authors"]), f"{topic}_people.csv", "text/csv"),
     ("Institutions (CSV)", rows_to_csv(leaders["institutions"]), f"{topic}_institutions.csv", "text/csv"),
-    ("Papers (CSV)", rows_to_csv(papers.drop(columns=["link"]).to_dict("records")), f"{topic}_papers.csv",
+    ("Papers (CSV)", rows_to_csv(csv_records(papers.drop(columns=["link"]))), f"{topic}_papers.csv",
      "text/csv"),
 ], key="topics-leaders-dl")

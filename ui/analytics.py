@@ -1,10 +1,13 @@
 """Cached access to the community and topic analytics (`graph.analytics`, `graph.topic_analytics`).
 
-The analytics run in networkx on a projection of the whole graph: the first question
-after a start reads the store once (seconds on the full snapshot), later ones are
-interactive. Answers are cached per build (`StoreKey`) and arguments, so a rerun or a
-second visitor never recomputes them. Each wrapper imports its module lazily so a page
-can say "lands with issue N" while a module does not exist yet.
+The analytics run in networkx on a projection of the whole graph. The slow whole-graph
+views (communities, bridges, backgrounds, topic leaders and tables) are computed once per
+build and saved beside the graph (`graph.analytics.build_cache`; `make run` runs
+`mlsys-atlas warm` before starting the server), and the projection is read in a
+background thread as soon as the server serves its first script run, so a first visit
+answers from memory. Answers are also cached per build (`StoreKey`) and arguments, so a
+rerun or a second visitor never recomputes them. Each wrapper imports its module lazily
+so a page can say "lands with issue N" while a module does not exist yet.
 """
 
 from __future__ import annotations
@@ -25,8 +28,14 @@ SPINNER = "Computing over the whole co-author graph (the first time after a star
 
 
 def _warm(key: StoreKey) -> None:
+    """Read the projection (from the build cache when `mlsys-atlas warm` ran), then compute and save
+    whatever slow view is still missing, so later starts on this build are warm at once."""
     try:
-        _projection(key)
+        proj = _projection(key)
+        build_cache = optional_module("graph.analytics.build_cache")
+        warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
+        if build_cache is not None and build_cache.enabled() and not warm_already:
+            build_cache.precompute(store_for(key))
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first analytics page does the work
         log.warning("analytics warm-up failed", exc_info=True)
 
@@ -50,9 +59,28 @@ def available(*names: str) -> bool:
     return all(optional_module(n) is not None for n in names)
 
 
+PRECOMPUTED_BRIDGES = 100  # graph.analytics.build_cache.precompute ranks this many bridge people
+
+
+def _answer(proj: Any, name: str, compute: Any, *args: Any) -> Any:
+    """A whole-graph answer memoised on the projection (and so saved with the build by `precompute`)."""
+    return proj.memo(("answer", name, *args), compute)
+
+
 def _projection(key: StoreKey, year_from: int | None = None, year_to: int | None = None) -> Any:
     analytics = optional_module("graph.analytics")
     return analytics.projection(store_for(key), year_from, year_to)
+
+
+# ------------------------------------------------------------------ search
+@st.cache_resource(show_spinner="Indexing titles and topics for search…", max_entries=4)
+def paper_search(key: StoreKey) -> Any:
+    """Whole-word title and topic search, and the people behind a query (graph.search.PaperSearch)."""
+    from graph.search import paper_search as build
+    from ui.data import topics
+
+    names = {t["label"]: t.get("name") or t["label"] for t in topics(key)}
+    return build(_projection(key), names)
 
 
 # ------------------------------------------------------------------ members
@@ -82,6 +110,7 @@ def candidate_facts(key: StoreKey, authors: tuple[str, ...]) -> dict[str, dict[s
         latest = by_year[max(by_year, key=lambda y: y or 0)] if by_year else ()
         names = [proj.institution_info.get(i, (i, None))[0] for i in sorted(latest)]
         out[author] = {"topics": topics, "institution": ", ".join(names),
+                       "papers": len(proj.author_papers.get(author, ())),
                        "sector": sectors.classify_institution(names[0]) if names and sectors else "unknown"}
     return out
 
@@ -129,13 +158,18 @@ def mlsys_authors(key: StoreKey, mode: str, year: int) -> list[Any]:
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
 def bridge_people(key: StoreKey, top: int, method: str) -> list[Any]:
     bridges = optional_module("graph.analytics.bridges")
-    return bridges.bridge_people(_projection(key), top, method=method)
+    proj = _projection(key)
+    if top <= PRECOMPUTED_BRIDGES:  # the page's slider stays within the precomputed list
+        return _answer(proj, "bridge_people", lambda: bridges.bridge_people(proj, PRECOMPUTED_BRIDGES, method=method),
+                       PRECOMPUTED_BRIDGES, method)[:top]
+    return bridges.bridge_people(proj, top, method=method)
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
 def bridge_institutions(key: StoreKey, top: int) -> list[Any]:
     bridges = optional_module("graph.analytics.bridges")
-    return bridges.bridge_institutions(_projection(key), top)
+    proj = _projection(key)
+    return _answer(proj, "bridge_institutions", lambda: bridges.bridge_institutions(proj, top), top)
 
 
 @st.cache_data(show_spinner="Finding communities with Louvain on the co-author graph (slow the first time)…",
@@ -148,14 +182,16 @@ def communities(key: StoreKey, top: int) -> list[Any]:
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
 def topic_movers(key: StoreKey, kind: str | None) -> list[Any]:
     trends = optional_module("graph.analytics.trends")
-    return trends.topic_movers(_projection(key), kind=kind)
+    proj = _projection(key)
+    return _answer(proj, "topic_movers", lambda: trends.topic_movers(proj, kind=kind), kind)
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
 def mix(key: StoreKey, what: str, community: str | None) -> list[dict[str, Any]]:
     """Institution, country or sector mix of papers per year (trends.*_mix)."""
     trends = optional_module("graph.analytics.trends")
-    return getattr(trends, f"{what}_mix")(_projection(key), community=community)
+    proj = _projection(key)
+    return _answer(proj, "mix", lambda: getattr(trends, f"{what}_mix")(proj, community=community), what, community)
 
 
 # ------------------------------------------------------------------ topics (graph.topic_analytics)
@@ -163,23 +199,24 @@ def mix(key: StoreKey, what: str, community: str | None) -> list[dict[str, Any]]
 def topic_table(key: StoreKey, name: str, kind: str | None) -> list[dict[str, Any]]:
     """label_year_counts, label_community_counts or cooccurrence for a kind of label."""
     topic_analytics = optional_module("graph.topic_analytics")
-    return getattr(topic_analytics, name)(store_for(key), kind)
+    return topic_analytics.table(store_for(key), _projection(key), name, kind)
 
 
 @st.cache_data(show_spinner="Ranking people, institutions and papers for this topic…", max_entries=64)
 def topic_leaders(key: StoreKey, label: str, limit: int = 20) -> dict[str, list[dict[str, Any]]]:
     topic_analytics = optional_module("graph.topic_analytics")
-    store = store_for(key)
-    return {"authors": topic_analytics.top_authors(store, label, limit),
-            "institutions": topic_analytics.top_institutions(store, label, limit),
-            "papers": topic_analytics.top_papers(store, label, limit)}
+    # every label's leaders in one pass over the projection (saved with the build), not a store scan per topic
+    return topic_analytics.topic_leaders(store_for(key), _projection(key), label, limit)
 
 
 # ------------------------------------------------------------------ programme committee
 @st.cache_data(show_spinner="Matching names and checking conflicts…", max_entries=16)
-def pc_audit(key: StoreKey, members_csv: str, submissions_csv: str | None, coi_years: int) -> Any:
+def pc_audit(key: StoreKey, members_csv: str, submissions_csv: str | None, coi_years: int,
+             resolutions: tuple[tuple[str, str], ...] = ()) -> Any:
+    """`resolutions`: (name as given, author id) pairs the organiser picked for ambiguous names."""
     pc = optional_module("graph.analytics.pc_audit")
     # StringIO, never str: the readers treat a one-line string naming an existing file as a path to open.
     members = pc.read_members_csv(io.StringIO(members_csv))
     submissions = pc.read_submissions_csv(io.StringIO(submissions_csv)) if submissions_csv else None
-    return pc.audit_program_committee(_projection(key), members, submissions, coi_years=coi_years)
+    return pc.audit_program_committee(_projection(key), members, submissions, coi_years=coi_years,
+                                      resolutions=dict(resolutions))

@@ -146,6 +146,11 @@ def topics(key: StoreKey) -> list[Row]:
     return explore.topics(store_for(key))
 
 
+def topic_names(key: StoreKey) -> dict[str, str]:
+    """label -> human name ("metrics" -> "ML beyond accuracy"), for every page that shows a topic."""
+    return {t["label"]: t.get("name") or str(t["label"]).replace("_", " ") for t in topics(key)}
+
+
 @st.cache_data(show_spinner=False, max_entries=32)
 def top_authors(key: StoreKey, community: str, limit: int = 8) -> list[Row]:
     return explore.top_authors(store_for(key), community, limit)

@@ -69,3 +69,14 @@ def node_target(node_id: str) -> tuple[str, dict[str, str]]:
 def node_href(node_id: str) -> str:
     page, params = node_target(node_id)
     return href(page, **params)
+
+
+def keep_here(**params: object) -> dict[str, str]:
+    """Parameters of the current view to carry on a `st.page_link` to another page.
+
+    Why: Streamlit first pushes the new parameters onto the *current* page's URL, then switches
+    page, so Back from the target lands on "this page + the target's parameters". Carrying this
+    view's own parameters (the search text, the person) makes that history entry show this
+    view again, so Back returns in one press. Target pages ignore parameters they do not read.
+    """
+    return {k: str(v) for k, v in params.items() if v not in (None, "")}

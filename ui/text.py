@@ -10,6 +10,10 @@ could add links or images, so every string from the data passes through
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>$:=&\"'^])")
 _SPACE = re.compile(r"\s+")
@@ -30,3 +34,18 @@ def plural(n: int, word: str, plural_word: str | None = None) -> str:
 def truncate(text: object, max_len: int) -> str:
     value = _SPACE.sub(" ", "" if text is None else str(text)).strip()
     return value if len(value) <= max_len else value[: max_len - 1].rstrip() + "…"
+
+
+def csv_records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """A frame's rows for a CSV download, with empty cells where pandas holds NaN/NaT/None.
+
+    Why: `DataFrame.to_dict` keeps float NaN, which CSV writers print as a literal "nan".
+    """
+    return [{k: (None if _missing(v) else v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(value != value) or value is None  # NaN and NaT are the values unequal to themselves
+    except (TypeError, ValueError):  # arrays and other values without a plain truth value
+        return False

@@ -44,11 +44,13 @@ def match_label(match: Match) -> str:
     return f"{match.name} — {plural(match.weight, 'paper')}{how}"
 
 
-def person_links(matches: Sequence[Match], *, limit: int = 12) -> None:
-    """One link per person (same tab), with paper counts so namesakes can be told apart."""
+def person_links(matches: Sequence[Match], *, limit: int = 12, keep: dict[str, str] | None = None) -> None:
+    """One link per person (same tab), with paper counts so namesakes can be told apart.
+
+    `keep`: the current view's parameters (links.keep_here), so Back returns here in one press."""
     for match in matches[:limit]:
-        st.page_link(links.PERSON, label=escape_markdown(match_label(match)), query_params={"author": match.id},
-                     icon=":material/person:")
+        st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
+                     query_params={**(keep or {}), "author": match.id}, icon=":material/person:")
 
 
 def suggestions_line(text: str, suggestions: Sequence[Match]) -> None:

@@ -9,6 +9,7 @@ what the command line shows is exactly what the explorer pages show.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -201,18 +202,35 @@ def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
     audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
                                     reference_year=args.reference_year)
     tables = audit.tables()
+    for warning in audit.warnings():
+        print(f"warning: {warning}", file=sys.stderr)
     print("PC background split\n" + _table(audit.split))
     print("\nconcentration\n" + _table(tables["summary"]))
     print("\ntopic coverage\n" + _table(audit.topic_coverage))
     if audit.conflicts:
         print("\nconflicts of interest\n" + _table(tables["conflicts"], ["member_name", "submission", "author_name",
-                                                                         "kind", "evidence"], limit=50))
-    for kind in ("unmatched", "ambiguous"):
-        if tables[kind]:
-            print(f"\n{kind} names (not used in the analysis; check by hand)\n" + _table(tables[kind]))
+                                                                         "kind", "certainty", "evidence"], limit=50))
+    if tables["unmatched"]:
+        print("\nnames not found (their conflicts cannot be checked)\n" + _table(tables["unmatched"]))
+    if tables["ambiguous"]:
+        print("\nambiguous names (every candidate checked; conflicts marked possible)\n" + _table(tables["ambiguous"]))
     if args.out:
         paths = audit.write_csv(Path(args.out))
         print(f"\nwrote {len(paths)} CSV files to {args.out}")
+    return 0
+
+
+def _warm(args: argparse.Namespace) -> int:
+    """Compute the explorer's slow views once for this build and save them beside the graph."""
+    from graph.analytics.build_cache import precompute
+    from graph.open import open_store
+
+    store = open_store(args.store)
+    try:
+        timings = precompute(store, progress=lambda name, s: print(f"  {name:<20} {s:6.1f} s", flush=True))
+    finally:
+        store.close()
+    print(f"analytics precomputed in {sum(timings.values()):.1f} s; the explorer and CLI now start warm")
     return 0
 
 
@@ -278,6 +296,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--limit", type=int, default=None)
     _common(p)
     p.set_defaults(func=_run(_trends))
+
+    p = subparsers.add_parser("warm", help="precompute the slow analytics once per build (make run does this)")
+    p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
+    p.set_defaults(func=_warm)
 
     p = subparsers.add_parser("pc-audit", help="programme-committee balance, coverage and conflicts of interest")
     p.add_argument("members", help="CSV with a name column (optional affiliation, ids)")

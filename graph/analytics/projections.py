@@ -401,6 +401,7 @@ class Projection:
 class _Cache:
     data: OrderedDict[tuple[Any, ...], GraphData] = field(default_factory=OrderedDict)
     projections: OrderedDict[tuple[Any, ...], Projection] = field(default_factory=OrderedDict)
+    warm: dict[int, dict[Any, Any]] = field(default_factory=dict)  # id(GraphData) -> memo entries from disk
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -421,15 +422,23 @@ def projection(store: GraphStore, year_from: int | None = None, year_to: int | N
     with _CACHE.lock:
         data = _CACHE.data.get(key)
         if refresh or data is None or data.fingerprint != stamp:
-            data = read_graph_data(store)
+            from graph.analytics import build_cache  # the disk copy of this build's rows and slow views
+
+            saved = None if refresh else build_cache.load(store, stamp)
+            data = saved[0] if saved else read_graph_data(store)
+            _CACHE.warm[id(data)] = saved[1] if saved else {}
             _CACHE.data[key] = data
             _CACHE.projections = OrderedDict((k, v) for k, v in _CACHE.projections.items() if k[0] != key)
             while len(_CACHE.data) > MAX_CACHED_DATA:
                 _CACHE.data.popitem(last=False)
+            live = {id(d) for d in _CACHE.data.values()}
+            _CACHE.warm = {k: v for k, v in _CACHE.warm.items() if k in live}
         proj_key = (key, year_from, year_to)
         proj = _CACHE.projections.get(proj_key)
         if proj is None or proj.data is not data:
             proj = Projection(data, year_from, year_to)
+            if year_from is None and year_to is None:  # the saved views are the all-years projection's
+                proj._memo.update(_CACHE.warm.get(id(data), {}))
             _CACHE.projections[proj_key] = proj
             while len(_CACHE.projections) > MAX_CACHED_PROJECTIONS:
                 _CACHE.projections.popitem(last=False)
@@ -442,3 +451,4 @@ def clear_cache() -> None:
     with _CACHE.lock:
         _CACHE.data.clear()
         _CACHE.projections.clear()
+        _CACHE.warm.clear()

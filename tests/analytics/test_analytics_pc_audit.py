@@ -8,8 +8,11 @@ from pathlib import Path
 import pytest
 
 from graph.analytics.pc_audit import (
+    NameField,
+    affiliation_fits,
     audit_program_committee,
     default_tagger,
+    parse_name_field,
     read_members_csv,
     read_submissions_csv,
     split_authors,
@@ -68,7 +71,7 @@ def test_background_split_and_concentration(audit) -> None:  # type: ignore[no-u
 
 
 def test_conflicts_have_evidence(audit) -> None:  # type: ignore[no-untyped-def]
-    found = {(c.member, c.submission, c.author, c.kind) for c in audit.conflicts}
+    found = {(c.member, c.submission, c.author, c.kind) for c in audit.conflicts if c.certainty == "definite"}
     assert found == {
         (aid("dana"), "S1", aid("emil"), "coauthor"), (aid("dana"), "S1", aid("qi"), "same_institution"),
         (aid("dana"), "S2", aid("ana"), "coauthor"), (aid("dana"), "S2", aid("ben"), "coauthor"),
@@ -77,6 +80,11 @@ def test_conflicts_have_evidence(audit) -> None:  # type: ignore[no-untyped-def]
         # Gao: ICML 2019 with Emil; at the university in 2019 while Qi was there in 2020 (same institution).
         (aid("gao"), "S1", aid("emil"), "coauthor"), (aid("gao"), "S1", aid("qi"), "same_institution"),
     }
+    # the ambiguous "Alex Kim" is checked as each of the two people; Kim1 wrote with Ben (ATC 2020)
+    possible = [c for c in audit.conflicts if c.certainty == "possible"]
+    assert [(c.member, c.member_name, c.submission, c.author, c.kind) for c in possible] == [
+        (aid("kim1"), "Alex Kim", "S2", aid("ben"), "coauthor")]
+    assert "fits 2 people" in possible[0].note and aid("kim1") in possible[0].note
     assert all(c.evidence for c in audit.conflicts)
     assert all(c.papers for c in audit.conflicts if c.kind == "coauthor")
     dana_emil = next(c for c in audit.conflicts if (c.member, c.author) == (aid("dana"), aid("emil")))
@@ -140,3 +148,109 @@ def test_bad_csv_is_a_clear_error() -> None:
 def test_split_authors() -> None:
     assert split_authors("A B; C D") == ["A B", "C D"]
     assert split_authors("A B, C D and E F") == ["A B", "C D", "E F"]
+
+
+# ---------------------------------------------------------------- names with affiliations and ids, nothing dropped
+@pytest.mark.parametrize(("cell", "name", "affiliation", "ids"), [
+    ("Ion Stoica, UC Berkeley", "Ion Stoica", "UC Berkeley", ()),
+    ("Ion Stoica (University of California, Berkeley)", "Ion Stoica", "University of California, Berkeley", ()),
+    ("Stoica, Ion", "Ion Stoica", "", ()),
+    ("Stoica, Ion, UC Berkeley", "Ion Stoica", "UC Berkeley", ()),
+    ("Martin Luther King, Jr.", "Martin Luther King Jr.", "", ()),
+    ("Hao Zhang [dblp:z/HaoZhang2]", "Hao Zhang", "", ("dblp:z/HaoZhang2", "z/HaoZhang2")),
+    ("~Hao_Zhang2", "", "", ("~Hao_Zhang2",)),
+    ("Jane Roe 0000-0002-1825-0097", "Jane Roe", "", ("0000-0002-1825-0097",)),
+    ("author:kim1", "", "", ("author:kim1",)),
+])
+def test_parse_name_field(cell: str, name: str, affiliation: str, ids: tuple[str, ...]) -> None:
+    assert parse_name_field(cell) == NameField(name, affiliation, ids)
+
+
+def test_affiliation_abbreviations() -> None:
+    assert affiliation_fits("UC Berkeley", "University of California, Berkeley")
+    assert affiliation_fits("Berkeley", "University of California, Berkeley")
+    assert not affiliation_fits("UC Berkeley", "University of California, San Diego")
+    assert affiliation_fits("MIT", "Massachusetts Institute of Technology")
+    assert affiliation_fits("CMU", "Carnegie Mellon University")
+    assert not affiliation_fits("CMU", "University of Examples")
+
+
+def test_split_authors_keeps_bracketed_commas() -> None:
+    assert split_authors("Ion Stoica (University of California, Berkeley), Ana Lopez") == [
+        "Ion Stoica (University of California, Berkeley)", "Ana Lopez"]
+
+
+@pytest.mark.parametrize("members", [
+    "name\nAlex Kim, MIT\n",  # unquoted: the affiliation spills into a column without a header
+    'name\n"Alex Kim, MIT"\n',
+    "name\nAlex Kim (Massachusetts Institute of Technology)\n",
+    "name;affiliation\nAlex Kim;MIT\n",  # a spreadsheet saved with semicolons
+])
+def test_an_affiliation_in_the_name_disambiguates(tiny: Projection, members: str) -> None:
+    audit = audit_program_committee(tiny, read_members_csv(members), tagger=None)
+    (member,) = audit.members
+    assert (member.status, member.author, member.method) == ("matched", aid("kim2"), "exact+affiliation")
+    assert audit.ambiguous == [] and audit.warnings() == []
+
+
+def test_submission_authors_given_by_id(tiny: Projection) -> None:
+    """An id settles a shared name, so the conflict is definite; without it, it is reported as possible."""
+    members = read_members_csv("name\nBen Okafor\n")
+    for authors, extra in (("Alex Kim [~kim11]; Zoe Solo", ""), ("author:kim1; Zoe Solo", ""),
+                           ("Alex Kim; Zoe Solo", ",author_ids\n")):
+        header = "id,title,authors" + (",author_ids" if extra else "")
+        row = f"S1,Sharing,{authors}" + (",~kim11;" if extra else "")
+        audit = audit_program_committee(tiny, members, read_submissions_csv(f"{header}\n{row}\n"), tagger=None)
+        assert [(c.member, c.author, c.kind, c.certainty) for c in audit.conflicts] == [
+            (aid("ben"), aid("kim1"), "coauthor", "definite")], authors
+    # the same name without an id: both Alex Kims are checked; Kim1's tie to Ben is listed as possible
+    audit = audit_program_committee(tiny, members, read_submissions_csv("title,authors\nSharing,Alex Kim; Zoe Solo\n"),
+                                    tagger=None)
+    assert [(c.author, c.certainty) for c in audit.conflicts] == [(aid("kim1"), "possible")]
+    assert any("submission author name fit several people" in w for w in audit.warnings())
+
+
+def test_coauthors_on_the_submission_settle_a_shared_name(tiny: Projection) -> None:
+    audit = audit_program_committee(tiny, read_members_csv("name\nChen Wei\n"),
+                                    read_submissions_csv("title,authors\nX,Alex Kim; Ben Okafor\n"), tagger=None)
+    assert audit.ambiguous == []  # Ben wrote with Kim1, never with Kim2
+    assert {(c.author, c.kind, c.certainty) for c in audit.conflicts} == {(aid("ben"), "coauthor", "definite")}
+
+
+def test_an_ambiguous_member_is_checked_as_every_candidate_and_can_be_picked(tiny: Projection) -> None:
+    members = read_members_csv("name\nAlex Kim\n")
+    subs = read_submissions_csv("title,authors\nX,Ben Okafor\nY,Paul Park\n")
+    audit = audit_program_committee(tiny, members, subs, tagger=None)
+    assert {(c.member, c.author, c.certainty) for c in audit.conflicts} == {
+        (aid("kim1"), aid("ben"), "possible"), (aid("kim2"), aid("paul"), "possible")}
+    assert audit.members[0].candidates == [aid("kim1"), aid("kim2")]
+    (warning,) = audit.warnings()
+    assert warning.startswith("1 PC member name fit several people")
+    summary = {r["metric"]: r["value"] for r in audit.tables()["summary"]}
+    assert (summary["possible_conflicts"], summary["definite_conflicts"]) == (2, 0)
+    picked = audit_program_committee(tiny, members, subs, tagger=None, resolutions={"Alex Kim": aid("kim2")})
+    assert (picked.members[0].status, picked.members[0].method) == ("matched", "picked")
+    assert [(c.member, c.author, c.certainty) for c in picked.conflicts] == [(aid("kim2"), aid("paul"), "definite")]
+
+
+def test_unmatched_names_are_counted_in_the_warnings(audit) -> None:  # type: ignore[no-untyped-def]
+    text = " ".join(audit.warnings())
+    assert "1 PC member name not found" in text and "1 submission author name not found" in text
+    assert "1 PC member name fit several people" in text
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "is empty"), ("\n \n", "is empty"), ("name,affiliation\n", "no PC member rows"),
+    ("name,affiliation\n,\n", "no PC member rows"), ("person,affiliation\nX,Y\n", "no `name` column"),
+])
+def test_empty_or_malformed_members_csv(text: str, message: str) -> None:
+    with pytest.raises(AtlasError, match=message):
+        read_members_csv(text)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "is empty"), ("title,authors\n", "no submission rows"), ("name\nX\n", "`title` and `authors`"),
+])
+def test_empty_or_malformed_submissions_csv(text: str, message: str) -> None:
+    with pytest.raises(AtlasError, match=message):
+        read_submissions_csv(text)

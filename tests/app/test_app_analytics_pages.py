@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from apphelpers import assert_clean, open_page, texts
+from pc_case import pc_case
 
 from graph.falkor_store import FalkorStore
 from graph.ids import fold
@@ -118,3 +119,36 @@ def test_person_community_on_request(atlas_env: FalkorStore) -> None:
     at = open_page("pages/person.py", author=top_id(atlas_env, "Tianqi Chen"), community="true")
     assert_clean(at)
     assert "**Community " in texts(at)
+
+
+def test_program_committee_reports_an_ambiguous_members_conflict_with_an_id_given_author(
+        atlas_env: FalkorStore) -> None:
+    """Nothing dropped: the ambiguous member is checked as every namesake, the conflict is listed as
+    possible, a banner counts the ambiguous and unmatched names, and picking the person makes it definite."""
+    case = pc_case(atlas_env)
+    at = open_page("pages/program_committee.py")
+    at.file_uploader(key="pc_members").upload("members.csv", case.members_csv().encode(), "text/csv")
+    at.file_uploader(key="pc_submissions").upload("subs.csv", case.submissions_csv().encode(), "text/csv")
+    at.run()
+    assert not at.exception and not at.error, texts(at)
+    banners = " ".join(w.value for w in at.warning)
+    assert "1 PC member name not found" in banners and "1 PC member name fit several people" in banners
+    conflicts = next(df.value for df in at.dataframe if "certainty" in df.value.columns)
+    row = conflicts[conflicts["author_name"] == case.coauthor_name].iloc[0]
+    assert (row["member_name"], row["certainty"]) == (case.member_name, "possible")
+    assert case.candidate in row["note"]
+    at.selectbox(key=f"pc-pick-{case.member_name}").select(case.candidate).run()
+    assert not at.exception
+    conflicts = next(df.value for df in at.dataframe if "certainty" in df.value.columns)
+    assert set(conflicts["certainty"]) == {"definite"} and case.coauthor_name in set(conflicts["author_name"])
+
+
+@pytest.mark.parametrize(("content", "message"), [(b"", "is empty"), (b"name,affiliation\n", "no PC member rows"),
+                                                  (b"\xff\xfe\x00bad", "not UTF-8")])
+def test_program_committee_explains_an_empty_or_broken_members_csv(atlas_env: FalkorStore, content: bytes,
+                                                                   message: str) -> None:
+    at = open_page("pages/program_committee.py")
+    at.file_uploader(key="pc_members").upload("members.csv", content, "text/csv")
+    at.run()
+    assert not at.exception
+    assert any(message in e.value for e in at.error), [e.value for e in at.error]

@@ -102,3 +102,15 @@ def test_escape_markdown_neutralises_every_active_character() -> None:
     assert unescaped == [], unescaped
     assert "\n" not in escaped
     assert escape_markdown("a" * 50, max_len=10).endswith("…")
+
+
+def test_csv_records_leave_missing_cells_empty() -> None:
+    import pandas as pd
+
+    from graph.exports import rows_to_csv
+    from ui.text import csv_records
+
+    frame = pd.DataFrame([{"name": "A", "year": 2020.0, "country": None}, {"name": "B", "year": None, "country": "US"}])
+    text = rows_to_csv(csv_records(frame)).decode("utf-8-sig")
+    assert "nan" not in text.lower() and "None" not in text
+    assert text.splitlines()[1:] == ["A,2020.0,", "B,,US"]

@@ -163,3 +163,17 @@ def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> 
     body = texts(at)
     assert "Ion Stoica" in body and "Author" in body
     assert "sources" in set(at.dataframe[0].value["property"])
+
+
+@pytest.mark.parametrize(("page", "param"), [("pages/graph_explorer.py", "node"), ("pages/person.py", "author")])
+def test_person_deep_links_accept_a_name(atlas_env: FalkorStore, page: str, param: str) -> None:
+    at = open_page(page, **{param: "Luis Ceze"})
+    assert_clean(at)
+    assert "Luis Ceze" in texts(at) + " ".join(t.value for t in at.title)
+
+
+def test_institution_deep_link_accepts_a_name(atlas_env: FalkorStore) -> None:
+    inst = atlas_env.search_institutions("University of Washington")[0]
+    at = open_page("pages/institution.py", institution=inst["name"])
+    assert_clean(at)
+    assert at.title[0].value == inst["name"]

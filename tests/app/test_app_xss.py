@@ -61,16 +61,30 @@ def test_hostile_paper_title_is_shown_as_text(hostile_env: FalkorStore) -> None:
     assert not at.get("link_button"), "a javascript: URL from the data must not become a link"
 
 
-def test_identity_review_decisions_are_recorded(hostile_env: FalkorStore, hostile_build: tuple) -> None:
+def test_identity_review_decisions_are_recorded(hostile_env: FalkorStore, hostile_build: tuple,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decisions change the next build: hidden without an admin token, recorded once unlocked with it."""
     review = pytest.importorskip("ingest.identity.review")
     data_dir = hostile_build[1]
     side = {"names": [HOSTILE_AUTHOR], "person_id": AUTHOR_ID, "mentions": 1,
             "papers": [{"paper_id": PAPER_ID, "title": HOSTILE_TITLE, "year": 2023, "affiliation": None}]}
     review.write_queue([{"item_id": "rv-test", "action": "merged", "confidence": 0.6, "reasons": ["same venue"],
                          "left_mention": "m1", "right_mention": "m2", "left": side, "right": side}], data_dir)
+    monkeypatch.delenv("ATLAS_ADMIN_TOKEN", raising=False)
     at = open_page("pages/data.py", tab="Identity review")
     assert_clean(at)
     assert HOSTILE_TITLE not in texts(at)  # the titles in the queue are escaped too
+    assert not [b for b in at.button if b.key == "accept-rv-test"] and "no admin token" in texts(at)
+
+    monkeypatch.setenv("ATLAS_ADMIN_TOKEN", "s3cret-token")
+    at = open_page("pages/data.py", tab="Identity review")
+    assert not [b for b in at.button if b.key == "accept-rv-test"]
+    at.text_input(key="admin-token-review").input("wrong")
+    at.button(key="admin-unlock-review").click().run()
+    assert not [b for b in at.button if b.key == "accept-rv-test"]
+    assert any("not the admin token" in w.value for w in at.warning)
+    at.text_input(key="admin-token-review").input("s3cret-token")
+    at.button(key="admin-unlock-review").click().run()
     at.button(key="accept-rv-test").click().run()
     assert_clean(at)
     assert [d.accept for d in review.load_decisions(data_dir)] == [True]

@@ -1,0 +1,141 @@
+"""The analytics' slow views, computed once per build and kept on disk beside the graph.
+
+Why: on the full snapshot a fresh process spends seconds reading the projection rows and
+up to a minute on Louvain, betweenness, topic leaders and the Systems ∩ ML tables; every
+restarted server (its first visitor) and every CLI command paid that again. `precompute`
+runs them once from one projection and `save` pickles the rows (`GraphData`) with the
+projection's memoised whole-graph views; `projection()` loads them back for the same
+build, so a fresh process starts warm.
+
+The file is keyed by the build (`built_at` of the build report in the data directory)
+and the store's fingerprint (node and relationship counts): a rebuild, ingest or re-tag
+changes the key, the old file is ignored and the next `save` removes it. Pickle is safe
+here: the file is written by this program into its own data directory and never comes
+from outside.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import pickle
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from graph import config
+from graph.analytics.projections import GraphData, Projection
+from graph.store import GraphStore
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR = "cache"
+REPORT_FILE = "build_report.json"  # written by ingest.build (graph must not import ingest)
+FORMAT = 1  # bump when the pickled shapes change, so old files are ignored
+# Memo entries worth keeping: whole-graph views that take seconds. Not the name index or the typed
+# graph (rebuilt in well under a second from the data, and large to pickle).
+SAVED_MEMOS = ("louvain", "community_members", "community", "topic_shares", "cross_betweenness", "backgrounds",
+               "answer")
+
+
+def data_dir_of(store: GraphStore) -> Path:
+    server = getattr(store, "server", None)
+    return Path(getattr(server, "data_dir", None) or config.data_dir())
+
+
+def build_id(data_dir: Path) -> str:
+    """The build's timestamp from its report ('' when the graph was loaded another way)."""
+    try:
+        return str(json.loads((data_dir / REPORT_FILE).read_text()).get("built_at", ""))
+    except (OSError, ValueError):
+        return ""
+
+
+def cache_path(store: GraphStore, stamp: tuple[Any, ...]) -> Path:
+    data_dir = data_dir_of(store)
+    key = json.dumps([FORMAT, store.backend, getattr(store, "graph_name", ""), build_id(data_dir), list(stamp)],
+                     default=str)
+    return data_dir / CACHE_DIR / f"analytics-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pkl"
+
+
+def enabled() -> bool:
+    """ATLAS_BUILD_CACHE=0 turns the disk cache off (benchmarks measure the cold path with it)."""
+    return os.environ.get("ATLAS_BUILD_CACHE", "1").strip() not in {"0", "false", "no", "off"}
+
+
+def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any, Any]] | None:
+    """(rows, memo entries) saved for this build, or None (no file, another build, unreadable)."""
+    if not enabled():
+        return None
+    path = cache_path(store, stamp)
+    if not path.exists():
+        return None
+    try:
+        with open(path, "rb") as handle:
+            saved = pickle.load(handle)  # noqa: S301 - our own file in our own data directory (see module doc)
+    except Exception:  # noqa: BLE001 - a damaged cache only means computing again
+        log.warning("ignoring unreadable analytics cache %s", path, exc_info=True)
+        return None
+    data, memo = saved["data"], saved["memo"]
+    return (data, memo) if data.fingerprint == tuple(stamp) else None
+
+
+def save(store: GraphStore, proj: Projection) -> Path | None:
+    """Write the rows and the saved memo entries of the all-years projection; remove older files."""
+    if not enabled():
+        return None
+    path = cache_path(store, proj.data.fingerprint)
+    memo = {k: v for k, v in dict(proj._memo).items()
+            if (k[0] if isinstance(k, tuple) else k) in SAVED_MEMOS}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
+        pickle.dump({"data": proj.data, "memo": memo}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    Path(handle.name).replace(path)  # atomic: a reader never sees half a file
+    for old in path.parent.glob("analytics-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path
+
+
+def answer(proj: Projection, name: str, compute: Callable[[], Any], *args: Any) -> Any:
+    """A page's answer memoised on the projection under ("answer", name, *args), so it is saved too."""
+    return proj.memo(("answer", name, *args), compute)
+
+
+def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None) -> dict[str, float]:
+    """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step."""
+    from graph import topic_analytics
+    from graph.analytics import bridges, communities, overlap, trends
+    from graph.analytics.projections import projection
+
+    timings: dict[str, float] = {}
+
+    def step(name: str, run: Callable[[], Any]) -> None:
+        start = time.perf_counter()
+        run()
+        timings[name] = round(time.perf_counter() - start, 2)
+        if progress:
+            progress(name, timings[name])
+
+    holder: dict[str, Projection] = {}
+    step("projection", lambda: holder.setdefault("proj", projection(store)))
+    proj = holder["proj"]
+    step("communities", lambda: communities.louvain_communities(proj, top=50))
+    step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
+    step("bridge people", lambda: [answer(proj, "bridge_people", lambda m=m: bridges.bridge_people(proj, 100, method=m),
+                                          100, m) for m in ("participation", "betweenness")])
+    step("bridge institutions", lambda: answer(proj, "bridge_institutions",
+                                               lambda: bridges.bridge_institutions(proj, 25), 25))
+    step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"), "sector", "mlsys"))
+    step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
+                                  for k in ("pillar", "topic")])
+    step("topic tables", lambda: [topic_analytics.table(store, proj, name, kind) for name in topic_analytics.TABLES
+                                  for kind in ("pillar", "topic")])
+    step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
+    if not cache_path(store, proj.data.fingerprint).exists():  # already saved for this build: nothing new
+        step("save", lambda: save(store, proj))
+    return timings

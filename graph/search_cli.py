@@ -1,0 +1,61 @@
+"""`mlsys-atlas search QUERY`: the explorer's search from the command line.
+
+The same answers as the Search page: people whose name matches, the people who publish
+on the query (ranked by their matching papers) and the papers (whole words of titles and
+topic names, phrase matches first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def _search(args: argparse.Namespace) -> int:
+    from graph import explore
+    from graph.analytics.projections import projection
+    from graph.open import open_store
+    from graph.search import NameIndex, paper_search
+
+    store = open_store(args.store)
+    try:
+        topic_names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(store)}
+        index = paper_search(projection(store), topic_names)
+        names = NameIndex(explore.author_index_rows(store), weight_field="papers")
+    finally:
+        store.close()
+    papers = index.search(args.query)
+    publishing = index.people(args.query, limit=args.limit)
+    named = [m for m in names.search(args.query, limit=args.limit) if m.exact]
+    result: dict[str, Any] = {
+        "query": args.query,
+        "people_named": [{"id": m.id, "name": m.name, "papers": m.weight} for m in named],
+        "people_publishing": [vars(p) for p in publishing],
+        "papers_total": len(papers),
+        "papers": [{**vars(p), "topics": [topic_names.get(t, t) for t in p.topics]} for p in papers[:args.limit]],
+    }
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+        return 0
+    if named:
+        print("people named like this")
+        for m in named:
+            print(f"  {m.name}  ({m.weight} papers)  {m.id}")
+    print(f"people publishing on {args.query!r} (papers matching, all papers)")
+    for p in publishing:
+        print(f"  {p.name:<32} {p.papers:>4} {p.total_papers:>5}  {p.id}")
+    print(f"papers: {len(papers)}" + (f" (first {args.limit})" if len(papers) > args.limit else ""))
+    for p in papers[:args.limit]:
+        print(f"  [{p.matched}] {p.title} ({p.venue} {p.year or ''})")
+    return 0
+
+
+def register(subparsers: Any) -> None:
+    """Add `search` to `mlsys-atlas` (called by graph.cli)."""
+    p = subparsers.add_parser("search", help="people and papers for a query (names, titles, topics)")
+    p.add_argument("query")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.add_argument("--limit", type=int, default=20, help="rows per list (the paper total is always given)")
+    p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
+    p.set_defaults(func=_search)

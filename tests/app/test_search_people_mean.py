@@ -1,0 +1,78 @@
+"""Search that finds what people mean: whole words, ranked, the people behind a query, consistent counts,
+and the same answers from `mlsys-atlas search` - on the small real build."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from apphelpers import assert_clean, open_page, texts
+
+from graph import explore
+from graph.analytics.projections import projection
+from graph.cli import main
+from graph.falkor_store import FalkorStore
+from graph.ids import fold
+from graph.search import PaperSearch, paper_search, stem, words
+
+
+@pytest.fixture()
+def index(atlas_env: FalkorStore) -> PaperSearch:
+    names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(atlas_env)}
+    return paper_search(projection(atlas_env), names)
+
+
+def test_words_are_whole_and_plurals_fold() -> None:
+    assert words("Serving LLMs: Preserving Policies") == ["serving", "llm", "preserving", "policy"]
+    assert stem("analysis") == "analysis" and stem("process") == "process"
+
+
+def test_serving_never_matches_preserving(index: PaperSearch) -> None:
+    """A title match is a whole word; "Privacy-preserving ..." comes only through a serving topic tag, and says so."""
+    hits = index.search("serving")
+    assert hits
+    for hit in hits:
+        if hit.matched != "title and topics":
+            assert re.search(r"\bservings?\b", fold(hit.title)), hit.title
+        else:
+            assert "inference_serving" in hit.topics, hit
+
+
+def test_phrase_matches_rank_first(index: PaperSearch) -> None:
+    hits = index.search("distributed training")
+    assert hits and hits[0].matched == "title phrase"
+    scores = [h.score for h in hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_people_are_ranked_by_their_papers_on_the_query(index: PaperSearch) -> None:
+    people = index.people("LLM serving", limit=10)
+    assert people, "nobody publishes on LLM serving in the small build"
+    hits = {h.id: h for h in index.search("LLM serving")}
+    for person in people:  # every count is the number of the person's papers among the hits
+        mine = [pid for pid in hits if person.id in index._by_id[pid].authors]
+        assert person.papers == len(mine) and person.total_papers >= person.papers
+    assert [p.score for p in people] == sorted((p.score for p in people), reverse=True)
+
+
+def test_search_page_lists_people_publishing_on_a_topic_with_consistent_counts(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/search.py", q="LLM serving")
+    assert_clean(at)
+    assert "Publishing on “LLM serving”" in texts(at)
+    found = next(c.value for c in at.caption if c.value.startswith("Found "))
+    people_tab = next(t.label for t in at.tabs if t.label.startswith("People ("))
+    assert re.search(r"Found ([\d,]+) (people|person)", found).group(1) == people_tab[len("People ("):-1]
+
+
+def test_a_name_is_not_corrected_into_a_title_word(atlas_env: FalkorStore) -> None:
+    at = open_page("pages/search.py", q="tianqi")
+    assert_clean(at)
+    assert "showing results for" not in texts(at)
+
+
+def test_cli_search_json(atlas_env: FalkorStore, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "LLM serving", "--json", "--limit", "5"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["query"] == "LLM serving" and result["papers_total"] >= len(result["papers"]) > 0
+    assert result["people_publishing"] and all(p["papers"] >= 1 for p in result["people_publishing"])
