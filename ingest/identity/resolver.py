@@ -28,12 +28,15 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
+from ingest.identity import duplicates, namesakes
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
+from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
+from ingest.identity.partition import Partition
 
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
 
@@ -57,6 +60,7 @@ class Person:
     strong_ids: dict[str, str]
     confidence: float
     reasons: list[str]
+    duplicate_ids: dict[str, list[str]] = field(default_factory=dict)  # kind -> the other values of a joined kind
 
 
 @dataclass
@@ -69,6 +73,8 @@ class Resolution:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (mention index, reason)
     flags: dict[int, list[str]] = field(default_factory=dict)
     clean_names: list[str] = field(default_factory=list)
+    joins: list[dict] = field(default_factory=list)  # duplicate profiles joined, with their evidence
+    moved: int = 0  # mentions the namesake guard took out of a person
 
 
 def person_id_for(strong_ids: dict[str, str], first_mention: str) -> str:
@@ -101,6 +107,10 @@ class _Run:
         self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
         self.block_size = np.zeros(len(self.mentions), dtype=np.int64)  # scratch: block mentions per root
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
+        self.mention_ids: dict[int, dict[str, str]] = {}  # mention -> its own strong ids (with dblp homonyms)
+        self.partition: Partition | None = None
+        self.joins: list[dict] = []
+        self.moved = 0
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
@@ -120,6 +130,8 @@ class _Run:
             if name.dblp_number:
                 ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
             self.uf.add_ids(i, ids)
+            if ids:
+                self.mention_ids[i] = ids
             self.clean.append(name.name)
             self.parsed.append(parsed)
             key = (mention.paper_id, fold(name.name))
@@ -170,7 +182,20 @@ class _Run:
         probabilities = self.model.probabilities(table.features)
         for key in sorted(table.block_ranges):
             self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+        self.corpus, self.table, self.probabilities = corpus, table, probabilities
         return table
+
+    def after_clustering(self) -> Partition:
+        """Freeze the clusters; take out namesakes' papers, then join duplicate noisy-id profiles."""
+        rejected = {i for i, _ in self.rejected}
+        partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
+        evidence = ClusterEvidence(self.corpus)
+        has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
+        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, has_ids)
+        self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
+                                                self.probabilities, self.model.review_high)
+        self.partition = partition
+        return partition
 
     def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
                        stop: int) -> None:
@@ -285,20 +310,15 @@ class _Run:
             self.records.append(record)
 
     def people(self) -> tuple[list[Person], list[str], list[float]]:
-        rejected = {i for i, _ in self.rejected}
-        components: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.mentions)):
-            if i not in rejected:
-                components[self.uf.find(i)].append(i)
+        partition = self.partition or self.after_clustering()
         person_ids = [""] * len(self.mentions)
         confidences = [0.0] * len(self.mentions)
         people: list[Person] = []
         merged_reasons: dict[int, Counter[str]] = defaultdict(Counter)
         for root, reasons in self.reasons.items():
             merged_reasons[self.uf.find(root)].update(reasons)
-        for root, members in components.items():
-            strong = dict(self.uf.ids.get(root, {}))
-            strong.pop("dblp_homonym", None)
+        for label, members in partition.members.items():
+            strong, duplicate_ids = self._primary_ids(label, members)
             first = members[0] if len(members) == 1 else \
                 min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
             person_id = person_id_for(strong, self.mentions[first].mention_id)
@@ -312,11 +332,32 @@ class _Run:
             for i in members:
                 person_ids[i] = person_id
                 confidences[i] = round(self.merge_conf.get(i, 1.0), 4)
-            reasons = [f"{reason} (x{count})" if count > 1 else reason
-                       for reason, count in merged_reasons[root].most_common(8)] if root in merged_reasons else []
-            people.append(Person(person_id, members, name, sorted(names), strong, round(confidence, 4), reasons))
+            counted: Counter[str] = Counter()
+            for root in {self.uf.find(i) for i in members}:
+                counted.update(merged_reasons.get(root, {}))
+            reasons = list(partition.notes.get(label, []))
+            reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
+            reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
+            people.append(Person(person_id, members, name, sorted(names), strong, round(confidence, 4), reasons,
+                                 duplicate_ids))
         people.sort(key=lambda p: p.person_id)
         return people, person_ids, confidences
+
+    def _primary_ids(self, label: int, members: list[int]) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """One id per kind (the value most of the person's mentions carry) and the other values of joined kinds."""
+        assert self.partition is not None
+        strong: dict[str, str] = {}
+        others: dict[str, list[str]] = {}
+        for kind, values in self.partition.ids_of(label).items():
+            if kind == "dblp_homonym":
+                continue
+            if len(values) == 1:
+                strong[kind] = next(iter(values))
+                continue
+            uses = Counter(self.mention_ids[i][kind] for i in members if kind in self.mention_ids.get(i, {}))
+            ordered = sorted(values, key=lambda value: (-uses[value], value))
+            strong[kind], others[kind] = ordered[0], ordered[1:]
+        return strong, others
 
     def review_items(self, person_ids: list[str]) -> list[dict]:
         items: dict[str, dict] = {}
@@ -351,6 +392,7 @@ def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()
+    run.after_clustering()
     people, person_ids, confidences = run.people()
     return Resolution(run.mentions, person_ids, confidences, people, run.review_items(person_ids),
-                      run.rejected, run.flags, run.clean)
+                      run.rejected, run.flags, run.clean, run.joins, run.moved)
