@@ -91,8 +91,11 @@ def item_id_for(left_mention: str, right_mention: str) -> str:
 class _Run:
     """State of one resolution: kept in one object so each step stays a short method."""
 
-    def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision]) -> None:
+    def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
+                 curation: Sequence[dict] = ()) -> None:
         self.mentions = list(mentions)
+        self.curation = curation
+        self.curated_aliases: list[tuple[int, str]] = []
         self.model = model
         self.decisions = decisions
         self.uf = ConstrainedUnionFind(len(self.mentions))
@@ -194,6 +197,10 @@ class _Run:
         self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, has_ids)
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
                                                 self.probabilities, self.model.review_high)
+        if self.curation:
+            from ingest.identity.curation import apply  # curation reads the data directory: imported when used
+
+            self.curated_aliases = apply(partition, self.curation, self.index, self.mention_ids)
         self.partition = partition
         return partition
 
@@ -317,11 +324,19 @@ class _Run:
         merged_reasons: dict[int, Counter[str]] = defaultdict(Counter)
         for root, reasons in self.reasons.items():
             merged_reasons[self.uf.find(root)].update(reasons)
-        for label, members in partition.members.items():
+        extra_aliases: dict[int, set[str]] = defaultdict(set)
+        for anchor, alias in self.curated_aliases:
+            extra_aliases[partition.label[anchor]].add(alias)
+        used: set[str] = set()
+        # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
+        for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
             strong, duplicate_ids = self._primary_ids(label, members)
             first = members[0] if len(members) == 1 else \
                 min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
             person_id = person_id_for(strong, self.mentions[first].mention_id)
+            if person_id in used:
+                person_id = person_id_for({}, self.mentions[first].mention_id)
+            used.add(person_id)
             if len(members) == 1:  # most people: skip the tallying below
                 names = Counter({self.clean[members[0]]: 1})
                 name = self.clean[members[0]]
@@ -338,8 +353,8 @@ class _Run:
             reasons = list(partition.notes.get(label, []))
             reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
             reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
-            people.append(Person(person_id, members, name, sorted(names), strong, round(confidence, 4), reasons,
-                                 duplicate_ids))
+            people.append(Person(person_id, members, name, sorted(set(names) | extra_aliases.get(label, set())),
+                                 strong, round(confidence, 4), reasons, duplicate_ids))
         people.sort(key=lambda p: p.person_id)
         return people, person_ids, confidences
 
@@ -386,9 +401,13 @@ class _Run:
 
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
-            decisions: Sequence[Decision] = ()) -> Resolution:
-    """Cluster mentions into people; see the module docstring for the steps."""
-    run = _Run(mentions, model or default_model(), decisions)
+            decisions: Sequence[Decision] = (), curation: Sequence[dict] = ()) -> Resolution:
+    """Cluster mentions into people; see the module docstring for the steps.
+
+    `decisions` are review-queue verdicts (constraints during clustering); `curation`
+    holds curators' merges, splits and aliases (`curation.py`), applied last.
+    """
+    run = _Run(mentions, model or default_model(), decisions, curation)
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()
