@@ -8,7 +8,9 @@ an id of its own (Matei Zaharia's ModelDB demo). Clustering refuses to merge clu
 whose ids conflict; this step, run after it, joins such clusters of one name when the
 evidence is strong, and records the evidence on the joined person:
 
-1. two or more co-authors in common (by full name);
+1. two or more co-authors in common (by full name, between the papers that carry the
+   smaller side's ids and all papers of the larger side: a paper that clustering
+   placed in the smaller side is no evidence about whose its id is);
 2. one co-author in common, and one side is a single paper;
 3. for S2 and OpenAlex ids only (which orphan single papers; OpenReview numbers a second
    profile because a namesake exists): one side is a single paper and the pair model
@@ -22,7 +24,10 @@ cluster takes part in one join only (no chains through a 'Fan Yang').
 
 Both sides must print one full name (same surname, no conflicting middle names: 'Md
 Mezbahul Islam' is not 'Md Mofijul Islam'). Clusters that share a paper, or whose
-trusted ids conflict, are never joined.
+trusted ids conflict, are never joined. Profiles of one rare name whose ids do not
+conflict (an S2 profile and an OpenReview profile) are joined by rule 1 only: clustering
+kept them apart, typically because a namesake's papers sat in one of them until the
+namesake guard took them out.
 """
 
 from __future__ import annotations
@@ -81,7 +86,7 @@ def _model_linkage(table: PairTable, probabilities: np.ndarray, block: str, left
 
 def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Mention],
                     parsed: Sequence[ParsedName], table: PairTable, probabilities: np.ndarray,
-                    review_high: float) -> list[dict]:
+                    threshold: float, has_ids: Sequence[bool]) -> list[dict]:
     """Join duplicate noisy-id clusters (module docstring); returns one record per join."""
     by_group: dict[str, list[int]] = defaultdict(list)
     for label, members in partition.members.items():
@@ -97,7 +102,7 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
         for k, a in enumerate(labels):
             for b in labels[k + 1:]:
                 conflict = partition.conflict(a, b)
-                if not conflict or conflict & TRUSTED_KINDS:
+                if conflict & TRUSTED_KINDS or (not conflict and common):
                     continue
                 left, right = partition.members[a], partition.members[b]
                 if not _same_full_name(left, right, parsed):
@@ -105,7 +110,9 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
                 papers_a = {mentions[i].paper_id for i in left}
                 if any(mentions[i].paper_id in papers_a for i in right):
                     continue  # on one paper: two people
-                shared = evidence.shared_coauthors(left, right)
+                # the smaller side's id-bearing papers only: a paper the model placed there says nothing of its id
+                small, big = (left, right) if len(left) <= len(right) else (right, left)
+                shared = evidence.shared_coauthors([i for i in small if has_ids[i]], big)
                 single = min(len(left), len(right)) == 1
                 reason = ""
                 if common:
@@ -119,10 +126,12 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
                 elif single and conflict <= ORPHANING_KINDS:
                     linkage = _model_linkage(table, probabilities, parsed[left[0]].block_key, set(left), set(right),
                                              partition.label)
-                    if linkage >= review_high:
+                    if linkage >= threshold:
                         reason = f"a single-paper profile the pair model links at {linkage:.2f}"
+                if reason and not conflict and not reason[0].isdigit():
+                    reason = ""  # ids that do not conflict: clustering's call, unless co-authors say otherwise
                 if reason:
-                    kinds = ", ".join(sorted(conflict))
+                    kinds = ", ".join(sorted(conflict)) or "id"
                     candidates.append(((len(shared), -min(len(left), len(right))), left[0], right[0],
                                        f"duplicate {kinds} profiles joined: {reason}", common))
     joins = []

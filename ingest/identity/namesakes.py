@@ -17,11 +17,16 @@ anyone they wrote with (first- and second-order co-authorship), and in addition
 
 Rules 2 and 3 apply only to names several people are likely to carry: the corpus holds
 another cluster of the name with two or more papers, or the name's parts are common
-(distinct surnames-with-this-given-name times given-names-with-this-surname, over all
-distinct names, at least `COMMON_NAME`: 'Song Han' 0.11, 'Tianqi Chen' 0.20, but
-'Matei Zaharia' 0.0001, whose move from MIT to Stanford is no namesake).
+(`name_commonness` at least `COMMON_NAME`: 'Song Han' 1.5, 'Tianqi Chen' 2.8, but
+'Matei Zaharia' 0.002, whose move from MIT to Stanford is no namesake).
 
-Only mentions without strong ids are moved: an id says whose paper it is. Every move is
+Before these, whole id profiles: when clustering put two profiles of different id kinds
+together (an S2 'Tianqi Chen' of TVM papers and an OpenReview '~Tianqi_Chen2' of
+diffusion papers; the kinds differ, so the ids do not conflict) and the name is common,
+a profile with no co-author link to the cluster's other profiles is taken out whole
+(for names at least `VERY_COMMON_NAME` common).
+
+Otherwise only mentions without strong ids are moved: an id says whose paper it is. Every move is
 recorded on the mention with its evidence, so the person page can explain it.
 """
 
@@ -38,7 +43,8 @@ from ingest.identity.partition import Partition
 MIN_CLUSTER = 3  # smaller clusters have no 'rest' to compare against
 YEAR_WINDOW = 2  # affiliations within this many years of the paper are the person's at the time
 TOPIC_FLOOR = 0.05  # best title similarity below which a paper shares no topic word with the person
-COMMON_NAME = 0.02  # name-part diversity product (module docstring) from which a name is likely shared
+COMMON_NAME = 0.3  # name_commonness from which a name is likely shared ('Joseph Gonzalez' 0.2, 'Bo Dai' 1.9)
+VERY_COMMON_NAME = 1.0  # ... from which whole id profiles are taken apart ('Song Han' 1.5, 'Zhihao Jia' 0.8)
 
 
 def _group_of(members: Sequence[int], parsed: Sequence[ParsedName]) -> str:
@@ -59,13 +65,91 @@ def _affiliation_conflict(mention: Mention, others: Sequence[Mention]) -> str | 
     return sorted(set(near))[0]
 
 
+def _common_name(evidence: ClusterEvidence, name: ParsedName, floor: float = COMMON_NAME) -> bool:
+    corpus = evidence.corpus
+    return name_commonness(corpus.surname_diversity[name.surname], corpus.given_diversity[name.given],
+                           corpus.distinct_names) >= floor
+
+
+def name_commonness(surname_diversity: int, given_diversity: int, distinct_names: int) -> float:
+    """How likely a name is to be several people's, independent of the corpus size.
+
+    The product of how many given names go with the surname and how many surnames with
+    the given name, per (million distinct names)^2: each factor grows with the corpus,
+    so the ratio stays put ('Song Han' 1.5 in the whole snapshot, 1.9 in a third of it).
+    """
+    return surname_diversity * given_diversity / max(distinct_names, 1) ** 2 * 1e6
+
+
+def _communities(members: Sequence[int], evidence: ClusterEvidence) -> list[list[int]]:
+    """Members joined by shared co-authors (first order), as connected components."""
+    parent = {i: i for i in members}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    first_with: dict[int, int] = {}
+    for i in members:
+        for key in evidence.corpus.coauthors[i]:
+            if key in first_with:
+                parent[find(i)] = find(first_with[key])
+            else:
+                first_with[key] = i
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in members:
+        components[find(i)].append(i)
+    return list(components.values())
+
+
+def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: Sequence[ParsedName],
+                       seeds: Sequence[int], has_ids: Sequence[bool], ids_of_mention: dict[int, dict[str, str]]) -> int:
+    """Split clusters of very common names whose id profiles sit in co-author communities that never meet.
+
+    The cluster's members are grouped into communities (shared co-authors, transitively);
+    each community holding an id profile becomes a person, taking along the id-less
+    communities linked to it through a co-author's co-author; the remaining id-less
+    communities stay with the largest person.
+    """
+    moved = 0
+    for label in sorted(partition.members):
+        members = partition.members.get(label)
+        if not members or len(members) < 2 or not _common_name(evidence, parsed[members[0]], VERY_COMMON_NAME):
+            continue
+        if len({seeds[i] for i in members if has_ids[i]}) < 2:
+            continue
+        communities = _communities(members, evidence)
+        anchored = [c for c in communities if any(has_ids[i] for i in c)]
+        if len(anchored) < 2 or any(len({seeds[i] for i in c if has_ids[i]}) > 1 for c in anchored):
+            continue  # one community holds two profiles: co-authors vouch for them being one person
+        anchored.sort(key=lambda c: (-len(c), min(c)))
+        groups = [list(c) for c in anchored]
+        for community in communities:
+            if any(has_ids[i] for i in community):
+                continue
+            home = next((g for g in groups[1:] if any(evidence.linked(i, evidence.coauthor_counts(g), own=False)
+                                                       for i in community)), None)
+            (home if home is not None else groups[0]).extend(community)
+        for group in groups[1:]:
+            target = partition.detach(group, "kept apart from a namesake: its id profile and co-authors never meet "
+                                             "the other profile's, and a name several people carry")
+            partition.recompute_ids(target, ids_of_mention)
+            moved += len(group)
+        partition.recompute_ids(label, ids_of_mention)
+    return moved
+
+
 def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Mention],
-          parsed: Sequence[ParsedName], has_ids: Sequence[bool]) -> int:
-    """Apply the three rules of the module docstring; returns how many mentions moved."""
+          parsed: Sequence[ParsedName], ids_of_mention: dict[int, dict[str, str]],
+          seeds: Sequence[int] | None = None) -> int:
+    """Apply the rules of the module docstring; returns how many mentions moved."""
+    has_ids = [i in ids_of_mention for i in range(len(mentions))]
+    moved = 0 if seeds is None else _split_id_profiles(partition, evidence, parsed, seeds, has_ids, ids_of_mention)
     groups: dict[str, list[int]] = defaultdict(list)
     for label, members in partition.members.items():
         groups[_group_of(members, parsed)].append(label)
-    moved = 0
     for label in sorted(partition.members):
         members = partition.members.get(label)
         if not members or len(members) < MIN_CLUSTER:
@@ -76,11 +160,8 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
             continue
         group = _group_of(members, parsed)
         rivals = [other for other in groups[group] if other != label and other in partition.members]
-        name = parsed[members[0]]
-        corpus = evidence.corpus
-        common = any(len(partition.members[other]) >= 2 for other in rivals) or (
-            corpus.surname_diversity[name.surname] * corpus.given_diversity[name.given] / corpus.distinct_names
-            >= COMMON_NAME)
+        common = any(len(partition.members[other]) >= 2 for other in rivals) or \
+            _common_name(evidence, parsed[members[0]])
         for i in candidates:
             rest = [j for j in partition.members[label] if j != i]
             mention = mentions[i]

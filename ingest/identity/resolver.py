@@ -38,6 +38,7 @@ from ingest.identity.names import ParsedName, clean_name, display_key, fold, par
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
 from ingest.identity.partition import Partition
 
+PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
 
 
@@ -145,6 +146,10 @@ class _Run:
                 first_on_paper.setdefault(key, i)
 
     def link_strong_ids(self) -> None:
+        self._link_ids()
+        self.seeds = [self.uf.find(i) for i in range(len(self.mentions))]  # id profiles, before any clustering
+
+    def _link_ids(self) -> None:
         for kind in STRONG_ID_KINDS:
             first: dict[str, int] = {}
             for i, mention in enumerate(self.mentions):
@@ -157,7 +162,9 @@ class _Run:
                         first[value] = i
         for decision in self.decisions:
             left, right = self.index.get(decision.left_mention), self.index.get(decision.right_mention)
-            if decision.accept and left is not None and right is not None and self.uf.union(left, right):
+            if decision.accept and left is not None and right is not None:
+                # an explicit human decision: it may join two ids of one kind (a duplicate profile)
+                self.uf.force_union(left, right)
                 self.reasons[self.uf.find(left)]["accepted by a reviewer"] += 1
 
     def can_merge(self, left: list[int], right: list[int]) -> bool:
@@ -194,9 +201,9 @@ class _Run:
         partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
         evidence = ClusterEvidence(self.corpus)
         has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
-        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, has_ids)
+        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds)
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
-                                                self.probabilities, self.model.review_high)
+                                                self.probabilities, self.model.threshold, has_ids)
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
 
@@ -389,7 +396,48 @@ class _Run:
                 "left_mention": left_id, "right_mention": right_id,
                 "left": self._side(record.left, person_ids), "right": self._side(record.right, person_ids),
             }
-        return sorted(items.values(), key=lambda item: (item["confidence"], item["item_id"]))
+        for item in self.possible_splits(person_ids):
+            items.setdefault(item["item_id"], item)
+        return sorted(items.values(), key=lambda item: (item["action"] != "possible_split", item["confidence"],
+                                                         item["item_id"]))
+
+    def possible_splits(self, person_ids: list[str]) -> list[dict]:
+        """A prolific person (PROLIFIC+ papers) and another profile of one name that share co-authors.
+
+        Whatever kept them apart (two trusted ids, a common name's stricter rule, a low
+        linkage), a human should look: this is how a split 'Ion Stoica' reaches the queue.
+        """
+        assert self.partition is not None
+        evidence = ClusterEvidence(self.corpus)
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for label, members in self.partition.members.items():
+            by_group[self.parsed[members[0]].group_key].append(label)
+        items = []
+        for labels in by_group.values():
+            if len(labels) < 2 or max(len(self.partition.members[label]) for label in labels) < PROLIFIC:
+                continue
+            counts = {label: set(evidence.coauthor_counts(self.partition.members[label])) for label in labels}
+            labels.sort(key=lambda label: (-len(self.partition.members[label]), label))
+            for k, big in enumerate(labels):
+                if len(self.partition.members[big]) < PROLIFIC:
+                    break
+                for other in labels[k + 1:]:
+                    shared = counts[big] & counts[other]
+                    if not shared:
+                        continue
+                    left, right = self.partition.members[big], self.partition.members[other]
+                    left_id = min(self.mentions[i].mention_id for i in left)
+                    right_id = min(self.mentions[i].mention_id for i in right)
+                    kept = self.partition.conflict(big, other)
+                    reasons = [f"same name, {len(shared)} co-author(s) in common ({', '.join(evidence.names(shared))})"]
+                    if kept:
+                        reasons.append(f"kept apart by two {', '.join(sorted(kept))} ids")
+                    items.append({
+                        "item_id": item_id_for(left_id, right_id), "action": "possible_split",
+                        "confidence": round(len(shared) / max(len(counts[other]), 1), 4), "reasons": reasons,
+                        "left_mention": left_id, "right_mention": right_id,
+                        "left": self._side(left, person_ids), "right": self._side(right, person_ids)})
+        return items
 
     def _side(self, members: list[int], person_ids: list[str]) -> dict:
         names = Counter(self.clean[i] for i in members)
