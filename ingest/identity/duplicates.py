@@ -41,6 +41,7 @@ import numpy as np
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.mentions import Mention
 from ingest.identity.names import ParsedName
+from ingest.identity.namesakes import full_name_of
 from ingest.identity.pairs import PairTable
 from ingest.identity.partition import TRUSTED_KINDS, Partition
 
@@ -91,7 +92,7 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
     by_group: dict[str, list[int]] = defaultdict(list)
     for label, members in partition.members.items():
         if any(kind in partition.ids_of(label) for kind in NOISY_KINDS):
-            by_group[parsed[members[0]].group_key].append(label)
+            by_group[full_name_of(members, parsed).group_key].append(label)
     candidates: list[tuple[tuple, int, int, str, bool]] = []  # (strength, a mention of each side, reason, common)
     for labels in by_group.values():
         if len(labels) < 2:

@@ -73,6 +73,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = actions.add_parser("decisions", help="list curation decisions")
     listing.add_argument("--all", action="store_true", help="include undone decisions")
     listing.set_defaults(func=decisions_command)
+    proposals = actions.add_parser("proposals", help="merges and splits proposed from the explorer's profile pages")
+    proposals.set_defaults(func=proposals_command)
     export = actions.add_parser("export", help="write every curation decision to a file")
     export.add_argument("path", type=Path)
     export.set_defaults(func=export_command)
@@ -183,6 +185,16 @@ def decisions_command(args: argparse.Namespace) -> int:
         print(f"{row['id']}  {row['at']}  {row['who']:10} {row['action']:5} {' / '.join(row.get('names', []))}"
               f"{target} ({len(row['mentions'])}+{len(row.get('other_mentions', []))} mentions){state}  "
               f"why: {row.get('why', '')}")
+    return 0
+
+
+def proposals_command(args: argparse.Namespace) -> int:
+    rows = curation.proposals()
+    if not rows:
+        print("no proposals")
+    for row in rows:
+        print(f"{row['id']}  {row['at']}  {row['action']:5} {' / '.join(row.get('names', []))} "
+              f"({len(row['mentions'])}+{len(row.get('other_mentions', []))} mentions)  why: {row['why']}")
     return 0
 
 

@@ -411,7 +411,7 @@ class _Run:
         evidence = ClusterEvidence(self.corpus)
         by_group: dict[str, list[int]] = defaultdict(list)
         for label, members in self.partition.members.items():
-            by_group[self.parsed[members[0]].group_key].append(label)
+            by_group[namesakes.full_name_of(members, self.parsed).group_key].append(label)
         items = []
         for labels in by_group.values():
             if len(labels) < 2 or max(len(self.partition.members[label]) for label in labels) < PROLIFIC:

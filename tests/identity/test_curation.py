@@ -124,3 +124,26 @@ def test_people_commands_on_a_built_graph(data_dir: Path, capsys: pytest.Capture
     capsys.readouterr()
     run_cli("people", "decisions")
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_profile_summary_takes_main_affiliation_from_own_recent_papers() -> None:
+    from ingest.identity import profiles
+
+    institutions = [{"name": "MIT", "year": 2016}, {"name": "MIT", "year": 2017}, {"name": "Stanford", "year": 2019},
+                    {"name": "Stanford", "year": 2021}, {"name": "Databricks", "year": 2021},
+                    {"name": "Stanford", "year": 2022}]
+    papers = [{"id": "p1", "year": 2016, "venue": "NSDI", "position": 0},
+              {"id": "p2", "year": 2022, "venue": "NSDI", "position": 2},
+              {"id": "p3", "year": 2021, "venue": "ICML", "position": 1}]
+    summary = profiles.summarise({"id": "author:x", "name": "Matei Zaharia", "dblp_pid": "z/MateiZaharia"},
+                                 papers, institutions)
+    assert summary["main_affiliation"] == "Stanford" and summary["years"] == (2016, 2022)
+    assert summary["top_venues"][0] == "NSDI" and summary["mentions"] == ["p1#0", "p2#2", "p3#1"]
+    assert profiles.one_line(summary) == "2016–2022 · Stanford · NSDI, ICML · DBLP z/MateiZaharia"
+
+
+def test_proposals_from_the_explorer_are_kept_apart_from_decisions(data_dir: Path) -> None:
+    row = curation.propose("split", "UConn paper, no shared co-author", ["p1#0"], ["p2#0"], names=["Song Han"])
+    assert curation.proposals() == [row] and curation.active_decisions() == []
+    with pytest.raises(ValueError):
+        curation.propose("merge", "  ", ["p1#0"])
