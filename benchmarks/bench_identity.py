@@ -152,7 +152,7 @@ def snapshot_timing() -> dict:
     splits = sum(1 for item in resolution.review_items if item["action"] == "possible_split")
     return {"papers": len(papers), "mentions": len(mentions), "people": len(resolution.people),
             "review_items": len(resolution.review_items), "possible_split_items": splits,
-            "duplicate_joins": len(resolution.joins), "namesake_moves": resolution.moved,
+            "duplicate_joins": len(getattr(resolution, "joins", ())), "namesake_moves": getattr(resolution, "moved", 0),
             "read_and_merge_papers_s": merged,
             "resolve_authors_s": resolved, "resolve_authors_cpu_s": resolved_cpu}
 
