@@ -199,7 +199,7 @@ class _Run:
         """Freeze the clusters; take out namesakes' papers, then join duplicate noisy-id profiles."""
         rejected = {i for i, _ in self.rejected}
         partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
-        evidence = ClusterEvidence(self.corpus)
+        evidence = self.evidence = ClusterEvidence(self.corpus)
         has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
         self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds)
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
@@ -408,7 +408,7 @@ class _Run:
         linkage), a human should look: this is how a split 'Ion Stoica' reaches the queue.
         """
         assert self.partition is not None
-        evidence = ClusterEvidence(self.corpus)
+        evidence = self.evidence
         by_group: dict[str, list[int]] = defaultdict(list)
         for label, members in self.partition.members.items():
             by_group[namesakes.full_name_of(members, self.parsed).group_key].append(label)
