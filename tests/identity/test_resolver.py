@@ -88,3 +88,19 @@ def test_person_ids_do_not_depend_on_input_order(iclr2022_papers: list[Paper]) -
     second = resolve(shuffled)
     by_mention = dict(zip((m.mention_id for m in second.mentions), second.person_ids, strict=True))
     assert all(by_mention[m.mention_id] == pid for m, pid in zip(first.mentions, first.person_ids, strict=True))
+
+
+def test_a_reviewer_may_join_two_ids_of_one_kind() -> None:
+    # An accepted review item is an explicit human decision: unlike the resolver, it may join two OpenReview ids.
+    from ingest.identity.mentions import Mention
+    from ingest.identity.resolver import Decision, resolve
+
+    mentions = [Mention("a#0", "Wei Wang", "a", "graphs", ["Ann Smith"], None, "venue:x", 2020,
+                        {"openreview": "~Wei_Wang1"}),
+                Mention("b#0", "Wei Wang", "b", "vision", ["Bob Jones"], None, "venue:y", 2021,
+                        {"openreview": "~Wei_Wang7"})]
+    assert len(set(resolve(mentions).person_ids)) == 2
+    joined = resolve(mentions, decisions=[Decision("rv-1", "a#0", "b#0", accept=True)])
+    assert len(set(joined.person_ids)) == 1
+    person = joined.people[0]
+    assert person.duplicate_ids == {"openreview": ["~Wei_Wang7"]} and "accepted by a reviewer" in person.reasons
