@@ -463,3 +463,9 @@ EXPORT_NODES_BY_ID: dict[str, str] = {
     for label in NODE_LABELS
 }
 ANALYTICS_TOPIC_NODES = "MATCH (t:Topic) RETURN t.label AS label, t.kind AS kind ORDER BY label"
+
+# ---------------------------------------------------------------- identity: find a person by an external id
+AUTHOR_BY_EXTERNAL_ID = (
+    "MATCH (a:Author) WHERE a.orcid = $id OR a.dblp_pid = $id OR a.openreview_id = $id OR a.s2_id = $id "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
+)

@@ -14,9 +14,10 @@ import streamlit as st
 
 from graph import explore
 from graph.exports import bibtex, graphml, rows_to_csv
+from ingest.identity import profiles
 from ui import analytics, data, graphview, links
 from ui.text import csv_records, escape_markdown, plural
-from ui.widgets import download_row, person_links, resolve_person_param, suggestions_line
+from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
 
 COMMUNITY_ORDER = ["Systems", "ML", "MLSys", "Other"]
 COMMUNITY_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
@@ -38,6 +39,47 @@ def finder(message: str | None = None) -> None:
         else:
             st.warning(f"No person named “{escape_markdown(text)}”.")
             suggestions_line(text, data.author_index(key).suggest(text, 5))
+
+
+def report_problem(author_id: str, name: str, summary: dict, papers: list[dict]) -> None:
+    """'Report a problem with this profile': propose a merge or a split, with the evidence, for a curator."""
+    from ingest.identity import curation
+
+    with st.expander("Report a problem with this profile", icon=":material/flag:"):
+        namesakes = [m for m in data.author_index(key).search(name, limit=10) if m.id != author_id and m.exact]
+        kind = st.radio("What is wrong?", ["Another profile is this same person", "Some papers are someone else's"],
+                        key="report_kind")
+        own = set(summary["mentions"])
+        if kind.startswith("Another"):
+            if not namesakes:
+                st.caption("No other profile with this name.")
+                return
+            shared = {m.id: {c["name"] for c in data.coauthors(key, m.id)} & {c["name"] for c in data.coauthors(
+                key, author_id)} for m in namesakes}
+            for match in namesakes:
+                other = profiles.summarise(data.author(key, match.id) or {}, data.author_papers(key, match.id),
+                                           data.author_institutions(key, match.id))
+                common = escape_markdown(", ".join(sorted(shared[match.id])[:6])) or "none"
+                st.markdown(f"**{escape_markdown(match_label(match))}** — {escape_markdown(profiles.one_line(other))}"
+                            f"  \nco-authors in common: {common}")
+            target = st.selectbox("Same person as", [m.id for m in namesakes], key="report_target",
+                                  format_func=lambda pid: next(match_label(m) for m in namesakes if m.id == pid))
+            why = st.text_input("Evidence (what shows they are one person)", key="report_why")
+            if st.button("Propose this merge", key="report_merge", disabled=not why.strip()):
+                theirs = profiles.summarise(data.author(key, target) or {}, data.author_papers(key, target), [])
+                row = curation.propose("merge", why, sorted(own), theirs["mentions"], names=[name, theirs["name"]])
+                st.success(f"Proposal {row['id']} recorded. A curator applies it with "
+                           f"`mlsys-atlas people merge {author_id} {target} --why ...`.")
+        else:
+            titles = {p["id"]: f"{p.get('year') or '—'} · {p['title']}" for p in papers}
+            chosen = st.multiselect("Papers that belong to someone else", list(titles), key="report_papers",
+                                    format_func=lambda pid: titles[pid])
+            why = st.text_input("Evidence (affiliation, co-authors, topic)", key="report_why_split")
+            if st.button("Propose this split", key="report_split", disabled=not (chosen and why.strip())):
+                carved = sorted(m for m in own if m.rsplit("#", 1)[0] in set(chosen))
+                row = curation.propose("split", why, carved, sorted(own - set(carved)), names=[name])
+                st.success(f"Proposal {row['id']} recorded. A curator applies it with `mlsys-atlas people split "
+                           f"{author_id} --papers {' '.join(chosen)} --why ...`.")
 
 
 raw = (st.query_params.get("author") or "").strip()
@@ -76,6 +118,12 @@ elif institutions:
     latest = institutions[-1]
     facts.append(f"Latest affiliation: {escape_markdown(latest['name'])}"
                  + (f" ({latest['last_year']})" if latest.get("last_year") else ""))
+summary = profiles.summarise({**person, "id": author_id}, papers, data.author_institutions(key, author_id))
+if summary["main_affiliation"] or summary["top_venues"]:
+    facts.append(f"Main affiliation (own recent papers): {escape_markdown(summary['main_affiliation'] or 'unknown')}"
+                 f" · Top venues: {escape_markdown(', '.join(summary['top_venues']) or '—')}")
+if summary["ids"]:
+    facts.append(" · ".join(f"{label} `{value}`" for label, value in summary["ids"].items()))
 profile_links = explore.author_links(person)
 if profile_links:
     facts.append(" · ".join(f"[{label}]({url})" for label, url in profile_links))
@@ -282,3 +330,4 @@ if tab_identity.open:
             st.page_link(links.DATA, label="Full provenance on the Data page", query_params={"node": author_id},
                          icon=":material/database:")
         st.caption(f"{plural(len(papers), 'paper')} in this graph carry this identity.")
+        report_problem(author_id, name, summary, papers)

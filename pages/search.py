@@ -11,8 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph import queries as q
 from graph.exports import rows_to_csv
 from graph.ids import fold
+from ingest.identity import profiles
 from ui import analytics, data, links
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, suggestions_line
@@ -60,6 +62,9 @@ if not text.strip() and not faceted:
 
 query = text.strip()
 named = data.author_index(key).search(query, limit=100) if query else []
+if query and not named and any(ch.isdigit() for ch in query):  # an ORCID, DBLP, OpenReview or S2 id
+    named = [match for row in data.store_for(key).read(q.AUTHOR_BY_EXTERNAL_ID, {"id": query.strip()})
+             for match in data.author_index(key).search(row["name"], limit=20) if match.id == row["id"]]
 exact_named = [m for m in named if m.exact]
 named = exact_named or named  # fuzzy spellings only when no name matches as typed
 institutions = data.institution_index(key).search(query, limit=50) if query else []
@@ -116,6 +121,11 @@ with tab_people:
         for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
             st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
                          query_params={**links.keep_here(q=query), "author": match.id}, icon=":material/person:")
+            # years, main affiliation, top venues, ORCID/DBLP: two profiles of one name told apart at a glance
+            summary = profiles.summarise(data.author(key, match.id) or {}, data.author_papers(key, match.id),
+                                         data.author_institutions(key, match.id))
+            if profiles.one_line(summary):
+                st.caption(escape_markdown(profiles.one_line(summary)))
         if len(people) > SHOWN_AS_LINKS:
             frame = pd.DataFrame([{"name": m.name, "papers": m.weight, "match": m.how,
                                    "link": links.person_href(m.id)} for m in people])

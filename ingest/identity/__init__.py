@@ -4,6 +4,10 @@
 - `resolve_authors` (authors.py) cleans author lists and clusters mentions into people
   (names.py parses names, features.py scores pairs with the weights in model.json,
   cluster.py agglomerates under strong-id constraints, resolver.py runs the steps).
+- After clustering (partition.py): namesakes.py takes namesakes' papers out of a person,
+  duplicates.py joins duplicate OpenReview/S2/OpenAlex profiles on evidence, and
+  curation.py applies curators' merges, splits and aliases (`mlsys-atlas people`,
+  people_cli.py; profiles.py summarises a person for the CLI and the pages).
 - review.py keeps the queue of uncertain merges and the decisions that survive rebuilds;
   cli.py adds `mlsys-atlas resolve` and `mlsys-atlas review`.
 - evaluate.py and training.py score and fit the resolver on OpenReview / S2 ids.
@@ -17,6 +21,6 @@ from ingest.identity.authors import resolve_authors
 from ingest.identity.papers import merge_papers
 from ingest.identity.review import decide, review_queue
 
-RESOLVER_VERSION = 2  # 2: pairs scored once, average linkage, model fitted inside the whole snapshot
+RESOLVER_VERSION = 3  # 3: namesake guard, duplicate noisy-id joins and curators' decisions after clustering
 
 __all__ = ["RESOLVER_VERSION", "decide", "merge_papers", "resolve_authors", "review_queue"]

@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from graph.records import Author, Authorship, Paper, Provenance, Quarantined
-from ingest.identity import review
+from ingest.identity import curation, review
 from ingest.identity.mentions import STRONG_ID_KINDS, mentions_from_papers, strong_ids_of
 from ingest.identity.model import PairModel
 from ingest.identity.names import clean_name, fold
@@ -85,12 +85,15 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     for paper in papers:
         clean_authorships(paper, sink)
     mentions = list(mentions_from_papers(papers))
-    resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir))
+    resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
+                         curation=curation.active_decisions(data_dir))
     provenance_of = {paper.id: paper.provenance for paper in papers}
     authors: list[Author] = []
     for person in resolution.people:
+        reasons = person.reasons + [f"also {kind} id {', '.join(values)}"
+                                    for kind, values in sorted(person.duplicate_ids.items())]
         author = Author(id=person.person_id, name=person.name, aliases=person.aliases,
-                        merge_confidence=person.confidence, merge_reasons=person.reasons,
+                        merge_confidence=person.confidence, merge_reasons=reasons,
                         provenance=Provenance([], ""))
         for kind in STRONG_ID_KINDS:
             if kind in person.strong_ids:

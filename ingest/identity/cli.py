@@ -2,7 +2,7 @@
 
 `resolve` runs on any JSON-lines list of mentions so the resolver can be scored on
 data from elsewhere; `review` shows and decides the uncertain merges of the last
-build. Registered by `graph/cli.py` through `register(subparsers)`.
+build; `people` (people_cli.py) shows and curates people. Registered by `graph/cli.py` through `register(subparsers)`.
 """
 
 from __future__ import annotations
@@ -20,6 +20,9 @@ from ingest.identity.resolver import resolve
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
+    from ingest.identity import people_cli
+
+    people_cli.register(subparsers)
     resolve_parser = subparsers.add_parser(
         "resolve", help="cluster author mentions (JSON lines) into people",
         description="Read mentions {mention_id, name, paper_id, [title, coauthors, affiliation, venue, year, "

@@ -23,11 +23,17 @@ Score = TypeVar("Score", float, "np.ndarray")  # one link, or every link of a bl
 
 
 class ConstrainedUnionFind:
-    """Union-find whose sets carry strong ids; a union that would join two ids of one kind is refused."""
+    """Union-find whose sets carry strong ids; a union that would join two ids of one kind is refused.
+
+    `force_union` is the exception: a duplicate profile joined on strong evidence, or a
+    curator's merge. The joined set then holds both values of that kind (`joined`), and
+    a later cluster holding either value is no conflict.
+    """
 
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
         self.ids: dict[int, dict[str, str]] = {}
+        self.joined: dict[int, dict[str, set[str]]] = {}  # root -> kind -> every value it holds, after forced joins
 
     def find(self, item: int) -> int:
         root = item
@@ -41,9 +47,23 @@ class ConstrainedUnionFind:
         if ids:
             self.ids.setdefault(self.find(item), {}).update(ids)
 
+    def values(self, root: int, kind: str) -> set[str]:
+        """Every value of one id kind a set holds (more than one only after a forced join)."""
+        joined = self.joined.get(root, {}).get(kind)
+        if joined:
+            return joined
+        value = self.ids.get(root, {}).get(kind)
+        return {value} if value else set()
+
     def conflicts(self, a: int, b: int) -> bool:
-        ids_a, ids_b = self.ids.get(self.find(a), {}), self.ids.get(self.find(b), {})
-        return any(kind in ids_b and ids_b[kind] != value for kind, value in ids_a.items())
+        root_a, root_b = self.find(a), self.find(b)
+        ids_a, ids_b = self.ids.get(root_a, {}), self.ids.get(root_b, {})
+        for kind, value in ids_a.items():
+            other = ids_b.get(kind)
+            if other is not None and other != value and (
+                    not self.joined or not self.values(root_a, kind) & self.values(root_b, kind)):
+                return True
+        return False
 
     def union(self, a: int, b: int) -> bool:
         """Join the sets of a and b unless their strong ids conflict; True if they are (now) one set."""
@@ -52,13 +72,31 @@ class ConstrainedUnionFind:
             return True
         if self.conflicts(root_a, root_b):
             return False
+        self._link(root_a, root_b)
+        return True
+
+    def force_union(self, a: int, b: int) -> None:
+        """Join two sets even if their ids conflict; the set keeps every value of each kind."""
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a != root_b:
+            self._link(root_a, root_b)
+
+    def _link(self, root_a: int, root_b: int) -> None:
         if root_b < root_a:
             root_a, root_b = root_b, root_a
+        kinds = set(self.ids.get(root_a, {})) | set(self.ids.get(root_b, {}))
+        if self.joined or any(self.ids.get(root_a, {}).get(k, v) != v for k, v in self.ids.get(root_b, {}).items()):
+            values = {kind: self.values(root_a, kind) | self.values(root_b, kind) for kind in kinds}
+            self.joined.pop(root_b, None)
+            multi = {kind: found for kind, found in values.items() if len(found) > 1}
+            if multi:
+                self.joined[root_a] = multi
+            else:
+                self.joined.pop(root_a, None)
         self.parent[root_b] = root_a
         merged = {**self.ids.pop(root_b, {}), **self.ids.get(root_a, {})}
         if merged:
             self.ids[root_a] = merged
-        return True
 
 
 def linkage_score(total: Score, pairs: Score, best: Score, single_weight: float) -> Score:

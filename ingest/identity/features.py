@@ -59,12 +59,14 @@ class Corpus:
         coauthor_ids: dict[str, int] = {}
         self.mentions = list(mentions)
         self.coauthors: list[frozenset[int]] = []
+        self.coauthor_names: dict[int, str] = {}  # co-author key -> first printed form, for evidence shown to people
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
         for mention, name in zip(mentions, parsed, strict=True):
             for coauthor in [c for c in mention.coauthors if c not in id_of]:
                 co = parse_name(coauthor)
                 # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
                 id_of[coauthor] = coauthor_ids.setdefault(co.group_key, len(coauthor_ids)) if co.surname else -1
+                self.coauthor_names.setdefault(id_of[coauthor], coauthor)
             keys = {id_of[c] for c in mention.coauthors}
             keys.discard(-1)
             keys.discard(coauthor_ids.get(name.group_key, -1))  # a co-author of one's own name is no evidence

@@ -28,13 +28,17 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
+from ingest.identity import duplicates, namesakes
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
+from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
+from ingest.identity.partition import Partition
 
+PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
 
 
@@ -57,6 +61,7 @@ class Person:
     strong_ids: dict[str, str]
     confidence: float
     reasons: list[str]
+    duplicate_ids: dict[str, list[str]] = field(default_factory=dict)  # kind -> the other values of a joined kind
 
 
 @dataclass
@@ -69,6 +74,8 @@ class Resolution:
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (mention index, reason)
     flags: dict[int, list[str]] = field(default_factory=dict)
     clean_names: list[str] = field(default_factory=list)
+    joins: list[dict] = field(default_factory=list)  # duplicate profiles joined, with their evidence
+    moved: int = 0  # mentions the namesake guard took out of a person
 
 
 def person_id_for(strong_ids: dict[str, str], first_mention: str) -> str:
@@ -85,8 +92,11 @@ def item_id_for(left_mention: str, right_mention: str) -> str:
 class _Run:
     """State of one resolution: kept in one object so each step stays a short method."""
 
-    def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision]) -> None:
+    def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
+                 curation: Sequence[dict] = ()) -> None:
         self.mentions = list(mentions)
+        self.curation = curation
+        self.curated_aliases: list[tuple[int, str]] = []
         self.model = model
         self.decisions = decisions
         self.uf = ConstrainedUnionFind(len(self.mentions))
@@ -101,6 +111,10 @@ class _Run:
         self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
         self.block_size = np.zeros(len(self.mentions), dtype=np.int64)  # scratch: block mentions per root
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
+        self.mention_ids: dict[int, dict[str, str]] = {}  # mention -> its own strong ids (with dblp homonyms)
+        self.partition: Partition | None = None
+        self.joins: list[dict] = []
+        self.moved = 0
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
@@ -120,6 +134,8 @@ class _Run:
             if name.dblp_number:
                 ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
             self.uf.add_ids(i, ids)
+            if ids:
+                self.mention_ids[i] = ids
             self.clean.append(name.name)
             self.parsed.append(parsed)
             key = (mention.paper_id, fold(name.name))
@@ -130,6 +146,10 @@ class _Run:
                 first_on_paper.setdefault(key, i)
 
     def link_strong_ids(self) -> None:
+        self._link_ids()
+        self.seeds = [self.uf.find(i) for i in range(len(self.mentions))]  # id profiles, before any clustering
+
+    def _link_ids(self) -> None:
         for kind in STRONG_ID_KINDS:
             first: dict[str, int] = {}
             for i, mention in enumerate(self.mentions):
@@ -142,7 +162,9 @@ class _Run:
                         first[value] = i
         for decision in self.decisions:
             left, right = self.index.get(decision.left_mention), self.index.get(decision.right_mention)
-            if decision.accept and left is not None and right is not None and self.uf.union(left, right):
+            if decision.accept and left is not None and right is not None:
+                # an explicit human decision: it may join two ids of one kind (a duplicate profile)
+                self.uf.force_union(left, right)
                 self.reasons[self.uf.find(left)]["accepted by a reviewer"] += 1
 
     def can_merge(self, left: list[int], right: list[int]) -> bool:
@@ -170,7 +192,24 @@ class _Run:
         probabilities = self.model.probabilities(table.features)
         for key in sorted(table.block_ranges):
             self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+        self.corpus, self.table, self.probabilities = corpus, table, probabilities
         return table
+
+    def after_clustering(self) -> Partition:
+        """Freeze the clusters; take out namesakes' papers, then join duplicate noisy-id profiles."""
+        rejected = {i for i, _ in self.rejected}
+        partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
+        evidence = self.evidence = ClusterEvidence(self.corpus)
+        has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
+        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds)
+        self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
+                                                self.probabilities, self.model.threshold, has_ids)
+        if self.curation:
+            from ingest.identity.curation import apply  # curation reads the data directory: imported when used
+
+            self.curated_aliases = apply(partition, self.curation, self.index, self.mention_ids)
+        self.partition = partition
+        return partition
 
     def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
                        stop: int) -> None:
@@ -285,23 +324,26 @@ class _Run:
             self.records.append(record)
 
     def people(self) -> tuple[list[Person], list[str], list[float]]:
-        rejected = {i for i, _ in self.rejected}
-        components: dict[int, list[int]] = defaultdict(list)
-        for i in range(len(self.mentions)):
-            if i not in rejected:
-                components[self.uf.find(i)].append(i)
+        partition = self.partition or self.after_clustering()
         person_ids = [""] * len(self.mentions)
         confidences = [0.0] * len(self.mentions)
         people: list[Person] = []
         merged_reasons: dict[int, Counter[str]] = defaultdict(Counter)
         for root, reasons in self.reasons.items():
             merged_reasons[self.uf.find(root)].update(reasons)
-        for root, members in components.items():
-            strong = dict(self.uf.ids.get(root, {}))
-            strong.pop("dblp_homonym", None)
+        extra_aliases: dict[int, set[str]] = defaultdict(set)
+        for anchor, alias in self.curated_aliases:
+            extra_aliases[partition.label[anchor]].add(alias)
+        used: set[str] = set()
+        # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
+        for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
+            strong, duplicate_ids = self._primary_ids(label, members)
             first = members[0] if len(members) == 1 else \
                 min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
             person_id = person_id_for(strong, self.mentions[first].mention_id)
+            if person_id in used:
+                person_id = person_id_for({}, self.mentions[first].mention_id)
+            used.add(person_id)
             if len(members) == 1:  # most people: skip the tallying below
                 names = Counter({self.clean[members[0]]: 1})
                 name = self.clean[members[0]]
@@ -312,11 +354,32 @@ class _Run:
             for i in members:
                 person_ids[i] = person_id
                 confidences[i] = round(self.merge_conf.get(i, 1.0), 4)
-            reasons = [f"{reason} (x{count})" if count > 1 else reason
-                       for reason, count in merged_reasons[root].most_common(8)] if root in merged_reasons else []
-            people.append(Person(person_id, members, name, sorted(names), strong, round(confidence, 4), reasons))
+            counted: Counter[str] = Counter()
+            for root in {self.uf.find(i) for i in members}:
+                counted.update(merged_reasons.get(root, {}))
+            reasons = list(partition.notes.get(label, []))
+            reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
+            reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
+            people.append(Person(person_id, members, name, sorted(set(names) | extra_aliases.get(label, set())),
+                                 strong, round(confidence, 4), reasons, duplicate_ids))
         people.sort(key=lambda p: p.person_id)
         return people, person_ids, confidences
+
+    def _primary_ids(self, label: int, members: list[int]) -> tuple[dict[str, str], dict[str, list[str]]]:
+        """One id per kind (the value most of the person's mentions carry) and the other values of joined kinds."""
+        assert self.partition is not None
+        strong: dict[str, str] = {}
+        others: dict[str, list[str]] = {}
+        for kind, values in self.partition.ids_of(label).items():
+            if kind == "dblp_homonym":
+                continue
+            if len(values) == 1:
+                strong[kind] = next(iter(values))
+                continue
+            uses = Counter(self.mention_ids[i][kind] for i in members if kind in self.mention_ids.get(i, {}))
+            ordered = sorted(values, key=lambda value: (-uses[value], value))
+            strong[kind], others[kind] = ordered[0], ordered[1:]
+        return strong, others
 
     def review_items(self, person_ids: list[str]) -> list[dict]:
         items: dict[str, dict] = {}
@@ -333,7 +396,48 @@ class _Run:
                 "left_mention": left_id, "right_mention": right_id,
                 "left": self._side(record.left, person_ids), "right": self._side(record.right, person_ids),
             }
-        return sorted(items.values(), key=lambda item: (item["confidence"], item["item_id"]))
+        for item in self.possible_splits(person_ids):
+            items.setdefault(item["item_id"], item)
+        return sorted(items.values(), key=lambda item: (item["action"] != "possible_split", item["confidence"],
+                                                         item["item_id"]))
+
+    def possible_splits(self, person_ids: list[str]) -> list[dict]:
+        """A prolific person (PROLIFIC+ papers) and another profile of one name that share co-authors.
+
+        Whatever kept them apart (two trusted ids, a common name's stricter rule, a low
+        linkage), a human should look: this is how a split 'Ion Stoica' reaches the queue.
+        """
+        assert self.partition is not None
+        evidence = self.evidence
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for label, members in self.partition.members.items():
+            by_group[namesakes.full_name_of(members, self.parsed).group_key].append(label)
+        items = []
+        for labels in by_group.values():
+            if len(labels) < 2 or max(len(self.partition.members[label]) for label in labels) < PROLIFIC:
+                continue
+            counts = {label: set(evidence.coauthor_counts(self.partition.members[label])) for label in labels}
+            labels.sort(key=lambda label: (-len(self.partition.members[label]), label))
+            for k, big in enumerate(labels):
+                if len(self.partition.members[big]) < PROLIFIC:
+                    break
+                for other in labels[k + 1:]:
+                    shared = counts[big] & counts[other]
+                    if not shared:
+                        continue
+                    left, right = self.partition.members[big], self.partition.members[other]
+                    left_id = min(self.mentions[i].mention_id for i in left)
+                    right_id = min(self.mentions[i].mention_id for i in right)
+                    kept = self.partition.conflict(big, other)
+                    reasons = [f"same name, {len(shared)} co-author(s) in common ({', '.join(evidence.names(shared))})"]
+                    if kept:
+                        reasons.append(f"kept apart by two {', '.join(sorted(kept))} ids")
+                    items.append({
+                        "item_id": item_id_for(left_id, right_id), "action": "possible_split",
+                        "confidence": round(len(shared) / max(len(counts[other]), 1), 4), "reasons": reasons,
+                        "left_mention": left_id, "right_mention": right_id,
+                        "left": self._side(left, person_ids), "right": self._side(right, person_ids)})
+        return items
 
     def _side(self, members: list[int], person_ids: list[str]) -> dict:
         names = Counter(self.clean[i] for i in members)
@@ -345,12 +449,17 @@ class _Run:
 
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
-            decisions: Sequence[Decision] = ()) -> Resolution:
-    """Cluster mentions into people; see the module docstring for the steps."""
-    run = _Run(mentions, model or default_model(), decisions)
+            decisions: Sequence[Decision] = (), curation: Sequence[dict] = ()) -> Resolution:
+    """Cluster mentions into people; see the module docstring for the steps.
+
+    `decisions` are review-queue verdicts (constraints during clustering); `curation`
+    holds curators' merges, splits and aliases (`curation.py`), applied last.
+    """
+    run = _Run(mentions, model or default_model(), decisions, curation)
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()
+    run.after_clustering()
     people, person_ids, confidences = run.people()
     return Resolution(run.mentions, person_ids, confidences, people, run.review_items(person_ids),
-                      run.rejected, run.flags, run.clean)
+                      run.rejected, run.flags, run.clean, run.joins, run.moved)

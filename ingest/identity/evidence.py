@@ -1,0 +1,89 @@
+"""Cluster-level evidence shared by the namesake guard and the duplicate-profile joins.
+
+Both ask the same questions of whole clusters rather than of mention pairs: which
+co-authors two clusters share (by full name, so 'Y. Wang' is never evidence), whether a
+mention is linked to the rest of its cluster through a co-author's co-author, whether
+two affiliations could be one place, and how close a title is to a cluster's topics.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz
+
+from ingest.identity.features import Corpus
+from ingest.identity.names import fold
+
+GRAPH_MAX_AUTHORS = 25  # as in pairs.py: co-authorship on larger papers says little
+SAME_PLACE = 70  # token_set_ratio at or above which two affiliation strings may be one institution
+
+
+class ClusterEvidence:
+    """Co-author keys, affiliations and titles of clusters of one corpus, computed on demand."""
+
+    def __init__(self, corpus: Corpus) -> None:
+        self.corpus = corpus
+        self._papers_of_key: dict[int, list[frozenset[int]]] | None = None
+
+    def coauthor_counts(self, members: Iterable[int]) -> Counter[int]:
+        counts: Counter[int] = Counter()
+        for i in members:
+            counts.update(self.corpus.coauthors[i])
+        return counts
+
+    def shared_coauthors(self, left: Iterable[int], right: Iterable[int]) -> set[int]:
+        return set(self.coauthor_counts(left)) & set(self.coauthor_counts(right))
+
+    def names(self, keys: Iterable[int], limit: int = 4) -> list[str]:
+        return sorted(self.corpus.coauthor_names.get(k, "?") for k in keys)[:limit]
+
+    def _paper_sets(self) -> dict[int, list[frozenset[int]]]:
+        """Co-author key -> author sets of the papers they are on (papers of at most 25 authors)."""
+        if self._papers_of_key is None:
+            by_paper: dict[str, set[int]] = defaultdict(set)
+            for mention, keys in zip(self.corpus.mentions, self.corpus.coauthors, strict=True):
+                by_paper[mention.paper_id].update(keys)
+            papers_of_key: dict[int, list[frozenset[int]]] = defaultdict(list)
+            for keys in by_paper.values():
+                if len(keys) <= GRAPH_MAX_AUTHORS:
+                    frozen = frozenset(keys)
+                    for key in frozen:
+                        papers_of_key[key].append(frozen)
+            self._papers_of_key = papers_of_key
+        return self._papers_of_key
+
+    def linked(self, mention: int, cluster_keys: Counter[int], own: bool = True) -> bool:
+        """True if the mention shares a co-author with the cluster, or one of its co-authors
+        published with one of the cluster's. With `own` the mention is inside the cluster,
+        so its own co-authors are taken out of `cluster_keys` first."""
+        keys = self.corpus.coauthors[mention]
+        if own:
+            others = {k for k, count in cluster_keys.items() if count > (1 if k in keys else 0)}
+        else:
+            others = set(cluster_keys)
+        if not others:
+            return False
+        if not others.isdisjoint(keys):
+            return True
+        papers = self._paper_sets()
+        return any(not authors.isdisjoint(others) for key in keys for authors in papers.get(key, ()))
+
+    def title_similarity(self, mention: int, members: Sequence[int]) -> float:
+        """Best IDF cosine between the mention's title and the titles of the others."""
+        vectors = self.corpus.vectors
+        own_paper = self.corpus.mentions[mention].paper_id
+        own = vectors.get(own_paper, {})
+        best = 0.0
+        for i in members:
+            paper = self.corpus.mentions[i].paper_id
+            if i == mention or paper == own_paper:
+                continue
+            other = vectors.get(paper, {})
+            best = max(best, sum(weight * other.get(word, 0.0) for word, weight in own.items()))
+        return best
+
+
+def same_place(left: str, right: str) -> bool:
+    return fuzz.token_set_ratio(fold(left), fold(right)) >= SAME_PLACE
