@@ -226,7 +226,7 @@ def _reader(source: str | Path | TextIO, what: str) -> tuple[list[dict[str, str]
         raise InputError(f"{label}: contains NUL bytes; is it a CSV file (saved as text)?")
     text = text.lstrip("\ufeff")
     if not text.strip():
-        raise InputError(f"{label} is empty: expected a header line and one {what} per line.")
+        raise InputError(f"{label} is empty (no rows): expected a header line and one {what} per line.")
     header = text.strip().splitlines()[0]
     delimiter = next((d for d in (",", ";", "\t") if d in header), ",")
     try:
@@ -242,7 +242,7 @@ def _reader(source: str | Path | TextIO, what: str) -> tuple[list[dict[str, str]
         if any(clean.values()):
             rows.append(clean)
     if not rows:
-        raise InputError(f"{label} has a header ({header.strip()[:80]!r}) but no {what} rows.")
+        raise InputError(f"{label} has a header ({header.strip()[:80]!r}) but no {what} rows (no rows below it).")
     return rows, label
 
 

@@ -144,7 +144,7 @@ def test_program_committee_reports_an_ambiguous_members_conflict_with_an_id_give
 
 
 @pytest.mark.parametrize(("content", "message"), [(b"", "is empty"), (b"name,affiliation\n", "no PC member rows"),
-                                                  (b"\xff\xfe\x00bad", "not UTF-8")])
+                                                  (b"name\x00,bad\n", "NUL bytes")])
 def test_program_committee_explains_an_empty_or_broken_members_csv(atlas_env: FalkorStore, content: bytes,
                                                                    message: str) -> None:
     at = open_page("pages/program_committee.py")
