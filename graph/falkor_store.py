@@ -19,6 +19,7 @@ import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
 
+from graph import falkor_bulk
 from graph import queries as q
 from graph.errors import GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import EmbeddedServer
@@ -121,6 +122,11 @@ class FalkorStore(GraphStore):
                 raise ReadOnlyQueryError("This console is read-only: the database refused a write.") from exc
             raise ReadOnlyQueryError(f"The database rejected the query: {message}") from exc
         return self._rows(result)[:limit]
+
+    def bulk_load(self, nodes: dict[str, list[Row]], rels: dict[str, list[Row]], progress: Any = None
+                  ) -> dict[str, int] | None:
+        """GRAPH.BULK into an empty staging graph (graph/falkor_bulk.py); None: not applicable, MERGE."""
+        return falkor_bulk.load_into_staging(self, nodes, rels, progress)
 
     # ------------------------------------------------------------ build swap
     @contextlib.contextmanager

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.ids import venue_id
 from graph.loader import GraphBatch
-from graph.records import Institution, Paper, Quarantined, Venue
+from graph.records import Author, Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
 
@@ -36,6 +36,11 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir)
     if tag:
         topics.tag_papers(merged)
+    return batch_from(merged, authors, institutions)
+
+
+def batch_from(merged: list[Paper], authors: list[Author], institutions: dict[str, Institution] | None) -> GraphBatch:
+    """The batch of resolved, tagged papers (shared with ingest/cache.py, which runs the stages one by one)."""
     topic_nodes, topic_parents = topics.taxonomy()
     used_institutions = {a.institution_id for p in merged for a in p.authorships if a.institution_id}
     return GraphBatch(
