@@ -132,7 +132,7 @@ def main() -> None:
             merge_s.append(merge)
             bulk_s.append(bulk)
             codecs = _codec_times(tmp)
-            cache_mb = sum(p.stat().st_size for p in (tmp / "build" / cache.CACHE_DIR).rglob("*.pkl")) / 2**20
+            cache_mb = sum(p.stat().st_size for p in (tmp / "build" / cache.CACHE_DIR).rglob("*.pkl.gz")) / 2**20
 
     papers = report.papers  # type: ignore[attr-defined]
     read_s, cold_s = statistics.median(read_times), statistics.median(cold)

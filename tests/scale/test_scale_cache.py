@@ -99,7 +99,7 @@ def test_corrupt_entries_are_misses_and_the_cache_is_safe_to_delete(small_rows: 
     nodes, rels = small_rows
     work = tmp_path / "data"
     shutil.copytree(cached_dir, work)
-    for entry in (work / cache.CACHE_DIR / "rows").glob("*.pkl"):
+    for entry in (work / cache.CACHE_DIR / "rows").glob("*.pkl.gz"):
         entry.write_bytes(b"not a pickle")
     assert cache.rows_digest(*_rows(_prepare(work))) == cache.rows_digest(nodes, rels)
     assert cache.clear(work) > 0
