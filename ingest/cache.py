@@ -26,6 +26,7 @@ a few older ones, so disk use stays a small multiple of one build's.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import hashlib
@@ -124,7 +125,8 @@ class StageCache:
             self.misses[stage] += 1
             return None  # absent, or written by incompatible code: recompute
         self.hits[stage] += 1
-        os.utime(path)  # recently used: kept by prune()
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune()
         return value
 
     def put(self, stage: str, key: str, value: Any) -> None:
@@ -144,8 +146,10 @@ class StageCache:
             folder = self.root / stage
             if not folder.is_dir():
                 continue
-            for leftover in folder.glob("*.tmp"):
-                leftover.unlink(missing_ok=True)
+            for leftover in folder.glob("*.tmp"):  # of a killed build; a running one's are fresh
+                with contextlib.suppress(OSError):
+                    if leftover.stat().st_mtime < time.time() - 3600:
+                        leftover.unlink()
             others = sorted((p for p in folder.glob("*.pkl.gz") if p.name.split(".", 1)[0] not in used),
                             key=lambda p: p.stat().st_mtime, reverse=True)
             for path in others[KEEP_OLD * max(1, len(used)):]:
