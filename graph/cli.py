@@ -55,7 +55,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if args.if_missing and store.exists():
             print(f"Graph {config.graph_name()!r} already built; skipping (drop --if-missing to rebuild).")
             return 0
-        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet)
+        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet, use_cache=not args.no_cache)
     finally:
         store.close()
     print(format_summary(report))
@@ -134,6 +134,8 @@ def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
     p.add_argument("--if-missing", action="store_true", help="do nothing if the graph already exists")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--no-cache", action="store_true",
+                   help="recompute every stage; do not read or write <data dir>/cache (always safe to delete)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("stats", help="counts of the current graph")

@@ -24,6 +24,7 @@ import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
 
+from graph import falkor_bulk
 from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
@@ -209,6 +210,11 @@ class FalkorStore(GraphStore):
                                          "(ATLAS_QUERY_MEMORY_MB).") from exc
             raise ReadOnlyQueryError(f"The database rejected the query: {message}") from exc
         return self._rows(result)[:limit]
+
+    def bulk_load(self, nodes: dict[str, list[Row]], rels: dict[str, list[Row]], progress: Any = None
+                  ) -> dict[str, int] | None:
+        """GRAPH.BULK into an empty staging graph (graph/falkor_bulk.py); None: not applicable, MERGE."""
+        return falkor_bulk.load_into_staging(self, nodes, rels, progress)
 
     # ------------------------------------------------------------ build swap
     @contextlib.contextmanager

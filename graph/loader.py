@@ -161,8 +161,23 @@ ProgressFn = Callable[[str, int, int | None], None]
 
 
 def load(store: GraphStore, batch: GraphBatch, progress: ProgressFn | None = None) -> dict[str, int]:
-    """MERGE the batch into the store: nodes first, then relationships. Returns rows written per kind."""
-    nodes, rels = node_rows(batch), rel_rows(batch)
+    """Write the batch into the store: nodes first, then relationships. Returns rows written per kind."""
+    return load_rows(store, node_rows(batch), rel_rows(batch), progress)
+
+
+def load_rows(store: GraphStore, nodes: dict[str, list[Row]], rels: dict[str, list[Row]],
+              progress: ProgressFn | None = None) -> dict[str, int]:
+    """Bulk-create when the store can (an empty FalkorDB staging graph), else MERGE row batches."""
+    bulk = getattr(store, "bulk_load", None)
+    written = bulk(nodes, rels, progress) if bulk is not None else None
+    if written is not None:
+        return written
+    return merge_rows(store, nodes, rels, progress)
+
+
+def merge_rows(store: GraphStore, nodes: dict[str, list[Row]], rels: dict[str, list[Row]],
+               progress: ProgressFn | None = None) -> dict[str, int]:
+    """MERGE (idempotent): the path for incremental updates, for Neo4j, and the bulk path's reference."""
     if progress:
         progress("", 0, sum(map(len, nodes.values())) + sum(map(len, rels.values())))
     written: dict[str, int] = {}

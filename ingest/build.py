@@ -27,12 +27,10 @@ from tqdm import tqdm
 
 from graph import config
 from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
-from graph.loader import load
+from graph.loader import load_rows
 from graph.locks import build_lock
 from graph.store import GraphStore
-from ingest.pipeline import assemble
-from ingest.recordio import read_record_dir, records_dir
-from ingest.snapshot import read_snapshot
+from ingest import cache as build_cache
 
 REPORT_FILE = "build_report.json"
 QUARANTINE_FILE = "quarantine.jsonl"
@@ -54,6 +52,7 @@ class BuildReport:
     skipped_by_status: dict[str, int]
     seconds: dict[str, float] = field(default_factory=dict)
     ingested_files: list[str] = field(default_factory=list)  # data_dir/records/*.jsonl written by `ingest`
+    cache: dict[str, str] = field(default_factory=dict)  # stage -> hit/miss (ingest/cache.py)
 
 
 def _reason_class(reason: str) -> str:
@@ -75,33 +74,24 @@ def _gc_paused() -> Iterator[None]:
 
 
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
-          only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True) -> BuildReport:
+          only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True,
+          use_cache: bool = True) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
     with build_lock(data_dir, wait=config.number("build_lock_wait", minimum=0)), _gc_paused():
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
-                      include_ingested=include_ingested)
+                      include_ingested=include_ingested, use_cache=use_cache)
 
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,
-           only_files: Callable[[Path], bool] | None, include_ingested: bool) -> BuildReport:
+           only_files: Callable[[Path], bool] | None, include_ingested: bool, use_cache: bool) -> BuildReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
-    snapshot = read_snapshot(snapshot_dir, only_files,
-                             on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)))
+    prepared = build_cache.prepare(  # read + resolve + tag, each stage reused from the cache when unchanged
+        snapshot_dir, data_dir, only_files=only_files, include_ingested=include_ingested, use_cache=use_cache,
+        on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)))
     files_bar.close()
-    ingested_files: list[str] = []
-    if include_ingested:
-        papers, institutions, unreadable, ingested_files = read_record_dir(records_dir(data_dir))
-        snapshot.papers.extend(papers)
-        for inst_id, inst in institutions.items():
-            snapshot.institutions.setdefault(inst_id, inst)
-        snapshot.quarantined.extend(unreadable)
-    timings["read"] = time.perf_counter() - started
-
-    mark = time.perf_counter()
-    batch = assemble(snapshot.papers, snapshot.institutions, quarantine=snapshot.quarantined, data_dir=data_dir)
-    timings["resolve_and_tag"] = time.perf_counter() - mark
+    timings.update(prepared.seconds)
 
     mark = time.perf_counter()
     load_bar = tqdm(desc="load store", unit=" row", disable=quiet)
@@ -112,33 +102,30 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         load_bar.update(rows)
         load_bar.set_postfix_str(kind)
 
-    reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in snapshot.quarantined)
     with store.building() as target:
-        written = load(target, batch, progress=on_progress)
+        written = load_rows(target, prepared.nodes, prepared.rels, progress=on_progress)
         load_bar.close()
         timings["load"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
+        reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in prepared.quarantined)
         report = BuildReport(
             built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            snapshot_files=snapshot.files,
-            papers_read=len(snapshot.papers),
-            papers=len(batch.papers),
-            authors=len(batch.authors),
-            institutions=len(batch.institutions),
-            topics=len(batch.topics),
-            venues=len(batch.venues),
+            snapshot_files=prepared.files,
+            papers_read=prepared.papers_read,
+            **prepared.counts,
             written=written,
-            quarantined=len(snapshot.quarantined),
+            quarantined=len(prepared.quarantined),
             quarantined_by_reason=dict(reasons.most_common()),
-            skipped_by_status=dict(sorted(snapshot.skipped_by_status.items())),
+            skipped_by_status=dict(sorted(prepared.skipped_by_status.items())),
             seconds={k: round(v, 2) for k, v in timings.items()},
-            ingested_files=ingested_files,
+            ingested_files=prepared.ingested_files,
+            cache=prepared.cache,
         )
         report_json = json.dumps(asdict(report), indent=2)
         target.set_build_report(report_json)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
-        for q in snapshot.quarantined:
+        for q in prepared.quarantined:
             out.write(json.dumps(asdict(q), ensure_ascii=False, default=str) + "\n")
     atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
     return report

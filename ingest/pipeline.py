@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.ids import venue_id
 from graph.loader import GraphBatch
-from graph.records import Institution, Paper, Quarantined, Venue
+from graph.records import Author, Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
 from ingest.institutions.link import LinkReport, correct_mislinks, link_institutions
@@ -45,7 +45,7 @@ def venue_mismatch(paper: Paper, short_by_id: dict[str, str] | None = None) -> s
     return None
 
 
-def _drop_venue_mismatches(papers: list[Paper], quarantine: list[Quarantined] | None) -> list[Paper]:
+def drop_venue_mismatches(papers: list[Paper], quarantine: list[Quarantined] | None) -> list[Paper]:
     short_by_id = {venue_id(n): n for n in KNOWN_VENUES}
     kept = []
     for paper in papers:
@@ -68,7 +68,7 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     are merged, so every source's strings meet the same alias table and the user's decisions;
     `institution_report` (if given) receives the counts and the time that took.
     """
-    merged = identity.merge_papers(_drop_venue_mismatches(papers, quarantine))
+    merged = identity.merge_papers(drop_venue_mismatches(papers, quarantine))
     organisations, report = link_institutions(merged, institutions, data_dir)
     if institution_report is not None:
         vars(institution_report).update(vars(report))
@@ -76,6 +76,11 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
     if tag:
         topics.tag_papers(merged)
+    return batch_from(merged, authors, organisations)
+
+
+def batch_from(merged: list[Paper], authors: list[Author], organisations: list[Institution]) -> GraphBatch:
+    """The batch of resolved, tagged papers (shared with ingest/cache.py, which runs the stages one by one)."""
     topic_nodes, topic_parents = topics.taxonomy()
     return GraphBatch(
         papers=merged,

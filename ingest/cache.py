@@ -1,0 +1,373 @@
+"""Build cache: every stage's output keyed by the hash of its inputs and of the code that made it.
+
+A build is read → merge papers → resolve people → tag topics → rows for the store. Each
+stage's output is pickled (gzip level 1) under `<data dir>/cache/<stage>/<key>.pkl.gz`, where the key
+hashes the stage's inputs (the keys of the stages it reads, so a key names the whole
+history) and a version string of the code and models that produced it:
+
+- read, one entry per snapshot file: the file's bytes, the reader modules, MANIFEST.json;
+  a DBLP file also chains the keys of every file read before it (a DBLP item whose
+  length DBLP omits is kept when an earlier list has it);
+- merge: every read key, the ingested record files, the identity package's code;
+- resolve: the merge key, the identity code, `model.json`, RESOLVER_VERSION and the
+  reviewers' decisions file. Identity resolution is global (one mention can join a
+  person anywhere in the corpus), so ANY changed source recomputes the merge and the
+  whole resolution; only reading is per file;
+- tag: the merge key, the topics code, `taxonomy.toml`, TAGGER_VERSION and the spaCy
+  versions (tagging reads titles, abstracts and venues, never authors);
+- rows: resolve + tag keys and the loader/pipeline code. A hit here skips everything
+  but hashing the inputs: the rows go straight to the store.
+
+The cache never changes results (tests/scale: cached rows == uncached rows, byte for
+byte, cold and warm), is safe to delete at any time, and is written atomically (a killed
+build leaves no half entry). Each stage keeps the entries used by the latest build plus
+a few older ones, so disk use stays a small multiple of one build's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gzip
+import hashlib
+import importlib.metadata
+import os
+import pickle
+import sys
+import time
+import zlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from graph.config import PROJECT_ROOT
+from graph.loader import node_rows, rel_rows
+from graph.records import Author, Authorship, Institution, Paper, Quarantined, TopicTag
+from graph.store import Row
+from ingest import identity, topics
+from ingest.identity import review
+from ingest.identity.curation import curation_path
+from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
+from ingest.institutions.decisions import institutions_dir
+from ingest.institutions.link import correct_mislinks, link_institutions
+from ingest.pipeline import batch_from, drop_venue_mismatches
+from ingest.recordio import read_record_dir, records_dir
+from ingest.snapshot import SnapshotRead, _streams
+
+CACHE_DIR = "cache"
+FORMAT = 1  # bump when the layout of an entry changes
+KEEP_OLD = 2  # entries kept per stage beyond those the latest build used
+# gzip level 1 over pickle: 4.7x smaller than plain pickle for the same read time (+0.1 s) and +0.4 s to
+# write the finished rows of the full snapshot (BENCHMARKS.md, "Scale").
+COMPRESS_LEVEL = 1
+
+# The code (and data) each stage's output depends on, relative to the project root.
+_COMMON = ("graph/records.py", "graph/ids.py", "graph/venues.py")
+STAGE_CODE: dict[str, tuple[str, ...]] = {
+    "read": (*_COMMON, "ingest/snapshot.py", "ingest/recordio.py", "ingest/sources/*.py", "ingest/live/parsing.py",
+             "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
+    "merge": (*_COMMON, "ingest/identity/*.py", "ingest/pipeline.py"),
+    "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json", "ingest/institutions/*.py",
+                "ingest/institutions/organisations.tsv", "ingest/pipeline.py"),
+    "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),
+    "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/topics/taxonomy.py",
+             "ingest/topics/taxonomy.toml"),
+}
+
+
+def _digest(*parts: str | bytes) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def file_digest(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, lambda: hashlib.blake2b(digest_size=20)).hexdigest()
+
+
+@functools.cache
+def stage_version(stage: str) -> str:
+    """Hash of every file the stage's code and models consist of, plus explicit version numbers."""
+    parts: list[str] = [f"format {FORMAT}", f"python {sys.version_info[:2]}"]
+    for pattern in STAGE_CODE[stage]:
+        for path in sorted(PROJECT_ROOT.glob(pattern)):
+            parts += [str(path.relative_to(PROJECT_ROOT)), file_digest(path)]
+    if stage == "resolve":
+        parts.append(f"resolver {identity.RESOLVER_VERSION}")
+    if stage == "tag":
+        parts.append(f"tagger {topics.TAGGER_VERSION}")
+        parts += [f"{dist} {importlib.metadata.version(dist)}" for dist in ("spacy", "spacy-lookups-data")]
+    return _digest(stage, *parts)
+
+
+class StageCache:
+    """Pickled stage outputs under one directory; a missing or unreadable entry is a miss."""
+
+    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+        self.root, self.enabled = root, enabled
+        self.used: dict[str, set[str]] = {}
+        self.hits: Counter[str] = Counter()
+        self.misses: Counter[str] = Counter()
+
+    def _path(self, stage: str, key: str) -> Path:
+        return self.root / stage / f"{key}.pkl.gz"
+
+    def get(self, stage: str, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        path = self._path(stage, key)
+        self.used.setdefault(stage, set()).add(key)
+        try:
+            with gzip.open(path, "rb") as handle:
+                value = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, zlib.error):
+            self.misses[stage] += 1
+            return None  # absent, or written by incompatible code: recompute
+        self.hits[stage] += 1
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: kept by prune()
+        return value
+
+    def put(self, stage: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        path = self._path(stage, key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with gzip.open(tmp, "wb", compresslevel=COMPRESS_LEVEL) as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)  # atomic: readers see the old entry or the whole new one
+        self.used.setdefault(stage, set()).add(key)
+
+    def prune(self) -> None:
+        """Drop entries the latest build did not use, beyond the KEEP_OLD most recent per stage."""
+        for stage, used in self.used.items():
+            folder = self.root / stage
+            if not folder.is_dir():
+                continue
+            for leftover in folder.glob("*.tmp"):  # of a killed build; a running one's are fresh
+                with contextlib.suppress(OSError):
+                    if leftover.stat().st_mtime < time.time() - 3600:
+                        leftover.unlink()
+            others = sorted((p for p in folder.glob("*.pkl.gz") if p.name.split(".", 1)[0] not in used),
+                            key=lambda p: p.stat().st_mtime, reverse=True)
+            for path in others[KEEP_OLD * max(1, len(used)):]:
+                path.unlink(missing_ok=True)
+
+
+@dataclass
+class FileRead:
+    """What reading one snapshot file adds to the build (see ingest/snapshot.py)."""
+
+    papers: list[Paper]
+    quarantined: list[Quarantined]
+    institutions: dict[str, Institution]
+    skipped_by_status: Counter
+
+
+@dataclass
+class Resolved:
+    authorships: list[list[Authorship]]  # per merged paper, in merge order, author ids assigned
+    authors: list[Author]
+    quarantined: list[Quarantined]  # mentions resolution refused as people
+    review_queue: str  # the review_queue.jsonl resolution wrote
+    organisations: list[Institution] = field(default_factory=list)  # resolved from the printed affiliations
+
+
+@dataclass
+class PreparedBuild:
+    """Everything the load and the build report need, whether computed or taken from the cache."""
+
+    files: list[str]
+    papers_read: int
+    quarantined: list[Quarantined]
+    skipped_by_status: dict[str, int]
+    ingested_files: list[str]
+    counts: dict[str, int]  # papers, authors, institutions, topics, venues
+    nodes: dict[str, list[Row]] = field(repr=False)
+    rels: dict[str, list[Row]] = field(repr=False)
+    seconds: dict[str, float] = field(default_factory=dict)
+    cache: dict[str, str] = field(default_factory=dict)  # stage -> "hit" | "miss" (| "n hits, m misses")
+
+
+@dataclass
+class _Plan:
+    """Every stage's key, computed from file hashes alone (no record is read)."""
+
+    paths: list[Path]
+    read_keys: list[str]
+    ingested: str
+    merge: str
+    resolve: str
+    tag: str
+    rows: str
+
+
+def _plan(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bool] | None,
+          include_ingested: bool) -> _Plan:
+    paths = [path for path, _stream in _streams(snapshot_dir, SnapshotRead(), only_files)]  # streams are lazy
+    read_keys: list[str] = []
+    for path in paths:
+        chained = read_keys if path.is_relative_to(snapshot_dir / "dblp") else []
+        read_keys.append(_digest(stage_version("read"), str(path.relative_to(snapshot_dir)), file_digest(path),
+                                 *chained))
+    ingested_parts: list[str] = [str(include_ingested)]
+    if include_ingested and records_dir(data_dir).is_dir():
+        for path in sorted(records_dir(data_dir).glob("*.jsonl")):
+            ingested_parts += [path.name, file_digest(path)]
+    ingested = _digest(stage_version("read"), *ingested_parts)
+    merge = _digest(stage_version("merge"), *read_keys, ingested)
+    # every file of human decisions the resolve stage applies: review, people curation, institutions
+    decisions = (review.review_dir(data_dir) / review.DECISIONS_FILE, curation_path(data_dir),
+                 institutions_dir(data_dir) / INSTITUTION_DECISIONS)
+    resolve = _digest(stage_version("resolve"), merge, *(file_digest(d) if d.exists() else "" for d in decisions))
+    tag = _digest(stage_version("tag"), merge)
+    rows = _digest(stage_version("rows"), resolve, tag)
+    return _Plan(paths, read_keys, ingested, merge, resolve, tag, rows)
+
+
+def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bool] | None,
+          include_ingested: bool, cache: StageCache,
+          on_file: Callable[[Path, int], None] | None) -> tuple[SnapshotRead, list[str]]:
+    """ingest.snapshot.read_snapshot, one cache entry per file: each file is read with fresh
+    institution/skip tallies, merged in file order exactly as the shared ones would be."""
+    result = SnapshotRead()
+    shadow = SnapshotRead(papers=result.papers)  # DBLP's `confirmed` looks at the papers read so far
+    streams = _streams(snapshot_dir, shadow, only_files)
+    for path, key in zip(plan.paths, plan.read_keys, strict=True):
+        shadow.institutions, shadow.skipped_by_status = {}, Counter()
+        streamed_path, stream = next(streams)  # the reader is bound to the fresh tallies here
+        if streamed_path != path:
+            raise RuntimeError(f"snapshot files changed during the build: {streamed_path} != {path}")
+        entry: FileRead | None = cache.get("read", key)
+        if entry is None:
+            entry = FileRead([], [], shadow.institutions, shadow.skipped_by_status)
+            for item in stream:
+                (entry.papers if isinstance(item, Paper) else entry.quarantined).append(item)
+            cache.put("read", key, entry)
+        result.papers.extend(entry.papers)
+        result.quarantined.extend(entry.quarantined)
+        for inst_id, inst in entry.institutions.items():
+            result.institutions.setdefault(inst_id, inst)
+        result.skipped_by_status.update(entry.skipped_by_status)
+        result.files.append(str(path.relative_to(snapshot_dir)))
+        if on_file:
+            on_file(path, len(entry.papers))
+    ingested_files: list[str] = []
+    if include_ingested:  # small and changing: read directly (build.py's order: appended after the snapshot)
+        papers, institutions, unreadable, ingested_files = read_record_dir(records_dir(data_dir))
+        result.papers.extend(papers)
+        for inst_id, inst in institutions.items():
+            result.institutions.setdefault(inst_id, inst)
+        result.quarantined.extend(unreadable)
+    return result, ingested_files
+
+
+def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache) -> Any:
+    """ingest.pipeline.assemble, stage by stage through the cache (same order, same calls)."""
+    papers = drop_venue_mismatches(snapshot.papers, snapshot.quarantined)  # cheap; its quarantine is reported
+    merged: list[Paper] | None = cache.get("merge", plan.merge)
+    if merged is None:
+        merged = identity.merge_papers(papers)
+        cache.put("merge", plan.merge, merged)
+    resolved: Resolved | None = cache.get("resolve", plan.resolve)
+    if resolved is None:
+        organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
+        refused: list[Quarantined] = []
+        authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir)
+        organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
+        resolved = Resolved([p.authorships for p in merged], authors, refused, _queue_path(data_dir).read_text(),
+                            organisations)
+        cache.put("resolve", plan.resolve, resolved)
+    else:
+        for paper, authorships in zip(merged, resolved.authorships, strict=True):
+            paper.authorships = authorships
+        _restore_queue(resolved.review_queue, data_dir)
+    snapshot.quarantined.extend(resolved.quarantined)
+    tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
+    if tags is None:
+        topics.tag_papers(merged)
+        cache.put("tag", plan.tag, [p.topics for p in merged])
+    else:
+        for paper, paper_tags in zip(merged, tags, strict=True):
+            paper.topics = paper_tags
+    return batch_from(merged, resolved.authors, resolved.organisations)
+
+
+def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
+            include_ingested: bool = True, on_file: Callable[[Path, int], None] | None = None,
+            use_cache: bool = True) -> PreparedBuild:
+    """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached."""
+    started = time.perf_counter()
+    cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache)
+    plan = _plan(snapshot_dir, data_dir, only_files, include_ingested)
+    hit: _RowsEntry | None = cache.get("rows", plan.rows)
+    if hit is not None:
+        _restore_queue(hit.review_queue, data_dir)
+        prepared = hit.prepared
+        prepared.seconds = {"read": time.perf_counter() - started, "resolve_and_tag": 0.0}
+        prepared.cache = {"rows": "hit"}
+        return prepared
+    snapshot, ingested_files = _read(plan, snapshot_dir, data_dir, only_files, include_ingested, cache, on_file)
+    read_done = time.perf_counter()
+    batch = _assemble(plan, snapshot, data_dir, cache)
+    prepared = PreparedBuild(
+        files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
+        skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,
+        counts={"papers": len(batch.papers), "authors": len(batch.authors), "institutions": len(batch.institutions),
+                "topics": len(batch.topics), "venues": len(batch.venues)},
+        nodes=node_rows(batch), rels=rel_rows(batch))
+    if use_cache:
+        cache.put("rows", plan.rows, _RowsEntry(prepared, _queue_path(data_dir).read_text()))
+        cache.prune()
+    prepared.seconds = {"read": read_done - started, "resolve_and_tag": time.perf_counter() - read_done}
+    prepared.cache = {stage: _describe(cache, stage) for stage in ("read", "merge", "resolve", "tag", "rows")}
+    return prepared
+
+
+@dataclass
+class _RowsEntry:
+    prepared: PreparedBuild
+    review_queue: str
+
+
+def _queue_path(data_dir: Path) -> Path:
+    return review.review_dir(data_dir) / review.QUEUE_FILE
+
+
+def _restore_queue(text: str, data_dir: Path) -> None:
+    """Rewrite the review queue the cached resolution wrote, atomically as review.write_queue does."""
+    path = _queue_path(data_dir)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _describe(cache: StageCache, stage: str) -> str:
+    hits, misses = cache.hits[stage], cache.misses[stage]
+    if hits + misses <= 1:
+        return "hit" if hits else "miss"
+    return f"{hits} hits, {misses} misses"
+
+
+def clear(data_dir: Path) -> int:
+    """Delete the whole cache (always safe); returns the number of entries removed."""
+    removed = 0
+    for path in (data_dir / CACHE_DIR).rglob("*"):
+        if path.is_file():
+            path.unlink()
+            removed += 1
+    return removed
+
+
+def rows_digest(nodes: dict[str, list[Row]], rels: dict[str, list[Row]]) -> str:
+    """One hash of the rows handed to the store, in order. repr, not pickle: pickle's bytes depend on
+    which equal strings happen to be one object; repr keeps every type distinction (1 / 1.0 / True,
+    list / tuple) and every character, so equal digests mean identical rows."""
+    return _digest(repr(nodes), repr(rels))
