@@ -172,6 +172,9 @@ def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
         by_key: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
         for row in rows:
             src, dst = node_ids.get((src_label, row[src_key])), node_ids.get((dst_label, row[dst_key]))
+            if rel_type == "PART_OF" and (src is None or dst is None):  # units PART_OF organisations share the
+                src = node_ids.get(("Institution", row[src_key]))  # row shape (queries.MERGE_PART_OF)
+                dst = node_ids.get(("Institution", row[dst_key]))
             if src is None or dst is None:
                 continue  # MATCH finds no endpoint: MERGE writes nothing
             key = (src, dst, *(row[k] for k in extra))

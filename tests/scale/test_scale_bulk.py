@@ -62,10 +62,10 @@ def test_bulk_loaded_graph_equals_merge_loaded_graph(small_rows: Any, stores: An
 def test_load_rows_takes_the_bulk_path_into_an_empty_staging_graph(small_rows: Any, stores: Any) -> None:
     nodes, rels = small_rows
     _, store = stores
-    topics = {"Topic": nodes["Topic"]}
+    topics = {"Topic": nodes["Topic"], "Institution": nodes["Institution"]}  # PART_OF: topics and units
     with store.building() as target:
         assert load_rows(target, topics, {"PART_OF": rels["PART_OF"]}) == {
-            "Topic": len(nodes["Topic"]), "PART_OF": len(rels["PART_OF"])}
+            "Topic": len(nodes["Topic"]), "Institution": len(nodes["Institution"]), "PART_OF": len(rels["PART_OF"])}
     # a second load into the live graph MERGEs: idempotent, nothing duplicated
     load_rows(store, topics, {"PART_OF": rels["PART_OF"]})
     assert store.read("MATCH (t:Topic) RETURN count(t) AS n")[0]["n"] == len(nodes["Topic"])
