@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from graph.records import Paper, Quarantined
+from graph import ids
+from graph.records import Authorship, Institution, Paper, Provenance, Quarantined
 
 ReadItem = Paper | Quarantined
 ReadStream = Iterator[ReadItem]
@@ -63,3 +64,17 @@ def name_flags(name: str) -> list[str]:
 
 def quarantine(source: str, locator: str, reason: str, raw: Any = None) -> Quarantined:
     return Quarantined(source=source, locator=locator, reason=reason, raw=raw)
+
+
+def printed_authorship(paper: Paper, position: int, name: str, affiliation: str | None, provenance: Provenance,
+                       institutions: dict[str, Institution] | None) -> Authorship:
+    """An authorship with its affiliation as printed; the string also becomes a source Institution
+    (the institution resolver maps it to an organisation at build time)."""
+    institution_id = None
+    if affiliation:
+        institution = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
+        institution_id = institution.id
+        if institutions is not None:
+            institutions.setdefault(institution.id, institution)
+    return Authorship(paper_id=paper.id, position=position, name=name, affiliation=affiliation,
+                      institution_id=institution_id, flags=name_flags(name))

@@ -24,8 +24,8 @@ import re
 from pathlib import Path
 
 from graph import ids
-from graph.records import Authorship, Institution, Paper, Provenance
-from ingest.sources.common import ReadStream, name_flags, quarantine
+from graph.records import Institution, Paper, Provenance
+from ingest.sources.common import ReadStream, printed_authorship, quarantine
 
 SOURCE = "sysconf_eitanf"
 # upstream conference key -> the atlas's short venue name (docs/briefs: venues.md)
@@ -112,13 +112,5 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
             if not name:
                 yield quarantine(SOURCE, f"{locator}.author[{position}]", "author without a name", raw)
                 continue
-            institution_id = None
-            if affiliation:
-                institution = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
-                institution_id = institution.id
-                if institutions is not None:
-                    institutions.setdefault(institution.id, institution)
-            paper.authorships.append(Authorship(paper_id=paper.id, position=position, name=name,
-                                                affiliation=affiliation, institution_id=institution_id,
-                                                flags=name_flags(name)))
+            paper.authorships.append(printed_authorship(paper, position, name, affiliation, provenance, institutions))
         yield paper
