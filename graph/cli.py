@@ -23,7 +23,8 @@ from graph.errors import AtlasError
 # never pay for spaCy or the analytics (tests/test_cli_lazy.py checks this table against the modules).
 COMMAND_MODULES: dict[str, dict[str, str]] = {
     "ingest.topics.cli": {"tag": "tag papers (JSON lines) with MLSys pillars and topics"},
-    "ingest.identity.cli": {"resolve": "cluster author mentions (JSON lines) into people",
+    "ingest.identity.cli": {"people": "show people and curate them (merge, split, alias, undo)",
+                            "resolve": "cluster author mentions (JSON lines) into people",
                             "review": "list, accept or reject uncertain author merges"},
     "ingest.live.cli": {"ingest": "fetch papers from a live API into the graph"},
     "graph.neo4j_cli": {"export": "export the graph for bulk import into another database",
