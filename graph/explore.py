@@ -23,8 +23,9 @@ from graph.store import GraphStore, Row
 ID_PREFIX_LABEL: dict[str, str] = {
     "author": "Author", "paper": "Paper", "inst": "Institution", "venue": "Venue", "topic": "Topic",
 }
-COMMUNITIES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
-COMMUNITY_NAMES: dict[str, str] = {"systems": "Systems", "ml": "ML", "mlsys": "MLSys", "other": "Other"}
+COMMUNITIES: tuple[str, ...] = ("systems", "architecture", "data", "ml", "mlsys", "other")
+COMMUNITY_NAMES: dict[str, str] = {"systems": "Systems", "architecture": "Architecture", "data": "Data", "ml": "ML",
+                                   "mlsys": "MLSys", "other": "Other"}
 RELATIONSHIPS: tuple[str, ...] = q.REL_TYPES
 
 

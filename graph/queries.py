@@ -254,7 +254,7 @@ EXPLORE_INSTITUTION_AUTHORS = (
 EXPLORE_INSTITUTION_PAPERS_BY_YEAR = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "
     "MATCH (a)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) WHERE p.year = e.year "
-    "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year"
+    "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year, community"
 )
 # One neighbourhood statement per label (labels cannot be parameters); year is the
 # relationship's own year where it has one (AFFILIATED_WITH, PUBLISHED_IN), else the neighbour's.

@@ -19,8 +19,8 @@ from ui import analytics, data, graphview, links
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
 
-COMMUNITY_ORDER = ["Systems", "ML", "MLSys", "Other"]
-COMMUNITY_COLOURS = ["#4c78a8", "#f58518", "#54a24b", "#9d9da1"]
+COMMUNITY_ORDER = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
+COMMUNITY_COLOURS = ["#4c78a8", "#72b7b2", "#b279a2", "#f58518", "#54a24b", "#9d9da1"]
 BACKGROUNDS = {"systems": "Systems", "ml": "ML", "both": "Both", "neither": "Neither"}
 COAUTHOR_CAP = 200  # co-authors read and listed (a note says so when reached)
 NEWEST_LINKS = 8  # newest papers listed as same-tab links above the full table
@@ -135,9 +135,12 @@ m[0].metric("Papers", len(papers))
 m[1].metric("Co-authors", len(coauthors) if len(coauthors) < 200 else "200+")
 m[2].metric("Active", f"{years[0]}–{years[-1]}" if len(years) > 1 else (str(years[0]) if years else "—"))
 shares = {row["community"]: row for row in mix}
+systems_side = sum(shares.get(c, {}).get("papers", 0) for c in ("Systems", "Architecture", "Data"))
 m[3].metric("Systems · ML · MLSys",
-            " · ".join(str(shares.get(c, {}).get("papers", 0)) for c in ("Systems", "ML", "MLSys")),
-            help="Papers at systems venues (OSDI, NSDI, ...), ML venues (ICML, NeurIPS, ICLR) and MLSys")
+            " · ".join(str(n) for n in (systems_side, shares.get("ML", {}).get("papers", 0),
+                                         shares.get("MLSys", {}).get("papers", 0))),
+            help="Papers at systems-side venues (systems: OSDI, NSDI, …; architecture: ISCA, ASPLOS, …; "
+                 "data: SIGMOD, VLDB, …), ML venues (ICML, NeurIPS, ICLR) and MLSys")
 m[4].metric("Merge confidence", f"{float(person.get('merge_confidence', 1.0)):.2f}",
             help="How sure identity resolution is that these mentions are one person (1.00 = strong id).")
 
