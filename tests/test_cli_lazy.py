@@ -41,3 +41,17 @@ def test_chosen_command_registers_its_module_for_real() -> None:
 def test_version() -> None:
     done = subprocess.run([sys.executable, "-m", "graph.cli", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("mlsys-atlas ")
+
+
+def test_every_data_file_of_the_packages_is_declared_package_data() -> None:
+    """The wheel ships only declared data files; a missing one breaks `pip install` users (scripts/check_wheel.sh)."""
+    import tomllib
+
+    from graph.config import PROJECT_ROOT
+
+    declared = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    for root in ("graph", "ingest"):
+        for path in (PROJECT_ROOT / root).rglob("*"):
+            if path.is_file() and path.suffix not in {".py", ".pyc"} and "__pycache__" not in path.parts:
+                package = ".".join(path.parent.relative_to(PROJECT_ROOT).parts)
+                assert path.name in declared.get(package, []), f"declare {path.name} as package data of {package}"
