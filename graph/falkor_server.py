@@ -283,13 +283,7 @@ class EmbeddedServer:
         if self.process is None:
             return
         if self.process.poll() is None:
-            client = _admin_client(self.socket_path, 30)
-            try:
-                client.shutdown(save=True)
-            except (redis.ConnectionError, redis.ResponseError, OSError):
-                pass
-            finally:
-                client.close()
+            _save_and_shutdown(self.socket_path)
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
@@ -309,13 +303,7 @@ class EmbeddedServer:
     def _stop_adopted(self, pid: int) -> None:
         self.adopted_pid = None
         self._release()
-        client = _admin_client(self.socket_path, 30)
-        try:
-            client.shutdown(save=True)
-        except (redis.ConnectionError, redis.ResponseError, OSError):
-            pass
-        finally:
-            client.close()
+        _save_and_shutdown(self.socket_path)
         for _ in range(600):
             if not _alive(pid):
                 break
@@ -324,16 +312,23 @@ class EmbeddedServer:
         self.socket_path.unlink(missing_ok=True)
 
 
+def _save_and_shutdown(socket_path: Path) -> None:
+    """Ask the server to save and exit; a server already gone (or going) is what we wanted."""
+    client = _admin_client(socket_path, 30)
+    try:
+        client.shutdown(save=True)
+    except (redis.ConnectionError, redis.ResponseError, OSError):
+        pass
+    finally:
+        client.close()
+
+
 def stop_server(data_dir: Path) -> bool:
     """Stop whatever server serves `data_dir` (the `mlsys-atlas server stop` command)."""
     socket_path = Path(data_dir) / SOCKET_NAME
     if not _ping(socket_path):
         return False
-    client = _admin_client(socket_path, 30)
-    try:
-        client.shutdown(save=True)
-    except (redis.ConnectionError, OSError):
-        pass
+    _save_and_shutdown(socket_path)
     (Path(data_dir) / PID_NAME).unlink(missing_ok=True)
     return True
 

@@ -19,6 +19,7 @@ from graph.analytics.projections import Projection, projection
 from graph.errors import InputError
 from graph.fileio import check_output_path
 from graph.store import GraphStore
+from graph.venues import COMMUNITY_ORDER
 
 Handler = Callable[[argparse.Namespace, Projection], int]
 
@@ -72,11 +73,21 @@ def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = 
 
 
 # ---------------------------------------------------------------- handlers
+def _person(proj: Projection, text: str, pick: int | None) -> str:
+    """The person a name means; a choice among namesakes is said on stderr, never made silently."""
+    from graph.analytics.people import choose_person
+
+    choice = choose_person(proj, text, pick)
+    if choice.note:
+        print(f"note: {choice.note}", file=sys.stderr)
+    return choice.author
+
+
 def _path(args: argparse.Namespace, proj: Projection) -> int:
     from graph.analytics.paths import connection_paths
-    from graph.analytics.people import resolve_person
 
-    result = connection_paths(proj, resolve_person(proj, args.source), resolve_person(proj, args.target), args.k,
+    result = connection_paths(proj, _person(proj, args.source, args.pick_source),
+                              _person(proj, args.target, args.pick_target), args.k,
                               via_institutions=args.via_institutions)
     print(result.message)
     if result.paths:
@@ -85,10 +96,9 @@ def _path(args: argparse.Namespace, proj: Projection) -> int:
 
 
 def _suggest(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.people import resolve_person
     from graph.analytics.suggest import suggest_collaborators
 
-    author = resolve_person(proj, args.person)
+    author = _person(proj, args.person, args.pick)
     suggestions = suggest_collaborators(proj, author, args.k, mode=args.mode, max_hops=args.max_hops)
     if not suggestions:
         print(f"No suggestions: {proj.name(author)} has no co-authors in these years.")
@@ -98,10 +108,9 @@ def _suggest(args: argparse.Namespace, proj: Projection) -> int:
 
 
 def _profile(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.people import resolve_person
     from graph.analytics.profile import person_profile
 
-    p = person_profile(proj, resolve_person(proj, args.person))
+    p = person_profile(proj, _person(proj, args.person, args.pick))
     lean = f"{p.systems_lean:.2f}" if p.systems_lean is not None else "n/a"
     print(f"{p.name} ({p.author}): {p.papers} papers {p.first_year}-{p.last_year}; background {p.background}; "
           f"systems lean {lean}")
@@ -248,6 +257,10 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("path", help="shortest collaboration paths between two people, with evidence")
     p.add_argument("source", help="author id or name")
     p.add_argument("target", help="author id or name")
+    p.add_argument("--pick-source", type=int, default=None, metavar="N",
+                   help="the N-th candidate when the source name fits several people")
+    p.add_argument("--pick-target", type=int, default=None, metavar="N",
+                   help="the N-th candidate when the target name fits several people")
     p.add_argument("-k", type=int, default=3, help="number of alternative paths")
     p.add_argument("--via-institutions", action="store_true", help="also hop via the same institution in a year")
     _common(p)
@@ -255,6 +268,8 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("suggest", help="collaborator suggestions 2-3 hops away, explained")
     p.add_argument("person", help="author id or name")
+    p.add_argument("--pick", type=int, default=None, metavar="N", help="the N-th candidate when the name fits "
+                   "several people (the error lists them)")
     p.add_argument("-k", type=int, default=10)
     p.add_argument("--mode", choices=["balanced", "similar", "complementary", "network"], default="balanced")
     p.add_argument("--max-hops", type=int, choices=[2, 3], default=3)
@@ -263,6 +278,8 @@ def register(subparsers: Any) -> None:
 
     p = subparsers.add_parser("profile", help="a person's topic, venue and community profile")
     p.add_argument("person", help="author id or name")
+    p.add_argument("--pick", type=int, default=None, metavar="N", help="the N-th candidate when the name fits "
+                   "several people (the error lists them)")
     _common(p, csv=False)
     p.set_defaults(func=_run(_profile))
 
@@ -289,10 +306,12 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_run(_communities))
 
     p = subparsers.add_parser("trends", help="topic, institution, country and sector trends")
-    p.add_argument("view", choices=["movers", "topics", "institutions", "countries", "sectors"])
+    p.add_argument("view", nargs="?", default="movers", choices=["movers", "topics", "institutions", "countries",
+                                                                 "sectors"],
+                   help="what to show (default: movers, the topics rising and falling most)")
     p.add_argument("--by", choices=["year", "venue", "community", "year_venue", "year_community"], default="year")
     p.add_argument("--window", type=int, default=3)
-    p.add_argument("--community", choices=["systems", "ml", "mlsys", "other"], default=None)
+    p.add_argument("--community", choices=list(COMMUNITY_ORDER), default=None)
     p.add_argument("--limit", type=int, default=None)
     _common(p)
     p.set_defaults(func=_run(_trends))

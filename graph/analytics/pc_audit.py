@@ -43,7 +43,7 @@ from typing import TextIO
 from rapidfuzz import fuzz
 
 from graph.analytics import export
-from graph.analytics.people import NameIndex, NameMatch, name_index
+from graph.analytics.people import NameIndex, NameMatch, dominant_candidate, latest_institution, name_index
 from graph.analytics.projections import Projection
 from graph.analytics.sectors import classify_institution
 from graph.errors import InputError
@@ -52,12 +52,6 @@ from graph.venues import COMMUNITY_ORDER
 
 DEFAULT_COI_YEARS = 3
 AFFILIATION_MATCH = 88.0  # token_set_ratio between a stated affiliation and an institution name
-# A namesake is assumed when they have at least this many papers and this many times the runner-up's:
-# mostly a profile split off the same person (identity keeps a few fragments apart rather than merge
-# wrongly), so "Ion Stoica" (107 papers vs 3) is the one organisers mean. The others stay candidates
-# and are still checked: what they find is reported as possible conflicts.
-DOMINANT_MIN_PAPERS = 5
-DOMINANT_RATIO = 4.0
 _ID_COLUMNS = ("id", "ids", "author_id", "orcid", "dblp", "dblp_pid", "openreview", "openreview_id", "s2", "s2_id",
                "semantic_scholar", "openalex", "openalex_id")
 _SPLIT_IDS = re.compile(r"[;,\s|]+")
@@ -498,23 +492,12 @@ def match_person(proj: Projection, index: NameIndex, name: str, affiliation: str
             match = NameMatch(name, "matched", chosen, proj.name(chosen), f"{match.method}+coauthors", match.score)
     if match.status == "ambiguous":
         fitting = [c for c in match.candidates if affiliation and _affiliation_fits(proj, str(c["id"]), affiliation)]
-        dominant = _dominant(proj, fitting or match.candidates)
+        dominant = dominant_candidate(proj, fitting or match.candidates)
         if dominant:
             how = "+affiliation" if fitting else ""
             match = NameMatch(name, "matched", dominant, proj.name(dominant), f"{match.method}{how}+most papers",
                               match.score, match.candidates)
     return match
-
-
-def _dominant(proj: Projection, candidates: list[dict[str, object]]) -> str | None:
-    """The candidate with by far the most papers (see DOMINANT_*), if there is one."""
-    ranked = sorted(((len(proj.author_papers.get(str(c["id"]), ())), str(c["id"])) for c in candidates),
-                    key=lambda t: (-t[0], t[1]))
-    if not ranked:
-        return None
-    top = ranked[0][0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0
-    return ranked[0][1] if top >= DOMINANT_MIN_PAPERS and top >= DOMINANT_RATIO * max(runner_up, 1) else None
 
 
 def _background(counts: Counter[str]) -> str:
@@ -524,15 +507,6 @@ def _background(counts: Counter[str]) -> str:
     if s or m:
         return "systems" if s else "ml"
     return "mlsys_only" if x else "neither"
-
-
-def _latest_institution(proj: Projection, author: str) -> tuple[str, str]:
-    by_year = proj.author_institutions.get(author, {})
-    for year in sorted(by_year, key=lambda y: y or 0, reverse=True):
-        inst = sorted(by_year[year])[0]
-        name, country = proj.institution_info.get(inst, (inst, None))
-        return name, country or "unknown"
-    return "", "unknown"
 
 
 def _hhi(counter: Counter[str]) -> float:
@@ -618,7 +592,7 @@ def audit_program_committee(proj: Projection, members: list[PCMember], submissio
         match = resolve(member.name, member.affiliation, member.ids)
         counts = proj.author_sides.get(match.author or "", Counter())
         topics = [t for t, _ in proj.author_topics.get(match.author or "", Counter()).most_common()]
-        inst_name, country = _latest_institution(proj, match.author) if match.author else ("", "unknown")
+        inst_name, country = latest_institution(proj, match.author) if match.author else ("", "unknown")
         institution = member.affiliation or inst_name
         readings = _readings(proj, match)
         member_readings.append(readings)
@@ -787,7 +761,7 @@ def _conflicts(proj: Projection, member: MemberRow, reading: _Reading, ties: _Ti
                                   evidence=f"both at {name}: member {sorted(ties.institutions[inst])}, "
                                            f"author {sorted(their_years)}"))
         if not shared and member.affiliation and _affiliation_fits(proj, author, member.affiliation):
-            recent = _latest_institution(proj, author)[0]
+            recent = latest_institution(proj, author)[0]
             found.append(Conflict(**base, kind="same_institution",
                                   evidence=f"member's stated affiliation {member.affiliation!r} matches the author's "
                                            f"institution {recent!r}"))

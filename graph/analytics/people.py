@@ -128,12 +128,96 @@ def name_index(proj: Projection) -> NameIndex:
     return proj.memo("name_index", lambda: NameIndex(proj.data))
 
 
-def resolve_person(proj: Projection, text: str) -> str:
-    """Author id for an id, exact name or unambiguous fuzzy name; a clear error otherwise."""
+# A namesake is assumed when they have at least this many papers and this many times the runner-up's:
+# mostly a profile split off the same person (identity keeps a few fragments apart rather than merge
+# wrongly), so "Ion Stoica" (107 papers vs 3) is the one organisers mean. The others stay candidates
+# and are still checked: what they find is reported as possible conflicts.
+DOMINANT_MIN_PAPERS = 5
+DOMINANT_RATIO = 4.0
+
+
+def dominant_candidate(proj: Projection, candidates: list[dict[str, object]]) -> str | None:
+    """The candidate with by far the most papers, if there is one.
+
+    "Matei Zaharia" with 60 papers and a namesake with 2 is a question users expect to be
+    answered, not refused; two namesakes with 12 and 9 papers are not.
+    """
+    ranked = sorted(((len(proj.author_papers.get(str(c["id"]), ())), str(c["id"])) for c in candidates),
+                    key=lambda t: (-t[0], t[1]))
+    if not ranked:
+        return None
+    top = ranked[0][0]
+    runner_up = ranked[1][0] if len(ranked) > 1 else 0
+    return ranked[0][1] if top >= DOMINANT_MIN_PAPERS and top >= DOMINANT_RATIO * max(runner_up, 1) else None
+
+
+def latest_institution(proj: Projection, author: str) -> tuple[str, str]:
+    """(name, country) of the person's institution on their latest paper that has one."""
+    by_year = proj.author_institutions.get(author, {})
+    for year in sorted(by_year, key=lambda y: y or 0, reverse=True):
+        inst = sorted(by_year[year])[0]
+        name, country = proj.institution_info.get(inst, (inst, None))
+        return name, country or "unknown"
+    return "", "unknown"
+
+
+def describe_candidates(proj: Projection, candidates: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Candidates ranked by papers, each with what tells namesakes apart: years, affiliation, id."""
+    rows = []
+    for c in candidates:
+        author = str(c["id"])
+        years = [proj.papers[p].year for p in proj.author_papers.get(author, ()) if p in proj.papers]
+        known = [y for y in years if y]
+        rows.append({"id": author, "name": proj.name(author), "papers": len(years),
+                     "years": f"{min(known)}-{max(known)}" if known else "",
+                     "affiliation": latest_institution(proj, author)[0]})
+    rows.sort(key=lambda r: (-int(r["papers"]), str(r["id"])))  # type: ignore[call-overload]
+    for number, row in enumerate(rows, 1):
+        row["pick"] = number
+    return rows
+
+
+def candidates_text(rows: list[dict[str, object]], limit: int = 8) -> str:
+    lines = [f"  {r['pick']}. {r['name']} - {r['papers']} papers {r['years']}"
+             + (f", {r['affiliation']}" if r["affiliation"] else "") + f" ({r['id']})" for r in rows[:limit]]
+    if len(rows) > limit:
+        lines.append(f"  ... and {len(rows) - limit} more")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class PersonChoice:
+    """Whom a name was taken to mean, and a note for the user when it was a choice among namesakes."""
+
+    author: str
+    note: str = ""
+
+
+def choose_person(proj: Projection, text: str, pick: int | None = None) -> PersonChoice:
+    """An id, an exact name, an unambiguous fuzzy name, the `pick`-th namesake, or a dominant one.
+
+    Ambiguity is never silent: either the user picked (`--pick N`), or the namesake with by
+    far the most papers is taken and the note lists the others, or the error lists them all
+    with what tells them apart.
+    """
     match = name_index(proj).match(text, ids=[text])
     if match.status == "matched" and match.author:
-        return match.author
-    if match.status == "ambiguous":
-        options = ", ".join(f"{c['name']} ({c['id']})" for c in match.candidates[:8])
-        raise UnknownPersonError(f"{text!r} fits several people: {options}. Pass the author id instead.")
-    raise UnknownPersonError(f"Nobody called {text!r} in the graph.")
+        return PersonChoice(match.author)
+    if match.status != "ambiguous":
+        raise UnknownPersonError(f"Nobody called {text!r} in the graph.")
+    rows = describe_candidates(proj, match.candidates)
+    if pick is not None:
+        if not 1 <= pick <= len(rows):
+            raise UnknownPersonError(f"--pick {pick}: {text!r} has {len(rows)} candidates:\n{candidates_text(rows)}")
+        return PersonChoice(str(rows[pick - 1]["id"]))
+    dominant = dominant_candidate(proj, match.candidates)
+    if dominant:
+        return PersonChoice(dominant, f"{text!r} fits {len(rows)} people; taking the one with by far the most "
+                                      f"papers (--pick N to choose another):\n{candidates_text(rows)}")
+    raise UnknownPersonError(f"{text!r} fits several people; pass --pick N or the author id:\n"
+                             f"{candidates_text(rows)}")
+
+
+def resolve_person(proj: Projection, text: str, pick: int | None = None) -> str:
+    """Author id for an id, exact name, unambiguous fuzzy name or clear namesake; a clear error otherwise."""
+    return choose_person(proj, text, pick).author

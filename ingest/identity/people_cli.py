@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from graph import queries as q
+from graph.errors import InputError
 from ingest.identity import curation, profiles
 
 
@@ -116,15 +117,19 @@ def _mentions_of(store, person_id: str) -> tuple[list[str], str]:
     return summary["mentions"], summary["name"]
 
 
-def merge_command(args: argparse.Namespace) -> int:
+def _people(args: argparse.Namespace, *person_ids: str) -> list[tuple[list[str], str]]:
+    """Mentions and name of each person in the built graph; an unknown id is an input error."""
     store = _store(args)
     try:
-        (left, left_name), (right, right_name) = (_mentions_of(store, pid) for pid in args.person)
+        return [_mentions_of(store, pid) for pid in person_ids]
     except KeyError as exc:
-        print(f"people merge: {exc.args[0]}", file=sys.stderr)
-        return 1
+        raise InputError(exc.args[0]) from None
     finally:
         store.close()
+
+
+def merge_command(args: argparse.Namespace) -> int:
+    (left, left_name), (right, right_name) = _people(args, *args.person)
     row = curation.record("merge", _who(args), args.why, left, right, names=[left_name, right_name])
     print(f"{row['id']}: merge of {left_name} ({len(left)}) and {right_name} ({len(right)}) recorded; "
           "applied on the next build")
@@ -132,14 +137,7 @@ def merge_command(args: argparse.Namespace) -> int:
 
 
 def split_command(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        mentions, name = _mentions_of(store, args.person)
-    except KeyError as exc:
-        print(f"people split: {exc.args[0]}", file=sys.stderr)
-        return 1
-    finally:
-        store.close()
+    [(mentions, name)] = _people(args, args.person)
     papers = set(args.papers)
     carved = [m for m in mentions if m.rsplit("#", 1)[0] in papers]
     if not carved or len(carved) == len(mentions):
@@ -152,14 +150,7 @@ def split_command(args: argparse.Namespace) -> int:
 
 
 def alias_command(args: argparse.Namespace) -> int:
-    store = _store(args)
-    try:
-        mentions, name = _mentions_of(store, args.person)
-    except KeyError as exc:
-        print(f"people alias: {exc.args[0]}", file=sys.stderr)
-        return 1
-    finally:
-        store.close()
+    [(mentions, name)] = _people(args, args.person)
     row = curation.record("alias", _who(args), args.why, mentions[:3], alias=args.alias, names=[name])
     print(f"{row['id']}: alias {args.alias!r} for {name} recorded; applied on the next build")
     return 0

@@ -39,9 +39,25 @@ def test_path_by_name(capsys: pytest.CaptureFixture[str]) -> None:
     assert "No path" in capsys.readouterr().out
 
 
-def test_ambiguous_name_is_an_error() -> None:
-    with pytest.raises(AtlasError, match="fits several people"):
+def test_ambiguous_name_is_an_error_listing_the_candidates() -> None:
+    with pytest.raises(AtlasError, match="fits several people") as error:
         run(["path", "Alex Kim", "Ana Lopez"])
+    listed = [line for line in str(error.value).splitlines() if line.strip()[:2] in ("1.", "2.")]
+    assert len(listed) == 2 and all("Alex Kim" in line and "papers" in line and "author:" in line for line in listed)
+    assert "--pick" in str(error.value)
+
+
+def test_pick_chooses_among_namesakes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(AtlasError, match="fits several people") as error:
+        run(["profile", "Alex Kim"])
+    first, second = (line.rsplit("(", 1)[1].rstrip(")") for line in str(error.value).splitlines()
+                     if line.strip()[:2] in ("1.", "2."))
+    assert run(["profile", "Alex Kim", "--pick", "2"]) == 0
+    assert f"({second})" in capsys.readouterr().out
+    assert run(["path", "Alex Kim", "Ana Lopez", "--pick-source", "1"]) in (0, 1)
+    with pytest.raises(AtlasError, match="has 2 candidates"):
+        run(["profile", "Alex Kim", "--pick", "3"])
+    assert first != second
 
 
 def test_suggest_profile_overlap_bridges_trends(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.analytics.pc_audit import _dominant
-from graph.analytics.people import name_index
+from graph.analytics.people import dominant_candidate, name_index
 from graph.analytics.projections import projection
 from graph.store import GraphStore
 
@@ -31,7 +30,7 @@ def pc_case(store: GraphStore) -> PCCase:
     window = (proj.ref_year or 0) - 3
     for key in index.keys:
         people = sorted(index.by_key[key])
-        if len(people) < 2 or _dominant(proj, [{"id": a} for a in people]):
+        if len(people) < 2 or dominant_candidate(proj, [{"id": a} for a in people]):
             continue
         for candidate in people:
             for pid in reversed(proj.author_papers.get(candidate, [])):
