@@ -9,6 +9,8 @@ what the command line shows is exactly what the explorer pages show.
 from __future__ import annotations
 
 import argparse
+import io
+import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -44,13 +46,31 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _emit(args: argparse.Namespace, rows: Sequence[Any], columns: Sequence[str] | None = None) -> None:
+def _emit(args: argparse.Namespace, rows: Sequence[Any], columns: Sequence[str] | None = None,
+          name: str = "rows") -> None:
+    """A result table: printed, written as CSV (`-` is stdout) or kept for the `--json` document."""
     flat = export.rows(rows)
-    if getattr(args, "csv", None):
+    limit = getattr(args, "limit", None)
+    if getattr(args, "json", False):
+        args.json_document[name] = flat[:limit] if limit else flat
+    elif getattr(args, "csv", None) == "-":
+        sys.stdout.write(export.to_csv_text(flat))
+    elif getattr(args, "csv", None):
         export.write_csv(flat, Path(args.csv))
         print(f"wrote {len(flat)} rows to {args.csv}")
     else:
-        print(_table(flat, columns, getattr(args, "limit", None)))
+        print(_table(flat, columns, limit))
+
+
+def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
+    """A line for people; with `--json` (or CSV on stdout) it goes to stderr and its facts into the document."""
+    if getattr(args, "json", False):
+        args.json_document.update(fields)
+        print(text, file=sys.stderr)
+    elif getattr(args, "csv", None) == "-":
+        print(text, file=sys.stderr)
+    else:
+        print(text)
 
 
 def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = None
@@ -58,16 +78,22 @@ def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = 
     def run(args: argparse.Namespace) -> int:
         from graph.open import open_store
 
-        if getattr(args, "csv", None):
+        if getattr(args, "csv", None) and args.csv != "-":
             check_output_path(Path(args.csv))
+        if getattr(args, "json", False) and getattr(args, "csv", None):
+            raise InputError("--json and --csv both choose the output; give one of them.")
         if check is not None:
             check(args)  # read and check the inputs before the (slow) read of the whole graph
+        args.json_document = {"command": args.command} if getattr(args, "command", None) else {}
         store: GraphStore = open_store(getattr(args, "store", None))
         try:
             proj = projection(store, args.year_from, args.year_to)
-            return handler(args, proj)
+            code = handler(args, proj)
         finally:
             store.close()
+        if getattr(args, "json", False):
+            print(json.dumps(args.json_document, ensure_ascii=False, indent=1, default=str))
+        return code
 
     return run
 
@@ -89,7 +115,7 @@ def _path(args: argparse.Namespace, proj: Projection) -> int:
     result = connection_paths(proj, _person(proj, args.source, args.pick_source),
                               _person(proj, args.target, args.pick_target), args.k,
                               via_institutions=args.via_institutions)
-    print(result.message)
+    _say(args, result.message, status=result.status, message=result.message)
     if result.paths:
         _emit(args, result.rows(), ["path", "step", "from", "to", "kind", "evidence"])
     return 0 if result.status in ("found", "same_person") else 1
@@ -101,7 +127,7 @@ def _suggest(args: argparse.Namespace, proj: Projection) -> int:
     author = _person(proj, args.person, args.pick)
     suggestions = suggest_collaborators(proj, author, args.k, mode=args.mode, max_hops=args.max_hops)
     if not suggestions:
-        print(f"No suggestions: {proj.name(author)} has no co-authors in these years.")
+        _say(args, f"No suggestions: {proj.name(author)} has no co-authors in these years.", author=author)
         return 1
     _emit(args, suggestions, ["name", "score", "hops", "explanation"])
     return 0
@@ -111,6 +137,11 @@ def _profile(args: argparse.Namespace, proj: Projection) -> int:
     from graph.analytics.profile import person_profile
 
     p = person_profile(proj, _person(proj, args.person, args.pick))
+    if args.json:
+        args.json_document["profile"] = export.flat(p) | {"venue_mix": export.rows(p.venue_mix),
+                                                           "topic_totals": export.rows(p.topic_totals),
+                                                           "coauthors": export.rows(p.coauthors)}
+        return 0
     lean = f"{p.systems_lean:.2f}" if p.systems_lean is not None else "n/a"
     print(f"{p.name} ({p.author}): {p.papers} papers {p.first_year}-{p.last_year}; background {p.background}; "
           f"systems lean {lean}")
@@ -126,14 +157,15 @@ def _overlap(args: argparse.Namespace, proj: Projection) -> int:
     from graph.analytics.overlap import background_by_year, background_change
 
     rows = background_by_year(proj, args.mode)
-    print(f"MLSys authors per year by background (mode {args.mode}; see graph/analytics/overlap.py)")
+    _say(args, f"MLSys authors per year by background (mode {args.mode}; see graph/analytics/overlap.py)",
+         mode=args.mode)
     _emit(args, overlap_table(proj, rows), ["year", "authors", "systems_share", "ml_share", "both_share",
                                             "neither_share", "architecture_background", "data_background",
                                             "caveat"])
     change = background_change(rows, since=args.since)
     if change:
-        print(f"\nchange since {args.since} (percentage points): "
-              + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()))
+        _say(args, f"\nchange since {args.since} (percentage points): "
+             + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()), change_since=args.since, change=change)
     return 0
 
 
@@ -195,11 +227,22 @@ def _trends(args: argparse.Namespace, proj: Projection) -> int:
     return 0
 
 
+def _input(path: str) -> Path | io.StringIO:
+    """A CSV path, or `-` for standard input (decoded like an uploaded file)."""
+    if path == "-":
+        from graph.analytics.pc_audit import decode_csv_bytes
+
+        return io.StringIO(decode_csv_bytes(sys.stdin.buffer.read()))
+    return Path(path)
+
+
 def _read_pc_inputs(args: argparse.Namespace) -> None:
     from graph.analytics.pc_audit import read_members_csv, read_submissions_csv
 
-    args.member_rows = read_members_csv(Path(args.members))
-    args.submission_rows = read_submissions_csv(Path(args.submissions)) if args.submissions else None
+    if args.members == "-" and args.submissions == "-":
+        raise InputError("only one of the members and submissions files can be read from standard input (`-`).")
+    args.member_rows = read_members_csv(_input(args.members))
+    args.submission_rows = read_submissions_csv(_input(args.submissions)) if args.submissions else None
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise InputError(f"--out {args.out}: is a file; give a directory for the CSV files.")
 
@@ -213,6 +256,13 @@ def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
     tables = audit.tables()
     for warning in audit.warnings():
         print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        args.json_document.update({"warnings": list(audit.warnings()), "split": export.rows(audit.split),
+                                   "topic_coverage": export.rows(audit.topic_coverage),
+                                   **{name: export.rows(rows) for name, rows in tables.items()}})
+        if args.out:
+            args.json_document["written"] = [str(p) for p in audit.write_csv(Path(args.out))]
+        return 0
     print("PC background split\n" + _table(audit.split))
     print("\nconcentration\n" + _table(tables["summary"]))
     print("\ntopic coverage\n" + _table(audit.topic_coverage))
@@ -245,11 +295,13 @@ def _warm(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------- registration
 def _common(parser: argparse.ArgumentParser, *, csv: bool = True) -> None:
+    parser.add_argument("--json", action="store_true", help="print the results as one JSON document")
     parser.add_argument("--from", dest="year_from", type=int, default=None, help="first year (default: all)")
     parser.add_argument("--to", dest="year_to", type=int, default=None, help="last year (default: all)")
     parser.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
     if csv:
-        parser.add_argument("--csv", default=None, help="write the table to this CSV file instead of printing it")
+        parser.add_argument("--csv", default=None, help="write the table to this CSV file instead of printing it "
+                            "(`-`: standard output)")
 
 
 def register(subparsers: Any) -> None:
@@ -321,8 +373,8 @@ def register(subparsers: Any) -> None:
     p.set_defaults(func=_warm)
 
     p = subparsers.add_parser("pc-audit", help="programme-committee balance, coverage and conflicts of interest")
-    p.add_argument("members", help="CSV with a name column (optional affiliation, ids)")
-    p.add_argument("--submissions", default=None, help="CSV with title and authors columns")
+    p.add_argument("members", help="CSV with a name column (optional affiliation, ids); `-` reads standard input")
+    p.add_argument("--submissions", default=None, help="CSV with title and authors columns (`-`: standard input)")
     p.add_argument("--coi-years", type=int, default=3, help="co-authorship window for conflicts")
     p.add_argument("--reference-year", type=int, default=None, help="year the window ends (default: last in data)")
     p.add_argument("--out", default=None, help="directory for the CSV export of every table")

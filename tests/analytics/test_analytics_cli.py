@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -84,3 +86,31 @@ def test_pc_audit_writes_every_table(tmp_path: Path, capsys: pytest.CaptureFixtu
     out = capsys.readouterr().out
     assert "conflicts of interest" in out and "Nobody Known" in out
     assert (tmp_path / "out" / "pc_conflicts.csv").read_text().count("\n") == 3  # header + Emil + Qi
+
+
+@pytest.mark.parametrize("argv, key", [
+    (["path", "Ana Lopez", "Emil Novak"], "rows"), (["suggest", "author:ana", "-k", "3"], "rows"),
+    (["profile", "Dana Bridge"], "profile"), (["overlap"], "rows"), (["bridges", "--limit", "2"], "rows"),
+    (["communities", "--limit", "2"], "rows"), (["trends"], "rows"), (["trends", "countries"], "rows"),
+])
+def test_every_analytics_command_answers_in_json(argv: list[str], key: str,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    assert run([*argv, "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)  # stdout is the JSON document alone
+    assert document["command"] == argv[0] and document[key]
+
+
+def test_pc_audit_json_and_members_from_stdin(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    subs = tmp_path / "subs.csv"
+    subs.write_text("title,authors,topics\nX,Emil Novak; Qi Quan,metrics\n")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(b"name\nDana Bridge\nNobody Known\n")))
+    assert run(["pc-audit", "-", "--submissions", str(subs), "--json"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["conflicts"]) == 2 and document["unmatched"][0]["name"] == "Nobody Known"
+
+
+def test_csv_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(["overlap", "--csv", "-"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[0].startswith("year,authors") and "MLSys authors" in captured.err
