@@ -29,6 +29,7 @@ from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
+from graph.fulltext import redisearch_query
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -151,14 +152,32 @@ class FalkorStore(GraphStore):
 
     def ensure_schema(self) -> None:
         graph = self.db.select_graph(self._target)
-        existing = {
-            (row[0], tuple(row[1])) for row in self._call(graph.query, "CALL db.indexes()", None).result_set
-        } if self._key_exists(self._target) else set()
+        rows = self._call(graph.query, "CALL db.indexes() YIELD label, types RETURN label, types",
+                          None).result_set if self._key_exists(self._target) else []
+        existing = {(label, prop, kind) for label, types in rows for prop, kinds in types.items() for kind in kinds}
         for statement in q.FALKOR_INDEXES:
             label = statement.split(":", 1)[1].split(")", 1)[0]
             prop = statement.rsplit(".", 1)[1].rstrip(")")
-            if (label, (prop,)) not in existing:
+            if (label, prop, "RANGE") not in existing:
                 self._call(graph.query, statement, None)
+        for label, prop in q.FALKOR_FULLTEXT.items():
+            if (label, prop, "FULLTEXT") not in existing:
+                self._call(graph.query, q.FALKOR_CREATE_FULLTEXT, {"label": label, "field": prop})
+        self._await_indexes(graph)
+
+    def _await_indexes(self, graph: Any, timeout_s: float = 600) -> None:
+        """Wait until every index answers completely: FalkorDB fills a new index in the background,
+        and a search right after a bulk load would otherwise see part of the graph."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            rows = self._call(graph.query, "CALL db.indexes() YIELD status RETURN status", None).result_set
+            if all(row[0] == "OPERATIONAL" for row in rows) or time.monotonic() > deadline:
+                return
+            time.sleep(0.05)
+
+    def search_people(self, text: str, limit: int = 20) -> list[Row]:
+        query = redisearch_query(text)
+        return self.read(q.FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit}) if query else []
 
     def exists(self) -> bool:
         return self._key_exists(self.graph_name)

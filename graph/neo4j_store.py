@@ -42,7 +42,7 @@ from graph import config
 from graph import queries as q
 from graph.console import check_read_only
 from graph.errors import AtlasError, ConfigError, GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
-from graph.ids import fold
+from graph.fulltext import lucene_query
 from graph.store import GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -493,6 +493,10 @@ class Neo4jStore(GraphStore):
             return []
         return self.read(q.NEO4J_FULLTEXT_SEARCH[kind], {"lucene": lucene, "limit": limit})
 
+    def search_people(self, text: str, limit: int = 20) -> list[Row]:
+        lucene = lucene_query(text, every_word_a_prefix=True)
+        return self.read(q.NEO4J_SEARCH_PEOPLE, {"q": lucene, "limit": limit}) if lucene else []
+
     def search_papers(self, text: str, limit: int = 50, *, year_from: int | None = None,
                       year_to: int | None = None, venue: str | None = None,
                       include_abstracts: bool = False) -> list[Row]:
@@ -556,29 +560,6 @@ class Neo4jStore(GraphStore):
         if algorithm == "pagerank":
             return "networkx", nx.pagerank(graph, weight="weight") if graph else {}
         return "networkx", nx.betweenness_centrality(graph)
-
-
-# The English stop words Lucene's standard analyzers leave out of a full-text index (so a
-# query term "with" would never match): dropped from queries, as the index dropped them.
-LUCENE_STOP_WORDS = frozenset(
-    "a an and are as at be but by for if in into is it no not of on or such that the their then there these they "
-    "this to was will with".split())
-
-
-def lucene_query(text: str, *, every_word_a_prefix: bool = False) -> str:
-    """A Lucene query made of folded words only ([0-9a-z]), so user text never carries Lucene syntax.
-
-    Every word must match; the last one (or, with `every_word_a_prefix`, each one) may be a
-    prefix. Stop words are left out, unless the text is nothing else (then its last word is
-    taken as a prefix: "a" finds "Ana").
-    """
-    folded = fold(text).split()
-    if not folded:
-        return ""
-    words = [w for w in folded if w not in LUCENE_STOP_WORDS] or folded[-1:]
-    if every_word_a_prefix:
-        return " AND ".join(f"{w}*" for w in words)
-    return " AND ".join([*words[:-1], f"{words[-1]}*"])
 
 
 def _scrub(text: str, secrets: Sequence[str]) -> str:

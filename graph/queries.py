@@ -15,6 +15,12 @@ REL_TYPES: tuple[str, ...] = ("AUTHORED", "PUBLISHED_IN", "AFFILIATED_WITH", "HA
 FALKOR_INDEXES: tuple[str, ...] = tuple(f"CREATE INDEX FOR (n:{label}) ON (n.id)" for label in NODE_LABELS) + (
     "CREATE INDEX FOR (p:Paper) ON (p.year)",
 )
+# Full-text (RediSearch) indexes on the folded names and aliases: label -> property. No stop
+# words and no stemming: these are names ("Will", "James"), not English prose.
+FALKOR_FULLTEXT: dict[str, str] = {"Author": "search_key"}
+FALKOR_CREATE_FULLTEXT = (
+    "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, {field: $field, nostem: true})"
+)
 
 # ---------------------------------------------------------------- writes (idempotent MERGE)
 MERGE_NODES: dict[str, str] = {
@@ -91,6 +97,18 @@ SEARCH_AUTHORS = (
     "MATCH (a:Author) WHERE a.search_key CONTAINS $q "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
     "ORDER BY papers DESC, name LIMIT $limit"
+)
+# `GraphStore.search_people`: every folded word a prefix of a word of the name or an alias,
+# through each store's full-text index (`$q` is built by graph.fulltext from folded words only).
+FALKOR_SEARCH_PEOPLE = (
+    "CALL db.idx.fulltext.queryNodes('Author', $q) YIELD node AS a "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
+    "ORDER BY papers DESC, name, id LIMIT $limit"
+)
+NEO4J_SEARCH_PEOPLE = (
+    "CALL db.index.fulltext.queryNodes('atlas_author_text', $q) YIELD node AS a "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
+    "ORDER BY papers DESC, name, id LIMIT $limit"
 )
 SEARCH_PAPERS = (
     "MATCH (p:Paper) WHERE p.title_key CONTAINS $q "

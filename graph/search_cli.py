@@ -22,15 +22,18 @@ def _search(args: argparse.Namespace) -> int:
     try:
         topic_names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(store)}
         index = paper_search(projection(store), topic_names)
-        names = NameIndex(explore.author_index_rows(store), weight_field="papers")
+        named = store.search_people(args.query, args.limit)  # the full-text index: fast at any size
+        # Only a query that names nobody pays for the in-memory fuzzy index ("did you mean").
+        fuzzy = [] if named else [m for m in NameIndex(explore.author_index_rows(store), weight_field="papers")
+                                  .search(args.query, limit=5) if not m.exact]
     finally:
         store.close()
     papers = index.search(args.query)
     publishing = index.people(args.query, limit=args.limit)
-    named = [m for m in names.search(args.query, limit=args.limit) if m.exact]
     result: dict[str, Any] = {
         "query": args.query,
-        "people_named": [{"id": m.id, "name": m.name, "papers": m.weight} for m in named],
+        "people_named": [{"id": r["id"], "name": r["name"], "papers": r["papers"]} for r in named],
+        "did_you_mean": [{"id": m.id, "name": m.name, "papers": m.weight} for m in fuzzy],
         "people_publishing": [vars(p) for p in publishing],
         "papers_total": len(papers),
         "papers": [{**vars(p), "topics": [topic_names.get(t, t) for t in p.topics]} for p in papers[:args.limit]],
@@ -40,8 +43,10 @@ def _search(args: argparse.Namespace) -> int:
         return 0
     if named:
         print("people named like this")
-        for m in named:
-            print(f"  {m.name}  ({m.weight} papers)  {m.id}")
+        for row in named:
+            print(f"  {row['name']}  ({row['papers']} papers)  {row['id']}")
+    elif fuzzy:
+        print("did you mean: " + ", ".join(f"{m.name} ({m.weight} papers, {m.id})" for m in fuzzy))
     print(f"people publishing on {args.query!r} (papers matching, all papers)")
     for p in publishing:
         print(f"  {p.name:<32} {p.papers:>4} {p.total_papers:>5}  {p.id}")

@@ -127,6 +127,15 @@ class GraphStore(abc.ABC):
         key = fold(text)
         return self.read(q.SEARCH_AUTHORS, {"q": key, "limit": limit}) if key else []
 
+    def search_people(self, text: str, limit: int = 20) -> list[Row]:
+        """People whose name or an alias has every query word as a word prefix, most papers first.
+
+        Unlike `search_authors` (a substring scan: "ana" also finds "Dana"), this goes through
+        the store's full-text index, so it stays fast at millions of people; stores without
+        one answer with the scan.
+        """
+        return self.search_authors(text, limit)
+
     def search_papers(self, text: str, limit: int = 50, *, year_from: int | None = None,
                       year_to: int | None = None, venue: str | None = None,
                       include_abstracts: bool = False) -> list[Row]:

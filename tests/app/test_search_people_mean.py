@@ -76,3 +76,13 @@ def test_cli_search_json(atlas_env: FalkorStore, capsys: pytest.CaptureFixture[s
     result = json.loads(capsys.readouterr().out)
     assert result["query"] == "LLM serving" and result["papers_total"] >= len(result["papers"]) > 0
     assert result["people_publishing"] and all(p["papers"] >= 1 for p in result["people_publishing"])
+
+
+def test_cli_search_names_people_through_the_index(atlas_env: FalkorStore,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "zaharia matei", "--json"]) == 0  # word order and case do not matter
+    result = json.loads(capsys.readouterr().out)
+    assert [p["name"] for p in result["people_named"]][:1] == ["Matei Zaharia"] and not result["did_you_mean"]
+    assert main(["search", "Matie Zaharai", "--json"]) == 0  # two typos: nobody named so; a suggestion instead
+    result = json.loads(capsys.readouterr().out)
+    assert not result["people_named"] and "Matei Zaharia" in [p["name"] for p in result["did_you_mean"]]

@@ -15,7 +15,8 @@ import pytest
 from neo4j_live import TINY_GRAPH, server_environ
 
 from graph.errors import ConfigError, ReadOnlyQueryError
-from graph.neo4j_store import Neo4jStore, lucene_query, streamlit_secrets
+from graph.fulltext import lucene_query
+from graph.neo4j_store import Neo4jStore, streamlit_secrets
 
 P1, P2 = "paper:doi:10.1/p1", "paper:doi:10.1/p2"
 

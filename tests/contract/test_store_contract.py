@@ -72,6 +72,31 @@ def test_contract_search_authors(store: GraphStore, text: str, expected: list[st
     assert [row["id"] for row in store.search_authors(text)] == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("garcia", ["author:ana"]),
+    ("ana", ["author:ana"]),  # a word prefix, unlike search_authors: "Dana" does not start with "ana"
+    ("gar an", ["author:ana"]),  # every word a prefix, in any order
+    ("A. García", ["author:ana"]),  # "a" is a stop word on both stores
+    ("JOSÉ", ["author:jose"]),
+    ("j muller", ["author:jose"]),
+    ("o'neil", ["author:dana"]),
+    ("wei chen", ["author:chen"]),
+    ("nobody", []),
+    ("   ", []),
+    ("') MATCH (n) DETACH DELETE n //", []),
+    ("-@:{}|*", []),
+])
+def test_contract_search_people(store: GraphStore, text: str, expected: list[str]) -> None:
+    """The full-text people search (FalkorDB's RediSearch, Neo4j's Lucene) answers alike."""
+    assert [row["id"] for row in store.search_people(text)] == expected
+
+
+def test_contract_search_people_rows_are_ordered_by_papers(store: GraphStore) -> None:
+    rows = store.search_people("a", 10)  # stop words only: the last is taken as a prefix
+    assert [r["id"] for r in rows] == ["author:ana"]
+    assert rows[0] == {"id": "author:ana", "name": "Ana García", "papers": 3, "aliases": ["A. García", "Ana Garcia"]}
+
+
 def test_contract_search_author_rows(store: GraphStore) -> None:
     assert store.search_authors("ana") == [
         {"id": "author:ana", "name": "Ana García", "papers": 3, "aliases": ["A. García", "Ana Garcia"]},

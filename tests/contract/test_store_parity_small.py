@@ -90,6 +90,8 @@ def test_parity_paper_search(small_store: FalkorStore, neo4j_small: Neo4jStore, 
 def test_parity_store_searches(small_store: FalkorStore, neo4j_small: Neo4jStore, text: str) -> None:
     same_up_to_ties(neo4j_small.search_authors(text, 200), small_store.search_authors(text, 200),
                     key=lambda r: (r["papers"], r["name"]))
+    same_up_to_ties(neo4j_small.search_people(text, 200), small_store.search_people(text, 200),
+                    key=lambda r: (r["papers"], r["name"]))
     same_up_to_ties(neo4j_small.search_institutions(text, 200), small_store.search_institutions(text, 200),
                     key=lambda r: (r["authors"], r["name"]))
     same_up_to_ties(neo4j_small.search_papers(text, 200), small_store.search_papers(text, 200),

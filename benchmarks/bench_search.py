@@ -1,0 +1,115 @@
+"""People search at scale: the store's full-text index against the substring scan and the in-memory index.
+
+Loads N synthetic people (names from `benchmarks/synth.py`'s tables, with middle initials,
+so common names have thousands of namesakes, as "Wei Zhang" does) into a fresh embedded
+FalkorDB graph, then asks the same queries — full names, names in the other order,
+prefixes of both words, a bare common surname — of:
+
+- `search_people`: FalkorDB's full-text (RediSearch) index, every word a prefix (what the
+  explorer and `mlsys-atlas search` use to name people);
+- `search_authors`: the substring scan (`CONTAINS` on the folded key), the baseline;
+- `graph.search.NameIndex`: the in-memory fuzzy index (kept for "did you mean").
+
+    python benchmarks/bench_search.py --authors 1000000 [--queries 200] [--seed 7]
+
+Ratios are against the scan, measured in the same run. The scan and the in-memory index
+are slow at 1M, so they answer a sample of the queries (`--baseline-queries`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import FIRST_NAMES, LAST_NAMES  # noqa: E402
+
+from graph.falkor_store import FalkorStore  # noqa: E402
+from graph.ids import fold  # noqa: E402
+from graph.search import NameIndex  # noqa: E402
+
+CREATE = ("UNWIND $rows AS r CREATE (:Author {id: r.id, name: r.name, search_key: r.key, paper_count: r.papers, "
+          "aliases: []})")
+
+
+def names(n: int, rng: random.Random) -> list[str]:
+    return [f"{rng.choice(FIRST_NAMES)} {chr(65 + rng.randrange(26))}. {rng.choice(LAST_NAMES)}" for _ in range(n)]
+
+
+def queries(people: list[str], k: int, rng: random.Random) -> list[str]:
+    out = []
+    for name in rng.sample(people, k):
+        first, _, last = name.split(" ")
+        out.append(rng.choice([f"{first} {last}", f"{last} {first}", f"{first[:3]} {last[:4]}", last]))
+    return out
+
+
+def timed(run: Callable[[str], object], texts: list[str]) -> list[float]:
+    spent = []
+    for text in texts:
+        start = time.perf_counter()
+        run(text)
+        spent.append((time.perf_counter() - start) * 1000)
+    return spent
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 20 else max(values)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--authors", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--baseline-queries", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    people = names(args.authors, rng)
+    texts = queries(people, args.queries, rng)
+    with tempfile.TemporaryDirectory(prefix="atlas-search-") as tmp:
+        store = FalkorStore(Path(tmp), "search")
+        try:
+            start = time.perf_counter()
+            with store.building() as target:
+                for offset in range(0, len(people), 20_000):
+                    rows = [{"id": f"author:s{i}", "name": name, "key": fold(name), "papers": 1 + (i * 7919) % 40}
+                            for i, name in enumerate(people[offset:offset + 20_000], offset)]
+                    target.write(CREATE, {"rows": rows})
+                index_start = time.perf_counter()
+                target.ensure_schema()  # creates the full-text index and waits until it answers completely
+            print(f"loaded {len(people):,} people in {index_start - start:.1f} s; "
+                  f"full-text index ready {time.perf_counter() - index_start:.1f} s later")
+            hits = [len(store.search_people(t, 20)) for t in texts]
+            fulltext = timed(lambda t: store.search_people(t, 20), texts)
+            sample = texts[:args.baseline_queries]
+            scan = timed(lambda t: store.search_authors(t, 20), sample)
+            start = time.perf_counter()
+            memory = NameIndex(({"id": f"author:s{i}", "name": n, "key": fold(n), "papers": 1}
+                                for i, n in enumerate(people)), weight_field="papers")
+            built = time.perf_counter() - start
+            in_memory = timed(lambda t: memory.search(t, limit=20), sample)
+        finally:
+            store.close()
+    base = statistics.median(scan)
+    print(f"\n{args.authors:,} people; {len(texts)} queries ({sum(1 for h in hits if h)} with hits); "
+          f"baselines on {len(sample)}")
+    print("| Search | p50 ms | p95 ms | p50 vs scan |")
+    print("|---|---|---|---|")
+    for label, values in (("search_people (full-text index)", fulltext), ("search_authors (CONTAINS scan)", scan),
+                          (f"NameIndex in memory (built in {built:.1f} s)", in_memory)):
+        print(f"| {label} | {statistics.median(values):.1f} | {p95(values):.1f} | "
+              f"{statistics.median(values) / base:.3f}× |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
