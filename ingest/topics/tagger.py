@@ -44,6 +44,8 @@ TITLE_ONLY, ABSTRACT, DERIVED_TERMS = "title_only", "abstract", "derived_terms"
 # Derived terms are joined with a sentence-ending separator, so no phrase spans two terms
 # and the one-sentence ML-for-systems rule never pairs words from different terms.
 TERM_JOINER = "; "
+# How a weak ML-method word was directed at a systems object: by the word after it or before it.
+_AFTER, _BEFORE = "after", "before"
 
 
 @dataclass(frozen=True)
@@ -314,10 +316,14 @@ class TopicTagger:
                         ) -> tuple[list[_Span], dict[str, tuple[float, str, int]]]:
         """ML-as-a-tool phrases, and evidence from those sharing a sentence with a systems object."""
         methods, objects = [], []
+        object_after: set[int] = set()  # weak methods directed by the word after them: "deep learning for X"
         for span in kept:
             roles = self.entries[span.key].roles
-            if STRONG_METHOD in roles or (WEAK_METHOD in roles and self._directed(doc, span)):
+            direction = self._directed(doc, span) if WEAK_METHOD in roles and STRONG_METHOD not in roles else ""
+            if STRONG_METHOD in roles or direction:
                 methods.append(span)
+                if direction == _AFTER:
+                    object_after.add(id(span))
             if SYSTEMS_OBJECT in roles:
                 objects.append(span)
         if not methods or not objects:
@@ -330,6 +336,10 @@ class TopicTagger:
         found = {}
         for m in methods:
             for o in objects:
+                # "deep learning for cluster scheduling" names its object after the method;
+                # in "scheduling of neural networks for edge devices" the network is the workload.
+                if id(m) in object_after and o.start < m.end:
+                    continue
                 if m is not o and sentence(m) == sentence(o):
                     first, last = sorted((m, o), key=lambda s: s.start)
                     quote = text[first.start_char:first.end_char] + " … " + text[last.start_char:last.end_char]
@@ -337,19 +347,19 @@ class TopicTagger:
                     found[f"{m.key}|{o.key}"] = (PAIR_WEIGHT * factor, quote, first.start_char)
         return methods, found
 
-    def _directed(self, doc: Doc, span: _Span) -> bool:
-        """A weak method word counts when it is used as a tool: 'deep learning for X', 'using RL'."""
+    def _directed(self, doc: Doc, span: _Span) -> str:
+        """A weak method word counts when it is used as a tool: 'deep learning for X' (_AFTER), 'using RL' (_BEFORE)."""
         after = doc[span.end].norm_ if span.end < len(doc) else ""
         if after in self._method_after:
-            return True
+            return _AFTER
         # "through large-scale machine learning", "with deep learning": the tool word may sit
         # up to three words before the method, never across punctuation.
         for i in range(span.start - 1, max(span.start - 4, -1), -1):
             if doc[i].is_punct:
-                return False
+                return ""
             if doc[i].norm_ in self._method_before:
-                return True
-        return False
+                return _BEFORE
+        return ""
 
 
 _COMMUNITY_BY_VENUE_ID = {venue_id(name): community_of(name) for name in KNOWN_VENUES}

@@ -75,3 +75,45 @@ def test_reinforcement_learning_as_the_method_is_ml_for_systems() -> None:
                                       "Reinforcement learning trains a tree for packet classification.", "systems")
     assert "ml_for_systems" not in labels("Sample-efficient reinforcement learning with world models",
                                           "We study exploration in reinforcement learning on Atari games.", "ml")
+
+
+def test_a_network_for_a_device_is_the_workload_not_the_method() -> None:
+    # "neural networks for edge devices": the network is what is scheduled, not the scheduler's method.
+    got = labels("Memory-aware scheduling of neural networks for edge devices", None, "mlsys")
+    assert "ml_for_systems" not in got and "scheduling_resource_mgmt" in got
+    assert "ml_for_systems" in labels("Neural networks for cluster scheduling", None, "systems")
+    assert "ml_for_systems" in labels("Cluster scheduling with neural networks", None, "systems")
+
+
+def test_learned_predictors_and_meta_learning_for_systems_are_ml_for_systems() -> None:
+    # The definition's decision makers: learned cost models or predictors, meta-learning.
+    assert "ml_for_systems" in labels("A latency predictor for tensor programs on mobile GPUs", None, "mlsys")
+    assert "ml_for_systems" in labels("Meta-learning for database knob tuning", None, "data")
+    assert "ml_for_systems" in labels("Input-aware autotuning of GPU kernels with predictive modeling", None,
+                                      "systems")
+    assert "ml_for_systems" not in labels("Meta-learning for few-shot image classification", None, "ml")
+    assert "ml_for_systems" not in labels("A low-latency predictor for indirect branches", None, "architecture")
+
+
+def test_training_or_inference_at_a_systems_venue_is_software() -> None:
+    # Rule 10: the venue is a prior. Pipelined training at MLSys is a training system; at an ML venue, an algorithm.
+    title = "Faster training of large transformers with pipelining"
+    assert {"software", "training", "distributed"} <= labels(title, None, "mlsys")
+    assert "software" not in labels(title, None, "ml")
+    assert {"inference_serving"} <= labels("Scalable inference of video diffusion transformers", None, "mlsys")
+    assert "inference_serving" not in labels("Scalable variational inference for Gaussian processes", None, "mlsys")
+
+
+def test_schedulers_for_deep_learning_jobs_are_training() -> None:
+    # Rule 6: cluster schedulers built for training jobs, and AutoML systems, are training.
+    title = "Elastic scheduling of deep learning jobs on GPU clusters"
+    assert {"training", "scheduling_resource_mgmt"} <= labels(title, None, "systems")
+    assert "training" in labels("An AutoML service for tabular data", None, "systems")
+    assert "training" not in labels("Elastic scheduling of web requests on CPU clusters", None, "systems")
+
+
+def test_hardware_benchmarks_are_hardware() -> None:
+    abstract = "We benchmark ML hardware from eleven vendors on image classification and translation."
+    assert "hardware" in labels("A benchmark for machine learning systems", abstract, "architecture")
+    assert "hardware" not in labels("A benchmark for machine learning systems",
+                                    "We benchmark training frameworks on GPUs and TPUs.", "architecture")
