@@ -177,7 +177,7 @@ def _message(error: dict[str, Any]) -> str:
     raw = os.environ.get(env)
     shown = "" if secret or raw is None else f"={raw.strip()!r}"
     default = default_text(field)
-    return (f"{env}{shown} is not valid: expected {expected_form(field)}"
+    return (f"{env}{shown} is not {expected_form(field)}"
             f"{f' (default {default})' if default else ''}; fix it in the environment or in {ENV_FILE}.")
 
 
