@@ -12,8 +12,9 @@ import logging
 
 import streamlit as st
 
+from atlas_cli import wiring
 from graph import config
-from graph.errors import AtlasError, GraphNotBuiltError, StoreUnavailableError
+from graph.errors import AtlasError, ConfigError, GraphNotBuiltError, StoreUnavailableError
 from ui import analytics, data, links
 from ui.text import escape_markdown, plural
 
@@ -21,6 +22,12 @@ log = logging.getLogger("mlsys_atlas.explorer")
 
 st.set_page_config(page_title="MLSys Atlas", page_icon="🧭", layout="wide",
                    initial_sidebar_state="expanded")
+wiring.install()  # the topic tagger and organisation table the analytics use (graph never imports ingest)
+try:
+    settings = config.settings()
+except ConfigError as exc:  # a malformed ATLAS_* value: say which and how to fix it, on every page
+    st.error(f"MLSys Atlas cannot start: {escape_markdown(exc)}", icon=":material/settings_alert:")
+    st.stop()
 
 PAGES = {
     "Explore": [
@@ -46,7 +53,7 @@ PAGES = {
         st.Page(links.DATA, title="Data & provenance", icon=":material/database:", url_path="data"),
     ],
 }
-if config.flag("enable_query_console"):
+if settings.enable_query_console:
     PAGES["Data"].append(st.Page(links.QUERY, title="Query console", icon=":material/terminal:", url_path="query"))
 
 
@@ -74,7 +81,7 @@ def sidebar(current: st.Page) -> None:
         built = (report.get("built_at") or "")[:10] or "unknown date"
         st.caption(f"{plural(nodes.get('Paper', 0), 'paper')} · {plural(nodes.get('Author', 0), 'person', 'people')} · "
                    f"{plural(nodes.get('Institution', 0), 'institution')}  \nBuilt {built} · "
-                   f"{config.get('store')} store")
+                   f"{config.settings().store} store")
 
 
 def show_error(exc: AtlasError) -> None:

@@ -46,6 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import networkx as nx  # noqa: E402
 from synth import SynthGenerator, synth_batch  # noqa: E402
 
+from atlas_cli import wiring  # noqa: E402
 from graph.analytics import bridges, communities, overlap, paths, pc_audit, profile, suggest, trends  # noqa: E402
 from graph.analytics.people import name_index  # noqa: E402
 from graph.analytics.projections import GraphData, Projection, read_graph_data  # noqa: E402
@@ -272,6 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--modes", default="balanced,network,similar,complementary")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
+    wiring.install()  # sector_mix resolves organisation names through the ingest table, as the CLI does
     results, evaluation = [], []
     print(f"# {platform.python_version()} on {platform.machine()}, networkx {nx.__version__}, "
           f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start", flush=True)

@@ -59,7 +59,7 @@ def dump(data_dir: Path) -> str:
 
 
 def run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "graph.cli", *args], env=env, text=True,  # noqa: S603
+    return subprocess.run([sys.executable, "-m", "atlas_cli", *args], env=env, text=True,  # noqa: S603
                           capture_output=True, timeout=1800)
 
 
@@ -114,7 +114,7 @@ def main() -> None:
             duration = build_s if command is BUILD else ingest_s
             delay = rng.uniform(0.3, 0.8 * duration)  # inside the run, which a loaded machine can stretch
             kill_server = rng.random() < 0.3
-            proc = subprocess.Popen([sys.executable, "-m", "graph.cli", *command], env=env,  # noqa: S603
+            proc = subprocess.Popen([sys.executable, "-m", "atlas_cli", *command], env=env,  # noqa: S603
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             time.sleep(delay)
             if proc.poll() is not None:

@@ -43,7 +43,7 @@ from ingest_live.replay import (  # noqa: E402
 )
 from lxml import etree  # noqa: E402
 
-from graph.cli import main as cli_main  # noqa: E402
+from atlas_cli.main import main as cli_main  # noqa: E402
 from ingest.live.base import LiveSource  # noqa: E402
 from ingest.live.cli import SOURCE_CLASSES  # noqa: E402
 

@@ -1,7 +1,10 @@
-"""Every setting in one registry: name, environment variable, default and help.
+"""Reading settings: thin, lazy accessors over the one registry in `graph.settings`.
 
 Read lazily (never at import time) so tests and the explorer can point the project at
-another data directory or store by setting environment variables.
+another data directory or store by setting environment variables; the registry is read
+again whenever the ATLAS_*/NEO4J_* environment or the `.env` file changes. This module
+stays cheap to import (pydantic is loaded on the first read), so `mlsys-atlas --help`
+does not pay for it.
 """
 
 from __future__ import annotations
@@ -9,56 +12,60 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from graph.errors import ConfigError
 
+if TYPE_CHECKING:
+    from graph.settings import AtlasSettings
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+_PREFIXES = ("ATLAS_", "NEO4J_", "OPENALEX_API_KEY", "S2_API_KEY")
+_cached: tuple[tuple[Any, ...], AtlasSettings] | None = None
 
 
 @dataclass(frozen=True)
 class Setting:
+    """One row of the documented settings table (README), derived from the registry."""
+
     name: str
     env: str
     default: str
     help: str
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("data_dir", "ATLAS_DATA_DIR", str(PROJECT_ROOT / ".atlas"),
-            "Where the embedded store keeps its socket, database file and build reports."),
-    Setting("snapshot_dir", "ATLAS_SNAPSHOT_DIR", str(PROJECT_ROOT / "data" / "snapshot"),
-            "The bundled offline snapshot that `mlsys-atlas build` reads."),
-    Setting("graph_name", "ATLAS_GRAPH", "atlas", "Name of the graph key inside the store."),
-    Setting("store", "ATLAS_STORE", "embedded", "`embedded` (FalkorDB child process) or `neo4j`."),
-    Setting("enable_query_console", "ATLAS_QUERY_CONSOLE", "0",
-            "Show the read-only Cypher console page in the explorer (1 to enable)."),
-    Setting("contact_email", "ATLAS_CONTACT_EMAIL", "",
-            "Contact address sent in the User-Agent of live API requests (polite pools)."),
-    # Limits the embedded FalkorDB server enforces on every query (issue 17): no query, from the
-    # console or elsewhere, may hold one of its two worker threads or its memory indefinitely.
-    Setting("query_timeout_max_ms", "ATLAS_QUERY_TIMEOUT_MAX_MS", "300000",
-            "Longest any query may run on the embedded store (FalkorDB TIMEOUT_MAX), in milliseconds."),
-    Setting("query_timeout_default_ms", "ATLAS_QUERY_TIMEOUT_DEFAULT_MS", "120000",
-            "Timeout of a query that names none, writes included (FalkorDB TIMEOUT_DEFAULT), in milliseconds."),
-    Setting("query_max_rows", "ATLAS_QUERY_MAX_ROWS", "2000000",
-            "Most rows any query may return (FalkorDB RESULTSET_SIZE); the largest named query returns ~250k."),
-    Setting("query_memory_mb", "ATLAS_QUERY_MEMORY_MB", "2048",
-            "Most memory one query may use on the embedded store (FalkorDB QUERY_MEM_CAPACITY), in MiB."),
-    Setting("build_lock_wait", "ATLAS_BUILD_LOCK_WAIT", "900",
-            "Seconds a build or ingest waits for another one on the same data directory before giving up."),
-)
+def _stamp() -> tuple[Any, ...]:
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(_PREFIXES)))
+    try:
+        stat = Path(".env").stat()
+        dotenv: tuple[Any, ...] = (os.getcwd(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        dotenv = ()
+    return env, dotenv
 
-_BY_NAME = {s.name: s for s in SETTINGS}
+
+def settings() -> AtlasSettings:
+    """The validated settings (environment > `.env` > default); a bad value raises `ConfigError`."""
+    global _cached
+    stamp = _stamp()
+    if _cached is None or _cached[0] != stamp:
+        from graph.settings import load
+
+        _cached = (stamp, load())
+    return _cached[1]
 
 
 def get(name: str) -> str:
-    setting = _BY_NAME[name]
-    return os.environ.get(setting.env, setting.default)
+    """A setting as text (kept for callers written before the typed registry; prefer `settings()`)."""
+    value = getattr(settings(), name)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return "" if value is None else str(value)
 
 
 def data_dir() -> Path:
     """The data directory, created private (0700): the store holds unpublished review decisions."""
-    path = Path(get("data_dir"))
+    path = settings().data_dir
     if not path.exists():
         path.mkdir(parents=True, mode=0o700, exist_ok=True)
     elif path.is_dir() and (path / "atlas.rdb").exists() and path.stat().st_mode & 0o077:
@@ -69,26 +76,36 @@ def data_dir() -> Path:
 
 
 def snapshot_dir() -> Path:
-    return Path(get("snapshot_dir"))
+    return settings().snapshot_dir
 
 
 def graph_name() -> str:
-    return get("graph_name")
+    return settings().graph_name
 
 
 def number(name: str, *, minimum: float | None = None, integer: bool = True) -> float:
-    """A numeric setting; a malformed value names the variable and the expected form."""
-    setting = _BY_NAME[name]
-    raw = get(name).strip()
-    try:
-        value: float = int(raw) if integer else float(raw)
-    except ValueError:
-        kind = "a whole number" if integer else "a number"
-        raise ConfigError(f"{setting.env}={raw!r} is not {kind} (default {setting.default}).") from None
+    """A numeric setting (validated by the registry); `minimum` is checked again for older callers."""
+    value = getattr(settings(), name)
     if minimum is not None and value < minimum:
-        raise ConfigError(f"{setting.env}={raw!r} must be at least {minimum:g} (default {setting.default}).")
-    return value
+        from graph.settings import env_name
+
+        raise ConfigError(f"{env_name(name)}={value!r} must be at least {minimum:g}.")
+    return int(value) if integer else float(value)
 
 
 def flag(name: str) -> bool:
-    return get(name).strip().lower() in {"1", "true", "yes", "on"}
+    return bool(getattr(settings(), name))
+
+
+def documented_settings() -> tuple[Setting, ...]:
+    """Every setting with its variable, default and help, for the README check (tests/test_docs.py)."""
+    from graph.settings import AtlasSettings, default_text, env_name
+
+    return tuple(Setting(name, env_name(name), default_text(field), field.description or "")
+                 for name, field in AtlasSettings.model_fields.items())
+
+
+def __getattr__(name: str) -> Any:  # `config.SETTINGS` without importing pydantic at import time
+    if name == "SETTINGS":
+        return documented_settings()
+    raise AttributeError(name)

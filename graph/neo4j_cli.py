@@ -7,7 +7,6 @@ graph or the snapshot); the `neo4j ...` commands connect with the NEO4J_* settin
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from graph import config
@@ -50,13 +49,9 @@ def _cmd_export_neo4j_admin(args: argparse.Namespace) -> int:
     directory: Path = args.directory
     if directory.exists() and any(directory.iterdir()) and not args.force:
         raise ConfigError(f"{directory} is not empty; choose a new directory or pass --force.")
-    database = args.database or os.environ.get("NEO4J_DATABASE") or "neo4j"
-    if args.source == "snapshot":
-        from ingest.pipeline import assemble
-        from ingest.snapshot import read_snapshot
-
-        snapshot = read_snapshot(config.snapshot_dir())
-        summary = export_batch(assemble(snapshot.papers, snapshot.institutions), directory, database=database,
+    database = args.database or config.settings().neo4j_database or "neo4j"
+    if args.source == "snapshot":  # the snapshot reader is ingest's: passed in by atlas_cli, never imported here
+        summary = export_batch(args.snapshot_batch(config.snapshot_dir()), directory, database=database,
                                graph_name=config.graph_name())
     else:
         from graph.errors import GraphNotBuiltError

@@ -22,7 +22,6 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
 import re
 import tomllib
 import uuid
@@ -86,7 +85,7 @@ class Neo4jSettings:
         `secrets` may hold the same NEO4J_* keys at the top level or a `[neo4j]` section with
         `uri`, `username`, `password`, `database` (the usual `.streamlit/secrets.toml` shapes).
         """
-        environ = os.environ if environ is None else environ
+        environ = config.settings().neo4j_environ() if environ is None else environ  # environment, then .env
         section: Mapping[str, Any] = {}
         if secrets is not None and isinstance(secrets.get("neo4j"), Mapping):
             section = secrets["neo4j"]

@@ -8,7 +8,7 @@ from graph.store import GraphStore
 
 
 def open_store(kind: str | None = None) -> GraphStore:
-    kind = (kind or config.get("store")).strip().lower()
+    kind = (kind or config.settings().store).strip().lower()
     if kind == "embedded":
         from graph.falkor_store import FalkorStore
 

@@ -57,7 +57,7 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    """Add `search` to `mlsys-atlas` (called by graph.cli)."""
+    """Add `search` to `mlsys-atlas` (called by atlas_cli.main)."""
     p = subparsers.add_parser("search", help="people and papers for a query (names, titles, topics)")
     p.add_argument("query")
     p.add_argument("--json", action="store_true", help="machine-readable output")

@@ -21,19 +21,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 from tqdm import tqdm
 
 from graph import config
+from graph.build_report import QUARANTINE_FILE, REPORT_FILE, last_report, quarantined_records  # noqa: F401
 from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
 from graph.loader import load_rows
 from graph.locks import build_lock
 from graph.store import GraphStore
 from ingest import cache as build_cache
-
-REPORT_FILE = "build_report.json"
-QUARANTINE_FILE = "quarantine.jsonl"
 
 
 @dataclass
@@ -77,7 +74,7 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True,
           use_cache: bool = True) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
-    with build_lock(data_dir, wait=config.number("build_lock_wait", minimum=0)), _gc_paused():
+    with build_lock(data_dir, wait=config.settings().build_lock_wait), _gc_paused():
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
                       include_ingested=include_ingested, use_cache=use_cache)
 
@@ -129,35 +126,6 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
             out.write(json.dumps(asdict(q), ensure_ascii=False, default=str) + "\n")
     atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
     return report
-
-
-def last_report(data_dir: Path, store: GraphStore | None = None) -> dict[str, Any] | None:
-    """The report of the live graph: the store's copy when it keeps one (the file is re-written from
-    it if a killed build left the file behind), else the file beside the store."""
-    path = data_dir / REPORT_FILE
-    stored = store.stored_report() if store is not None else None
-    if stored is not None:
-        with contextlib.suppress(OSError):
-            if not path.exists() or path.read_text(encoding="utf-8") != stored:
-                atomic_write_text(path, stored, file_mode=PRIVATE_FILE_MODE)
-        return json.loads(stored)
-    try:
-        return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
-    except ValueError:
-        return None
-
-
-def quarantined_records(data_dir: Path, limit: int = 1000) -> list[dict[str, Any]]:
-    path = data_dir / QUARANTINE_FILE
-    if not path.exists():
-        return []
-    rows = []
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            rows.append(json.loads(line))
-            if len(rows) >= limit:
-                break
-    return rows
 
 
 def format_summary(report: BuildReport) -> str:

@@ -12,9 +12,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph import explore
+from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
-from ingest.identity import profiles
 from ui import analytics, data, graphview, links
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
@@ -43,7 +42,7 @@ def finder(message: str | None = None) -> None:
 
 def report_problem(author_id: str, name: str, summary: dict, papers: list[dict]) -> None:
     """'Report a problem with this profile': propose a merge or a split, with the evidence, for a curator."""
-    from ingest.identity import curation
+    from graph import proposals
 
     with st.expander("Report a problem with this profile", icon=":material/flag:"):
         namesakes = [m for m in data.author_index(key).search(name, limit=10) if m.id != author_id and m.exact]
@@ -67,7 +66,7 @@ def report_problem(author_id: str, name: str, summary: dict, papers: list[dict])
             why = st.text_input("Evidence (what shows they are one person)", key="report_why")
             if st.button("Propose this merge", key="report_merge", disabled=not why.strip()):
                 theirs = profiles.summarise(data.author(key, target) or {}, data.author_papers(key, target), [])
-                row = curation.propose("merge", why, sorted(own), theirs["mentions"], names=[name, theirs["name"]])
+                row = proposals.propose("merge", why, sorted(own), theirs["mentions"], names=[name, theirs["name"]])
                 st.success(f"Proposal {row['id']} recorded. A curator applies it with "
                            f"`mlsys-atlas people merge {author_id} {target} --why ...`.")
         else:
@@ -77,7 +76,7 @@ def report_problem(author_id: str, name: str, summary: dict, papers: list[dict])
             why = st.text_input("Evidence (affiliation, co-authors, topic)", key="report_why_split")
             if st.button("Propose this split", key="report_split", disabled=not (chosen and why.strip())):
                 carved = sorted(m for m in own if m.rsplit("#", 1)[0] in set(chosen))
-                row = curation.propose("split", why, carved, sorted(own - set(carved)), names=[name])
+                row = proposals.propose("split", why, carved, sorted(own - set(carved)), names=[name])
                 st.success(f"Proposal {row['id']} recorded. A curator applies it with `mlsys-atlas people split "
                            f"{author_id} --papers {' '.join(chosen)} --why ...`.")
 

@@ -22,7 +22,7 @@ EXAMPLE = ("MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue {n
            "RETURN a.name AS author, count(p) AS papers ORDER BY papers DESC LIMIT 10")
 
 st.title("Query console")
-if not config.flag("enable_query_console"):
+if not config.settings().enable_query_console:
     st.info("The query console is off. Start the explorer with ATLAS_QUERY_CONSOLE=1 to enable it.")
     st.stop()
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from graph import profiles
 from graph import queries as q
 from graph.exports import rows_to_csv
 from graph.ids import fold
-from ingest.identity import profiles
 from ui import analytics, data, links
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, suggestions_line

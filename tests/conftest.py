@@ -14,9 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from atlas_cli import wiring
 from graph import config
 from graph.falkor_store import FalkorStore
 from ingest.build import BuildReport, build
+
+# What `mlsys-atlas` and the explorer plug into the graph layer at start-up (topic tagger, organisation
+# table): tests that call the analytics directly get the same parts.
+wiring.install()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "contract"))  # the shared Neo4j test server
 from neo4j_live import LIVE, SMALL_GRAPH, require_configured  # noqa: E402

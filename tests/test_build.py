@@ -55,7 +55,7 @@ def test_iclr_paper_from_two_lists_is_one_node(small_store: FalkorStore) -> None
 
 def test_cli_stats_json_and_build_if_missing(tmp_path: Path) -> None:
     env = {**os.environ, "ATLAS_DATA_DIR": str(tmp_path), "ATLAS_SNAPSHOT_DIR": str(_tiny_snapshot(tmp_path))}
-    cli = [sys.executable, "-m", "graph.cli"]
+    cli = [sys.executable, "-m", "atlas_cli"]
     built = subprocess.run([*cli, "build", "--quiet"], env=env, capture_output=True, text=True, check=True)
     assert "papers" in built.stdout and "quarantined" in built.stdout
     again = subprocess.run([*cli, "build", "--if-missing"], env=env, capture_output=True, text=True, check=True)

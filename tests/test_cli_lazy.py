@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from graph.cli import COMMAND_MODULES, make_parser
+from atlas_cli.main import COMMAND_MODULES, make_parser
 
 
 @pytest.mark.parametrize("module_name", sorted(COMMAND_MODULES))
@@ -22,10 +22,10 @@ def test_command_table_matches_what_modules_register(module_name: str) -> None:
 
 
 def test_help_lists_every_command_without_importing_features() -> None:
-    code = ("import sys; from graph.cli import make_parser; p = make_parser(['--help']); "
+    code = ("import sys; from atlas_cli.main import make_parser; p = make_parser(['--help']); "
             "print(sorted(p._subparsers._group_actions[0].choices)); "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in {'spacy', 'networkx', 'streamlit', "
-            "'scipy', 'pandas'}))")
+            "'scipy', 'pandas', 'pydantic'}))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     commands = set(eval(out[0]))  # noqa: S307 - our own repr of a list of strings
     assert {c for cmds in COMMAND_MODULES.values() for c in cmds} | {"build", "stats", "server"} <= commands
@@ -39,7 +39,7 @@ def test_chosen_command_registers_its_module_for_real() -> None:
 
 
 def test_version() -> None:
-    done = subprocess.run([sys.executable, "-m", "graph.cli", "--version"], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "atlas_cli", "--version"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.startswith("mlsys-atlas ")
 
 

@@ -10,9 +10,10 @@ variable, never from code. Without a token configured, data-changing actions are
 from __future__ import annotations
 
 import hmac
-import os
 
 import streamlit as st
+
+from graph import config
 
 ENV_VAR = "ATLAS_ADMIN_TOKEN"
 SECRET = "admin_token"
@@ -20,7 +21,8 @@ _UNLOCKED = "__admin_unlocked"
 
 
 def configured_token() -> str | None:
-    token = os.environ.get(ENV_VAR, "").strip()
+    secret = config.settings().admin_token  # ATLAS_ADMIN_TOKEN, from the environment or .env
+    token = secret.get_secret_value().strip() if secret else ""
     if token:
         return token
     try:

@@ -16,12 +16,12 @@ from typing import Any
 import streamlit as st
 
 from graph import config, explore
+from graph.build_report import last_report, quarantined_records
 from graph.errors import AtlasError
 from graph.explore import GraphView
 from graph.open import open_store
 from graph.search import NameIndex, TitleVocabulary
 from graph.store import GraphStore, Row
-from ingest.build import last_report, quarantined_records
 
 StoreKey = tuple[str, str, str, str]  # backend, data dir, graph name, id of the last build
 
@@ -35,7 +35,7 @@ def store_key() -> StoreKey:
     `build_report.json` still invalidates every cached answer.
     """
     data_dir = config.data_dir()
-    backend, graph_name = config.get("store").strip().lower(), config.graph_name()
+    backend, graph_name = config.settings().store, config.graph_name()
     try:
         store = _open_store(backend, str(data_dir), graph_name)
         build = store.build_id()

@@ -19,7 +19,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import pickle
 import tempfile
 import time
@@ -29,12 +28,12 @@ from typing import Any
 
 from graph import config
 from graph.analytics.projections import GraphData, Projection
+from graph.build_report import REPORT_FILE
 from graph.store import GraphStore
 
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "cache"
-REPORT_FILE = "build_report.json"  # written by ingest.build (graph must not import ingest)
 FORMAT = 1  # bump when the pickled shapes change, so old files are ignored
 # Memo entries worth keeping: whole-graph views that take seconds. Not the name index or the typed
 # graph (rebuilt in well under a second from the data, and large to pickle).
@@ -64,7 +63,7 @@ def cache_path(store: GraphStore, stamp: tuple[Any, ...]) -> Path:
 
 def enabled() -> bool:
     """ATLAS_BUILD_CACHE=0 turns the disk cache off (benchmarks measure the cold path with it)."""
-    return os.environ.get("ATLAS_BUILD_CACHE", "1").strip() not in {"0", "false", "no", "off"}
+    return config.settings().build_cache
 
 
 def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any, Any]] | None:

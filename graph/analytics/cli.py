@@ -305,7 +305,7 @@ def _common(parser: argparse.ArgumentParser, *, csv: bool = True) -> None:
 
 
 def register(subparsers: Any) -> None:
-    """Add the analytics subcommands to `mlsys-atlas` (called by graph.cli)."""
+    """Add the analytics subcommands to `mlsys-atlas` (called by atlas_cli.main)."""
     p = subparsers.add_parser("path", help="shortest collaboration paths between two people, with evidence")
     p.add_argument("source", help="author id or name")
     p.add_argument("target", help="author id or name")

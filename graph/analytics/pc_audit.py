@@ -403,13 +403,9 @@ def read_submissions_csv(source: str | Path | TextIO) -> list[Submission]:
 def default_tagger(titles: list[str], venue: str = "MLSys") -> list[list[str]]:
     """Tag submission titles with the project's topic tagger (the same labels as the graph's papers),
     as papers submitted to `venue` (the tagger weighs evidence by venue community)."""
-    from graph.ids import venue_id
-    from graph.records import Paper
-    from ingest.topics import tag_papers  # imported lazily: ingest depends on graph, not the other way round
+    from graph import providers  # the tagger lives in ingest, installed by atlas_cli.wiring (graph never imports it)
 
-    papers = [Paper(id=f"submission:{i}", title=t, year=None, venue_id=venue_id(venue)) for i, t in enumerate(titles)]
-    tag_papers(papers)
-    return [[tag.topic for tag in p.topics] for p in papers]
+    return providers.title_tagger()(titles, venue)
 
 
 # ---------------------------------------------------------------- matching

@@ -32,11 +32,9 @@ def sector_of_type(org_type: str | None) -> Sector:
 
 @lru_cache(maxsize=65536)
 def _type_of_name(name: str) -> str | None:
-    # Imported lazily: ingest depends on graph, not the other way round.
-    from ingest.institutions.link import shipped_resolver
+    from graph import providers  # the organisation table lives in ingest, installed by atlas_cli.wiring
 
-    org = shipped_resolver().resolve(name).organisation
-    return org.type if org is not None else None
+    return providers.organisation_typer()(name)
 
 
 def classify_institution(name: str | None, org_type: str | None = None) -> Sector:

@@ -2,7 +2,8 @@
 
 `resolve` runs on any JSON-lines list of mentions so the resolver can be scored on
 data from elsewhere; `review` shows and decides the uncertain merges of the last
-build; `people` (people_cli.py) shows and curates people. Registered by `graph/cli.py` through `register(subparsers)`.
+build; `people` (people_cli.py) shows and curates people. Registered by `atlas_cli/main.py` through
+`register(subparsers)`.
 """
 
 from __future__ import annotations

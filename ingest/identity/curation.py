@@ -23,11 +23,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from graph.ids import digest
+from graph.proposals import PROPOSALS_FILE, proposals, propose  # noqa: F401 - moved; kept for old imports
 from ingest.identity.partition import Partition
 from ingest.identity.review import review_dir
 
 CURATION_FILE = "curation.jsonl"
-PROPOSALS_FILE = "proposals.jsonl"  # from the explorer's "Report a problem": a curator decides, never applied as is
 REJECTED_FILE = "curation_rejected.jsonl"
 FORMAT = "mlsys-atlas-curation"
 VERSION = 1
@@ -124,26 +124,6 @@ def record(action: str, who: str, why: str, mentions: Sequence[str], other_menti
         raise ValueError(f"cannot record {action}: {reason}")
     _append([row], base)
     return row
-
-
-def propose(action: str, why: str, mentions: Sequence[str], other_mentions: Sequence[str] = (),
-            names: Sequence[str] = (), base: Path | None = None) -> dict:
-    """Record a user's proposed merge or split with its evidence; `mlsys-atlas people proposals` lists them."""
-    if action not in ("merge", "split") or not mentions or not why.strip():
-        raise ValueError("a proposal is a merge or a split, of some mentions, with the evidence")
-    at = datetime.now(UTC).isoformat(timespec="seconds")
-    row = {"id": f"prop-{digest(action, at, *mentions, length=10)}", "action": action, "why": why.strip(), "at": at,
-           "mentions": sorted(mentions), "other_mentions": sorted(other_mentions), "names": list(names)}
-    with open(review_dir(base) / PROPOSALS_FILE, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps(row, sort_keys=True, ensure_ascii=False) + "\n")
-    return row
-
-
-def proposals(base: Path | None = None) -> list[dict]:
-    path = review_dir(base) / PROPOSALS_FILE
-    if not path.exists():
-        return []
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
 def undo(decision_id: str, who: str, why: str = "", base: Path | None = None) -> dict:

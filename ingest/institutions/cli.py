@@ -4,7 +4,7 @@
 scored on data from elsewhere; bad lines are quarantined (with the reason) beside the
 output instead of stopping the run. `show` explains where a string or an organisation
 lands; `merge`, `split` and `alias` record decisions that every later build applies
-(ingest/institutions/decisions.py). Registered by graph/cli.py through `register`.
+(ingest/institutions/decisions.py). Registered by atlas_cli/main.py through `register`.
 """
 
 from __future__ import annotations

@@ -1,58 +1,39 @@
-"""Settings of the live ingestors: base URLs, politeness and retry knobs, API-key variables.
+"""Settings of the live ingestors: base URLs, politeness and retry knobs, API keys.
 
-Read lazily from the environment (like `graph.config`) so a test or a user can point a
-source at another server (`ATLAS_OPENALEX_BASE_URL=http://127.0.0.1:8000`) or shrink
-waits (`ATLAS_HTTP_BACKOFF=0.01`) without touching code. API keys are read here and
-nowhere else; they are never put into logs, checkpoints or the raw-response store.
+The values live in the one settings registry (`graph/settings.py`: environment, then
+`.env`, then defaults, validated there) so a test or a user can point a source at another
+server (`ATLAS_OPENALEX_BASE_URL=http://127.0.0.1:8000`) or shrink waits
+(`ATLAS_HTTP_BACKOFF=0.01`) without touching code. This module turns them into the policy
+of one source. API keys are read here and nowhere else; they are never put into logs,
+checkpoints or the raw-response store.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graph import config
-from graph.config import Setting
-from graph.errors import ConfigError
+from graph.settings import AtlasSettings
 
-# cli name -> (internal source name, default base URL, seconds between requests to the host)
+# cli name -> internal source name; each has ATLAS_<SOURCE>_BASE_URL and ATLAS_<SOURCE>_MIN_INTERVAL
+INTERNAL_NAME: dict[str, str] = {"dblp": "dblp", "openalex": "openalex", "semantic-scholar": "s2",
+                                 "arxiv": "arxiv", "openreview": "openreview"}
+
+
+def _field(cli_name: str, suffix: str) -> str:
+    return f"{cli_name.replace('-', '_')}_{suffix}"
+
+
+# cli name -> (internal source name, default base URL, default seconds between requests to the host)
 SOURCES: dict[str, tuple[str, str, float]] = {
-    "dblp": ("dblp", "https://dblp.org", 1.5),
-    "openalex": ("openalex", "https://api.openalex.org", 0.1),
-    "semantic-scholar": ("s2", "https://api.semanticscholar.org", 1.0),
-    "arxiv": ("arxiv", "https://export.arxiv.org", 3.0),
-    "openreview": ("openreview", "https://api2.openreview.net", 3.0),
+    cli: (internal, AtlasSettings.model_fields[_field(cli, "base_url")].get_default(),
+          AtlasSettings.model_fields[_field(cli, "min_interval")].get_default())
+    for cli, internal in INTERNAL_NAME.items()
 }
-CLI_NAME = {internal: cli for cli, (internal, _, _) in SOURCES.items()}
+CLI_NAME = {internal: cli for cli, internal in INTERNAL_NAME.items()}
 
 API_KEY_ENV = {"openalex": "OPENALEX_API_KEY", "s2": "S2_API_KEY"}
-
-LIVE_SETTINGS: tuple[Setting, ...] = (
-    *(Setting(f"{cli}_base_url", f"ATLAS_{cli.upper().replace('-', '_')}_BASE_URL", url,
-              f"Base URL of the {cli} API (point it at a replay server in tests).")
-      for cli, (_, url, _) in SOURCES.items()),
-    *(Setting(f"{cli}_min_interval", f"ATLAS_{cli.upper().replace('-', '_')}_MIN_INTERVAL", str(gap),
-              f"Minimum seconds between two requests to the {cli} host.")
-      for cli, (_, _, gap) in SOURCES.items()),
-    Setting("http_backoff", "ATLAS_HTTP_BACKOFF", "1.0", "First retry wait in seconds (doubles, with jitter)."),
-    Setting("http_backoff_max", "ATLAS_HTTP_BACKOFF_MAX", "60", "Longest wait between two retries in seconds."),
-    Setting("http_attempts", "ATLAS_HTTP_ATTEMPTS", "6", "Attempts per request before giving up with an error."),
-    Setting("http_connect_timeout", "ATLAS_HTTP_CONNECT_TIMEOUT", "10", "Connect timeout in seconds."),
-    Setting("http_read_timeout", "ATLAS_HTTP_READ_TIMEOUT", "60",
-            "Read timeout in seconds: the longest gap between two bytes of an answer."),
-    Setting("http_deadline", "ATLAS_HTTP_DEADLINE", "300",
-            "Longest one request may take from connect to last byte, in seconds (a server dripping bytes "
-            "never trips the read timeout)."),
-    Setting("http_max_retry_after", "ATLAS_HTTP_MAX_RETRY_AFTER", "600",
-            "Longest Retry-After (seconds) honoured by waiting; a longer one stops the run with a message."),
-)
-_BY_NAME = {s.name: s for s in LIVE_SETTINGS}
-
-
-def get(name: str) -> str:
-    setting = _BY_NAME[name]
-    return os.environ.get(setting.env, setting.default)
 
 
 @dataclass(frozen=True)
@@ -72,45 +53,32 @@ class HttpPolicy:
         return replace(self, min_interval=seconds)
 
 
-def number(name: str, *, integer: bool = False, minimum: float = 0.0) -> float:
-    """A numeric setting; a malformed one names its variable and the expected form (one-line CLI error)."""
-    setting = _BY_NAME[name]
-    raw = get(name).strip()
-    try:
-        value: float = int(raw) if integer else float(raw)
-    except ValueError:
-        kind = "a whole number" if integer else "a number of seconds"
-        raise ConfigError(f"{setting.env}={raw!r} is not {kind} (default {setting.default}).") from None
-    if not value >= minimum:  # also refuses nan
-        raise ConfigError(f"{setting.env}={raw!r} must be at least {minimum:g} (default {setting.default}).")
-    return value
-
-
 def policy_for(cli_name: str) -> HttpPolicy:
+    s = config.settings()
     return HttpPolicy(
-        min_interval=number(f"{cli_name}_min_interval"),
-        connect_timeout=number("http_connect_timeout", minimum=0.001),
-        read_timeout=number("http_read_timeout", minimum=0.001),
-        deadline=number("http_deadline", minimum=0.001),
-        attempts=int(number("http_attempts", integer=True, minimum=1)),
-        backoff=number("http_backoff"),
-        backoff_max=number("http_backoff_max"),
-        max_retry_after=number("http_max_retry_after"),
+        min_interval=getattr(s, _field(cli_name, "min_interval")),
+        connect_timeout=s.http_connect_timeout,
+        read_timeout=s.http_read_timeout,
+        deadline=s.http_deadline,
+        attempts=s.http_attempts,
+        backoff=s.http_backoff,
+        backoff_max=s.http_backoff_max,
+        max_retry_after=s.http_max_retry_after,
     )
 
 
 def base_url_for(cli_name: str, override: str | None = None) -> str:
-    return (override or get(f"{cli_name}_base_url")).rstrip("/")
+    return (override or getattr(config.settings(), _field(cli_name, "base_url"))).rstrip("/")
 
 
 def api_key(source: str) -> str | None:
-    env = API_KEY_ENV.get(source)
-    value = os.environ.get(env, "").strip() if env else ""
+    secret = {"openalex": config.settings().openalex_api_key, "s2": config.settings().s2_api_key}.get(source)
+    value = secret.get_secret_value().strip() if secret is not None else ""
     return value or None
 
 
 def user_agent() -> str:
-    contact = config.get("contact_email").strip()
+    contact = config.settings().contact_email.strip()
     suffix = f"; mailto:{contact}" if contact else ""
     return f"mlsys-atlas/0.1 (MLSys Atlas knowledge graph{suffix})"
 

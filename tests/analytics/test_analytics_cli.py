@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import cli as main_cli
+from atlas_cli import main as main_cli
 from graph.analytics.cli import register
 from graph.errors import AtlasError
 from graph.falkor_store import FalkorStore

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from graph import cli
+from atlas_cli import main as cli
 from graph.console import check_read_only
 from graph.errors import ReadOnlyQueryError
 from graph.falkor_store import FalkorStore

@@ -9,9 +9,9 @@ import re
 import pytest
 from apphelpers import assert_clean, open_page, texts
 
+from atlas_cli.main import main
 from graph import explore
 from graph.analytics.projections import projection
-from graph.cli import main
 from graph.falkor_store import FalkorStore
 from graph.ids import fold
 from graph.search import PaperSearch, paper_search, stem, words

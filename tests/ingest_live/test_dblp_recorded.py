@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
+from atlas_cli.main import main
 from graph.records import Paper
 from ingest.live.settings import HttpPolicy
 from ingest.live.sources.dblp import Dblp, parse_hit

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
+from atlas_cli.main import main
 from graph.falkor_store import FalkorStore
 from graph.records import Paper
 from ingest.live.sources.openalex import PER_PAGE

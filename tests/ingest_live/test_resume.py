@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from atlas_cli.main import main
 from graph import config
-from graph.cli import main
 from graph.falkor_store import FalkorStore
 from ingest.build import build
 
@@ -30,7 +30,7 @@ def replay_data() -> ReplayData:
 
 def start_and_kill_when_blocked(server: ReplayServer, env: dict[str, str]) -> None:
     """Run the CLI in a child process and SIGKILL it while the server holds one of its requests."""
-    proc = subprocess.Popen([sys.executable, "-m", "graph.cli", *ARGS], env=env, cwd=config.PROJECT_ROOT,
+    proc = subprocess.Popen([sys.executable, "-m", "atlas_cli", *ARGS], env=env, cwd=config.PROJECT_ROOT,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert server.blocked.wait(timeout=120), "the ingest never reached the held request"

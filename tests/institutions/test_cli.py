@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.cli import main
+from atlas_cli.main import main
 
 
 def write_lines(path: Path, lines: list[str]) -> Path:

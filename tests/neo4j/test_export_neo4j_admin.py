@@ -18,8 +18,8 @@ import pytest
 from admin_csv import ImportedGraph, load_export, parse_header
 from tiny_graph import QUOTED_TITLE, SCRIPT_TITLE, tiny_batch
 
+from atlas_cli.main import main
 from graph import queries as q
-from graph.cli import main
 from graph.export_neo4j_admin import ExportError, batch_rows, export, export_batch, export_store
 from graph.falkor_store import FalkorStore
 from graph.loader import load

@@ -16,8 +16,8 @@ from bolt_stub import BoltStub, Failure, Query, Reply, closed_port, node
 from stub_db import PASSWORD, USER, MiniNeo4j, built, environ_for, graph_runs
 from tiny_graph import tiny_batch
 
+from atlas_cli.main import main
 from graph import queries as q
-from graph.cli import main
 from graph.errors import AtlasError, ConfigError, GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
 from graph.loader import load, node_rows, rel_rows
 from graph.neo4j_store import Neo4jSettings, Neo4jStore, redact_uri

@@ -46,7 +46,7 @@ def cli_env(data_dir: Path, snapshot: Path, **extra: str) -> dict[str, str]:
 
 
 def cli_process(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "graph.cli", *args], env=env, text=True,  # noqa: S603
+    return subprocess.Popen([sys.executable, "-m", "atlas_cli", *args], env=env, text=True,  # noqa: S603
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, **kwargs)  # type: ignore[call-overload]
 
 
@@ -58,7 +58,7 @@ class Result:
 
 
 def run_cli(args: list[str], env: dict[str, str], timeout: float = 300) -> Result:
-    proc = subprocess.run([sys.executable, "-m", "graph.cli", *args], env=env, text=True,  # noqa: S603
+    proc = subprocess.run([sys.executable, "-m", "atlas_cli", *args], env=env, text=True,  # noqa: S603
                           capture_output=True, timeout=timeout)
     return Result(proc.returncode, proc.stdout, proc.stderr)
 
@@ -83,7 +83,7 @@ def environment(**values: str | None) -> Iterator[None]:
 
 def run_main(args: list[str], **env: str | None) -> Result:
     """`mlsys-atlas ARGS` in this process (fast: no interpreter start, spaCy loaded once)."""
-    from graph.cli import main
+    from atlas_cli.main import main
 
     out, err = io.StringIO(), io.StringIO()
     with environment(**env), contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):

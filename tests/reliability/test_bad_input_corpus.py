@@ -2,7 +2,7 @@
 error line on stderr, exit 2 for a usage problem (argument, setting, input file), 1 for a
 runtime problem, 0 when the bad part is a record that is quarantined and the rest goes on.
 
-All cases run `graph.cli.main` in this process on tiny real inputs; the graph cases use
+All cases run `atlas_cli.main.main` in this process on tiny real inputs; the graph cases use
 the tiny OSDI build.
 """
 

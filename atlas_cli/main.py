@@ -1,8 +1,8 @@
-"""The `mlsys-atlas` command line.
+"""The `mlsys-atlas` command line (console script `atlas_cli.main:main`; `python -m atlas_cli`).
 
-Core commands live here; each feature area registers its own subcommands from its
-own module (`register(subparsers)`), so adding a command never means editing this file
-beyond the list below.
+It sits above `ingest/` and `graph/` (it orchestrates both). Core commands live here; each
+feature area registers its own subcommands from its own module (`register(subparsers)`), so
+adding a command never means editing this file beyond the list below.
 """
 
 from __future__ import annotations
@@ -14,7 +14,10 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
+from atlas_cli import wiring
 from graph import config
 from graph.errors import AtlasError
 
@@ -116,6 +119,12 @@ def _cmd_server(args: argparse.Namespace) -> int:
     return 0
 
 
+def _snapshot_batch(snapshot_dir: Path) -> Any:
+    from atlas_cli.wiring import snapshot_batch
+
+    return snapshot_batch(snapshot_dir)
+
+
 def _version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -129,6 +138,8 @@ def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mlsys-atlas", description="MLSys Atlas: the ML-systems community graph.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug messages")
+    # What a graph-layer command needs from ingest is passed in, never imported there (tests/test_layering.py).
+    parser.set_defaults(snapshot_batch=_snapshot_batch)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("build", help="build the graph from the bundled snapshot")
@@ -208,6 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"the command {args.command!r} is not installed in this environment")
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    wiring.install()
     try:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
