@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import FIRST_NAMES, LAST_NAMES  # noqa: E402
 
 from graph.falkor_store import FalkorStore  # noqa: E402
+from graph.fulltext import redisearch_query  # noqa: E402
 from graph.ids import fold  # noqa: E402
 from graph.search import NameIndex  # noqa: E402
 
@@ -44,11 +45,17 @@ def names(n: int, rng: random.Random) -> list[str]:
     return [f"{rng.choice(FIRST_NAMES)} {chr(65 + rng.randrange(26))}. {rng.choice(LAST_NAMES)}" for _ in range(n)]
 
 
-def queries(people: list[str], k: int, rng: random.Random) -> list[str]:
+KINDS = ("full name", "other order", "prefixes", "bare surname")
+
+
+def queries(people: list[str], k: int, rng: random.Random) -> list[tuple[str, str]]:
+    """(kind, text) pairs, the kinds in turn."""
     out = []
-    for name in rng.sample(people, k):
+    for number, name in enumerate(rng.sample(people, k)):
         first, _, last = name.split(" ")
-        out.append(rng.choice([f"{first} {last}", f"{last} {first}", f"{first[:3]} {last[:4]}", last]))
+        kind = KINDS[number % len(KINDS)]
+        out.append((kind, {"full name": f"{first} {last}", "other order": f"{last} {first}",
+                           "prefixes": f"{first[:3]} {last[:4]}", "bare surname": last}[kind]))
     return out
 
 
@@ -74,7 +81,8 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     people = names(args.authors, rng)
-    texts = queries(people, args.queries, rng)
+    kinds_and_texts = queries(people, args.queries, rng)
+    texts = [text for _, text in kinds_and_texts]
     with tempfile.TemporaryDirectory(prefix="atlas-search-") as tmp:
         store = FalkorStore(Path(tmp), "search")
         try:
@@ -89,6 +97,8 @@ def main() -> int:
             print(f"loaded {len(people):,} people in {index_start - start:.1f} s; "
                   f"full-text index ready {time.perf_counter() - index_start:.1f} s later")
             hits = [len(store.search_people(t, 20)) for t in texts]
+            matches = [store.read("CALL db.idx.fulltext.queryNodes('Author', $q) YIELD node RETURN count(node) AS n",
+                                  {"q": redisearch_query(t)})[0]["n"] for t in texts]
             fulltext = timed(lambda t: store.search_people(t, 20), texts)
             sample = texts[:args.baseline_queries]
             scan = timed(lambda t: store.search_authors(t, 20), sample)
@@ -108,6 +118,13 @@ def main() -> int:
                           (f"NameIndex in memory (built in {built:.1f} s)", in_memory)):
         print(f"| {label} | {statistics.median(values):.1f} | {p95(values):.1f} | "
               f"{statistics.median(values) / base:.3f}× |")
+    print("\nfull-text index by kind of query (hits are capped at 20 rows)")
+    print("| Query | p50 ms | p95 ms | median matches |")
+    print("|---|---|---|---|")
+    for kind in KINDS:
+        mine = [ms for (k, _), ms in zip(kinds_and_texts, fulltext, strict=True) if k == kind]
+        matched = [n for (k, _), n in zip(kinds_and_texts, matches, strict=True) if k == kind]
+        print(f"| {kind} | {statistics.median(mine):.1f} | {p95(mine):.1f} | {statistics.median(matched):,.0f} |")
     return 0
 
 

@@ -100,10 +100,10 @@ SEARCH_AUTHORS = (
 )
 # `GraphStore.search_people`: every folded word a prefix of a word of the name or an alias,
 # through each store's full-text index (`$q` is built by graph.fulltext from folded words only).
-FALKOR_SEARCH_PEOPLE = (
+FALKOR_SEARCH_PEOPLE = (  # sorted and cut before the rows are built: a bare "zhang" matches thousands
     "CALL db.idx.fulltext.queryNodes('Author', $q) YIELD node AS a "
-    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
-    "ORDER BY papers DESC, name, id LIMIT $limit"
+    "WITH a ORDER BY a.paper_count DESC, a.name, a.id LIMIT $limit "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
 NEO4J_SEARCH_PEOPLE = (
     "CALL db.index.fulltext.queryNodes('atlas_author_text', $q) YIELD node AS a "
