@@ -29,7 +29,7 @@ README = config.PROJECT_ROOT / "README.md"
 SNAPSHOT = config.PROJECT_ROOT / "data" / "snapshot"
 # The MLSys seed list and OSDI: Matei Zaharia, Tianqi Chen, Song Han and Ion Stoica are all in it.
 DOCS_SUBSET = ("mlsys_seed_s2/ML_Seed_Papers.csv", "sysconf/osdi_base_data.json.gz")
-CLI = [sys.executable, "-m", "graph.cli"]
+CLI = [sys.executable, "-m", "atlas_cli"]
 
 # README line (without its comment) -> the argument lists that stand for it.
 RUNNABLE: dict[str, list[list[str]]] = {
