@@ -51,9 +51,15 @@ MODULE_OF_COMMAND: dict[str, str] = {cmd: module for module, cmds in COMMAND_MOD
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
+    from graph.errors import ConfigError
     from graph.open import open_store
     from ingest.build import build, format_summary
 
+    snapshot = config.snapshot_dir()
+    if not (snapshot / "MANIFEST.json").is_file():
+        raise ConfigError(f"no snapshot at {snapshot} (no MANIFEST.json). The bundled snapshot is the source "
+                          "repository's data/snapshot/: point ATLAS_SNAPSHOT_DIR at a copy of it, or fetch papers "
+                          "with `mlsys-atlas ingest`.")
     store = open_store(args.store)
     try:
         if args.if_missing and store.exists():

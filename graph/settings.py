@@ -27,6 +27,17 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from graph.errors import ConfigError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+# Run from a checkout, data lives beside the code (`.atlas/`); installed from a wheel, the
+# package sits in site-packages, where nothing should be written: the user's data directory.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+
+
+def default_data_dir() -> Path:
+    if IN_CHECKOUT:
+        return PROJECT_ROOT / ".atlas"
+    import platformdirs
+
+    return platformdirs.user_data_path("mlsys-atlas")
 ENV_FILE = ".env"  # read from the working directory
 PREFIX = "ATLAS_"
 
@@ -47,7 +58,7 @@ class AtlasSettings(BaseSettings):
                                       hide_input_in_errors=True)
 
     # ---- where things live
-    data_dir: Path = Field(PROJECT_ROOT / ".atlas",
+    data_dir: Path = Field(default_factory=default_data_dir,
                            description="Where the embedded store keeps its socket, database file and build reports.")
     snapshot_dir: Path = Field(PROJECT_ROOT / "data" / "snapshot",
                                description="The bundled offline snapshot that `mlsys-atlas build` reads.")

@@ -15,6 +15,11 @@ trap 'rm -rf "$work"' EXIT
 cd "$work"  # away from the checkout, so nothing is imported from it by accident
 "$work/venv/bin/mlsys-atlas" --version
 "$work/venv/bin/mlsys-atlas" --help >/dev/null
+# Installed, data goes to the user's data directory, and a missing snapshot is a clear error.
+if HOME="$work/home" "$work/venv/bin/mlsys-atlas" build --quiet 2>"$work/err"; then
+  echo "wheel check: a build without a snapshot should fail clearly" >&2; exit 1
+fi
+grep -q "ATLAS_SNAPSHOT_DIR" "$work/err" || { cat "$work/err" >&2; exit 1; }
 mkdir -p "$work/snapshot/mlsys_seed_s2"
 cp "$OLDPWD/data/snapshot/MANIFEST.json" "$work/snapshot/"
 cp "$OLDPWD/data/snapshot/mlsys_seed_s2/ML_Seed_Papers.csv" "$work/snapshot/mlsys_seed_s2/"

@@ -87,3 +87,13 @@ def test_names_and_defaults_kept(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("S2_API_KEY", " k ")
     assert base_url_for("semantic-scholar") == "http://127.0.0.1:9" and policy_for("semantic-scholar").min_interval == 0
     assert api_key("s2") == "k"
+
+
+def test_installed_package_keeps_data_in_the_user_data_directory(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Outside a checkout the package lives in site-packages, where nothing must be written."""
+    from graph import settings
+
+    assert settings.default_data_dir() == settings.PROJECT_ROOT / ".atlas"  # this is a checkout
+    monkeypatch.setattr(settings, "IN_CHECKOUT", False)
+    installed = settings.default_data_dir()
+    assert installed.name == "mlsys-atlas" and settings.PROJECT_ROOT not in installed.parents
