@@ -110,17 +110,20 @@ def select_paper_ids(store: GraphStore, view: ExportFilter) -> tuple[list[str], 
     venues = _resolve_venues(store, view.venues) if view.venues else None
     resolved: dict[str, Any] = {"years": [view.year_from, view.year_to] if (view.year_from or view.year_to) else None,
                                 "venues": venues}
-    rows = store.read(q.EXPORT_PAPER_IDS, {"year_from": view.year_from, "year_to": view.year_to, "venues": venues})
-    ids = {r["id"] for r in rows}
+    chosen: list[set[str]] = []
     if view.person:
         person = resolve_person(store, view.person)
         resolved["person"] = person
-        ids &= {r["id"] for r in store.read(q.EXPORT_AUTHOR_PAPER_IDS, {"id": person["id"]})}
+        chosen.append({r["id"] for r in store.read(q.EXPORT_AUTHOR_PAPER_IDS, {"id": person["id"]})})
     if view.topic:
         topic = _resolve_topic(store, view.topic)
         resolved["topic"] = {"id": topic["id"], "label": topic["label"]}
-        ids &= {r["id"] for r in store.read(q.EXPORT_TOPIC_PAPER_IDS, {"id": topic["id"]})}
-    return sorted(ids), {k: v for k, v in resolved.items() if v}
+        chosen.append({r["id"] for r in store.read(q.EXPORT_TOPIC_PAPER_IDS, {"id": topic["id"]})})
+    if venues or view.year_from or view.year_to or not chosen:  # a person alone need not read every paper id
+        rows = store.read(q.EXPORT_PAPER_IDS, {"year_from": view.year_from, "year_to": view.year_to,
+                                               "venues": venues})
+        chosen.append({r["id"] for r in rows})
+    return sorted(set.intersection(*chosen)), {k: v for k, v in resolved.items() if v}
 
 
 def read_papers(store: GraphStore, ids: Sequence[str], progress: Callable[[int], None] | None = None

@@ -288,6 +288,8 @@ def _pieces(text: str) -> Iterator[tuple[bool, str]]:
 
 def latex_escape(text: str) -> str:
     """Plain text as LaTeX: the ten special characters escaped (via pylatexenc), the rest unchanged."""
+    if not any(ch in _LATEX_SPECIAL for ch in text):
+        return text  # most names and titles: pylatexenc's per-character walk is the slow part of a .bib
     return _text_encoder().unicode_to_latex(text)
 
 
