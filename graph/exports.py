@@ -25,6 +25,7 @@ from networkx.readwrite.graphml import GraphMLWriter
 
 from graph.explore import GraphView
 from graph.ids import fold
+from graph.venues import venue_info
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -319,7 +320,7 @@ def bibtex_key(authors: Sequence[str], year: int | None, title: str, venue: str 
 
 def _entry_type(paper: Mapping[str, Any]) -> str:
     venue = str(paper.get("venue") or "")
-    kind = paper.get("venue_kind")
+    kind = paper.get("venue_kind") or (venue_info(venue).kind if venue else None)  # pages pass no kind
     if not venue or venue.lower() in ARXIV_VENUES or kind == "preprint":
         return "misc"
     return "article" if kind == "journal" else "inproceedings"
@@ -344,7 +345,7 @@ def clean_doi(value: Any) -> str | None:
 def bibtex_entry(paper: Mapping[str, Any], authors: Sequence[str], key: str) -> str:
     kind = _entry_type(paper)
     venue = str(paper.get("venue") or "")
-    full_name = str(paper.get("venue_full_name") or venue)
+    full_name = str(paper.get("venue_full_name") or (venue_info(venue).full_name if venue else ""))
     fields: list[tuple[str, str]] = [
         ("title", "{" + tex_text(paper.get("title") or "") + "}"),  # inner braces keep the title's case
         ("author", " and ".join(_bib_name(a) for a in authors)),

@@ -244,3 +244,15 @@ def test_bibtex_keeps_math_but_not_latex_that_reads_files() -> None:
     title = entry.fields_dict["title"].value
     assert r"\input" not in title.replace(r"\textbackslash{}input", "") and r"\write18" not in title
     assert r"\textbackslash{}input\{/etc/passwd\}" in title and "$k$-means" in title
+
+
+def test_page_downloads_get_the_same_entry_types_without_a_venue_kind() -> None:
+    """The pages pass venue names only; the writer knows VLDB is a journal and arXiv a preprint."""
+    from graph.exports import bibtex
+
+    text = bibtex([{"id": "p", "title": "Voodoo", "venue": "VLDB", "year": 2016},
+                   {"id": "q", "title": "Notes", "venue": "arXiv", "year": 2020}], {"p": ["Holger Pirk"], "q": ["A B"]})
+    entries = {e.key: e for e in bibtexparser.parse_string(text).entries}
+    assert entries["pirk2016vldb-voodoo"].entry_type == "article"
+    assert entries["pirk2016vldb-voodoo"].fields_dict["journal"].value.startswith("Proceedings of the VLDB")
+    assert entries["b2020arxiv-notes"].entry_type == "misc"
