@@ -97,12 +97,20 @@ def to_networkx(view: GraphView) -> nx.Graph | nx.MultiDiGraph:
     return graph
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: Any) -> str:
+    """Text an XML 1.0 reader accepts: control characters from outside data would make the whole file unreadable."""
+    return _XML_ILLEGAL.sub(" ", str(text))
+
+
 def _graphml_value(value: Any) -> Any:
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set):
-        return "; ".join(map(str, value))
-    return str(value)
+        return _xml_text("; ".join(map(str, value)))
+    return _xml_text(value)
 
 
 class _GraphMLWriter(GraphMLWriter):
@@ -187,7 +195,7 @@ def coauthor_network(papers: Iterable[Mapping[str, Any]]) -> nx.Graph:
                 last[pair] = max(last.get(pair, year), year)
     graph = nx.Graph(name="co-authorship")
     for author in sorted(names):
-        graph.add_node(author, label=names[author], papers=counts[author])
+        graph.add_node(author, label=_xml_text(names[author]), papers=counts[author])
     for (a, b), weight in sorted(weights.items()):
         years = {"first_year": first[(a, b)], "last_year": last[(a, b)]} if (a, b) in first else {}
         graph.add_edge(a, b, weight=weight, **years)
@@ -199,14 +207,14 @@ def paper_author_network(papers: Iterable[Mapping[str, Any]]) -> nx.Graph:
     graph = nx.Graph(name="paper-author")
     people: dict[str, str] = {}
     for paper in sorted(papers, key=lambda p: p["id"]):
-        graph.add_node(paper["id"], label=paper.get("title") or paper["id"], kind="paper",
+        graph.add_node(paper["id"], label=_xml_text(paper.get("title") or paper["id"]), kind="paper",
                        **({"year": paper["year"]} if isinstance(paper.get("year"), int) else {}),
-                       venue=paper.get("venue") or "")
+                       venue=_xml_text(paper.get("venue") or ""))
         for author in paper.get("authors") or ():
             if author.get("id"):
                 people.setdefault(author["id"], author.get("name") or author["id"])
     for author, name in sorted(people.items()):
-        graph.add_node(author, label=name, kind="person")
+        graph.add_node(author, label=_xml_text(name), kind="person")
     for paper in papers:
         for author in paper.get("authors") or ():
             if author.get("id"):

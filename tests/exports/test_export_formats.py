@@ -256,3 +256,12 @@ def test_page_downloads_get_the_same_entry_types_without_a_venue_kind() -> None:
     assert entries["pirk2016vldb-voodoo"].entry_type == "article"
     assert entries["pirk2016vldb-voodoo"].fields_dict["journal"].value.startswith("Proceedings of the VLDB")
     assert entries["b2020arxiv-notes"].entry_type == "misc"
+
+
+def test_control_characters_do_not_break_the_xml_formats() -> None:
+    from graph.exports import coauthor_network, gexf_text, graphml_text
+
+    papers = [{"id": "p", "year": 2020, "authors": [{"id": "a", "name": "Bad\x0bName\x00"}, {"id": "b", "name": "B"}]}]
+    network = coauthor_network(papers)
+    assert nx.read_graphml(io.BytesIO(graphml_text(network).encode("utf-8"))).nodes["a"]["label"] == "Bad Name "
+    assert nx.read_gexf(io.BytesIO(gexf_text(network).encode("utf-8"))).number_of_edges() == 1
