@@ -90,8 +90,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     try:
         if not store.exists():
             raise GraphNotBuiltError(config.graph_name())
-        with tqdm(desc="reading papers", unit="paper", file=sys.stderr, leave=False,
-                  disable=not (args.progress or sys.stderr.isatty())) as bar:
+        show = args.progress or sys.stderr.isatty()
+        with tqdm(desc="reading papers", unit="paper", file=sys.stderr, leave=False, disable=not show) as bar:
             def selected(n: int) -> None:
                 bar.total = n
                 bar.refresh()
@@ -100,6 +100,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     finally:
         store.close()
     network = getattr(args, "network", "coauthor")
+    if show and view.papers:  # one step without a count: say what is happening (GraphML of everything: minutes)
+        print(f"writing {args.export_format} of {len(view.papers):,} papers ...", file=sys.stderr, flush=True)
     text, counts = _render(args.export_format, network, view.papers)
     if to_stdout:
         sys.stdout.write(text)

@@ -265,3 +265,11 @@ def test_control_characters_do_not_break_the_xml_formats() -> None:
     network = coauthor_network(papers)
     assert nx.read_graphml(io.BytesIO(graphml_text(network).encode("utf-8"))).nodes["a"]["label"] == "Bad Name "
     assert nx.read_gexf(io.BytesIO(gexf_text(network).encode("utf-8"))).number_of_edges() == 1
+
+
+def test_progress_only_when_asked_or_on_a_terminal(export_dir: Path, tmp_path: Path) -> None:
+    quiet = run_main(["export", "ris", "--out", str(tmp_path / "a.ris")], export_dir)
+    assert quiet.code == 0 and quiet.err == ""  # stderr is not a terminal here
+    shown = run_main(["export", "ris", "--out", str(tmp_path / "b.ris"), "--progress"], export_dir)
+    assert shown.code == 0 and "reading papers" in shown.err and "writing ris of 6 papers" in shown.err
+    assert (tmp_path / "a.ris").read_bytes() == (tmp_path / "b.ris").read_bytes()
