@@ -30,8 +30,9 @@ COMMAND_MODULES: dict[str, dict[str, str]] = {
                             "resolve": "cluster author mentions (JSON lines) into people",
                             "review": "list, accept or reject uncertain author merges"},
     "ingest.live.cli": {"ingest": "fetch papers from a live API into the graph"},
-    "graph.neo4j_cli": {"export": "export the graph for bulk import into another database",
-                        "neo4j": "the Neo4j store (settings from NEO4J_URI, NEO4J_USERNAME, ...)"},
+    "graph.neo4j_cli": {"neo4j": "the Neo4j store (settings from NEO4J_URI, NEO4J_USERNAME, ...)"},
+    "graph.export_cli": {"export": "export the graph or a view of it (GraphML, GEXF, Pajek, BibTeX, RIS, CSV, "
+                                   "JSON lines, neo4j-admin)"},
     "graph.analytics.cli": {
         "path": "shortest collaboration paths between two people, with evidence",
         "suggest": "collaborator suggestions 2-3 hops away, explained",

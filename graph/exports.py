@@ -1,24 +1,31 @@
-"""Downloads the explorer offers: CSV of any table, GraphML of any drawn graph, BibTeX of papers.
+"""The project's writers: CSV of any table, networks (GraphML, GEXF, Pajek), BibTeX, RIS, JSON lines.
 
-Plain functions returning bytes/str so the pages only attach them to a download
-button and the formats are tested without a browser. CSV cells that a spreadsheet
-would run as a formula are defused, because titles and names come from outside.
-This is the project's one CSV writer and one BibTeX writer: the CLI's `--csv`/`--out`
-files (`graph.analytics.export`) go through `csv_text` too.
+Plain functions returning text/bytes, so the explorer's download buttons and `mlsys-atlas export`
+write the same files and the formats are tested with real readers, without a browser. CSV cells
+that a spreadsheet would run as a formula are defused, because titles and names come from outside.
+This is the project's one CSV writer and one BibTeX writer: the CLI's `--csv`/`--out` files
+(`graph.analytics.export`) go through `csv_text` too. Reading what to export from the store is
+`graph.export_data`'s job.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import json
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from itertools import combinations
 from typing import Any
 
 import networkx as nx
+from networkx.readwrite.graphml import GraphMLWriter
 
 from graph.explore import GraphView
+from graph.ids import fold
+from graph.venues import venue_info
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?([eE][+-]?\d+)?$")
@@ -66,87 +73,400 @@ def safe_url(value: Any) -> str | None:
     return text
 
 
-def to_networkx(view: GraphView) -> nx.MultiDiGraph:
-    graph = nx.MultiDiGraph()
+# ------------------------------------------------------------------ networks (GraphML, GEXF, Pajek)
+# Relationship kinds that say the same thing from both ends: a view made only of these is written
+# undirected, so Gephi, Cytoscape and VOSviewer draw lines, not arrows.
+SYMMETRIC_RELS = frozenset({"CO_AUTHOR"})
+
+
+def to_networkx(view: GraphView) -> nx.Graph | nx.MultiDiGraph:
+    """The explorer's drawn graph: undirected when every edge is co-authorship, else directed (AUTHORED, ...)."""
+    undirected = bool(view.edges) and all(rel in SYMMETRIC_RELS for _s, _t, rel in view.edges)
+    graph: nx.Graph | nx.MultiDiGraph = nx.Graph() if undirected else nx.MultiDiGraph()
     for node_id, node in view.nodes.items():
-        graph.add_node(node_id, **{k: _graphml_value(v) for k, v in node.items() if k != "id" and v is not None})
+        attrs = {k: _graphml_value(v) for k, v in node.items() if k != "id" and v is not None}
+        graph.add_node(node_id, **{"label": attrs.get("name", node_id), **attrs})
     for (source, target, rel), edge in view.edges.items():
         attrs = {k: _graphml_value(v) for k, v in edge.items() if k not in {"source", "target"} and v is not None}
-        graph.add_edge(source, target, key=rel, **attrs)
+        if undirected:
+            if graph.has_edge(source, target):  # (a, b) and (b, a): one undirected edge, weights added
+                attrs["weight"] = graph.edges[source, target].get("weight", 0) + attrs.get("weight", 0)
+            graph.add_edge(source, target, **attrs)
+        else:
+            graph.add_edge(source, target, key=rel, **attrs)
     return graph
 
 
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_text(text: Any) -> str:
+    """Text an XML 1.0 reader accepts: control characters from outside data would make the whole file unreadable."""
+    return _XML_ILLEGAL.sub(" ", str(text))
+
+
 def _graphml_value(value: Any) -> Any:
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float):
         return value
     if isinstance(value, list | tuple | set):
-        return "; ".join(map(str, value))
-    return str(value)
+        return _xml_text("; ".join(map(str, value)))
+    return _xml_text(value)
+
+
+class _GraphMLWriter(GraphMLWriter):
+    """networkx writes data with str(), so a boolean became "True"; GraphML (XML Schema) wants "true"."""
+
+    def add_data(self, name: str, element_type: type, value: Any, scope: str = "all",
+                 default: Any = None) -> Any:
+        element = super().add_data(name, element_type, value, scope, default)
+        if element_type is bool:  # networkx hands over str(value) already: "True" / "False"
+            element.text = element.text.lower()
+        return element
+
+    def get_key(self, name: str, attr_type: str, scope: str, default: Any) -> str:
+        if isinstance(default, bool):
+            default = "true" if default else "false"
+        return super().get_key(name, attr_type, scope, default)
+
+    def __str__(self) -> str:  # UTF-8 text with its declaration, not ASCII with &#928; character references
+        from xml.etree.ElementTree import tostring
+
+        if self.prettyprint:
+            self.indent(self.xml)
+        return '<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(self.xml, encoding="unicode") + "\n"
+
+
+def graphml_text(graph: nx.Graph) -> str:
+    """GraphML of a networkx graph; `edgedefault` follows the graph (undirected for nx.Graph)."""
+    writer = _GraphMLWriter(encoding="utf-8")
+    writer.add_graph_element(graph)
+    return str(writer)
 
 
 def graphml(view: GraphView) -> bytes:
     """GraphML (opens in Gephi, Cytoscape, yEd) of the nodes and edges a page shows."""
-    return "\n".join(nx.generate_graphml(to_networkx(view))).encode("utf-8")
+    return graphml_text(to_networkx(view)).encode("utf-8")
+
+
+def gexf_text(graph: nx.Graph) -> str:
+    """GEXF 1.2 (Gephi's own format); node labels from the `label` attribute, weights on edges."""
+    return "\n".join(nx.generate_gexf(graph)) + "\n"
+
+
+def _pajek_label(text: Any) -> str:
+    # Pajek has no escape for a double quote inside a quoted label; readers split on whitespace outside quotes.
+    return '"' + " ".join(str(text).replace('"', "'").split()) + '"'
+
+
+def pajek_text(graph: nx.Graph) -> str:
+    """A Pajek .net file as VOSviewer and Pajek read it: `*Vertices N` with quoted labels, then
+    `*Edges` (undirected) with integer weights. Vertices are numbered 1..N in the graph's node order."""
+    number = {node: i for i, node in enumerate(graph.nodes, start=1)}
+    lines = [f"*Vertices {len(number)}"]
+    lines += [f"{i} {_pajek_label(graph.nodes[node].get('label', node))}" for node, i in number.items()]
+    lines.append("*Edges" if not graph.is_directed() else "*Arcs")
+    lines += [f"{number[u]} {number[v]} {data.get('weight', 1)}" for u, v, data in graph.edges(data=True)]
+    return "\r\n".join(lines) + "\r\n"
+
+
+def coauthor_network(papers: Iterable[Mapping[str, Any]]) -> nx.Graph:
+    """People of the papers, joined by an undirected edge weighted with their joint papers among them.
+
+    Every author of a paper in the view is a node (a single author too), so the network holds
+    exactly the people of the filtered view. Nodes and edges are added in id order: the same
+    view gives the same file.
+    """
+    names: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    weights: Counter[tuple[str, str]] = Counter()
+    first: dict[tuple[str, str], int] = {}
+    last: dict[tuple[str, str], int] = {}
+    for paper in papers:
+        people = sorted({a["id"] for a in paper.get("authors") or () if a.get("id")})
+        for author in paper.get("authors") or ():
+            if author.get("id"):
+                names.setdefault(author["id"], author.get("name") or author["id"])
+        counts.update(people)
+        year = paper.get("year")
+        for pair in combinations(people, 2):
+            weights[pair] += 1
+            if isinstance(year, int):
+                first[pair] = min(first.get(pair, year), year)
+                last[pair] = max(last.get(pair, year), year)
+    graph = nx.Graph(name="co-authorship")
+    for author in sorted(names):
+        graph.add_node(author, label=_xml_text(names[author]), papers=counts[author])
+    for (a, b), weight in sorted(weights.items()):
+        years = {"first_year": first[(a, b)], "last_year": last[(a, b)]} if (a, b) in first else {}
+        graph.add_edge(a, b, weight=weight, **years)
+    return graph
+
+
+def paper_author_network(papers: Iterable[Mapping[str, Any]]) -> nx.Graph:
+    """The two-mode network: people and papers, an undirected edge for each authorship."""
+    graph = nx.Graph(name="paper-author")
+    people: dict[str, str] = {}
+    for paper in sorted(papers, key=lambda p: p["id"]):
+        graph.add_node(paper["id"], label=_xml_text(paper.get("title") or paper["id"]), kind="paper",
+                       **({"year": paper["year"]} if isinstance(paper.get("year"), int) else {}),
+                       venue=_xml_text(paper.get("venue") or ""))
+        for author in paper.get("authors") or ():
+            if author.get("id"):
+                people.setdefault(author["id"], author.get("name") or author["id"])
+    for author, name in sorted(people.items()):
+        graph.add_node(author, label=_xml_text(name), kind="person")
+    for paper in papers:
+        for author in paper.get("authors") or ():
+            if author.get("id"):
+                graph.add_edge(author["id"], paper["id"], weight=1)
+    return graph
 
 
 # ------------------------------------------------------------------ BibTeX
+# What LaTeX reads as markup in running text; pylatexenc writes the replacement (with `{}` after
+# a macro, so `\textasciitilde{}x` stays one word). Every other character stays as UTF-8.
 _LATEX_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
-    "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#",
+    "_": r"\_", "~": r"\textasciitilde", "^": r"\textasciicircum",
 }
-ARXIV_VENUES = {"arxiv"}
+
+
+@functools.cache
+def _text_encoder() -> Any:  # pylatexenc loads its tables on first use (~0.1 s), not when a page imports this
+    from pylatexenc.latexencode import RULE_DICT, UnicodeToLatexConversionRule, UnicodeToLatexEncoder
+
+    return UnicodeToLatexEncoder(
+        conversion_rules=[UnicodeToLatexConversionRule(RULE_DICT, {ord(c): tex for c, tex in _LATEX_SPECIAL.items()})],
+        replacement_latex_protection="braces-after-macro", unknown_char_policy="keep", unknown_char_warning=False)
+
+
+@functools.cache
+def _latex_to_text() -> Any:
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text")
+
+
+# LaTeX a title already carries: math ($^2$, \(\varepsilon\)) and one-argument text macros
+# (\emph{De Novo}). It is kept as written; everything around it is escaped as text.
+_TEX_PIECE = re.compile(
+    r"\$\$(?:[^$\\]|\\.)+\$\$"
+    r"|(?<!\\)\$(?:[^$\\]|\\.)+\$"
+    r"|\\\(.+?\\\)"
+    r"|\\\[.+?\\\]"
+    r"|\\(?:emph|textit|textbf|texttt|textsc|textrm|textsf|mathrm|mathbf|mathcal|mbox)\{[^{}]*\}")
+ARXIV_VENUES = {"arxiv", "corr"}
+_KEY_STOPWORDS = frozenset("a an the on of for in to and with towards toward via from is are at by do does can "
+                           "what when how why we our your".split())
+
+
+# Titles come from outside: a kept piece must not read or write files or redefine anything when a
+# user's document is compiled (`$\input{/etc/passwd}$`); such a piece is escaped as text instead.
+_UNSAFE_MACRO = re.compile(r"\\(?:input|include|write|immediate|open|read|def|edef|gdef|xdef|let|new|renew|provide|"
+                           r"catcode|csname|usepackage|special|jobname|loop|makeat|expandafter|DeclareRobust|"
+                           r"url|href)", re.IGNORECASE)
+
+
+def _keepable(piece: str) -> bool:
+    """Safe to keep as LaTeX: no file or definition macro, braces balanced."""
+    if _UNSAFE_MACRO.search(piece):
+        return False
+    depth = 0
+    for match in re.finditer(r"\\.|[{}]", piece):
+        token = match.group()
+        depth += token == "{"
+        depth -= token == "}"
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _pieces(text: str) -> Iterator[tuple[bool, str]]:
+    """(is_latex, piece) in order: the title's own LaTeX, and the plain text between."""
+    at = 0
+    for match in _TEX_PIECE.finditer(text):
+        if not _keepable(match.group()):
+            continue
+        if match.start() > at:
+            yield False, text[at:match.start()]
+        yield True, match.group()
+        at = match.end()
+    if at < len(text):
+        yield False, text[at:]
 
 
 def latex_escape(text: str) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in text)
+    """Plain text as LaTeX: the ten special characters escaped (via pylatexenc), the rest unchanged."""
+    if not any(ch in _LATEX_SPECIAL for ch in text):
+        return text  # most names and titles: pylatexenc's per-character walk is the slow part of a .bib
+    return _text_encoder().unicode_to_latex(text)
 
 
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text)
-    return re.sub(r"[^A-Za-z0-9]", "", folded.encode("ascii", "ignore").decode())
+def tex_text(text: str) -> str:
+    """A title or name for a .bib field: its math and text macros kept ("DDM$^2$" stays "DDM$^2$"),
+    every other special character escaped ("50% & more" becomes "50\\% \\& more")."""
+    return "".join(piece if is_latex else latex_escape(piece) for is_latex, piece in _pieces(text))
 
 
-def bibtex_key(authors: Sequence[str], year: int | None, title: str) -> str:
-    surname = _ascii_word(authors[0].split()[-1]) if authors and authors[0].split() else "anon"
-    words = [w for w in (_ascii_word(w) for w in title.split()) if len(w) > 3] or ["paper"]
-    return f"{surname.lower() or 'anon'}{year or ''}{words[0].lower()}"
+def plain_text(text: str) -> str:
+    """The title as a reader sees it (pylatexenc renders the LaTeX pieces): "DDM$^2$" -> "DDM^2"."""
+    return "".join(_latex_to_text().latex_to_text(piece) if is_latex else piece
+                   for is_latex, piece in _pieces(text))
+
+
+def bibtex_key(authors: Sequence[str], year: int | None, title: str, venue: str | None = None) -> str:
+    """A readable citation key, `zaharia2018mlsys-spark`: first author's surname, year, venue, first title word.
+
+    ASCII through `graph.ids.fold` (the project's one fold), so it is a valid key for BibTeX and biber.
+    """
+    surname = next(iter(fold(authors[0]).split()[-1:]), "") if authors else ""
+    words = [w for w in fold(plain_text(title)).split()
+             if len(w) > 1 and w[0].isalpha() and w not in _KEY_STOPWORDS]
+    venue_part = fold(venue or "").replace(" ", "")[:16]
+    return f"{surname or 'anon'}{year or ''}{venue_part}-{(words[0] if words else 'paper')[:24]}"
+
+
+def _entry_type(paper: Mapping[str, Any]) -> str:
+    venue = str(paper.get("venue") or "")
+    kind = paper.get("venue_kind") or (venue_info(venue).kind if venue else None)  # pages pass no kind
+    if not venue or venue.lower() in ARXIV_VENUES or kind == "preprint":
+        return "misc"
+    return "article" if kind == "journal" else "inproceedings"
+
+
+def _bib_name(name: str) -> str:
+    text = tex_text(name)
+    return "{" + text + "}" if " and " in f" {name.lower()} " else text  # "and" would split the name
+
+
+def _bib_verbatim(value: str) -> str:
+    """DOIs and URLs are verbatim fields in biblatex: no LaTeX escapes, only braces made harmless."""
+    return value.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")
+
+
+def clean_doi(value: Any) -> str | None:
+    text = str(value or "").strip()
+    text = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:)", "", text, flags=re.IGNORECASE)
+    return text if text.startswith("10.") and not any(ch.isspace() for ch in text) else None
 
 
 def bibtex_entry(paper: Mapping[str, Any], authors: Sequence[str], key: str) -> str:
-    venue = paper.get("venue") or ""
-    kind = "misc" if venue.lower() in ARXIV_VENUES or not venue else "inproceedings"
+    kind = _entry_type(paper)
+    venue = str(paper.get("venue") or "")
+    full_name = str(paper.get("venue_full_name") or (venue_info(venue).full_name if venue else ""))
     fields: list[tuple[str, str]] = [
-        ("title", "{" + latex_escape(paper.get("title") or "") + "}"),
-        ("author", " and ".join(latex_escape(a) for a in authors)),
+        ("title", "{" + tex_text(paper.get("title") or "") + "}"),  # inner braces keep the title's case
+        ("author", " and ".join(_bib_name(a) for a in authors)),
     ]
     if kind == "inproceedings":
-        fields.append(("booktitle", latex_escape(paper.get("venue_full_name") or venue)))
+        fields.append(("booktitle", latex_escape(full_name)))
+    elif kind == "article":
+        fields.append(("journal", latex_escape(full_name)))
     else:
-        fields.append(("howpublished", latex_escape(venue or "unknown venue")))
+        fields.append(("howpublished", latex_escape(full_name or "unknown venue")))
     if paper.get("year"):
         fields.append(("year", str(paper["year"])))
-    if paper.get("doi"):
-        fields.append(("doi", latex_escape(str(paper["doi"]))))
+    doi = clean_doi(paper.get("doi"))
+    if doi:
+        fields.append(("doi", _bib_verbatim(doi)))
     url = safe_url(paper.get("url"))
     if url:
-        fields.append(("url", url.replace("{", "%7B").replace("}", "%7D").replace("\\", "%5C")))
+        fields.append(("url", _bib_verbatim(url)))
     if paper.get("arxiv_id"):
-        fields += [("eprint", str(paper["arxiv_id"])), ("archiveprefix", "arXiv")]
+        fields += [("eprint", _bib_verbatim(str(paper["arxiv_id"]))), ("archiveprefix", "arXiv")]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{key},\n{body}\n}}"
 
 
-def bibtex(papers: Iterable[Mapping[str, Any]], authors_by_paper: Mapping[str, Sequence[str]]) -> str:
-    """A .bib file of the papers, with unique citation keys in the given order."""
+def _author_names(paper: Mapping[str, Any], authors_by_paper: Mapping[str, Sequence[str]] | None) -> list[str]:
+    if authors_by_paper is not None:
+        return list(authors_by_paper.get(paper["id"], ()))
+    return [a.get("name") or "" for a in paper.get("authors") or ()]
+
+
+def bibtex(papers: Iterable[Mapping[str, Any]], authors_by_paper: Mapping[str, Sequence[str]] | None = None) -> str:
+    """A .bib file of the papers, with unique citation keys in the given order.
+
+    Authors come from `authors_by_paper` (the pages) or from each paper's own `authors` list.
+    """
     entries: list[str] = []
     used: set[str] = set()
     for paper in papers:
-        authors = list(authors_by_paper.get(paper["id"], ()))
-        base = bibtex_key(authors, paper.get("year"), paper.get("title") or "")
+        authors = _author_names(paper, authors_by_paper)
+        base = bibtex_key(authors, paper.get("year"), paper.get("title") or "", paper.get("venue"))
         key, n = base, 0
-        while key in used:  # smith2020deep, smith2020deepa, smith2020deepb, ...
+        while key in used:  # ...-deep, ...-deepa, ...-deepb, ...
             key = f"{base}{chr(ord('a') + n)}" if n < 26 else f"{base}{n}"
             n += 1
         used.add(key)
         entries.append(bibtex_entry(paper, authors, key))
     return "\n\n".join(entries) + ("\n" if entries else "")
+
+
+# ------------------------------------------------------------------ RIS
+_RIS_TYPE = {"inproceedings": "CPAPER", "article": "JOUR", "misc": "UNPB"}
+_SURNAME_PARTICLES = frozenset({"van", "von", "der", "den", "de", "da", "di", "del", "della", "la", "le", "du", "dos"})
+
+
+def ris_name(name: str) -> str:
+    """"Matei Zaharia" -> "Zaharia, Matei" (RIS wants family name first); particles stay with the surname."""
+    words = name.split()
+    if len(words) < 2 or "," in name:
+        return name.strip()
+    cut = len(words) - 1
+    while cut > 1 and words[cut - 1].lower() in _SURNAME_PARTICLES:
+        cut -= 1
+    return f"{' '.join(words[cut:])}, {' '.join(words[:cut])}"
+
+
+def _ris_value(value: Any) -> str:
+    return " ".join(str(value).split())  # one line per tag
+
+
+def ris(papers: Iterable[Mapping[str, Any]]) -> str:
+    """RIS records (Zotero, EndNote, Mendeley): type, title, authors, year, venue, DOI, URL, topics as keywords."""
+    lines: list[str] = []
+    for paper in papers:
+        tags: list[tuple[str, Any]] = [("TY", _RIS_TYPE[_entry_type(paper)]), ("TI", paper.get("title") or "")]
+        tags += [("AU", ris_name(a.get("name") or "")) for a in paper.get("authors") or () if a.get("name")]
+        if paper.get("year"):
+            tags.append(("PY", paper["year"]))
+        if paper.get("venue_full_name") or paper.get("venue"):
+            tags.append(("T2", paper.get("venue_full_name") or paper.get("venue")))
+        if clean_doi(paper.get("doi")):
+            tags.append(("DO", clean_doi(paper.get("doi"))))
+        if safe_url(paper.get("url")):
+            tags.append(("UR", safe_url(paper.get("url"))))
+        tags += [("KW", topic) for topic in paper.get("topics") or ()]
+        tags.append(("ID", paper["id"]))
+        lines += [f"{tag}  - {_ris_value(value)}" for tag, value in tags if _ris_value(value)]
+        lines += ["ER  - ", ""]
+    return "\r\n".join(lines)
+
+
+# ------------------------------------------------------------------ paper tables (CSV, JSON lines)
+PAPER_COLUMNS: tuple[str, ...] = ("id", "title", "year", "venue", "venue_full_name", "authors", "author_ids", "doi",
+                                  "url", "arxiv_id", "topics")
+
+
+def paper_record(paper: Mapping[str, Any]) -> dict[str, Any]:
+    """One paper as the JSON-lines export writes it: authors as {id, name} in order, topics as labels."""
+    return {"id": paper["id"], "title": paper.get("title"), "year": paper.get("year"), "venue": paper.get("venue"),
+            "venue_full_name": paper.get("venue_full_name"), "doi": clean_doi(paper.get("doi")),
+            "url": safe_url(paper.get("url")), "arxiv_id": paper.get("arxiv_id"),
+            "authors": [{"id": a.get("id"), "name": a.get("name")} for a in paper.get("authors") or ()],
+            "topics": list(paper.get("topics") or ())}
+
+
+def papers_csv(papers: Iterable[Mapping[str, Any]]) -> str:
+    """Formula-safe CSV, one paper a row; lists joined with "; " and missing values as empty cells."""
+    rows = []
+    for paper in papers:
+        record = paper_record(paper)
+        rows.append({**record, "authors": [a["name"] or "" for a in record["authors"]],
+                     "author_ids": [a["id"] or "" for a in record["authors"]]})
+    return csv_text(rows, PAPER_COLUMNS, lineterminator="\n")
+
+
+def papers_jsonl(papers: Iterable[Mapping[str, Any]]) -> str:
+    return "".join(json.dumps(paper_record(p), ensure_ascii=False) + "\n" for p in papers)

@@ -1,7 +1,8 @@
 """Neo4j commands for `mlsys-atlas`: bulk export, schema set-up, a connection check, drop.
 
 `mlsys-atlas export neo4j-admin DIR` works without any Neo4j server (it reads the built
-graph or the snapshot); the `neo4j ...` commands connect with the NEO4J_* settings.
+graph or the snapshot); `graph.export_cli` registers it beside the other export formats.
+The `neo4j ...` commands connect with the NEO4J_* settings.
 """
 
 from __future__ import annotations
@@ -14,9 +15,8 @@ from graph import queries as q
 from graph.errors import ConfigError
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = subparsers.add_parser("export", help="export the graph for bulk import into another database")
-    formats = p.add_subparsers(dest="export_format", required=True)
+def add_neo4j_admin_parser(formats: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """`export neo4j-admin DIR`: one of the formats of `mlsys-atlas export` (graph.export_cli)."""
     e = formats.add_parser("neo4j-admin", help="CSV files and the exact `neo4j-admin database import full` command",
                            description="Write node and relationship CSVs for `neo4j-admin database import full` "
                                        "and a README.txt with the import command. For millions of nodes; smaller "
@@ -31,6 +31,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
     e.add_argument("--force", action="store_true", help="write into a directory that is not empty")
     e.set_defaults(func=_cmd_export_neo4j_admin)
 
+
+def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     n = subparsers.add_parser("neo4j", help="the Neo4j store (settings from NEO4J_URI, NEO4J_USERNAME, ...)")
     actions = n.add_subparsers(dest="neo4j_command", required=True)
     s = actions.add_parser("schema", help="print the constraints and indexes; --apply creates them (idempotent)")

@@ -487,3 +487,26 @@ AUTHOR_BY_EXTERNAL_ID = (
     "MATCH (a:Author) WHERE a.orcid = $id OR a.dblp_pid = $id OR a.openreview_id = $id OR a.s2_id = $id "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
+
+# ---------------------------------------------------------------- paper and network exports (graph/export_data.py)
+# The view is chosen by ids (each filter one indexed read, intersected in Python), then read in
+# chunks of ids by equality lookups, which both stores answer exactly (see EXPORT_IDS above).
+EXPORT_PAPER_IDS = (
+    "MATCH (p:Paper) OPTIONAL MATCH (p)-[:PUBLISHED_IN]->(v:Venue) WITH p, v "
+    "WHERE ($year_from IS NULL OR p.year >= $year_from) AND ($year_to IS NULL OR p.year <= $year_to) "
+    "AND ($venues IS NULL OR v.id IN $venues) RETURN p.id AS id"
+)
+EXPORT_AUTHOR_PAPER_IDS = "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper) RETURN p.id AS id"
+EXPORT_TOPIC_PAPER_IDS = "MATCH (p:Paper)-[:HAS_TOPIC]->(t:Topic {id: $id}) RETURN p.id AS id"
+EXPORT_PAPERS_BY_ID = (
+    "UNWIND $ids AS id MATCH (p:Paper {id: id}) OPTIONAL MATCH (p)-[:PUBLISHED_IN]->(v:Venue) "
+    "RETURN p.id AS id, p.title AS title, p.year AS year, p.doi AS doi, p.url AS url, p.arxiv_id AS arxiv_id, "
+    "coalesce(v.name, p.venue) AS venue, v.full_name AS venue_full_name, v.kind AS venue_kind"
+)
+EXPORT_AUTHORS_BY_PAPER = (
+    "UNWIND $ids AS id MATCH (a:Author)-[e:AUTHORED]->(p:Paper {id: id}) "
+    "RETURN p.id AS paper, a.id AS id, a.name AS name, e.position AS position"
+)
+EXPORT_TOPICS_BY_PAPER = (
+    "UNWIND $ids AS id MATCH (p:Paper {id: id})-[:HAS_TOPIC]->(t:Topic) RETURN p.id AS paper, t.label AS label"
+)

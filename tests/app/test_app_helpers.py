@@ -89,8 +89,9 @@ def test_bibtex_escapes_latex_and_keeps_keys_unique() -> None:
               {"id": "p2", "title": "Faster kernels again", "year": 2023, "venue": "arXiv", "arxiv_id": "2301.1"}]
     authors = {"p1": ["Zoë Müller", "Bo Li"], "p2": ["Zoe Muller"]}
     text = bibtex(papers, authors)
-    assert "@inproceedings{muller2023faster," in text and "@misc{muller2023faster" in text
-    assert "muller2023fastera" in text  # the second key is made unique
+    assert "@inproceedings{muller2023mlsys-faster," in text and "@misc{muller2023arxiv-faster," in text
+    text = bibtex([*papers, {**papers[0], "id": "p3"}], {**authors, "p3": ["Zoe Muller"]})
+    assert "muller2023mlsys-fastera" in text  # a clashing key is made unique
     assert r"50\% faster \{GPU\} kernels \& more\_stuff" in text
     assert "author = {Zoë Müller and Bo Li}" in text
     assert text.count("{") == text.count("}") + text.count(r"\}") - text.count(r"\{")
