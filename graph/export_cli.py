@@ -39,7 +39,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[ty
         f = formats.add_parser(name, help=help_text, description=help_text + ". The whole graph unless filtered; "
                                "filters combine (papers matching all of them).", epilog=EPILOG)
         f.add_argument("--person", metavar="NAME_OR_ID", help="only this person's papers (an author id, ORCID, "
-                       "DBLP pid or a name that fits one person)")
+                       "DBLP pid or a name)")
+        f.add_argument("--pick", type=int, default=None, metavar="N",
+                       help="the N-th candidate when --person fits several people (the error lists them)")
         f.add_argument("--venue", action="append", default=[], metavar="VENUE",
                        help="only papers of this venue (short name such as OSDI or MLSys; repeatable)")
         f.add_argument("--years", metavar="FROM-TO", help="only papers of these years: 2019-2024, 2021, 2019- or -2018")
@@ -84,7 +86,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         raise InputError("--json prints a summary on standard output; write the export to a file with --out PATH.")
     if not to_stdout:
         check_output_path(Path(args.out))
-    wanted = ExportFilter(args.person, tuple(args.venue), year_from, year_to, args.topic)
+    wanted = ExportFilter(args.person, tuple(args.venue), year_from, year_to, args.topic, args.pick)
     started = time.perf_counter()
     store = open_store(args.store)
     try:

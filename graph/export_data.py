@@ -7,6 +7,7 @@ same code serves FalkorDB and Neo4j, and the writers in `graph.exports` only eve
 
 from __future__ import annotations
 
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class ExportFilter:
     year_from: int | None = None
     year_to: int | None = None
     topic: str | None = None  # a topic label, name or id
+    pick: int | None = None  # the N-th namesake when `person` fits several people
 
     def is_whole_graph(self) -> bool:
         return not (self.person or self.venues or self.topic or self.year_from or self.year_to)
@@ -59,8 +61,15 @@ def parse_years(text: str | None) -> tuple[int | None, int | None]:
     return year_from, year_to
 
 
-def resolve_person(store: GraphStore, text: str) -> dict[str, Any]:
-    """{id, name} of the one person an id, external id or name means; an error listing the candidates otherwise."""
+def resolve_person(store: GraphStore, text: str, pick: int | None = None) -> dict[str, Any]:
+    """{id, name} of the person an id, external id or name means.
+
+    Namesakes are handled as everywhere else on the command line: `pick` chooses the N-th
+    (by papers), a namesake with by far the most papers is taken (the returned `note` says
+    so), and otherwise the error lists the candidates.
+    """
+    from graph.analytics.people import clear_namesake
+
     text = text.strip()
     found = store.read(q.GET_AUTHOR, {"id": text})
     if found:
@@ -73,13 +82,23 @@ def resolve_person(store: GraphStore, text: str) -> dict[str, Any]:
         raise InputError(f"--person {text!r}: give a name or an author id.")
     hits = store.read(q.SEARCH_AUTHORS, {"q": key, "limit": 50})
     exact = [h for h in hits if key in {fold(n) for n in [h.get("name") or "", *(h.get("aliases") or [])]}]
-    chosen = exact or hits
+    chosen = sorted(exact or hits, key=lambda h: (-(h.get("papers") or 0), h["id"]))
     if len(chosen) == 1:
         return {"id": chosen[0]["id"], "name": chosen[0]["name"]}
     if not chosen:
         raise InputError(f"--person {text!r}: nobody of that name in the graph (try `mlsys-atlas search`).")
-    options = "; ".join(f"{h['name']} ({h['id']}, {h.get('papers') or 0} papers)" for h in chosen[:8])
-    raise InputError(f"--person {text!r} fits several people: {options}. Pass the author id instead.")
+    options = "; ".join(f"{n}. {h['name']} ({h['id']}, {h.get('papers') or 0} papers)"
+                        for n, h in enumerate(chosen[:8], 1))
+    if pick is not None:
+        if not 1 <= pick <= len(chosen):
+            raise InputError(f"--pick {pick}: {text!r} has {len(chosen)} candidates: {options}")
+        return {"id": chosen[pick - 1]["id"], "name": chosen[pick - 1]["name"]}
+    clear = clear_namesake([h.get("papers") or 0 for h in chosen])
+    if clear is not None:
+        return {"id": chosen[clear]["id"], "name": chosen[clear]["name"],
+                "note": f"{text!r} fits {len(chosen)} people; taking the one with by far the most papers "
+                        f"(--pick N to choose another): {options}"}
+    raise InputError(f"--person {text!r} fits several people: {options}. Pass --pick N or the author id.")
 
 
 def _resolve_venues(store: GraphStore, names: Sequence[str]) -> list[str]:
@@ -112,7 +131,9 @@ def select_paper_ids(store: GraphStore, view: ExportFilter) -> tuple[list[str], 
                                 "venues": venues}
     chosen: list[set[str]] = []
     if view.person:
-        person = resolve_person(store, view.person)
+        person = resolve_person(store, view.person, view.pick)
+        if person.get("note"):
+            print(f"note: {person.pop('note')}", file=sys.stderr)
         resolved["person"] = person
         chosen.append({r["id"] for r in store.read(q.EXPORT_AUTHOR_PAPER_IDS, {"id": person["id"]})})
     if view.topic:

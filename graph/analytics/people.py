@@ -136,19 +136,25 @@ DOMINANT_MIN_PAPERS = 5
 DOMINANT_RATIO = 4.0
 
 
+def clear_namesake(paper_counts: list[int]) -> int | None:
+    """Index of the namesake with by far the most papers, if there is one (see DOMINANT_*)."""
+    if not paper_counts:
+        return None
+    ranked = sorted(range(len(paper_counts)), key=lambda i: -paper_counts[i])
+    top = paper_counts[ranked[0]]
+    runner_up = paper_counts[ranked[1]] if len(ranked) > 1 else 0
+    return ranked[0] if top >= DOMINANT_MIN_PAPERS and top >= DOMINANT_RATIO * max(runner_up, 1) else None
+
+
 def dominant_candidate(proj: Projection, candidates: list[dict[str, object]]) -> str | None:
     """The candidate with by far the most papers, if there is one.
 
     "Matei Zaharia" with 60 papers and a namesake with 2 is a question users expect to be
     answered, not refused; two namesakes with 12 and 9 papers are not.
     """
-    ranked = sorted(((len(proj.author_papers.get(str(c["id"]), ())), str(c["id"])) for c in candidates),
-                    key=lambda t: (-t[0], t[1]))
-    if not ranked:
-        return None
-    top = ranked[0][0]
-    runner_up = ranked[1][0] if len(ranked) > 1 else 0
-    return ranked[0][1] if top >= DOMINANT_MIN_PAPERS and top >= DOMINANT_RATIO * max(runner_up, 1) else None
+    ids = sorted(str(c["id"]) for c in candidates)
+    chosen = clear_namesake([len(proj.author_papers.get(a, ())) for a in ids])
+    return ids[chosen] if chosen is not None else None
 
 
 def latest_institution(proj: Projection, author: str) -> tuple[str, str]:
