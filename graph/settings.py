@@ -77,6 +77,10 @@ class AtlasSettings(BaseSettings):
                                                 "measure the cold path with it).")
     build_lock_wait: Seconds = Field(900, description="Seconds a build or ingest waits for another one on the "
                                                       "same data directory before giving up.")
+    dask: str = Field("", pattern=r"^(|local|local:[1-9][0-9]*|(tcp|tls|ws|wss)://\S+)$",
+                      description="Tag the build's papers on Dask: `local` (2 worker processes), `local:N`, or a "
+                                  "scheduler address such as `tcp://host:8786`; empty tags in this process. Same "
+                                  "tags either way (needs the `scale` extra).")
 
     # ---- limits the embedded FalkorDB server enforces on every query (issue 17)
     query_timeout_max_ms: int = Field(300000, ge=1000, description="Longest any query may run on the embedded "

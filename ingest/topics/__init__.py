@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
 
+from graph import config
 from graph.records import Paper, Topic
 from ingest.topics.learned import LearnedModel, LearnedTagger
 from ingest.topics.tagger import (
@@ -78,8 +79,19 @@ def tag_input(paper: Paper) -> str:
 
 
 def tag_papers(papers: Iterable[Paper]) -> Counter[str]:
-    """Set `paper.topics` on every paper (nlp.pipe batches); return how many were tagged from each input."""
+    """Set `paper.topics` on every paper (nlp.pipe batches); return how many were tagged from each input.
+
+    With ATLAS_DASK set, the papers are tagged in partitions on a Dask cluster instead, with
+    identical results (ingest/distributed.py).
+    """
     papers = list(papers)
+    where = config.settings().dask
+    if where:
+        from ingest.distributed import dask_client, tag_papers_distributed
+
+        address, _, workers = where.partition(":") if where.startswith("local") else (where, "", "")
+        with dask_client(None if address == "local" else address, int(workers or 2)) as client:
+            return tag_papers_distributed(papers, client)
     texts = [paper_text(p) for p in papers]
     for paper, tags in zip(papers, product_tagger().tag(texts), strict=True):
         paper.topics = tags

@@ -8,12 +8,17 @@ partitions are deliberately small so the papers cross many tasks and both worker
 from __future__ import annotations
 
 import copy
+from pathlib import Path
 
 import pytest
 
+from graph.errors import ConfigError
+from graph.loader import node_rows, rel_rows
+from ingest.pipeline import assemble
 from ingest.snapshot import read_snapshot
 from ingest.topics import tag_papers
-from tests.conftest import SNAPSHOT
+from tests.conftest import SNAPSHOT, in_small_subset
+from tests.scale.conftest import Rows
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
 
@@ -31,3 +36,18 @@ def test_dask_tags_identical_to_single_process() -> None:
     assert kinds_there == kinds_here and len(kinds_here) >= 2  # more than one kind of input was tagged
     assert [repr(p.topics) for p in there] == [repr(p.topics) for p in here]
     assert sum(bool(p.topics) for p in here) > len(here) / 3
+
+
+def test_build_with_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """ATLAS_DASK moves the build's tagging onto a local cluster; the graph's rows do not change."""
+    monkeypatch.setenv("ATLAS_DASK", "local:2")
+    snapshot = read_snapshot(SNAPSHOT, in_small_subset)
+    batch = assemble(snapshot.papers, snapshot.institutions, quarantine=snapshot.quarantined, data_dir=tmp_path)
+    assert (node_rows(batch), rel_rows(batch)) == small_rows
+
+
+def test_dask_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATLAS_DASK", "somewhere")
+    with pytest.raises(ConfigError, match="ATLAS_DASK"):
+        tag_papers([])
