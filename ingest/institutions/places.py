@@ -73,6 +73,7 @@ GAZETTEER_PATH = Path(__file__).with_name("places.tsv")
 # Two-letter US state codes that are also ISO country codes seen in affiliations ("IL" Israel, "IN" India,
 # "CA" Canada, "DE" Germany, ...): on their own they say nothing; with a ZIP code they are a US address.
 _AMBIGUOUS_STATE_CODES = frozenset("AL AR AZ CA CO DE GA ID IL IN LA MA MD ME MN MO MS MT NC NE PA SC SD TN VA".split())
+_DIGIT = re.compile(r"\d")
 _US_ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 _CA_POSTCODE = re.compile(r"^[A-Z]\d[A-Z]$|^\d[A-Z]\d$")
 _TOKEN_SPLIT = re.compile(r"[\s,;()\[\]/.:&+|\"“”]+")
@@ -91,6 +92,7 @@ class CountryEvidence:
     detail: str
 
 
+@lru_cache(maxsize=65536)
 def _word(token: str) -> str:
     """One token folded into one word: "Urbana-Champaign", "Xi'an", "Tel-Aviv" stay single words."""
     return fold(token.replace("-", "").replace("'", "").replace("’", "")).replace(" ", "")
@@ -164,21 +166,22 @@ def country_evidence(text: str) -> CountryEvidence:
     domain = _domain_country(text)
     if domain is not None:
         return domain
-    entries, _, _, longest = gazetteer()
+    entries = gazetteer()[0]
     hints: list[tuple[int, str, str]] = []  # (tier, country, detail)
     previous_has_us = False
     for part in (p.strip() for p in _PART_SPLIT.split(text)):
         if not part:
             continue
-        stripped = " ".join(t for t in part.split() if not any(ch.isdigit() for ch in t))
+        words = _words(part)
+        stripped = " ".join(t for _, t in words if not _DIGIT.search(t))
         coded = _code_part(part, previous_has_us)
-        key = " ".join(w for w, _ in _words(stripped))
+        key = " ".join(w for w, t in words if not _DIGIT.search(t))
         whole = [c for kind, c in entries.get(key, ()) if kind in _WHOLE_PART_KINDS]
         if coded is not None:
             hints.append((1, coded[0], coded[1]))
         elif whole and (len(key) > _SHORT or stripped.isupper()):
             hints.extend((1, c, f"'{stripped}'") for c in dict.fromkeys(whole))
-        part_hints = _scan(part, entries, longest)
+        part_hints = _scan(words, entries)
         hints.extend(part_hints)
         previous_has_us = any(c == "US" for _, c, _ in part_hints) or bool(whole and "US" in whole)
     if not hints:
@@ -191,15 +194,17 @@ def country_evidence(text: str) -> CountryEvidence:
     return CountryEvidence(countries[0], top[0][1])
 
 
-def _scan(part: str, entries: dict[str, list[tuple[str, str]]], longest: int) -> list[tuple[int, str, str]]:
-    """Gazetteer entries named inside one part, longest first and not overlapping ("New South Wales" is not Wales)."""
-    words = _words(part)
+def _scan(words: list[tuple[str, str]], entries: dict[str, list[tuple[str, str]]]) -> list[tuple[int, str, str]]:
+    """Gazetteer entries named inside one part, read left to right, longest entry at each word first and
+    not overlapping ("New South Wales" is not Wales). Only words that start some entry are tried."""
     folded = [w for w, _ in words]
-    taken = [False] * len(words)
+    sizes = _sizes_by_first_word()
     found: list[tuple[int, str, str]] = []
-    for size in range(min(longest, len(words)), 0, -1):
-        for start in range(len(words) - size + 1):
-            if any(taken[start:start + size]):
+    start = 0
+    while start < len(words):
+        step = 1
+        for size in sizes.get(folded[start], ()):
+            if start + size > len(words):
                 continue
             key = " ".join(folded[start:start + size])
             hits = [(kind, c) for kind, c in entries.get(key, ()) if kind in _TIER_OF_KIND]
@@ -208,7 +213,19 @@ def _scan(part: str, entries: dict[str, list[tuple[str, str]]], longest: int) ->
             printed = " ".join(t for _, t in words[start:start + size])
             if len(key.replace(" ", "")) <= _SHORT and not printed.replace(".", "").isupper():
                 continue  # "us" in running text is not the USA
-            taken[start:start + size] = [True] * size
-            for kind, country in hits:
-                found.append((_TIER_OF_KIND[kind], country, f"{kind.replace('_', ' ')} '{printed}'"))
+            found.extend((_TIER_OF_KIND[kind], country, f"{kind.replace('_', ' ')} '{printed}'")
+                         for kind, country in hits)
+            step = size
+            break
+        start += step
     return found
+
+
+@lru_cache(maxsize=1)
+def _sizes_by_first_word() -> dict[str, list[int]]:
+    """Entry lengths in words by first word, longest first: the scan tries only these."""
+    sizes: dict[str, set[int]] = {}
+    for key in gazetteer()[0]:
+        words = key.split()
+        sizes.setdefault(words[0], set()).add(len(words))
+    return {w: sorted(n, reverse=True) for w, n in sizes.items()}
