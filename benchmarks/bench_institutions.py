@@ -18,6 +18,7 @@ the baseline measured in the same run: the build's read stage (parsing the snaps
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import time
@@ -31,12 +32,13 @@ from graph.config import PROJECT_ROOT  # noqa: E402
 from graph.ids import fold  # noqa: E402
 from ingest.institutions import InstitutionResolver  # noqa: E402
 from ingest.institutions.decisions import CorrectedResolver  # noqa: E402
-from ingest.institutions.evaluate import load_labelled, score  # noqa: E402
+from ingest.institutions.evaluate import load_labelled, score, score_countries  # noqa: E402
 from ingest.institutions.link import link_institutions  # noqa: E402
 from ingest.snapshot import read_snapshot  # noqa: E402
 
 SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 LABELLED = PROJECT_ROOT / "tests" / "data" / "institutions_labelled.jsonl"
+TAIL_COUNTRIES = PROJECT_ROOT / "tests" / "data" / "institutions_tail_countries.jsonl"
 
 
 def quality() -> None:
@@ -49,6 +51,15 @@ def quality() -> None:
         print(f"  {split:8} {s.items:5} {s.organisations:5} {s.b3_precision:6.3f} {s.b3_recall:6.3f} {s.b3_f1:6.3f} "
               f"{s.unit_accuracy:6.3f} ({s.unit_items:2}) {s.not_org_precision:9.3f} {s.not_org_recall:9.3f} "
               f"{len(s.look_alike_pairs_merged):>4} merged of {s.look_alike_pairs_checked:2}")
+    items = [json.loads(line) for line in TAIL_COUNTRIES.read_text(encoding="utf-8").splitlines() if line.strip()]
+    c = score_countries(resolver, items)
+    print(f"countries of held-out tail strings (tests/data/institutions_tail_countries.jsonl): {c.items} strings, "
+          f"{c.labelled} placeable by hand; country given {c.given}, right {c.correct}: "
+          f"precision {c.precision:.3f}, coverage {c.coverage:.3f}")
+    for basis in ("place", "known"):
+        b = score_countries(resolver, [i for i in items if i["basis"] == basis])
+        print(f"  basis {basis:5}: {b.labelled} labelled, {b.correct} right, {b.given - b.correct} wrong, "
+              f"coverage {b.coverage:.3f}")
 
 
 def nodes(papers: list, institutions: list) -> None:
@@ -77,6 +88,11 @@ def nodes(papers: list, institutions: list) -> None:
     without_country = sum(1 for i in institutions if not i.country)
     print(f"  nodes without a country after: {without_country:,} (all outside the table); "
           f"top-200 nodes with country and type: {sum(1 for o in top if by_id[o].country and by_id[o].type)}/200")
+    country_sources = Counter(i.country_source for i in institutions)
+    type_sources = Counter(i.type_source for i in institutions)
+    print(f"  country from: {dict(country_sources.most_common())}")
+    print(f"  type from:    {dict(type_sources.most_common())} (type 'other' with no evidence: "
+          f"{sum(1 for i in institutions if i.type_source == 'none')})")
     old_names = {fold(a.affiliation) for p in papers for a in p.authorships if a.affiliation}
     for query in ("carnegie mellon", "stanford", "google", "microsoft"):
         before = sum(1 for n in old_names if query in n)

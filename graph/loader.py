@@ -81,6 +81,7 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
                                "type": i.type, "parent_id": i.parent_id, "aliases": i.aliases,
                                "search_key": " | ".join(sorted({fold(n) for n in [i.name, *i.aliases]})),
                                "openalex_id": i.openalex_id, "curated": i.curated,
+                               "country_source": i.country_source, "type_source": i.type_source,
                                "author_count": len(inst_authors.get(i.id, ())),
                                **_prov(i.provenance.sources, i.provenance.retrieved_at)}}
         for i in sorted(batch.institutions, key=lambda i: i.id)

@@ -51,6 +51,10 @@ class Institution:
     aliases: list[str] = field(default_factory=list)  # other names, including raw strings seen in sources
     openalex_id: str | None = None
     curated: bool = False  # from the shipped organisation table (country and type checked by hand)
+    # Where `country` / `type` came from: table | source-field | string | sibling | none (country);
+    # table | name | none (type). "none" says no evidence was found, so nothing was guessed.
+    country_source: str = "none"
+    type_source: str = "none"
 
 
 @dataclass

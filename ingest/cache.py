@@ -70,7 +70,7 @@ STAGE_CODE: dict[str, tuple[str, ...]] = {
              "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
     "merge": (*_COMMON, "ingest/identity/*.py", "ingest/pipeline.py"),
     "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json", "ingest/institutions/*.py",
-                "ingest/institutions/organisations.tsv", "ingest/pipeline.py"),
+                "ingest/institutions/organisations.tsv", "ingest/institutions/places.tsv", "ingest/pipeline.py"),
     "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),
     "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/topics/taxonomy.py",
              "ingest/topics/taxonomy.toml"),

@@ -118,3 +118,42 @@ def score(resolver: Resolves, rows: Iterable[dict[str, Any]]) -> Scores:
         not_org_precision=round(not_org_right / not_org_predicted, 4) if not_org_predicted else 1.0,
         not_org_recall=round(not_org_right / not_org_gold, 4) if not_org_gold else 1.0,
         look_alike_pairs_checked=len(checked), look_alike_pairs_merged=merged, errors=errors)
+
+
+@dataclass
+class CountryScore:
+    """Countries of tail strings against hand labels (tests/data/institutions_tail_countries.md)."""
+
+    items: int
+    labelled: int  # items whose label has a country
+    given: int  # items the resolver gives a country
+    correct: int
+    wrong: list[tuple[str, str | None, str]] = field(default_factory=list)  # (string, label, given)
+
+    @property
+    def precision(self) -> float:
+        return self.correct / self.given if self.given else 1.0
+
+    @property
+    def coverage(self) -> float:
+        """Share of the strings a careful human can place that the resolver places correctly."""
+        return self.correct / self.labelled if self.labelled else 0.0
+
+
+def score_countries(resolver: Resolves, items: Iterable[dict[str, Any]]) -> CountryScore:
+    """Precision and coverage of the country the resolver gives each string (no source country).
+    A country given where the label has none counts as wrong: a wrong country is worse than none."""
+    items = list(items)
+    given = correct = 0
+    wrong: list[tuple[str, str | None, str]] = []
+    for item in items:
+        org = resolver.resolve(item["affiliation"]).organisation
+        country = org.country if org is not None else None
+        if not country:
+            continue
+        given += 1
+        if country == item["country"]:
+            correct += 1
+        else:
+            wrong.append((item["affiliation"], item["country"], country))
+    return CountryScore(len(items), sum(1 for i in items if i["country"]), given, correct, wrong)

@@ -20,11 +20,14 @@ from pathlib import Path
 
 from graph.records import Institution, Paper, Provenance
 from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
+from ingest.institutions.places import country_evidence
 from ingest.institutions.resolver import InstitutionResolver, Resolution
-from ingest.institutions.table import Organisation, OrgTable
+from ingest.institutions.table import Organisation, OrgTable, match_key
 
 TABLE_SOURCE = "institutions-table"
 MAX_ALIASES = 40  # raw strings kept on a node for search, most frequent first
+_LEGAL_FORMS = frozenset({"inc", "ltd", "llc", "llp", "corp", "corporation", "co", "gmbh", "ag", "sa", "plc", "limited",
+                          "bv", "nv", "ab", "oy", "pty"})
 
 
 @dataclass
@@ -133,6 +136,7 @@ def link_institutions(papers: Iterable[Paper], source_institutions: dict[str, In
             nodes[parent.id] = _Node(parent, sources={TABLE_SOURCE})
             parent_key = parent.parent
     records = [_record(node, table) for _, node in sorted(nodes.items())]
+    _countries_from_siblings(records)
     report.strings = len(mapping)
     report.new_organisations = sum(1 for n in nodes.values() if not n.org.curated)
     report.institutions = len(records)
@@ -184,7 +188,7 @@ def correct_mislinks(papers: Iterable[Paper], institutions: list[Institution],
 def _record(node: _Node, table: OrgTable) -> Institution:
     org = node.org
     parent_id = table.orgs[org.parent].id if org.curated and org.parent and org.parent in table.orgs else None
-    country = org.country or (node.countries.most_common(1)[0][0] if node.countries else None)
+    country, country_source = _country(node)
     seen = [s for s, _ in sorted(node.strings.items(), key=lambda kv: (-kv[1], kv[0]))]
     aliases = list(dict.fromkeys(a for a in [*org.aliases, *seen] if a != org.name))[:MAX_ALIASES]
     ror = org.ror or (node.rors.most_common(1)[0][0] if node.rors else None)
@@ -193,7 +197,42 @@ def _record(node: _Node, table: OrgTable) -> Institution:
     return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=provenance,
                        type=org.type, parent_id=parent_id, aliases=aliases,
                        openalex_id=openalex_id,
-                       curated=org.curated)
+                       curated=org.curated, country_source=country_source if country else "none",
+                       type_source=org.type_source)
+
+
+def _country(node: _Node) -> tuple[str | None, str]:
+    """The node's country and where it came from: the table; else the country a source gave on its
+    authorships (OpenAlex via sysconf); else what its printed strings say, when every string that names
+    a place names the same country. Nothing else: a node with no evidence keeps no country."""
+    org = node.org
+    if org.curated:
+        return org.country, "table"
+    if node.countries:
+        return node.countries.most_common(1)[0][0], "source-field"
+    said = {country_evidence(s).country for s in node.strings} - {None}
+    if len(said) == 1:
+        return said.pop(), "string"
+    return None, "none"
+
+
+def sibling_key(name: str) -> str:
+    """Name with legal-form words dropped: "Siemens AG", "Siemens" and "The Siemens" are one organisation."""
+    return " ".join(w for w in match_key(name).split() if w not in _LEGAL_FORMS)
+
+
+def _countries_from_siblings(records: list[Institution]) -> None:
+    """A node without a country takes the country of nodes with the same name up to a legal form
+    ("Cerebras Systems Inc" / "Cerebras Systems"), when all of them agree; country_source "sibling"."""
+    known: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        if record.country and record.country_source != "sibling":
+            known[sibling_key(record.name)].add(record.country)
+    for record in records:
+        if record.country is None:
+            countries = known.get(sibling_key(record.name), set())
+            if len(countries) == 1:
+                record.country, record.country_source = next(iter(countries)), "sibling"
 
 
 def _write_mapping(data_dir: Path, rows: Iterable[dict]) -> Path:

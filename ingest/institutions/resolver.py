@@ -23,7 +23,7 @@ from rapidfuzz.distance import OSA
 from graph import ids
 from graph.ids import fold
 from ingest.institutions.normalise import clean
-from ingest.institutions.places import country_code, is_place
+from ingest.institutions.places import country_code, country_evidence, is_place
 from ingest.institutions.table import Organisation, OrgTable, match_key, shipped_table
 
 FUZZY_CUTOFF = 90.0  # whole-string ratio; tuned on the tuning split only
@@ -62,23 +62,32 @@ def _typo(word: str, other: str) -> bool:
     return OSA.distance(word, other) <= (2 if len(word) >= 8 else 1)  # "Munich" is not "Zurich"
 
 
-def _guess_type(name: str) -> str:
-    """Type of an organisation outside the table, from its own name (the table's types are by hand)."""
+# Words that say what kind of organisation a name is, checked in this order (first match wins).
+_TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("healthcare", re.compile(r"\b(hospital|clinic|medical center|health system|healthcare network|cancer center)\b")),
+    ("education", re.compile(r"^tu\b|\bedu( [a-z]{2})?$|\bac [a-z]{2}$|"  # TU Dortmund, cs.wisc.edu, ox.ac.uk
+                             r"\b(universit\w*|uniwersytet|univerzita|college|school|polytechn\w*|politecnico|"
+                             r"hochschule|fachhochschule|ecole|escuela|scuola|universidad|universidade|technion|"
+                             r"institute of technology|business school)\b")),
+    ("facility", re.compile(r"\b(national laborator\w*|national lab|research center|research centre|"
+                            r"research laboratory of the army|army research laborator\w*)\b")),
+    ("company", re.compile(r"\b(inc|corp\w*|ltd|llc|llp|gmbh|co|company|technologies|technology co|ag|plc|sa|"
+                           r"bv|nv|ab|oy|pty|labs|holdings|ventures|capital|bank|semiconductors?)\b")),
+    ("nonprofit", re.compile(r"\b(foundation|society|association|institute|institut|istituto|instituto|fondazione|"
+                             r"fundacion|stiftung)\b")),
+    ("government", re.compile(r"\b(ministry|agency|government|office|administration|army|navy|air force)\b|\bgov$")),
+    ("company", re.compile(r"\b(ai|io)$")),  # "Sakana AI", "kumo.ai"; after "institute" ("Allen Institute for AI")
+)
+
+
+def _guess_type(name: str) -> tuple[str, str]:
+    """(type, type_source) of an organisation outside the table, from the words of its own name; ("other",
+    "none") when no word says (the table's types are by hand). "Sakana AI" and "kumo.ai" read as companies."""
     key = fold(name)
-    if re.search(r"\b(hospital|clinic|medical center|health)\b", key):
-        return "healthcare"
-    if re.search(r"\b(universit\w*|college|school|polytechn\w*|hochschule|ecole|escuela|universidad|"
-                 r"universidade|universita|universite|institute of technology)\b", key):
-        return "education"
-    if re.search(r"\b(national laborator\w*|national lab|research center|research centre)\b", key):
-        return "facility"
-    if re.search(r"\b(inc|corp\w*|ltd|llc|gmbh|co|company|technologies|ag|plc|sa|bv|labs)\b", key):
-        return "company"
-    if re.search(r"\b(foundation|society|association|institute|institut)\b", key):
-        return "nonprofit"
-    if re.search(r"\b(ministry|agency|government|office|administration)\b", key):
-        return "government"
-    return "other"
+    for org_type, words in _TYPE_WORDS:
+        if words.search(key):
+            return org_type, "name"
+    return "other", "none"
 
 
 def _country(value: str | None) -> str | None:
@@ -120,6 +129,7 @@ class InstitutionResolver:
         cleaned = clean(affiliation)
         if cleaned.not_organisation:
             return Resolution(None, 0.95, "not_organisation", cleaned.not_organisation)
+        source_country = country
         country = country or cleaned.country_hint
         if cleaned.is_place:
             found = self._scan(cleaned.text, country)
@@ -146,7 +156,7 @@ class InstitutionResolver:
             org = self._most_specific(keys, tops[0])
             return Resolution(org, 0.85 if fuzzy_used else 1.0, "fuzzy" if fuzzy_used else "alias")
         if unknown:
-            return Resolution(self._new_organisation(unknown[0], country), 0.5, "new")
+            return Resolution(self._new_organisation(unknown[0], source_country, affiliation), 0.5, "new")
         return Resolution(None, 0.8, "not_organisation", "names a department or place but no organisation")
 
     def _scan(self, segment: str, country: str | None) -> list[str]:
@@ -250,7 +260,7 @@ class InstitutionResolver:
             return self.table.orgs[units[0]]
         return self.table.orgs[top]
 
-    def _new_organisation(self, segment: str, country: str | None) -> Organisation:
+    def _new_organisation(self, segment: str, source_country: str | None, printed: str) -> Organisation:
         segment = _CORPORATE_SUFFIX.sub(r" \1", segment)  # "Dropbox, Inc." is one name
         parts = [p.strip() for p in segment.split(",") if p.strip()]
         named = [p for p in parts if not is_place(fold(p)) and not _DEPARTMENT.search(fold(p))]
@@ -258,5 +268,11 @@ class InstitutionResolver:
         name = (org_like or named or parts or [segment])[0]
         name = re.sub(r"\s+", " ", name).strip(" .-")
         node_id = ids.institution_id(name)
-        return Organisation(key=node_id.split(":", 1)[1], name=name, country=country, type=_guess_type(name),
-                            node_id=node_id, curated=False)
+        if source_country:
+            country, country_source = source_country, "source-field"
+        else:  # only what the printed string itself says ("..., Bonn, Germany", "University of Bonn")
+            country = country_evidence(printed).country
+            country_source = "string" if country else "none"
+        org_type, type_source = _guess_type(name)
+        return Organisation(key=node_id.split(":", 1)[1], name=name, country=country, type=org_type,
+                            node_id=node_id, curated=False, country_source=country_source, type_source=type_source)

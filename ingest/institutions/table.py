@@ -47,7 +47,9 @@ class Organisation:
     ror: str | None = None
     openalex: str | None = None
     node_id: str | None = None  # set for organisations outside the table (id from the name)
-    curated: bool = True  # False: made up from an unmatched string; country/type may be guesses
+    curated: bool = True  # False: made up from an unmatched string; country/type from its words
+    country_source: str = "table"  # table | source-field | string | none (see graph.records.Institution)
+    type_source: str = "table"  # table | name | none
 
     @property
     def id(self) -> str:

@@ -19,8 +19,13 @@ def node(store: FalkorStore, node_id: str) -> dict:
 
 def test_institution_nodes_are_organisations_with_country_and_type(small_store: FalkorStore) -> None:
     rows = small_store.read("MATCH (i:Institution) RETURN i.id AS id, i.country AS country, i.type AS type, "
-                            "i.curated AS curated, i.name AS name")
+                            "i.curated AS curated, i.name AS name, i.country_source AS country_source, "
+                            "i.type_source AS type_source")
     assert rows and all(r["type"] for r in rows)
+    # every node says where its country and type came from; "none" exactly when there is no country
+    assert all(r["country_source"] in ("table", "source-field", "string", "sibling", "none") for r in rows)
+    assert all((r["country"] is None) == (r["country_source"] == "none") for r in rows)
+    assert all(r["type_source"] in ("table", "name", "none") for r in rows)
     curated = [r for r in rows if r["curated"]]
     assert len(curated) > 150 and all(r["country"] for r in curated)
     names = [r["name"] for r in rows]
