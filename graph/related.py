@@ -91,8 +91,7 @@ def related_papers(store: GraphStore, paper_id: str, limit: int = 10,
     weights = topic_weights(store.related_topic_frequencies(paper_id), store.paper_count())
     by_label = {w["label"]: w for w in weights}
     for row in store.related_by_topics(paper_id, weights, CANDIDATES):
-        entry(row).shared_topics = [(by_label[label]["name"], by_label[label]["weight"])
-                                    for label in row.get("labels") or [] if label in by_label]
+        entry(row)
     if citations is None:
         from graph.explore import paper_citations
 
@@ -102,5 +101,10 @@ def related_papers(store: GraphStore, paper_id: str, limit: int = 10,
         entry(row).cites = True
     for row in cited_by:
         entry(row).cited_by = True
+    # Shared topics for every candidate, however it was found (a co-author's paper may share a rare topic too).
+    labels = store.paper_topic_labels(found) if by_label and found else {}
+    for candidate in found.values():
+        candidate.shared_topics = [(by_label[label]["name"], by_label[label]["weight"])
+                                   for label in sorted(set(labels.get(candidate.id) or [])) if label in by_label]
     ranked = sorted(found.values(), key=lambda r: (-round(r.score, 6), -(r.year or 0), r.id))
     return ranked[:limit]

@@ -194,6 +194,10 @@ class GraphStore(abc.ABC):
         topics = [{"id": w["id"], "label": w["label"], "weight": int(w["weight"])} for w in weights]
         return self.read(q.RELATED_BY_TOPICS, {"id": paper_id, "topics": topics, "limit": limit})
 
+    def paper_topic_labels(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Topic labels of each paper (papers without topics are left out; labels in no set order)."""
+        return {r["id"]: r["topics"] for r in self.read(q.EXPLORE_PAPER_TOPICS_BY_ID, {"ids": list(ids)})}
+
     def paper_count(self) -> int:
         return int(self._scalar(q.COUNT_LABEL["Paper"]) or 0)
 
