@@ -41,7 +41,7 @@ def linked_table(frame: pd.DataFrame, *, key: str, link: str = "link", carry: di
     """Show `frame` without its `link` column (relative hrefs from `links.*_href`); a selected row opens its page.
 
     `carry`: this view's parameters to keep for Back (default: the current URL's parameters).
-    `label`: the column naming a row in the "Opening …" link (default: the first column).
+    `label`: the column naming a row in the "Opening …" link (default: name, else title, else the first column).
     """
     shown = frame.drop(columns=[link])
     dataframe_kwargs.setdefault("hide_index", True)
@@ -58,7 +58,8 @@ def linked_table(frame: pd.DataFrame, *, key: str, link: str = "link", carry: di
         return
     page, params = target
     here = carry if carry is not None else st.query_params.to_dict()
-    name = str(frame.iloc[rows[0]][label or shown.columns[0]])
+    label = label or next((c for c in ("name", "title") if c in shown.columns), shown.columns[0])
+    name = str(frame.iloc[rows[0]][label])
     box = f"open-row-{re.sub(r'[^A-Za-z0-9_-]', '-', key)}"
     with st.container(key=box):
         st.page_link(page, label=escape_markdown(f"Opening {name} …", 120), icon=":material/open_in_browser:",

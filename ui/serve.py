@@ -27,6 +27,9 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 log = logging.getLogger("mlsys_atlas.serve")
+# The projection's per-author tallies (cached properties) that profiles, topics and the PC audit read first.
+VIEWS = ("topic_kinds", "author_topics", "author_venues", "author_communities", "author_sides", "author_last_year",
+         "systems_lean", "author_institutions", "institution_members", "institution_info")
 
 
 def enabled() -> bool:
@@ -60,6 +63,7 @@ def preload() -> dict[str, float]:
             step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
             if analytics.available("graph.analytics"):
                 step("projection", lambda: analytics._projection(key))
+                step("projection views", lambda: [getattr(analytics._projection(key), name, None) for name in VIEWS])
                 step("search index", lambda: analytics.paper_search(key))
         except Exception:  # noqa: BLE001 - no graph yet, store down: the pages explain it on the first visit
             log.warning("preload skipped", exc_info=True)
