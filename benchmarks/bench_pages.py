@@ -14,7 +14,13 @@ content. Variants, measured in the same run:
   `git archive` into a temporary directory (no worktree, nothing checked out);
 - `no cache`: this tree with ATLAS_BUILD_CACHE=0 (no build cache on disk, no background
   precompute: the projection and every view computed on the first request that needs it);
-- `after`: this tree, after `mlsys-atlas warm` saved the build cache (what `make run` does).
+- `after`: this tree, after `mlsys-atlas warm` saved the build cache, served by `streamlit run`
+  (the projection and search index still load on the first visit, in a background thread);
+- `after + preload`: the same, served by `python -m ui.serve` (what `make run` does): the
+  projection and search indexes are loaded before the server opens its port.
+
+The time from process start until the server answers its health check is reported per
+variant too: the preload moves work there, and a fair report shows it.
 
 Reports every page's time per variant, the ratio to the baseline page, and the p95.
 Not a test (no thresholds). Debian's chromium through Playwright (never `playwright install`).
@@ -42,68 +48,41 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
 from browserkit import IDLE_SELECTOR, free_port, launch  # noqa: E402
+from page_timings import targets  # noqa: E402 - the same pages and tabs as the warm-server timings
 
 BASELINE_APP = 'import streamlit as st\n\nst.title("Baseline")\nst.write("A one-line Streamlit page.")\n'
 TIMEOUT_MS = 300_000
 
 
-def targets(data_dir: Path) -> list[tuple[str, str]]:
-    """(name, path) for every page and tab, with real ids from the graph."""
-    os.environ["ATLAS_DATA_DIR"] = str(data_dir)
-    from graph.open import open_store
-
-    store = open_store("embedded")
-    try:
-        def person(name: str) -> str:
-            return max(store.search_authors(name), key=lambda r: r["papers"])["id"]
-
-        tianqi, matei = person("Tianqi Chen"), person("Matei Zaharia")
-        paper = store.read("MATCH (p:Paper)-[:HAS_TOPIC]->(:Topic) WHERE p.venue = 'MLSys' AND p.year = 2023 "
-                           "RETURN p.id AS id ORDER BY p.id LIMIT 1")[0]["id"]
-        berkeley = store.search_institutions("University of California, Berkeley")[0]["id"]
-    finally:
-        store.close()
-    return [
-        ("home", ""),
-        ("search", "search?q=tianqi%20chen"),
-        ("person", f"person?author={tianqi}"),
-        ("paper", f"paper?paper={paper}"),
-        ("institution", f"institution?institution={berkeley}"),
-        ("graph", f"graph?node={tianqi}"),
-        ("connect", f"connect?from={tianqi}&to={matei}"),
-        ("collaborators", f"collaborators?author={tianqi}"),
-        ("topics", "topics"),
-        ("topics: a pillar's leaders", "topics?topic=Software%20systems%20for%20ML"),
-        ("topics: a topic's leaders", "topics?kind=Topics&topic=Inference%20and%20serving"),
-        ("systems-ml: backgrounds", "systems-ml"),
-        ("systems-ml: bridges", "systems-ml?tab=Bridges"),
-        ("systems-ml: institutions", "systems-ml?tab=Institutions"),
-        ("systems-ml: communities", "systems-ml?tab=Communities"),
-        ("program-committee (example)", "program-committee?example=true"),
-        ("data", "data"),
-    ]
+STARTS: dict[str, float] = {}  # variant -> seconds from process start to a healthy server
 
 
 @contextlib.contextmanager
-def server(tree: Path, data_dir: Path, app: Path, **env: str) -> Iterator[str]:
-    """A fresh `streamlit run` of `app` with `tree` first on the path; stops exactly that process."""
+def server(tree: Path, data_dir: Path, app: Path, *, preload: bool = False, label: str = "",
+           **env: str) -> Iterator[str]:
+    """A fresh `streamlit run` of `app` (or `python -m ui.serve`) with `tree` first on the path; stops exactly
+    that process."""
     port = free_port()
     environ = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_GRAPH": "atlas", "ATLAS_STORE": "embedded",
                "PYTHONPATH": str(tree), **env}
     log = open(tempfile.mktemp(prefix="bench-pages-", suffix=".log"), "wb")  # noqa: SIM115
+    command = [sys.executable, "-m", "ui.serve"] if preload else [sys.executable, "-m", "streamlit", "run", str(app)]
+    start = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter running our own app
-        [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true", "--server.port", str(port),
+        [*command, "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=tree, env=environ, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120
+        deadline = time.monotonic() + 900  # a preloading server opens its port late on a loaded machine
         while time.monotonic() < deadline:
             with contextlib.suppress(OSError):
                 with urllib.request.urlopen(url + "_stcore/health", timeout=2) as response:  # noqa: S310
                     if response.status == 200:
                         break
             time.sleep(0.2)
+        if label:
+            STARTS[label] = time.monotonic() - start
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -127,9 +106,9 @@ def first_visit(browser: Browser, url: str) -> float:
     return elapsed
 
 
-def run_variant(browser: Browser, tree: Path, data_dir: Path, pages: list[tuple[str, str]],
-                **env: str) -> dict[str, float]:
-    with server(tree, data_dir, tree / "app.py", **env) as url:
+def run_variant(browser: Browser, tree: Path, data_dir: Path, pages: list[tuple[str, str]], label: str,
+                preload: bool = False, **env: str) -> dict[str, float]:
+    with server(tree, data_dir, tree / "app.py", preload=preload, label=label, **env) as url:
         first_visit(browser, url)  # the server's first request: registers the pages (what a first visitor does)
         times = {}
         for name, path in pages:
@@ -158,6 +137,7 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="a built graph (ATLAS_DATA_DIR)")
     parser.add_argument("--before", default=None, help="git revision to measure as 'before'")
     parser.add_argument("--skip-no-cache", action="store_true", help="do not measure the no-cache variant")
+    parser.add_argument("--skip-plain", action="store_true", help="do not measure `after` without the preload")
     args = parser.parse_args()
 
     pages = targets(args.data_dir)
@@ -171,27 +151,35 @@ def main() -> int:
             baseline = statistics.median(first_visit(browser, url) for _ in range(5))
         if args.before:
             print(f"before ({args.before})", file=sys.stderr)
-            results["before"] = run_variant(browser, export_revision(args.before, Path(tmp)), args.data_dir, pages)
+            results["before"] = run_variant(browser, export_revision(args.before, Path(tmp)), args.data_dir, pages,
+                                            "before")
         if not args.skip_no_cache:
             print("no cache", file=sys.stderr)
-            results["no cache"] = run_variant(browser, ROOT, args.data_dir, pages, ATLAS_BUILD_CACHE="0")
+            results["no cache"] = run_variant(browser, ROOT, args.data_dir, pages, "no cache", ATLAS_BUILD_CACHE="0")
         print("warm (mlsys-atlas warm)", file=sys.stderr)
         start = time.perf_counter()
         subprocess.run([str(Path(sys.executable).parent / "mlsys-atlas"), "warm"], cwd=ROOT, check=True,  # noqa: S603
                        env={**os.environ, "ATLAS_DATA_DIR": str(args.data_dir), "PYTHONPATH": str(ROOT)})
         warm_s = time.perf_counter() - start
-        results["after"] = run_variant(browser, ROOT, args.data_dir, pages)
+        if not args.skip_plain:
+            print("after (streamlit run)", file=sys.stderr)
+            results["after"] = run_variant(browser, ROOT, args.data_dir, pages, "after")
+        print("after + preload (python -m ui.serve)", file=sys.stderr)
+        results["after + preload"] = run_variant(browser, ROOT, args.data_dir, pages, "after + preload", preload=True)
         browser.close()
 
     variants = list(results)
-    print("| page | " + " | ".join(f"{v} (s)" for v in variants) + " | after ÷ baseline |")
+    last = variants[-1]
+    print("| page | " + " | ".join(f"{v} (s)" for v in variants) + f" | {last} ÷ baseline |")
     print("|---|" + "---:|" * (len(variants) + 1))
     print("| *baseline: one-line Streamlit page* | " + " | ".join(f"{baseline:.2f}" for _ in variants) + " | 1.0 |")
     for name, _ in pages:
         cells = " | ".join(f"{results[v][name]:.2f}" for v in variants)
-        print(f"| {name} | {cells} | {results['after'][name] / baseline:.1f} |")
+        print(f"| {name} | {cells} | {results[last][name] / baseline:.1f} |")
     cells = " | ".join(f"**{p95(list(results[v].values())):.2f}**" for v in variants)
     print(f"| **p95 over pages and tabs** | {cells} | |")
+    cells = " | ".join(f"{STARTS.get(v, float('nan')):.1f}" for v in variants)
+    print(f"| *server start until healthy* | {cells} | |")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n`mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. {os.cpu_count()} CPUs, "
           f"load average at the end {load}.")

@@ -263,6 +263,27 @@ EXPLORE_PAPER_CITED_BY = (
     "MATCH (c:Paper)-[:CITES]->(p:Paper {id: $id}) RETURN c.id AS id, c.title AS title, c.year AS year, "
     "c.venue AS venue ORDER BY year DESC, title LIMIT $limit"
 )
+# Related papers (graph/related.py ranks them). Two HAS_TOPIC / AUTHORED relationships in one
+# pattern are distinct, so `q` is never the paper itself; LIMIT cuts ties on the id so both stores
+# keep the same rows. Topic weights are integers (per mille) so sums are exact on both stores.
+RELATED_BY_AUTHORS = (
+    "MATCH (p:Paper {id: $id})<-[:AUTHORED]-(a:Author)-[:AUTHORED]->(q:Paper) WHERE q.id <> $id "
+    "WITH q, count(DISTINCT a) AS shared, collect(DISTINCT a.name) AS names "
+    "ORDER BY shared DESC, q.id LIMIT $limit "
+    "RETURN q.id AS id, q.title AS title, q.year AS year, q.venue AS venue, shared, names"
+)
+# How many other papers carry each of this paper's topics: the rarer, the more a shared topic says.
+RELATED_TOPIC_FREQUENCIES = (
+    "MATCH (p:Paper {id: $id})-[:HAS_TOPIC]->(t:Topic) OPTIONAL MATCH (t)<-[:HAS_TOPIC]-(q:Paper) "
+    "WHERE q.id <> $id "
+    "RETURN t.id AS id, t.label AS label, t.name AS name, t.kind AS kind, count(q) AS papers ORDER BY label"
+)
+RELATED_BY_TOPICS = (
+    "UNWIND $topics AS topic MATCH (t:Topic {id: topic.id})<-[:HAS_TOPIC]-(q:Paper) WHERE q.id <> $id "
+    "WITH q, sum(topic.weight) AS weight, collect(topic.label) AS labels "
+    "ORDER BY weight DESC, q.id LIMIT $limit "
+    "RETURN q.id AS id, q.title AS title, q.year AS year, q.venue AS venue, weight, labels"
+)
 EXPLORE_GET_INSTITUTION = "MATCH (i:Institution {id: $id}) RETURN properties(i) AS props"
 EXPLORE_INSTITUTION_AUTHORS = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "

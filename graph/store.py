@@ -187,6 +187,29 @@ class GraphStore(abc.ABC):
     def ego_network(self, author_id: str, limit: int = 30) -> list[Row]:
         return self.read(q.EGO_EDGES, {"id": author_id, "limit": limit})
 
+    # ------------------------------------------------------------ related papers (graph/related.py)
+    def related_by_authors(self, paper_id: str, limit: int = 50) -> list[Row]:
+        """Other papers by this paper's authors, most shared authors first (names in no set order)."""
+        return self.read(q.RELATED_BY_AUTHORS, {"id": paper_id, "limit": limit})
+
+    def related_topic_frequencies(self, paper_id: str) -> list[Row]:
+        """This paper's topics, each with how many other papers carry it."""
+        return self.read(q.RELATED_TOPIC_FREQUENCIES, {"id": paper_id})
+
+    def related_by_topics(self, paper_id: str, weights: Sequence[Row], limit: int = 50) -> list[Row]:
+        """Other papers sharing any of `weights` ({id, label, weight: int}), heaviest total first."""
+        if not weights:
+            return []
+        topics = [{"id": w["id"], "label": w["label"], "weight": int(w["weight"])} for w in weights]
+        return self.read(q.RELATED_BY_TOPICS, {"id": paper_id, "topics": topics, "limit": limit})
+
+    def paper_topic_labels(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Topic labels of each paper (papers without topics are left out; labels in no set order)."""
+        return {r["id"]: r["topics"] for r in self.read(q.EXPLORE_PAPER_TOPICS_BY_ID, {"ids": list(ids)})}
+
+    def paper_count(self) -> int:
+        return int(self._scalar(q.COUNT_LABEL["Paper"]) or 0)
+
     # ------------------------------------------------------------ projections
     def coauthor_papers(self, year_from: int | None = None, year_to: int | None = None) -> list[Row]:
         """One row per paper with its author ids: the raw material of the co-author graph."""

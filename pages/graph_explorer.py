@@ -16,6 +16,7 @@ from graph.explore import GraphView, node_label
 from graph.exports import graphml, rows_to_csv
 from graph.ids import digest
 from ui import data, graphview, links
+from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural, truncate
 from ui.widgets import download_row, suggestions_line
 
@@ -168,9 +169,8 @@ if c2.button("Expand", disabled=pick is None, width="stretch") and pick:
 if c3.button("Reset", width="stretch", help="Back to the focus node only"):
     set_expanded([focus])
 
-st.dataframe(nodes_frame.drop(columns=["id"]), hide_index=True, width="stretch", height=260, column_config={
-    "name": st.column_config.TextColumn("Name", width="large"), "weight": "Papers / weight",
-    "link": st.column_config.LinkColumn("Page", display_text="Open")})
+linked_table(nodes_frame.drop(columns=["id"]), key="graph-nodes", height=260, column_config={
+    "name": st.column_config.TextColumn("Name", width="large"), "weight": "Papers / weight"})
 edges = [{"source": view.nodes[s]["name"], "target": view.nodes[t]["name"], "relationship": r,
           "weight": e.get("weight"), "source_id": s, "target_id": t} for (s, t, r), e in view.edges.items()]
 download_row([

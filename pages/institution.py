@@ -13,6 +13,7 @@ import streamlit as st
 from graph.explore import node_label
 from graph.exports import rows_to_csv
 from ui import data, links
+from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
 
@@ -80,10 +81,9 @@ with right:
     if authors:
         frame = pd.DataFrame([{**a, "link": links.person_href(a["id"])} for a in authors],
                              columns=["name", "papers", "first_year", "last_year", "link"])
-        st.dataframe(frame, hide_index=True, width="stretch", height=360, column_config={
+        linked_table(frame, key="institution-people", height=360, column_config={
             "first_year": st.column_config.NumberColumn("From", format="%d"),
-            "last_year": st.column_config.NumberColumn("To", format="%d"),
-            "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+            "last_year": st.column_config.NumberColumn("To", format="%d")})
         download_row([("People (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                        "institution_people.csv", "text/csv")], key="inst-dl")
     else:

@@ -17,6 +17,7 @@ import streamlit as st
 from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
+from ui.linked_table import linked_table
 from ui.text import csv_records
 from ui.widgets import download_row, lands_with
 
@@ -100,11 +101,10 @@ if tab_bg.open:
             frame = pd.DataFrame([{**asdict(p), "background": CLASS_NAMES[p.background],
                                    "link": links.person_href(p.author)} for p in people])
             if not frame.empty:
-                st.dataframe(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
-                                    "first_ml_year", "link"]], hide_index=True, width="stretch", column_config={
+                linked_table(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
+                                    "first_ml_year", "link"]], key="overlap-backgrounds", column_config={
                     "first_systems_year": st.column_config.NumberColumn(format="%d"),
-                    "first_ml_year": st.column_config.NumberColumn(format="%d"),
-                    "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+                    "first_ml_year": st.column_config.NumberColumn(format="%d")})
 
 if tab_bridges.open:
     with tab_bridges:
@@ -119,13 +119,12 @@ if tab_bridges.open:
                                "systems papers": p.systems_papers, "ML papers": p.ml_papers,
                                "MLSys papers": p.mlsys_papers, "evidence": p.evidence,
                                "link": links.person_href(p.author)} for p in people])
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        linked_table(frame, key="overlap-bridges", column_config={
             "name": "Name", "score": st.column_config.NumberColumn("Score", format="%.1f",
                                                                    help="Balance × joint papers (or betweenness)"),
             "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
                                                              help="1 = links split evenly between the two sides"),
-            "evidence": st.column_config.TextColumn("Evidence", width="large"),
-            "link": st.column_config.LinkColumn("Profile", display_text="Open")})
+            "evidence": st.column_config.TextColumn("Evidence", width="large")})
         download_row([("Bridge people (CSV)", rows_to_csv([asdict(p) for p in people]), "bridge_people.csv",
                        "text/csv")], key="bridges-dl")
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore
 from graph.exports import bibtex
 from ui import data, links
+from ui.state import PAPER_SHOWN as SHOWN
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row
 
@@ -25,6 +27,13 @@ if not paper_id:
     st.page_link(links.SEARCH, label="Search papers", icon=":material/search:")
     st.stop()
 
+same_page_link = (st.session_state.get(SHOWN) not in (None, paper_id)
+                  and not getattr(get_script_run_ctx(), "is_history_navigation", False))
+if same_page_link:
+    # A page link from a paper to a paper (related, citations) reruns this page with the new parameters but
+    # leaves the address bar showing the old paper; writing the parameter puts this one's id there.
+    st.query_params.from_dict({"paper": paper_id})
+st.session_state[SHOWN] = paper_id  # app.py forgets it when another page runs
 paper = data.paper(key, paper_id)
 if paper is None:
     st.title("Paper")
@@ -40,11 +49,14 @@ where = " · ".join(escape_markdown(x) for x in (
 st.caption(where)
 
 authors = paper.get("authors") or []
-if authors:
-    st.markdown("  \n".join(
-        f"{i + 1}. [{escape_markdown(a['name'])}]({links.person_href(a['id'])})"
-        + (f" — {escape_markdown(a['affiliation'])}" if a.get("affiliation") else "")
-        for i, a in enumerate(sorted(authors, key=lambda a: a.get("position") or 0))))
+if authors:  # page links: same tab, and carrying `paper` makes Back return here in one press
+    ordered = sorted(authors, key=lambda a: a.get("position") or 0)
+    grid = st.columns(2 if len(ordered) > 6 else 1)
+    for i, a in enumerate(ordered):
+        with grid[i % len(grid)]:
+            st.page_link(links.PERSON, label=escape_markdown(
+                a["name"] + (f" — {a['affiliation']}" if a.get("affiliation") else "")),
+                query_params={**links.keep_here(paper=paper_id), "author": a["id"]}, icon=":material/person:")
 else:
     st.caption("No authors recorded.")
 
@@ -84,6 +96,21 @@ with left:
                     st.page_link(links.PAPER, label=escape_markdown(f"{row['title']} ({row.get('venue')} "
                                                                     f"{row.get('year') or ''})"),
                                  query_params={"paper": row["id"]}, icon=":material/article:")
+    related = data.related_papers(key, paper_id)
+    st.subheader("Related papers")
+    if related:
+        st.caption("Ranked by shared authors, shared topics (a rare topic counts more than a broad pillar) "
+                   "and citations between the two papers.")
+        for row in related:
+            title_col, why_col = st.columns([3, 2])
+            with title_col:
+                where = " ".join(str(x) for x in (row.get("venue"), row.get("year")) if x)
+                st.page_link(links.PAPER, label=escape_markdown(f"{row['title']} — {where}", 160),
+                             query_params={"paper": row["id"]}, icon=":material/article:")
+            with why_col:
+                st.caption(escape_markdown(row["reason"]))
+    else:
+        st.caption("No other paper in the graph shares an author, a topic or a citation with this one.")
 with right:
     st.subheader("Links")
     paper_links = explore.paper_links(paper)

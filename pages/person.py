@@ -15,6 +15,7 @@ import streamlit as st
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
 from ui import analytics, data, graphview, links
+from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
 
@@ -232,11 +233,10 @@ if tab_papers.open:
                              icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
-            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            linked_table(frame, key="person-papers", column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "title": st.column_config.TextColumn("Title", width="large"),
-                "position": st.column_config.NumberColumn("Author #", help="Position in the author list"),
-                "link": st.column_config.LinkColumn("Paper", display_text="Open")})
+                "position": st.column_config.NumberColumn("Author #", help="Position in the author list")})
             ids = tuple(p["id"] for p in papers)
             venue_full = {v["name"]: v.get("full_name") for v in data.venues(key)}
             bib = bibtex([{**p, "venue_full_name": venue_full.get(p.get("venue"))} for p in papers],
@@ -254,10 +254,9 @@ if tab_coauthors.open:
         else:
             frame = pd.DataFrame([{**c, "link": links.person_href(c["id"])} for c in coauthors],
                                  columns=["name", "joint_papers", "last_year", "link"])
-            st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            linked_table(frame, key="person-coauthors", column_config={
                 "name": "Name", "joint_papers": st.column_config.NumberColumn("Joint papers"),
-                "last_year": st.column_config.NumberColumn("Last together", format="%d"),
-                "link": st.column_config.LinkColumn("Profile", display_text="Open profile")})
+                "last_year": st.column_config.NumberColumn("Last together", format="%d")})
             if len(coauthors) >= COAUTHOR_CAP:
                 st.caption(f"The {COAUTHOR_CAP} co-authors with the most joint papers (the table and the CSV are "
                            "capped there).")
@@ -282,8 +281,7 @@ if tab_insts.open:
                 st.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
                                 alt="Affiliations over time")
             frame["link"] = frame["id"].map(links.institution_href)
-            st.dataframe(frame[["name", "country", "years", "link"]], hide_index=True, width="stretch",
-                         column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
+            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions")
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "institutions.csv", "text/csv")], key="person-insts-dl")
 

@@ -171,6 +171,7 @@ with tab_coverage:
 
 with tab_members:
     frame = pd.DataFrame(tables["members"])
+    # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
     frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
     st.dataframe(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
                         "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,

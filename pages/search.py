@@ -16,6 +16,7 @@ from graph import queries as q
 from graph.exports import rows_to_csv
 from graph.ids import fold
 from ui import analytics, data, links
+from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, suggestions_line
 
@@ -36,7 +37,10 @@ pillars = [t["label"] for t in topic_rows if t.get("kind") == "pillar"]
 topic_names = {t["label"]: t.get("name") or t["label"] for t in topic_rows}
 
 st.title("Search")
-text = st.text_input("Search people, papers, institutions and topics", key="q", bind="query-params",
+# Back from a result: Streamlit drops `q` (bound to the box below) on a page change, so links from here
+# carry the text as `links.SEARCH_BACK`: it is the box's starting value when the URL has no `q`.
+carried = (st.query_params.get(links.SEARCH_BACK) or "").strip()
+text = st.text_input("Search people, papers, institutions and topics", carried, key="q", bind="query-params",
                      placeholder="e.g. Matei Zaharia, speculative decoding, ETH Zurich",
                      help="Case, accents and word order do not matter; close spellings of names are found too.")
 with st.expander("Paper filters: years, venues, pillar, abstracts"):
@@ -120,7 +124,7 @@ with tab_people:
             st.caption(f"No exact match for “{escape_markdown(query)}”; these names are spelled similarly.")
         for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
             st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
-                         query_params={**links.keep_here(q=query), "author": match.id}, icon=":material/person:")
+                         query_params={**links.keep_search(query), "author": match.id}, icon=":material/person:")
             # years, main affiliation, top venues, ORCID/DBLP: two profiles of one name told apart at a glance
             summary = profiles.summarise(data.author(key, match.id) or {}, data.author_papers(key, match.id),
                                          data.author_institutions(key, match.id))
@@ -129,16 +133,14 @@ with tab_people:
         if len(people) > SHOWN_AS_LINKS:
             frame = pd.DataFrame([{"name": m.name, "papers": m.weight, "match": m.how,
                                    "link": links.person_href(m.id)} for m in people])
-            st.dataframe(frame, hide_index=True, width="stretch", column_config={
-                "link": st.column_config.LinkColumn("Profile", display_text="Open profile"),
+            linked_table(frame, key="search-people", carry=links.keep_search(query), column_config={
                 "papers": st.column_config.NumberColumn("Papers")})
     if publishing:
         st.markdown(f"**Publishing on “{escape_markdown(corrected or query)}”** — ranked by their papers that match "
                     "(a title match counts more than a topic match)")
         frame = pd.DataFrame([{"name": p.name, "matching papers": p.papers, "all papers": p.total_papers,
                                "link": links.person_href(p.id)} for p in publishing])
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
-            "link": st.column_config.LinkColumn("Profile", display_text="Open profile")})
+        linked_table(frame, key="search-publishing", carry=links.keep_search(query))
 
 with tab_papers:
     if corrected:
@@ -150,15 +152,14 @@ with tab_papers:
         for paper in papers[:SHOWN_AS_LINKS]:
             where = " ".join(str(x) for x in (paper.get("venue"), paper.get("year")) if x)
             st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} — {where}"),
-                         query_params={**links.keep_here(q=query), "paper": paper["id"]}, icon=":material/article:")
+                         query_params={**links.keep_search(query), "paper": paper["id"]}, icon=":material/article:")
         frame = pd.DataFrame([{**p, "topics": ", ".join(topic_names.get(t, t) for t in p.get("topics") or []),
                                "link": links.paper_href(p["id"])} for p in papers[:TABLE_CAP]],
                              columns=["title", "year", "venue", "matched", "topics", "link", "id"])
-        st.dataframe(frame.drop(columns=["id"]), hide_index=True, width="stretch", column_config={
+        linked_table(frame.drop(columns=["id"]), key="search-papers", carry=links.keep_search(query), column_config={
             "title": st.column_config.TextColumn("Title", width="large"),
             "year": st.column_config.NumberColumn("Year", format="%d"), "venue": "Venue",
-            "matched": "Matched in", "topics": "Topics",
-            "link": st.column_config.LinkColumn("Paper", display_text="Open")})
+            "matched": "Matched in", "topics": "Topics"})
         if len(papers) > TABLE_CAP:
             st.caption(f"The table and CSV show the best {TABLE_CAP:,} of {len(papers):,} papers; narrow the query or "
                        "the filters to see the rest.")

@@ -15,6 +15,7 @@ import streamlit as st
 from graph.explore import community_name
 from graph.exports import rows_to_csv
 from ui import analytics, data, links
+from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
 
@@ -126,26 +127,23 @@ with c1:
     st.markdown("**People**")
     people = pd.DataFrame([{**r, "link": links.person_href(r["id"])} for r in leaders["authors"]],
                           columns=["name", "papers", "link"])
-    st.dataframe(people, hide_index=True, width="stretch",
-                 column_config={"link": st.column_config.LinkColumn("Profile", display_text="Open")})
+    linked_table(people, key="topic-people")
 with c2:
     st.markdown("**Institutions**")
     insts = pd.DataFrame([{**r, "link": links.institution_href(r["id"])} for r in leaders["institutions"]],
                          columns=["name", "country", "papers", "link"])
-    st.dataframe(insts, hide_index=True, width="stretch",
-                 column_config={"link": st.column_config.LinkColumn("Institution", display_text="Open")})
+    linked_table(insts, key="topic-institutions")
 tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
 shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
     "highest score first"
 st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
-st.dataframe(papers, hide_index=True, width="stretch", column_config={
+linked_table(papers, key="topic-papers", column_config={
     "title": st.column_config.TextColumn("Title", width="large"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
-    "evidence": st.column_config.TextColumn("Evidence", help="The phrases that triggered the tag"),
-    "link": st.column_config.LinkColumn("Paper", display_text="Open")})
+    "evidence": st.column_config.TextColumn("Evidence", help="The phrases that triggered the tag")})
 download_row([
     ("People (CSV)", rows_to_csv(leaders["authors"]), f"{topic}_people.csv", "text/csv"),
     ("Institutions (CSV)", rows_to_csv(leaders["institutions"]), f"{topic}_institutions.csv", "text/csv"),

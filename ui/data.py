@@ -207,6 +207,16 @@ def paper_citations(key: StoreKey, paper_id: str) -> tuple[list[Row], list[Row]]
     return explore.paper_citations(store_for(key), paper_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def related_papers(key: StoreKey, paper_id: str, limit: int = 10) -> list[Row]:
+    """Ranked related papers with a one-line reason each (graph/related.py)."""
+    from graph.related import related_papers as rank
+
+    return [{"id": r.id, "title": r.title, "year": r.year, "venue": r.venue, "score": round(r.score, 2),
+             "reason": r.reason()} for r in rank(store_for(key), paper_id, limit,
+                                                   citations=paper_citations(key, paper_id))]
+
+
 @st.cache_data(show_spinner=False, max_entries=128)
 def paper_author_lists(key: StoreKey, paper_ids: tuple[str, ...]) -> dict[str, list[str]]:
     return explore.paper_author_lists(store_for(key), paper_ids)

@@ -8,7 +8,7 @@ URL that can be shared. Changing a page's file or URL path happens only here and
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from graph.explore import node_label
 
@@ -43,6 +43,13 @@ def href(page: str, **params: object) -> str:
     """A relative link to a page with query parameters (for LinkColumn cells and markdown)."""
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
     return URL_PATHS[page] + (f"?{query}" if query else "")
+
+
+def target_of(relative_href: str) -> tuple[str, dict[str, str]] | None:
+    """(page file, query params) of a relative href made by `href` (None for anything else)."""
+    path, _, query = relative_href.partition("?")
+    page = next((p for p, url_path in URL_PATHS.items() if url_path == path), None)
+    return (page, dict(parse_qsl(query))) if page else None
 
 
 def person_href(author_id: str) -> str:
@@ -80,3 +87,17 @@ def keep_here(**params: object) -> dict[str, str]:
     view again, so Back returns in one press. Target pages ignore parameters they do not read.
     """
     return {k: str(v) for k, v in params.items() if v not in (None, "")}
+
+
+SEARCH_BACK = "search"  # the search text carried by links from the Search page (see `keep_search`)
+
+
+def keep_search(query: str) -> dict[str, str]:
+    """`keep_here` for the Search page, whose `q` is bound to its text box.
+
+    Why: on a page change Streamlit 1.67 drops URL parameters bound to another page's widgets,
+    so a carried `q` never reaches the history entry Back returns to. The text travels as
+    `search=` instead, and the Search page puts it back into its box.
+    """
+    return keep_here(**{SEARCH_BACK: query})
+

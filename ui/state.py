@@ -49,3 +49,8 @@ def publish(key: str, param: str, value: str | None) -> None:
         if st.query_params.get(param) != value:
             st.query_params[param] = value
         st.session_state[marker] = value
+
+
+# The paper the Paper page showed in this session's last run (app.py clears it when another page runs):
+# how the Paper page tells a link from one paper to another, which Streamlit leaves out of the address bar.
+PAPER_SHOWN = "__paper_shown__"

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import statistics
 import sys
 import tempfile
@@ -36,12 +37,15 @@ sys.path.insert(0, str(ROOT))
 BASELINE_APP = 'import streamlit as st\n\nst.title("Baseline")\nst.write("A one-line Streamlit page.")\n'
 
 
-def pages(data_dir: Path) -> list[tuple[str, str]]:
-    """(name, path) for every page, with real ids from the graph in the data directory."""
+def targets(data_dir: Path) -> list[tuple[str, str]]:
+    """(name, path) for every page and tab, with real ids from the graph in the data directory.
+
+    Shared with benchmarks/bench_pages.py (first visits), so both measure the same views.
+    """
     os.environ["ATLAS_DATA_DIR"] = str(data_dir)
     from graph.open import open_store
 
-    store = open_store()
+    store = open_store("embedded")
     try:
         def person(name: str) -> str:
             return max(store.search_authors(name), key=lambda r: r["papers"])["id"]
@@ -63,10 +67,14 @@ def pages(data_dir: Path) -> list[tuple[str, str]]:
         ("graph", f"graph?node={tianqi}"),
         ("connect", f"connect?from={tianqi}&to={matei}"),
         ("collaborators", f"collaborators?author={tianqi}"),
-        ("topics", "topics?topic=Software%20systems%20for%20ML"),
-        ("systems-ml", "systems-ml"),
-        ("systems-ml-bridges", "systems-ml?tab=Bridges"),
-        ("program-committee", "program-committee?example=true"),
+        ("topics", "topics"),
+        ("topics: a pillar's leaders", "topics?topic=Software%20systems%20for%20ML"),
+        ("topics: a topic's leaders", "topics?kind=Topics&topic=Inference%20and%20serving"),
+        ("systems-ml: backgrounds", "systems-ml"),
+        ("systems-ml: bridges", "systems-ml?tab=Bridges"),
+        ("systems-ml: institutions", "systems-ml?tab=Institutions"),
+        ("systems-ml: communities", "systems-ml?tab=Communities"),
+        ("program-committee (example)", "program-committee?example=true"),
         ("data", "data"),
         ("data-provenance", f"data?node={tianqi}"),
     ]
@@ -109,7 +117,7 @@ def main() -> int:
     parser.add_argument("--screenshots", type=Path, default=None, help="save one screenshot per page here")
     args = parser.parse_args()
 
-    targets = pages(args.data_dir)
+    pages = targets(args.data_dir)
     logs = ARTIFACTS / "logs"
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
         browser = launch(playwright)
@@ -118,9 +126,9 @@ def main() -> int:
         results: dict[str, dict[str, float]] = {}
         with streamlit_server(args.data_dir, logs) as server:
             warm(browser, server)
-            prime(browser, server, targets)  # caches and the analytics projection, as after a first visitor
-            for name, path in targets:
-                shot = args.screenshots / f"{name}.png" if args.screenshots else None
+            prime(browser, server, pages)  # caches and the analytics projection, as after a first visitor
+            for name, path in pages:
+                shot = args.screenshots / f"{slug(name)}.png" if args.screenshots else None
                 results[name] = measure(browser, server.url + path, args.runs, shot)
                 print(f"{name:<20} {results[name]}", file=sys.stderr)
         with streamlit_server(args.data_dir, logs, app=baseline_app) as base:
@@ -131,6 +139,11 @@ def main() -> int:
         browser.close()
     print(report(results, baseline, args.runs))
     return 0
+
+
+def slug(name: str) -> str:
+    """A file name for a view: "systems-ml: bridges" -> "systems-ml-bridges"."""
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def prime(browser: Browser, server: Server, targets: list[tuple[str, str]]) -> None:

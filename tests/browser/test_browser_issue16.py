@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import parse_qs, quote, urlparse
 
 import pytest
 from browserkit import Server, open_idle, screenshot, wait_idle
@@ -25,7 +26,8 @@ def page(browser: Browser) -> Page:
     context.close()
 
 
-def test_search_person_paper_and_back(atlas_server: Server, page: Page) -> None:
+def test_search_person_paper_related_paper_and_back(atlas_server: Server, page: Page) -> None:
+    """search -> person -> paper -> related paper, then Back (one press each) to the paper and the person."""
     opened: list[Page] = []
     page.context.on("page", lambda new: opened.append(new))
     open_idle(page, atlas_server.url + "search?q=Tianqi%20Chen")
@@ -42,9 +44,27 @@ def test_search_person_paper_and_back(atlas_server: Server, page: Page) -> None:
     expect(page).to_have_url(re.compile(r"/paper\?.*paper="), timeout=60_000)
     expect(page.locator("h1").first).to_contain_text(title[:30], timeout=60_000)
     wait_idle(page)
+    paper_url = page.url
+
+    expect(main.get_by_role("heading", name="Related papers")).to_be_visible()
+    related = main.locator("xpath=//h3[contains(., 'Related papers')]/following::a[contains(@href, 'paper=')]").first
+    expect(related).to_be_visible()
+    related_title = related.inner_text().split(" — ")[0].strip().splitlines()[-1]
+    related.click()
+    expect(page).not_to_have_url(paper_url, timeout=60_000)
+    expect(page.locator("h1").first).to_contain_text(related_title[:30], timeout=60_000)
+    wait_idle(page)
+    screenshot(page, "paper-related")
     assert not opened, "a link opened a new tab"
-    page.go_back()  # one press
-    expect(page).to_have_url(re.compile(re.escape(person_url.split("&")[0])), timeout=60_000)
+    assert len(page.context.pages) == 1
+
+    page.go_back()  # one press: the first paper again
+    expect(page.locator("h1").first).to_contain_text(title[:30], timeout=60_000)
+    expect(page).to_have_url(re.compile(re.escape(paper_url.split("&")[0].split("?")[0])), timeout=60_000)
+    wait_idle(page)
+    page.go_back()  # one press: the person
+    author = parse_qs(urlparse(person_url).query)["author"][0]
+    expect(page).to_have_url(re.compile(r"/person\?.*author=" + re.escape(quote(author, safe=""))), timeout=60_000)
     expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible(timeout=60_000)
 
 

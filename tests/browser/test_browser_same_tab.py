@@ -1,0 +1,112 @@
+"""Tables open their rows in the same browser tab, and every entity deep link takes a name.
+
+Streamlit's LinkColumn always opens a new tab; the explorer's tables instead open the selected
+row's page in place (ui/linked_table.py). Here a real click on a row of the person page's
+papers table and of the institution page's people table must change the URL in the same tab
+(no new page in the browser context), and Back must return in one press. The deep links
+`person?author=NAME`, `graph?node=NAME`, `institution?institution=NAME`, `collaborators?author=NAME`
+and `connect?from=NAME&to=NAME` must show that entity, not a "not found".
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+from browserkit import Server, open_idle, wait_idle
+from playwright.sync_api import Browser, Locator, Page, expect
+
+pytestmark = pytest.mark.browser
+
+PERSON = "Tianqi Chen"
+HEADER_PX, ROW_PX = 35, 35  # st.dataframe's default header and row heights
+
+
+@pytest.fixture
+def page(browser: Browser) -> Page:
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def click_row(table: Locator, row: int) -> None:
+    """Select a row the way a user does: a click on its row marker (the box at the row's left)."""
+    table.scroll_into_view_if_needed()
+    table.hover()
+    box = table.bounding_box()
+    assert box is not None
+    table.page.mouse.click(box["x"] + 14, box["y"] + HEADER_PX + ROW_PX * row + ROW_PX / 2)
+
+
+def person_id(store: object, name: str) -> str:
+    return max(store.search_authors(name), key=lambda r: r["papers"])["id"]  # type: ignore[attr-defined]
+
+
+def test_a_table_row_opens_in_the_same_tab_and_back_returns(atlas_server: Server, page: Page,
+                                                            small_build: tuple) -> None:
+    author = person_id(small_build[0], PERSON)
+    open_idle(page, atlas_server.url + f"person?author={author}&tab=Papers")
+    main = page.get_by_test_id("stMain")
+    expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible(timeout=60_000)
+    person_url = page.url
+    table = main.get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible(timeout=60_000)
+    pages_before = len(page.context.pages)
+    click_row(table, 0)
+    expect(page).to_have_url(re.compile(r"/paper\?.*paper="), timeout=60_000)
+    wait_idle(page)
+    assert len(page.context.pages) == pages_before, "the row opened a new tab"
+    expect(page.locator("h1").first).not_to_have_text(PERSON)
+    page.go_back()
+    expect(page).to_have_url(re.compile(re.escape(person_url.split("?")[0]) + r"\?.*author="), timeout=60_000)
+    expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    assert "/paper" not in page.url  # the table's selection does not navigate again
+
+
+def test_an_institution_people_row_opens_the_person(atlas_server: Server, page: Page, small_build: tuple) -> None:
+    inst = small_build[0].search_institutions("berkeley")[0]
+    open_idle(page, atlas_server.url + f"institution?institution={inst['id']}")
+    table = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible(timeout=60_000)
+    click_row(table, 0)
+    expect(page).to_have_url(re.compile(r"/person\?.*author="), timeout=60_000)
+    wait_idle(page)
+    assert len(page.context.pages) == 1
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/institution\?"), timeout=60_000)
+
+
+def test_back_from_a_search_result_shows_the_search_again(atlas_server: Server, page: Page) -> None:
+    """The search text is bound to its box, and Streamlit drops such parameters on a page change;
+    the links carry it so one Back press shows the same results."""
+    open_idle(page, atlas_server.url + "search?q=LLM%20serving")
+    main = page.get_by_test_id("stMain")
+    table = main.get_by_test_id("stDataFrame").first  # the people publishing on it
+    expect(table).to_be_visible(timeout=60_000)
+    click_row(table, 0)
+    expect(page).to_have_url(re.compile(r"/person\?.*author="), timeout=60_000)
+    wait_idle(page)
+    assert len(page.context.pages) == 1
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search\?"), timeout=60_000)
+    expect(main.get_by_role("textbox", name=re.compile("Search people")).first).to_have_value("LLM serving",
+                                                                                          timeout=60_000)
+    expect(main.get_by_text("Publishing on “LLM serving”")).to_be_visible(timeout=60_000)
+
+
+@pytest.mark.parametrize(("path", "shows"), [
+    (f"person?author={quote(PERSON)}", PERSON),
+    (f"graph?node={quote(PERSON)}", PERSON),
+    (f"collaborators?author={quote(PERSON)}", PERSON),
+    (f"connect?from={quote(PERSON)}&to={quote('Luis Ceze')}", "hops"),
+    ("institution?institution=" + quote("University of Washington"), "University of Washington"),
+])
+def test_every_name_deep_link(atlas_server: Server, page: Page, path: str, shows: str) -> None:
+    open_idle(page, atlas_server.url + path)
+    main = page.get_by_test_id("stMain")
+    assert page.get_by_test_id("stException").count() == 0
+    expect(main.get_by_text(re.compile(r"^No (person|institution|node)")).first).not_to_be_visible()
+    expect(main.get_by_text(shows).first).to_be_visible(timeout=60_000)

@@ -1,0 +1,89 @@
+"""Start the explorer with its slow in-memory state loaded before the first visitor arrives.
+
+    python -m ui.serve [streamlit options, e.g. --server.port 8501]   (what `make run` does)
+
+Why: Streamlit has no start-up hook; it runs `app.py` only when a browser connects, so on a
+fresh server the first visitor paid for reading the analytics projection (unpickling the
+build cache and rebuilding the co-author graph: ~10 s on the full snapshot under load) and
+the search indexes, and meanwhile the background warm-up thread held the interpreter lock,
+slowing even the Home page. Streamlit runs every script in this same process, so loading
+those into the module-level and `st.cache_resource` caches *before* starting the server
+means every page's first visit reads them from memory. The price moves to the server's
+start (the port opens once the preload is done); with ATLAS_PRELOAD=0 the server starts at
+once and warms up on the first visit as before.
+
+The analytics' slow views come from the build cache that `mlsys-atlas warm` writes
+(graph/analytics/build_cache.py); without it the preload still reads the projection and
+the views are computed on first use.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+log = logging.getLogger("mlsys_atlas.serve")
+# The projection's per-author tallies (cached properties) that profiles, topics and the PC audit read first.
+VIEWS = ("topic_kinds", "author_topics", "author_venues", "author_communities", "author_sides", "author_last_year",
+         "systems_lean", "author_institutions", "institution_members", "institution_info")
+
+
+def enabled() -> bool:
+    return os.environ.get("ATLAS_PRELOAD", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def preload() -> dict[str, float]:
+    """Fill this process's caches with what first visits need; seconds per step. Never raises."""
+    import warnings
+
+    timings: dict[str, float] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "No runtime found": the caches are the same ones the server uses
+        # "No runtime found", "missing ScriptRunContext": expected outside a script run
+        quiet = [logging.getLogger(f"streamlit.runtime.{name}") for name in
+                 ("caching.cache_data_api", "scriptrunner_utils.script_run_context")]
+        levels = [logger.level for logger in quiet]
+        for logger in quiet:
+            logger.setLevel(logging.ERROR)
+        try:
+            from ui import analytics, data
+
+            key = data.store_key()
+
+            def step(name: str, run: object) -> None:
+                start = time.perf_counter()
+                run()  # type: ignore[operator]
+                timings[name] = round(time.perf_counter() - start, 2)
+
+            step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key)))
+            step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
+            if analytics.available("graph.analytics"):
+                step("projection", lambda: analytics._projection(key))
+                step("projection views", lambda: [getattr(analytics._projection(key), name, None) for name in VIEWS])
+                step("search index", lambda: analytics.paper_search(key))
+        except Exception:  # noqa: BLE001 - no graph yet, store down: the pages explain it on the first visit
+            log.warning("preload skipped", exc_info=True)
+        finally:
+            for logger, level in zip(quiet, levels, strict=True):
+                logger.setLevel(level)
+    return timings
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if enabled():
+        start = time.perf_counter()
+        timings = preload()
+        print(f"MLSys Atlas: preloaded in {time.perf_counter() - start:.1f} s {timings}", flush=True)
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", "run", str(APP), *args]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
