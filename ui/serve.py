@@ -20,7 +20,6 @@ the views are computed on first use.
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -33,7 +32,9 @@ VIEWS = ("topic_kinds", "author_topics", "author_venues", "author_communities", 
 
 
 def enabled() -> bool:
-    return os.environ.get("ATLAS_PRELOAD", "1").strip().lower() not in {"0", "false", "no", "off"}
+    from graph import config
+
+    return config.settings().preload
 
 
 def preload() -> dict[str, float]:
