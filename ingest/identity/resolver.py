@@ -85,6 +85,34 @@ def person_id_for(strong_ids: dict[str, str], first_mention: str) -> str:
     return f"author:{digest('mention', first_mention)}"
 
 
+def join_nickname_blocks(blocks: dict[str, list[int]], parsed: Sequence[ParsedName]) -> dict[str, list[int]]:
+    """Merge the blocks a nickname bridges: 'Alexander (Sasha) Sandler' is compared with both
+    'Alexander Sandler' (block sandler|a) and 'Sasha Sandler' (sandler|s), so those blocks become one.
+
+    Inside the merged block only pairs with compatible given names are scored (`pairs._block_pairs`),
+    so joining blocks adds no pair between 'Alexander' and 'Sasha' without the nickname."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for name in parsed:
+        for alternative in name.alt_givens:
+            other = f"{name.surname}|{alternative[:1]}"
+            if other in blocks:
+                a, b = sorted((find(name.block_key), find(other)))
+                if a != b:
+                    parent[b] = a
+    if not parent:
+        return blocks
+    joined: dict[str, list[int]] = defaultdict(list)
+    for key in sorted(blocks):
+        joined[find(key)].extend(blocks[key])
+    return {key: sorted(members) for key, members in joined.items()}
+
+
 def item_id_for(left_mention: str, right_mention: str) -> str:
     return f"rv-{digest(*sorted((left_mention, right_mention)), length=12)}"
 
@@ -183,7 +211,7 @@ class _Run:
         for i in range(len(self.mentions)):
             if i not in rejected:
                 blocks[self.parsed[i].block_key].append(i)
-        return blocks
+        return join_nickname_blocks(blocks, [p for i, p in enumerate(self.parsed) if i not in rejected])
 
     def cluster_blocks(self) -> PairTable:
         corpus = Corpus(self.mentions, self.parsed)
