@@ -51,6 +51,7 @@ class Institution:
     aliases: list[str] = field(default_factory=list)  # other names, including raw strings seen in sources
     openalex_id: str | None = None
     curated: bool = False  # from the shipped organisation table (country and type checked by hand)
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this node (graph/ids.py)
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Author:
     merge_confidence: float = 1.0
     merge_reasons: list[str] = field(default_factory=list)  # why the mentions were merged (identity)
     provenance: Provenance = field(default_factory=Provenance)
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this person (graph/ids.py)
 
 
 @dataclass
@@ -116,6 +118,7 @@ class Paper:
     references: list[str] = field(default_factory=list)  # external ids of cited papers ("s2:...", "openalex:...")
     topics: list[TopicTag] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this paper (graph/ids.py)
 
     def external_ids(self) -> dict[str, str]:
         ids = {

@@ -72,7 +72,7 @@ STAGE_CODE: dict[str, tuple[str, ...]] = {
     "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json", "ingest/institutions/*.py",
                 "ingest/institutions/organisations.tsv", "ingest/pipeline.py"),
     "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),
-    "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/topics/taxonomy.py",
+    "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/id_guard.py", "ingest/topics/taxonomy.py",
              "ingest/topics/taxonomy.toml"),
 }
 
@@ -297,7 +297,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     else:
         for paper, paper_tags in zip(merged, tags, strict=True):
             paper.topics = paper_tags
-    return batch_from(merged, resolved.authors, resolved.organisations)
+    return batch_from(merged, resolved.authors, resolved.organisations, snapshot.quarantined)
 
 
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
