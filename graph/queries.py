@@ -196,7 +196,8 @@ ANALYTICS_PAPER_ROWS = (
 )
 ANALYTICS_AUTHOR_ROWS = (
     "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.aliases AS aliases, a.orcid AS orcid, "
-    "a.dblp_pid AS dblp_pid, a.openreview_id AS openreview_id, a.s2_id AS s2_id, a.openalex_id AS openalex_id"
+    "a.dblp_pid AS dblp_pid, a.openreview_id AS openreview_id, a.s2_id AS s2_id, a.openalex_id AS openalex_id, "
+    "a.id_aliases AS id_aliases"
 )
 
 # ---------------------------------------------------------------- explorer (graph/explore.py, graph/search.py)

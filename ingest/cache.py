@@ -64,7 +64,7 @@ KEEP_OLD = 2  # entries kept per stage beyond those the latest build used
 COMPRESS_LEVEL = 1
 
 # The code (and data) each stage's output depends on, relative to the project root.
-_COMMON = ("graph/records.py", "graph/ids.py", "graph/venues.py")
+_COMMON = ("graph/records.py", "graph/ids.py", "graph/_legacy_fold.py", "graph/venues.py")
 STAGE_CODE: dict[str, tuple[str, ...]] = {
     "read": (*_COMMON, "ingest/snapshot.py", "ingest/recordio.py", "ingest/sources/*.py", "ingest/live/parsing.py",
              "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
