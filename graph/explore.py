@@ -239,6 +239,8 @@ def paper_citations(store: GraphStore, paper_id: str, limit: int = 50) -> tuple[
 # ------------------------------------------------------------------ institutions
 def institution(store: GraphStore, inst_id: str) -> Row | None:
     rows = store.read(q.EXPLORE_GET_INSTITUTION, {"id": inst_id})
+    if not rows and (current := store.current_id(inst_id)) not in (None, inst_id):
+        rows = store.read(q.EXPLORE_GET_INSTITUTION, {"id": current})  # an id of an earlier id scheme
     return rows[0]["props"] if rows else None
 
 

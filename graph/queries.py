@@ -134,6 +134,12 @@ ALL_AUTHOR_NAMES = "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.paper_
 
 # ---------------------------------------------------------------- entities
 GET_NODE = "MATCH (n {id: $id}) RETURN labels(n) AS labels, properties(n) AS props"
+# Ids of an earlier id scheme (graph/ids.py, ID_SCHEME) stay resolvable: the node keeps them in `id_aliases`.
+# Only labels whose ids are derived from folded text have aliases; the prefix picks the label.
+ALIAS_LABELS = {"author": "Author", "paper": "Paper", "inst": "Institution"}
+ID_EXISTS = {label: f"MATCH (n:{label} {{id: $id}}) RETURN n.id AS id LIMIT 1" for label in ALIAS_LABELS.values()}
+ID_BY_ALIAS = {label: f"MATCH (n:{label}) WHERE $id IN n.id_aliases RETURN n.id AS id ORDER BY id LIMIT 1"
+               for label in ALIAS_LABELS.values()}
 GET_AUTHOR = "MATCH (a:Author {id: $id}) RETURN properties(a) AS props"
 GET_PAPER = (
     "MATCH (p:Paper {id: $id})-[:PUBLISHED_IN]->(v:Venue) "
@@ -208,7 +214,8 @@ ANALYTICS_PAPER_ROWS = (
 )
 ANALYTICS_AUTHOR_ROWS = (
     "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.aliases AS aliases, a.orcid AS orcid, "
-    "a.dblp_pid AS dblp_pid, a.openreview_id AS openreview_id, a.s2_id AS s2_id, a.openalex_id AS openalex_id"
+    "a.dblp_pid AS dblp_pid, a.openreview_id AS openreview_id, a.s2_id AS s2_id, a.openalex_id AS openalex_id, "
+    "a.id_aliases AS id_aliases"
 )
 
 # ---------------------------------------------------------------- explorer (graph/explore.py, graph/search.py)

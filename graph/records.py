@@ -55,6 +55,7 @@ class Institution:
     # table | name | none (type). "none" says no evidence was found, so nothing was guessed.
     country_source: str = "none"
     type_source: str = "none"
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this node (graph/ids.py)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class Author:
     merge_confidence: float = 1.0
     merge_reasons: list[str] = field(default_factory=list)  # why the mentions were merged (identity)
     provenance: Provenance = field(default_factory=Provenance)
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this person (graph/ids.py)
 
 
 @dataclass
@@ -120,6 +122,7 @@ class Paper:
     references: list[str] = field(default_factory=list)  # external ids of cited papers ("s2:...", "openalex:...")
     topics: list[TopicTag] = field(default_factory=list)
     provenance: Provenance = field(default_factory=Provenance)
+    id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this paper (graph/ids.py)
 
     def external_ids(self) -> dict[str, str]:
         ids = {

@@ -154,16 +154,41 @@ class GraphStore(abc.ABC):
         return self.read(q.ALL_AUTHOR_NAMES)
 
     # ------------------------------------------------------------ entities
+    def current_id(self, node_id: str) -> str | None:
+        """The id, in this graph, of the node `node_id` names: itself, or the node that keeps it in
+        `id_aliases` because an earlier id scheme gave it (graph/ids.py, ID_SCHEME); None if neither.
+
+        Deep links, saved ids and CLI arguments go through this, so ids of older builds keep working."""
+        label = q.ALIAS_LABELS.get((node_id or "").split(":", 1)[0])
+        if label is None:
+            return node_id if self.read(q.GET_NODE, {"id": node_id}) else None
+        if self.read(q.ID_EXISTS[label], {"id": node_id}):
+            return node_id
+        rows = self.read(q.ID_BY_ALIAS[label], {"id": node_id})
+        return rows[0]["id"] if rows else None
+
+    def _alias_of(self, node_id: str) -> str | None:
+        """The current id for an id that matched nothing, if it is an old id of some node."""
+        current = self.current_id(node_id)
+        return current if current is not None and current != node_id else None
+
     def node(self, node_id: str) -> Row | None:
         rows = self.read(q.GET_NODE, {"id": node_id})
+        if not rows and (alias := self._alias_of(node_id)):
+            rows = self.read(q.GET_NODE, {"id": alias})
         return rows[0] if rows else None
 
     def author(self, author_id: str) -> Row | None:
         rows = self.read(q.GET_AUTHOR, {"id": author_id})
+        if not rows and (alias := self._alias_of(author_id)):
+            rows = self.read(q.GET_AUTHOR, {"id": alias})
         return rows[0]["props"] if rows else None
 
     def paper(self, paper_id: str) -> Row | None:
         rows = self.read(q.GET_PAPER, {"id": paper_id})
+        if not rows and (alias := self._alias_of(paper_id)):
+            paper_id = alias
+            rows = self.read(q.GET_PAPER, {"id": paper_id})
         if not rows:
             return None
         paper = dict(rows[0]["props"])

@@ -27,6 +27,7 @@ from tqdm import tqdm
 from graph import config
 from graph.build_report import QUARANTINE_FILE, REPORT_FILE, last_report, quarantined_records  # noqa: F401
 from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
+from graph.ids import ID_SCHEME
 from graph.loader import load_rows
 from graph.locks import build_lock
 from graph.store import GraphStore
@@ -50,6 +51,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     ingested_files: list[str] = field(default_factory=list)  # data_dir/records/*.jsonl written by `ingest`
     cache: dict[str, str] = field(default_factory=dict)  # stage -> hit/miss (ingest/cache.py)
+    id_scheme: int = ID_SCHEME  # how ids were derived from text (graph/ids.py); older ids live on as id_aliases
 
 
 def _reason_class(reason: str) -> str:

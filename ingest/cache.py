@@ -64,7 +64,7 @@ KEEP_OLD = 2  # entries kept per stage beyond those the latest build used
 COMPRESS_LEVEL = 1
 
 # The code (and data) each stage's output depends on, relative to the project root.
-_COMMON = ("graph/records.py", "graph/ids.py", "graph/venues.py")
+_COMMON = ("graph/records.py", "graph/ids.py", "graph/_legacy_fold.py", "graph/venues.py")
 STAGE_CODE: dict[str, tuple[str, ...]] = {
     "read": (*_COMMON, "ingest/snapshot.py", "ingest/recordio.py", "ingest/sources/*.py", "ingest/live/parsing.py",
              "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
@@ -72,7 +72,7 @@ STAGE_CODE: dict[str, tuple[str, ...]] = {
     "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json", "ingest/institutions/*.py",
                 "ingest/institutions/organisations.tsv", "ingest/institutions/places.tsv", "ingest/pipeline.py"),
     "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),
-    "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/topics/taxonomy.py",
+    "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/id_guard.py", "ingest/topics/taxonomy.py",
              "ingest/topics/taxonomy.toml"),
 }
 
@@ -297,7 +297,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     else:
         for paper, paper_tags in zip(merged, tags, strict=True):
             paper.topics = paper_tags
-    return batch_from(merged, resolved.authors, resolved.organisations)
+    return batch_from(merged, resolved.authors, resolved.organisations, snapshot.quarantined)
 
 
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,

@@ -14,6 +14,7 @@ from graph.loader import GraphBatch
 from graph.records import Author, Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
+from ingest.id_guard import quarantine_empty_ids
 from ingest.institutions.link import LinkReport, correct_mislinks, link_institutions
 
 
@@ -76,11 +77,15 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
     if tag:
         topics.tag_papers(merged)
-    return batch_from(merged, authors, organisations)
+    return batch_from(merged, authors, organisations, [] if quarantine is None else quarantine)
 
 
-def batch_from(merged: list[Paper], authors: list[Author], organisations: list[Institution]) -> GraphBatch:
-    """The batch of resolved, tagged papers (shared with ingest/cache.py, which runs the stages one by one)."""
+def batch_from(merged: list[Paper], authors: list[Author], organisations: list[Institution],
+               quarantine: list[Quarantined]) -> GraphBatch:
+    """The batch of resolved, tagged papers (shared with ingest/cache.py, which runs the stages one by one).
+
+    Records whose id folded to nothing go to `quarantine` instead (ingest/id_guard.py)."""
+    authors, organisations = quarantine_empty_ids(merged, authors, organisations, quarantine)
     topic_nodes, topic_parents = topics.taxonomy()
     return GraphBatch(
         papers=merged,

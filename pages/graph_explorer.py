@@ -82,6 +82,7 @@ if focus_node is None:
     st.warning(f"No node with id or name “{escape_markdown(focus)}” in this graph.", icon=":material/search_off:")
     suggestions_line(focus, data.author_index(key).suggest(focus, 5))
     st.stop()
+focus = focus_node["props"].get("id") or focus  # an id of an earlier id scheme: the node's current id
 focus_kind = focus_node["labels"][0] if focus_node.get("labels") else node_label(focus) or "Node"
 props = focus_node["props"]
 focus_name = props.get("name") or props.get("title") or props.get("label") or focus

@@ -52,6 +52,7 @@ if inst is None:
     st.warning(f"No institution “{escape_markdown(inst_id)}” in this graph.", icon=":material/search_off:")
     st.page_link(links.SEARCH, label="Search institutions", icon=":material/search:")
     st.stop()
+inst_id = inst.get("id") or inst_id  # a link with an id of an earlier id scheme: the node's current id
 
 st.title(escape_markdown(inst.get("name") or inst_id))
 details = [x for x in (inst.get("country"), f"ROR {inst['ror']}" if inst.get("ror") else None) if x]

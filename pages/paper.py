@@ -41,6 +41,7 @@ if paper is None:
                icon=":material/search_off:")
     st.page_link(links.SEARCH, label="Search papers instead", icon=":material/search:")
     st.stop()
+paper_id = paper.get("id") or paper_id  # a link with an id of an earlier id scheme: the node's current id
 
 st.title(escape_markdown(paper.get("title") or paper_id))
 where = " · ".join(escape_markdown(x) for x in (

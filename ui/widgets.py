@@ -107,8 +107,9 @@ def resolve_person_param(raw: str) -> tuple[str | None, list[Match], str]:
     key_ = data.store_key()
     raw = raw.strip()
     if node_label(raw) == "Author":
-        if data.author(key_, raw) is not None:
-            return raw, [], ""
+        person = data.author(key_, raw)
+        if person is not None:
+            return person.get("id") or raw, [], ""  # an id of an earlier id scheme gives the current id
         return None, [], f"No person with id “{raw}” in this graph (it may come from another build)."
     index = data.author_index(key_)
     exact = index.exact_name(raw)

@@ -79,7 +79,7 @@ class AuthorRecord:
     id: str
     name: str
     aliases: tuple[str, ...] = ()
-    external_ids: tuple[tuple[str, str], ...] = ()  # (kind, value): orcid, dblp_pid, openreview_id, ...
+    external_ids: tuple[tuple[str, str], ...] = ()  # (kind, value): orcid, dblp_pid, ..., id_alias (an old id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +123,7 @@ class GraphData:
         for r in author_rows:
             ids = tuple((k, str(r[k])) for k in ("orcid", "dblp_pid", "openreview_id", "s2_id", "openalex_id")
                         if r.get(k))
+            ids += tuple(("id_alias", str(alias)) for alias in r.get("id_aliases") or ())  # ids of id scheme 1
             authors[r["id"]] = AuthorRecord(r["id"], r.get("name") or r["id"], tuple(r.get("aliases") or ()), ids)
         for paper in papers:  # authors the author rows missed still get a record
             for author in paper.authors:

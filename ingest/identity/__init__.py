@@ -21,6 +21,8 @@ from ingest.identity.authors import resolve_authors
 from ingest.identity.papers import merge_papers
 from ingest.identity.review import decide, review_queue
 
-RESOLVER_VERSION = 3  # 3: namesake guard, duplicate noisy-id joins and curators' decisions after clustering
+# 3: namesake guard, duplicate noisy-id joins and curators' decisions after clustering
+# 4: one transliterating fold (graph.ids.fold, id scheme 2), nicknames, titles; people keep scheme-1 ids as aliases
+RESOLVER_VERSION = 4
 
 __all__ = ["RESOLVER_VERSION", "decide", "merge_papers", "resolve_authors", "review_queue"]

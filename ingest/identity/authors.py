@@ -16,7 +16,7 @@ from pathlib import Path
 
 from graph.records import Author, Authorship, Paper, Provenance, Quarantined
 from ingest.identity import curation, review
-from ingest.identity.mentions import STRONG_ID_KINDS, mentions_from_papers, strong_ids_of
+from ingest.identity.mentions import STRONG_ID_KINDS, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.model import PairModel
 from ingest.identity.names import clean_name, fold
 from ingest.identity.resolver import resolve
@@ -85,8 +85,10 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     for paper in papers:
         clean_authorships(paper, sink)
     mentions = list(mentions_from_papers(papers))
+    legacy_mention_ids = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
+                          for p in papers if p.id_aliases for a in p.authorships}
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
-                         curation=curation.active_decisions(data_dir))
+                         curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids)
     provenance_of = {paper.id: paper.provenance for paper in papers}
     authors: list[Author] = []
     for person in resolution.people:
@@ -94,7 +96,7 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
                                     for kind, values in sorted(person.duplicate_ids.items())]
         author = Author(id=person.person_id, name=person.name, aliases=person.aliases,
                         merge_confidence=person.confidence, merge_reasons=reasons,
-                        provenance=Provenance([], ""))
+                        provenance=Provenance([], ""), id_aliases=person.id_aliases)
         for kind in STRONG_ID_KINDS:
             if kind in person.strong_ids:
                 setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])

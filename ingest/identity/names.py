@@ -18,18 +18,13 @@ person at all:
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import ftfy
 
-# Letters NFKD does not decompose into ASCII; without them 'Łukasz' would fold to 'ukasz'.
-_TRANSLITERATE = str.maketrans({
-    "ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "ß": "ss", "đ": "d", "Đ": "D", "æ": "ae", "Æ": "AE",
-    "œ": "oe", "Œ": "OE", "ı": "i", "þ": "th", "ð": "d", "’": "'", "‘": "'",
-})
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+from graph import ids
+
 _ET_AL = re.compile(r"^(et\.?\s*al\.?|others|and others|\.\.\.|…)$", re.IGNORECASE)
 _TRAILING_ET_AL = re.compile(r"\s*,?\s+et\.?\s*al\.?\s*$", re.IGNORECASE)
 _MARKERS = re.compile(r"[\s*†‡§¶#∗]+$|^[\s*†‡§¶#∗]+|(?<=[A-Za-z.])\d{1,2}$")
@@ -47,15 +42,17 @@ _ORG_PREFIX = re.compile(
     r"^(facebook|google|deepmind|microsoft|amazon|nvidia|intel|ibm|apple|meta|epfl|eth|mit|cmu|"
     r"department of [a-z]+( and [a-z]+)?)\s+(?=\S+\s+\S+)", re.IGNORECASE)
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
+_SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "phd", "md"}
+# Honorifics printed before a name ('Dr. Jane Doe', 'Prof. Kan'): not part of the name (nameparser's idea).
+_TITLE = re.compile(r"^(?:(?:(?:dr|prof|professor|mr|mrs|mx|sir|dame)\.?|ms\.)(?:-ing\.?)?\s+)+(?=\S)", re.IGNORECASE)
+# A parenthesised or quoted nickname, 'Harry (Huazhe) Xu', 'Giorgos ('Yorgos') Mamakoukas': an
+# alternative given name (nameparser's "nickname"), never a middle name.
+_NICKNAME = re.compile(r"\s*\(\s*[\"'‘’“”]?([^()\"'‘’“”]+?)[\"'‘’“”]?\s*\)\s*")
 
 
-@lru_cache(maxsize=1_000_000)
-def fold(text: str) -> str:
-    """Lower-case ASCII with accents stripped and punctuation collapsed to single spaces."""
-    text = unicodedata.normalize("NFKD", text.translate(_TRANSLITERATE))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return _NON_ALNUM.sub(" ", text.lower()).strip()
+# The one fold of the project (graph.ids.fold), memoised here: identity resolution folds the
+# same few hundred thousand name tokens millions of times.
+fold = lru_cache(maxsize=1_000_000)(ids.fold)
 
 
 @dataclass(frozen=True)
@@ -97,6 +94,10 @@ def clean_name(raw: str, has_strong_id: bool = False) -> tuple[CleanName, ...]:
         text = stripped
     if _EMAIL_LIKE.search(text):
         return (CleanName(text, tuple(flags), None, "e-mail address or fragment, not a name"),)
+    untitled = _TITLE.sub("", text)
+    if untitled != text:
+        flags.append("title_stripped")
+        text = untitled
     parts = _AND_JOIN.split(text)
     if len(parts) > 1 and all(len(p.split()) >= 2 for p in parts):
         return tuple(
@@ -136,6 +137,11 @@ class ParsedName:
     surname: str  # folded last surname token: the blocking key ('molina' for 'Garcia-Molina')
     surname_full: str  # every surname token ('garcia molina')
     tokens: tuple[str, ...] = field(default=(), compare=False)
+    alt_givens: tuple[str, ...] = ()  # a nickname printed in parentheses ('Harry (Huazhe) Xu' -> ('huazhe',))
+
+    def given_names(self) -> tuple[str, ...]:
+        """The given name and its alternatives: a mention can be compared under any of them."""
+        return (self.given, *self.alt_givens)
 
     @property
     def initial(self) -> str:
@@ -171,9 +177,18 @@ def parse_name(name: str) -> ParsedName:
     Handles 'Last, First', East Asian family-name-first order when the source marks it
     by capitals ('ZHANG Wei'), hyphenated given names ('Yu-Xiong' -> 'yuxiong'),
     hyphenated and particle surnames (blocked on the last token, so 'Garcia-Molina'
-    and 'Garcia Molina' meet), suffixes ('Jr.') and initials glued together ('J.D.').
+    and 'Garcia Molina' meet), suffixes ('Jr.'), titles ('Dr.'), initials glued together
+    ('J.D.') and parenthesised nicknames: 'Harry (Huazhe) Xu' is given name 'harry' with the
+    alternative 'huazhe', so it can meet both 'Harry Xu' and 'Huazhe Xu'.
     """
-    text = name.strip()
+    text = _TITLE.sub("", name.strip())
+    alternatives: list[str] = []
+    if "(" in text:
+        for match in _NICKNAME.finditer(text):
+            alternative = fold(match.group(1)).replace(" ", "")
+            if alternative and not alternative.isdigit():
+                alternatives.append(alternative)
+        text = _NICKNAME.sub(" ", text).strip()
     if "," in text:
         last, _, first = text.partition(",")
         if first.strip() and fold(first) not in _SUFFIXES:
@@ -200,7 +215,8 @@ def parse_name(name: str) -> ParsedName:
     surname = surname_full.split()[-1]
     given = fold(rest[0]).replace(" ", "")
     middles = tuple(fold(t).replace(" ", "") for t in rest[1:])
-    return ParsedName(given, middles, surname, surname_full, tuple(fold(t) for t in raw_tokens))
+    alt_givens = tuple(dict.fromkeys(a for a in alternatives if a != given))
+    return ParsedName(given, middles, surname, surname_full, tuple(fold(t) for t in raw_tokens), alt_givens)
 
 
 @lru_cache(maxsize=1_000_000)

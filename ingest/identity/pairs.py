@@ -38,8 +38,25 @@ class PairTable:
     block_ranges: dict[str, tuple[int, int]]  # block key -> slice of the pair arrays
 
 
-def _block_pairs(block: Sequence[int], givens: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs inside one block whose given names could be one person's (same, initial or short form)."""
+def _nickname_pairs(block: Sequence[int], givens: Sequence[str],
+                    alternatives: dict[int, tuple[str, ...]]) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Pairs a parenthesised nickname makes possible: 'Harry (Huazhe) Xu' with 'Huazhe Xu'."""
+    lefts, rights = [], []
+    for i in block:
+        names = alternatives.get(i)
+        if not names:
+            continue
+        partners = [j for j in block if j != i and any(given_relation(name, givens[j]) for name in names)]
+        if partners:
+            lefts.append(np.full(len(partners), i, dtype=np.int64))
+            rights.append(np.asarray(partners, dtype=np.int64))
+    return lefts, rights
+
+
+def _block_pairs(block: Sequence[int], givens: Sequence[str],
+                 alternatives: dict[int, tuple[str, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs inside one block whose given names could be one person's (same, initial or short form,
+    or through a mention's parenthesised nickname)."""
     by_given: dict[str, list[int]] = defaultdict(list)
     for i in block:
         by_given[givens[i]].append(i)
@@ -69,11 +86,21 @@ def _block_pairs(block: Sequence[int], givens: Sequence[str]) -> tuple[np.ndarra
             partners = np.asarray(by_given[other], dtype=np.int64)
             lefts.append(np.repeat(owners, len(partners)))
             rights.append(np.tile(partners, len(owners)))
+    nickname = False
+    if alternatives:
+        more_left, more_right = _nickname_pairs(block, givens, alternatives)
+        nickname = bool(more_left)
+        lefts += more_left
+        rights += more_right
     if not lefts:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty
     left, right = np.concatenate(lefts), np.concatenate(rights)
-    return np.minimum(left, right), np.maximum(left, right)
+    left, right = np.minimum(left, right), np.maximum(left, right)
+    if nickname:  # a nickname pair may repeat one found by the given names
+        unique = np.unique(np.stack([left, right]), axis=1)
+        left, right = unique[0], unique[1]
+    return left, right
 
 
 def _row_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
@@ -168,6 +195,7 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
     """Enumerate and featurise every candidate pair of every block (see module docstring)."""
     parsed = corpus.parsed
     givens = [p.given for p in parsed]
+    alternatives = {i: p.alt_givens for i, p in enumerate(parsed) if p.alt_givens}
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
@@ -178,7 +206,8 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
         block = blocks[key]
         if len(block) < 2:
             continue
-        left, right = _block_pairs(block, givens)
+        left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
+                                   if alternatives else None)
         keep = paper[left] != paper[right]  # co-authors of one paper are never one person
         left, right = left[keep], right[keep]
         if len(left):
@@ -220,6 +249,11 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     middle = np.fromiter((ord(p.middle_initials[0]) if p.middles and p.middle_initials else -1 for p in parsed),
                          dtype=np.int64, count=n)
     same = given_code[left] == given_code[right]
+    has_nickname = np.fromiter((bool(p.alt_givens) for p in parsed), dtype=bool, count=n)
+    for k in np.flatnonzero(has_nickname[left] | has_nickname[right]).tolist():
+        # 'Harry (Huazhe) Xu' and 'Huazhe Xu' have the same given name
+        a, b = parsed[left[k]], parsed[right[k]]
+        same[k] = bool(set(a.given_names()) & set(b.given_names()))
     initial = ~same & ((given_len[left] == 1) | (given_len[right] == 1))
     prefix = ~same & ~initial
     both_middles = (middle[left] >= 0) & (middle[right] >= 0)

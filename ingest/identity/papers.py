@@ -158,10 +158,13 @@ def _combine(group: list[Paper]) -> Paper:
     merged.topics = [topics[k] for k in sorted(topics)]
     for other in group[1:]:
         merged.provenance = merged.provenance.merged(other.provenance)
-    merged.id = ids.paper_id(doi=merged.doi, openreview_id=merged.openreview_id, s2_id=merged.s2_id,
-                             arxiv_id=merged.arxiv_id, openalex_id=merged.openalex_id, dblp_key=merged.dblp_key,
-                             title=merged.title, year=merged.year,
-                             first_author=merged.authorships[0].name if merged.authorships else "")
+    id_fields = dict(doi=merged.doi, openreview_id=merged.openreview_id, s2_id=merged.s2_id,
+                     arxiv_id=merged.arxiv_id, openalex_id=merged.openalex_id, dblp_key=merged.dblp_key,
+                     title=merged.title, year=merged.year,
+                     first_author=merged.authorships[0].name if merged.authorships else "")
+    merged.id = ids.paper_id(**id_fields)
+    legacy = ids.legacy_paper_id(**id_fields)  # the id scheme 1 gave it: old links keep resolving
+    merged.id_aliases = [legacy] if legacy != merged.id else []
     for authorship in merged.authorships:
         authorship.paper_id = merged.id
     return merged

@@ -35,7 +35,8 @@ def _store(args: argparse.Namespace):
 def find_people(store, text: str, limit: int = 20) -> list[dict]:
     """Person ids for a person id, an external id (ORCID, DBLP, OpenReview, S2) or a name."""
     if text.startswith("author:"):
-        return [{"id": text}] if store.author(text) else []
+        current = store.current_id(text)  # an id of an earlier id scheme finds the person it now names
+        return [{"id": current}] if current else []
     by_id = store.read(q.AUTHOR_BY_EXTERNAL_ID, {"id": text})
     return by_id or store.search_authors(text, limit=limit)
 

@@ -20,7 +20,7 @@ Person ids come from the cluster's strongest id, else from its earliest mention
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -62,6 +62,7 @@ class Person:
     confidence: float
     reasons: list[str]
     duplicate_ids: dict[str, list[str]] = field(default_factory=dict)  # kind -> the other values of a joined kind
+    id_aliases: list[str] = field(default_factory=list)  # the person id under id scheme 1, when it differs
 
 
 @dataclass
@@ -85,6 +86,34 @@ def person_id_for(strong_ids: dict[str, str], first_mention: str) -> str:
     return f"author:{digest('mention', first_mention)}"
 
 
+def join_nickname_blocks(blocks: dict[str, list[int]], parsed: Sequence[ParsedName]) -> dict[str, list[int]]:
+    """Merge the blocks a nickname bridges: 'Alexander (Sasha) Sandler' is compared with both
+    'Alexander Sandler' (block sandler|a) and 'Sasha Sandler' (sandler|s), so those blocks become one.
+
+    Inside the merged block only pairs with compatible given names are scored (`pairs._block_pairs`),
+    so joining blocks adds no pair between 'Alexander' and 'Sasha' without the nickname."""
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.get(key, key) != key:
+            key = parent[key]
+        return key
+
+    for name in parsed:
+        for alternative in name.alt_givens:
+            other = f"{name.surname}|{alternative[:1]}"
+            if other in blocks:
+                a, b = sorted((find(name.block_key), find(other)))
+                if a != b:
+                    parent[b] = a
+    if not parent:
+        return blocks
+    joined: dict[str, list[int]] = defaultdict(list)
+    for key in sorted(blocks):
+        joined[find(key)].extend(blocks[key])
+    return {key: sorted(members) for key, members in joined.items()}
+
+
 def item_id_for(left_mention: str, right_mention: str) -> str:
     return f"rv-{digest(*sorted((left_mention, right_mention)), length=12)}"
 
@@ -93,8 +122,9 @@ class _Run:
     """State of one resolution: kept in one object so each step stays a short method."""
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
-                 curation: Sequence[dict] = ()) -> None:
+                 curation: Sequence[dict] = (), legacy_mention_ids: Mapping[str, str] | None = None) -> None:
         self.mentions = list(mentions)
+        self.legacy_mention_ids = legacy_mention_ids or {}
         self.curation = curation
         self.curated_aliases: list[tuple[int, str]] = []
         self.model = model
@@ -108,6 +138,9 @@ class _Run:
         self.reasons: dict[int, Counter[str]] = defaultdict(Counter)  # uf root -> reasons
         self.records: list[MergeRecord] = []
         self.index = {m.mention_id: i for i, m in enumerate(self.mentions)}
+        for new, old in self.legacy_mention_ids.items():  # decisions recorded under id scheme 1 still apply
+            if new in self.index:
+                self.index.setdefault(old, self.index[new])
         self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
         self.block_size = np.zeros(len(self.mentions), dtype=np.int64)  # scratch: block mentions per root
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
@@ -183,7 +216,7 @@ class _Run:
         for i in range(len(self.mentions)):
             if i not in rejected:
                 blocks[self.parsed[i].block_key].append(i)
-        return blocks
+        return join_nickname_blocks(blocks, [p for i, p in enumerate(self.parsed) if i not in rejected])
 
     def cluster_blocks(self) -> PairTable:
         corpus = Corpus(self.mentions, self.parsed)
@@ -344,6 +377,7 @@ class _Run:
             if person_id in used:
                 person_id = person_id_for({}, self.mentions[first].mention_id)
             used.add(person_id)
+            legacy_id = self._legacy_person_id(strong, members, person_id)
             if len(members) == 1:  # most people: skip the tallying below
                 names = Counter({self.clean[members[0]]: 1})
                 name = self.clean[members[0]]
@@ -361,9 +395,21 @@ class _Run:
             reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
             reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
             people.append(Person(person_id, members, name, sorted(set(names) | extra_aliases.get(label, set())),
-                                 strong, round(confidence, 4), reasons, duplicate_ids))
+                                 strong, round(confidence, 4), reasons, duplicate_ids,
+                                 [legacy_id] if legacy_id != person_id else []))
         people.sort(key=lambda p: p.person_id)
         return people, person_ids, confidences
+
+    def _legacy_person_id(self, strong: dict[str, str], members: list[int], person_id: str) -> str:
+        """The id scheme 1 gave this person: a strong id's digest is the same, a mention's digest
+        used the paper id of scheme 1 (which differs for a title-keyed paper with non-ASCII text)."""
+        legacy = self.legacy_mention_ids
+        if not legacy or (strong and person_id == person_id_for(strong, "")):
+            return person_id  # no paper id changed, or the id is a strong id's digest
+        first = min(members, key=lambda i: (self.mentions[i].year or 9999,
+                                            legacy.get(self.mentions[i].mention_id, self.mentions[i].mention_id)))
+        mention = self.mentions[first].mention_id
+        return person_id_for({}, legacy.get(mention, mention))
 
     def _primary_ids(self, label: int, members: list[int]) -> tuple[dict[str, str], dict[str, list[str]]]:
         """One id per kind (the value most of the person's mentions carry) and the other values of joined kinds."""
@@ -449,13 +495,17 @@ class _Run:
 
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
-            decisions: Sequence[Decision] = (), curation: Sequence[dict] = ()) -> Resolution:
+            decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
+            legacy_mention_ids: Mapping[str, str] | None = None) -> Resolution:
     """Cluster mentions into people; see the module docstring for the steps.
 
     `decisions` are review-queue verdicts (constraints during clustering); `curation`
     holds curators' merges, splits and aliases (`curation.py`), applied last.
+    `legacy_mention_ids` maps a mention id to its id under id scheme 1 (its paper's old id):
+    decisions recorded under those still apply, and a person whose id changed keeps the old
+    one in `Person.id_aliases`.
     """
-    run = _Run(mentions, model or default_model(), decisions, curation)
+    run = _Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids)
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()

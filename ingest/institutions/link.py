@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from graph import ids
 from graph.records import Institution, Paper, Provenance
 from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
 from ingest.institutions.places import country_evidence
@@ -194,11 +195,13 @@ def _record(node: _Node, table: OrgTable) -> Institution:
     ror = org.ror or (node.rors.most_common(1)[0][0] if node.rors else None)
     openalex_id = org.openalex or (node.openalex_ids.most_common(1)[0][0] if node.openalex_ids else None)
     provenance = Provenance(sorted(node.sources), node.retrieved_at)
+    legacy = ids.legacy_institution_id(org.name) if org.node_id else org.id  # table keys never depended on a fold
     return Institution(id=org.id, name=org.name, country=country, ror=ror, provenance=provenance,
                        type=org.type, parent_id=parent_id, aliases=aliases,
                        openalex_id=openalex_id,
                        curated=org.curated, country_source=country_source if country else "none",
-                       type_source=org.type_source)
+                       type_source=org.type_source,
+                       id_aliases=[legacy] if legacy != org.id and not ids.is_empty_id(legacy) else [])
 
 
 def _country(node: _Node) -> tuple[str | None, str]:

@@ -177,3 +177,19 @@ def test_institution_deep_link_accepts_a_name(atlas_env: FalkorStore) -> None:
     at = open_page("pages/institution.py", institution=inst["name"])
     assert_clean(at)
     assert at.title[0].value == inst["name"]
+
+
+@pytest.mark.parametrize(("label", "page", "param"), [("Author", "pages/person.py", "author"),
+                                                      ("Paper", "pages/paper.py", "paper"),
+                                                      ("Author", "pages/graph_explorer.py", "node")])
+def test_deep_links_with_an_id_of_id_scheme_1_open_the_node(atlas_env: FalkorStore, label: str, page: str,
+                                                              param: str) -> None:
+    """Links saved before id scheme 2 (graph/ids.py) still open the page of the node that now holds the id."""
+    rows = atlas_env.read(f"MATCH (n:{label}) WHERE size(n.id_aliases) > 0 "
+                          "RETURN n.id AS id, n.id_aliases[0] AS old, coalesce(n.name, n.title) AS name "
+                          "ORDER BY id LIMIT 1")
+    assert rows, f"the small snapshot has {label} nodes whose id changed with id scheme 2"
+    at = open_page(page, **{param: rows[0]["old"]})
+    assert_clean(at)
+    shown = (texts(at) + " ".join(t.value for t in at.title)).replace("\\", "")  # markdown escapes
+    assert rows[0]["name"] in shown

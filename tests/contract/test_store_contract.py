@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 from neo4j_live import CONFIGURED, LIVE, NOT_CONFIGURED, require_configured
-from tiny_graph import QUOTED_TITLE, SCRIPT_TITLE, tiny_batch
+from tiny_graph import OLD_AUTHOR_ID, OLD_INSTITUTION_ID, OLD_PAPER_ID, QUOTED_TITLE, SCRIPT_TITLE, tiny_batch
 
+from graph import explore
 from graph import queries as q
 from graph.errors import ReadOnlyQueryError
 from graph.export_neo4j_admin import store_rows
@@ -169,6 +170,22 @@ def test_contract_entities(store: GraphStore) -> None:
     dana = store.author("author:dana")
     assert dana is not None and dana["merge_confidence"] == 0.75 and dana["name"] == "Dana O'Neil"
     assert store.author("nope") is None
+
+
+def test_contract_ids_of_an_earlier_id_scheme_resolve(store: GraphStore) -> None:
+    """Deep links and saved ids of builds before ID_SCHEME 2 reach the node that now holds them as an alias."""
+    assert store.current_id(OLD_AUTHOR_ID) == "author:chen"
+    assert store.current_id(OLD_PAPER_ID) == "paper:t:note"
+    assert store.current_id(OLD_INSTITUTION_ID) == "inst:tsinghua"
+    assert store.current_id("author:chen") == "author:chen" and store.current_id("venue:osdi") == "venue:osdi"
+    assert store.current_id("author:never-was") is None and store.current_id("nope") is None
+    assert store.author(OLD_AUTHOR_ID)["name"] == "Chen Wei"  # type: ignore[index]
+    assert store.author(OLD_AUTHOR_ID)["id_aliases"] == [OLD_AUTHOR_ID]  # type: ignore[index]
+    assert store.paper(OLD_PAPER_ID)["title"] == "Untitled Workshop Note"  # type: ignore[index]
+    assert store.paper(OLD_PAPER_ID)["authors"][0]["id"] == "author:dana"  # type: ignore[index]
+    assert store.node(OLD_INSTITUTION_ID)["props"]["id"] == "inst:tsinghua"  # type: ignore[index]
+    assert explore.institution(store, OLD_INSTITUTION_ID)["name"] == "Tsinghua University"  # type: ignore[index]
+    assert store.author("author:bo")["id_aliases"] == []  # type: ignore[index]
 
 
 def test_contract_paper(store: GraphStore) -> None:

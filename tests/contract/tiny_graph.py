@@ -16,6 +16,10 @@ LATER = "2024-06-01T00:00:00Z"
 
 QUOTED_TITLE = 'Serving "Large" Models, Fast'
 SCRIPT_TITLE = "<script>alert(1)</script> Accelerators for Training"
+# Ids an earlier id scheme gave three nodes (graph/ids.py ID_SCHEME): look-ups by them must find the node.
+OLD_AUTHOR_ID = "author:5e1c0ld"
+OLD_PAPER_ID = "paper:t:01dn0te"
+OLD_INSTITUTION_ID = "inst:tsinghua-old"
 
 
 def _prov(*sources: str, at: str = WHEN) -> Provenance:
@@ -40,7 +44,8 @@ def tiny_batch() -> GraphBatch:
     institutions = [
         Institution("inst:mit", "MIT", "US", None, _prov("openalex")),
         Institution("inst:eth", "ETH Zürich", "CH", "https://ror.org/05a28rw58", _prov("openalex")),
-        Institution("inst:tsinghua", "Tsinghua University", "CN", None, _prov("openalex")),
+        Institution("inst:tsinghua", "Tsinghua University", "CN", None, _prov("openalex"),
+                    id_aliases=[OLD_INSTITUTION_ID]),
     ]
     topics = [
         Topic("topic:software", "software", "Software systems for ML", "pillar", []),
@@ -53,7 +58,7 @@ def tiny_batch() -> GraphBatch:
             "dblp", "openalex")),
         Author("author:bo", "Bo Li", provenance=_prov("dblp")),
         Author("author:jose", "José Müller", aliases=["J. Muller"], provenance=_prov("dblp")),
-        Author("author:chen", "Chen Wei", provenance=_prov("openalex")),
+        Author("author:chen", "Chen Wei", provenance=_prov("openalex"), id_aliases=[OLD_AUTHOR_ID]),
         Author("author:dana", "Dana O'Neil", merge_confidence=0.75, provenance=_prov("dblp")),
     ]
     papers = [
@@ -83,7 +88,7 @@ def tiny_batch() -> GraphBatch:
               provenance=_prov("dblp")),
         Paper("paper:t:note", "Untitled Workshop Note", None, "venue:icml", "ICML",
               authorships=_by("paper:t:note", ("author:dana", "Dana O'Neil", None)),
-              provenance=_prov("dblp")),
+              provenance=_prov("dblp"), id_aliases=[OLD_PAPER_ID]),
     ]
     return GraphBatch(papers=papers, authors=authors, venues=venues, institutions=institutions, topics=topics,
                       topic_parents=[("topic:inference_serving", "topic:software"),
