@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     review_parser = subparsers.add_parser("review", help="list, accept or reject uncertain author merges")
     review_parser.add_argument("--all", action="store_true", help="also list items already decided")
+    review_parser.add_argument("--json", action="store_true", help="the queue as one JSON list")
     actions = review_parser.add_subparsers(dest="review_action")
     for action in ("accept", "reject"):
         sub = actions.add_parser(action, help=f"{action} one review item (takes effect on the next build)")
@@ -102,6 +103,9 @@ def review_command(args: argparse.Namespace) -> int:
         print(f"{args.item_id}: {action}ed; applied on the next build")
         return 0
     items = review.review_queue(include_decided=args.all)
+    if getattr(args, "json", False):
+        print(json.dumps(items, ensure_ascii=False, indent=1, default=str))
+        return 0
     if not items:
         print("review queue is empty")
         return 0

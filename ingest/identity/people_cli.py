@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import json
 import sys
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show = actions.add_parser("show", help="profiles matching a name, person id, ORCID or DBLP id")
     show.add_argument("query")
     show.add_argument("--papers", action="store_true", help="also list each profile's mentions (paper#position)")
+    show.add_argument("--json", action="store_true", help="the profiles as one JSON list")
     show.set_defaults(func=show_command)
 
     def decision(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -90,12 +92,16 @@ def show_command(args: argparse.Namespace) -> int:
     try:
         found = find_people(store, args.query)
         if not found:
-            print(f"no person matches {args.query!r}")
+            print(f"no person matches {args.query!r}", file=sys.stderr if args.json else sys.stdout)
+            if args.json:
+                print("[]")
             return 1
-        for row in found:
-            summary = profiles.profile(store, row["id"])
-            if summary is None:
-                continue
+        summaries = [s for s in (profiles.profile(store, row["id"]) for row in found) if s is not None]
+        if args.json:
+            print(json.dumps([s if args.papers else {k: v for k, v in s.items() if k != "mentions"}
+                              for s in summaries], ensure_ascii=False, indent=1, default=str))
+            return 0
+        for summary in summaries:
             print(f"{summary['id']}  {summary['name']}  ({summary['papers']} papers)  {profiles.one_line(summary)}")
             if summary["aliases"]:
                 print(f"    also: {', '.join(summary['aliases'])}")

@@ -106,6 +106,9 @@ def test_people_commands_on_a_built_graph(data_dir: Path, capsys: pytest.Capture
     shown = capsys.readouterr().out
     person_id = shown.split()[0]
     assert person_id.startswith("author:") and "papers)" in shown
+    assert run_cli("people", "show", "Stoica", "--json") == 0
+    profiles_json = json.loads(capsys.readouterr().out)
+    assert profiles_json[0]["id"] == person_id and "mentions" not in profiles_json[0]
     assert run_cli("people", "show", "no such person at all") == 1
     capsys.readouterr()
     assert run_cli("people", "show", person_id, "--papers") == 0

@@ -53,6 +53,8 @@ def test_review_command_lists_accepts_and_rejects(systems_papers: list[Paper], d
     listing = capsys.readouterr().out
     item_id = listing.split()[0]
     assert item_id.startswith("rv-")
+    assert run_cli("review", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["item_id"] == item_id
     assert run_cli("review", "accept", item_id) == 0
     assert run_cli("review", "reject", "rv-does-not-exist") == 1
     decisions = (data_dir / "identity" / "review_decisions.jsonl").read_text().splitlines()
