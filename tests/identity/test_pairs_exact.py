@@ -1,0 +1,64 @@
+"""The float32 co-author products of pairs.py count exactly what the float64 ones did (real NeurIPS 2021 rows).
+
+The build's rows must not move when the pair features are computed faster: the counts of
+shared co-authors, linked co-author pairs and common reach are sums of ones, so the float32
+path must give the very same numbers as the straightforward float64 sparse products below.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+from scipy import sparse
+
+from ingest.identity.features import Corpus
+from ingest.identity.mentions import mentions_from_papers
+from ingest.identity.names import parse_name
+from ingest.identity.pairs import _GRAPH_MAX_AUTHORS, _coauthor_graph_dots, _coauthor_matrix, candidate_pairs
+from ingest.sources import papercopilot
+from tests.identity.conftest import read
+
+
+def _row_dots64(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
+                right_matrix: sparse.csr_matrix | None = None) -> np.ndarray:
+    other = matrix if right_matrix is None else right_matrix
+    return np.asarray(matrix[left].multiply(other[right]).sum(axis=1)).ravel()
+
+
+def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray]:
+    """The float64 formulation the build used before (one product per count, rows gathered twice)."""
+    codes: dict[str, int] = {}
+    paper = np.asarray([codes.setdefault(m.paper_id, len(codes)) for m in corpus.mentions])
+    by_paper = sparse.csr_matrix((np.ones(len(paper)), (paper, np.arange(len(paper)))), shape=(len(codes), len(paper)))
+    authors = (by_paper @ coauthors).tocsr()
+    authors.data[:] = 1.0
+    authors = sparse.diags((np.diff(authors.indptr) <= _GRAPH_MAX_AUTHORS).astype(np.float64)) @ authors
+    graph = (authors.T @ authors).tocsr()
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    graph.data[:] = 1.0
+    reach = (coauthors @ graph).tocsr()
+    reach.data[:] = 1.0
+    return _row_dots64(reach, left, right, coauthors), _row_dots64(reach, left, right)
+
+
+def test_coauthor_counts_equal_the_float64_products() -> None:
+    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
+    parsed = [parse_name(m.name) for m in mentions]
+    corpus = Corpus(mentions, parsed)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(parsed):
+        if name.surname:
+            blocks[name.block_key].append(i)
+    table = candidate_pairs(corpus, blocks)
+    left, right = table.left, table.right
+    assert len(left) > 1000
+    coauthors = _coauthor_matrix(corpus)
+    linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
+    expected_linked, expected_reach = _reference(corpus, coauthors, left, right)
+    assert linked.dtype == reach.dtype == np.float64
+    assert np.array_equal(linked, expected_linked) and np.array_equal(reach, expected_reach)
+    assert reach.max() > 10 and (linked > 0).sum() > 100  # the evidence is there, not all zeros
+    assert np.array_equal(table.shared, _row_dots64(coauthors, left, right))
