@@ -15,12 +15,6 @@ REL_TYPES: tuple[str, ...] = ("AUTHORED", "PUBLISHED_IN", "AFFILIATED_WITH", "HA
 FALKOR_INDEXES: tuple[str, ...] = tuple(f"CREATE INDEX FOR (n:{label}) ON (n.id)" for label in NODE_LABELS) + (
     "CREATE INDEX FOR (p:Paper) ON (p.year)",
 )
-# Full-text (RediSearch) indexes on the folded names and aliases: label -> property. No stop
-# words and no stemming: these are names ("Will", "James"), not English prose.
-FALKOR_FULLTEXT: dict[str, str] = {"Author": "search_key"}
-FALKOR_CREATE_FULLTEXT = (
-    "CALL db.idx.fulltext.createNodeIndex({label: $label, stopwords: []}, {field: $field, nostem: true})"
-)
 
 # ---------------------------------------------------------------- writes (idempotent MERGE)
 MERGE_NODES: dict[str, str] = {
@@ -98,13 +92,9 @@ SEARCH_AUTHORS = (
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
     "ORDER BY papers DESC, name LIMIT $limit"
 )
-# `GraphStore.search_people`: every folded word a prefix of a word of the name or an alias,
-# through each store's full-text index (`$q` is built by graph.fulltext from folded words only).
-FALKOR_SEARCH_PEOPLE = (  # sorted and cut before the rows are built: a bare "zhang" matches thousands
-    "CALL db.idx.fulltext.queryNodes('Author', $q) YIELD node AS a "
-    "WITH a ORDER BY a.paper_count DESC, a.name, a.id LIMIT $limit "
-    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
-)
+# `GraphStore.search_people` on Neo4j: every folded word a prefix of a word of the name or an alias,
+# through the full-text index (`$q` is built by graph.fulltext from folded words only; FalkorDB's
+# RediSearch statements live in graph/falkor_store.py, since Neo4j's linter checks every statement here).
 NEO4J_SEARCH_PEOPLE = (
     "CALL db.index.fulltext.queryNodes('atlas_author_text', $q) YIELD node AS a "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases "
