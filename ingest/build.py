@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import json
+import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -88,7 +89,8 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
     prepared = build_cache.prepare(  # read + resolve + tag, each stage reused from the cache when unchanged
         snapshot_dir, data_dir, only_files=only_files, include_ingested=include_ingested, use_cache=use_cache,
-        on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)))
+        on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)),
+        on_stage=None if quiet else (lambda text: tqdm.write(f"{text} ...", file=sys.stderr)))
     files_bar.close()
     timings.update(prepared.seconds)
 

@@ -269,15 +269,18 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
     return result, ingested_files
 
 
-def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache) -> Any:
+def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache,
+              on_stage: Callable[[str], None]) -> Any:
     """ingest.pipeline.assemble, stage by stage through the cache (same order, same calls)."""
     papers = drop_venue_mismatches(snapshot.papers, snapshot.quarantined)  # cheap; its quarantine is reported
     merged: list[Paper] | None = cache.get("merge", plan.merge)
     if merged is None:
+        on_stage(f"merging {len(papers):,} records into papers")
         merged = identity.merge_papers(papers)
         cache.put("merge", plan.merge, merged)
     resolved: Resolved | None = cache.get("resolve", plan.resolve)
     if resolved is None:
+        on_stage(f"resolving the authors of {len(merged):,} papers into people and institutions")
         organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
         refused: list[Quarantined] = []
         authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir)
@@ -292,6 +295,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     snapshot.quarantined.extend(resolved.quarantined)
     tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
     if tags is None:
+        on_stage(f"tagging {len(merged):,} papers with topics")
         topics.tag_papers(merged)
         cache.put("tag", plan.tag, [p.topics for p in merged])
     else:
@@ -302,8 +306,12 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
 
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
             include_ingested: bool = True, on_file: Callable[[Path, int], None] | None = None,
-            use_cache: bool = True) -> PreparedBuild:
-    """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached."""
+            use_cache: bool = True, on_stage: Callable[[str], None] | None = None) -> PreparedBuild:
+    """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached.
+
+    `on_stage` hears of each stage that has to be computed (not of those reused): the slow
+    ones take minutes on the full snapshot, and a silent terminal looks hung.
+    """
     started = time.perf_counter()
     cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache)
     plan = _plan(snapshot_dir, data_dir, only_files, include_ingested)
@@ -316,7 +324,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         return prepared
     snapshot, ingested_files = _read(plan, snapshot_dir, data_dir, only_files, include_ingested, cache, on_file)
     read_done = time.perf_counter()
-    batch = _assemble(plan, snapshot, data_dir, cache)
+    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None))
     prepared = PreparedBuild(
         files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,

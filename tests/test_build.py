@@ -67,6 +67,17 @@ def test_cli_stats_json_and_build_if_missing(tmp_path: Path) -> None:
     subprocess.run([*cli, "server", "stop"], env=env, check=True, capture_output=True)
 
 
+def test_cli_build_says_which_stages_it_computes(tmp_path: Path) -> None:
+    """The slow stages print a line as they start (a silent terminal looks hung); reused ones do not."""
+    env = {**os.environ, "ATLAS_DATA_DIR": str(tmp_path), "ATLAS_SNAPSHOT_DIR": str(_tiny_snapshot(tmp_path))}
+    cli = [sys.executable, "-m", "atlas_cli"]
+    first = subprocess.run([*cli, "build"], env=env, capture_output=True, text=True, check=True)
+    assert "resolving the authors of 419 papers" in first.stderr and "tagging 419 papers" in first.stderr
+    again = subprocess.run([*cli, "build"], env=env, capture_output=True, text=True, check=True)
+    assert "tagging" not in again.stderr and "resolving" not in again.stderr  # every stage came from the cache
+    subprocess.run([*cli, "server", "stop"], env=env, check=True, capture_output=True)
+
+
 def _tiny_snapshot(tmp_path: Path) -> Path:
     snap = tmp_path / "snapshot"
     (snap / "sysconf").mkdir(parents=True)

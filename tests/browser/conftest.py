@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))  # the
 
 from browserkit import ARTIFACTS, Server, chromium_path, launch, streamlit_server, warm  # noqa: E402
 from hostile import build_hostile_store  # noqa: E402
-from playwright.sync_api import Browser, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 from graph.falkor_store import FalkorStore  # noqa: E402
 
@@ -31,6 +31,15 @@ def browser() -> Iterator[Browser]:
         browser = launch(playwright)
         yield browser
         browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser context per test: no cookies, history or cache carried over."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,19 +11,11 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 from browserkit import Server, open_idle, screenshot, wait_idle
 from pc_case import pc_case
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 pytestmark = pytest.mark.browser
 
 PERSON = "Tianqi Chen"
-
-
-@pytest.fixture
-def page(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def test_search_person_paper_related_paper_and_back(atlas_server: Server, page: Page) -> None:

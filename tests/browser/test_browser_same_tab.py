@@ -15,20 +15,12 @@ from urllib.parse import quote
 
 import pytest
 from browserkit import Server, open_idle, wait_idle
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = pytest.mark.browser
 
 PERSON = "Tianqi Chen"
 HEADER_PX, ROW_PX = 35, 35  # st.dataframe's default header and row heights
-
-
-@pytest.fixture
-def page(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def click_row(table: Locator, row: int) -> None:

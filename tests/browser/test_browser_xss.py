@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from browserkit import Server, open_idle, screenshot
 from hostile import AUTHOR_ID, FRIEND_ID, HOSTILE_AUTHOR, HOSTILE_TITLE, INSTITUTION_ID, PAPER_ID, SECOND_PAPER_ID
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +29,6 @@ PAGES = [
 ]
 # text the hostile title must appear as, somewhere in the DOM, on these pages
 SHOWS_TITLE = {"search", "paper", "data", "graph"}
-
-
-@pytest.fixture
-def page(browser: Browser) -> Page:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
 
 
 def injected(page: Page) -> int:
