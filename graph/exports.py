@@ -149,8 +149,20 @@ def graphml(view: GraphView) -> bytes:
 
 
 def gexf_text(graph: nx.Graph) -> str:
-    """GEXF 1.2 (Gephi's own format); node labels from the `label` attribute, weights on edges."""
-    return "\n".join(nx.generate_gexf(graph)) + "\n"
+    """GEXF 1.2 (Gephi's own format); node labels from the `label` attribute, weights on edges.
+
+    networkx stamps today's date into `<meta lastmodifieddate=...>`; the attribute is optional in
+    GEXF and dropped here, so the same view gives the same file on any day (diffable exports).
+    """
+    lines = list(nx.generate_gexf(graph))
+    for i, line in enumerate(lines[:4]):
+        if "<meta " in line:
+            lines[i] = _GEXF_DATE.sub("", line)
+            break
+    return "\n".join(lines) + "\n"
+
+
+_GEXF_DATE = re.compile(r'\s+lastmodifieddate="[^"]*"')
 
 
 def _pajek_label(text: Any) -> str:
@@ -162,8 +174,12 @@ def pajek_text(graph: nx.Graph) -> str:
     """A Pajek .net file as VOSviewer and Pajek read it: `*Vertices N` with quoted labels, then
     `*Edges` (undirected) with integer weights. Vertices are numbered 1..N in the graph's node order."""
     number = {node: i for i, node in enumerate(graph.nodes, start=1)}
+    labels = {node: str(graph.nodes[node].get("label", node)) for node in number}
+    shared = {label for label, n in Counter(labels.values()).items() if n > 1}
+    # Namesakes would be indistinguishable vertices in VOSviewer: a shared label carries the id.
     lines = [f"*Vertices {len(number)}"]
-    lines += [f"{i} {_pajek_label(graph.nodes[node].get('label', node))}" for node, i in number.items()]
+    lines += [f"{i} {_pajek_label(labels[node] + (f' [{node}]' if labels[node] in shared else ''))}"
+              for node, i in number.items()]
     lines.append("*Edges" if not graph.is_directed() else "*Arcs")
     lines += [f"{number[u]} {number[v]} {data.get('weight', 1)}" for u, v, data in graph.edges(data=True)]
     return "\r\n".join(lines) + "\r\n"

@@ -82,6 +82,29 @@ def test_pajek_as_vosviewer_reads_it(export, tmp_path: Path) -> None:  # noqa: A
     assert "Jane 'JJ' O'Neil" in graph  # a double quote cannot live inside a Pajek label
 
 
+def test_gexf_is_the_same_file_on_any_day(export) -> None:  # noqa: ANN001
+    # networkx stamps today's date into <meta>; an unchanged view must give an unchanged file.
+    text = export("gexf")
+    assert "lastmodifieddate" not in text
+    assert "<meta" in text and nx.read_gexf(io.BytesIO(text.encode("utf-8"))).number_of_nodes() == ALL_PEOPLE
+
+
+def test_pajek_keeps_namesakes_apart(tmp_path: Path) -> None:
+    from graph.exports import pajek_text
+
+    graph = nx.Graph()
+    graph.add_node("author:song-han", label="Song Han")
+    graph.add_node("author:song-han-2", label="Song Han")
+    graph.add_node("author:mizell", label="Hanna Mizell")
+    graph.add_edge("author:song-han", "author:mizell", weight=2)
+    path = tmp_path / "namesakes.net"
+    path.write_bytes(pajek_text(graph).encode("utf-8"))
+    read = nx.read_pajek(path)
+    # Pajek readers key vertices by label: two "Song Han" vertices would collapse into one.
+    assert sorted(read.nodes) == ["Hanna Mizell", "Song Han [author:song-han-2]", "Song Han [author:song-han]"]
+    assert read.number_of_edges() == 1
+
+
 def test_paper_author_network_is_two_mode(export) -> None:  # noqa: ANN001
     graph = nx.read_graphml(io.BytesIO(export("graphml", "--network", "paper-author").encode("utf-8")))
     kinds = nx.get_node_attributes(graph, "kind")
