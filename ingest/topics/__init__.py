@@ -31,7 +31,7 @@ from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxon
 
 # Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
 # that stored tags are stale.
-TAGGER_VERSION = 2
+TAGGER_VERSION = 3
 
 __all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "PaperText",
            "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text", "pillars_and_topics",
