@@ -33,7 +33,7 @@ SEED = 20261201
 MIN_DF = 4
 C_GRID = (4.0, 8.0, 16.0, 32.0, 64.0, 128.0)  # the optimum sat at the old edge (32)
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
-MIN_POSITIVES = 8  # rarer labels keep the 0.5 threshold: too few examples to tune one
+MIN_POSITIVES = 8  # fewer positives with text: the label keeps the 0.5 threshold, too few to tune one
 
 
 def training_papers() -> list[LabelledPaper]:
