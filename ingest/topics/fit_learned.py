@@ -6,8 +6,8 @@ Needs scikit-learn (a dev dependency); the product reads the result with numpy o
 Reproducible: fixed seeds, folds and grid; papers in a fixed order. Trains on the tuning
 papers of both labelled sets (dev split of `topics_dev.jsonl`, tuning split of
 `topics_v3.jsonl`) and never sees a held-out paper. The regularisation C and each label's
-decision threshold are chosen by 5-fold cross-validation inside the tuning papers, and so is
-the set of labels the rules keep deciding (`rule_labels`: the layer did not beat them there).
+decision threshold are chosen by 5-fold cross-validation inside the tuning papers (with
+`--fallback`, also the labels the rules keep deciding, `rule_labels`: measured and rejected).
 `python -m ingest.topics.tuning_cv` estimates what these choices are worth (nested CV).
 """
 
@@ -137,9 +137,9 @@ def choose(y: np.ndarray, probs: np.ndarray, rules: np.ndarray, rows: np.ndarray
            fallback: bool = False, margin: float = 0.0) -> Choice:
     """Thresholds and the rule fallback, judged on `rows` only (the papers the layer will decide: with text).
 
-    A label keeps the rules when the layer's out-of-fold F1 does not beat the rules' F1 on
-    those papers: with a dozen positives a per-label threshold is noise, and the rules' phrase
-    evidence is the better bet (hardware lost 0.56 -> 0.47 to the layer on held-out in v3).
+    With `fallback`, a label keeps the rules when the layer's out-of-fold F1 does not beat the
+    rules' F1 on those papers by `margin`. Off by default: in nested CV the choice flips from
+    fold to fold on labels with a dozen positives and costs micro-F1 (BENCHMARKS.md, follow-up 2).
     """
     y, probs, rules = y[rows], probs[rows], rules[rows]
     thresholds = np.full(y.shape[1], 0.5)

@@ -40,6 +40,16 @@ _CONTRACTION_FORMS = frozenset({"ai", "'s", "s", "m", "'m", "'d", "d", "'ll", "l
                                 "wo", "sha", "n't", "nt"})
 
 
+def clean_text(text: str) -> str:
+    """Unicode-normalise (ligatures such as 'ﬂ' from PDF extraction) and collapse whitespace."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def split_joiners(text: str) -> str:
+    """Turn word-joining hyphens and slashes into spaces without moving any character."""
+    return _JOINERS.sub(" ", text)
+
+
 # British -ise/-isation spellings ("quantisation", "optimised", "parallelise") are keyed as the
 # American -ize ones the taxonomy is written in; without this "quantisation" matched nothing.
 _ISATION = re.compile(r"(?<=\w{3})isation(s?)$")
@@ -90,16 +100,6 @@ def lemma_function(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) 
         return low
 
     return norm
-
-
-def clean_text(text: str) -> str:
-    """Unicode-normalise (ligatures such as 'ﬂ' from PDF extraction) and collapse whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
-
-
-def split_joiners(text: str) -> str:
-    """Turn word-joining hyphens and slashes into spaces without moving any character."""
-    return _JOINERS.sub(" ", text)
 
 
 def make_nlp(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) -> Language:
