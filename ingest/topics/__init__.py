@@ -4,7 +4,8 @@
 and the phrases or features that earned it) from the title plus the abstract or, when the
 abstract may not be shipped, its derived terms; `tag_input()` says which a paper was tagged
 from. Rules (`tagger.py`, vocabulary in `taxonomy.toml`) with a learned layer on top
-(`learned.py`, refit with `python -m ingest.topics.fit_learned`); `taxonomy()` gives the
+(`learned.py`, refit with `python -m ingest.topics.fit_learned`, changes judged with
+`python -m ingest.topics.tuning_cv` on the tuning papers only); `taxonomy()` gives the
 Topic nodes and their PART_OF links. Labels are defined in
 `tests/data/topics_labelling_guide.md`; the measured quality is in BENCHMARKS.md.
 """
@@ -31,7 +32,7 @@ from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxon
 
 # Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
 # that stored tags are stale.
-TAGGER_VERSION = 2
+TAGGER_VERSION = 3
 
 __all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "PaperText",
            "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text", "pillars_and_topics",

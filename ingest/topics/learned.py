@@ -107,6 +107,7 @@ class LearnedModel:
     thresholds: np.ndarray
     taxonomy: str
     info: dict[str, Any]
+    rule_labels: frozenset[str] = frozenset()  # labels the rules decide: the layer lost to them in tuning CV
 
     def __post_init__(self) -> None:
         self._index = {g: i for i, g in enumerate(self.vocab)}
@@ -151,7 +152,7 @@ class LearnedModel:
         return cls(data["labels"], data["vocab"], np.asarray(data["idf"], dtype=float), data["meta"], weights,
                    np.asarray([data["bias"][label] for label in data["labels"]], dtype=float),
                    np.asarray([data["thresholds"][label] for label in data["labels"]], dtype=float),
-                   data["taxonomy"], data.get("info", {}))
+                   data["taxonomy"], data.get("info", {}), frozenset(data.get("rule_labels", ())))
 
     def vector(self, analysis: Analysis) -> tuple[np.ndarray, np.ndarray]:
         """Sparse feature vector (indices, values): L2-normalised binary tf-idf, then meta features."""
@@ -174,7 +175,8 @@ class LearnedModel:
         """Labels whose probability reaches their threshold, each with rule and learned evidence."""
         probs, indices, contrib = self.probabilities(analysis)
         hits = np.flatnonzero(probs >= self.thresholds)
-        given = {self.labels[j]: (float(probs[j]), j) for j in hits}
+        given = {self.labels[j]: (float(probs[j]), j) for j in hits if self.labels[j] not in self.rule_labels}
+        given.update({t.topic: (t.score, -1) for t in analysis.tags if t.topic in self.rule_labels})
         for topic, pillar in IMPLIED.items():
             if topic in given and pillar not in given:
                 given[pillar] = given[topic]
@@ -183,9 +185,11 @@ class LearnedModel:
             if label not in given:
                 continue
             prob, j = given[label]
-            column = contrib[:, j]
-            top = np.argsort(-column)[:LEARNED_EVIDENCE]
-            learned = [f"learned: {self._names[indices[k]]}" for k in top if column[k] > 0]
+            learned = []
+            if j >= 0:  # j < 0: the rules decided this label
+                column = contrib[:, j]
+                top = np.argsort(-column)[:LEARNED_EVIDENCE]
+                learned = [f"learned: {self._names[indices[k]]}" for k in top if column[k] > 0]
             rules = analysis.evidence.get(label, [])
             out.append(TopicTag(label, round(prob, 3), (rules + learned)[:MAX_EVIDENCE + LEARNED_EVIDENCE]))
         return out

@@ -50,14 +50,40 @@ def split_joiners(text: str) -> str:
     return _JOINERS.sub(" ", text)
 
 
+# British -ise/-isation spellings ("quantisation", "optimised", "parallelise") are keyed as the
+# American -ize ones the taxonomy is written in; without this "quantisation" matched nothing.
+_ISATION = re.compile(r"(?<=\w{3})isation(s?)$")
+_ISE_FORMS = re.compile(r"^(\w{3,})(is|ys)(e|ed|es|er|ers|ing)$")
+# Ordinary -ise words (and words containing them: "denoising", "unsupervised"), never -ize verbs,
+# although the lookup table knows some archaic -ize spellings ("surprized").
+_NOT_IZE = ("surpris", "advertis", "apprais", "chastis", "compris", "devis", "revis", "supervis", "exercis",
+            "promis", "enterpris", "merchandis", "franchis", "improvis", "televis", "despis", "nois", "precis",
+            "concis", "wis", "rais", "pois", "guis")
+
+
 def lemma_function(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) -> Callable[[str], str]:
     """The norm of one string: lower-cased lookup lemma, with plural fall-backs for unknown words.
 
     `keep` are forms left as they are (the lemma would merge "learning" into "learned");
     `abbreviations` (lower case) lose a plural s even when written in lower case ("gpus").
+    British -ise spellings take their American -ize form when the lookup table knows that
+    verb ("optimised" -> "optimize") or the word is unknown ("vectorised"), so "promise",
+    "noise" or "supervised" are left alone.
     """
     table = load_lookups("en", ["lemma_lookup"]).get_table("lemma_lookup")
     keep_set, abbrev_set = frozenset(keep), frozenset(abbreviations)
+
+    def american(word: str) -> str:
+        if _ISATION.search(word):
+            return _ISATION.sub(r"ization\1", word)
+        m = _ISE_FORMS.match(word)
+        if not m or any(stem in word for stem in _NOT_IZE):
+            return word
+        # "optimised" -> "optimized" is an American verb form; an unknown word ("vectorised") is
+        # a technical verb unless it hides an ordinary -ise word ("unsupervised", "denoising").
+        if f"{m[1]}{m[2][0]}zed" in table or (word not in table and m[3] != "e"):
+            return f"{m[1]}{m[2][0]}z{m[3]}"
+        return word
 
     def norm(string: str) -> str:
         low = string.lower()
@@ -65,6 +91,7 @@ def lemma_function(keep: Iterable[str] = (), abbreviations: Iterable[str] = ()) 
             return low
         if _CAPS_PLURAL.match(string) or (low.endswith("s") and low[:-1] in abbrev_set):
             return low[:-1]
+        low = american(low)
         lemma = table.get(low)
         if isinstance(lemma, str):
             return lemma

@@ -72,3 +72,38 @@ def test_vectorised_grams_match_the_grams_the_model_was_fitted_on(learned: Learn
     for analysis in default_tagger().analyse(texts):
         slow = sorted(model.vocab.index(g) for g in text_grams(analysis.doc) if g in set(model.vocab))
         assert model._gram_indices(analysis.doc).tolist() == slow
+
+
+def test_labels_left_to_the_rules_follow_the_rules(learned: LearnedTagger) -> None:
+    # `fit_learned --fallback` can leave labels to the rules (rejected by nested CV, BENCHMARKS.md);
+    # the product must then give exactly the rules' decision for them, with the rules' evidence.
+    import dataclasses
+
+    import numpy as np
+
+    # The layer says yes to every other label, except the two that imply hardware (rule 4).
+    thresholds = np.asarray([2.0 if label in ("hardware_accelerators", "edge_mobile") else 0.0 for label in LABELS])
+    model = dataclasses.replace(learned.model, rule_labels=frozenset({"hardware"}), thresholds=thresholds)
+    tagger = LearnedTagger(learned.rules, model)
+    hw = PaperText("A systolic array accelerator for sparse DNNs", "We design a chip that skips zero weights.", "ml")
+    sw = PaperText("Adaptive batching for model serving", "We batch requests to cut the tail latency of DNN serving.",
+                   "systems")
+    hw_tags, sw_tags = ({t.topic: t for t in tags} for tags in tagger.tag([hw, sw]))
+    assert "hardware" in hw_tags and not any(e.startswith("learned: ") for e in hw_tags["hardware"].evidence)
+    assert "hardware" not in sw_tags and "software" in sw_tags
+
+
+def test_the_product_decision_rules_of_the_fit() -> None:
+    # What nested CV scores is what LearnedTagger does: thresholds, implied pillars, rules on titles.
+    import numpy as np
+
+    from ingest.topics.fit_learned import Choice, decide
+
+    probs = np.zeros((2, len(LABELS)))
+    probs[:, LABELS.index("hardware_accelerators")] = 0.9
+    rules = np.zeros((2, len(LABELS)), dtype=int)
+    rules[1, LABELS.index("software")] = 1
+    pred = decide(probs, Choice(np.full(len(LABELS), 0.5), np.zeros(len(LABELS), dtype=bool)), rules,
+                  np.asarray([True, False]))
+    assert pred[0, LABELS.index("hardware")] == 1  # implied by hardware_accelerators
+    assert pred[1].tolist() == rules[1].tolist()  # a title-only paper keeps the rules' labels

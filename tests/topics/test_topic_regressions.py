@@ -117,3 +117,40 @@ def test_hardware_benchmarks_are_hardware() -> None:
     assert "hardware" in labels("A benchmark for machine learning systems", abstract, "architecture")
     assert "hardware" not in labels("A benchmark for machine learning systems",
                                     "We benchmark training frameworks on GPUs and TPUs.", "architecture")
+
+
+def test_british_ise_spellings_match_the_american_terms() -> None:
+    # "quantisation" matched nothing while the taxonomy says "quantization" (follow-up 2).
+    norm = lemma_function()
+    assert norm("quantisation") == norm("quantization") and norm("optimised") == norm("optimized")
+    assert norm("vectorised") == norm("vectorized") and norm("analysed") == norm("analyzed")
+    for word in ("promise", "noise", "supervised", "unsupervised", "denoising", "precise", "surprising", "otherwise"):
+        assert "z" not in norm(word), word
+    assert "hardware_efficient_ml" in labels("Post-training quantisation of transformers", None, "ml")
+    assert "hardware_efficient_ml" not in labels("Post-training supervision of transformers", None, "ml")
+
+
+def test_hardware_targeted_numerics_are_hardware() -> None:
+    # Definitions, hardware pillar: fixed point, integer-only and bit-serial arithmetic aimed at a chip.
+    assert "hardware" in labels("Fixed-point quantization of CNNs for integer-only inference", None, "ml")
+    assert "hardware" in labels("Bit-serial inference of quantized networks", None, "mlsys")
+    assert "hardware" not in labels("Deep equilibrium models", "We find the fixed point of a deep network "
+                                    "by root finding and differentiate through it implicitly.", "ml")
+    assert "hardware" not in labels("Post-training quantization of transformers", None, "ml")
+
+
+def test_ml_for_chip_design_is_hardware_and_ml_for_systems() -> None:
+    assert {"hardware", "ml_for_systems"} <= labels("Chip placement with deep reinforcement learning", None, "ml")
+    assert {"hardware", "ml_for_systems"} <= labels("Machine learning for chip design: a survey", None, "mlsys")
+    # The same words on an ML-for-systems paper about something else, or on an ML paper, are not hardware.
+    assert "hardware" not in labels("Learned query optimization for cloud databases", None, "data")
+    assert "hardware" not in labels("Circuit discovery in transformer language models", None, "ml")
+    # Nor do EDA words make a systems paper about ML.
+    assert labels("Fuzzing EDA applications for concurrency bugs", None, "systems") == set()
+
+
+def test_the_definitions_examples_of_ml_for_systems_are_named() -> None:
+    for title in ("Learned Bloom filters for network caches", "Machine learning for compilers: a survey",
+                  "ML for storage: predicting SSD failures", "A learned congestion control for datacenters"):
+        assert "ml_for_systems" in labels(title, None, "systems"), title
+    assert "ml_for_systems" not in labels("Bloom filters for network caches", None, "systems")
