@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import pytest
 
+from graph.records import Authorship, Paper, Provenance
 from ingest.institutions import InstitutionResolver
+from ingest.institutions.link import link_institutions, loose_sibling_key
 from ingest.institutions.resolver import _guess_type, ambiguous_strings
+
+PROV = Provenance(["papercopilot"], "2026-01-01")
 
 
 def _answer(resolver: InstitutionResolver, text: str) -> tuple[str, str | None]:
@@ -138,3 +142,35 @@ def test_a_longer_name_around_a_new_row_is_another_organisation(resolver: Instit
     assert _answer(resolver, "Lingnan Normal University")[1] != "lingnan-hk"
     assert _answer(resolver, "Kent State University")[1] == "kent-state"
     assert _answer(resolver, "Kent University")[1] != "kent-state"
+
+
+def _paper(pid: str, *affiliations: str) -> Paper:
+    paper = Paper(id=pid, title=pid, year=2024, venue_id="venue:icml", provenance=PROV)
+    for position, affiliation in enumerate(affiliations):
+        paper.authorships.append(Authorship(paper_id=pid, position=position, name=f"a{position}",
+                                            author_id=f"{pid}-a{position}", affiliation=affiliation))
+    return paper
+
+
+def test_the_same_name_with_a_town_elsewhere_gives_the_country() -> None:
+    """Co-occurrence evidence: "Zorblax Vision Center" alone has no place, "Zorblax Vision Center Barcelona" has."""
+    nodes, _ = link_institutions([
+        _paper("p1", "Zorblax Vision Center", "Glorbtech University", "Quux University of London"),
+        _paper("p2", "Zorblax Vision Center Barcelona", "Glorbtech", "Quux University of New York",
+               "Frobo AI", "Frobo Inc, Paris, France", "Frobo University, Bonn, Germany"),
+    ])
+    by_name = {n.name: n for n in nodes}
+    assert (by_name["Zorblax Vision Center"].country, by_name["Zorblax Vision Center"].country_source) == (
+        "ES", "sibling")
+    # "of London" is part of the name, not a town after it: no country from "of New York"
+    assert by_name["Quux University of London"].country is None
+    # siblings that disagree (FR, DE) give none
+    assert by_name["Frobo AI"].country is None
+
+
+@pytest.mark.parametrize(("name", "key"), [
+    ("Goethe University Frankfurt", "goethe"), ("ShanghaiTech University", "shanghaitech"), ("Layer 6 AI", "layer"),
+    ("City University of London", "city university of london"), ("University of New York", "university of new york"),
+])
+def test_the_loose_sibling_key_drops_only_a_trailing_town_or_head_word(name: str, key: str) -> None:
+    assert loose_sibling_key(name) == key
