@@ -21,7 +21,7 @@ from pathlib import Path
 from graph import ids
 from graph.records import Institution, Paper, Provenance
 from ingest.institutions.decisions import MAPPING_FILE, CorrectedResolver, institutions_dir
-from ingest.institutions.places import country_evidence
+from ingest.institutions.places import country_evidence, is_place
 from ingest.institutions.resolver import InstitutionResolver, Resolution
 from ingest.institutions.table import Organisation, OrgTable, match_key
 
@@ -224,16 +224,43 @@ def sibling_key(name: str) -> str:
     return " ".join(w for w in match_key(name).split() if w not in _LEGAL_FORMS)
 
 
+_LOOSE_TAIL = frozenset({"ai", "university", "universitat", "universitaet", "universite", "universidad"})
+_NAME_LINKS = frozenset({"of", "in", "at", "de", "di", "du", "der", "des", "do", "da", "for"})
+
+
+def loose_sibling_key(name: str) -> str:
+    """The sibling key without a trailing town or head word: "Goethe University Frankfurt", "Goethe University"
+    and "Goethe" share one; "ShanghaiTech University" and "ShanghaiTech" too. Only used as evidence of a
+    country, never to merge nodes."""
+    words = sibling_key(name).split()
+    while len(words) > 1:
+        # the longest trailing place ("new york", "new south wales"), unless "of"/"in"/"at" makes it part of the
+        # name (City University of London / of New York are two organisations)
+        start = next((k for k in range(1, len(words)) if is_place(" ".join(words[k:]))), None)
+        if start is not None and words[start - 1] not in _NAME_LINKS:
+            words = words[:start]
+        elif words[-1] in _LOOSE_TAIL and words[-2] not in _NAME_LINKS:
+            words.pop()
+        else:
+            break
+    return " ".join(words)
+
+
 def _countries_from_siblings(records: list[Institution]) -> None:
     """A node without a country takes the country of nodes with the same name up to a legal form
-    ("Cerebras Systems Inc" / "Cerebras Systems"), when all of them agree; country_source "sibling"."""
+    ("Cerebras Systems Inc" / "Cerebras Systems"), when all of them agree; failing that, of nodes with the
+    same name up to a trailing town or head word ("Computer Vision Center Barcelona" / "Computer Vision
+    Center"), when all of those agree: the same string given with a country elsewhere (co-occurrence
+    evidence, issue 14). country_source "sibling" either way."""
     known: dict[str, set[str]] = defaultdict(set)
+    loose: dict[str, set[str]] = defaultdict(set)
     for record in records:
         if record.country and record.country_source != "sibling":
             known[sibling_key(record.name)].add(record.country)
+            loose[loose_sibling_key(record.name)].add(record.country)
     for record in records:
         if record.country is None:
-            countries = known.get(sibling_key(record.name), set())
+            countries = known.get(sibling_key(record.name)) or loose.get(loose_sibling_key(record.name), set())
             if len(countries) == 1:
                 record.country, record.country_source = next(iter(countries)), "sibling"
 

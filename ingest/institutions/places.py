@@ -57,14 +57,25 @@ def country_code(text: str) -> str | None:
     return COUNTRIES.get(fold(text))
 
 
+@lru_cache(maxsize=65536)
 def is_place(folded: str) -> bool:
-    """True when every word is a place word, a country name, or a number (postcodes)."""
+    """True when every word is a place word, a country name, or a number (postcodes), or the whole text is
+    one gazetteer place ("Uppsala", "Trondheim", "Rio Grande do Sul"): a town is not an organisation."""
     words = folded.split()
     if not words:
         return False
-    if folded in COUNTRIES:
+    if folded in COUNTRIES or folded in _AMBIGUOUS_TOWNS:
         return True
-    return all(w in _PLACE_WORDS or w in COUNTRIES or w.isdigit() for w in words)
+    if all(w in _PLACE_WORDS or w in COUNTRIES or w.isdigit() for w in words):
+        return True
+    return any(kind in _PLACE_KINDS for kind, _ in gazetteer()[0].get(" ".join(w for w, _ in _words(folded)), ()))
+
+
+# Towns left out of the gazetteer because they name places in several countries: still only places.
+_AMBIGUOUS_TOWNS = frozenset({"athens", "dublin", "perth", "potsdam", "richmond", "birmingham", "newcastle",
+                              "hamilton", "kingston", "victoria", "cambridge", "london", "waterloo", "durham",
+                              "melbourne", "moscow", "portland", "lebanon", "paris"})
+_PLACE_KINDS = frozenset({"country", "country_part", "us_state", "province", "city"})
 
 
 # -- country evidence from the words of a printed affiliation (issue 14) -----------------------------------

@@ -13,9 +13,12 @@ part, so tail strings still get a node.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
@@ -35,6 +38,11 @@ _ORG_WORD = re.compile(r"\b(?:universit\w*|institut\w*|college|school|polytechn\
                        r"laborator\w*|labs?|inc|corp\w*|ltd|llc|gmbh|company|technolog\w*|hospital|clinic|"
                        r"foundation|center|centre|research|group|ag|sa|systems|ai|network\w*|software)\b")
 
+# Head words of a whole organisation: preferred over a lab, group or centre named before it
+# ("Algorithms Group, University of Sheffield" is the University of Sheffield; the group is not a unit we keep).
+_STRONG_ORG_WORD = re.compile(r"\b(?:universit\w*|univ|universidad\w*|universidade|universitat|universite|"
+                              r"college|polytechn\w*|politecnico|hochschule|ecole|institute of technology|"
+                              r"inc|corp|corporation|ltd|llc|gmbh|limited|plc|co ltd|hospital)\b")
 _CORPORATE_SUFFIX = re.compile(r",\s*(inc|ltd|llc|gmbh|corp|co|limited|plc|ag)\b", re.IGNORECASE)
 
 
@@ -53,6 +61,9 @@ class Resolution:
     named: tuple[str, ...] = field(default=())  # organisations a "several" string names
 
 
+_DOMAIN_SUFFIXES = frozenset({"edu", "com", "org", "net", "gov", "ac", "co", "int", "mil"})
+
+
 def _typo(word: str, other: str) -> bool:
     """Two words a typo apart ("Univeristy", "Standford"), not two words ("Northwest", "Northwestern")."""
     if word == other:
@@ -64,19 +75,35 @@ def _typo(word: str, other: str) -> bool:
 
 # Words that say what kind of organisation a name is, checked in this order (first match wins).
 _TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("healthcare", re.compile(r"\b(hospital|clinic|medical center|health system|healthcare network|cancer center)\b")),
+    ("healthcare", re.compile(r"\b(hospital|clinic|medical center|medical centre|health system|"
+                              r"healthcare network|cancer center|cancer institute)\b")),
     ("education", re.compile(r"^tu\b|\bedu( [a-z]{2})?$|\bac [a-z]{2}$|"  # TU Dortmund, cs.wisc.edu, ox.ac.uk
+                             r"^u of\b|\bu$|"  # "U. of Minnesota", "Stony Brook U."
                              r"\b(universit\w*|uniwersytet|univerzita|college|school|polytechn\w*|politecnico|"
                              r"hochschule|fachhochschule|ecole|escuela|scuola|universidad|universidade|technion|"
-                             r"institute of technology|business school)\b")),
+                             r"institut(e|ion) of technology|business school|(naval|military|air force) academy)\b|"
+                             r"\b(?!universal|universe)(univ|unv|uinv)[a-z]{5,8}\b|"  # "Univeristy", "Unversity"
+                             r"\bacademy$")),  # "Fusion Academy" (a national academy of sciences is named "of")
+    ("government", re.compile(r"\b(national )?academy of (sciences?|engineering)\b")),  # as the table types CAS
     ("facility", re.compile(r"\b(national laborator\w*|national lab|research center|research centre|"
-                            r"research laboratory of the army|army research laborator\w*)\b")),
+                            r"research laboratory of the army|army research laborator\w*|naval research laborator\w*|"
+                            r"helmholtz|forschungszentrum|zentrum|accelerator laborator\w*|supercomputing cent(er|re)|"
+                            r"observator(y|ies)|space flight center)\b")),
     ("company", re.compile(r"\b(inc|corp\w*|ltd|llc|llp|gmbh|co|company|technologies|technology co|ag|plc|sa|"
-                           r"bv|nv|ab|oy|pty|labs|holdings|ventures|capital|bank|semiconductors?)\b")),
+                           r"bv|b v|nv|ab|oy|oyj|pty|spa|s p a|asa|srl|sarl|sas|kk|k k|labs|holdings|ventures|capital|"
+                           r"bank|semiconductors?)\b|\bcom$")),  # "58.com"
     ("nonprofit", re.compile(r"\b(foundation|society|association|institute|institut|istituto|instituto|fondazione|"
                              r"fundacion|stiftung)\b")),
     ("government", re.compile(r"\b(ministry|agency|government|office|administration|army|navy|air force)\b|\bgov$")),
     ("company", re.compile(r"\b(ai|io)$")),  # "Sakana AI", "kumo.ai"; after "institute" ("Allen Institute for AI")
+    # A final word that names a line of business ("Cloudius Systems", "Jeeva Wireless", "Verisk Analytics"),
+    # unless the name also has a word of a research unit ("Middleware Systems Research Group").
+    ("company", re.compile(r"^(?!.*\b(laborator\w*|lab|center|centre|group|department|school|institute|unit|chair|"
+                           r"faculty|division|program)\b).*\b(systems|networks?|dynamics|security|innovations?|wireless|"
+                           r"photonics|robotics|software|solutions|analytics|consulting|genomics|markets|computing|cloud|"
+                           r"devices|electronics|instruments|motors|pharmaceuticals?|therapeutics|biosciences|energy|"
+                           r"automotive|airways|airlines|telecom|communications|media|games|insurance|insure|"
+                           r"financial|logistics|messenger)$")),
 )
 
 
@@ -88,6 +115,18 @@ def _guess_type(name: str) -> tuple[str, str]:
         if words.search(key):
             return org_type, "name"
     return "other", "none"
+
+
+AMBIGUOUS_PATH = Path(__file__).with_name("ambiguous.tsv")
+
+
+@lru_cache(maxsize=1)
+def ambiguous_strings() -> dict[str, str]:
+    """Match key -> why it names no one organisation (`ambiguous.tsv`: "PSU", "Institute of Computer Science")."""
+    with open(AMBIGUOUS_PATH, encoding="utf-8") as handle:
+        lines = [line for line in handle if line.strip() and not line.startswith("#")]
+    rows = csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    return {match_key(row["name"]): row["reason"].strip() for row in rows if match_key(row["name"] or "")}
 
 
 def _country(value: str | None) -> str | None:
@@ -129,8 +168,15 @@ class InstitutionResolver:
         cleaned = clean(affiliation)
         if cleaned.not_organisation:
             return Resolution(None, 0.95, "not_organisation", cleaned.not_organisation)
+        reason = ambiguous_strings().get(match_key(cleaned.text))
+        if reason is not None:
+            return Resolution(None, 0.9, "not_organisation", f"names no one organisation: {reason}")
         source_country = country
         country = country or cleaned.country_hint
+        if cleaned.is_domain:
+            org_key = self._domain(cleaned.text, country)
+            if org_key is not None:
+                return Resolution(self.table.orgs[org_key], 0.9, "alias")
         if cleaned.is_place:
             found = self._scan(cleaned.text, country)
             if not found:
@@ -155,6 +201,8 @@ class InstitutionResolver:
         if tops:
             org = self._most_specific(keys, tops[0])
             return Resolution(org, 0.85 if fuzzy_used else 1.0, "fuzzy" if fuzzy_used else "alias")
+        if unknown and self._department_only(unknown[0]):
+            return Resolution(None, 0.8, "not_organisation", "a department or subject without its organisation")
         if unknown:
             return Resolution(self._new_organisation(unknown[0], source_country, affiliation), 0.5, "new")
         return Resolution(None, 0.8, "not_organisation", "names a department or place but no organisation")
@@ -183,6 +231,18 @@ class InstitutionResolver:
             found.append((start, self._pick(self.table.index[key], country)))
             covered[start:start - neg_size] = [True] * -neg_size
         return [key for _, key in sorted(found)]
+
+    def _domain(self, text: str, country: str | None) -> str | None:
+        """A bare web domain names its organisation by its own labels: "ece.ubc.ca" is UBC, "uwaterloo.ca" the
+        University of Waterloo; the registrable label is tried first, then sub-domains. Acronym aliases count
+        here in any case (domains are written in lower case)."""
+        labels = text.lower().split(".")
+        while len(labels) > 1 and (labels[-1] in _DOMAIN_SUFFIXES or len(labels[-1]) == 2):
+            labels.pop()
+        for label in reversed(labels):
+            if label in self.table.index:
+                return self._pick(self.table.index[label], country)
+        return None
 
     @staticmethod
     def _name_goes_on(words: list[str], end: int, part_ends: set[int]) -> bool:
@@ -238,6 +298,14 @@ class InstitutionResolver:
         parts = [fold(p) for p in segment.split(",") if fold(p)]
         return all(is_place(p) or _DEPARTMENT.search(p) or len(p) <= 1 for p in parts)
 
+    @staticmethod
+    def _department_only(segment: str) -> bool:
+        """"School of Informatics, Computing, and Engineering", "Depts. of EE, Computer Science and Engineering":
+        a department is named and no part has a word of an organisation; the string stays raw (issue 14)."""
+        parts = [fold(p) for p in segment.split(",") if fold(p)]
+        departments = [p for p in parts if _DEPARTMENT.search(p)]
+        return bool(departments) and not any(_ORG_WORD.search(p) for p in parts if p not in departments)
+
     def _distinct_tops(self, keys: list[str]) -> list[str]:
         tops: list[str] = []
         for key in keys:
@@ -263,9 +331,12 @@ class InstitutionResolver:
     def _new_organisation(self, segment: str, source_country: str | None, printed: str) -> Organisation:
         segment = _CORPORATE_SUFFIX.sub(r" \1", segment)  # "Dropbox, Inc." is one name
         parts = [p.strip() for p in segment.split(",") if p.strip()]
-        named = [p for p in parts if not is_place(fold(p)) and not _DEPARTMENT.search(fold(p))]
+        ambiguous = ambiguous_strings()
+        named = [p for p in parts if not is_place(fold(p)) and not _DEPARTMENT.search(fold(p))
+                 and match_key(p) not in ambiguous]  # "Institute of Computer Science, Czech Academy of Sciences"
         org_like = [p for p in named if _ORG_WORD.search(fold(p))]
-        name = (org_like or named or parts or [segment])[0]
+        strong = [p for p in org_like if _STRONG_ORG_WORD.search(fold(p))]
+        name = (strong or org_like or named or parts or [segment])[0]
         name = re.sub(r"\s+", " ", name).strip(" .-")
         node_id = ids.institution_id(name)
         if source_country:
