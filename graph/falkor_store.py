@@ -5,12 +5,14 @@ A build writes into a fresh graph key and RENAMEs it over the live one when comp
 a reader never sees a half-built graph, and an interrupted build leaves the old graph.
 The swap also stores the build's report and a version id in the same transaction
 (MULTI/EXEC), so the report always describes the graph that is live, and a reader that
-asks several questions can check that one version answered all of them.
+asks several questions can check that one version answered all of them. The build's table
+of top people per common name prefix (graph/name_tops.py) is swapped in the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import time
@@ -24,12 +26,12 @@ import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
 
-from graph import falkor_bulk
+from graph import falkor_bulk, name_tops
 from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
-from graph.fulltext import redisearch_query
+from graph.fulltext import query_words, redisearch_query
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -37,6 +39,9 @@ log = logging.getLogger(__name__)
 BUILD_SUFFIX = "__building"
 REPORT_SUFFIX = "__report"  # JSON report of the build that is live, swapped in with the graph
 VERSION_SUFFIX = "__version"  # id of the build that is live, swapped in with the graph
+# Hash: name prefix -> JSON [matches, [ids]] (graph/name_tops.py), swapped in with the graph and
+# dropped by any write to the live graph (a merged delta would make its lists stale).
+NAME_TOPS_SUFFIX = "__name_tops"
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
@@ -92,6 +97,16 @@ FALKOR_SEARCH_PEOPLE = (  # sorted and cut before the rows are built: a bare "zh
     "WITH a ORDER BY a.paper_count DESC, a.name, a.id LIMIT $limit "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
+FALKOR_PEOPLE_BY_IDS = (  # the rows of a stored name-prefix list (graph/name_tops.py), with the key to filter on
+    "UNWIND $ids AS id MATCH (a:Author {id: id}) "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases, a.search_key AS key"
+)
+PEOPLE_ROW = ("id", "name", "papers", "aliases")
+
+
+def _top(stored: list[Any]) -> name_tops.Top:
+    matches, ids = stored
+    return name_tops.Top(int(matches), tuple(ids))
 
 
 class FalkorStore(GraphStore):
@@ -102,6 +117,10 @@ class FalkorStore(GraphStore):
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
         self._pending_report: str | None = None
+        self._pending_tops: dict[str, name_tops.Top] | None = None
+        # Tests lower these to exercise the table on a small graph; the defaults suit 1M people.
+        self.name_tops_min_matches = name_tops.MIN_MATCHES
+        self.name_tops_keep = name_tops.KEEP
         self._connect()
 
     def _connect(self) -> None:
@@ -141,6 +160,8 @@ class FalkorStore(GraphStore):
         return self._rows(self._call(graph.ro_query, query, params))
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> None:
+        if self._target == self.graph_name:  # a change to the live graph: its name-prefix lists may be stale
+            self._drop_name_tops()
         self._call(self.db.select_graph(self._target).query, query, params)
 
     def _call(self, fn: Any, query: str, params: dict[str, Any] | None, **kwargs: Any) -> Any:
@@ -191,8 +212,62 @@ class FalkorStore(GraphStore):
             time.sleep(0.05)
 
     def search_people(self, text: str, limit: int = 20) -> list[Row]:
+        """The build's list for a common name prefix when it holds the answer, else the full-text index."""
         query = redisearch_query(text)
-        return self.read(FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit}) if query else []
+        if not query:
+            return []
+        stored = self._people_from_name_tops(list(dict.fromkeys(query_words(text))), limit)
+        if stored is not None:
+            return stored
+        return self.read(FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit})
+
+    # ------------------------------------------------------------ top people per common name prefix
+    def index_people(self, rows: Sequence[Row]) -> None:
+        """While building: compute the name-prefix lists from the people being loaded (swapped in
+        with the graph). A merge into the live graph needs nothing here: `write` drops the lists."""
+        if self._target == self.graph_name:
+            return
+        self._pending_tops = name_tops.build_table(rows, min_matches=self.name_tops_min_matches,
+                                                   keep=self.name_tops_keep)
+
+    def _drop_name_tops(self) -> None:
+        try:
+            self.db.connection.delete(f"{self.graph_name}{NAME_TOPS_SUFFIX}")
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+
+    def _stage_name_tops(self, key: str) -> bool:
+        """Write the pending lists under `key` (before the swap renames it); False if there are none."""
+        if not self._pending_tops:
+            return False
+        connection = self.db.connection
+        connection.delete(key)
+        fields = [(prefix, json.dumps([top.matches, list(top.ids)], separators=(",", ":")))
+                  for prefix, top in sorted(self._pending_tops.items())]
+        for start in range(0, len(fields), 1000):
+            connection.hset(key, mapping=dict(fields[start:start + 1000]))
+        return True
+
+    def _people_from_name_tops(self, words: list[str], limit: int) -> list[Row] | None:
+        """The page from the stored lists (graph/name_tops.py), or None when the index must answer."""
+        keep = self.name_tops_keep
+        if not words or limit < 1 or limit > keep:
+            return None
+        try:
+            raw = self.db.connection.hmget(f"{self.graph_name}{NAME_TOPS_SUFFIX}", words)
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+        tops = [None if value is None else _top(json.loads(value)) for value in raw]
+        chosen = name_tops.plan(words, tops, limit, keep)
+        if chosen is None:
+            return None
+        top, filtered = chosen
+        ids = list(top.ids if filtered else top.ids[:limit])
+        by_id = {row["id"]: row for row in self.read(FALKOR_PEOPLE_BY_IDS, {"ids": ids})}
+        if len(by_id) != len(ids):  # a build was swapped in between the two reads: ask the index
+            return None
+        page = name_tops.answer(words, top, filtered, [by_id[i] for i in ids], limit, keep)
+        return None if page is None else [{k: row[k] for k in PEOPLE_ROW} for row in page]
 
     def exists(self) -> bool:
         return self._key_exists(self.graph_name)
@@ -260,31 +335,38 @@ class FalkorStore(GraphStore):
         """
         staging = f"{self.graph_name}{BUILD_SUFFIX}"
         self._reconnect_if_lost()
+        staged_tops = f"{self.graph_name}{NAME_TOPS_SUFFIX}{BUILD_SUFFIX}"
         if self._key_exists(staging):  # leftovers of an interrupted build
             self.db.connection.delete(staging)
         self._target = staging
         self._pending_report = None
+        self._pending_tops = None
         try:
             self.ensure_schema()
             yield self
             if self._key_exists(staging):
-                self._swap(staging)
+                self._swap(staging, staged_tops if self._stage_name_tops(staged_tops) else None)
             self.save()
         except BaseException:
             with contextlib.suppress(Exception):  # the server may be gone: report the first error only
-                self.db.connection.delete(staging)
+                self.db.connection.delete(staging, staged_tops)
             raise
         finally:
             self._target = self.graph_name
             self._pending_report = None
+            self._pending_tops = None
 
     def set_build_report(self, report_json: str) -> None:
         self._pending_report = report_json
 
-    def _swap(self, staging: str) -> None:
+    def _swap(self, staging: str, staged_tops: str | None = None) -> None:
         try:
             pipe = self.db.connection.pipeline(transaction=True)
             pipe.rename(staging, self.graph_name)
+            if staged_tops is not None:
+                pipe.rename(staged_tops, f"{self.graph_name}{NAME_TOPS_SUFFIX}")
+            else:  # a build without common names: the old graph's lists must not answer for the new one
+                pipe.delete(f"{self.graph_name}{NAME_TOPS_SUFFIX}")
             pipe.set(f"{self.graph_name}{VERSION_SUFFIX}", uuid.uuid4().hex)
             if self._pending_report is not None:
                 pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", self._pending_report)
