@@ -97,16 +97,15 @@ FALKOR_SEARCH_PEOPLE = (  # sorted and cut before the rows are built: a bare "zh
     "WITH a ORDER BY a.paper_count DESC, a.name, a.id LIMIT $limit "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
-FALKOR_PEOPLE_BY_IDS = (  # the rows of a stored name-prefix list (graph/name_tops.py), with the key to filter on
+FALKOR_PEOPLE_BY_IDS = (  # the page a stored name-prefix list gives (graph/name_tops.py)
     "UNWIND $ids AS id MATCH (a:Author {id: id}) "
-    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases, a.search_key AS key"
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
-PEOPLE_ROW = ("id", "name", "papers", "aliases")
 
 
 def _top(stored: list[Any]) -> name_tops.Top:
-    matches, ids = stored
-    return name_tops.Top(int(matches), tuple(ids))
+    matches, ids, keys = stored
+    return name_tops.Top(int(matches), tuple(ids), tuple(keys))
 
 
 class FalkorStore(GraphStore):
@@ -242,7 +241,7 @@ class FalkorStore(GraphStore):
             return False
         connection = self.db.connection
         connection.delete(key)
-        fields = [(prefix, json.dumps([top.matches, list(top.ids)], separators=(",", ":")))
+        fields = [(prefix, json.dumps([top.matches, list(top.ids), list(top.keys)], separators=(",", ":")))
                   for prefix, top in sorted(self._pending_tops.items())]
         for start in range(0, len(fields), 1000):
             connection.hset(key, mapping=dict(fields[start:start + 1000]))
@@ -250,24 +249,21 @@ class FalkorStore(GraphStore):
 
     def _people_from_name_tops(self, words: list[str], limit: int) -> list[Row] | None:
         """The page from the stored lists (graph/name_tops.py), or None when the index must answer."""
-        keep = self.name_tops_keep
-        if not words or limit < 1 or limit > keep:
+        if not words or limit < 1 or limit > self.name_tops_keep:
             return None
         try:
             raw = self.db.connection.hmget(f"{self.graph_name}{NAME_TOPS_SUFFIX}", words)
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
             raise _unavailable(exc) from exc
-        tops = [None if value is None else _top(json.loads(value)) for value in raw]
-        chosen = name_tops.plan(words, tops, limit, keep)
-        if chosen is None:
+        if any(value is None for value in raw):  # a rare word (or no lists): the index answers fast
             return None
-        top, filtered = chosen
-        ids = list(top.ids if filtered else top.ids[:limit])
-        by_id = {row["id"]: row for row in self.read(FALKOR_PEOPLE_BY_IDS, {"ids": ids})}
+        ids = name_tops.page(words, [_top(json.loads(value)) for value in raw], limit, self.name_tops_keep)
+        if ids is None:
+            return None
+        by_id = {row["id"]: row for row in self.read(FALKOR_PEOPLE_BY_IDS, {"ids": ids})} if ids else {}
         if len(by_id) != len(ids):  # a build was swapped in between the two reads: ask the index
             return None
-        page = name_tops.answer(words, top, filtered, [by_id[i] for i in ids], limit, keep)
-        return None if page is None else [{k: row[k] for k in PEOPLE_ROW} for row in page]
+        return [by_id[i] for i in ids]
 
     def exists(self) -> bool:
         return self._key_exists(self.graph_name)

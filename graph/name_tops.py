@@ -12,7 +12,8 @@ A stored list answers exactly what the store's query would:
 - one query word: its list's first `limit` ids (a list shorter than `KEEP` holds every match);
 - several words, each with a list: the list of the rarest word, filtered by the other words
   (the matches of all words, in the same order, are a subsequence of it), as long as at
-  least `limit` survive or the list is complete;
+  least `limit` survive or the list is complete. The lists keep each person's search key, so
+  the filter reads nothing from the store;
 - anything else (a rare word, a larger limit) goes to the index, where it is already fast.
 
 Prefixes are over the words of `Author.search_key` (the folded name and aliases), the text the
@@ -53,13 +54,15 @@ def order_key(row: Row) -> tuple[int, str, str]:
 
 @dataclass(frozen=True)
 class Top:
-    """The first people (ids, in search order) whose name has this prefix, and how many have it.
+    """The first people (ids and search keys, in search order) whose name has this prefix, and how
+    many have it.
 
     `matches` is an upper bound (people counted once per word of theirs with the prefix); it only
     picks the rarest word of a query, never the answer."""
 
     matches: int
     ids: tuple[str, ...]
+    keys: tuple[str, ...]
 
     def complete(self, keep: int) -> bool:
         """A list shorter than `keep` holds every person with the prefix."""
@@ -72,11 +75,12 @@ def build_table(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES, keep: in
     `rows`: every person with `id`, `name`, `key` (the search key) and `papers`. One sort of all
     people, then one pass in search order that stops once every list is full.
     """
-    people = sorted(({"id": r["id"], "name": r.get("name") or "", "papers": r.get("papers") or 0,
-                      "words": frozenset(words_of(r.get("key")))} for r in rows if r.get("id")), key=order_key)
+    # (-papers, name, id, key, words): tuples sort in the search's order natively (ids are unique)
+    people = sorted((-int(r.get("papers") or 0), r.get("name") or "", r["id"], r.get("key") or "",
+                     frozenset(words_of(r.get("key")))) for r in rows if r.get("id"))
     per_word: dict[str, int] = defaultdict(int)
     for person in people:
-        for word in person["words"]:
+        for word in person[4]:
             per_word[word] += 1
     estimate: dict[str, int] = defaultdict(int)  # people per prefix, counted once per word: an upper bound
     for word, count in per_word.items():
@@ -85,41 +89,34 @@ def build_table(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES, keep: in
     common = {prefix: n for prefix, n in estimate.items() if n > min_matches}
     if not common:
         return {}
-    prefixes_of = {word: tuple(word[:end] for end in range(1, len(word) + 1) if word[:end] in common)
-                   for word in per_word}
-    lists: dict[str, list[str]] = {prefix: [] for prefix in common}
+    prefixes_of: dict[frozenset[str], frozenset[str]] = {}  # a person's words -> their common prefixes
+    lists: dict[str, list[tuple[str, str]]] = {prefix: [] for prefix in common}
     open_lists = len(lists)
-    for person in people:
-        mine = {prefix for word in person["words"] for prefix in prefixes_of[word]}
+    for _, _, person_id, key, person_words in people:
+        mine = prefixes_of.get(person_words)
+        if mine is None:
+            mine = prefixes_of[person_words] = frozenset(
+                word[:end] for word in person_words for end in range(1, len(word) + 1) if word[:end] in common)
         for prefix in mine:
             ids = lists[prefix]
             if len(ids) < keep:
-                ids.append(person["id"])
+                ids.append((person_id, key))
                 if len(ids) == keep:
                     open_lists -= 1
         if not open_lists:
             break
-    return {prefix: Top(common[prefix], tuple(ids)) for prefix, ids in lists.items()}
+    return {prefix: Top(common[prefix], tuple(i for i, _ in ids), tuple(k for _, k in ids))
+            for prefix, ids in lists.items()}
 
 
-def plan(words: Sequence[str], tops: Sequence[Top | None], limit: int, keep: int) -> tuple[Top, bool] | None:
-    """Which stored list answers the query, and whether it must be filtered by the other words.
-
-    None: ask the index (a word without a list is rare, so the index's answer is small and fast)."""
-    if not words or limit > keep or any(t is None for t in tops):
+def page(words: Sequence[str], tops: Sequence[Top | None], limit: int, keep: int) -> list[str] | None:
+    """The ids of the first `limit` people matching every word (distinct, folded), in search order,
+    from the stored lists; None when they cannot prove it (then the index answers: a word without a
+    list is rare, so the index's answer is small and fast)."""
+    if not words or limit < 1 or limit > keep or any(t is None for t in tops):
         return None
-    known = [t for t in tops if t is not None]
-    rarest = min(known, key=lambda t: (t.matches, len(t.ids)))
-    return rarest, len(set(words)) > 1  # one word: its list's first `limit` (limit <= keep) are the answer
-
-
-def answer(words: Sequence[str], top: Top, filtered: bool, rows: Sequence[Row], limit: int,
-           keep: int) -> list[Row] | None:
-    """The page from the stored list's rows (in list order, each with its `key`); None if the list
-    cannot prove it holds `limit` matches (then the index answers)."""
-    if not filtered:
-        return list(rows[:limit])
-    hits = [r for r in rows if matches_all(words_of(r.get("key")), words)]
-    if len(hits) >= limit or top.complete(keep):
-        return hits[:limit]
-    return None
+    rarest = min((t for t in tops if t is not None), key=lambda t: (t.matches, len(t.ids)))
+    if len(words) == 1:
+        return list(rarest.ids[:limit])
+    hits = [i for i, key in zip(rarest.ids, rarest.keys, strict=True) if matches_all(words_of(key), words)]
+    return hits[:limit] if len(hits) >= limit or rarest.complete(keep) else None

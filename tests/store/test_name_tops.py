@@ -49,17 +49,9 @@ def brute_force(rows: list[dict[str, object]], text: str, limit: int) -> list[st
     return [r["id"] for r in sorted(hits, key=name_tops.order_key)[:limit]]
 
 
-def from_table(table: dict[str, name_tops.Top], rows: list[dict[str, object]], text: str, limit: int,
-               keep: int) -> list[str] | None:
+def from_table(table: dict[str, name_tops.Top], text: str, limit: int, keep: int) -> list[str] | None:
     words = list(dict.fromkeys(query_words(text)))
-    chosen = name_tops.plan(words, [table.get(w) for w in words], limit, keep)
-    if chosen is None:
-        return None
-    top, filtered = chosen
-    by_id = {r["id"]: r for r in rows}
-    page = name_tops.answer(words, top, filtered, [by_id[i] for i in (top.ids if filtered else top.ids[:limit])],
-                            limit, keep)
-    return None if page is None else [r["id"] for r in page]
+    return name_tops.page(words, [table.get(w) for w in words], limit, keep)
 
 
 @pytest.mark.parametrize(("min_matches", "keep"), [(0, 5), (10, 8), (30, 25), (1000, 200)])
@@ -69,7 +61,7 @@ def test_table_answers_are_the_brute_force_answers(min_matches: int, keep: int) 
     answered = 0
     for text in QUERIES:
         for limit in (1, 3, keep):
-            got = from_table(table, rows, text, limit, keep)
+            got = from_table(table, text, limit, keep)
             if got is not None:
                 answered += 1
                 assert got == brute_force(rows, text, limit), (text, limit)
