@@ -31,7 +31,7 @@ from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
-from graph.fulltext import query_words, redisearch_query
+from graph.fulltext import query_words
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -42,6 +42,8 @@ VERSION_SUFFIX = "__version"  # id of the build that is live, swapped in with th
 # Hash: name prefix -> JSON [matches, [ids]] (graph/name_tops.py), swapped in with the graph and
 # dropped by any write to the live graph (a merged delta would make its lists stale).
 NAME_TOPS_SUFFIX = "__name_tops"
+NAME_WORDS_SUFFIX = "__name_words"  # sorted set: every word of every name (query prefixes expanded with it)
+NAME_KEYS = (NAME_TOPS_SUFFIX, NAME_WORDS_SUFFIX)
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
@@ -117,6 +119,7 @@ class FalkorStore(GraphStore):
         self._target = graph_name  # key writes go to; differs from graph_name while building
         self._pending_report: str | None = None
         self._pending_tops: dict[str, name_tops.Top] | None = None
+        self._pending_words: list[str] | None = None
         # Tests lower these to exercise the table on a small graph; the defaults suit 1M people.
         self.name_tops_min_matches = name_tops.MIN_MATCHES
         self.name_tops_keep = name_tops.KEEP
@@ -211,14 +214,32 @@ class FalkorStore(GraphStore):
             time.sleep(0.05)
 
     def search_people(self, text: str, limit: int = 20) -> list[Row]:
-        """The build's list for a common name prefix when it holds the answer, else the full-text index."""
-        query = redisearch_query(text)
-        if not query:
+        """The build's list for a common name prefix when it holds the answer, else the full-text index,
+        each query word expanded into the indexed words it begins (graph/name_tops.py `expansion`)."""
+        words = list(dict.fromkeys(query_words(text)))
+        if not words:
             return []
-        stored = self._people_from_name_tops(list(dict.fromkeys(query_words(text))), limit)
+        stored = self._people_from_name_tops(words, limit)
         if stored is not None:
             return stored
-        return self.read(FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit})
+        query = self._expanded_query(words)
+        return self.read(FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit}) if query else []
+
+    def _expanded_query(self, words: list[str]) -> str | None:
+        """The words' expansions from the build's vocabulary; without one, the words as prefixes."""
+        key = f"{self.graph_name}{NAME_WORDS_SUFFIX}"
+        try:
+            pipe = self.db.connection.pipeline(transaction=True)
+            pipe.exists(key)
+            for word in words:  # a lexical range of the sorted set: the indexed words beginning with `word`
+                pipe.zrangebylex(key, f"[{word}", f"[{word}\xff")
+            present, *expanded = pipe.execute()
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+        if not present:
+            return " ".join(f"{w}*" for w in words)
+        return name_tops.expansion(words, [[t.decode() if isinstance(t, bytes) else t for t in terms]
+                                           for terms in expanded])
 
     # ------------------------------------------------------------ top people per common name prefix
     def index_people(self, rows: Sequence[Row]) -> None:
@@ -226,26 +247,33 @@ class FalkorStore(GraphStore):
         with the graph). A merge into the live graph needs nothing here: `write` drops the lists."""
         if self._target == self.graph_name:
             return
-        self._pending_tops = name_tops.build_table(rows, min_matches=self.name_tops_min_matches,
-                                                   keep=self.name_tops_keep)
+        self._pending_tops, self._pending_words = name_tops.build_tables(
+            rows, min_matches=self.name_tops_min_matches, keep=self.name_tops_keep)
 
     def _drop_name_tops(self) -> None:
         try:
-            self.db.connection.delete(f"{self.graph_name}{NAME_TOPS_SUFFIX}")
+            self.db.connection.delete(*(f"{self.graph_name}{suffix}" for suffix in NAME_KEYS))
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
             raise _unavailable(exc) from exc
 
-    def _stage_name_tops(self, key: str) -> bool:
-        """Write the pending lists under `key` (before the swap renames it); False if there are none."""
-        if not self._pending_tops:
-            return False
+    def _stage_name_tops(self) -> list[str]:
+        """Write the pending lists and vocabulary under their staging keys (the swap renames them);
+        returns the suffixes written."""
         connection = self.db.connection
-        connection.delete(key)
-        fields = [(prefix, json.dumps([top.matches, list(top.ids), list(top.keys)], separators=(",", ":")))
-                  for prefix, top in sorted(self._pending_tops.items())]
-        for start in range(0, len(fields), 1000):
-            connection.hset(key, mapping=dict(fields[start:start + 1000]))
-        return True
+        written = []
+        tops_key, words_key = (f"{self.graph_name}{suffix}{BUILD_SUFFIX}" for suffix in NAME_KEYS)
+        connection.delete(tops_key, words_key)
+        if self._pending_tops:
+            fields = [(prefix, json.dumps([top.matches, list(top.ids), list(top.keys)], separators=(",", ":")))
+                      for prefix, top in sorted(self._pending_tops.items())]
+            for start in range(0, len(fields), 1000):
+                connection.hset(tops_key, mapping=dict(fields[start:start + 1000]))
+            written.append(NAME_TOPS_SUFFIX)
+        if self._pending_words:
+            for start in range(0, len(self._pending_words), 10_000):  # score 0: ordered by the words alone
+                connection.zadd(words_key, dict.fromkeys(self._pending_words[start:start + 10_000], 0))
+            written.append(NAME_WORDS_SUFFIX)
+        return written
 
     def _people_from_name_tops(self, words: list[str], limit: int) -> list[Row] | None:
         """The page from the stored lists (graph/name_tops.py), or None when the index must answer."""
@@ -331,38 +359,39 @@ class FalkorStore(GraphStore):
         """
         staging = f"{self.graph_name}{BUILD_SUFFIX}"
         self._reconnect_if_lost()
-        staged_tops = f"{self.graph_name}{NAME_TOPS_SUFFIX}{BUILD_SUFFIX}"
+        staged_names = [f"{self.graph_name}{suffix}{BUILD_SUFFIX}" for suffix in NAME_KEYS]
         if self._key_exists(staging):  # leftovers of an interrupted build
             self.db.connection.delete(staging)
         self._target = staging
         self._pending_report = None
-        self._pending_tops = None
+        self._pending_tops = self._pending_words = None
         try:
             self.ensure_schema()
             yield self
             if self._key_exists(staging):
-                self._swap(staging, staged_tops if self._stage_name_tops(staged_tops) else None)
+                self._swap(staging, self._stage_name_tops())
             self.save()
         except BaseException:
             with contextlib.suppress(Exception):  # the server may be gone: report the first error only
-                self.db.connection.delete(staging, staged_tops)
+                self.db.connection.delete(staging, *staged_names)
             raise
         finally:
             self._target = self.graph_name
             self._pending_report = None
-            self._pending_tops = None
+            self._pending_tops = self._pending_words = None
 
     def set_build_report(self, report_json: str) -> None:
         self._pending_report = report_json
 
-    def _swap(self, staging: str, staged_tops: str | None = None) -> None:
+    def _swap(self, staging: str, staged_names: Sequence[str] = ()) -> None:
         try:
             pipe = self.db.connection.pipeline(transaction=True)
             pipe.rename(staging, self.graph_name)
-            if staged_tops is not None:
-                pipe.rename(staged_tops, f"{self.graph_name}{NAME_TOPS_SUFFIX}")
-            else:  # a build without common names: the old graph's lists must not answer for the new one
-                pipe.delete(f"{self.graph_name}{NAME_TOPS_SUFFIX}")
+            for suffix in NAME_KEYS:  # the old graph's name lists must never answer for the new one
+                if suffix in staged_names:
+                    pipe.rename(f"{self.graph_name}{suffix}{BUILD_SUFFIX}", f"{self.graph_name}{suffix}")
+                else:
+                    pipe.delete(f"{self.graph_name}{suffix}")
             pipe.set(f"{self.graph_name}{VERSION_SUFFIX}", uuid.uuid4().hex)
             if self._pending_report is not None:
                 pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", self._pending_report)

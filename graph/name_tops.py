@@ -32,6 +32,7 @@ Row = dict[str, Any]
 
 MIN_MATCHES = 1000  # fewer matches sort in a few ms inside the store: not worth a stored list
 KEEP = 200  # ids kept per prefix: the largest page served from the table (the explorer asks 100, the CLI 20)
+MAX_TERMS = 5000  # a query word expanded into more indexed words than this stays a (truncated) prefix
 
 _WORD = re.compile(r"[0-9a-z]+")
 
@@ -70,7 +71,15 @@ class Top:
 
 
 def build_table(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES, keep: int = KEEP) -> dict[str, Top]:
-    """prefix -> Top for every prefix of a name word shared by more than `min_matches` people.
+    """prefix -> Top for every prefix of a name word shared by more than `min_matches` people."""
+    return build_tables(rows, min_matches=min_matches, keep=keep)[0]
+
+
+def build_tables(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES,
+                 keep: int = KEEP) -> tuple[dict[str, Top], list[str]]:
+    """The prefix lists (`build_table`) and every word of every name, sorted (the vocabulary a store
+    expands a query word's prefix with: FalkorDB's own prefix expansion stops early, see
+    `expansion`).
 
     `rows`: every person with `id`, `name`, `key` (the search key) and `papers`. One sort of all
     people, then one pass in search order that stops once every list is full.
@@ -87,8 +96,9 @@ def build_table(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES, keep: in
         for end in range(1, len(word) + 1):
             estimate[word[:end]] += count
     common = {prefix: n for prefix, n in estimate.items() if n > min_matches}
+    vocabulary = sorted(per_word)
     if not common:
-        return {}
+        return {}, vocabulary
     prefixes_of: dict[frozenset[str], frozenset[str]] = {}  # a person's words -> their common prefixes
     lists: dict[str, list[tuple[str, str]]] = {prefix: [] for prefix in common}
     open_lists = len(lists)
@@ -106,7 +116,7 @@ def build_table(rows: Iterable[Row], *, min_matches: int = MIN_MATCHES, keep: in
         if not open_lists:
             break
     return {prefix: Top(common[prefix], tuple(i for i, _ in ids), tuple(k for _, k in ids))
-            for prefix, ids in lists.items()}
+            for prefix, ids in lists.items()}, vocabulary
 
 
 def page(words: Sequence[str], tops: Sequence[Top | None], limit: int, keep: int) -> list[str] | None:
@@ -120,3 +130,21 @@ def page(words: Sequence[str], tops: Sequence[Top | None], limit: int, keep: int
         return list(rarest.ids[:limit])
     hits = [i for i, key in zip(rarest.ids, rarest.keys, strict=True) if matches_all(words_of(key), words)]
     return hits[:limit] if len(hits) >= limit or rarest.complete(keep) else None
+
+
+def expansion(words: Sequence[str], expanded: Sequence[Sequence[str]], max_terms: int = MAX_TERMS) -> str | None:
+    """A RediSearch query naming every indexed word each query word is a prefix of: '("chen"|"cheng") ("gan")'.
+
+    Why: FalkorDB's RediSearch stops expanding a prefix early - on the small snapshot "c*" finds
+    221 of the 1,828 people with a word starting with "c", and "ch* ga*" finds nobody although 8
+    people match - so the store names the words itself (they come from the build's vocabulary, and
+    are [0-9a-z] runs, never syntax). Each is quoted: a bare term is stemmed at query time ("balle"
+    also finds "ball", "running" finds "run"). A word with more than `max_terms` expansions stays a prefix
+    (today's answer). None: a word is the prefix of no indexed word, so nobody matches.
+    """
+    parts = []
+    for word, terms in zip(words, expanded, strict=True):
+        if not terms:
+            return None
+        parts.append(f"{word}*" if len(terms) > max_terms else "(" + "|".join(f'"{t}"' for t in terms) + ")")
+    return " ".join(parts)
