@@ -6,7 +6,8 @@ a reader never sees a half-built graph, and an interrupted build leaves the old 
 The swap also stores the build's report and a version id in the same transaction
 (MULTI/EXEC), so the report always describes the graph that is live, and a reader that
 asks several questions can check that one version answered all of them. The build's table
-of top people per common name prefix (graph/name_tops.py) is swapped in the same way.
+of top people per common name prefix and its vocabulary of name words (graph/name_tops.py)
+are swapped in the same way.
 """
 
 from __future__ import annotations
@@ -39,8 +40,9 @@ log = logging.getLogger(__name__)
 BUILD_SUFFIX = "__building"
 REPORT_SUFFIX = "__report"  # JSON report of the build that is live, swapped in with the graph
 VERSION_SUFFIX = "__version"  # id of the build that is live, swapped in with the graph
-# Hash: name prefix -> JSON [matches, [ids]] (graph/name_tops.py), swapped in with the graph and
-# dropped by any write to the live graph (a merged delta would make its lists stale).
+# Hash: name prefix -> JSON [matches, [ids], [search keys]] (graph/name_tops.py), swapped in with the
+# graph and dropped by any write to the live graph (a merged delta would make its lists stale). A
+# graph loaded without `index_people` has neither key: its search asks the index, words as prefixes.
 NAME_TOPS_SUFFIX = "__name_tops"
 NAME_WORDS_SUFFIX = "__name_words"  # sorted set: every word of every name (query prefixes expanded with it)
 NAME_KEYS = (NAME_TOPS_SUFFIX, NAME_WORDS_SUFFIX)
