@@ -5,12 +5,15 @@ A build writes into a fresh graph key and RENAMEs it over the live one when comp
 a reader never sees a half-built graph, and an interrupted build leaves the old graph.
 The swap also stores the build's report and a version id in the same transaction
 (MULTI/EXEC), so the report always describes the graph that is live, and a reader that
-asks several questions can check that one version answered all of them.
+asks several questions can check that one version answered all of them. The build's table
+of top people per common name prefix and its vocabulary of name words (graph/name_tops.py)
+are swapped in the same way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import time
@@ -24,12 +27,12 @@ import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
 
-from graph import falkor_bulk
+from graph import falkor_bulk, name_tops
 from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
-from graph.fulltext import redisearch_query
+from graph.fulltext import query_words
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -37,6 +40,12 @@ log = logging.getLogger(__name__)
 BUILD_SUFFIX = "__building"
 REPORT_SUFFIX = "__report"  # JSON report of the build that is live, swapped in with the graph
 VERSION_SUFFIX = "__version"  # id of the build that is live, swapped in with the graph
+# Hash: name prefix -> JSON [matches, [ids], [search keys]] (graph/name_tops.py), swapped in with the
+# graph and dropped by any write to the live graph (a merged delta would make its lists stale). A
+# graph loaded without `index_people` has neither key: its search asks the index, words as prefixes.
+NAME_TOPS_SUFFIX = "__name_tops"
+NAME_WORDS_SUFFIX = "__name_words"  # sorted set: every word of every name (query prefixes expanded with it)
+NAME_KEYS = (NAME_TOPS_SUFFIX, NAME_WORDS_SUFFIX)
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
@@ -92,6 +101,15 @@ FALKOR_SEARCH_PEOPLE = (  # sorted and cut before the rows are built: a bare "zh
     "WITH a ORDER BY a.paper_count DESC, a.name, a.id LIMIT $limit "
     "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
 )
+FALKOR_PEOPLE_BY_IDS = (  # the page a stored name-prefix list gives (graph/name_tops.py)
+    "UNWIND $ids AS id MATCH (a:Author {id: id}) "
+    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, a.aliases AS aliases"
+)
+
+
+def _top(stored: list[Any]) -> name_tops.Top:
+    matches, ids, keys = stored
+    return name_tops.Top(int(matches), tuple(ids), tuple(keys))
 
 
 class FalkorStore(GraphStore):
@@ -102,6 +120,11 @@ class FalkorStore(GraphStore):
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
         self._pending_report: str | None = None
+        self._pending_tops: dict[str, name_tops.Top] | None = None
+        self._pending_words: list[str] | None = None
+        # Tests lower these to exercise the table on a small graph; the defaults suit 1M people.
+        self.name_tops_min_matches = name_tops.MIN_MATCHES
+        self.name_tops_keep = name_tops.KEEP
         self._connect()
 
     def _connect(self) -> None:
@@ -141,6 +164,8 @@ class FalkorStore(GraphStore):
         return self._rows(self._call(graph.ro_query, query, params))
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> None:
+        if self._target == self.graph_name:  # a change to the live graph: its name-prefix lists may be stale
+            self._drop_name_tops()
         self._call(self.db.select_graph(self._target).query, query, params)
 
     def _call(self, fn: Any, query: str, params: dict[str, Any] | None, **kwargs: Any) -> Any:
@@ -191,8 +216,84 @@ class FalkorStore(GraphStore):
             time.sleep(0.05)
 
     def search_people(self, text: str, limit: int = 20) -> list[Row]:
-        query = redisearch_query(text)
+        """The build's list for a common name prefix when it holds the answer, else the full-text index,
+        each query word expanded into the indexed words it begins (graph/name_tops.py `expansion`)."""
+        words = list(dict.fromkeys(query_words(text)))
+        if not words:
+            return []
+        stored = self._people_from_name_tops(words, limit)
+        if stored is not None:
+            return stored
+        query = self._expanded_query(words)
         return self.read(FALKOR_SEARCH_PEOPLE, {"q": query, "limit": limit}) if query else []
+
+    def _expanded_query(self, words: list[str]) -> str | None:
+        """The words' expansions from the build's vocabulary; without one, the words as prefixes."""
+        key = f"{self.graph_name}{NAME_WORDS_SUFFIX}"
+        try:
+            pipe = self.db.connection.pipeline(transaction=True)
+            pipe.exists(key)
+            for word in words:  # a lexical range of the sorted set: the indexed words beginning with `word`
+                pipe.zrangebylex(key, f"[{word}", f"[{word}\xff")
+            present, *expanded = pipe.execute()
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+        if not present:
+            return " ".join(f"{w}*" for w in words)
+        return name_tops.expansion(words, [[t.decode() if isinstance(t, bytes) else t for t in terms]
+                                           for terms in expanded])
+
+    # ------------------------------------------------------------ top people per common name prefix
+    def index_people(self, rows: Sequence[Row]) -> None:
+        """While building: compute the name-prefix lists from the people being loaded (swapped in
+        with the graph). A merge into the live graph needs nothing here: `write` drops the lists."""
+        if self._target == self.graph_name:
+            return
+        self._pending_tops, self._pending_words = name_tops.build_tables(
+            rows, min_matches=self.name_tops_min_matches, keep=self.name_tops_keep)
+
+    def _drop_name_tops(self) -> None:
+        try:
+            self.db.connection.delete(*(f"{self.graph_name}{suffix}" for suffix in NAME_KEYS))
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+
+    def _stage_name_tops(self) -> list[str]:
+        """Write the pending lists and vocabulary under their staging keys (the swap renames them);
+        returns the suffixes written."""
+        connection = self.db.connection
+        written = []
+        tops_key, words_key = (f"{self.graph_name}{suffix}{BUILD_SUFFIX}" for suffix in NAME_KEYS)
+        connection.delete(tops_key, words_key)
+        if self._pending_tops:
+            fields = [(prefix, json.dumps([top.matches, list(top.ids), list(top.keys)], separators=(",", ":")))
+                      for prefix, top in sorted(self._pending_tops.items())]
+            for start in range(0, len(fields), 1000):
+                connection.hset(tops_key, mapping=dict(fields[start:start + 1000]))
+            written.append(NAME_TOPS_SUFFIX)
+        if self._pending_words:
+            for start in range(0, len(self._pending_words), 10_000):  # score 0: ordered by the words alone
+                connection.zadd(words_key, dict.fromkeys(self._pending_words[start:start + 10_000], 0))
+            written.append(NAME_WORDS_SUFFIX)
+        return written
+
+    def _people_from_name_tops(self, words: list[str], limit: int) -> list[Row] | None:
+        """The page from the stored lists (graph/name_tops.py), or None when the index must answer."""
+        if not words or limit < 1 or limit > self.name_tops_keep:
+            return None
+        try:
+            raw = self.db.connection.hmget(f"{self.graph_name}{NAME_TOPS_SUFFIX}", words)
+        except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
+            raise _unavailable(exc) from exc
+        if any(value is None for value in raw):  # a rare word (or no lists): the index answers fast
+            return None
+        ids = name_tops.page(words, [_top(json.loads(value)) for value in raw], limit, self.name_tops_keep)
+        if ids is None:
+            return None
+        by_id = {row["id"]: row for row in self.read(FALKOR_PEOPLE_BY_IDS, {"ids": ids})} if ids else {}
+        if len(by_id) != len(ids):  # a build was swapped in between the two reads: ask the index
+            return None
+        return [by_id[i] for i in ids]
 
     def exists(self) -> bool:
         return self._key_exists(self.graph_name)
@@ -260,31 +361,39 @@ class FalkorStore(GraphStore):
         """
         staging = f"{self.graph_name}{BUILD_SUFFIX}"
         self._reconnect_if_lost()
+        staged_names = [f"{self.graph_name}{suffix}{BUILD_SUFFIX}" for suffix in NAME_KEYS]
         if self._key_exists(staging):  # leftovers of an interrupted build
             self.db.connection.delete(staging)
         self._target = staging
         self._pending_report = None
+        self._pending_tops = self._pending_words = None
         try:
             self.ensure_schema()
             yield self
             if self._key_exists(staging):
-                self._swap(staging)
+                self._swap(staging, self._stage_name_tops())
             self.save()
         except BaseException:
             with contextlib.suppress(Exception):  # the server may be gone: report the first error only
-                self.db.connection.delete(staging)
+                self.db.connection.delete(staging, *staged_names)
             raise
         finally:
             self._target = self.graph_name
             self._pending_report = None
+            self._pending_tops = self._pending_words = None
 
     def set_build_report(self, report_json: str) -> None:
         self._pending_report = report_json
 
-    def _swap(self, staging: str) -> None:
+    def _swap(self, staging: str, staged_names: Sequence[str] = ()) -> None:
         try:
             pipe = self.db.connection.pipeline(transaction=True)
             pipe.rename(staging, self.graph_name)
+            for suffix in NAME_KEYS:  # the old graph's name lists must never answer for the new one
+                if suffix in staged_names:
+                    pipe.rename(f"{self.graph_name}{suffix}{BUILD_SUFFIX}", f"{self.graph_name}{suffix}")
+                else:
+                    pipe.delete(f"{self.graph_name}{suffix}")
             pipe.set(f"{self.graph_name}{VERSION_SUFFIX}", uuid.uuid4().hex)
             if self._pending_report is not None:
                 pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", self._pending_report)

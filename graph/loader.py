@@ -188,6 +188,8 @@ def load_rows(store: GraphStore, nodes: dict[str, list[Row]], rels: dict[str, li
               progress: ProgressFn | None = None) -> dict[str, int]:
     """Bulk-create when the store can (an empty FalkorDB staging graph), else MERGE row batches."""
     check_ids(nodes, rels)
+    store.index_people([{"id": r["id"], "name": r["props"].get("name"), "key": r["props"].get("search_key"),
+                         "papers": r["props"].get("paper_count")} for r in nodes.get("Author", ())])
     bulk = getattr(store, "bulk_load", None)
     written = bulk(nodes, rels, progress) if bulk is not None else None
     if written is not None:

@@ -50,6 +50,36 @@ class Match:
         return dict(self.extra).get(field, default)
 
 
+def _key_score(query: str, tokens: Sequence[str], key: str) -> tuple[float, str] | None:
+    """How one folded name variant matches a folded query: (score, "phrase" | "words"), or None
+    (the tiers of `NameIndex.search`, which inlines this in its loop over every name)."""
+    if query in key:
+        if key == query:
+            return EXACT_SCORE, "phrase"
+        if f" {query} " in f" {key} ":
+            return WORD_PHRASE_SCORE, "phrase"
+        return PHRASE_SCORE, "phrase"
+    if all(token in key for token in tokens):
+        return WORDS_SCORE, "words"
+    return None
+
+
+def rank_named(rows: Iterable[Row], text: str) -> list[Match]:
+    """The store's name matches (`GraphStore.search_people`: every word a word prefix, most papers
+    first) as `Match`es, ranked as `NameIndex.search` ranks its exact tier: the name as typed first,
+    then the typed words in any order; most papers first within a tier. A row matched only through
+    a word the store ignores (a stop word) ranks last among the word matches."""
+    query = fold(text)
+    tokens = query.split()
+    scored = []
+    for row in rows:
+        variants = {fold(row.get("name") or "")} | {fold(a) for a in row.get("aliases") or ()}
+        found = [hit for hit in (_key_score(query, tokens, v) for v in variants if v) if hit]
+        score, how = max(found) if found else (WORDS_SCORE - 0.5, "words")
+        scored.append(Match(row["id"], row.get("name") or row["id"], score, int(row.get("papers") or 0), how))
+    return sorted(scored, key=lambda m: (-m.score, -m.weight, m.name))
+
+
 class NameIndex:
     """Folded names (and aliases) of one kind of entity, searchable without the store."""
 
@@ -96,7 +126,7 @@ class NameIndex:
         tokens = query.split()
         best: dict[int, tuple[float, str]] = {}
         padded = f" {query} "
-        for key, owner in zip(self._keys, self._owner, strict=True):
+        for key, owner in zip(self._keys, self._owner, strict=True):  # _key_score inlined: this loop is hot
             if query in key:
                 if key == query:
                     score = EXACT_SCORE

@@ -136,6 +136,11 @@ class GraphStore(abc.ABC):
         """
         return self.search_authors(text, limit)
 
+    def index_people(self, rows: Sequence[Row]) -> None:  # noqa: B027 - optional hook
+        """Called by the loader with every person it is about to write (`id`, `name`, `key`: the
+        search key, `papers`), so a store can precompute what makes `search_people` fast (the
+        embedded store: top people per common name prefix, graph/name_tops.py)."""
+
     def search_papers(self, text: str, limit: int = 50, *, year_from: int | None = None,
                       year_to: int | None = None, venue: str | None = None,
                       include_abstracts: bool = False) -> list[Row]:

@@ -12,9 +12,9 @@ import pandas as pd
 import streamlit as st
 
 from graph import profiles
-from graph import queries as q
 from graph.exports import rows_to_csv
 from graph.ids import fold
+from graph.search import Match, rank_named
 from ui import analytics, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
@@ -24,6 +24,7 @@ PILLAR_NAMES = {"hardware": "Hardware systems for ML", "software": "Software sys
                 "metrics": "ML beyond accuracy", "ml_for_systems": "ML for systems"}
 SHOWN_AS_LINKS = 12
 TABLE_CAP = 500  # rows in the papers table and its CSV (the count above is the full one)
+NAMED_LIMIT = 100  # people named like the query: the first page, most papers first
 
 key = data.store_key()
 counts = data.counts(key)
@@ -65,12 +66,14 @@ if not text.strip() and not faceted:
     st.stop()
 
 query = text.strip()
-named = data.author_index(key).search(query, limit=100) if query else []
+# Names as typed: the store's full-text index (fast at any size; the name as typed ranks first).
+named = rank_named(data.people_named(key, query, NAMED_LIMIT), query) if query else []
 if query and not named and any(ch.isdigit() for ch in query):  # an ORCID, DBLP, OpenReview or S2 id
-    named = [match for row in data.store_for(key).read(q.AUTHOR_BY_EXTERNAL_ID, {"id": query.strip()})
-             for match in data.author_index(key).search(row["name"], limit=20) if match.id == row["id"]]
-exact_named = [m for m in named if m.exact]
-named = exact_named or named  # fuzzy spellings only when no name matches as typed
+    named = [Match(r["id"], r["name"], 100.0, int(r.get("papers") or 0), "phrase")
+             for r in data.people_by_external_id(key, query)]
+exact_named = named
+if query and not named:  # did you mean: only a query that names nobody pays for the in-memory fuzzy index
+    named = data.author_index(key).search(query, limit=NAMED_LIMIT)
 institutions = data.institution_index(key).search(query, limit=50) if query else []
 index = analytics.paper_search(key) if query and not abstracts else None
 
@@ -122,6 +125,9 @@ with tab_people:
             st.markdown(f"**Named “{escape_markdown(query)}”**")
         if not exact_named:
             st.caption(f"No exact match for “{escape_markdown(query)}”; these names are spelled similarly.")
+        elif len(exact_named) >= NAMED_LIMIT:
+            st.caption(f"Showing the {NAMED_LIMIT} people named like this with the most papers; add a word of the "
+                       "name to narrow it.")
         for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
             st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
                          query_params={**links.keep_search(query), "author": match.id}, icon=":material/person:")

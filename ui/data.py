@@ -165,6 +165,21 @@ def search_papers(key: StoreKey, text: str, year_from: int | None, year_to: int 
                                  pillar=pillar, include_abstracts=include_abstracts, limit=limit)
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def people_named(key: StoreKey, text: str, limit: int = 100) -> list[Row]:
+    """People whose name has every typed word as a word prefix, most papers first: the store's full-text
+    index (and its build-time lists for common names), fast at any size, unlike the in-memory NameIndex."""
+    return store_for(key).search_people(text, limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def people_by_external_id(key: StoreKey, external_id: str) -> list[Row]:
+    """People with this ORCID, DBLP pid, OpenReview or Semantic Scholar id."""
+    from graph import queries as q
+
+    return store_for(key).read(q.AUTHOR_BY_EXTERNAL_ID, {"id": external_id})
+
+
 # ------------------------------------------------------------------ people
 @st.cache_data(show_spinner=False, max_entries=512)
 def author(key: StoreKey, author_id: str) -> Row | None:

@@ -14,7 +14,7 @@ from graph import explore
 from graph.analytics.projections import projection
 from graph.falkor_store import FalkorStore
 from graph.ids import fold
-from graph.search import PaperSearch, paper_search, stem, words
+from graph.search import PaperSearch, paper_search, rank_named, stem, words
 
 
 @pytest.fixture()
@@ -86,3 +86,30 @@ def test_cli_search_names_people_through_the_index(atlas_env: FalkorStore,
     assert main(["search", "Matie Zaharai", "--json"]) == 0  # two typos: nobody named so; a suggestion instead
     result = json.loads(capsys.readouterr().out)
     assert not result["people_named"] and "Matei Zaharia" in [p["name"] for p in result["did_you_mean"]]
+
+
+def test_rank_named_puts_the_name_as_typed_first() -> None:
+    rows = [{"id": "author:ww", "name": "Weiwei Zhang", "papers": 40, "aliases": []},
+            {"id": "author:wa", "name": "Wei A. Zhang", "papers": 30, "aliases": []},
+            {"id": "author:w", "name": "Wei Zhang", "papers": 2, "aliases": []},
+            {"id": "author:zw", "name": "Zhang Weiming", "papers": 50, "aliases": ["Wei Zhang"]}]
+    ranked = rank_named(rows, "Wei Zhang")
+    assert [m.id for m in ranked] == ["author:zw", "author:w", "author:ww", "author:wa"]  # alias as typed counts
+    assert all(m.exact for m in ranked) and ranked[1].weight == 2
+
+
+def test_search_page_names_people_from_the_store_index(atlas_env: FalkorStore) -> None:
+    """The people named like the query are the store's full-text answer (fast at any size), ranked name-first."""
+    at = open_page("pages/search.py", q="zaharia matei")
+    assert_clean(at)
+    person_links = [str(el.proto.label) for el in at.get("page_link") if "paper" in str(el.proto.label)]
+    expected = rank_named(atlas_env.search_people("zaharia matei", 100), "zaharia matei")
+    assert expected and person_links[0].startswith(expected[0].name) and "similar spelling" not in person_links[0]
+    assert "No exact match" not in texts(at)
+
+
+def test_search_page_suggests_close_spellings_when_no_name_matches(atlas_env: FalkorStore) -> None:
+    assert atlas_env.search_people("Matie Zaharai") == []  # the index finds nobody: the fuzzy tier answers
+    at = open_page("pages/search.py", q="Matie Zaharai")
+    assert_clean(at)
+    assert "No exact match for “Matie Zaharai”" in texts(at) and "Matei Zaharia" in texts(at)
