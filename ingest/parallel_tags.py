@@ -21,6 +21,7 @@ same, only slower.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import traceback
 from collections.abc import Callable, Sequence
@@ -29,6 +30,8 @@ from multiprocessing.process import BaseProcess
 
 from graph.records import Paper, TopicTag
 from ingest.topics import PaperText, paper_text, product_tagger
+
+log = logging.getLogger(__name__)
 
 # The texts the forked worker tags: set just before the fork, read by the child, which
 # inherits this module's state (nothing is pickled on the way in).
@@ -61,7 +64,7 @@ class BackgroundTagging:
     def __init__(self, papers: Sequence[Paper], say: Callable[[str], None], *, share: float = 1.0) -> None:
         global _INHERITED
         self._texts = [paper_text(p) for p in papers]
-        self._say = say
+        self._on_stage = say
         self._split = len(self._texts) - round(len(self._texts) * min(max(share, 0.0), 1.0))
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
@@ -77,11 +80,21 @@ class BackgroundTagging:
             send.close()  # the child's end: once the child exits, recv() sees EOF instead of blocking
             self._process, self._conn = process, receive
         except (ValueError, OSError) as exc:  # no fork here, or no process could be made
-            say(f"could not start a worker process for tagging ({type(exc).__name__}: {exc}); "
-                "tagging in this process instead")
+            self._say(f"could not start a worker process for tagging ({type(exc).__name__}: {exc}); "
+                      "tagging in this process instead")
             self._split = len(self._texts)
         finally:
             _INHERITED = ()  # the child has its copy
+
+    def _say(self, text: str) -> None:
+        """A fallback is logged (a quiet build has no stage lines) and told to the caller's stage lines."""
+        log.warning("%s", text)
+        self._on_stage(text)
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker's process id while it runs (for logs and tests), None without a worker."""
+        return self._process.pid if self._process is not None else None
 
     @property
     def in_worker(self) -> int:

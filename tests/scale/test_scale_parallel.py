@@ -8,7 +8,9 @@ of `ingest.pipeline.assemble`, byte for byte.
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -64,3 +66,19 @@ def test_background_tags_are_in_paper_order_for_any_split(share: float) -> None:
     assert not said  # the worker started and answered
     assert tags == expected and all(isinstance(t, TopicTag) for paper_tags in tags for t in paper_tags)
     assert sum(bool(t) for t in tags) > len(papers) / 3
+
+
+def test_a_killed_worker_is_replaced_by_tagging_in_this_process(caplog: pytest.LogCaptureFixture) -> None:
+    """A worker that dies (the OOM killer, say) costs time, not tags: this process tags its papers and says so."""
+    papers = read_snapshot(SNAPSHOT, only_files=lambda p: p.name == "ML_Seed_Papers.csv").papers[:200]
+    with BackgroundTagging(papers, print, share=0.0) as here:
+        expected = here.result()
+    said: list[str] = []
+    with BackgroundTagging(papers, said.append, share=1.0) as doomed:
+        pid = doomed.worker_pid
+        assert pid is not None
+        os.kill(pid, signal.SIGKILL)
+        tags = doomed.result()
+    assert tags == expected
+    assert len(said) == 1 and "died" in said[0] and "tagging its papers in this process" in said[0]
+    assert "died" in caplog.text
