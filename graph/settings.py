@@ -75,6 +75,9 @@ class AtlasSettings(BaseSettings):
                                                             "actions (never shown).")
     build_cache: bool = Field(True, description="0 turns off the on-disk analytics cache of a build (benchmarks "
                                                 "measure the cold path with it).")
+    build_workers: int = Field(2, ge=1, le=2, description="Processes a cold build uses: 2 tags topics in a forked "
+                                                          "worker while this process resolves people (same rows); "
+                                                          "1 runs every stage in this process.")
     build_lock_wait: Seconds = Field(900, description="Seconds a build or ingest waits for another one on the "
                                                       "same data directory before giving up.")
     preload: bool = Field(True, description="0 starts the explorer at once instead of loading the analytics and "

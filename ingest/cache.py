@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph import config
 from graph.config import PROJECT_ROOT
 from graph.loader import node_rows, rel_rows
 from graph.records import Author, Authorship, Institution, Paper, Quarantined, TopicTag
@@ -52,6 +53,7 @@ from ingest.identity.curation import curation_path
 from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
 from ingest.institutions.decisions import institutions_dir
 from ingest.institutions.link import correct_mislinks, link_institutions
+from ingest.parallel_tags import BackgroundTagging
 from ingest.pipeline import batch_from, drop_venue_mismatches
 from ingest.recordio import read_record_dir, records_dir
 from ingest.snapshot import SnapshotRead, _streams
@@ -271,8 +273,12 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
 
 
 def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache,
-              on_stage: Callable[[str], None]) -> Any:
-    """ingest.pipeline.assemble, stage by stage through the cache (same order, same calls)."""
+              on_stage: Callable[[str], None], workers: int) -> Any:
+    """ingest.pipeline.assemble, stage by stage through the cache (same calls, same results).
+
+    With `workers` 2, tagging runs in a forked worker process while this one resolves people
+    (ingest/parallel_tags.py); with resolution cached, the two processes split the tagging.
+    """
     papers = drop_venue_mismatches(snapshot.papers, snapshot.quarantined)  # cheap; its quarantine is reported
     merged: list[Paper] | None = cache.get("merge", plan.merge)
     if merged is None:
@@ -280,38 +286,54 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
         merged = identity.merge_papers(papers)
         cache.put("merge", plan.merge, merged)
     resolved: Resolved | None = cache.get("resolve", plan.resolve)
-    if resolved is None:
-        on_stage(f"resolving the authors of {len(merged):,} papers into people and institutions")
-        organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
-        refused: list[Quarantined] = []
-        authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir)
-        organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
-        resolved = Resolved([p.authorships for p in merged], authors, refused, _queue_path(data_dir).read_text(),
-                            organisations)
-        cache.put("resolve", plan.resolve, resolved)
-    else:
-        for paper, authorships in zip(merged, resolved.authorships, strict=True):
-            paper.authorships = authorships
-        _restore_queue(resolved.review_queue, data_dir)
-    snapshot.quarantined.extend(resolved.quarantined)
     tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
-    if tags is None:
-        on_stage(f"tagging {len(merged):,} papers with topics")
-        topics.tag_papers(merged)
-        cache.put("tag", plan.tag, [p.topics for p in merged])
-    else:
-        for paper, paper_tags in zip(merged, tags, strict=True):
-            paper.topics = paper_tags
+    with contextlib.ExitStack() as stack:
+        background: BackgroundTagging | None = None
+        if tags is None and workers > 1 and not config.settings().dask:  # ATLAS_DASK: tag_papers uses Dask
+            background = stack.enter_context(BackgroundTagging(merged, on_stage, share=1.0 if resolved is None
+                                                               else 0.5))
+            where = "in a worker process, while people are resolved" if resolved is None else "in two processes"
+            on_stage(f"tagging {len(merged):,} papers with topics ({where})" if background.in_worker
+                     else f"tagging {len(merged):,} papers with topics")
+        if resolved is None:
+            on_stage(f"resolving the authors of {len(merged):,} papers into people and institutions")
+            organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
+            refused: list[Quarantined] = []
+            authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir)
+            organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
+            resolved = Resolved([p.authorships for p in merged], authors, refused,
+                                _queue_path(data_dir).read_text(), organisations)
+            cache.put("resolve", plan.resolve, resolved)
+        else:
+            for paper, authorships in zip(merged, resolved.authorships, strict=True):
+                paper.authorships = authorships
+            _restore_queue(resolved.review_queue, data_dir)
+        snapshot.quarantined.extend(resolved.quarantined)
+        if tags is None:
+            if background is not None:
+                tags = background.result()
+                for paper, paper_tags in zip(merged, tags, strict=True):
+                    paper.topics = paper_tags
+            else:
+                on_stage(f"tagging {len(merged):,} papers with topics")
+                topics.tag_papers(merged)
+            cache.put("tag", plan.tag, [p.topics for p in merged])
+        else:
+            for paper, paper_tags in zip(merged, tags, strict=True):
+                paper.topics = paper_tags
     return batch_from(merged, resolved.authors, resolved.organisations, snapshot.quarantined)
 
 
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
             include_ingested: bool = True, on_file: Callable[[Path, int], None] | None = None,
-            use_cache: bool = True, on_stage: Callable[[str], None] | None = None) -> PreparedBuild:
+            use_cache: bool = True, on_stage: Callable[[str], None] | None = None,
+            workers: int | None = None) -> PreparedBuild:
     """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached.
 
     `on_stage` hears of each stage that has to be computed (not of those reused): the slow
-    ones take minutes on the full snapshot, and a silent terminal looks hung.
+    ones take minutes on the full snapshot, and a silent terminal looks hung. `workers`
+    (default ATLAS_BUILD_WORKERS) is 2 to tag in a second process, 1 for one process; the
+    rows are the same either way (tests/scale/test_scale_parallel.py).
     """
     started = time.perf_counter()
     cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache)
@@ -325,7 +347,8 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         return prepared
     snapshot, ingested_files = _read(plan, snapshot_dir, data_dir, only_files, include_ingested, cache, on_file)
     read_done = time.perf_counter()
-    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None))
+    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None),
+                      config.settings().build_workers if workers is None else workers)
     prepared = PreparedBuild(
         files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,

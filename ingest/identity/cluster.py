@@ -148,34 +148,28 @@ def average_linkage(
     links: dict[int, dict[int, list]] = {cid: {} for cid in members}
     version = dict.fromkeys(members, 0)
     heap: list[tuple[float, int, int, int, int]] = []
+    # linkage_score written out in the loops below (the same operations in the same order, so the
+    # same floats): this loop is the resolution's hottest Python, one call per link after each merge.
+    keep_weight = 1.0 - single_weight
+
     def linkage(link: list, full: int) -> float:
-        return linkage_score(link[0], full, link[2], single_weight)
+        return keep_weight * link[0] / full + single_weight * link[2]
 
     for (a, b), (total, pairs, best, best_pair) in pair_links.items():
         full = len(members[a]) * len(members[b])
         if pairs < full:
             continue  # an unscored pair between them: never one person
-        link = links[a][b] = links[b][a] = [total, pairs, best, best_pair]
-        score = linkage(link, full)
+        links[a][b] = links[b][a] = [total, pairs, best, best_pair]
+        score = keep_weight * total / full + single_weight * best
         if score >= review_floor:
             heap.append((-score, a, b, 0, 0) if a < b else (-score, b, a, 0, 0))
     heapq.heapify(heap)
-
-    def push(a: int, b: int) -> None:
-        link = links[a][b]
-        full = len(members[a]) * len(members[b])
-        if link[1] < full:
-            del links[a][b], links[b][a]  # an unscored pair between them: never one person
-            return
-        score = linkage(link, full)
-        if score >= review_floor:
-            lo, hi = (a, b) if a < b else (b, a)
-            heapq.heappush(heap, (-score, lo, hi, version[lo], version[hi]))
+    heappush, heappop = heapq.heappush, heapq.heappop
 
     records: list[MergeRecord] = []
     near: dict[tuple[int, int], tuple[float, int, int]] = {}
     while heap:
-        neg, a, b, version_a, version_b = heapq.heappop(heap)
+        neg, a, b, version_a, version_b = heappop(heap)
         if a not in members or b not in members or version[a] != version_a or version[b] != version_b \
                 or b not in links[a]:  # stale, or refused since it was queued
             continue
@@ -204,8 +198,17 @@ def average_linkage(
                 link_ac[1] += link_bc[1]
                 if link_bc[2] > link_ac[2]:
                     link_ac[2], link_ac[3] = link_bc[2], link_bc[3]
+        # re-queue a's links (Lance-Williams sums above; never re-scored), in order of c
+        size_a, stamp_a = len(members[a]), version[a]
         for c in sorted(links_a):
-            push(a, c)
+            link = links_a[c]
+            full = size_a * len(members[c])
+            if link[1] < full:
+                del links_a[c], links[c][a]  # an unscored pair between them: never one person
+                continue
+            score = keep_weight * link[0] / full + single_weight * link[2]
+            if score >= review_floor:
+                heappush(heap, (-score, a, c, stamp_a, version[c]) if a < c else (-score, c, a, version[c], stamp_a))
     for (a, b), (score, version_a, version_b) in sorted(near.items()):
         if a in members and b in members and (version[a], version[b]) == (version_a, version_b) \
                 and b in links[a]:
@@ -222,10 +225,12 @@ def _strongest_claim(a: int, b: int, neg: float, links: dict[int, dict[int, list
         if len(links[x]) < 2:
             continue  # no rival can claim x
         best, best_total = y, links[x][y][0]
+        size_x = len(members[x])
         for c, link in links[x].items():
-            full = len(members[x]) * len(members[c])
-            if c != y and link[1] == full and linkage(link, full) >= threshold and link[0] > best_total \
-                    and conflicting(y, c):
+            if not link[0] > best_total or c == y:  # the cheap tests first; the same conjunction as before
+                continue
+            full = size_x * len(members[c])
+            if link[1] == full and linkage(link, full) >= threshold and conflicting(y, c):
                 best, best_total = c, link[0]
         if best != y:
             lo, hi = (x, best) if x < best else (best, x)

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ingest.identity.features import FEATURE_NAMES
 
@@ -73,9 +74,16 @@ class PairModel:
     trained_on: str = ""
 
     def probabilities(self, features: np.ndarray) -> np.ndarray:
+        """Averaged pair probabilities, computed with one BLAS thread.
+
+        Why one: the products are small (a few hidden units), so BLAS threads cost ~3x the CPU for
+        no gain on 2 cores, and a float32 product's last bits depend on how BLAS splits it over
+        threads: pinned, the probabilities (and so the people) are the same on any machine.
+        """
         if features.shape[0] == 0:
             return np.zeros(0)
-        return sum(scorer.probabilities(features) for scorer in self.scorers) / len(self.scorers)
+        with threadpool_limits(limits=1, user_api="blas"):
+            return sum(scorer.probabilities(features) for scorer in self.scorers) / len(self.scorers)
 
     def to_json(self) -> dict:
         return {"features": list(FEATURE_NAMES), "scorers": [scorer.to_json() for scorer in self.scorers],
