@@ -26,7 +26,9 @@ def bind(key: str, param: str, default: Any, parse: Callable[[str], Any] = str) 
     # A missing parameter is no news: the browser can send a rerun before it has applied the URL the last
     # run wrote, and a value the user just typed must survive that. A present, different value is a link.
     stale = raw is None and st.session_state.get(marker) is not None and key in st.session_state
-    if not stale and (marker not in st.session_state or raw != st.session_state[marker]):
+    # A missing widget value with the URL unchanged is Back to this page: Streamlit deleted the widget's state when
+    # another page ran, so the box is seeded from the URL again (else it would come back empty and clear the URL).
+    if not stale and (marker not in st.session_state or raw != st.session_state[marker] or key not in st.session_state):
         st.session_state[marker] = raw
         value = default
         if raw is not None:
