@@ -18,7 +18,7 @@ from ui import analytics, data, serve
 def test_preload_leaves_the_projection_and_search_indexes_in_memory(atlas_env: FalkorStore) -> None:
     projections.clear_cache()
     timings = serve.preload()
-    assert {"counts", "name indexes", "projection", "projection views", "search index"} <= set(timings)
+    assert {"counts", "name indexes", "projection", "projection views", "search index", "page answers"} <= set(timings)
     key = data.store_key()
     loaded = analytics._projection(key)
     assert analytics._projection(key) is loaded  # from the module cache, not read again
