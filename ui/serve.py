@@ -112,6 +112,7 @@ def preload_and_freeze() -> None:
     try:
         timings = preload()
     finally:
+        gc.collect()  # what pages left behind meanwhile, so freezing keeps only what is alive
         gc.freeze()  # long-lived caches: later collections need not rescan them
         if was_enabled:
             gc.enable()
