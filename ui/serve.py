@@ -63,6 +63,17 @@ def page_answers(key: object) -> None:
     pc_audit.default_tagger(["Serving large language models on GPU clusters"])
 
 
+class _ThreadFilter(logging.Filter):
+    """Drops one thread's records below ERROR (the preload's expected "outside a script run" warnings)."""
+
+    def __init__(self, thread_name: str) -> None:
+        super().__init__()
+        self.thread_name = thread_name
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != self.thread_name or record.levelno >= logging.ERROR
+
+
 def preload() -> dict[str, float]:
     """Fill this process's caches with what first visits need; seconds per step. Never raises."""
     import warnings
@@ -70,12 +81,14 @@ def preload() -> dict[str, float]:
     timings: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No runtime found": the caches are the same ones the server uses
-        # "No runtime found", "missing ScriptRunContext": expected outside a script run
+        # "No runtime found", "missing ScriptRunContext": expected outside a script run. A filter on this thread's
+        # records, not a level: Streamlit resets its loggers' levels when it starts, which now happens meanwhile.
         quiet = [logging.getLogger(f"streamlit.runtime.{name}") for name in
                  ("caching.cache_data_api", "scriptrunner_utils.script_run_context")]
-        levels = [logger.level for logger in quiet]
+        this_thread = threading.current_thread().name
+        hush = _ThreadFilter(this_thread)
         for logger in quiet:
-            logger.setLevel(logging.ERROR)
+            logger.addFilter(hush)
         try:
             from ui import analytics, data
 
@@ -96,8 +109,8 @@ def preload() -> dict[str, float]:
         except Exception:  # noqa: BLE001 - no graph yet, store down: the pages explain it on the first visit
             log.warning("preload skipped", exc_info=True)
         finally:
-            for logger, level in zip(quiet, levels, strict=True):
-                logger.setLevel(level)
+            for logger in quiet:
+                logger.removeFilter(hush)
     return timings
 
 
