@@ -11,11 +11,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
 from ui import analytics, data, graphview, links
 from ui.linked_table import linked_table
+from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
 
@@ -98,6 +100,12 @@ if author_id is None:
     finder()
     st.stop()
 
+if (st.session_state.get(PERSON_SHOWN) not in (None, author_id)
+        and not getattr(get_script_run_ctx(), "is_history_navigation", False)):
+    # A link from one person to another (a co-author row, the network) reruns this page with the new parameters
+    # but leaves the address bar showing the first person, so Back skipped both: put this one's id there.
+    st.query_params.from_dict({"author": author_id})
+st.session_state[PERSON_SHOWN] = author_id  # app.py forgets it when another page runs
 person = data.author(key, author_id) or {}
 name = person.get("name") or author_id
 st.title(escape_markdown(name))  # first, so the page paints before the rest is read

@@ -56,3 +56,5 @@ def publish(key: str, param: str, value: str | None) -> None:
 # The paper the Paper page showed in this session's last run (app.py clears it when another page runs):
 # how the Paper page tells a link from one paper to another, which Streamlit leaves out of the address bar.
 PAPER_SHOWN = "__paper_shown__"
+# The same for the Person page: a co-author row or a network click opens another person on this page.
+PERSON_SHOWN = "__person_shown__"

@@ -187,3 +187,24 @@ def test_no_internal_link_opens_a_new_tab(atlas_server: Server, page: Page, smal
                     if href and not href.startswith(("http://", "https://", "mailto:"))
                     or (href or "").startswith(atlas_server.url)]
         assert not internal, (path, internal)
+
+
+def test_a_coauthor_row_opens_that_person_with_their_address_and_back_returns(
+        atlas_server: Server, page: Page, small_build: tuple) -> None:
+    """Person to person stays on one page: the address bar must follow (pages/person.py), so Back works."""
+    author = person_id(small_build[0], PERSON)
+    open_idle(page, atlas_server.url + f"person?author={author}&tab=Co-authors")
+    expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible(timeout=60_000)
+    table = page.get_by_test_id("stMain").get_by_test_id("stDataFrame").first
+    expect(table).to_be_visible(timeout=60_000)
+    click_row(table, 0)
+    expect(page.get_by_role("heading", name=PERSON, exact=True)).not_to_be_visible(timeout=60_000)
+    wait_idle(page)
+    author_in_url = re.escape(author).replace(":", "(:|%3A)")
+    expect(page).not_to_have_url(re.compile(r"author=" + author_in_url), timeout=60_000)
+    assert len(page.context.pages) == 1
+    page.go_back()  # one press
+    expect(page).to_have_url(re.compile(r"/person\?.*author=" + author_in_url), timeout=60_000)
+    expect(page.get_by_role("heading", name=PERSON, exact=True)).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    assert selected_tab(page) == "Co-authors"
