@@ -49,7 +49,7 @@ run: setup $(if $(filter neo4j,$(STORE)),neo4j-up,) ## set up, build the graph i
 		echo "WARNING: HOST=$(HOST) exposes the explorer to every machine that can reach this one." ; \
 		echo "         There is no login; data-changing actions need ATLAS_ADMIN_TOKEN (see README)." ;; esac
 	@echo "MLSys Atlas explorer: http://$(HOST):$(PORT)"
-	@# ui/serve.py: loads the build cache and search indexes into the server before it opens the port
+	@# ui/serve.py: opens the port and loads the build cache and search indexes into the server in the background
 	$(RUN_ENV) $(PY) -m ui.serve --server.headless true --server.address $(HOST) --server.port $(PORT) \
 		--browser.gatherUsageStats false
 

@@ -16,7 +16,7 @@ from atlas_cli import wiring
 from graph import config
 from graph.errors import AtlasError, ConfigError, GraphNotBuiltError, StoreUnavailableError
 from ui import analytics, data, links
-from ui.state import PAPER_SHOWN
+from ui.state import PAPER_SHOWN, PERSON_SHOWN
 from ui.text import escape_markdown, plural
 
 log = logging.getLogger("mlsys_atlas.explorer")
@@ -103,6 +103,8 @@ except AtlasError:
     pass  # no graph yet: the page says so
 if navigation.url_path != links.URL_PATHS[links.PAPER]:
     st.session_state.pop(PAPER_SHOWN, None)  # see pages/paper.py
+if navigation.url_path != links.URL_PATHS[links.PERSON]:
+    st.session_state.pop(PERSON_SHOWN, None)  # see pages/person.py
 try:
     navigation.run()
 except AtlasError as exc:

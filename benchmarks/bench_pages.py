@@ -17,10 +17,13 @@ content. Variants, measured in the same run:
 - `after`: this tree, after `mlsys-atlas warm` saved the build cache, served by `streamlit run`
   (the projection and search index still load on the first visit, in a background thread);
 - `after + preload`: the same, served by `python -m ui.serve` (what `make run` does): the
-  projection and search indexes are loaded before the server opens its port.
+  projection and search indexes are loaded in a background thread while the port opens;
+  the pages are measured once it says it is done (its "preloaded" line on stdout).
 
 The time from process start until the server answers its health check is reported per
-variant too: the preload moves work there, and a fair report shows it.
+variant too, and for a preloading server the time until the preload finished: the preload
+moves work there, and a fair report shows it. `--before-preload` serves `before` through
+its own `python -m ui.serve` (for a revision that has one).
 
 Reports every page's time per variant, the ratio to the baseline page, and the p95.
 Not a test (no thresholds). Debian's chromium through Playwright (never `playwright install`).
@@ -55,6 +58,8 @@ TIMEOUT_MS = 300_000
 
 
 STARTS: dict[str, float] = {}  # variant -> seconds from process start to a healthy server
+READY: dict[str, float] = {}  # variant -> seconds from process start to "preloaded" (a preloading server)
+PRELOADED = "MLSys Atlas: preloaded in"  # ui/serve.py's line (before 2026-12-01 printed before the port opened)
 
 
 @contextlib.contextmanager
@@ -65,7 +70,8 @@ def server(tree: Path, data_dir: Path, app: Path, *, preload: bool = False, labe
     port = free_port()
     environ = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_GRAPH": "atlas", "ATLAS_STORE": "embedded",
                "PYTHONPATH": str(tree), **env}
-    log = open(tempfile.mktemp(prefix="bench-pages-", suffix=".log"), "wb")  # noqa: SIM115
+    log_path = Path(tempfile.mktemp(prefix="bench-pages-", suffix=".log"))
+    log = open(log_path, "wb")  # noqa: SIM115
     command = [sys.executable, "-m", "ui.serve"] if preload else [sys.executable, "-m", "streamlit", "run", str(app)]
     start = time.monotonic()
     process = subprocess.Popen(  # noqa: S603 - our own interpreter running our own app
@@ -83,6 +89,11 @@ def server(tree: Path, data_dir: Path, app: Path, *, preload: bool = False, labe
             time.sleep(0.2)
         if label:
             STARTS[label] = time.monotonic() - start
+        if preload:  # the preload runs in the background after the port opens: measure pages once it is done
+            while time.monotonic() < deadline and PRELOADED not in log_path.read_text(errors="replace"):
+                time.sleep(0.2)
+            if label:
+                READY[label] = time.monotonic() - start
         yield url
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -109,7 +120,8 @@ def first_visit(browser: Browser, url: str) -> float:
 def run_variant(browser: Browser, tree: Path, data_dir: Path, pages: list[tuple[str, str]], label: str,
                 preload: bool = False, **env: str) -> dict[str, float]:
     with server(tree, data_dir, tree / "app.py", preload=preload, label=label, **env) as url:
-        first_visit(browser, url)  # the server's first request: registers the pages (what a first visitor does)
+        home = first_visit(browser, url)  # the server's first request: registers the pages (what a first visitor does)
+        print(f"  {'(first request: home)':<30} {home:7.2f} s", file=sys.stderr, flush=True)
         times = {}
         for name, path in pages:
             times[name] = first_visit(browser, url + path)
@@ -138,6 +150,8 @@ def main() -> int:
     parser.add_argument("--before", default=None, help="git revision to measure as 'before'")
     parser.add_argument("--skip-no-cache", action="store_true", help="do not measure the no-cache variant")
     parser.add_argument("--skip-plain", action="store_true", help="do not measure `after` without the preload")
+    parser.add_argument("--before-preload", action="store_true",
+                        help="serve `before` through its `python -m ui.serve` (a revision that has it)")
     args = parser.parse_args()
 
     pages = targets(args.data_dir)
@@ -152,7 +166,7 @@ def main() -> int:
         if args.before:
             print(f"before ({args.before})", file=sys.stderr)
             results["before"] = run_variant(browser, export_revision(args.before, Path(tmp)), args.data_dir, pages,
-                                            "before")
+                                            "before", preload=args.before_preload)
         if not args.skip_no_cache:
             print("no cache", file=sys.stderr)
             results["no cache"] = run_variant(browser, ROOT, args.data_dir, pages, "no cache", ATLAS_BUILD_CACHE="0")
@@ -180,6 +194,9 @@ def main() -> int:
     print(f"| **p95 over pages and tabs** | {cells} | |")
     cells = " | ".join(f"{STARTS.get(v, float('nan')):.1f}" for v in variants)
     print(f"| *server start until healthy* | {cells} | |")
+    if READY:
+        cells = " | ".join(f"{READY[v]:.1f}" if v in READY else "—" for v in variants)
+        print(f"| *server start until preloaded* | {cells} | |")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"\n`mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. {os.cpu_count()} CPUs, "
           f"load average at the end {load}.")

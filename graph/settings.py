@@ -80,8 +80,8 @@ class AtlasSettings(BaseSettings):
                                                           "1 runs every stage in this process.")
     build_lock_wait: Seconds = Field(900, description="Seconds a build or ingest waits for another one on the "
                                                       "same data directory before giving up.")
-    preload: bool = Field(True, description="0 starts the explorer at once instead of loading the analytics and "
-                                            "search indexes before the port opens (`make run`).")
+    preload: bool = Field(True, description="0 leaves the analytics and search indexes to the first visits instead of "
+                                            "loading them in the background as the server starts (`make run`).")
     dask: str = Field("", pattern=r"^(|local|local:[1-9][0-9]*|(tcp|tls|ws|wss)://\S+)$",
                       description="Tag the build's papers on Dask: `local` (2 worker processes), `local:N`, or a "
                                   "scheduler address such as `tcp://host:8786`; empty tags in this process. Same "

@@ -63,7 +63,10 @@ if not shown:
                icon=":material/filter_alt_off:")
     st.stop()
 
-st.markdown(f"**{plural(len(shown), 'suggestion')}** for [{escape_markdown(name)}]({links.person_href(author)}):")
+with st.container(horizontal=True, vertical_alignment="center", gap="small"):  # a page link: same tab
+    st.markdown(f"**{plural(len(shown), 'suggestion')}** for")
+    st.page_link(links.PERSON, label=f"**{escape_markdown(name)}**", query_params={"author": author},
+                 icon=":material/person:")
 for s in shown:
     with st.container(border=True):
         top, score = st.columns([5, 1], vertical_alignment="center")
@@ -78,7 +81,8 @@ for s in shown:
                 detail.append(f"last paper {s.last_active}")
             st.caption(escape_markdown(" · ".join(detail)))
         score.metric("Score", f"{s.score:.2f}", help="Relative to the best suggestion in this list (1.00)")
-        st.page_link(links.CONNECT, label="How are we connected?", query_params={"from": author, "to": s.author},
+        st.page_link(links.CONNECT, label="How are we connected?",
+                     query_params={**links.keep_here(author=author), "from": author, "to": s.author},
                      icon=":material/conversion_path:")
 
 rows = [{"name": s.name, "score": s.score, "hops": s.hops, "explanation": s.explanation,

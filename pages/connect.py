@@ -51,9 +51,14 @@ else:
 
 view = GraphView()
 for number, path in enumerate(result.paths, start=1):
-    chain = " → ".join(f"[{escape_markdown(name)}]({links.person_href(author)})"
-                       for author, name in zip(path.authors, path.names, strict=True))
-    st.markdown(f"**Path {number}** · {path.length} hop{'s' if path.length != 1 else ''}: {chain}")
+    # Page links, not markdown links: Streamlit opens every markdown link in a new browser tab.
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown(f"**Path {number}** · {path.length} hop{'s' if path.length != 1 else ''}:")
+        for step, (author, name) in enumerate(zip(path.authors, path.names, strict=True)):
+            if step:
+                st.markdown("→")
+            st.page_link(links.PERSON, label=escape_markdown(name),
+                         query_params={**links.keep_here(**{"from": source, "to": target}), "author": author})
     for hop in path.hops:
         view.add_node(hop.source, "Author", hop.source_name)
         view.add_node(hop.target, "Author", hop.target_name)
@@ -71,7 +76,8 @@ for number, path in enumerate(result.paths, start=1):
             for paper in hop.papers:
                 st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} ({paper['venue']} "
                                                                 f"{paper['year'] or ''})"),
-                             query_params={"paper": str(paper["id"])}, icon=":material/article:")
+                             query_params={**links.keep_here(**{"from": source, "to": target}),
+                                           "paper": str(paper["id"])}, icon=":material/article:")
 
 for node_id in view.nodes:
     view.nodes[node_id]["weight"] = 3 if node_id in (source, target) else 1

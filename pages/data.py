@@ -142,10 +142,21 @@ if tab_node.open:
         node_id = st.text_input("Node id", key="node", bind="query-params",
                                 placeholder="author:…, paper:…, inst:…, venue:… or topic:…",
                                 help="Every profile and paper page links here with its id filled in.").strip()
+        named = []
+        if node_id and node_label(node_id) is None:  # a deep link by name (?node=Tianqi%20Chen), as on Graph
+            named = data.author_index(key).exact_name(node_id) or data.institution_index(key).exact_name(node_id)
+            if len(named) == 1:
+                node_id = named[0].id
         if not node_id:
             st.caption("Open “Provenance” from a person, paper or institution page, or paste a node id.")
+        elif len(named) > 1:
+            st.warning(f"Several are called “{escape_markdown(node_id)}”. Pick one:", icon=":material/search:")
+            for match in named[:12]:
+                st.page_link(links.DATA, label=escape_markdown(f"{match.name} — {match.id}"),
+                             query_params={"node": match.id}, icon=":material/database:")
         elif node_label(node_id) is None:
-            st.warning("That does not look like a node id: ids start with author:, paper:, inst:, venue: or topic:.")
+            st.warning("No person or institution has that name, and it does not look like a node id: ids start "
+                       "with author:, paper:, inst:, venue: or topic:.")
         else:
             provenance = data.node_provenance(key, node_id)
             if provenance is None:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
 from ui import analytics, data, graphview, links
 from ui.linked_table import linked_table
+from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
 
@@ -98,6 +100,12 @@ if author_id is None:
     finder()
     st.stop()
 
+if (st.session_state.get(PERSON_SHOWN) not in (None, author_id)
+        and not getattr(get_script_run_ctx(), "is_history_navigation", False)):
+    # A link from one person to another (a co-author row, the network) reruns this page with the new parameters
+    # but leaves the address bar showing the first person, so Back skipped both: put this one's id there.
+    st.query_params.from_dict({"author": author_id})
+st.session_state[PERSON_SHOWN] = author_id  # app.py forgets it when another page runs
 person = data.author(key, author_id) or {}
 name = person.get("name") or author_id
 st.title(escape_markdown(name))  # first, so the page paints before the rest is read
@@ -145,8 +153,12 @@ m[4].metric("Merge confidence", f"{float(person.get('merge_confidence', 1.0)):.2
             help="How sure identity resolution is that these mentions are one person (1.00 = strong id).")
 
 # Bound to ?tab= (shareable) and lazy: only the open tab runs, so the network is laid out only when asked for.
-tab_overview, tab_papers, tab_coauthors, tab_insts, tab_network, tab_identity = st.tabs(
-    ["Overview", "Papers", "Co-authors", "Institutions", "Network", "Identity"], key="tab", bind="query-params")
+# Back from a link on a tab: the tab arrives as `ptab` (links.keep_person), the default when the URL has no `tab`.
+TABS = ["Overview", "Papers", "Co-authors", "Institutions", "Network", "Identity"]
+carried_tab = st.query_params.get(links.PERSON_TAB_BACK)
+tabs = st.tabs(TABS, key="tab", bind="query-params", default=carried_tab if carried_tab in TABS else None)
+tab_overview, tab_papers, tab_coauthors, tab_insts, tab_network, tab_identity = tabs
+here = links.keep_person(author_id, next((label for label, tab in zip(TABS, tabs, strict=True) if tab.open), None))
 
 if tab_overview.open:
     with tab_overview:
@@ -229,11 +241,11 @@ if tab_papers.open:
             for p in newest:  # page links open in this tab, so Back returns here in one press
                 where = " ".join(str(x) for x in (p.get("venue"), p.get("year")) if x)
                 st.page_link(links.PAPER, label=escape_markdown(f"{p['title']} — {where}"),
-                             query_params={**links.keep_here(author=author_id), "paper": p["id"]},
+                             query_params={**here, "paper": p["id"]},
                              icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
-            linked_table(frame, key="person-papers", column_config={
+            linked_table(frame, key="person-papers", carry=here, column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "title": st.column_config.TextColumn("Title", width="large"),
                 "position": st.column_config.NumberColumn("Author #", help="Position in the author list")})
@@ -254,7 +266,7 @@ if tab_coauthors.open:
         else:
             frame = pd.DataFrame([{**c, "link": links.person_href(c["id"])} for c in coauthors],
                                  columns=["name", "joint_papers", "last_year", "link"])
-            linked_table(frame, key="person-coauthors", column_config={
+            linked_table(frame, key="person-coauthors", carry=here, column_config={
                 "name": "Name", "joint_papers": st.column_config.NumberColumn("Joint papers"),
                 "last_year": st.column_config.NumberColumn("Last together", format="%d")})
             if len(coauthors) >= COAUTHOR_CAP:
@@ -281,7 +293,7 @@ if tab_insts.open:
                 st.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
                                 alt="Affiliations over time")
             frame["link"] = frame["id"].map(links.institution_href)
-            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions")
+            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "institutions.csv", "text/csv")], key="person-insts-dl")
 
@@ -303,7 +315,7 @@ if tab_network.open:
             ("Network (GraphML)", graphml(view), "coauthor_network.graphml", "application/graphml+xml"),
             ("Edges (CSV)", rows_to_csv(edges), "coauthor_edges.csv", "text/csv"),
         ], key="person-network-dl")
-        st.page_link(links.GRAPH, label="Open in the graph explorer", query_params={"node": author_id},
+        st.page_link(links.GRAPH, label="Open in the graph explorer", query_params={**here, "node": author_id},
                      icon=":material/hub:")
 
 if tab_identity.open:
@@ -327,7 +339,7 @@ if tab_identity.open:
             provenance = data.node_provenance(key, author_id)
             if provenance and provenance["relationships"]:
                 st.dataframe(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
-            st.page_link(links.DATA, label="Full provenance on the Data page", query_params={"node": author_id},
+            st.page_link(links.DATA, label="Full provenance on the Data page", query_params={**here, "node": author_id},
                          icon=":material/database:")
         st.caption(f"{plural(len(papers), 'paper')} in this graph carry this identity.")
         report_problem(author_id, name, summary, papers)

@@ -101,3 +101,17 @@ def keep_search(query: str) -> dict[str, str]:
     """
     return keep_here(**{SEARCH_BACK: query})
 
+
+
+PERSON_TAB_BACK = "ptab"  # the Person page's open tab, carried by links from it (see `keep_person`)
+
+
+def keep_person(author_id: str, tab: str | None) -> dict[str, str]:
+    """`keep_here` for the Person page: its id and its open tab.
+
+    Why: the tab is bound to `?tab=`, and Streamlit drops widget-bound parameters from the
+    history entry a page link leaves behind, so Back from a paper opened on the Papers tab
+    showed the Overview. The tab travels as `ptab=` instead and is the tabs' default when
+    the URL has no `tab`.
+    """
+    return keep_here(author=author_id, **{PERSON_TAB_BACK: tab})

@@ -1,16 +1,25 @@
-"""Start the explorer with its slow in-memory state loaded before the first visitor arrives.
+"""Start the explorer and load its slow in-memory state while the first visitor arrives.
 
     python -m ui.serve [streamlit options, e.g. --server.port 8501]   (what `make run` does)
 
 Why: Streamlit has no start-up hook; it runs `app.py` only when a browser connects, so on a
 fresh server the first visitor paid for reading the analytics projection (unpickling the
-build cache and rebuilding the co-author graph: ~10 s on the full snapshot under load) and
-the search indexes, and meanwhile the background warm-up thread held the interpreter lock,
-slowing even the Home page. Streamlit runs every script in this same process, so loading
-those into the module-level and `st.cache_resource` caches *before* starting the server
-means every page's first visit reads them from memory. The price moves to the server's
-start (the port opens once the preload is done); with ATLAS_PRELOAD=0 the server starts at
-once and warms up on the first visit as before.
+build cache and rebuilding the co-author graph: ~10 s on the full snapshot under load),
+the name indexes and the search index. Streamlit runs every script in this same process,
+so loading those into the module-level and `st.cache_resource` caches here means page
+visits read them from memory.
+
+The preload runs in a background thread started just before Streamlit opens its port
+(the server answers at once; holding the port until the preload finished made a start
+take 34 s on the full snapshot under load). A page that needs something still loading
+waits for it behind Streamlit's spinner: `st.cache_resource`/`st.cache_data` compute a
+key once, under a per-key lock, so the page and the preload never compute it twice. The
+steps run in the order first visits need them (counts, names, then the projection and
+search). The cyclic garbage collector is paused during the preload (millions of small
+acyclic objects; its full scans were half the unpickling time) and what was loaded is
+then frozen out of later collections, which would rescan it on every request.
+"MLSys Atlas: preloaded in …" on stdout says when it is done (the page benchmark waits
+for it). With ATLAS_PRELOAD=0 nothing is preloaded: the first visits do the work.
 
 The analytics' slow views come from the build cache that `mlsys-atlas warm` writes
 (graph/analytics/build_cache.py); without it the preload still reads the projection and
@@ -19,8 +28,10 @@ the views are computed on first use.
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +48,32 @@ def enabled() -> bool:
     return config.settings().preload
 
 
+def page_answers(key: object) -> None:
+    """What the slowest remaining first visits computed (profiled on the full snapshot): the Home, Graph and
+    PC-example people lists (a whole-graph store scan each, ~4 s for the ML venues), the PC audit's name
+    index (2.7 s) and the topic tagger that tags submission titles (spaCy's model, 2.2 s)."""
+    from atlas_cli import wiring
+    from graph.analytics import pc_audit, people
+    from ui import analytics, data
+
+    for community, limit in (("mlsys", 8), ("mlsys", 6), ("ml", 3)):  # home, graph explorer, PC example
+        data.top_authors(key, community, limit)  # type: ignore[arg-type]
+    people.name_index(analytics._projection(key))  # type: ignore[arg-type]
+    wiring.install()  # as app.py does: the tagger lives in ingest
+    pc_audit.default_tagger(["Serving large language models on GPU clusters"])
+
+
+class _ThreadFilter(logging.Filter):
+    """Drops one thread's records below ERROR (the preload's expected "outside a script run" warnings)."""
+
+    def __init__(self, thread_name: str) -> None:
+        super().__init__()
+        self.thread_name = thread_name
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != self.thread_name or record.levelno >= logging.ERROR
+
+
 def preload() -> dict[str, float]:
     """Fill this process's caches with what first visits need; seconds per step. Never raises."""
     import warnings
@@ -44,12 +81,14 @@ def preload() -> dict[str, float]:
     timings: dict[str, float] = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # "No runtime found": the caches are the same ones the server uses
-        # "No runtime found", "missing ScriptRunContext": expected outside a script run
+        # "No runtime found", "missing ScriptRunContext": expected outside a script run. A filter on this thread's
+        # records, not a level: Streamlit resets its loggers' levels when it starts, which now happens meanwhile.
         quiet = [logging.getLogger(f"streamlit.runtime.{name}") for name in
                  ("caching.cache_data_api", "scriptrunner_utils.script_run_context")]
-        levels = [logger.level for logger in quiet]
+        this_thread = threading.current_thread().name
+        hush = _ThreadFilter(this_thread)
         for logger in quiet:
-            logger.setLevel(logging.ERROR)
+            logger.addFilter(hush)
         try:
             from ui import analytics, data
 
@@ -66,20 +105,43 @@ def preload() -> dict[str, float]:
                 step("projection", lambda: analytics._projection(key))
                 step("projection views", lambda: [getattr(analytics._projection(key), name, None) for name in VIEWS])
                 step("search index", lambda: analytics.paper_search(key))
+                step("page answers", lambda: page_answers(key))
         except Exception:  # noqa: BLE001 - no graph yet, store down: the pages explain it on the first visit
             log.warning("preload skipped", exc_info=True)
         finally:
-            for logger, level in zip(quiet, levels, strict=True):
-                logger.setLevel(level)
+            for logger in quiet:
+                logger.removeFilter(hush)
     return timings
+
+
+READY = "MLSys Atlas: preloaded in"  # the line that says the preload is done (benchmarks/bench_pages.py waits for it)
+
+
+def preload_and_freeze() -> None:
+    """The background thread's job: preload with the collector paused, then freeze what was loaded."""
+    start = time.perf_counter()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        timings = preload()
+    finally:
+        gc.collect()  # what pages left behind meanwhile, so freezing keeps only what is alive
+        gc.freeze()  # long-lived caches: later collections need not rescan them
+        if was_enabled:
+            gc.enable()
+    print(f"{READY} {time.perf_counter() - start:.1f} s {timings}", flush=True)
+
+
+def start_preload() -> threading.Thread:
+    thread = threading.Thread(target=preload_and_freeze, name="atlas-preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if enabled():
-        start = time.perf_counter()
-        timings = preload()
-        print(f"MLSys Atlas: preloaded in {time.perf_counter() - start:.1f} s {timings}", flush=True)
+        start_preload()  # the port opens meanwhile; pages wait for what they need (see the module doc)
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *args]

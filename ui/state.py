@@ -26,7 +26,9 @@ def bind(key: str, param: str, default: Any, parse: Callable[[str], Any] = str) 
     # A missing parameter is no news: the browser can send a rerun before it has applied the URL the last
     # run wrote, and a value the user just typed must survive that. A present, different value is a link.
     stale = raw is None and st.session_state.get(marker) is not None and key in st.session_state
-    if not stale and (marker not in st.session_state or raw != st.session_state[marker]):
+    # A missing widget value with the URL unchanged is Back to this page: Streamlit deleted the widget's state when
+    # another page ran, so the box is seeded from the URL again (else it would come back empty and clear the URL).
+    if not stale and (marker not in st.session_state or raw != st.session_state[marker] or key not in st.session_state):
         st.session_state[marker] = raw
         value = default
         if raw is not None:
@@ -54,3 +56,5 @@ def publish(key: str, param: str, value: str | None) -> None:
 # The paper the Paper page showed in this session's last run (app.py clears it when another page runs):
 # how the Paper page tells a link from one paper to another, which Streamlit leaves out of the address bar.
 PAPER_SHOWN = "__paper_shown__"
+# The same for the Person page: a co-author row or a network click opens another person on this page.
+PERSON_SHOWN = "__person_shown__"

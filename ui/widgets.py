@@ -53,12 +53,18 @@ def person_links(matches: Sequence[Match], *, limit: int = 12, keep: dict[str, s
                      query_params={**(keep or {}), "author": match.id}, icon=":material/person:")
 
 
-def suggestions_line(text: str, suggestions: Sequence[Match]) -> None:
+def suggestions_line(text: str, suggestions: Sequence[Match], *, keep: dict[str, str] | None = None) -> None:
+    """"Did you mean" with one same-tab link per person (a markdown link would open a new tab).
+
+    `keep`: the current view's parameters (links.keep_here), so Back returns here in one press."""
     if not suggestions:
         st.caption("Check the spelling, try fewer words, or search by surname only.")
         return
-    st.markdown("Did you mean: " + ", ".join(
-        f"[{escape_markdown(m.name)}]({links.person_href(m.id)})" for m in suggestions) + "?")
+    with st.container(horizontal=True, vertical_alignment="center", gap="small"):
+        st.markdown("Did you mean:")
+        for match in suggestions:
+            st.page_link(links.PERSON, label=escape_markdown(match.name), icon=":material/person:",
+                         query_params={**(keep or {}), "author": match.id})
 
 
 def person_picker(label: str, *, key: str, param: str, placeholder: str = "e.g. Matei Zaharia",

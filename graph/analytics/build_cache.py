@@ -16,13 +16,15 @@ from outside.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
 import pickle
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -66,6 +68,20 @@ def enabled() -> bool:
     return config.settings().build_cache
 
 
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Unpickling creates ~a million small acyclic objects; the cyclic collector's repeated full
+    scans of them took half the load time (4.7 vs 9-11 s on the full snapshot, measured) and
+    reclaim nothing."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any, Any]] | None:
     """(rows, memo entries) saved for this build, or None (no file, another build, unreadable)."""
     if not enabled():
@@ -74,7 +90,7 @@ def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any
     if not path.exists():
         return None
     try:
-        with open(path, "rb") as handle:
+        with open(path, "rb") as handle, gc_paused():
             saved = pickle.load(handle)  # noqa: S301 - our own file in our own data directory (see module doc)
     except Exception:  # noqa: BLE001 - a damaged cache only means computing again
         log.warning("ignoring unreadable analytics cache %s", path, exc_info=True)

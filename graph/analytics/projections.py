@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -39,8 +39,34 @@ COMMUNITIES: tuple[str, ...] = COMMUNITY_ORDER
 SIDES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
 
 T = TypeVar("T")
+C = TypeVar("C", bound=type)
 
 
+def fast_pickle(cls: C) -> C:
+    """Pickle a frozen, slotted dataclass without `dataclasses.fields()` per object.
+
+    Why: the build cache holds ~240k of these records on the full snapshot, and the
+    `__getstate__`/`__setstate__` that `dataclass(slots=True)` generates call `fields()`
+    for every object: 5 of the 6.5 s the server's preload spent unpickling. The state
+    keeps the generated shape (the field values in order), so files written before
+    this change load unchanged.
+    """
+    names = tuple(f.name for f in fields(cls))
+    setter = object.__setattr__
+
+    def __getstate__(self: Any) -> list[Any]:  # noqa: N807 - the pickle protocol's name
+        return [getattr(self, name) for name in names]
+
+    def __setstate__(self: Any, state: Sequence[Any]) -> None:  # noqa: N807
+        for name, value in zip(names, state, strict=True):
+            setter(self, name, value)
+
+    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
+    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
+    return cls
+
+
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class PaperRecord:
     id: str
@@ -65,6 +91,7 @@ class PaperRecord:
         return cls(id, title, year, venue, community, authors, side_of(community), kind, communities)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     author: str
@@ -74,6 +101,7 @@ class Affiliation:
     year: int | None
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class AuthorRecord:
     id: str
@@ -82,6 +110,7 @@ class AuthorRecord:
     external_ids: tuple[tuple[str, str], ...] = ()  # (kind, value): orcid, dblp_pid, ..., id_alias (an old id)
 
 
+@fast_pickle
 @dataclass(frozen=True, slots=True)
 class TopicTag:
     label: str

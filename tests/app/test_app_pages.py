@@ -165,11 +165,20 @@ def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> 
     assert "sources" in set(at.dataframe[0].value["property"])
 
 
-@pytest.mark.parametrize(("page", "param"), [("pages/graph_explorer.py", "node"), ("pages/person.py", "author")])
+@pytest.mark.parametrize(("page", "param"), [("pages/graph_explorer.py", "node"), ("pages/person.py", "author"),
+                                             ("pages/data.py", "node")])
 def test_person_deep_links_accept_a_name(atlas_env: FalkorStore, page: str, param: str) -> None:
     at = open_page(page, **{param: "Luis Ceze"})
     assert_clean(at)
     assert "Luis Ceze" in texts(at) + " ".join(t.value for t in at.title)
+
+
+def test_data_deep_link_by_a_shared_name_offers_each_person(atlas_env: FalkorStore) -> None:
+    """Provenance by name: one person opens at once (above); namesakes get one link each, never a guess."""
+    at = open_page("pages/data.py", node="Tianqi Chen")  # three people in the small build
+    assert_clean(at)
+    assert "Several are called" in texts(at)
+    assert len([link for link in at.get("page_link") if "Tianqi Chen" in link.proto.label]) >= 2
 
 
 def test_institution_deep_link_accepts_a_name(atlas_env: FalkorStore) -> None:

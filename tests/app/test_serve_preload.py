@@ -18,7 +18,7 @@ from ui import analytics, data, serve
 def test_preload_leaves_the_projection_and_search_indexes_in_memory(atlas_env: FalkorStore) -> None:
     projections.clear_cache()
     timings = serve.preload()
-    assert {"counts", "name indexes", "projection", "projection views", "search index"} <= set(timings)
+    assert {"counts", "name indexes", "projection", "projection views", "search index", "page answers"} <= set(timings)
     key = data.store_key()
     loaded = analytics._projection(key)
     assert analytics._projection(key) is loaded  # from the module cache, not read again
@@ -32,3 +32,22 @@ def test_preload_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
     assert not serve.enabled()
     monkeypatch.setenv("ATLAS_PRELOAD", "1")
     assert serve.enabled()
+
+
+def test_the_server_preloads_in_the_background_and_says_when_it_is_done(
+        atlas_env: FalkorStore, capsys: pytest.CaptureFixture[str]) -> None:
+    """`main` starts this thread just before Streamlit opens its port; pages wait on the same caches."""
+    import gc
+
+    projections.clear_cache()
+    was_enabled = gc.isenabled()
+    try:
+        thread = serve.start_preload()
+        thread.join(timeout=600)
+        assert not thread.is_alive()
+    finally:
+        gc.unfreeze()  # the preload froze what it loaded: give this test process its collector back
+    assert gc.isenabled() == was_enabled
+    assert serve.READY in capsys.readouterr().out
+    key = data.store_key()
+    assert "author_sides" in vars(analytics._projection(key))

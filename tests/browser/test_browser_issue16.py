@@ -85,7 +85,8 @@ def test_pc_audit_reports_an_ambiguous_members_conflict(atlas_server: Server, pa
     uploaders.filter(has_text="Submissions").locator("input[type=file]").set_input_files(str(submissions))
     expect(main.get_by_text(re.compile(r"1 PC member name fit several people"))).to_be_visible(timeout=90_000)
     expect(main.get_by_text(re.compile(r"1 PC member name not found"))).to_be_visible()
-    expect(main.get_by_test_id("stMetric").filter(has_text="Conflicts")).to_contain_text("possible")
+    wait_idle(page)  # the banners come first; under load the metrics of the run before stay a while longer
+    expect(main.get_by_test_id("stMetric").filter(has_text="Conflicts")).to_contain_text("possible", timeout=60_000)
     page.get_by_role("tab", name=re.compile(r"^Conflicts \([1-9]")).click()
     expect(main.get_by_text(re.compile(r"marked \*?possible"))).to_be_visible()
     wait_idle(page)
