@@ -267,11 +267,12 @@ def main() -> int:
         print(json.dumps(write_name_prior(), indent=1))
         return 0
     if args.families:
-        # the previous version in the same run: this one with the strict rule for common names off
+        # the rule for common names (strict.py, off by default) next to the version in force, in one run
         from ingest.identity import strict
 
         common = strict.COMMON
-        for version, floor in (("strict rule off (previous)", float("inf")), ("this version", common)):
+        for version, floor in (("in force (strict rule off)", common),
+                               (f"strict rule on (COMMON={strict.CANDIDATE_COMMON})", strict.CANDIDATE_COMMON)):
             strict.COMMON = floor
             rows = family_quality()
             report.setdefault("families", []).extend({**row, "version": version} for row in rows)

@@ -12,9 +12,9 @@
    probabilities, at the threshold learned with the model. Only clusters joined by a
    chain of links above the review floor can merge, so the rest of a block is skipped.
    Merges and near misses between the two review thresholds become review items.
-   A pair of a common name with no co-author, affiliation or middle-initial evidence is
-   capped below the threshold first (`strict.py`): the model trusts bare names on
-   systems venues more than they deserve.
+   `strict.py` can cap the pairs of a common name with no co-author, affiliation or
+   middle-initial evidence below the threshold first (off by default: measured worse on
+   held-out data).
 
 Person ids come from the cluster's strongest id, else from its earliest mention
 (by year, then mention id), so they do not depend on input order.
@@ -225,7 +225,7 @@ class _Run:
         corpus = Corpus(self.mentions, self.parsed)
         blocks = self.blocks()
         table = candidate_pairs(corpus, blocks)
-        # common names with nothing but the name in common are capped below the threshold (strict.py)
+        # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
                                                strict.COMMON, strict.CAP)
         for key in sorted(table.block_ranges):
