@@ -5,6 +5,7 @@
     .venv/bin/python benchmarks/bench_identity.py --train      # refit ingest/identity/model.json first (~12 min)
     .venv/bin/python benchmarks/bench_identity.py --retune     # only re-choose its thresholds (~9 min)
     .venv/bin/python benchmarks/bench_identity.py --families   # only B3 per venue family + snapshot timing
+    .venv/bin/python benchmarks/bench_identity.py --prior      # rewrite ingest/identity/name_prior.json.gz
 
 Venue families: ML is the OpenReview held-out set (ICML 2023-24 + NeurIPS 2021);
 architecture (HPCA 1995-2022) and systems (SOSP 2017, FAST 2017) are DBLP person ids
@@ -140,6 +141,21 @@ def train(refit: bool = True) -> tuple:
     return training.train(iclr.mentions, iclr.truth, hidden, truth, trained_on)
 
 
+def write_name_prior() -> dict:
+    """Rewrite the name-commonness prior (`ingest/identity/name_prior.py`) from the snapshot's names."""
+    from ingest.identity import name_prior
+    from ingest.identity.names import clean_name, parse_name
+
+    mentions, _ = hidden_snapshot()
+    # parsed as a build's resolver parses them (`resolver._Run.clean_all`)
+    parsed = [parse_name(clean_name(m.name, bool(m.strong_ids))[0].name) for m in mentions]
+    prior = name_prior.build(parsed, f"author names of data/snapshot ({len(mentions):,} mentions)")
+    name_prior.write(prior)
+    name_prior.default_prior.cache_clear()
+    return {"distinct_names": prior.distinct_names, "surnames": len(prior.surname_diversity),
+            "given_names": len(prior.given_diversity)}
+
+
 def snapshot_timing() -> dict:
     start = time.perf_counter()
     papers = merge_papers(all_snapshot_papers())
@@ -243,14 +259,28 @@ def main() -> int:
     parser.add_argument("--retune", action="store_true", help="only re-choose model.json's thresholds (~8 min)")
     parser.add_argument("--scaling", action="store_true", help="also time synthetic 125k..1M mentions")
     parser.add_argument("--families", action="store_true", help="only B3 per venue family and the snapshot timing")
+    parser.add_argument("--prior", action="store_true", help="only rewrite the name-commonness prior")
     parser.add_argument("--json", type=Path, help="write all numbers to this file")
     args = parser.parse_args()
     report: dict = {}
+    if args.prior:
+        print(json.dumps(write_name_prior(), indent=1))
+        return 0
     if args.families:
-        report["families"] = family_quality()
-        print_rows(report["families"])
-        report["snapshot"] = snapshot_timing()
-        print(json.dumps(report["snapshot"], indent=1), flush=True)
+        # the rule for common names (strict.py, off by default) next to the version in force, in one run
+        from ingest.identity import strict
+
+        common = strict.COMMON
+        for version, floor in (("in force (strict rule off)", common),
+                               (f"strict rule on (COMMON={strict.CANDIDATE_COMMON})", strict.CANDIDATE_COMMON)):
+            strict.COMMON = floor
+            rows = family_quality()
+            report.setdefault("families", []).extend({**row, "version": version} for row in rows)
+            print(f"-- {version}", flush=True)
+            print_rows(rows)
+            report.setdefault("snapshot", {})[version] = snapshot_timing()
+            print(json.dumps(report["snapshot"][version], indent=1), flush=True)
+        strict.COMMON = common
         if args.json:
             args.json.write_text(json.dumps(report, indent=1, default=str))
         return 0

@@ -9,7 +9,7 @@ history) and a version string of the code and models that produced it:
   a DBLP file also chains the keys of every file read before it (a DBLP item whose
   length DBLP omits is kept when an earlier list has it);
 - merge: every read key, the ingested record files, the identity package's code;
-- resolve: the merge key, the identity code, `model.json`, RESOLVER_VERSION and the
+- resolve: the merge key, the identity code, `model.json`, `name_prior.json.gz`, RESOLVER_VERSION and the
   reviewers' decisions file. Identity resolution is global (one mention can join a
   person anywhere in the corpus), so ANY changed source recomputes the merge and the
   whole resolution; only reading is per file;
@@ -71,7 +71,8 @@ STAGE_CODE: dict[str, tuple[str, ...]] = {
     "read": (*_COMMON, "ingest/snapshot.py", "ingest/recordio.py", "ingest/sources/*.py", "ingest/live/parsing.py",
              "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
     "merge": (*_COMMON, "ingest/identity/*.py", "ingest/pipeline.py"),
-    "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json", "ingest/institutions/*.py",
+    "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json",
+                "ingest/identity/name_prior.json.gz", "ingest/institutions/*.py",
                 "ingest/institutions/organisations.tsv", "ingest/institutions/places.tsv",
                 "ingest/institutions/ambiguous.tsv", "ingest/pipeline.py"),
     "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),

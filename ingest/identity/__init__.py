@@ -3,6 +3,7 @@
 - `merge_papers` (papers.py) folds records of one paper from several sources into one.
 - `resolve_authors` (authors.py) cleans author lists and clusters mentions into people
   (names.py parses names, features.py scores pairs with the weights in model.json,
+  strict.py can keep bare-name pairs of common names (name_prior.py) below it (off by default),
   cluster.py agglomerates under strong-id constraints, resolver.py runs the steps).
 - After clustering (partition.py): namesakes.py takes namesakes' papers out of a person,
   duplicates.py joins duplicate OpenReview/S2/OpenAlex profiles on evidence, and
@@ -23,6 +24,6 @@ from ingest.identity.review import decide, review_queue
 
 # 3: namesake guard, duplicate noisy-id joins and curators' decisions after clustering
 # 4: one transliterating fold (graph.ids.fold, id scheme 2), nicknames, titles; people keep scheme-1 ids as aliases
-RESOLVER_VERSION = 4
+RESOLVER_VERSION = 4  # strict.py is off by default: outputs unchanged
 
 __all__ = ["RESOLVER_VERSION", "decide", "merge_papers", "resolve_authors", "review_queue"]
