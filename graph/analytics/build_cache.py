@@ -16,21 +16,20 @@ from outside.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import hashlib
 import json
 import logging
 import pickle
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from graph import config
 from graph.analytics.projections import GraphData, Projection
 from graph.build_report import REPORT_FILE
+from graph.gc_pause import gc_paused
 from graph.store import GraphStore
 
 log = logging.getLogger(__name__)
@@ -66,20 +65,6 @@ def cache_path(store: GraphStore, stamp: tuple[Any, ...]) -> Path:
 def enabled() -> bool:
     """ATLAS_BUILD_CACHE=0 turns the disk cache off (benchmarks measure the cold path with it)."""
     return config.settings().build_cache
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Unpickling creates ~a million small acyclic objects; the cyclic collector's repeated full
-    scans of them took half the load time (4.7 vs 9-11 s on the full snapshot, measured) and
-    reclaim nothing."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any, Any]] | None:
