@@ -313,15 +313,13 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
         if tags is None:
             if background is not None:
                 tags = background.result()
-                for paper, paper_tags in zip(merged, tags, strict=True):
-                    paper.topics = paper_tags
             else:
                 on_stage(f"tagging {len(merged):,} papers with topics")
                 topics.tag_papers(merged)
-            cache.put("tag", plan.tag, [p.topics for p in merged])
-        else:
-            for paper, paper_tags in zip(merged, tags, strict=True):
-                paper.topics = paper_tags
+                tags = [p.topics for p in merged]
+            cache.put("tag", plan.tag, tags)
+        for paper, paper_tags in zip(merged, tags, strict=True):
+            paper.topics = paper_tags
     return batch_from(merged, resolved.authors, resolved.organisations, snapshot.quarantined)
 
 

@@ -8,11 +8,12 @@ held at 0.97 and coverage may not fall below what was measured when the rules we
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from graph.records import Authorship, Institution, Paper, Provenance
+from graph.records import Institution, Paper, Provenance
 from ingest.institutions import InstitutionResolver
 from ingest.institutions.evaluate import score_countries
 from ingest.institutions.link import link_institutions
@@ -21,13 +22,6 @@ from ingest.institutions.places import country_evidence
 HELD_OUT = Path(__file__).resolve().parents[1] / "data" / "institutions_tail_countries.jsonl"
 PROV = Provenance(["papercopilot"], "2026-01-01")
 
-
-def _paper(pid: str, *affiliations: str) -> Paper:
-    p = Paper(id=pid, title=pid, year=2024, venue_id="venue:icml", provenance=PROV)
-    for position, affiliation in enumerate(affiliations):
-        p.authorships.append(Authorship(paper_id=pid, position=position, name=f"a{position}",
-                                        author_id=f"{pid}-a{position}", affiliation=affiliation))
-    return p
 
 
 def test_held_out_tail_countries_are_precise_and_cover_most_placeable_strings(
@@ -73,11 +67,11 @@ def test_no_country_without_unambiguous_evidence(text: str) -> None:
     assert country_evidence(text).country is None
 
 
-def test_every_node_says_where_its_country_and_type_came_from() -> None:
+def test_every_node_says_where_its_country_and_type_came_from(affiliated_paper: Callable[..., Paper]) -> None:
     papers = [
-        _paper("p1", "Data Science Lab, Quuxbridge University", "Zorblax Analytics Inc"),
-        _paper("p2", "Quuxbridge University, Toulouse, France", "Zorblax Analytics"),
-        _paper("p3", "Glorp", "Massachusetts Institute of Technology"),
+        affiliated_paper("p1", "Data Science Lab, Quuxbridge University", "Zorblax Analytics Inc"),
+        affiliated_paper("p2", "Quuxbridge University, Toulouse, France", "Zorblax Analytics"),
+        affiliated_paper("p3", "Glorp", "Massachusetts Institute of Technology"),
     ]
     source = Institution("inst:zorblax-analytics", "Zorblax Analytics", "NL", None, PROV)
     papers[1].authorships[1].institution_id = source.id

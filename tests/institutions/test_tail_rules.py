@@ -8,14 +8,14 @@ of the name. Invented names ("Glorbia") keep the rules honest: they cannot be in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
-from graph.records import Authorship, Paper, Provenance
+from graph.records import Paper
 from ingest.institutions import InstitutionResolver
 from ingest.institutions.link import link_institutions, loose_sibling_key
 from ingest.institutions.resolver import _guess_type, ambiguous_strings
-
-PROV = Provenance(["papercopilot"], "2026-01-01")
 
 
 def _answer(resolver: InstitutionResolver, text: str) -> tuple[str, str | None]:
@@ -144,19 +144,12 @@ def test_a_longer_name_around_a_new_row_is_another_organisation(resolver: Instit
     assert _answer(resolver, "Kent University")[1] != "kent-state"
 
 
-def _paper(pid: str, *affiliations: str) -> Paper:
-    paper = Paper(id=pid, title=pid, year=2024, venue_id="venue:icml", provenance=PROV)
-    for position, affiliation in enumerate(affiliations):
-        paper.authorships.append(Authorship(paper_id=pid, position=position, name=f"a{position}",
-                                            author_id=f"{pid}-a{position}", affiliation=affiliation))
-    return paper
 
-
-def test_the_same_name_with_a_town_elsewhere_gives_the_country() -> None:
+def test_the_same_name_with_a_town_elsewhere_gives_the_country(affiliated_paper: Callable[..., Paper]) -> None:
     """Co-occurrence evidence: "Zorblax Vision Center" alone has no place, "Zorblax Vision Center Barcelona" has."""
     nodes, _ = link_institutions([
-        _paper("p1", "Zorblax Vision Center", "Glorbtech University", "Quux University of London"),
-        _paper("p2", "Zorblax Vision Center Barcelona", "Glorbtech", "Quux University of New York",
+        affiliated_paper("p1", "Zorblax Vision Center", "Glorbtech University", "Quux University of London"),
+        affiliated_paper("p2", "Zorblax Vision Center Barcelona", "Glorbtech", "Quux University of New York",
                "Frobo AI", "Frobo Inc, Paris, France", "Frobo University, Bonn, Germany"),
     ])
     by_name = {n.name: n for n in nodes}
