@@ -33,14 +33,6 @@ def neo4j_atlas_server(neo4j_small_build: tuple[Neo4jStore, Path], browser: Brow
         yield server
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    yield page
-    context.close()
-
-
 def test_the_explorer_on_neo4j(neo4j_atlas_server: Server, neo4j_small: Neo4jStore, page: Page) -> None:
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
