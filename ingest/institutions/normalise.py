@@ -19,7 +19,18 @@ from ingest.institutions.places import country_code, is_place
 _EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _TRAILING_PAREN = re.compile(r"\s*\(([^()]*)\)\s*$")
 _FOOTNOTE = re.compile(r"[∗*†‡§¶♭♮♯$]+")  # "DeepMind♭University College London", "Engineering$"
-_DIGIT_MARK = re.compile(r"(?<![\w.])\d(?=[A-Z][a-z])|(?<=[a-z])\d\b")
+# A footnote digit glued to a word: before a capitalised word ("1University of Cambridge") or after a lower-case
+# letter ("Oxford1"); before or after an all-capitals word only when that word is a name the table knows
+# ("2MPI for Intelligent Systems", "KAIST1"). A glued token that is itself a known name stays whole
+# ("4Paradigm", "Layer6", "3M"): see `_strip_digit_marks`.
+_LEADING_DIGIT = re.compile(r"(?<![\w.])\d([^\W\d_]+)\b")
+_TRAILING_DIGIT = re.compile(r"\b([^\W\d_]+)\d\b")
+# An accent a PDF extractor printed apart from its letter ("Universit ´e du Qu ´ebec `a Montr ´eal",
+# "Montanuniversit ¨at"): NFKC turns the spacing marks into a space + combining mark.
+_LOOSE_ACCENT = re.compile(r"(?<=[A-Za-z]) ?\s?([\u0300\u0301\u0302\u0303\u0308]) ?(?=[A-Za-z])")
+_MARK_BEFORE_LETTER = re.compile(r"([\u0300\u0301\u0302\u0303\u0308])([A-Za-z])")
+_LEFT_MARK = re.compile(r"[\u0300\u0301\u0302\u0303\u0308]")
+_LOOSE_GRAVE_A = re.compile(r"(?<![\w`])\s?\u0300 ?a(?!\w)")  # "`a" printed alone is the word "à"
 # A bare web domain ("fsu.edu", "hp.com"): the organisation's own name for itself.
 _DOMAIN = re.compile(r"^(?:[a-z0-9-]+\.)+(?:edu|com|org|net|gov|ac\.[a-z]{2}|edu\.[a-z]{2}|[a-z]{2})$", re.I)
 # Strings that say "no organisation" (folded).
@@ -47,11 +58,13 @@ class Cleaned:
     is_place: bool = False  # only places; the resolver still tries aliases first ("UC Davis")
 
 
-def clean(raw: str) -> Cleaned:
-    text = html.unescape(raw or "").replace("´", "").replace("’", "'")
-    text = unicodedata.normalize("NFKC", text)
+def clean(raw: str, known_words: frozenset[str] = frozenset()) -> Cleaned:
+    """`known_words`: the folded words of the table's names and aliases, so that footnote-digit stripping
+    keeps "4Paradigm" and still strips "2MPI" (see `_strip_digit_marks`)."""
+    text = html.unescape(raw or "").replace("’", "'").replace("`", "\u0300")
+    text = _join_loose_accents(unicodedata.normalize("NFKC", text))  # NFKC: "´" -> " " + U+0301
     text = _FOOTNOTE.sub(" ", text)
-    text = _DIGIT_MARK.sub("", text)  # "1University of Cambridge", "University of Oxford1"
+    text = _strip_digit_marks(text, known_words)  # "1University of Cambridge", "University of Oxford1"
     had_email = bool(_EMAIL.search(text))
     text = _EMAIL.sub(" ", text)
     text = re.sub(r"\s+", " ", text).strip(" ,;.-+/")
@@ -83,3 +96,36 @@ def _misspelt_independent(folded: str) -> bool:
         return False
     return words[0] != _INDEPENDENT and abs(len(words[0]) - len(_INDEPENDENT)) <= 2 \
         and OSA.distance(words[0], _INDEPENDENT) <= 2
+
+
+def _join_loose_accents(text: str) -> str:
+    """"Universit ´e du Qu ´ebec `a Montr ´eal" -> "Université du Québec à Montréal": a combining accent printed
+    apart goes back onto the letter after it, and that letter onto the word before it (the extractor split the
+    word at the accent); a grave "a" printed alone is the French word "à". A mark with no letter before it
+    (a quote mark "`word'") is left alone."""
+    if not any(mark in text for mark in "\u0300\u0301\u0302\u0303\u0308"):
+        return text
+    text = _LOOSE_GRAVE_A.sub(" à", text)
+    text = _LOOSE_ACCENT.sub(lambda m: m.group(1), text)
+    # each mark now stands before its letter ("´Ecole" too): move it after, then compose; drop what is left
+    text = _MARK_BEFORE_LETTER.sub(r"\2\1", text)
+    return _LEFT_MARK.sub("", unicodedata.normalize("NFC", text))
+
+
+def _strip_digit_marks(text: str, known_words: frozenset[str]) -> str:
+    """Footnote digits glued to a word go; a glued token the table knows as a name stays ("4Paradigm",
+    "Layer6"). A digit beside an all-capitals word goes only when the word is a known name ("2MPI", "KAIST1"),
+    so that unknown codes ("MSI3", "3M") are not cut."""
+
+    def strip(match: re.Match[str], leading: bool) -> str:
+        token, word = match.group(0), match.group(1)
+        if fold(token) in known_words:
+            return token
+        if len(word) >= 2 and word.isupper():
+            return word if fold(word) in known_words else token
+        if leading:
+            return word if word[0].isupper() and len(word) > 1 and word[1].islower() else token
+        return word if word[-1].islower() else token
+
+    text = _LEADING_DIGIT.sub(lambda m: strip(m, True), text)
+    return _TRAILING_DIGIT.sub(lambda m: strip(m, False), text)

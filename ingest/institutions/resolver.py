@@ -33,8 +33,10 @@ FUZZY_CUTOFF = 90.0  # whole-string ratio; tuned on the tuning split only
 _SEGMENT_SPLIT = re.compile(r"\s*\+\s*|\s*/\s*|\s*;\s*")
 _DEPARTMENT = re.compile(r"^(?:the )?(?:school of|faculty of|division of|program in|programme in|college of|"
                          r"graduate school of|chair of|group of|key laboratory|state key laboratory|laboratory of|"
-                         r"unit of)\b|\b(?:department|departments|dept|depts)\b")
-_ORG_WORD = re.compile(r"\b(?:universit\w*|institut\w*|college|school|polytechn\w*|hochschule|ecole|academy|"
+                         r"unit of)\b|\b(?:department|departments|dept|depts|departement|departamento|departament|"
+                         r"dipartimento)\b")
+_ORG_WORD = re.compile(r"\b(?:universit\w*|universidad\w*|universidade|institut\w*|college|school|polytechn\w*|"
+                       r"hochschule|ecole|academy|"
                        r"laborator\w*|labs?|inc|corp\w*|ltd|llc|gmbh|company|technolog\w*|hospital|clinic|"
                        r"foundation|center|centre|research|group|ag|sa|systems|ai|network\w*|software)\b")
 
@@ -43,6 +45,9 @@ _ORG_WORD = re.compile(r"\b(?:universit\w*|institut\w*|college|school|polytechn\
 _STRONG_ORG_WORD = re.compile(r"\b(?:universit\w*|univ|universidad\w*|universidade|universitat|universite|"
                               r"college|polytechn\w*|politecnico|hochschule|ecole|institute of technology|"
                               r"inc|corp|corporation|ltd|llc|gmbh|limited|plc|co ltd|hospital)\b")
+# A street address ("Linshan Road Shanghai", "54 Welbeck Street"): a part with a street word and no word of an
+# organisation names where someone sits, not who they work for.
+_ADDRESS = re.compile(r"\b(?:road|rd|street|avenue|ave|boulevard|blvd|lane|strasse|rue|calle|suite|floor)\b")
 _CORPORATE_SUFFIX = re.compile(r",\s*(inc|ltd|llc|gmbh|corp|co|limited|plc|ag)\b", re.IGNORECASE)
 
 
@@ -64,6 +69,10 @@ class Resolution:
 _DOMAIN_SUFFIXES = frozenset({"edu", "com", "org", "net", "gov", "ac", "co", "int", "mil"})
 
 
+def _is_address(folded_part: str) -> bool:
+    return bool(_ADDRESS.search(folded_part)) and not _ORG_WORD.search(folded_part)
+
+
 def _typo(word: str, other: str) -> bool:
     """Two words a typo apart ("Univeristy", "Standford"), not two words ("Northwest", "Northwestern")."""
     if word == other:
@@ -78,22 +87,23 @@ _TYPE_WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("healthcare", re.compile(r"\b(hospital|clinic|medical center|medical centre|health system|"
                               r"healthcare network|cancer center|cancer institute)\b")),
     ("education", re.compile(r"^tu\b|\bedu( [a-z]{2})?$|\bac [a-z]{2}$|"  # TU Dortmund, cs.wisc.edu, ox.ac.uk
-                             r"^u of\b|\bu$|"  # "U. of Minnesota", "Stony Brook U."
+                             r"\bu of\b|\bu$|"  # "U. of Minnesota", "SUNY State U. of New York", "Stony Brook U."
                              r"\b(universit\w*|uniwersytet|univerzita|college|school|polytechn\w*|politecnico|"
                              r"hochschule|fachhochschule|ecole|escuela|scuola|universidad|universidade|technion|"
                              r"institut(e|ion) of technology|business school|(naval|military|air force) academy)\b|"
                              r"\b(?!universal|universe)(univ|unv|uinv)[a-z]{5,8}\b|"  # "Univeristy", "Unversity"
                              r"\bacademy$")),  # "Fusion Academy" (a national academy of sciences is named "of")
     ("government", re.compile(r"\b(national )?academy of (sciences?|engineering)\b")),  # as the table types CAS
-    ("facility", re.compile(r"\b(national laborator\w*|national lab|research center|research centre|"
+    ("facility", re.compile(r"\b(national laborator\w*|national lab|research center|research centre|key lab|"
+                            r"key laborator\w*|"  # "Shenzhen Key Lab for Cloud Computing": a state/provincial key lab
                             r"research laboratory of the army|army research laborator\w*|naval research laborator\w*|"
                             r"helmholtz|forschungszentrum|zentrum|accelerator laborator\w*|supercomputing cent(er|re)|"
                             r"observator(y|ies)|space flight center)\b")),
-    ("company", re.compile(r"\b(inc|corp\w*|ltd|llc|llp|gmbh|co|company|technologies|technology co|ag|plc|sa|"
+    ("company", re.compile(r"\b(inc|corp\w*|ltd|limited|llc|llp|gmbh|co|company|technologies|technology co|ag|plc|sa|"
                            r"bv|b v|nv|ab|oy|oyj|pty|spa|s p a|asa|srl|sarl|sas|kk|k k|labs|holdings|ventures|capital|"
                            r"bank|semiconductors?)\b|\bcom$")),  # "58.com"
     ("nonprofit", re.compile(r"\b(foundation|society|association|institute|institut|istituto|instituto|fondazione|"
-                             r"fundacion|stiftung)\b")),
+                             r"fundacion|fundacao|fundacio|fondation|stiftung)\b")),
     ("government", re.compile(r"\b(ministry|agency|government|office|administration|army|navy|air force)\b|\bgov$")),
     ("company", re.compile(r"\b(ai|io)$")),  # "Sakana AI", "kumo.ai"; after "institute" ("Allen Institute for AI")
     # A final word that names a line of business ("Cloudius Systems", "Jeeva Wireless", "Verisk Analytics"),
@@ -154,6 +164,8 @@ class InstitutionResolver:
             if len(words) not in self._sizes_by_first[words[0]]:
                 self._sizes_by_first[words[0]].append(len(words))
         self._cache: dict[tuple[str, str | None], Resolution] = {}
+        # every word of a name or alias: footnote-digit stripping keeps a glued name it knows ("4Paradigm")
+        self._known_words = frozenset(w for key in self.table.index for w in key.split())
 
     # -- public -------------------------------------------------------------------------------
     def resolve(self, affiliation: str, country: str | None = None) -> Resolution:
@@ -165,7 +177,7 @@ class InstitutionResolver:
 
     # -- steps --------------------------------------------------------------------------------
     def _resolve(self, affiliation: str, country: str | None) -> Resolution:
-        cleaned = clean(affiliation)
+        cleaned = clean(affiliation, self._known_words)
         if cleaned.not_organisation:
             return Resolution(None, 0.95, "not_organisation", cleaned.not_organisation)
         reason = ambiguous_strings().get(match_key(cleaned.text))
@@ -294,9 +306,9 @@ class InstitutionResolver:
         return None
 
     def _is_noise(self, segment: str) -> bool:
-        """Pieces that name no organisation: places, postcodes, departments, footnote marks."""
+        """Pieces that name no organisation: places, postcodes, street addresses, departments, footnote marks."""
         parts = [fold(p) for p in segment.split(",") if fold(p)]
-        return all(is_place(p) or _DEPARTMENT.search(p) or len(p) <= 1 for p in parts)
+        return all(is_place(p) or _DEPARTMENT.search(p) or len(p) <= 1 or _is_address(p) for p in parts)
 
     @staticmethod
     def _department_only(segment: str) -> bool:
@@ -335,7 +347,7 @@ class InstitutionResolver:
         named = [p for p in parts if not is_place(fold(p)) and not _DEPARTMENT.search(fold(p))
                  and match_key(p) not in ambiguous]  # "Institute of Computer Science, Czech Academy of Sciences"
         org_like = [p for p in named if _ORG_WORD.search(fold(p))]
-        strong = [p for p in org_like if _STRONG_ORG_WORD.search(fold(p))]
+        strong = [p for p in named if _STRONG_ORG_WORD.search(fold(p))]  # "IMUV A, Universidad de Valladolid"
         name = (strong or org_like or named or parts or [segment])[0]
         name = re.sub(r"\s+", " ", name).strip(" .-")
         node_id = ids.institution_id(name)
