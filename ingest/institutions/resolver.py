@@ -48,6 +48,7 @@ _STRONG_ORG_WORD = re.compile(r"\b(?:universit\w*|univ|universidad\w*|universida
 # A street address ("Linshan Road Shanghai", "54 Welbeck Street"): a part with a street word and no word of an
 # organisation names where someone sits, not who they work for.
 _ADDRESS = re.compile(r"\b(?:road|rd|street|avenue|ave|boulevard|blvd|lane|strasse|rue|calle|suite|floor)\b")
+_AND = re.compile(r"\s+and\s+")
 _CORPORATE_SUFFIX = re.compile(r",\s*(inc|ltd|llc|gmbh|corp|co|limited|plc|ag)\b", re.IGNORECASE)
 
 
@@ -202,7 +203,11 @@ class InstitutionResolver:
                 match = self._fuzzy(segment, country)
                 if match:
                     found, fuzzy_used = [match], True
-            if found:
+            glued = None if found else self._glued_pair(segment, country)
+            if glued is not None:  # "Columbia Unversity and MADO AI Research": two organisations
+                keys.append(glued[0])
+                unknown.append(glued[1])
+            elif found:
                 keys.extend(k for k in found if k not in keys)
             elif not self._is_noise(segment):
                 unknown.append(segment)
@@ -304,6 +309,20 @@ class InstitutionResolver:
                 continue  # "Southeast University" (BD) is not Southeast University (CN)
             return org_key
         return None
+
+    def _glued_pair(self, segment: str, country: str | None) -> tuple[str, str] | None:
+        """A segment no alias matches that is "<a whole known organisation> and <another organisation>":
+        (the known one's key, the other as printed). The part before "and" must be a name of the table on
+        its own (maybe misspelt), so "Department of Electrical and Computer Engineering" is never split."""
+        pieces = _AND.split(segment)
+        if len(pieces) != 2:
+            return None
+        left, right = (p.strip(" ,") for p in pieces)
+        key = match_key(left)
+        org_key = self._pick(self.table.index[key], country) if key in self.table.index else self._fuzzy(left, country)
+        if org_key is None or not _ORG_WORD.search(fold(right)) or _DEPARTMENT.search(fold(right)):
+            return None
+        return org_key, right
 
     def _is_noise(self, segment: str) -> bool:
         """Pieces that name no organisation: places, postcodes, street addresses, departments, footnote marks."""

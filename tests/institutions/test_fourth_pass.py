@@ -138,3 +138,18 @@ def test_new_rows_resolve_and_keep_look_alikes_apart(resolver: InstitutionResolv
                                   "INSAIT, ETH Zurich"])
 def test_abbreviations_and_pairs_are_still_not_forced_onto_one_row(resolver: InstitutionResolver, text: str) -> None:
     assert _key(resolver, text) not in ("itu-lahore", "ntu-sg", "iitgn", "ustc", "cas", "insait", "eth")
+
+
+# -- two organisations glued with "and" ------------------------------------------------------------------
+
+def test_a_known_name_and_another_organisation_are_two(resolver: InstitutionResolver) -> None:
+    result = resolver.resolve("Columbia Unversity and MADO AI Research")
+    assert result.method == "several" and result.organisation is None
+    assert resolver.resolve("Glorbia University and Zorbex Labs").method == "new"  # neither known: one name
+
+
+@pytest.mark.parametrize(("text", "key"), [("Department of Electrical and Computer Engineering, Cornell", "cornell"),
+                                           ("Texas A and M University", "tamu"),
+                                           ("University of Science and Technology of China", "ustc")])
+def test_and_inside_one_name_does_not_split_it(resolver: InstitutionResolver, text: str, key: str) -> None:
+    assert _key(resolver, text) == key
