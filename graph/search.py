@@ -9,9 +9,11 @@ never have to guess and the store never sees fuzzy queries it cannot index.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from rapidfuzz import fuzz, process
@@ -106,6 +108,20 @@ class NameIndex:
                 if variant:
                     self._keys.append(variant)
                     self._owner.append(position)
+        # All keys in one string, and where each starts: `_holding` finds the keys holding a word with
+        # str.find (C) instead of a Python test per key (0.23 s per search over the full snapshot's 200k names).
+        self._joined = "".join(f"{key.replace(chr(10), ' ')}\n" for key in self._keys)
+        self._starts = [0, *accumulate(len(key) + 1 for key in self._keys)]  # ends with len(self._joined)
+
+    def _holding(self, word: str) -> list[int]:
+        """Positions (ascending) of the keys that contain `word` (no whitespace, so it never spans two keys)."""
+        joined, starts, out = self._joined, self._starts, []
+        at = joined.find(word)
+        while at != -1:
+            key = bisect_right(starts, at) - 1
+            out.append(key)
+            at = joined.find(word, starts[key + 1])  # one hit per key is enough: go on from the next key
+        return out
 
     def __len__(self) -> int:
         return len(self._ids)
@@ -126,7 +142,10 @@ class NameIndex:
         tokens = query.split()
         best: dict[int, tuple[float, str]] = {}
         padded = f" {query} "
-        for key, owner in zip(self._keys, self._owner, strict=True):  # _key_score inlined: this loop is hot
+        # Every key that matches holds every word of the query: test only those holding the longest word.
+        keys, owners = self._keys, self._owner
+        held = self._holding(max(tokens, key=len))
+        for key, owner in zip([keys[i] for i in held], [owners[i] for i in held], strict=True):  # _key_score inlined
             if query in key:
                 if key == query:
                     score = EXACT_SCORE
