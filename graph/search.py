@@ -66,6 +66,11 @@ def _key_score(query: str, tokens: Sequence[str], key: str) -> tuple[float, str]
     return None
 
 
+def _sorted_words(text: str) -> str:
+    """The words of a folded text in sorted order (what rapidfuzz's token_sort_ratio compares)."""
+    return " ".join(sorted(text.split()))
+
+
 def rank_named(rows: Iterable[Row], text: str) -> list[Match]:
     """The store's name matches (`GraphStore.search_people`: every word a word prefix, most papers
     first) as `Match`es, ranked as `NameIndex.search` ranks its exact tier: the name as typed first,
@@ -112,6 +117,15 @@ class NameIndex:
         # str.find (C) instead of a Python test per key (0.23 s per search over the full snapshot's 200k names).
         self._joined = "".join(f"{key.replace(chr(10), ' ')}\n" for key in self._keys)
         self._starts = [0, *accumulate(len(key) + 1 for key in self._keys)]  # ends with len(self._joined)
+        # Each key's words sorted: rapidfuzz's token_sort_ratio is `ratio` of the sorted words, so sorting once
+        # here gives the same scores 7x faster per search (86 -> 12 ms over the full snapshot's names).
+        self._sorted_keys = [_sorted_words(key) for key in self._keys]
+
+    def _fuzzy(self, query: str, limit: int, cutoff: float) -> list[tuple[str, float, int]]:
+        """As `process.extract(query, keys, scorer=fuzz.token_sort_ratio)`: (sorted key, score, position), best
+        first (tests/app/test_app_helpers.py holds the two to the same scores and positions)."""
+        return process.extract(_sorted_words(query), self._sorted_keys, scorer=fuzz.ratio, processor=None,
+                               limit=limit, score_cutoff=cutoff)
 
     def _holding(self, word: str) -> list[int]:
         """Positions (ascending) of the keys that contain `word` (no whitespace, so it never spans two keys)."""
@@ -161,8 +175,7 @@ class NameIndex:
             if owner not in best or best[owner][0] < score:
                 best[owner] = (score, how)
         if fuzzy and len(best) < limit:
-            for _, score, variant in process.extract(query, self._keys, scorer=fuzz.token_sort_ratio, processor=None,
-                                                     limit=limit * 3, score_cutoff=FUZZY_CUTOFF):
+            for _, score, variant in self._fuzzy(query, limit * 3, FUZZY_CUTOFF):
                 owner = self._owner[variant]
                 if owner not in best:
                     best[owner] = (min(float(score), WORDS_SCORE - 1), "fuzzy")
@@ -177,8 +190,7 @@ class NameIndex:
         skip = set(exclude)
         seen: set[int] = set()
         out: list[Match] = []
-        candidates = process.extract(query, self._keys, scorer=fuzz.token_sort_ratio, processor=None, limit=limit * 6,
-                                     score_cutoff=SUGGEST_CUTOFF)
+        candidates = self._fuzzy(query, limit * 6, SUGGEST_CUTOFF)
         ranked = sorted(candidates, key=lambda c: (-round(c[1]), -self._weights[self._owner[c[2]]]))
         for _, score, variant in ranked:
             owner = self._owner[variant]
