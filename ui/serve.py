@@ -100,7 +100,8 @@ def preload() -> dict[str, float]:
                 run()  # type: ignore[operator]
                 timings[name] = round(time.perf_counter() - start, 2)
 
-            step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key)))
+            step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key),
+                                    data.venues(key)))  # venues: the Search page's filter (a scan of every paper)
             step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
             if analytics.available("graph.analytics"):
                 step("projection", lambda: analytics._projection(key))
