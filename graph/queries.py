@@ -281,6 +281,16 @@ RELATED_BY_TOPICS = (
     "ORDER BY weight DESC, q.id LIMIT $limit "
     "RETURN q.id AS id, q.title AS title, q.year AS year, q.venue AS venue, weight, labels"
 )
+# The in-memory related-papers index (graph/related_index.py) reads the same facts the three
+# queries above walk, once: every paper, every author's papers, every topic's papers.
+RELATED_INDEX_PAPERS = "MATCH (p:Paper) RETURN p.id AS id, p.title AS title, p.year AS year, p.venue AS venue"
+RELATED_INDEX_AUTHORS = (
+    "MATCH (a:Author)-[:AUTHORED]->(p:Paper) RETURN a.id AS id, a.name AS name, collect(p.id) AS papers"
+)
+RELATED_INDEX_TOPICS = (
+    "MATCH (t:Topic) OPTIONAL MATCH (p:Paper)-[:HAS_TOPIC]->(t) "
+    "RETURN t.id AS id, t.label AS label, t.name AS name, t.kind AS kind, collect(p.id) AS papers"
+)
 EXPLORE_GET_INSTITUTION = "MATCH (i:Institution {id: $id}) RETURN properties(i) AS props"
 EXPLORE_INSTITUTION_AUTHORS = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "

@@ -3,7 +3,9 @@
 Why a small ranking of our own rather than embeddings: each signal is a fact a reader can
 check on the page ("2 shared authors · topics: Inference and serving · cited by this
 paper"), and it costs four indexed reads through the store API, so the Paper page shows
-it on first visit without a precomputed table.
+it on first visit without a precomputed table. On the full snapshot the topic read walks
+thousands of papers per pillar (1-1.6 s), so the explorer answers the author and topic
+signals from an in-memory index with the same rows (graph/related_index.py) once loaded.
 
 Score of a candidate = shared authors (1 each) + the weights of the shared topics +
 1.5 when one paper cites the other. A topic's weight is its inverse document frequency
@@ -16,8 +18,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from graph.store import GraphStore, Row
+
+if TYPE_CHECKING:
+    from graph.related_index import RelatedIndex
 
 CANDIDATES = 50  # per signal, before merging
 CITATION_WEIGHT = 1.5
@@ -74,11 +80,15 @@ def topic_weights(frequencies: list[Row], total_papers: int) -> list[Row]:
 
 
 def related_papers(store: GraphStore, paper_id: str, limit: int = 10,
-                   citations: tuple[list[Row], list[Row]] | None = None) -> list[Related]:
+                   citations: tuple[list[Row], list[Row]] | None = None,
+                   index: RelatedIndex | None = None) -> list[Related]:
     """The `limit` best related papers, best first (ties: newer first, then id).
 
     `citations` is (papers this one cites, papers citing it) when the caller already has them.
+    `index` (graph/related_index.py) answers the author and topic signals from memory, with the same rows as
+    the store's queries; without it the store answers them.
     """
+    signals: GraphStore | RelatedIndex = index if index is not None else store
     found: dict[str, Related] = {}
 
     def entry(row: Row) -> Related:
@@ -86,11 +96,11 @@ def related_papers(store: GraphStore, paper_id: str, limit: int = 10,
             found[row["id"]] = Related(row["id"], row.get("title") or row["id"], row.get("year"), row.get("venue"))
         return found[row["id"]]
 
-    for row in store.related_by_authors(paper_id, CANDIDATES):
+    for row in signals.related_by_authors(paper_id, CANDIDATES):
         entry(row).shared_authors = sorted(row.get("names") or [])
-    weights = topic_weights(store.related_topic_frequencies(paper_id), store.paper_count())
+    weights = topic_weights(signals.related_topic_frequencies(paper_id), signals.paper_count())
     by_label = {w["label"]: w for w in weights}
-    for row in store.related_by_topics(paper_id, weights, CANDIDATES):
+    for row in signals.related_by_topics(paper_id, weights, CANDIDATES):
         entry(row)
     if citations is None:
         from graph.explore import paper_citations
@@ -102,7 +112,7 @@ def related_papers(store: GraphStore, paper_id: str, limit: int = 10,
     for row in cited_by:
         entry(row).cited_by = True
     # Shared topics for every candidate, however it was found (a co-author's paper may share a rare topic too).
-    labels = store.paper_topic_labels(found) if by_label and found else {}
+    labels = signals.paper_topic_labels(found) if by_label and found else {}
     for candidate in found.values():
         candidate.shared_topics = [(by_label[label]["name"], by_label[label]["weight"])
                                    for label in sorted(set(labels.get(candidate.id) or [])) if label in by_label]

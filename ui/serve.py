@@ -5,9 +5,9 @@
 Why: Streamlit has no start-up hook; it runs `app.py` only when a browser connects, so on a
 fresh server the first visitor paid for reading the analytics projection (unpickling the
 build cache and rebuilding the co-author graph: ~10 s on the full snapshot under load),
-the name indexes and the search index. Streamlit runs every script in this same process,
-so loading those into the module-level and `st.cache_resource` caches here means page
-visits read them from memory.
+the name indexes, the search index and the related-papers index (graph/related_index.py).
+Streamlit runs every script in this same process, so loading those into the module-level
+and `st.cache_resource` caches here means page visits read them from memory.
 
 The preload runs in a background thread started just before Streamlit opens its port
 (the server answers at once; holding the port until the preload finished made a start
@@ -90,6 +90,7 @@ def preload() -> dict[str, float]:
         for logger in quiet:
             logger.addFilter(hush)
         try:
+            from graph import related_index
             from ui import analytics, data
 
             key = data.store_key()
@@ -99,12 +100,14 @@ def preload() -> dict[str, float]:
                 run()  # type: ignore[operator]
                 timings[name] = round(time.perf_counter() - start, 2)
 
-            step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key)))
+            step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key),
+                                    data.venues(key)))  # venues: the Search page's filter (a scan of every paper)
             step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
             if analytics.available("graph.analytics"):
                 step("projection", lambda: analytics._projection(key))
                 step("projection views", lambda: [getattr(analytics._projection(key), name, None) for name in VIEWS])
                 step("search index", lambda: analytics.paper_search(key))
+                step("related papers index", lambda: related_index.load(data.store_for(key)))
                 step("page answers", lambda: page_answers(key))
         except Exception:  # noqa: BLE001 - no graph yet, store down: the pages explain it on the first visit
             log.warning("preload skipped", exc_info=True)

@@ -55,11 +55,12 @@ def build_id(data_dir: Path) -> str:
         return ""
 
 
-def cache_path(store: GraphStore, stamp: tuple[Any, ...]) -> Path:
+def cache_path(store: GraphStore, stamp: tuple[Any, ...], kind: str = "analytics") -> Path:
+    """The file of one kind of cached state (analytics, or graph/related_index.py's "related") for this build."""
     data_dir = data_dir_of(store)
     key = json.dumps([FORMAT, store.backend, getattr(store, "graph_name", ""), build_id(data_dir), list(stamp)],
                      default=str)
-    return data_dir / CACHE_DIR / f"analytics-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pkl"
+    return data_dir / CACHE_DIR / f"{kind}-{hashlib.sha256(key.encode()).hexdigest()[:16]}.pkl"
 
 
 def enabled() -> bool:
@@ -108,7 +109,7 @@ def answer(proj: Projection, name: str, compute: Callable[[], Any], *args: Any) 
 
 def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None) -> dict[str, float]:
     """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step."""
-    from graph import topic_analytics
+    from graph import related_index, topic_analytics
     from graph.analytics import bridges, communities, overlap, trends
     from graph.analytics.projections import projection
 
@@ -136,6 +137,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     step("topic tables", lambda: [topic_analytics.table(store, proj, name, kind) for name in topic_analytics.TABLES
                                   for kind in ("pillar", "topic")])
     step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
+    step("related papers index", lambda: related_index.save(store))
     if not cache_path(store, proj.data.fingerprint).exists():  # already saved for this build: nothing new
         step("save", lambda: save(store, proj))
     return timings

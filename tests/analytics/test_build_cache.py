@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from graph import topic_analytics
+from graph import related_index, topic_analytics
 from graph.analytics import build_cache, clear_cache
 from graph.analytics.communities import louvain_communities
 from graph.analytics.projections import Projection, projection
@@ -66,3 +66,28 @@ def test_topic_leaders_from_the_projection_match_the_store(small_store: FalkorSt
         assert leaders.get(label, {}).get("authors", []) == topic_analytics.top_authors(small_store, label, 10), label
         assert (leaders.get(label, {}).get("institutions", [])
                 == topic_analytics.top_institutions(small_store, label, 10)), label
+
+
+def test_related_index_saved_with_the_build_and_loaded_by_a_fresh_process(own_tiny: FalkorStore) -> None:
+    """`precompute` (what `mlsys-atlas warm` runs) saves the related-papers index; a fresh process loads it
+    from the file; `loaded` only returns an index for the graph the store holds now, so a changed store
+    falls back to its own queries until the index is read again."""
+    related_index.forget()
+    try:
+        assert related_index.loaded(own_tiny) is None  # never read on its own: the page asks the store
+        build_cache.precompute(own_tiny)
+        (path,) = (Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("related-*.pkl")
+        held = related_index.loaded(own_tiny)
+        assert held is not None and related_index.load(own_tiny) is held
+        related_index.forget()  # what a restarted server sees
+        again = related_index.load(own_tiny)
+        assert again is not held and again.ids == held.ids and again.fingerprint == held.fingerprint
+        paper_id = next(i for i in held.ids if held.related_by_authors(i))
+        assert again.related_by_authors(paper_id) == held.related_by_authors(paper_id) != []
+        own_tiny.write("CREATE (:Paper {id: 'paper:extra', title: 'Extra', year: 2021})")
+        assert related_index.loaded(own_tiny) is None
+        assert related_index.load(own_tiny).paper_count() == held.paper_count() + 1
+        related_index.save(own_tiny)
+        assert not path.exists() and len(list(path.parent.glob("related-*.pkl"))) == 1  # the old file is removed
+    finally:
+        related_index.forget()

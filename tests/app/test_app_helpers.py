@@ -8,6 +8,9 @@ import re
 
 import networkx as nx
 from hostile import HOSTILE_TITLE
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
 from graph.explore import GraphView, paper_links, safe_url, venue_mix
 from graph.exports import bibtex, graphml, rows_to_csv
@@ -37,6 +40,29 @@ def test_name_index_reports_namesakes_heaviest_first() -> None:
     assert [m.id for m in index.exact_name("wei wang")] == ["a3", "a4"]
     assert index.suggest("Wie Wang", 3)[0].name == "Wei Wang"
     assert index.name_of("a2") == "Joseph Gonzalez" and index.name_of("nope") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.lists(st.sampled_from(["an", "ana", "li", "lin", "na", "wei", "x"]), min_size=1,
+                               max_size=4).map(" ".join), min_size=1, max_size=30),
+       query=st.lists(st.sampled_from(["an", "a", "li", "n", "wei", "na x", "i"]), min_size=1, max_size=3)
+       .map(" ".join))
+def test_name_index_finds_every_name_holding_the_query_words(names: list[str], query: str) -> None:
+    """The word matches are found through one joined string of all names (graph/search.py `_holding`): the
+    same people as testing every name, whichever name holds the word, first, last or twice; the fuzzy ones
+    with the same scores as rapidfuzz's token_sort_ratio."""
+    index = NameIndex([{"id": f"a{i}", "name": name, "papers": i} for i, name in enumerate(names)],
+                      weight_field="papers")
+    words = query.split()
+    expected = {f"a{i}" for i, name in enumerate(names) if all(w in name for w in words)}
+    found = index.search(query, limit=len(names), fuzzy=False)
+    assert {m.id for m in found} == expected
+    assert all(m.how == ("phrase" if query in names[int(m.id[1:])] else "words") for m in found)
+    # fuzzy matching compares pre-sorted words with `ratio`: the same scores and order as token_sort_ratio
+    for cutoff in (0, 60, 80):
+        assert ([(score, at) for _, score, at in index._fuzzy(query, 10, cutoff)]
+                == [(score, at) for _, score, at in process.extract(query, index._keys, scorer=fuzz.token_sort_ratio,
+                                                                    processor=None, limit=10, score_cutoff=cutoff)])
 
 
 def test_title_vocabulary_corrects_typos_word_by_word() -> None:
