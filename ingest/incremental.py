@@ -240,8 +240,21 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
                  review_queue, names, stats, tags, prepared.nodes, prepared.rels, source_ids)
 
 
-def _row_key(row: Row) -> tuple:
-    return tuple(sorted((k, v) for k, v in row.items() if k != "props"))
+def _grouped(rows: list[Row]) -> dict[Any, list[Row]]:
+    """Rows by their MERGE key (every field but `props`, in the rows' own field order)."""
+    grouped: dict[Any, list[Row]] = {}
+    if not rows:
+        return grouped
+    fields = [k for k in rows[0] if k != "props"]
+    key_of = (lambda row: row["id"]) if fields == ["id"] else (lambda row: tuple(row[k] for k in fields))
+    for row in rows:
+        key = key_of(row)
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [row]
+        else:
+            found.append(row)
+    return grouped
 
 
 def _diff(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
@@ -249,14 +262,12 @@ def _diff(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> tuple[dict[st
     changed: dict[str, list[Row]] = {}
     gone: dict[str, list[Row]] = {}
     for kind in sorted(set(old) | set(new)):
-        before: dict[tuple, list[Row]] = defaultdict(list)
-        for row in old.get(kind, ()):
-            before[_row_key(row)].append(row)
-        after: dict[tuple, list[Row]] = defaultdict(list)
-        for row in new.get(kind, ()):
-            after[_row_key(row)].append(row)
+        before, after = _grouped(old.get(kind, [])), _grouped(new.get(kind, []))
         changed[kind] = [row for key, rows in after.items() if before.get(key) != rows for row in rows]
-        gone[kind] = [dict(key) for key in before if key not in after]
+        sample = (old.get(kind) or [{}])[0]
+        fields = [k for k in sample if k != "props"]
+        gone[kind] = [{"id": key} if fields == ["id"] else dict(zip(fields, key, strict=True))
+                      for key in before if key not in after]
     return changed, gone
 
 
