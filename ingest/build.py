@@ -109,6 +109,10 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
     with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
         for item in state.quarantined:
             out.write(json.dumps(asdict(item), ensure_ascii=False, default=str) + "\n")
+    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
+        seconds["total"] = time.perf_counter() - started
+        report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+        return report
     # the state first, naming the version the graph gets next: a crash in between makes the next ingest
     # fall back to a full build; a crash before it re-applies the same (idempotent) delta
     version = uuid.uuid4().hex if store.graph_version() is not None else None

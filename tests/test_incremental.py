@@ -160,9 +160,11 @@ def test_loading_the_rows_again_duplicates_nothing(graphs: Any) -> None:
 
 def test_an_ingest_with_nothing_new_changes_nothing(graphs: Any) -> None:
     store, data_dir = graphs["inc"], graphs["inc_dir"]
+    version = store.graph_version()
     report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
     assert report.cache["incremental"].startswith("0 new records"), report.cache
     assert _graph_dump(store) == graphs["inc_dump"]
+    assert store.graph_version() == version  # readers' caches stay valid
 
 
 def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: Path,
