@@ -385,6 +385,16 @@ class FalkorStore(GraphStore):
     def set_build_report(self, report_json: str) -> None:
         self._pending_report = report_json
 
+    def record_update(self, report_json: str, version: str | None) -> None:
+        try:
+            pipe = self.db.connection.pipeline(transaction=True)
+            pipe.set(f"{self.graph_name}{VERSION_SUFFIX}", version or uuid.uuid4().hex)
+            pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", report_json)
+            pipe.execute()
+        except _CONNECTION_ERRORS as exc:
+            raise _unavailable(exc) from exc
+        self.save()
+
     def _swap(self, staging: str, staged_names: Sequence[str] = ()) -> None:
         try:
             pipe = self.db.connection.pipeline(transaction=True)

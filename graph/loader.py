@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph import queries as q
 from graph.ids import fold, is_empty_id
 from graph.records import Author, Institution, Paper, Topic, Venue
 from graph.store import GraphStore, Row
@@ -211,4 +212,20 @@ def merge_rows(store: GraphStore, nodes: dict[str, list[Row]], rels: dict[str, l
         written[rel] = store.merge_rels(rel, rows)
         if progress:
             progress(rel, len(rows), None)
+    return written
+
+
+def apply_delta(store: GraphStore, merge_nodes: dict[str, list[Row]], merge_rels: dict[str, list[Row]],
+                delete_nodes: dict[str, list[str]], delete_rels: dict[str, list[Row]]) -> dict[str, int]:
+    """Write an incremental ingest's delta into the live graph (ingest/incremental.py): relationships that
+    are gone first, then nodes that are gone, then MERGE of the new and changed rows. Every statement is
+    idempotent, so applying one delta twice leaves the graph as applying it once."""
+    check_ids(merge_nodes, merge_rels)
+    written: dict[str, int] = {}
+    for rel, rows in delete_rels.items():
+        written[f"-{rel}"] = store.write_batches(q.DELETE_RELS[rel], rows)
+    for label, ids in delete_nodes.items():
+        written[f"-{label}"] = store.write_batches(q.DELETE_NODES[label], [{"id": i} for i in ids])
+    for kind, count in merge_rows(store, merge_nodes, merge_rels).items():
+        written[kind] = count
     return written

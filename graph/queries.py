@@ -65,6 +65,22 @@ MERGE_RELS: dict[str, str] = {
     "CITES": MERGE_CITES,
 }
 
+# Incremental ingest (ingest/incremental.py) removes what a delta no longer has: relationships by the
+# same keys their MERGE uses, nodes by id (DETACH: a node is only deleted once its rows are gone).
+DELETE_NODES: dict[str, str] = {
+    label: f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) DETACH DELETE n" for label in NODE_LABELS
+}
+DELETE_RELS: dict[str, str] = {
+    "AUTHORED": "UNWIND $rows AS r MATCH (:Author {id: r.author_id})-[e:AUTHORED]->(:Paper {id: r.paper_id}) DELETE e",
+    "PUBLISHED_IN": "UNWIND $rows AS r MATCH (:Paper {id: r.paper_id})-[e:PUBLISHED_IN]->(:Venue {id: r.venue_id}) "
+                    "DELETE e",
+    "AFFILIATED_WITH": "UNWIND $rows AS r MATCH (:Author {id: r.author_id})-[e:AFFILIATED_WITH]->"
+                       "(:Institution {id: r.institution_id}) WHERE e.year = r.year DELETE e",
+    "HAS_TOPIC": "UNWIND $rows AS r MATCH (:Paper {id: r.paper_id})-[e:HAS_TOPIC]->(:Topic {id: r.topic_id}) DELETE e",
+    "PART_OF": "UNWIND $rows AS r MATCH (c)-[e:PART_OF]->(p) WHERE c.id = r.topic_id AND p.id = r.pillar_id DELETE e",
+    "CITES": "UNWIND $rows AS r MATCH (:Paper {id: r.paper_id})-[e:CITES]->(:Paper {id: r.cited_id}) DELETE e",
+}
+
 # ---------------------------------------------------------------- stats
 COUNT_LABEL: dict[str, str] = {label: f"MATCH (n:{label}) RETURN count(n) AS n" for label in NODE_LABELS}
 COUNT_REL: dict[str, str] = {rel: f"MATCH ()-[e:{rel}]->() RETURN count(e) AS n" for rel in REL_TYPES}

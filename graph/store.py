@@ -78,6 +78,10 @@ class GraphStore(abc.ABC):
         """The report of the live graph's build, if the store keeps it (JSON text)."""
         return None
 
+    def record_update(self, report_json: str, version: str | None) -> None:  # noqa: B027 - optional hook
+        """After an in-place change of the live graph (an incremental ingest): keep its report and give the
+        graph the new version id (None: the store keeps none), so readers' caches keyed on it see the change."""
+
     def graph_version(self) -> str | None:
         """An id that changes whenever a build is swapped in (None: the backend cannot tell)."""
         return None

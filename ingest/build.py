@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+import uuid
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -28,10 +29,11 @@ from graph.build_report import QUARANTINE_FILE, REPORT_FILE, last_report, quaran
 from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
 from graph.gc_pause import gc_paused
 from graph.ids import ID_SCHEME
-from graph.loader import load_rows
+from graph.loader import apply_delta, load_rows
 from graph.locks import build_lock
 from graph.store import GraphStore
 from ingest import cache as build_cache
+from ingest import incremental
 
 
 @dataclass
@@ -61,11 +63,68 @@ def _reason_class(reason: str) -> str:
 
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True,
-          use_cache: bool = True) -> BuildReport:
-    """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote."""
+          use_cache: bool = True, incremental: bool = False) -> BuildReport:
+    """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote.
+
+    With `incremental` (what `mlsys-atlas ingest` asks for), records added since the last build are
+    merged into the live graph as a delta (ingest/incremental.py); when that is not possible the
+    normal build runs, after one line on stderr saying why.
+    """
     with build_lock(data_dir, wait=config.settings().build_lock_wait), gc_paused():
+        if incremental and include_ingested and use_cache:
+            report = _ingest_delta(store, snapshot_dir, data_dir, only_files=only_files)
+            if report is not None:
+                return report
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
                       include_ingested=include_ingested, use_cache=use_cache)
+
+
+def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
+                  only_files: Callable[[Path], bool] | None) -> BuildReport | None:
+    """The incremental path; None (after saying why on stderr) when the full build must run instead."""
+    started = time.perf_counter()
+    delta: incremental.Delta | str = "no live graph to add to" if not store.exists() else \
+        incremental.prepare_delta(snapshot_dir, data_dir, only_files=only_files, graph_version=store.graph_version())
+    if isinstance(delta, str):
+        print(f"incremental ingest not possible: {delta}; running the full (cached) build", file=sys.stderr)
+        return None
+    mark = time.perf_counter()
+    written = apply_delta(store, delta.merge_nodes, delta.merge_rels, delta.delete_nodes, delta.delete_rels)
+    state = delta.state
+    seconds = {**delta.seconds, "load": time.perf_counter() - mark}
+    reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in state.quarantined)
+    report = BuildReport(
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"), snapshot_files=state.files,
+        papers_read=state.papers_read, papers=len(state.merged), authors=len(state.authors),
+        institutions=len(state.organisations), topics=len(state.nodes.get("Topic", ())),
+        venues=len(state.nodes.get("Venue", ())), written=written, quarantined=len(state.quarantined),
+        quarantined_by_reason=dict(reasons.most_common()),
+        skipped_by_status=dict(sorted(state.skipped_by_status.items())),
+        seconds={}, ingested_files=state.ingested_files,
+        cache={"incremental": f"{delta.new_papers} new records, {delta.changed_papers} papers changed, "
+                              f"{delta.blocks} name blocks ({delta.mentions} mentions) resolved again: "
+                              f"{delta.people_before} -> {delta.people_after} people; {delta.size()} rows written"})
+    incremental.write_queue(state.review_queue, data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
+        for item in state.quarantined:
+            out.write(json.dumps(asdict(item), ensure_ascii=False, default=str) + "\n")
+    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
+        seconds["total"] = time.perf_counter() - started
+        report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+        return report
+    # the state first, naming the version the graph gets next: a crash in between makes the next ingest
+    # fall back to a full build; a crash before it re-applies the same (idempotent) delta
+    version = uuid.uuid4().hex if store.graph_version() is not None else None
+    mark = time.perf_counter()
+    incremental.save_state(state, data_dir, version)
+    seconds["save_state"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - started
+    report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+    report_json = json.dumps(asdict(report), indent=2)
+    store.record_update(report_json, version)
+    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
+    return report
 
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,
@@ -110,6 +169,12 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         )
         report_json = json.dumps(asdict(report), indent=2)
         target.set_build_report(report_json)
+    if prepared.incremental is not None:  # what the next `mlsys-atlas ingest` extends
+        mark = time.perf_counter()
+        incremental.save_state(prepared.incremental, data_dir, store.graph_version())
+        report.seconds["incremental_state_save"] = round(time.perf_counter() - mark, 2)  # after the report file
+    elif use_cache and include_ingested:
+        incremental.refresh_version(data_dir, snapshot_dir, only_files, store.graph_version())
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
         for q in prepared.quarantined:

@@ -198,6 +198,8 @@ class PreparedBuild:
     rels: dict[str, list[Row]] = field(repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
     cache: dict[str, str] = field(default_factory=dict)  # stage -> "hit" | "miss" (| "n hits, m misses")
+    # ingest/incremental.py's State of a build that assembled its rows (never cached here: the build saves it)
+    incremental: Any = field(default=None, repr=False)
 
 
 @dataclass
@@ -274,7 +276,8 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
 
 
 def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache,
-              on_stage: Callable[[str], None], workers: int) -> Any:
+              on_stage: Callable[[str], None], workers: int,
+              source_ids: dict[str, str] | None = None) -> Any:
     """ingest.pipeline.assemble, stage by stage through the cache (same calls, same results).
 
     With `workers` 2, tagging runs in a forked worker process while this one resolves people
@@ -286,6 +289,9 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
         on_stage(f"merging {len(papers):,} records into papers")
         merged = identity.merge_papers(papers)
         cache.put("merge", plan.merge, merged)
+    if source_ids is not None:  # the sources' institution ids, before linking replaces them (ingest/incremental.py)
+        source_ids.update((f"{p.id}#{a.position}", a.institution_id) for p in merged for a in p.authorships
+                          if a.institution_id)
     resolved: Resolved | None = cache.get("resolve", plan.resolve)
     tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
     with contextlib.ExitStack() as stack:
@@ -346,8 +352,9 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         return prepared
     snapshot, ingested_files = _read(plan, snapshot_dir, data_dir, only_files, include_ingested, cache, on_file)
     read_done = time.perf_counter()
+    source_ids: dict[str, str] | None = {} if use_cache and include_ingested else None
     batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None),
-                      config.settings().build_workers if workers is None else workers)
+                      config.settings().build_workers if workers is None else workers, source_ids)
     prepared = PreparedBuild(
         files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,
@@ -357,7 +364,20 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     if use_cache:
         cache.put("rows", plan.rows, _RowsEntry(prepared, _queue_path(data_dir).read_text()))
         cache.prune()
-    prepared.seconds = {"read": read_done - started, "resolve_and_tag": time.perf_counter() - read_done}
+    state_seconds = 0.0
+    if use_cache and include_ingested:  # what `mlsys-atlas ingest` extends next time (ingest/incremental.py)
+        from ingest import incremental
+
+        mark = time.perf_counter()
+        prints = incremental.read_ingested(data_dir)[4]
+        prepared.incremental = incremental.state_from_build(
+            incremental.base_key(snapshot_dir, data_dir, only_files), prints, prepared, snapshot.institutions,
+            batch.papers, batch.authors, batch.institutions, _queue_path(data_dir).read_text(), source_ids or {})
+        state_seconds = time.perf_counter() - mark
+    prepared.seconds = {"read": read_done - started,
+                        "resolve_and_tag": time.perf_counter() - read_done - state_seconds}
+    if state_seconds:
+        prepared.seconds["incremental_state"] = state_seconds
     prepared.cache = {stage: _describe(cache, stage) for stage in ("read", "merge", "resolve", "tag", "rows")}
     return prepared
 

@@ -4,9 +4,12 @@
     mlsys-atlas ingest arxiv --ids 1707.08567,2104.12255
     mlsys-atlas ingest all --dry-run
 
-Parsed papers go to `data_dir/records/<source>.jsonl` (or `--to-jsonl FILE`), and the
-graph is rebuilt by the normal build over the snapshot plus every record file, so a
-paper ingested twice, or by two sources, is still one node (MERGE on stable ids).
+Parsed papers go to `data_dir/records/<source>.jsonl` (or `--to-jsonl FILE`). When the
+only change since the last build is added records, they are merged into the live graph as
+a delta (ingest/incremental.py: new papers merged, tagged and their name blocks resolved
+again); otherwise (or with --full-build) the graph is rebuilt by the normal build over the
+snapshot plus every record file. Either way a paper ingested twice, or by two sources, is
+still one node (MERGE on stable ids).
 """
 
 from __future__ import annotations
@@ -207,7 +210,9 @@ def _load(args: argparse.Namespace) -> int:
 
     store = open_store(args.store)
     try:
-        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet)
+        # added records go into the live graph as a delta when the last build's state allows (ingest/incremental.py)
+        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet,
+                       incremental=not getattr(args, "full_build", False))
     finally:
         store.close()
     print(format_summary(report))
@@ -231,6 +236,8 @@ def register(subparsers: Any) -> None:
     p.add_argument("--refresh", action="store_true", help="ignore stored pages and checkpoints; fetch again")
     p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--full-build", action="store_true",
+                   help="rebuild the whole graph instead of adding the new records to it incrementally")
     p.add_argument("--source-id", help="openalex: the OpenAlex source id (S...) of the venue, skipping the lookup")
     p.add_argument("--venueid", help="openreview: the venue group id, e.g. ICLR.cc/2024/Conference")
     p.add_argument("--dump", help="dblp: path or URL of dblp.xml.gz to parse instead of the search API")

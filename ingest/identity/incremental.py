@@ -1,0 +1,211 @@
+"""Resolve a subset of name blocks again, with the whole corpus's name statistics (incremental ingest).
+
+Why a separate entry point: `mlsys-atlas ingest` adds a few hundred papers to a built
+corpus of ~60k. Re-running `resolver.resolve` over every mention costs a minute; the
+mentions a new paper can change are those of the name blocks its authors fall into (a
+person never spans two blocks unless strong ids, a nickname or a human decision join
+them, and the caller includes every block such a join reaches: `affected_blocks`).
+
+`resolve_blocks` runs the same steps as `resolver.resolve` (the same `_Run`) on the
+mentions of those blocks only. What a full build would see differently:
+- name statistics (name/surname/given frequencies and diversities, the corpus size) and
+  the title IDF are the whole corpus's (`NameStats`), so they are identical;
+- co-author evidence is computed over the subset: the co-author rarity weights (how many
+  mentions list a co-author) and the second-order co-author graph (`pairs._coauthor_graph_dots`)
+  only see the papers of the subset's mentions. Pair features `shared_coauthors_rarity`,
+  `coauthor_graph_log` and `coauthor_reach_log` can therefore differ from a full build, and
+  with them a merge decision near the threshold: the bounded difference of this online
+  resolver, measured in benchmarks/bench_incremental.py and tests/test_incremental.py
+  (only people of re-resolved blocks can differ; every other person is the cached one).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ingest.identity import strict
+from ingest.identity.features import Corpus, _words
+from ingest.identity.mentions import Mention
+from ingest.identity.model import PairModel, default_model
+from ingest.identity.names import clean_name, parse_name
+from ingest.identity.pairs import PairTable, _block_pairs, candidate_pairs, pair_features_of
+from ingest.identity.resolver import Decision, Resolution, _Run
+
+
+@dataclass(frozen=True)
+class NameInfo:
+    """What the statistics and the block index need of one mention's parsed name."""
+
+    block_key: str
+    group_key: str
+    surname: str
+    given: str
+    bridges: tuple[str, ...]  # block keys its parenthesised nicknames join (resolver.join_nickname_blocks)
+
+
+def name_info(mention: Mention) -> NameInfo:
+    parsed = parse_name(clean_name(mention.name, bool(mention.strong_ids))[0].name)
+    bridges = tuple(sorted({f"{parsed.surname}|{alt[:1]}" for alt in parsed.alt_givens} - {parsed.block_key}))
+    return NameInfo(parsed.block_key, parsed.group_key, parsed.surname, parsed.given, bridges)
+
+
+@dataclass
+class NameStats:
+    """Corpus-wide counts `features.Corpus` computes, kept up to date as mentions come and go."""
+
+    size: int = 0
+    group_counts: Counter[str] = field(default_factory=Counter)
+    block_counts: Counter[str] = field(default_factory=Counter)
+    surname_counts: Counter[str] = field(default_factory=Counter)
+    given_counts: Counter[str] = field(default_factory=Counter)
+    name_pairs: Counter[tuple[str, str]] = field(default_factory=Counter)  # (given, surname) -> mentions
+    surname_diversity: Counter[str] = field(default_factory=Counter)
+    given_diversity: Counter[str] = field(default_factory=Counter)
+    title_docs: Counter[str] = field(default_factory=Counter)  # title word -> papers
+    papers: int = 0
+
+    def add(self, info: NameInfo, sign: int = 1) -> None:
+        self.size += sign
+        self.group_counts[info.group_key] += sign
+        self.block_counts[info.block_key] += sign
+        self.surname_counts[info.surname] += sign
+        self.given_counts[info.given] += sign
+        pair = (info.given, info.surname)
+        before = self.name_pairs[pair]
+        self.name_pairs[pair] += sign
+        if before == 0 and sign > 0 or before == 1 and sign < 0:  # a distinct name appears or disappears
+            self.surname_diversity[info.surname] += sign
+            self.given_diversity[info.given] += sign
+
+    def add_title(self, title: str, sign: int = 1) -> None:
+        self.papers += sign
+        for word in _words(title):
+            self.title_docs[word] += sign
+
+    def apply(self, corpus: Corpus) -> None:
+        """Replace the subset corpus's statistics with the whole corpus's (title vectors recomputed)."""
+        corpus.size = max(self.size, 1)
+        corpus.group_counts, corpus.block_counts = self.group_counts, self.block_counts
+        corpus.surname_counts, corpus.given_counts = self.surname_counts, self.given_counts
+        corpus.distinct_names = max(sum(1 for n in self.name_pairs.values() if n > 0), 1)
+        corpus.surname_diversity, corpus.given_diversity = self.surname_diversity, self.given_diversity
+        papers = max(self.papers, 1)
+        titles = {m.paper_id: m.title for m in corpus.mentions}
+        for paper_id, title in titles.items():
+            words = _words(title)
+            idf = {w: math.log((1 + papers) / (1 + self.title_docs.get(w, 0))) + 1.0 for w in words}
+            norm = math.sqrt(sum(v ** 2 for v in idf.values())) or 1.0
+            corpus.vectors[paper_id] = {w: v / norm for w, v in idf.items()}
+
+
+class _BlocksRun(_Run):
+    """`_Run` whose corpus statistics are the whole corpus's, not the subset's.
+
+    With `fixed` (groups of mention indices: the cached people), each group starts as one
+    cluster and only pairs with a mention in `new` are scored: new mentions join cached
+    people or form new ones, cached people are never re-clustered among themselves.
+    """
+
+    def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
+                 curation: Sequence[dict], legacy_mention_ids: Mapping[str, str] | None, stats: NameStats,
+                 fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None) -> None:
+        super().__init__(mentions, model, decisions, curation, legacy_mention_ids)
+        self.stats = stats
+        self.fixed = fixed
+        self.new = None if new is None else np.zeros(len(self.mentions), dtype=bool)
+        if self.new is not None:
+            self.new[list(new)] = True
+
+    def link_strong_ids(self) -> None:
+        super().link_strong_ids()  # the id profiles (`seeds`) stay those of the ids alone, as in a full build
+        for group in self.fixed:
+            for other in group[1:]:
+                self.uf.force_union(group[0], other)
+
+    def cluster_blocks(self) -> PairTable:  # resolver._Run.cluster_blocks, with NameStats applied to the corpus
+        corpus = Corpus(self.mentions, self.parsed)
+        self.stats.apply(corpus)
+        blocks = self.blocks()
+        if self.new is None:
+            table = candidate_pairs(corpus, blocks)
+        else:
+            table = self._new_pairs(corpus, blocks)
+        probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
+                                               strict.COMMON, strict.CAP)
+        for key in sorted(table.block_ranges):
+            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+        self.corpus, self.table, self.probabilities = corpus, table, probabilities
+        return table
+
+    def _new_pairs(self, corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
+        """pairs.candidate_pairs restricted to pairs with a new mention (same pair rules, same order)."""
+        assert self.new is not None
+        givens = [p.given for p in corpus.parsed]
+        alternatives = {i: p.alt_givens for i, p in enumerate(corpus.parsed) if p.alt_givens}
+        paper_codes: dict[str, int] = {}
+        paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
+                            dtype=np.int64, count=len(corpus.mentions))
+        lefts, rights, ranges, offset = [], [], {}, 0
+        for key in sorted(blocks):
+            block = blocks[key]
+            if len(block) < 2 or not self.new[block].any():
+                continue
+            left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
+                                       if alternatives else None)
+            keep = (paper[left] != paper[right]) & (self.new[left] | self.new[right])
+            left, right = left[keep], right[keep]
+            if len(left):
+                order = np.lexsort((right, left))
+                lefts.append(left[order])
+                rights.append(right[order])
+                ranges[key] = (offset, offset + len(left))
+                offset += len(left)
+        left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)
+        right = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int64)
+        features, shared = pair_features_of(corpus, left, right)
+        return PairTable(left, right, features, shared, ranges)
+
+
+def resolve_blocks(mentions: Sequence[Mention], stats: NameStats, model: PairModel | None = None,
+                   decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
+                   legacy_mention_ids: Mapping[str, str] | None = None,
+                   fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None) -> Resolution:
+    """`resolver.resolve` over the mentions of some whole name blocks (see the module docstring);
+    with `fixed` and `new`, online: new mentions are resolved against the fixed (cached) people."""
+    run = _BlocksRun(mentions, model or default_model(), decisions, curation, legacy_mention_ids, stats, fixed, new)
+    run.clean_all()
+    run.link_strong_ids()
+    run.cluster_blocks()
+    run.after_clustering()
+    people, person_ids, confidences = run.people()
+    return Resolution(run.mentions, person_ids, confidences, people, run.review_items(person_ids),
+                      run.rejected, run.flags, run.clean, run.joins, run.moved)
+
+
+def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],
+                    people_of_block: Mapping[str, Iterable[str]], blocks_of_person: Mapping[str, Iterable[str]],
+                    ids_blocks: Iterable[Iterable[str]] = ()) -> set[str]:
+    """Close a set of block keys over everything that can join two blocks into one person:
+    nickname bridges, people already spanning blocks (strong ids, reviewers, curators), and
+    strong ids the new mentions carry (`ids_blocks`: the blocks holding each such id)."""
+    found: set[str] = set(seed)
+    for blocks in ids_blocks:
+        found.update(blocks)
+    todo = list(found)
+    while todo:
+        key = todo.pop()
+        nxt = set(bridges.get(key, ()))
+        for person in people_of_block.get(key, ()):
+            nxt.update(blocks_of_person.get(person, ()))
+        for other in nxt - found:
+            found.add(other)
+            todo.append(other)
+    return found
+
+
+__all__ = ["NameInfo", "NameStats", "affected_blocks", "name_info", "resolve_blocks"]

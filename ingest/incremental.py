@@ -1,0 +1,593 @@
+"""Incremental ingest: add new record files' papers to the built corpus without rebuilding it.
+
+`mlsys-atlas ingest` used to rebuild everything (merge + resolve + tag of ~60k papers) for a
+few hundred new papers. A build now leaves an *incremental state* beside its cache
+(`<data dir>/cache/incremental/`): the resolved, tagged papers, the people, the
+organisations, the rows handed to the store, each mention's parsed name and the corpus
+name statistics, and a fingerprint of every ingested record. When the only change since
+is *added* records, `prepare_delta`:
+
+1. merges the new records into the cached papers they share a strong id or an exact
+   title key with (`identity.merge_papers` over those candidates and the new records);
+2. tags only the papers whose tagging input is new (tags cached per input digest + TAGGER_VERSION);
+3. resolves only the name blocks the new (and replaced) mentions fall into, closed over
+   nicknames, people spanning blocks and shared strong ids, with reviewer and curator
+   decisions applied (`identity.incremental.resolve_blocks`); every other person is the cached one;
+4. recomputes the rows and diffs them against the cached rows: the delta (rows new or
+   changed, rows gone) is what `ingest.build` writes to the live graph with MERGE / DELETE.
+
+A person id a re-resolved block no longer has is kept in `id_aliases` of the person now
+holding most of its mentions, and a paper id that changed because a new record joined the
+paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
+
+Anything else (a changed snapshot file, changed code or model, changed reviewer or curator
+decisions, an updated or deleted record, no state) returns the reason, and the caller runs the
+normal (cached) full build. Documented differences from a full build: docs/scale.md,
+"Incremental ingest"; measured by benchmarks/bench_incremental.py and tests/test_incremental.py.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import pickle
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from graph import config
+from graph.loader import node_rows, rel_rows
+from graph.records import Author, Institution, Paper, Provenance, Quarantined, TopicTag
+from graph.store import Row
+from ingest import cache as build_cache
+from ingest import topics
+from ingest.identity import curation, review
+from ingest.identity.authors import _AUTHOR_ID_FIELDS, clean_authorships
+from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
+from ingest.identity.mentions import STRONG_ID_KINDS, mention_id_of, mentions_from_papers
+from ingest.identity.names import given_relation
+from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
+from ingest.institutions.link import correct_mislinks, link_institutions
+from ingest.parallel_tags import BackgroundTagging
+from ingest.pipeline import batch_from, drop_venue_mismatches
+from ingest.recordio import _merge_institution, read_records, records_dir
+
+STATE_DIR = "incremental"
+STATE_FILE = "state.pkl"
+META_FILE = "state.json"
+STATE_FORMAT = 1  # bump when the State layout changes
+_COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
+
+
+@dataclass
+class State:
+    """What the last build (or incremental ingest) of a data directory produced, ready to extend."""
+
+    base: str  # every input but the ingested records: snapshot files, code, models, decisions
+    records: dict[str, str]  # "<file>:<paper id>" of every ingested record -> digest of the record
+    files: list[str]
+    papers_read: int
+    skipped_by_status: dict[str, int]
+    ingested_files: list[str]
+    quarantined: list[Quarantined]
+    institutions: dict[str, Institution]  # institutions the sources name (snapshot and records)
+    merged: list[Paper]  # resolved (author ids), tagged, in the order a build assembles them
+    authors: list[Author]
+    organisations: list[Institution]
+    review_queue: str
+    names: dict[str, NameInfo]  # mention id -> parsed name facts
+    stats: NameStats
+    tags: dict[str, list[TopicTag]]  # tagging-input digest -> tags
+    nodes: dict[str, list[Row]] = field(repr=False)
+    rels: dict[str, list[Row]] = field(repr=False)
+    # mention id -> the institution id its source gave, before linking replaced it with an organisation's:
+    # linking again reads the source's country, ROR and OpenAlex id through it
+    source_ids: dict[str, str] = field(default_factory=dict, repr=False)
+    resolved_again: set[str] = field(default_factory=set, repr=False)  # mention ids the last ingest re-resolved
+
+
+@dataclass
+class Delta:
+    """What an incremental ingest changes, and the report fields of the whole graph after it."""
+
+    state: State
+    merge_nodes: dict[str, list[Row]]
+    merge_rels: dict[str, list[Row]]
+    delete_nodes: dict[str, list[str]]  # label -> ids
+    delete_rels: dict[str, list[Row]]  # type -> key rows (no props)
+    new_papers: int
+    changed_papers: int
+    blocks: int  # name blocks resolved again
+    mentions: int  # mentions in them
+    people_before: int  # people of those blocks before and after
+    people_after: int
+    seconds: dict[str, float]
+
+    def size(self) -> int:
+        return sum(map(len, [*self.merge_nodes.values(), *self.merge_rels.values(), *self.delete_nodes.values(),
+                             *self.delete_rels.values()]))
+
+
+def _digest(*parts: str) -> str:
+    return build_cache._digest(*parts)
+
+
+def base_key(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bool] | None) -> str:
+    """Hash of everything a build reads except the ingested records (those are compared record by record)."""
+    plan = build_cache._plan(snapshot_dir, data_dir, only_files, include_ingested=False)
+    decisions = (review.review_dir(data_dir) / review.DECISIONS_FILE, curation.curation_path(data_dir),
+                 build_cache.institutions_dir(data_dir) / build_cache.INSTITUTION_DECISIONS)
+    return _digest(f"incremental {STATE_FORMAT}", *(build_cache.stage_version(s) for s in build_cache.STAGE_CODE),
+                   *plan.read_keys, *(build_cache.file_digest(d) if d.exists() else "" for d in decisions))
+
+
+def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Institution], list[Quarantined], list[str],
+                                           dict[str, str]]:
+    """The record files, as `recordio.read_record_dir` reads them, with one fingerprint per record."""
+    papers: dict[str, Paper] = {}
+    institutions: dict[str, Institution] = {}
+    unreadable: list[Quarantined] = []
+    files: list[str] = []
+    prints: dict[str, str] = {}
+    directory = records_dir(data_dir)
+    if directory.is_dir():
+        for path in sorted(directory.glob("*.jsonl")):
+            files.append(f"{directory.name}/{path.name}")
+            for item in read_records(path):
+                if isinstance(item, Paper):
+                    key = f"{path.name}:{item.id}"
+                    papers[key] = item
+                    prints[key] = hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
+                elif isinstance(item, Institution):
+                    known = institutions.get(item.id)
+                    institutions[item.id] = item if known is None else _merge_institution(known, item)
+                else:
+                    unreadable.append(item)
+    return papers, institutions, unreadable, files, prints
+
+
+def tag_key(paper: Paper) -> str:
+    return _digest(f"tagger {topics.TAGGER_VERSION}", repr(topics.paper_text(paper)))
+
+
+def _state_dir(data_dir: Path) -> Path:
+    return data_dir / build_cache.CACHE_DIR / STATE_DIR
+
+
+def records_digest(prints: dict[str, str]) -> str:
+    return _digest(*(f"{key} {value}" for key, value in sorted(prints.items())))
+
+
+def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
+    tmp = folder / f"{META_FILE}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(meta))
+    tmp.replace(folder / META_FILE)
+
+
+def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
+    """Written atomically: the pickle (plain: written 3x faster than gzip), then the small file naming its
+    base key, its records and the version of the live graph it describes (an older meta file never
+    names a newer pickle: the meta is removed first)."""
+    folder = _state_dir(data_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / META_FILE).unlink(missing_ok=True)
+    tmp = folder / f"{STATE_FILE}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(folder / STATE_FILE)
+    _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
+                         "graph_version": graph_version})
+
+
+def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Path], bool] | None,
+                    graph_version: str | None) -> bool:
+    """After a build that reused the finished rows: the state still describes the graph (same inputs),
+    which was loaded again under a new version id. True if the state was kept."""
+    folder = _state_dir(data_dir)
+    try:
+        meta = json.loads((folder / META_FILE).read_text())
+    except (OSError, ValueError):
+        return False
+    prints = read_ingested(data_dir)[4]
+    if meta.get("base") != base_key(snapshot_dir, data_dir, only_files) or \
+            meta.get("records") != records_digest(prints):
+        return False
+    _write_meta(folder, {**meta, "graph_version": graph_version})
+    return True
+
+
+def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
+    folder = _state_dir(data_dir)
+    try:
+        meta = json.loads((folder / META_FILE).read_text())
+    except (OSError, ValueError):
+        return "no incremental state from an earlier build in this data directory"
+    if meta.get("format") != STATE_FORMAT or meta.get("base") != base:
+        return "snapshot files, code, models or decisions changed since the last build"
+    if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
+        return "the live graph is not the one this data directory's last build wrote"
+    try:
+        with open(folder / STATE_FILE, "rb") as handle:
+            state = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        return "the incremental state is unreadable"
+    if not isinstance(state, State) or state.base != base:
+        return "the incremental state belongs to another build"
+    return state
+
+
+def state_from_build(base: str, records: dict[str, str], prepared: Any, institutions: dict[str, Institution],
+                     merged: list[Paper], authors: list[Author], organisations: list[Institution],
+                     review_queue: str, source_ids: dict[str, str]) -> State:
+    """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows)."""
+    names: dict[str, NameInfo] = {}
+    stats = NameStats()
+    for mention in mentions_from_papers(merged):
+        info = names[mention.mention_id] = name_info(mention)
+        stats.add(info)
+    for paper in merged:
+        stats.add_title(paper.title)
+    tags = {tag_key(p): p.topics for p in merged}
+    return State(base, records, prepared.files, prepared.papers_read, dict(prepared.skipped_by_status),
+                 prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
+                 review_queue, names, stats, tags, prepared.nodes, prepared.rels, source_ids)
+
+
+def _grouped(rows: list[Row]) -> dict[Any, list[Row]]:
+    """Rows by their MERGE key (every field but `props`, in the rows' own field order)."""
+    grouped: dict[Any, list[Row]] = {}
+    if not rows:
+        return grouped
+    fields = [k for k in rows[0] if k != "props"]
+    key_of = (lambda row: row["id"]) if fields == ["id"] else (lambda row: tuple(row[k] for k in fields))
+    for row in rows:
+        key = key_of(row)
+        found = grouped.get(key)
+        if found is None:
+            grouped[key] = [row]
+        else:
+            found.append(row)
+    return grouped
+
+
+def _diff(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
+    """Rows (grouped by MERGE key) that are new or changed, and key rows that are gone."""
+    changed: dict[str, list[Row]] = {}
+    gone: dict[str, list[Row]] = {}
+    for kind in sorted(set(old) | set(new)):
+        before, after = _grouped(old.get(kind, [])), _grouped(new.get(kind, []))
+        changed[kind] = [row for key, rows in after.items() if before.get(key) != rows for row in rows]
+        sample = (old.get(kind) or [{}])[0]
+        fields = [k for k in sample if k != "props"]
+        gone[kind] = [{"id": key} if fields == ["id"] else dict(zip(fields, key, strict=True))
+                      for key in before if key not in after]
+    return changed, gone
+
+
+def _candidates(state: State, new: list[Paper]) -> list[int]:
+    """Cached papers a new record may merge with: a shared strong id or paper id, the exact title key, or
+    a title within merge_papers' fuzzy ratio sharing a word that is not common (its own candidate rule)."""
+    wanted: set[tuple[str, str]] = set()
+    new_keys = set()
+    for paper in new:
+        new_keys.add(title_key(paper.title))
+        wanted.update([("id", paper.id), *_strong_ids(paper).items()])
+    found: set[int] = set()
+    by_word: dict[str, list[int]] = defaultdict(list)
+    cached_keys = []
+    for index, paper in enumerate(state.merged):
+        key = title_key(paper.title)
+        cached_keys.append(key)
+        for word in set(key.split()):
+            by_word[word].append(index)
+        if key in new_keys or any(k in wanted for k in [("id", paper.id), *_strong_ids(paper).items(),
+                                                         *(("id", alias) for alias in paper.id_aliases)]):
+            found.add(index)
+    for key in new_keys:
+        near = {i for word in set(key.split()) if len(by_word.get(word, ())) <= _COMMON_WORD
+                for i in by_word.get(word, ())}
+        found.update(i for i in near if fuzz.ratio(key, cached_keys[i]) >= TITLE_MATCH)
+    return sorted(found)
+
+
+def _authors_of(resolution: Any, papers: dict[str, Paper]) -> list[Author]:
+    """Authors from a resolution, as identity.authors.resolve_authors makes them (same fields, same order)."""
+    authors: list[Author] = []
+    for person in resolution.people:
+        reasons = person.reasons + [f"also {kind} id {', '.join(values)}"
+                                    for kind, values in sorted(person.duplicate_ids.items())]
+        author = Author(id=person.person_id, name=person.name, aliases=person.aliases,
+                        merge_confidence=person.confidence, merge_reasons=reasons,
+                        provenance=Provenance([], ""), id_aliases=person.id_aliases)
+        for kind in STRONG_ID_KINDS:
+            if kind in person.strong_ids:
+                setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])
+        for index in person.members:
+            mention = resolution.mentions[index]
+            if mention.authorship is not None:
+                mention.authorship.author_id = person.person_id
+            author.provenance = author.provenance.merged(papers[mention.paper_id].provenance)
+        authors.append(author)
+    return authors
+
+
+def _merge_queue(old_text: str, items: list[dict], resolved: set[str]) -> list[dict]:
+    """The review queue: items of blocks not resolved again are kept, the others come from this run."""
+    kept = [item for line in old_text.splitlines() if line.strip()
+            for item in [json.loads(line)]
+            if item.get("left_mention") not in resolved and item.get("right_mention") not in resolved]
+    merged = {item["item_id"]: item for item in kept}
+    for item in items:
+        merged.setdefault(item["item_id"], item)
+    return sorted(merged.values(), key=lambda item: (item["action"] != "possible_split", item["confidence"],
+                                                     item["item_id"]))
+
+
+def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
+                  graph_version: str | None = None, online: bool = True) -> Delta | str:
+    """The delta for the record files added since the last build, or why there is none (see module docstring)."""
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    base = base_key(snapshot_dir, data_dir, only_files)
+    records, record_institutions, unreadable, files, prints = read_ingested(data_dir)
+    loaded = _load_state(data_dir, base, graph_version)
+    if isinstance(loaded, str):
+        return loaded
+    state = loaded
+    deleted = [key for key in state.records if key not in prints]
+    updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
+    if deleted:
+        return f"{len(deleted):,} ingested record(s) deleted (e.g. {deleted[0]})"
+    if updated:
+        return f"{len(updated):,} ingested record(s) updated (e.g. {updated[0]})"
+    added = [records[key] for key in prints if key not in state.records]
+    seconds["read_state"] = time.perf_counter() - started
+    mark = time.perf_counter()
+    quarantine: list[Quarantined] = list(unreadable)
+    for inst_id, inst in record_institutions.items():
+        state.institutions.setdefault(inst_id, inst)
+    new = drop_venue_mismatches(added, quarantine)
+    # 1. merge into the cached papers they may join
+    candidates = _candidates(state, new) if new else []
+    replaced = [state.merged[i] for i in candidates]
+    old_mentions = {mention_id_of(p.id, a.position): a.author_id for p in replaced for a in p.authorships}
+    for paper in replaced:  # merged again from the sources' institution ids, as a full build merges records
+        for a in paper.authorships:
+            a.institution_id = state.source_ids.get(mention_id_of(paper.id, a.position))
+    before = {p.id: repr(p) for p in replaced}
+    old_aliases = {p.id: list(p.id_aliases) for p in replaced}  # merge_papers recomputes them in place
+    merged_local = merge_papers([*replaced, *new]) if new else []
+    for paper in merged_local:
+        paper.id_aliases = sorted({*paper.id_aliases, *old_aliases.get(paper.id, ())})
+    new_ids = {p.id for p in merged_local}
+    for old in replaced:  # a cached paper whose id changed because a new record joined it keeps the old id
+        if old.id not in new_ids:
+            target = next((p for p in merged_local if _same_paper(old, p)), None)
+            if target is not None:
+                target.id_aliases = sorted({*target.id_aliases, old.id, *old_aliases[old.id]} - {target.id})
+    changed = [p for p in merged_local if before.get(p.id) != repr(p)]
+    unchanged_ids = new_ids - {p.id for p in changed}
+    drop = {i for i, p in zip(candidates, replaced, strict=True) if p.id not in unchanged_ids}
+    kept = [p for i, p in enumerate(state.merged) if i not in drop]
+    dropped_ids = {state.merged[i].id for i in drop}
+    old_mentions = {mid: person for mid, person in old_mentions.items() if mid.rsplit("#", 1)[0] in dropped_ids}
+    for mid in old_mentions:
+        state.source_ids.pop(mid, None)
+    all_papers = sorted([*kept, *changed], key=lambda p: p.id)  # merge_papers' order: sorted by id
+    seconds["merge"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    # papers with a tagging input not seen before are tagged by a worker process while people are resolved
+    misses = [p for p in changed if tag_key(p) not in state.tags]
+    workers = 1 if config.settings().dask else config.settings().build_workers
+    with contextlib.ExitStack() as stack:
+        background = stack.enter_context(BackgroundTagging(misses, lambda _text: None)) \
+            if misses and workers > 1 else None
+        authors, organisations, text, subset_ids, old_people, resolved = _link_and_resolve(
+            state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds)
+        mark = time.perf_counter()
+        if misses:
+            tags = background.result() if background is not None else None
+            if tags is None:
+                topics.tag_papers(misses)
+                tags = [p.topics for p in misses]
+            for paper, paper_tags in zip(misses, tags, strict=True):
+                state.tags[tag_key(paper)] = paper_tags
+        for paper in changed:
+            paper.topics = state.tags[tag_key(paper)]
+        seconds["tag_wait"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    organisations_all, _ = correct_mislinks(all_papers, organisations)  # needs the people just resolved
+    batch_quarantine: list[Quarantined] = []
+    batch = batch_from(all_papers, authors, organisations_all, batch_quarantine)
+    nodes, rels = node_rows(batch), rel_rows(batch)
+    merge_nodes, gone_nodes = _diff(state.nodes, nodes)
+    merge_rels, gone_rels = _diff(state.rels, rels)
+    seconds["rows"] = time.perf_counter() - mark
+    new_state = State(state.base, prints, state.files, state.papers_read + len(added), state.skipped_by_status,
+                      files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
+                      batch.authors, batch.institutions, text, state.names, state.stats, state.tags, nodes, rels,
+                      state.source_ids, subset_ids)
+    return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
+                 {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
+                 {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
+                 len({state.names[mid].block_key for mid in subset_ids if mid in state.names}), resolved[0],
+                 len(old_people), resolved[1], seconds)
+
+
+def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],
+                      changed: list[Paper], kept: list[Paper], all_papers: list[Paper], drop: set[int], online: bool,
+                      seconds: dict[str, float]) -> tuple[list[Author], list[Institution], str, set[str],
+                                                          dict[str, list[str]], tuple[int, int]]:
+    """Link every paper's affiliations, clean the changed author lists, and resolve the new mentions."""
+    mark = time.perf_counter()
+    # 2. link affiliations (every paper's: an organisation node's aliases, sources and counts come from all
+    # the strings linked to it, and the mapping file lists them all), clean the changed author lists, tag
+    for paper in kept:
+        for a in paper.authorships:
+            a.institution_id = state.source_ids.get(mention_id_of(paper.id, a.position))
+    for paper in changed:
+        for a in paper.authorships:
+            if a.institution_id:
+                state.source_ids[mention_id_of(paper.id, a.position)] = a.institution_id
+    organisations, _ = link_institutions(all_papers, state.institutions, data_dir)
+    for paper in changed:
+        clean_authorships(paper, quarantine)
+        for a in paper.authorships:  # a cached paper's people are resolved again, as in a full build
+            a.author_id = ""
+    seconds["link"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    # 3. resolve the affected name blocks again
+    dropped_papers = [p for i, p in enumerate(state.merged) if i in drop]
+    names_before = dict(state.names)  # the dropped papers' names still index the people they had
+    seed: set[str] = set()
+    for paper in dropped_papers:
+        state.stats.add_title(paper.title, -1)
+        for a in paper.authorships:
+            info = state.names.pop(mention_id_of(paper.id, a.position), None)
+            if info is not None:
+                state.stats.add(info, -1)
+                seed.add(info.block_key)
+                seed.update(info.bridges)
+    new_mentions = list(mentions_from_papers(changed))
+    for paper in changed:
+        state.stats.add_title(paper.title)
+    for mention in new_mentions:
+        info = state.names[mention.mention_id] = name_info(mention)
+        state.stats.add(info)
+        seed.add(info.block_key)
+        seed.update(info.bridges)
+    new_ids = {m.mention_id for m in new_mentions}
+    if online:
+        subset_ids, old_people = _online_subset(state, kept, dropped_papers, names_before, new_mentions)
+    else:
+        subset_ids, old_people = _blocks_subset(state, kept, dropped_papers, names_before, new_mentions, seed)
+    for mid, author_id in old_mentions.items():
+        if author_id:
+            old_people[author_id].append(mid)
+    mentions = [m for m in mentions_from_papers(p for p in all_papers
+                                                if any(mention_id_of(p.id, a.position) in subset_ids
+                                                       for a in p.authorships))
+                if m.mention_id in subset_ids]
+    position = {m.mention_id: i for i, m in enumerate(mentions)}
+    fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
+    legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
+              for p in all_papers if p.id_aliases for a in p.authorships
+              if mention_id_of(p.id, a.position) in subset_ids}
+    resolution = resolve_blocks(mentions, state.stats, decisions=review.load_decisions(data_dir),
+                                curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy,
+                                fixed=[group for group in fixed if len(group) > 1],
+                                new=[position[mid] for mid in new_ids] if online else None)
+    papers_by_id = {p.id: p for p in all_papers}
+    new_authors = _authors_of(resolution, papers_by_id)
+    seconds["resolve"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    # ids a re-resolved block no longer has live on as aliases of the person holding most of their mentions
+    holder = {m.mention_id: resolution.person_ids[i] for i, m in enumerate(resolution.mentions)}
+    by_id = {a.id: a for a in new_authors}
+    previous = {a.id: a for a in state.authors}
+    for old_id, mids in sorted(old_people.items()):
+        if old_id in by_id:
+            continue
+        counts = Counter(holder[m] for m in mids if holder.get(m))
+        if counts:
+            target = by_id[min(counts, key=lambda pid: (-counts[pid], pid))]
+            old_aliases = previous[old_id].id_aliases if old_id in previous else []
+            target.id_aliases = sorted({*target.id_aliases, old_id, *old_aliases} - {target.id})
+    authors = [a for a in state.authors if a.id not in old_people] + new_authors
+    authors.sort(key=lambda a: a.id)
+    text = "".join(json.dumps(item, ensure_ascii=False) + "\n"
+                   for item in _merge_queue(state.review_queue, resolution.review_items, subset_ids))
+    seconds["aliases"] = time.perf_counter() - mark
+    return authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors))
+
+
+def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo]
+           ) -> tuple[dict[str, list[str]], dict[tuple[str, str], set[str]]]:
+    """Person id -> its mention ids (cached papers, dropped ones included), and strong id -> person ids."""
+    members: dict[str, list[str]] = defaultdict(list)
+    id_people: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for paper in [*kept, *dropped]:
+        for a in paper.authorships:
+            mid = mention_id_of(paper.id, a.position)
+            if not a.author_id or mid not in names:
+                continue
+            members[a.author_id].append(mid)
+            for kind, value in (("orcid", a.orcid), ("openreview", a.openreview_id), ("dblp", a.dblp_pid),
+                                ("s2", a.s2_author_id), ("openalex", a.openalex_id)):
+                if value:
+                    id_people[(kind, str(value).strip())].add(a.author_id)
+    return members, id_people
+
+
+def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_before: dict[str, NameInfo],
+                   new_mentions: list[Any]) -> tuple[set[str], dict[str, list[str]]]:
+    """The new mentions and every cached person one of them could join: a mention of the person in the
+    new mention's block (or a block a nickname joins) with a compatible given name, a shared strong id,
+    or a mention on a paper the ingest replaced. People are taken whole, across blocks."""
+    members, id_people = _index(kept, dropped, names_before)
+    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person)
+    for person, mids in members.items():
+        for mid in mids:
+            info = names_before[mid]
+            by_block[info.block_key].append((info.given, person))
+            for bridge in info.bridges:
+                by_block[bridge].append(("", person))  # a nickname: compared with every given name
+    people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
+    for mention in new_mentions:
+        info = state.names[mention.mention_id]
+        for key in (info.block_key, *info.bridges):
+            for given, person in by_block.get(key, ()):
+                if person not in people and (not given or key != info.block_key
+                                             or given_relation(info.given, given) is not None):
+                    people.add(person)
+        for kind, value in mention.strong_ids.items():
+            people.update(id_people.get((kind, value), ()))
+    old_people: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        old_people[person] = [mid for mid in members[person] if mid in state.names]
+    subset = {m.mention_id for m in new_mentions} | {mid for mids in old_people.values() for mid in mids}
+    return subset, old_people
+
+
+def _blocks_subset(state: State, kept: list[Paper], dropped: list[Paper], names_before: dict[str, NameInfo],
+                   new_mentions: list[Any], seed: set[str]) -> tuple[set[str], dict[str, list[str]]]:
+    """Every mention of the name blocks the new mentions fall into, closed over what joins blocks."""
+    bridges: dict[str, set[str]] = defaultdict(set)
+    for info in state.names.values():
+        for other in info.bridges:
+            bridges[info.block_key].add(other)
+            bridges[other].add(info.block_key)
+    members, id_people = _index(kept, dropped, names_before)
+    people_of_block: dict[str, set[str]] = defaultdict(set)
+    blocks_of_person: dict[str, set[str]] = defaultdict(set)
+    for person, mids in members.items():
+        for mid in mids:
+            people_of_block[names_before[mid].block_key].add(person)
+            blocks_of_person[person].add(names_before[mid].block_key)
+    wanted = [{block for person in id_people.get((kind, value), ()) for block in blocks_of_person[person]}
+              for m in new_mentions for kind, value in m.strong_ids.items()]
+    blocks = affected_blocks(seed, bridges, people_of_block, blocks_of_person, wanted)
+    subset = {mid for mid, info in state.names.items() if info.block_key in blocks}
+    old_people: dict[str, list[str]] = defaultdict(list)
+    for person, mids in members.items():
+        for mid in mids:
+            if mid in subset:
+                old_people[person].append(mid)
+    return subset, old_people
+
+
+def _same_paper(old: Paper, new: Paper) -> bool:
+    """Whether a cached paper became (part of) a new merged paper: they share a strong id or the title key."""
+    ids_old, ids_new = set(_strong_ids(old).items()), set(_strong_ids(new).items())
+    return bool(ids_old & ids_new) or title_key(old.title) == title_key(new.title)
+
+
+def write_queue(text: str, data_dir: Path) -> None:
+    build_cache._restore_queue(text, data_dir)
