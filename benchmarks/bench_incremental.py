@@ -113,7 +113,7 @@ def main() -> None:
     base_dir, full_dir = work / "incremental", work / "full"
     store = FalkorStore(base_dir)
     started = time.perf_counter()
-    base = build(store, SNAPSHOT, base_dir, quiet=True, only_files=base_files)
+    base = build(store, SNAPSHOT, base_dir, quiet=True, only_files=base_files, keep_state=True)
     base_seconds = time.perf_counter() - started
     print(f"base cold build: {base_seconds:.1f} s {base.seconds}", flush=True)
     records_dir(base_dir).mkdir(parents=True, exist_ok=True)

@@ -63,12 +63,17 @@ def _reason_class(reason: str) -> str:
 
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True,
-          use_cache: bool = True, incremental: bool = False) -> BuildReport:
+          use_cache: bool = True, incremental: bool = False, keep_state: bool = False) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote.
 
     With `incremental` (what `mlsys-atlas ingest` asks for), records added since the last build are
     merged into the live graph as a delta (ingest/incremental.py); when that is not possible the
     normal build runs, after one line on stderr saying why.
+
+    The state an incremental ingest extends costs about a tenth of a cold build to make and
+    save, so a build keeps it only where ingests happen: when asked (`keep_state`, `incremental`)
+    or when the data directory already holds ingested record files. A plain snapshot build
+    (`make run`) pays nothing for it; the first ingest into it is a full build that keeps it.
     """
     with build_lock(data_dir, wait=config.settings().build_lock_wait), gc_paused():
         if incremental and include_ingested and use_cache:
@@ -76,7 +81,7 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
             if report is not None:
                 return report
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
-                      include_ingested=include_ingested, use_cache=use_cache)
+                      include_ingested=include_ingested, use_cache=use_cache, keep_state=keep_state or incremental)
 
 
 def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
@@ -128,13 +133,14 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
 
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,
-           only_files: Callable[[Path], bool] | None, include_ingested: bool, use_cache: bool) -> BuildReport:
+           only_files: Callable[[Path], bool] | None, include_ingested: bool, use_cache: bool,
+           keep_state: bool) -> BuildReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
     prepared = build_cache.prepare(  # read + resolve + tag, each stage reused from the cache when unchanged
         snapshot_dir, data_dir, only_files=only_files, include_ingested=include_ingested, use_cache=use_cache,
-        on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)),
+        keep_state=keep_state, on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)),
         on_stage=None if quiet else (lambda text: tqdm.write(f"{text} ...", file=sys.stderr)))
     files_bar.close()
     timings.update(prepared.seconds)

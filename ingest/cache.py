@@ -332,13 +332,14 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
             include_ingested: bool = True, on_file: Callable[[Path, int], None] | None = None,
             use_cache: bool = True, on_stage: Callable[[str], None] | None = None,
-            workers: int | None = None) -> PreparedBuild:
+            workers: int | None = None, keep_state: bool = False) -> PreparedBuild:
     """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached.
 
     `on_stage` hears of each stage that has to be computed (not of those reused): the slow
     ones take minutes on the full snapshot, and a silent terminal looks hung. `workers`
     (default ATLAS_BUILD_WORKERS) is 2 to tag in a second process, 1 for one process; the
-    rows are the same either way (tests/scale/test_scale_parallel.py).
+    rows are the same either way (tests/scale/test_scale_parallel.py). `keep_state` also makes the
+    state `mlsys-atlas ingest` extends (made anyway when the data directory holds ingested records).
     """
     started = time.perf_counter()
     cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache)
@@ -352,7 +353,8 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         return prepared
     snapshot, ingested_files = _read(plan, snapshot_dir, data_dir, only_files, include_ingested, cache, on_file)
     read_done = time.perf_counter()
-    source_ids: dict[str, str] | None = {} if use_cache and include_ingested else None
+    keep_state = use_cache and include_ingested and (keep_state or bool(ingested_files))
+    source_ids: dict[str, str] | None = {} if keep_state else None
     batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None),
                       config.settings().build_workers if workers is None else workers, source_ids)
     prepared = PreparedBuild(
@@ -365,7 +367,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         cache.put("rows", plan.rows, _RowsEntry(prepared, _queue_path(data_dir).read_text()))
         cache.prune()
     state_seconds = 0.0
-    if use_cache and include_ingested:  # what `mlsys-atlas ingest` extends next time (ingest/incremental.py)
+    if keep_state:  # what `mlsys-atlas ingest` extends next time (ingest/incremental.py)
         from ingest import incremental
 
         mark = time.perf_counter()

@@ -63,7 +63,7 @@ def graphs(tmp_path_factory: pytest.TempPathFactory) -> Any:
     papers = _held_out()
     inc_dir, full_dir = tmp_path_factory.mktemp("incremental"), tmp_path_factory.mktemp("full")
     inc, full = FalkorStore(inc_dir), FalkorStore(full_dir)
-    build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset)
+    build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset, keep_state=True)
     before = _state(inc_dir)
     _write(inc_dir, papers)
     report = build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset, incremental=True)
@@ -173,7 +173,7 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
     store = FalkorStore(tmp_path)
     try:
         _write(tmp_path, papers)
-        build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
         papers[0].title += " (extended version)"
         _write(tmp_path, papers)
         report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
@@ -182,5 +182,24 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
         _write(tmp_path, papers[1:])
         build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
         assert "1 ingested record(s) deleted" in capsys.readouterr().err
+    finally:
+        store.close()
+
+
+def test_a_plain_snapshot_build_keeps_no_state_and_the_first_ingest_builds_fully(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`make run`'s build does not pay for the state; the first ingest makes it, the second extends it."""
+    papers = _held_out()[:6]
+    store = FalkorStore(tmp_path)
+    try:
+        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        assert "incremental_state_save" not in report.seconds
+        _write(tmp_path, papers[:3])
+        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "incremental" not in report.cache
+        assert "no incremental state" in capsys.readouterr().err
+        _write(tmp_path, papers)
+        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert report.cache["incremental"].startswith("3 new records"), report.cache
     finally:
         store.close()
