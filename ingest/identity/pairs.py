@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -56,6 +57,14 @@ def _nickname_pairs(block: Sequence[int], givens: Sequence[str],
     return lefts, rights
 
 
+@lru_cache(maxsize=256)
+def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.triu_indices(size, k=1), memoised: the same small sizes come back for tens of thousands of names."""
+    a, b = np.triu_indices(size, k=1)
+    a.flags.writeable = b.flags.writeable = False  # shared between calls
+    return a, b
+
+
 def _block_pairs(block: Sequence[int], givens: Sequence[str],
                  alternatives: dict[int, tuple[str, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs inside one block whose given names could be one person's (same, initial or short form,
@@ -69,7 +78,7 @@ def _block_pairs(block: Sequence[int], givens: Sequence[str],
     for gi, given in enumerate(names):
         owners = np.asarray(by_given[given], dtype=np.int64)
         if len(owners) > 1:
-            a, b = np.triu_indices(len(owners), k=1)
+            a, b = _upper_pairs(len(owners)) if len(owners) <= 256 else np.triu_indices(len(owners), k=1)
             lefts.append(owners[a])
             rights.append(owners[b])
         # related names: an initial relates to every name of the block; a short form to the
