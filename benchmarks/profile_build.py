@@ -10,9 +10,10 @@ compare, or pass `--expect` with the other checkout's digest (exit status 1 when
     PYTHONPATH=. .venv/bin/python benchmarks/profile_build.py [--expect DIGEST] [--json out.json] [--workers 1|2]
 
 With 2 workers (ATLAS_BUILD_WORKERS' default) tagging runs in a forked worker process
-(ingest/parallel_tags.py): its CPU is not this process's, so it is reported apart ("worker
-processes", from RUSAGE_CHILDREN) and added to the total; "tag topics (wait)" is then the
-time this process waited for the worker's tags after resolving.
+(ingest/parallel_tags.py), and part of the blocks are clustered in another one once the pair
+probabilities are known (ingest/identity/parallel_blocks.py): their CPU is not this process's,
+so it is reported apart ("worker processes", from RUSAGE_CHILDREN) and added to the total;
+"tag topics (wait)" is then the time this process waited for the worker's tags after resolving.
 """
 
 from __future__ import annotations

@@ -306,7 +306,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
             on_stage(f"resolving the authors of {len(merged):,} papers into people and institutions")
             organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
             refused: list[Quarantined] = []
-            authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir)
+            authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir, workers=workers)
             organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
             resolved = Resolved([p.authorships for p in merged], authors, refused,
                                 _queue_path(data_dir).read_text(), organisations)

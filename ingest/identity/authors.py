@@ -73,12 +73,13 @@ def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
 
 
 def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | None = None,
-                    data_dir: Path | None = None, model: PairModel | None = None) -> list[Author]:
+                    data_dir: Path | None = None, model: PairModel | None = None, workers: int = 1) -> list[Author]:
     """Assign `author_id` on every authorship and return one Author per person.
 
     `quarantine` (if given) receives the author strings that are not people;
     reviewer decisions are read from, and the new review queue written to, the
-    identity folder of `data_dir` (default: the configured data directory).
+    identity folder of `data_dir` (default: the configured data directory). `workers` 2
+    clusters the blocks in two processes (same people; see `parallel_blocks.py`).
     """
     papers = list(papers)
     sink: list[Quarantined] = [] if quarantine is None else quarantine
@@ -88,7 +89,8 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     legacy_mention_ids = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
                           for p in papers if p.id_aliases for a in p.authorships}
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
-                         curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids)
+                         curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids,
+                         workers=workers)
     provenance_of = {paper.id: paper.provenance for paper in papers}
     authors: list[Author] = []
     for person in resolution.people:

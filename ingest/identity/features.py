@@ -48,7 +48,13 @@ class Corpus:
         self.distinct_names = max(len(distinct), 1)
         self.surname_diversity: Counter[str] = Counter(surname for _, surname in distinct)
         self.given_diversity: Counter[str] = Counter(given for given, _ in distinct)
-        title_words = {m.paper_id: _words(m.title) for m in mentions}
+        words_of: dict[str, set[str]] = {}  # every mention of a paper carries its title: split each title once
+        title_words: dict[str, set[str]] = {}
+        for m in mentions:
+            words = words_of.get(m.title)
+            if words is None:
+                words = words_of[m.title] = _words(m.title)
+            title_words[m.paper_id] = words
         doc_freq: Counter[str] = Counter(w for words in title_words.values() for w in words)
         papers = max(len(title_words), 1)
         idf = {w: math.log((1 + papers) / (1 + df)) + 1.0 for w, df in doc_freq.items()}

@@ -44,8 +44,14 @@ def mention_id_of(paper_id: str, position: int) -> str:
 
 
 def strong_ids_of(authorship: Authorship) -> dict[str, str]:
-    ids = {kind: getattr(authorship, attr) for kind, attr in _AUTHORSHIP_ID_FIELDS.items()}
-    return {kind: str(value).strip() for kind, value in ids.items() if value and str(value).strip()}
+    ids: dict[str, str] = {}
+    for kind, attr in _AUTHORSHIP_ID_FIELDS.items():  # a loop, not two comprehensions: called per authorship
+        value = getattr(authorship, attr)
+        if value:
+            text = str(value).strip()
+            if text:
+                ids[kind] = text
+    return ids
 
 
 def mentions_from_papers(papers: Iterable[Paper]) -> Iterator[Mention]:

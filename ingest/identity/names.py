@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import ftfy
 
@@ -151,12 +151,13 @@ class ParsedName:
     def initials_only(self) -> bool:
         return len(self.given) <= 1
 
-    @property
+    # cached: resolution reads the keys of each (memoised, shared) parsed name millions of times
+    @cached_property
     def block_key(self) -> str:
         """Surname plus first initial: every spelling of one person shares it."""
         return f"{self.surname}|{self.initial}"
 
-    @property
+    @cached_property
     def group_key(self) -> str:
         """Surname plus full given name: the mentions compared pair by pair."""
         return f"{self.surname}|{self.given}"

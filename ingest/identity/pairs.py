@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -25,6 +26,9 @@ from ingest.identity.names import fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
 _CHUNK = 10_000  # pairs per sparse row-product: gathered rows of long co-author-graph rows stay small
+_GROUP_MIN_PAIRS = 1_000  # pairs of one (block, given name, given name) group counted by one Gram product
+_BLOCK_MIN_PAIRS = 100  # the rest of a block's pairs counted by one Gram product
+_GRAM_MAX_CELLS = 16_000_000  # largest dense Gram product (64 MB of float32); larger groups use row products
 
 
 @dataclass
@@ -53,6 +57,14 @@ def _nickname_pairs(block: Sequence[int], givens: Sequence[str],
     return lefts, rights
 
 
+@lru_cache(maxsize=256)
+def _upper_pairs(size: int) -> tuple[np.ndarray, np.ndarray]:
+    """np.triu_indices(size, k=1), memoised: the same small sizes come back for tens of thousands of names."""
+    a, b = np.triu_indices(size, k=1)
+    a.flags.writeable = b.flags.writeable = False  # shared between calls
+    return a, b
+
+
 def _block_pairs(block: Sequence[int], givens: Sequence[str],
                  alternatives: dict[int, tuple[str, ...]] | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs inside one block whose given names could be one person's (same, initial or short form,
@@ -66,7 +78,7 @@ def _block_pairs(block: Sequence[int], givens: Sequence[str],
     for gi, given in enumerate(names):
         owners = np.asarray(by_given[given], dtype=np.int64)
         if len(owners) > 1:
-            a, b = np.triu_indices(len(owners), k=1)
+            a, b = _upper_pairs(len(owners)) if len(owners) <= 256 else np.triu_indices(len(owners), k=1)
             lefts.append(owners[a])
             rights.append(owners[b])
         # related names: an initial relates to every name of the block; a short form to the
@@ -152,15 +164,61 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     if not len(left):
         return np.zeros(0), np.zeros(0)
     # Both counts are sums of ones, exact in float32 (rows are far shorter than 2**24): half the
-    # bytes of float64 to gather and multiply, and each chunk's `reach` rows of the left mentions
-    # are gathered once for both products (27 s -> 8.6 s of CPU on the snapshot, identical counts).
+    # bytes of float64 to gather and multiply.
     reach.data[:] = 1.0
+    return _graph_counts(corpus, first, reach, left, right)
+
+
+def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, reach: sparse.csr_matrix, left: np.ndarray,
+                  right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(reach_l . first_r, reach_l . reach_r) per pair: Gram products where pairs are dense, row products elsewhere.
+
+    Why: the per-pair row product gathers and merges both `reach` rows (~500 entries) for each
+    of the snapshot's ~3M pairs, though a mention's row is gathered once per partner. The
+    candidate pairs of a block are nearly complete bipartite sets (one given name against
+    another), so for a group of pairs sharing (block, left given name, right given name), and
+    then for the rest of a large block, `R[lefts] @ R[rights].T` gathers each row once and
+    counts only entries both rows hold; the pairs are read off the small dense product
+    (20.5 -> ~6 s of CPU on the snapshot). Counts of ones in float32 are exact either way, so
+    the result is identical to the row products (tests/identity/test_pairs_exact.py).
+    """
     linked, common = np.zeros(len(left), dtype=np.float64), np.zeros(len(left), dtype=np.float64)
-    for start in range(0, len(left), _CHUNK):
-        stop = start + _CHUNK
-        gathered = reach[left[start:stop]]
-        linked[start:stop] = np.asarray(gathered.multiply(first[right[start:stop]]).sum(axis=1)).ravel()
-        common[start:stop] = np.asarray(gathered.multiply(reach[right[start:stop]]).sum(axis=1)).ravel()
+    done = np.zeros(len(left), dtype=bool)
+
+    def gram(index: np.ndarray) -> None:
+        lefts, left_at = np.unique(left[index], return_inverse=True)
+        rights, right_at = np.unique(right[index], return_inverse=True)
+        if len(lefts) * len(rights) > _GRAM_MAX_CELLS:
+            return  # the dense product would be too large: row products below
+        gathered = reach[lefts]
+        common[index] = (gathered @ reach[rights].T).toarray()[left_at, right_at]
+        linked[index] = (gathered @ first[rights].T).toarray()[left_at, right_at]
+        done[index] = True
+
+    given_of: dict[str, int] = {}
+    block_of: dict[str, int] = {}
+    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in corpus.parsed), dtype=np.int64,
+                        count=len(corpus.parsed))
+    block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in corpus.parsed), dtype=np.int64,
+                        count=len(corpus.parsed))
+    width = max(len(given_of), 1)
+    group = (block[left] * width + given[left]) * width + given[right]
+    for keys, minimum in ((group, _GROUP_MIN_PAIRS), (block[left], _BLOCK_MIN_PAIRS)):
+        candidates = np.flatnonzero(~done)
+        if not len(candidates):
+            break
+        order = candidates[np.argsort(keys[candidates], kind="stable")]
+        sorted_keys = keys[order]
+        starts = np.r_[0, np.flatnonzero(np.diff(sorted_keys)) + 1]
+        stops = np.r_[starts[1:], len(order)]
+        for g in np.flatnonzero(stops - starts >= minimum).tolist():
+            gram(order[starts[g]:stops[g]])
+    rest = np.flatnonzero(~done)
+    for start in range(0, len(rest), _CHUNK):
+        chunk = rest[start:start + _CHUNK]
+        gathered = reach[left[chunk]]  # gathered once for both products
+        linked[chunk] = np.asarray(gathered.multiply(first[right[chunk]]).sum(axis=1)).ravel()
+        common[chunk] = np.asarray(gathered.multiply(reach[right[chunk]]).sum(axis=1)).ravel()
     return linked, common
 
 

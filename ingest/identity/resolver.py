@@ -31,7 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
-from ingest.identity import duplicates, namesakes, strict
+from ingest.identity import duplicates, namesakes, parallel_blocks, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
@@ -125,8 +125,10 @@ class _Run:
     """State of one resolution: kept in one object so each step stays a short method."""
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
-                 curation: Sequence[dict] = (), legacy_mention_ids: Mapping[str, str] | None = None) -> None:
+                 curation: Sequence[dict] = (), legacy_mention_ids: Mapping[str, str] | None = None,
+                 workers: int = 1) -> None:
         self.mentions = list(mentions)
+        self.workers = workers  # 2: blocks are clustered in this process and a forked one (parallel_blocks.py)
         self.legacy_mention_ids = legacy_mention_ids or {}
         self.curation = curation
         self.curated_aliases: list[tuple[int, str]] = []
@@ -228,8 +230,15 @@ class _Run:
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
                                                strict.COMMON, strict.CAP)
-        for key in sorted(table.block_ranges):
+        keys = sorted(table.block_ranges)
+
+        def cluster(key: str) -> None:
             self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+
+        weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
+        if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster):
+            for key in keys:
+                cluster(key)
         self.corpus, self.table, self.probabilities = corpus, table, probabilities
         return table
 
@@ -501,16 +510,17 @@ class _Run:
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
             decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
-            legacy_mention_ids: Mapping[str, str] | None = None) -> Resolution:
+            legacy_mention_ids: Mapping[str, str] | None = None, workers: int = 1) -> Resolution:
     """Cluster mentions into people; see the module docstring for the steps.
 
     `decisions` are review-queue verdicts (constraints during clustering); `curation`
     holds curators' merges, splits and aliases (`curation.py`), applied last.
     `legacy_mention_ids` maps a mention id to its id under id scheme 1 (its paper's old id):
     decisions recorded under those still apply, and a person whose id changed keeps the old
-    one in `Person.id_aliases`.
+    one in `Person.id_aliases`. With `workers` 2 the blocks are clustered in two processes
+    (`parallel_blocks.py`), with the same people.
     """
-    run = _Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids)
+    run = _Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers)
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()

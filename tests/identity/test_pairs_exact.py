@@ -12,6 +12,7 @@ from collections import defaultdict
 import numpy as np
 from scipy import sparse
 
+from ingest.identity import pairs
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import mentions_from_papers
 from ingest.identity.names import parse_name
@@ -62,3 +63,24 @@ def test_coauthor_counts_equal_the_float64_products() -> None:
     assert np.array_equal(linked, expected_linked) and np.array_equal(reach, expected_reach)
     assert reach.max() > 10 and (linked > 0).sum() > 100  # the evidence is there, not all zeros
     assert np.array_equal(table.shared, _row_dots64(coauthors, left, right))
+
+
+def test_gram_and_row_products_count_the_same(monkeypatch) -> None:
+    """Every pair counted by a Gram product, or every pair by row products: the same counts as the reference."""
+    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
+    parsed = [parse_name(m.name) for m in mentions]
+    corpus = Corpus(mentions, parsed)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(parsed):
+        if name.surname:
+            blocks[name.block_key].append(i)
+    table = candidate_pairs(corpus, blocks)
+    left, right = table.left, table.right
+    coauthors = _coauthor_matrix(corpus)
+    expected = _reference(corpus, coauthors, left, right)
+    for group_min, block_min, cells in ((1, 1, 16_000_000), (10**9, 10**9, 16_000_000), (1, 1, 0), (5, 20, 200)):
+        monkeypatch.setattr(pairs, "_GROUP_MIN_PAIRS", group_min)
+        monkeypatch.setattr(pairs, "_BLOCK_MIN_PAIRS", block_min)
+        monkeypatch.setattr(pairs, "_GRAM_MAX_CELLS", cells)
+        linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
+        assert np.array_equal(linked, expected[0]) and np.array_equal(reach, expected[1])

@@ -1,0 +1,102 @@
+"""CPU of each step of identity resolution alone on the full snapshot, and a digest of its result.
+
+Why: `profile_build.py` runs resolution beside the tagging worker, so its resolve CPU moves with
+the neighbours; this times `resolve_authors` by itself on the papers a cold build hands it
+(read + merge + institutions first, untimed), per step, and prints a digest of the people,
+authorships, quarantine and review queue: two checkouts must print the same digest.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gc
+import hashlib
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.config import PROJECT_ROOT  # noqa: E402
+from ingest import cache, identity  # noqa: E402
+from ingest.identity import authors, pairs, resolver  # noqa: E402
+
+STEPS: tuple[tuple[Any, str], ...] = (
+    (authors, "clean_authorships"), (resolver._Run, "clean_all"), (resolver._Run, "link_strong_ids"),
+    (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs, "_coauthor_graph_dots"),
+    (resolver._Run, "_cluster_block"), (resolver._Run, "cluster_blocks"), (resolver._Run, "after_clustering"),
+    (resolver._Run, "people"), (resolver._Run, "review_items"),
+)
+
+
+class _Papers(Exception):
+    """Carries the papers out of cache.prepare at the point resolution would start."""
+
+
+def _papers() -> list:
+    def grab(merged: list, **_kwargs: object) -> list:
+        raise _Papers(merged)
+
+    original = cache.identity.resolve_authors
+    cache.identity.resolve_authors = grab
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            cache.prepare(PROJECT_ROOT / "data" / "snapshot", Path(tmp), use_cache=False, workers=1)
+    except _Papers as papers:
+        return papers.args[0]
+    finally:
+        cache.identity.resolve_authors = original
+    raise RuntimeError("resolution was never reached")
+
+
+def _timed(owner: Any, name: str, totals: dict[str, float]) -> None:
+    fn: Callable[..., Any] = getattr(owner, name)
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            totals[name] = totals.get(name, 0.0) + time.process_time() - start
+    setattr(owner, name, wrapper)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
+    args = parser.parse_args()
+    papers = _papers()
+    totals: dict[str, float] = {}
+    for owner, name in STEPS:
+        _timed(owner, name, totals)
+    gc.disable()  # as during a build
+    with tempfile.TemporaryDirectory() as tmp:
+        refused: list = []
+        wall, cpu = time.perf_counter(), time.process_time()
+        people = identity.resolve_authors(papers, quarantine=refused, data_dir=Path(tmp), workers=args.workers)
+        wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        digest = hashlib.sha1()
+        for row in [*people, *(a for p in papers for a in p.authorships), *refused]:
+            digest.update(repr(row).encode())
+        for path in sorted(Path(tmp).rglob("*")):
+            if path.is_file():
+                digest.update(path.name.encode() + path.read_bytes())
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"resolve_authors: {cpu:.2f} s CPU here + {children.ru_utime + children.ru_stime:.2f} s in workers, "
+          f"{wall:.2f} s wall, {len(people):,} people, peak RSS "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
+    for name, seconds in totals.items():
+        print(f"  {name:<22}{seconds:7.2f} s CPU")
+    print(f"result digest {digest.hexdigest()}")
+
+
+if __name__ == "__main__":
+    main()

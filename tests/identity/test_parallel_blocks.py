@@ -1,0 +1,98 @@
+"""Blocks clustered in two processes (ingest/identity/parallel_blocks.py) give the people of one process.
+
+Real ICLR 2022 rows (Paper Copilot names and affiliations, OpenReview tilde ids: strong-id
+profiles whose mentions sit in several blocks) and real forked processes. The fork threshold
+is lowered so that this corpus is split at all; a worker that fails leaves its blocks to the
+parent, with the same people.
+"""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from graph.records import Paper
+from ingest.identity import parallel_blocks
+from ingest.identity.authors import clean_authorships
+from ingest.identity.mentions import Mention, mentions_from_papers
+from ingest.identity.model import default_model
+from ingest.identity.resolver import Resolution, _Run, resolve
+
+
+def _mentions(papers: list[Paper]) -> list[Mention]:
+    papers = copy.deepcopy(papers)
+    for paper in papers:
+        clean_authorships(paper, [])
+    return list(mentions_from_papers(papers))
+
+
+def _facts(resolution: Resolution) -> tuple:
+    return (resolution.person_ids, resolution.confidences, [vars(p) for p in resolution.people],
+            resolution.review_items, resolution.rejected, resolution.joins, resolution.moved)
+
+
+@pytest.fixture(scope="module")
+def iclr_mentions(_iclr2022_papers: list[Paper]) -> list[Mention]:
+    """ICLR 2022, plus one profile printed under two initials (two blocks, one OpenReview id) and a namesake."""
+    extra = [Mention(f"x-{k}#0", name, f"x-{k}", title, ["Ada Lovelace", "Alan Turing"], None, "iclr", 2022,
+                     {"openreview": "~Robert_Smithson1"})
+             for k, (name, title) in enumerate((("Robert Smithson", "Sparse attention for graphs"),
+                                                ("Bob Smithson", "Graph attention made sparse"),
+                                                ("R. Smithson", "Sparse graph transformers")))]
+    extra.append(Mention("x-3#0", "Bob Smithson", "x-3", "Sparse graph attention", ["Ada Lovelace"], None, "iclr",
+                         2022))
+    return _mentions(_iclr2022_papers) + extra
+
+
+@pytest.fixture(scope="module")
+def sequential(iclr_mentions: list[Mention]) -> tuple:
+    return _facts(resolve(iclr_mentions, workers=1))
+
+
+def test_two_processes_give_the_people_of_one(iclr_mentions: list[Mention], sequential: tuple,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_blocks, "MIN_PAIRS", 0)
+    forked: list[bool] = []
+    original = parallel_blocks.cluster_in_two
+
+    def counted(*args, **kwargs) -> bool:
+        forked.append(original(*args, **kwargs))
+        return forked[-1]
+
+    monkeypatch.setattr(parallel_blocks, "cluster_in_two", counted)
+    assert _facts(resolve(iclr_mentions, workers=2)) == sequential
+    assert forked == [True]
+
+
+def test_a_failing_worker_leaves_its_blocks_to_this_process(iclr_mentions: list[Mention], sequential: tuple,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel_blocks, "MIN_PAIRS", 0)
+
+    def broken(*_args: object) -> dict:
+        raise RuntimeError("injected failure in the worker")  # runs in the forked child only
+
+    monkeypatch.setattr(parallel_blocks, "_state_of", broken)
+    assert _facts(resolve(iclr_mentions, workers=2)) == sequential
+
+
+def test_no_strong_id_profile_spans_both_halves(iclr_mentions: list[Mention]) -> None:
+    run = _Run(iclr_mentions, default_model(), [])
+    run.clean_all()
+    run.link_strong_ids()
+    blocks = {key: members for key, members in run.blocks().items() if len(members) > 1}
+    keys = sorted(blocks)
+    mine, theirs = parallel_blocks.split_components(keys, blocks, run.seeds, {k: len(blocks[k]) for k in keys})
+    assert sorted(mine + theirs) == keys and mine and theirs
+    side = {key: 0 for key in mine} | {key: 1 for key in theirs}
+    sides_of_seed: dict[int, set[int]] = {}
+    for key, members in blocks.items():
+        for i in members:
+            sides_of_seed.setdefault(run.seeds[i], set()).add(side[key])
+    assert all(len(sides) == 1 for sides in sides_of_seed.values())
+    keys_of_seed: dict[int, set[str]] = {}
+    for key, members in blocks.items():
+        for i in members:
+            keys_of_seed.setdefault(run.seeds[i], set()).add(key)
+    assert any(len(found) > 1 for found in keys_of_seed.values()), \
+        "the corpus has profiles in several blocks: the case the split must respect"
