@@ -148,19 +148,24 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
-    reach = (first @ graph).tocsr()
     if not len(left):
         return np.zeros(0), np.zeros(0)
     # Both counts are sums of ones, exact in float32 (rows are far shorter than 2**24): half the
-    # bytes of float64 to gather and multiply, and each chunk's `reach` rows of the left mentions
-    # are gathered once for both products (27 s -> 8.6 s of CPU on the snapshot, identical counts).
-    reach.data[:] = 1.0
+    # bytes of float64 to gather and multiply (27 s -> 8.6 s of CPU on the snapshot, identical counts).
+    # The `reach` rows (first @ graph) are made per chunk, for the chunk's mentions only: the whole
+    # matrix held every mention's two-hop neighbourhood at once (33M entries for 20k synthetic
+    # papers, growing faster than the corpus) and was the build's peak memory (issue 20;
+    # benchmarks/bench_memory.py). A row's entries do not depend on which rows are multiplied with
+    # it, so the counts are the same (tests/identity/test_pairs_exact.py).
     linked, common = np.zeros(len(left), dtype=np.float64), np.zeros(len(left), dtype=np.float64)
     for start in range(0, len(left), _CHUNK):
-        stop = start + _CHUNK
-        gathered = reach[left[start:stop]]
+        stop = min(start + _CHUNK, len(left))
+        rows, at = np.unique(np.concatenate([left[start:stop], right[start:stop]]), return_inverse=True)
+        reach = (first[rows] @ graph).tocsr()
+        reach.data[:] = 1.0
+        gathered = reach[at[:stop - start]]
         linked[start:stop] = np.asarray(gathered.multiply(first[right[start:stop]]).sum(axis=1)).ravel()
-        common[start:stop] = np.asarray(gathered.multiply(reach[right[start:stop]]).sum(axis=1)).ravel()
+        common[start:stop] = np.asarray(gathered.multiply(reach[at[stop - start:]]).sum(axis=1)).ravel()
     return linked, common
 
 
