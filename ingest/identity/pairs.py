@@ -13,7 +13,7 @@ Clustering then works on these fixed pair probabilities (average linkage, see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -287,22 +287,32 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     longer = np.where(given_len[left] >= given_len[right], left, right)
     per_100k = 100_000 / corpus.size
     per_10k_names = 10_000 / corpus.distinct_names
-    columns = {
-        "shared_coauthors_log": np.log1p(shared), "any_shared_coauthor": (shared > 0).astype(np.float64),
-        "shared_coauthors_rarity": shared_rare, "coauthor_graph_log": np.log1p(linked),
-        "coauthor_reach_log": np.log1p(reach),
-        "affiliation_similarity": affiliation, "affiliation_missing": affiliation_missing, "title_similarity": title,
-        "venue_overlap": same_venue, "year_gap": year_gap, "name_initial": initial.astype(np.float64),
-        "name_prefix": prefix.astype(np.float64), "middle_conflict": middle_conflict.astype(np.float64),
-        "middle_match": middle_match.astype(np.float64), "name_frequency": np.log1p(name_count * per_100k),
-        "surname_frequency": np.log1p(surname[left] * per_100k),
-        "given_frequency": np.log1p(given_count[longer] * per_100k),
-        "surname_diversity": np.log1p(surname_div[left] * per_10k_names),
-        "given_diversity": np.log1p(given_div[longer] * per_10k_names),
+    # one column at a time, each dropped once written: all nineteen float64 columns at once were the
+    # peak of a snapshot build (~0.5 GB for 2.9M pairs; issue 20, benchmarks/bench_memory.py)
+    columns: dict[str, Callable[[], np.ndarray]] = {
+        "shared_coauthors_log": lambda: np.log1p(shared),
+        "any_shared_coauthor": lambda: (shared > 0).astype(np.float64),
+        "shared_coauthors_rarity": lambda: shared_rare,
+        "coauthor_graph_log": lambda: np.log1p(linked),
+        "coauthor_reach_log": lambda: np.log1p(reach),
+        "affiliation_similarity": lambda: affiliation,
+        "affiliation_missing": lambda: affiliation_missing,
+        "title_similarity": lambda: title,
+        "venue_overlap": lambda: same_venue,
+        "year_gap": lambda: year_gap,
+        "name_initial": lambda: initial.astype(np.float64),
+        "name_prefix": lambda: prefix.astype(np.float64),
+        "middle_conflict": lambda: middle_conflict.astype(np.float64),
+        "middle_match": lambda: middle_match.astype(np.float64),
+        "name_frequency": lambda: np.log1p(name_count * per_100k),
+        "surname_frequency": lambda: np.log1p(surname[left] * per_100k),
+        "given_frequency": lambda: np.log1p(given_count[longer] * per_100k),
+        "surname_diversity": lambda: np.log1p(surname_div[left] * per_10k_names),
+        "given_diversity": lambda: np.log1p(given_div[longer] * per_10k_names),
     }
     features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
     for column, name in enumerate(FEATURE_NAMES):
-        features[:, column] = columns[name]
+        features[:, column] = columns[name]()
     return features, shared
 
 
