@@ -14,7 +14,7 @@ Community = Literal["mlsys", "systems", "architecture", "data", "ml", "other"]
 VenueKind = Literal["conference", "journal", "workshop", "preprint", "other"]
 
 
-@dataclass
+@dataclass(slots=True)
 class Provenance:
     """Which source(s) a record came from and when they were retrieved."""
 
@@ -26,7 +26,7 @@ class Provenance:
         return Provenance(sources, max(self.retrieved_at, other.retrieved_at))
 
 
-@dataclass
+@dataclass(slots=True)
 class Venue:
     id: str
     name: str  # short name, e.g. "OSDI"
@@ -37,7 +37,7 @@ class Venue:
     also_communities: list[str] = field(default_factory=list)  # e.g. ASPLOS: architecture, also systems
 
 
-@dataclass
+@dataclass(slots=True)
 class Institution:
     """One real organisation (or a well-known unit of one, with `parent_id`), as ingest/institutions resolves it."""
 
@@ -58,7 +58,7 @@ class Institution:
     id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this node (graph/ids.py)
 
 
-@dataclass
+@dataclass(slots=True)
 class Author:
     id: str
     name: str
@@ -74,7 +74,7 @@ class Author:
     id_aliases: list[str] = field(default_factory=list)  # ids earlier id schemes gave this person (graph/ids.py)
 
 
-@dataclass
+@dataclass(slots=True)
 class Authorship:
     """One author as printed on one paper: the mention that identity resolution clusters."""
 
@@ -93,14 +93,14 @@ class Authorship:
     flags: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class TopicTag:
     topic: str  # label name, e.g. "inference_serving" or pillar "software"
     score: float
     evidence: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Paper:
     id: str
     title: str
@@ -132,7 +132,7 @@ class Paper:
         return {k: v for k, v in ids.items() if v}
 
 
-@dataclass
+@dataclass(slots=True)
 class Topic:
     id: str
     label: str
@@ -141,7 +141,7 @@ class Topic:
     pillars: list[str] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Quarantined:
     """A record a reader could not turn into canonical form, kept with the reason."""
 

@@ -23,7 +23,7 @@ _AUTHORSHIP_ID_FIELDS = {"orcid": "orcid", "openreview": "openreview_id", "dblp"
                          "s2": "s2_author_id", "openalex": "openalex_id"}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mention:
     """One author name on one paper, with the context used as evidence."""
 

@@ -55,7 +55,7 @@ _NICKNAME = re.compile(r"\s*\(\s*[\"'‘’“”]?([^()\"'‘’“”]+?)[\"'�
 fold = lru_cache(maxsize=1_000_000)(ids.fold)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CleanName:
     """A printed name after cleaning: the person's name, or the reason it is not one."""
 
@@ -128,7 +128,7 @@ def clean_name(raw: str, has_strong_id: bool = False) -> tuple[CleanName, ...]:
     return (CleanName(text, tuple(flags), dblp_number, None),)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedName:
     """A name split into the parts that identity resolution compares."""
 

@@ -13,7 +13,7 @@ Clustering then works on these fixed pair probabilities (average linkage, see
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -160,16 +160,14 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
-    reach = (first @ graph).tocsr()
     if not len(left):
         return np.zeros(0), np.zeros(0)
     # Both counts are sums of ones, exact in float32 (rows are far shorter than 2**24): half the
     # bytes of float64 to gather and multiply.
-    reach.data[:] = 1.0
-    return _graph_counts(corpus, first, reach, left, right)
+    return _graph_counts(corpus, first, graph, left, right)
 
 
-def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, reach: sparse.csr_matrix, left: np.ndarray,
+def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, graph: sparse.csr_matrix, left: np.ndarray,
                   right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(reach_l . first_r, reach_l . reach_r) per pair: Gram products where pairs are dense, row products elsewhere.
 
@@ -181,7 +179,18 @@ def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, reach: sparse.csr_ma
     counts only entries both rows hold; the pairs are read off the small dense product
     (20.5 -> ~6 s of CPU on the snapshot). Counts of ones in float32 are exact either way, so
     the result is identical to the row products (tests/identity/test_pairs_exact.py).
+
+    The `reach` rows (`first @ graph`: a mention's two-hop neighbourhood) are made for the rows a
+    group or chunk needs, never for the whole corpus at once: that matrix was the build's peak
+    memory on large corpora (issue 20, benchmarks/bench_memory.py). A row does not depend on
+    which other rows are made with it, so the counts are the same.
     """
+
+    def reach_of(rows: np.ndarray) -> sparse.csr_matrix:
+        reach = (first[rows] @ graph).tocsr()
+        reach.data[:] = 1.0
+        return reach
+
     linked, common = np.zeros(len(left), dtype=np.float64), np.zeros(len(left), dtype=np.float64)
     done = np.zeros(len(left), dtype=bool)
 
@@ -190,8 +199,8 @@ def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, reach: sparse.csr_ma
         rights, right_at = np.unique(right[index], return_inverse=True)
         if len(lefts) * len(rights) > _GRAM_MAX_CELLS:
             return  # the dense product would be too large: row products below
-        gathered = reach[lefts]
-        common[index] = (gathered @ reach[rights].T).toarray()[left_at, right_at]
+        gathered = reach_of(lefts)
+        common[index] = (gathered @ reach_of(rights).T).toarray()[left_at, right_at]
         linked[index] = (gathered @ first[rights].T).toarray()[left_at, right_at]
         done[index] = True
 
@@ -216,9 +225,11 @@ def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, reach: sparse.csr_ma
     rest = np.flatnonzero(~done)
     for start in range(0, len(rest), _CHUNK):
         chunk = rest[start:start + _CHUNK]
-        gathered = reach[left[chunk]]  # gathered once for both products
+        rows, at = np.unique(np.concatenate([left[chunk], right[chunk]]), return_inverse=True)
+        reach = reach_of(rows)
+        gathered = reach[at[:len(chunk)]]  # gathered once for both products
         linked[chunk] = np.asarray(gathered.multiply(first[right[chunk]]).sum(axis=1)).ravel()
-        common[chunk] = np.asarray(gathered.multiply(reach[right[chunk]]).sum(axis=1)).ravel()
+        common[chunk] = np.asarray(gathered.multiply(reach[at[len(chunk):]]).sum(axis=1)).ravel()
     return linked, common
 
 
@@ -340,22 +351,32 @@ def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tup
     longer = np.where(given_len[left] >= given_len[right], left, right)
     per_100k = 100_000 / corpus.size
     per_10k_names = 10_000 / corpus.distinct_names
-    columns = {
-        "shared_coauthors_log": np.log1p(shared), "any_shared_coauthor": (shared > 0).astype(np.float64),
-        "shared_coauthors_rarity": shared_rare, "coauthor_graph_log": np.log1p(linked),
-        "coauthor_reach_log": np.log1p(reach),
-        "affiliation_similarity": affiliation, "affiliation_missing": affiliation_missing, "title_similarity": title,
-        "venue_overlap": same_venue, "year_gap": year_gap, "name_initial": initial.astype(np.float64),
-        "name_prefix": prefix.astype(np.float64), "middle_conflict": middle_conflict.astype(np.float64),
-        "middle_match": middle_match.astype(np.float64), "name_frequency": np.log1p(name_count * per_100k),
-        "surname_frequency": np.log1p(surname[left] * per_100k),
-        "given_frequency": np.log1p(given_count[longer] * per_100k),
-        "surname_diversity": np.log1p(surname_div[left] * per_10k_names),
-        "given_diversity": np.log1p(given_div[longer] * per_10k_names),
+    # one column at a time, each dropped once written: all nineteen float64 columns at once were the
+    # peak of a snapshot build (~0.5 GB for 2.9M pairs; issue 20, benchmarks/bench_memory.py)
+    columns: dict[str, Callable[[], np.ndarray]] = {
+        "shared_coauthors_log": lambda: np.log1p(shared),
+        "any_shared_coauthor": lambda: (shared > 0).astype(np.float64),
+        "shared_coauthors_rarity": lambda: shared_rare,
+        "coauthor_graph_log": lambda: np.log1p(linked),
+        "coauthor_reach_log": lambda: np.log1p(reach),
+        "affiliation_similarity": lambda: affiliation,
+        "affiliation_missing": lambda: affiliation_missing,
+        "title_similarity": lambda: title,
+        "venue_overlap": lambda: same_venue,
+        "year_gap": lambda: year_gap,
+        "name_initial": lambda: initial.astype(np.float64),
+        "name_prefix": lambda: prefix.astype(np.float64),
+        "middle_conflict": lambda: middle_conflict.astype(np.float64),
+        "middle_match": lambda: middle_match.astype(np.float64),
+        "name_frequency": lambda: np.log1p(name_count * per_100k),
+        "surname_frequency": lambda: np.log1p(surname[left] * per_100k),
+        "given_frequency": lambda: np.log1p(given_count[longer] * per_100k),
+        "surname_diversity": lambda: np.log1p(surname_div[left] * per_10k_names),
+        "given_diversity": lambda: np.log1p(given_div[longer] * per_10k_names),
     }
     features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
     for column, name in enumerate(FEATURE_NAMES):
-        features[:, column] = columns[name]
+        features[:, column] = columns[name]()
     return features, shared
 
 
