@@ -128,7 +128,7 @@ def clean_name(raw: str, has_strong_id: bool = False) -> tuple[CleanName, ...]:
     return (CleanName(text, tuple(flags), dblp_number, None),)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)  # no slots: block_key and group_key are cached in the instance's __dict__
 class ParsedName:
     """A name split into the parts that identity resolution compares."""
 
