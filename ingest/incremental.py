@@ -1,11 +1,11 @@
 """Incremental ingest: add new record files' papers to the built corpus without rebuilding it.
 
 `mlsys-atlas ingest` used to rebuild everything (merge + resolve + tag of ~60k papers) for a
-few hundred new papers. A build now leaves an *incremental state* beside its cache
-(`<data dir>/cache/incremental/`): the resolved, tagged papers, the people, the
-organisations, the rows handed to the store, each mention's parsed name and the corpus
-name statistics, and a fingerprint of every ingested record. When the only change since
-is *added* records, `prepare_delta`:
+few hundred new papers. A build of a data directory that holds ingested records (or any build
+`ingest` runs) now leaves an *incremental state* beside its cache (`<data dir>/cache/incremental/`):
+the resolved, tagged papers, the people, the organisations, the rows handed to the store,
+each mention's parsed name and the corpus name statistics, and a fingerprint of every ingested
+record. When the only change since is *added* records, `prepare_delta`:
 
 1. merges the new records into the cached papers they share a strong id or an exact
    title key with (`identity.merge_papers` over those candidates and the new records);
