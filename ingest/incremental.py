@@ -44,14 +44,14 @@ from rapidfuzz import fuzz
 
 from graph import config
 from graph.loader import node_rows, rel_rows
-from graph.records import Author, Institution, Paper, Provenance, Quarantined, TopicTag
+from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
 from ingest import topics
 from ingest.identity import curation, review
-from ingest.identity.authors import _AUTHOR_ID_FIELDS, clean_authorships
+from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
-from ingest.identity.mentions import STRONG_ID_KINDS, mention_id_of, mentions_from_papers
+from ingest.identity.mentions import mention_id_of, mentions_from_papers
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
 from ingest.institutions.link import correct_mislinks, link_institutions
@@ -298,24 +298,8 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
 
 
 def _authors_of(resolution: Any, papers: dict[str, Paper]) -> list[Author]:
-    """Authors from a resolution, as identity.authors.resolve_authors makes them (same fields, same order)."""
-    authors: list[Author] = []
-    for person in resolution.people:
-        reasons = person.reasons + [f"also {kind} id {', '.join(values)}"
-                                    for kind, values in sorted(person.duplicate_ids.items())]
-        author = Author(id=person.person_id, name=person.name, aliases=person.aliases,
-                        merge_confidence=person.confidence, merge_reasons=reasons,
-                        provenance=Provenance([], ""), id_aliases=person.id_aliases)
-        for kind in STRONG_ID_KINDS:
-            if kind in person.strong_ids:
-                setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])
-        for index in person.members:
-            mention = resolution.mentions[index]
-            if mention.authorship is not None:
-                mention.authorship.author_id = person.person_id
-            author.provenance = author.provenance.merged(papers[mention.paper_id].provenance)
-        authors.append(author)
-    return authors
+    """Authors from a resolution, as identity.authors.resolve_authors makes them."""
+    return authors_from(resolution, {paper_id: paper.provenance for paper_id, paper in papers.items()})
 
 
 def _merge_queue(old_text: str, items: list[dict], resolved: set[str]) -> list[dict]:

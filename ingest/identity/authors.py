@@ -10,7 +10,7 @@ person is returned with aliases, strong ids, merge confidence and reasons.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from ingest.identity import curation, review
 from ingest.identity.mentions import STRONG_ID_KINDS, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.model import PairModel
 from ingest.identity.names import clean_name, fold
-from ingest.identity.resolver import resolve
+from ingest.identity.resolver import Resolution, resolve
 
 SOURCE = "identity"
 _AUTHOR_ID_FIELDS = {"s2": "s2_id", "openreview": "openreview_id", "openalex": "openalex_id", "orcid": "orcid",
@@ -91,7 +91,14 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
                          curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids,
                          workers=workers)
-    provenance_of = {paper.id: paper.provenance for paper in papers}
+    authors = authors_from(resolution, {paper.id: paper.provenance for paper in papers})
+    review.write_queue(resolution.review_items, data_dir)
+    return authors
+
+
+def authors_from(resolution: Resolution, provenance_of: Mapping[str, Provenance]) -> list[Author]:
+    """One Author per resolved person, each mention's authorship pointed at it (the build and the
+    incremental ingest make them the same way, so their rows compare field by field)."""
     authors: list[Author] = []
     for person in resolution.people:
         reasons = person.reasons + [f"also {kind} id {', '.join(values)}"
@@ -108,5 +115,4 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
                 mention.authorship.author_id = person.person_id
             author.provenance = author.provenance.merged(provenance_of[mention.paper_id])
         authors.append(author)
-    review.write_queue(resolution.review_items, data_dir)
     return authors

@@ -33,8 +33,8 @@ from ingest.identity.features import Corpus, _words
 from ingest.identity.mentions import Mention
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
-from ingest.identity.pairs import PairTable, _block_pairs, candidate_pairs, pair_features_of
-from ingest.identity.resolver import Decision, Resolution, _Run
+from ingest.identity.pairs import PairTable, candidate_pairs
+from ingest.identity.resolver import Decision, Resolution, _Run, run_resolution
 
 
 @dataclass(frozen=True)
@@ -131,44 +131,13 @@ class _BlocksRun(_Run):
         corpus = Corpus(self.mentions, self.parsed)
         self.stats.apply(corpus)
         blocks = self.blocks()
-        if self.new is None:
-            table = candidate_pairs(corpus, blocks)
-        else:
-            table = self._new_pairs(corpus, blocks)
+        table = candidate_pairs(corpus, blocks, self.new)
         probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
                                                strict.COMMON, strict.CAP)
         for key in sorted(table.block_ranges):
             self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
         self.corpus, self.table, self.probabilities = corpus, table, probabilities
         return table
-
-    def _new_pairs(self, corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
-        """pairs.candidate_pairs restricted to pairs with a new mention (same pair rules, same order)."""
-        assert self.new is not None
-        givens = [p.given for p in corpus.parsed]
-        alternatives = {i: p.alt_givens for i, p in enumerate(corpus.parsed) if p.alt_givens}
-        paper_codes: dict[str, int] = {}
-        paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
-                            dtype=np.int64, count=len(corpus.mentions))
-        lefts, rights, ranges, offset = [], [], {}, 0
-        for key in sorted(blocks):
-            block = blocks[key]
-            if len(block) < 2 or not self.new[block].any():
-                continue
-            left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
-                                       if alternatives else None)
-            keep = (paper[left] != paper[right]) & (self.new[left] | self.new[right])
-            left, right = left[keep], right[keep]
-            if len(left):
-                order = np.lexsort((right, left))
-                lefts.append(left[order])
-                rights.append(right[order])
-                ranges[key] = (offset, offset + len(left))
-                offset += len(left)
-        left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)
-        right = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int64)
-        features, shared = pair_features_of(corpus, left, right)
-        return PairTable(left, right, features, shared, ranges)
 
 
 def resolve_blocks(mentions: Sequence[Mention], stats: NameStats, model: PairModel | None = None,
@@ -177,14 +146,8 @@ def resolve_blocks(mentions: Sequence[Mention], stats: NameStats, model: PairMod
                    fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None) -> Resolution:
     """`resolver.resolve` over the mentions of some whole name blocks (see the module docstring);
     with `fixed` and `new`, online: new mentions are resolved against the fixed (cached) people."""
-    run = _BlocksRun(mentions, model or default_model(), decisions, curation, legacy_mention_ids, stats, fixed, new)
-    run.clean_all()
-    run.link_strong_ids()
-    run.cluster_blocks()
-    run.after_clustering()
-    people, person_ids, confidences = run.people()
-    return Resolution(run.mentions, person_ids, confidences, people, run.review_items(person_ids),
-                      run.rejected, run.flags, run.clean, run.joins, run.moved)
+    return run_resolution(_BlocksRun(mentions, model or default_model(), decisions, curation, legacy_mention_ids,
+                                     stats, fixed, new))
 
 
 def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],

@@ -273,8 +273,12 @@ def _affiliations(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tuple[
     return similarity, (~present).astype(np.float64)
 
 
-def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
-    """Enumerate and featurise every candidate pair of every block (see module docstring)."""
+def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None) -> PairTable:
+    """Enumerate and featurise every candidate pair of every block (see module docstring).
+
+    With `new` (a boolean per mention), only pairs holding a new mention: the online resolver's
+    pairs (identity/incremental.py), by the same rules and in the same order.
+    """
     parsed = corpus.parsed
     givens = [p.given for p in parsed]
     alternatives = {i: p.alt_givens for i, p in enumerate(parsed) if p.alt_givens}
@@ -286,11 +290,13 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
     offset = 0
     for key in sorted(blocks):
         block = blocks[key]
-        if len(block) < 2:
+        if len(block) < 2 or (new is not None and not new[block].any()):
             continue
         left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
                                    if alternatives else None)
         keep = paper[left] != paper[right]  # co-authors of one paper are never one person
+        if new is not None:
+            keep &= new[left] | new[right]
         left, right = left[keep], right[keep]
         if len(left):
             order = np.lexsort((right, left))

@@ -520,7 +520,11 @@ def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
     one in `Person.id_aliases`. With `workers` 2 the blocks are clustered in two processes
     (`parallel_blocks.py`), with the same people.
     """
-    run = _Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers)
+    return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers))
+
+
+def run_resolution(run: _Run) -> Resolution:
+    """The steps of a resolution in order; the online resolver (identity/incremental.py) runs the same ones."""
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()
