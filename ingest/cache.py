@@ -200,6 +200,7 @@ class PreparedBuild:
     cache: dict[str, str] = field(default_factory=dict)  # stage -> "hit" | "miss" (| "n hits, m misses")
     # ingest/incremental.py's State of a build that assembled its rows (never cached here: the build saves it)
     incremental: Any = field(default=None, repr=False)
+    rows_key: str = ""  # the finished rows' cache key: which rows these are (ingest/build.py skips reloading them)
 
 
 @dataclass
@@ -348,6 +349,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     if hit is not None:
         _restore_queue(hit.review_queue, data_dir)
         prepared = hit.prepared
+        prepared.rows_key = plan.rows
         prepared.seconds = {"read": time.perf_counter() - started, "resolve_and_tag": 0.0}
         prepared.cache = {"rows": "hit"}
         return prepared
@@ -362,7 +364,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,
         counts={"papers": len(batch.papers), "authors": len(batch.authors), "institutions": len(batch.institutions),
                 "topics": len(batch.topics), "venues": len(batch.venues)},
-        nodes=node_rows(batch), rels=rel_rows(batch))
+        nodes=node_rows(batch), rels=rel_rows(batch), rows_key=plan.rows)
     if use_cache:
         cache.put("rows", plan.rows, _RowsEntry(prepared, _queue_path(data_dir).read_text()))
         cache.prune()

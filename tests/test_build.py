@@ -107,3 +107,21 @@ def test_full_snapshot_counts(tmp_path: Path) -> None:
     assert per[("MLSys", 2024)] >= 37 and per[("MLSys", 2025)] >= 61
     assert per[("ISCA", 2017)] == 54 and per[("MICRO", 2017)] == 61 and per[("MICRO", 2018)] == 74
     assert per[("SOSP", 2017)] == 39 and per[("SIGMOD", 2017)] >= 95 and per[("HPCA", 2018)] == 62
+
+
+def test_an_unchanged_rebuild_leaves_the_live_graph_alone_unless_it_changed(tmp_path: Path) -> None:
+    """Same rows, same live graph: no reload (readers keep their version); a wiped graph is loaded again."""
+    store = FalkorStore(tmp_path, "atlas")
+    try:
+        first = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        version, graph = store.graph_version(), dump(store)
+        again = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        assert again.cache["load"].startswith("skipped") and again.written == {}
+        assert (again.papers, again.authors, again.quarantined) == (first.papers, first.authors, first.quarantined)
+        assert store.graph_version() == version and dump(store) == graph
+        store.db.connection.delete(store.graph_name)  # the live graph is gone (a wiped store)
+        reloaded = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)
+        assert "load" not in reloaded.cache and reloaded.written == first.written
+        assert store.graph_version() != version and dump(store) == graph
+    finally:
+        store.close()
