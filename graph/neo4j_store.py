@@ -458,6 +458,12 @@ class Neo4jStore(GraphStore):
             self._checkpointing = False
             self._done = set()
 
+    def record_update(self, report_json: str, version: str | None) -> None:
+        """After an incremental ingest: a new build id, so every reader's caches see the change (the report
+        itself stays in the data directory; this store keeps none)."""
+        self.write(q.NEO4J_BUILD_UPDATED, {"graph": self.graph_name, "at": _now(),
+                                           "build_id": version or uuid.uuid4().hex})
+
     def drop_graph(self, batch: int = 10_000) -> int:
         """Delete every MLSys Atlas node (and its relationships) in bounded transactions; other data stays."""
         self._built = False

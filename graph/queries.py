@@ -440,6 +440,8 @@ NEO4J_BUILD_STARTED = "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'buil
 NEO4J_BUILD_FINISHED = (
     "MERGE (b:AtlasBuild {graph: $graph}) SET b.status = 'complete', b.built_at = $at, b.build_id = $build_id"
 )
+# an incremental ingest changed the live graph in place: readers' caches keyed on build_id must see it
+NEO4J_BUILD_UPDATED = "MATCH (b:AtlasBuild {graph: $graph}) SET b.build_id = $build_id, b.updated_at = $at"
 NEO4J_BUILD_STATUS = (
     "OPTIONAL MATCH (b:AtlasBuild {graph: $graph}) "
     "RETURN b.status AS status, b.started_at AS started_at, b.built_at AS built_at, b.build_id AS build_id"

@@ -113,6 +113,9 @@ def test_the_build_id_lives_in_the_graph_and_changes_with_every_build(neo4j_tiny
     second = neo4j_tiny.build_id()
     assert second and second != first
     assert neo4j_tiny.exists()
+    neo4j_tiny.record_update("{}", None)  # an incremental ingest changed the graph in place
+    third = neo4j_tiny.build_id()
+    assert third and third not in (first, second) and neo4j_tiny.exists()
 
 
 def test_schema_indexes_and_centrality(neo4j_tiny: Neo4jStore) -> None:
