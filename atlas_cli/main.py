@@ -66,7 +66,8 @@ def _cmd_build(args: argparse.Namespace) -> int:
         if args.if_missing and store.exists():
             print(f"Graph {config.graph_name()!r} already built; skipping (drop --if-missing to rebuild).")
             return 0
-        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet, use_cache=not args.no_cache)
+        report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet, use_cache=not args.no_cache,
+                       reload=args.reload)
     finally:
         store.close()
     print(format_summary(report))
@@ -155,6 +156,8 @@ def make_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--no-cache", action="store_true",
                    help="recompute every stage; do not read or write <data dir>/cache (always safe to delete)")
+    p.add_argument("--reload", action="store_true",
+                   help="write the graph again even when the live graph already holds this build's rows")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("stats", help="counts of the current graph")

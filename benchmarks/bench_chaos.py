@@ -42,7 +42,7 @@ from graph.falkor_store import FalkorStore  # noqa: E402
 
 MLSYS_SOURCE = "S4393918830"  # what the replay server's /sources search answers for MLSys
 INGEST = ["ingest", "openalex", "--venue", "mlsys", "--years", "2018-2025", "--quiet"]
-BUILD = ["build", "--quiet"]
+BUILD = ["build", "--quiet", "--reload"]
 
 
 def dump(data_dir: Path) -> str:

@@ -66,7 +66,8 @@ def _reason_class(reason: str) -> str:
 
 def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool = False,
           only_files: Callable[[Path], bool] | None = None, include_ingested: bool = True,
-          use_cache: bool = True, incremental: bool = False, keep_state: bool = False) -> BuildReport:
+          use_cache: bool = True, incremental: bool = False, keep_state: bool = False,
+          reload: bool = False) -> BuildReport:
     """Build the graph from the snapshot plus (by default) every record file `mlsys-atlas ingest` wrote.
 
     With `incremental` (what `mlsys-atlas ingest` asks for), records added since the last build are
@@ -77,6 +78,8 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
     save, so a build keeps it only where ingests happen: when asked (`keep_state`, `incremental`)
     or when the data directory already holds ingested record files. A plain snapshot build
     (`make run`) pays nothing for it; the first ingest into it is a full build that keeps it.
+    An unchanged rebuild does not write the graph again when the live graph already holds its
+    rows (`_live_graph_holds`); `reload` writes it anyway.
     """
     with build_lock(data_dir, wait=config.settings().build_lock_wait), gc_paused():
         if incremental and include_ingested and use_cache:
@@ -84,7 +87,8 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
             if report is not None:
                 return report
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
-                      include_ingested=include_ingested, use_cache=use_cache, keep_state=keep_state or incremental)
+                      include_ingested=include_ingested, use_cache=use_cache, keep_state=keep_state or incremental,
+                      reload=reload)
 
 
 def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
@@ -137,7 +141,7 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,
            only_files: Callable[[Path], bool] | None, include_ingested: bool, use_cache: bool,
-           keep_state: bool) -> BuildReport:
+           keep_state: bool, reload: bool) -> BuildReport:
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
@@ -147,7 +151,7 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         on_stage=None if quiet else (lambda text: tqdm.write(f"{text} ...", file=sys.stderr)))
     files_bar.close()
     timings.update(prepared.seconds)
-    if prepared.cache == {"rows": "hit"} and _live_graph_holds(store, data_dir, prepared.rows_key):
+    if not reload and prepared.cache == {"rows": "hit"} and _live_graph_holds(store, data_dir, prepared.rows_key):
         return _unchanged(prepared, timings, started)
 
     mark = time.perf_counter()

@@ -73,9 +73,9 @@ def _stats(env: dict[str, str]) -> dict:
 def test_two_builds_at_once_both_finish_and_the_graph_is_full(tmp_path: Path, tiny_snapshot: Path) -> None:
     """Reproduction: `build & sleep 1; build & wait; stats` used to show every count 0."""
     env = cli_env(tmp_path / "data", tiny_snapshot)
-    first = cli_process(["build", "--quiet"], env)
+    first = cli_process(["build", "--quiet", "--reload"], env)
     time.sleep(1)
-    second = cli_process(["build", "--quiet"], env)
+    second = cli_process(["build", "--quiet", "--reload"], env)
     out1, err1 = first.communicate(timeout=600)
     out2, err2 = second.communicate(timeout=600)
     assert first.returncode == 0 and second.returncode == 0, (err1, err2)
@@ -91,7 +91,7 @@ def test_a_build_that_cannot_get_the_lock_stops_with_one_line(tmp_path: Path, ti
     data_dir = tmp_path / "data"
     env = cli_env(data_dir, tiny_snapshot, ATLAS_BUILD_LOCK_WAIT="0")
     with build_lock(data_dir):
-        result = run_cli(["build", "--quiet"], env)
+        result = run_cli(["build", "--quiet", "--reload"], env)
     assert result.code == 1
     lines = result.err.strip().splitlines()
     assert lines[-1].startswith("error: build: another build or ingest") and "Traceback" not in result.err
@@ -103,7 +103,7 @@ def test_a_waiting_build_says_so_and_runs_after_the_first(tmp_path: Path, tiny_s
     data_dir = tmp_path / "data"
     env = cli_env(data_dir, tiny_snapshot)
     with build_lock(data_dir):
-        proc = cli_process(["build", "--quiet"], env)
+        proc = cli_process(["build", "--quiet", "--reload"], env)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not (data_dir / SOCKET_NAME).exists():
             time.sleep(0.1)
@@ -119,7 +119,7 @@ def test_server_dying_mid_load_is_one_line_and_keeps_the_old_graph(tmp_path: Pat
     data_dir = tmp_path / "data"
     _fresh_build(data_dir, tiny_snapshot)
     env = cli_env(data_dir, tiny_snapshot)
-    proc = cli_process(["build", "--quiet"], env)
+    proc = cli_process(["build", "--quiet", "--reload"], env)
     _wait_for_staging(data_dir, proc)
     os.kill(_server_pid(data_dir), signal.SIGKILL)
     out, err = proc.communicate(timeout=300)
@@ -138,7 +138,7 @@ def test_killed_build_leaves_no_orphan_server_no_staging_key_and_a_matching_repo
     _fresh_build(data_dir, tiny_snapshot)
     report_before = last_report(data_dir)
     env = cli_env(data_dir, tiny_snapshot)
-    proc = cli_process(["build", "--quiet"], env)
+    proc = cli_process(["build", "--quiet", "--reload"], env)
     _wait_for_staging(data_dir, proc)
     server_pid = _server_pid(data_dir)
     proc.send_signal(signal.SIGKILL)
