@@ -168,20 +168,7 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         load_bar.close()
         timings["load"] = time.perf_counter() - mark
         timings["total"] = time.perf_counter() - started
-        reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in prepared.quarantined)
-        report = BuildReport(
-            built_at=datetime.now(UTC).isoformat(timespec="seconds"),
-            snapshot_files=prepared.files,
-            papers_read=prepared.papers_read,
-            **prepared.counts,
-            written=written,
-            quarantined=len(prepared.quarantined),
-            quarantined_by_reason=dict(reasons.most_common()),
-            skipped_by_status=dict(sorted(prepared.skipped_by_status.items())),
-            seconds={k: round(v, 2) for k, v in timings.items()},
-            ingested_files=prepared.ingested_files,
-            cache=prepared.cache,
-        )
+        report = _report_of(prepared, written, timings, prepared.cache)
         report_json = json.dumps(asdict(report), indent=2)
         target.set_build_report(report_json)
     _remember_live(store, data_dir, prepared.rows_key if use_cache else "")
@@ -233,14 +220,21 @@ def _unchanged(prepared: build_cache.PreparedBuild, timings: dict[str, float], s
     """The report of a rebuild whose rows the live graph already holds: nothing written, the live report kept."""
     timings["load"] = 0.0
     timings["total"] = time.perf_counter() - started
+    return _report_of(prepared, {}, timings,
+                      {**prepared.cache, "load": "skipped: the live graph already holds these rows"})
+
+
+def _report_of(prepared: build_cache.PreparedBuild, written: dict[str, int], timings: dict[str, float],
+               cache: dict[str, str]) -> BuildReport:
+    """The report of a full build (loaded or not) from what `prepare` handed over."""
     reasons = Counter(f"{q.source}: {_reason_class(q.reason)}" for q in prepared.quarantined)
     return BuildReport(
         built_at=datetime.now(UTC).isoformat(timespec="seconds"), snapshot_files=prepared.files,
-        papers_read=prepared.papers_read, **prepared.counts, written={}, quarantined=len(prepared.quarantined),
+        papers_read=prepared.papers_read, **prepared.counts, written=written, quarantined=len(prepared.quarantined),
         quarantined_by_reason=dict(reasons.most_common()),
         skipped_by_status=dict(sorted(prepared.skipped_by_status.items())),
         seconds={k: round(v, 2) for k, v in timings.items()}, ingested_files=prepared.ingested_files,
-        cache={**prepared.cache, "load": "skipped: the live graph already holds these rows"})
+        cache=cache)
 
 
 def format_summary(report: BuildReport) -> str:
