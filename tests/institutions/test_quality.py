@@ -23,8 +23,11 @@ def test_labelled_set_is_large_and_split() -> None:
     assert {r["stratum"] for r in rows} >= {"head", "middle", "tail", "lookalike"}
 
 
+# Tuning "not an organisation" precision 1.000 -> 0.935 on 2026-12-01 (issue 14, fifth pass): "Fidian" (labelled a
+# company of unknown country) and "IMAG" (labelled IMAG Grenoble; the snapshot also prints IMAG Montpellier, and
+# IMAG Granada exists) are kept raw so that every node has a country and no alias names three organisations.
 @pytest.mark.parametrize(("split", "b3_floor", "unit_floor", "not_org_floor"), [
-    ("tuning", 0.99, 0.99, 0.95),
+    ("tuning", 0.99, 0.99, 0.93),
     ("heldout", 0.95, 0.90, 0.90),
 ])
 def test_quality_floors(resolver: InstitutionResolver, split: str, b3_floor: float, unit_floor: float,
