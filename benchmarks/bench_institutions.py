@@ -1,7 +1,7 @@
 """Institution resolution: quality on the hand-labelled set, nodes before/after, and its cost in a build.
 
 Quality: B³ precision/recall/F1 of string -> organisation on the frozen held-out split and on the
-tuning split, accuracy on the unit where the label has one, precision/recall of "not an
+tuning split, accuracy and B³-F1 on the unit where the label has one, precision/recall of "not an
 organisation", and whether any look-alike pair (UC Berkeley / Berkeley College / LBNL, WashU /
 UW, UC campuses, ...) was put together (tests/data/institutions_labelled.md).
 
@@ -45,11 +45,12 @@ def quality() -> None:
     resolver = InstitutionResolver()
     print("quality on the hand-labelled set (tests/data/institutions_labelled.jsonl)")
     print(f"  {'split':8} {'items':>5} {'orgs':>5} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'unit acc':>10} "
-          f"{'not-org P':>9} {'not-org R':>9} {'look-alike pairs':>17}")
+          f"{'unit B3-F1':>10} {'not-org P':>9} {'not-org R':>9} {'look-alike pairs':>17}")
     for split in ("heldout", "tuning"):
         s = score(resolver, load_labelled(LABELLED, split))
         print(f"  {split:8} {s.items:5} {s.organisations:5} {s.b3_precision:6.3f} {s.b3_recall:6.3f} {s.b3_f1:6.3f} "
-              f"{s.unit_accuracy:6.3f} ({s.unit_items:2}) {s.not_org_precision:9.3f} {s.not_org_recall:9.3f} "
+              f"{s.unit_accuracy:6.3f} ({s.unit_items:2}) {s.unit_b3_f1:10.3f} {s.not_org_precision:9.3f} "
+              f"{s.not_org_recall:9.3f} "
               f"{len(s.look_alike_pairs_merged):>4} merged of {s.look_alike_pairs_checked:2}")
     items = [json.loads(line) for line in TAIL_COUNTRIES.read_text(encoding="utf-8").splitlines() if line.strip()]
     c = score_countries(resolver, items)

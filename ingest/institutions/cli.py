@@ -61,6 +61,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--not-organisation", action="store_true", help="the string names no organisation")
     p.set_defaults(func=split_command)
 
+    p = actions.add_parser("audit", help="list organisation nodes of the snapshot without a country or a type",
+                           description="Link every affiliation of a snapshot with the shipped table (no graph build) "
+                                       "and list the organisation nodes with no country or typed 'other', each with "
+                                       "the printed strings behind it. Exit 1 when there is any.")
+    p.add_argument("--snapshot", type=Path, default=None,
+                   help="snapshot directory (default: ATLAS_SNAPSHOT_DIR or the bundled one)")
+    p.add_argument("--json", action="store_true", help="one JSON object per node")
+    p.set_defaults(func=audit_command)
+
 
 # ------------------------------------------------------------------------------------ resolve
 def read_affiliations(path: Path) -> Iterator[tuple[int, dict[str, Any] | None, str | None, str]]:
@@ -260,3 +269,31 @@ def split_command(args: argparse.Namespace) -> int:
     decisions.record({"action": "split", "affiliation": args.affiliation, "target": target})
     print(f"{args.affiliation!r} -> its own organisation {name} [{target['id']}]; applied on the next build")
     return 0
+
+
+# ------------------------------------------------------------------------------------ audit
+def audit_command(args: argparse.Namespace) -> int:
+    from graph import config
+    from ingest.institutions.audit import audit_snapshot
+
+    snapshot_dir = args.snapshot or config.snapshot_dir()
+    if not snapshot_dir.is_dir():
+        print(f"institutions audit: no such snapshot directory: {snapshot_dir}", file=sys.stderr)
+        return 2
+    found, total = audit_snapshot(snapshot_dir)
+    for node in found:
+        if args.json:
+            print(json.dumps({"id": node.id, "name": node.name, "country": node.country, "type": node.type,
+                              "missing": node.missing, "authorships": node.authorships,
+                              "strings": [{"affiliation": s, "authorships": n} for s, n in node.strings]},
+                             ensure_ascii=False))
+            continue
+        print(f"{node.authorships:>5}  {node.missing:<12}  {node.name}  [{node.id}]  "
+              f"{node.country or '??'}  {node.type}")
+        for string, count in node.strings[:5]:
+            print(f"         {count:>4}  {string}")
+    no_country = sum(1 for n in found if not n.country)
+    no_type = sum(1 for n in found if n.type == "other")
+    print(f"{len(found)} of {total} organisation nodes incomplete: {no_country} without a country, "
+          f"{no_type} typed 'other'", file=sys.stderr)
+    return 1 if found else 0
