@@ -67,14 +67,17 @@ COMPRESS_LEVEL = 1
 
 # The code (and data) each stage's output depends on, relative to the project root.
 _COMMON = ("graph/records.py", "graph/ids.py", "graph/_legacy_fold.py", "graph/venues.py")
+# The snapshot readers consult the institution table too (sysconf prints the listed affiliation that
+# is not a known mis-link), so a table edit must invalidate the read stage as well as resolution.
+_INSTITUTIONS = ("ingest/institutions/*.py", "ingest/institutions/*.tsv")
 STAGE_CODE: dict[str, tuple[str, ...]] = {
     "read": (*_COMMON, "ingest/snapshot.py", "ingest/recordio.py", "ingest/sources/*.py", "ingest/live/parsing.py",
-             "ingest/live/sources/dblp.py", "ingest/identity/*.py", "data/snapshot/MANIFEST.json"),
+             "ingest/live/sources/dblp.py", "ingest/identity/*.py", "ingest/identity/*.json*",
+             "data/snapshot/MANIFEST.json",
+             *_INSTITUTIONS),
     "merge": (*_COMMON, "ingest/identity/*.py", "ingest/pipeline.py"),
     "resolve": (*_COMMON, "ingest/identity/*.py", "ingest/identity/model.json",
-                "ingest/identity/name_prior.json.gz", "ingest/institutions/*.py",
-                "ingest/institutions/organisations.tsv", "ingest/institutions/places.tsv",
-                "ingest/institutions/ambiguous.tsv", "ingest/pipeline.py"),
+                "ingest/identity/name_prior.json.gz", *_INSTITUTIONS, "ingest/pipeline.py"),
     "tag": (*_COMMON, "ingest/topics/*.py", "ingest/topics/taxonomy.toml"),
     "rows": (*_COMMON, "graph/loader.py", "ingest/pipeline.py", "ingest/id_guard.py", "ingest/topics/taxonomy.py",
              "ingest/topics/taxonomy.toml"),
