@@ -38,6 +38,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="a built, warmed graph (ATLAS_DATA_DIR)")
     parser.add_argument("--top", type=int, default=25, help="calls to print per page")
+    parser.add_argument("--restrict", default=r"(graph|ui|pages)/",
+                        help="regex on file names the printed calls must match ('.' for all, e.g. Altair's)")
     parser.add_argument("pages", nargs="+", help="page names as in page_timings.targets (e.g. graph, paper)")
     args = parser.parse_args()
     os.environ.update(ATLAS_DATA_DIR=str(args.data_dir), ATLAS_GRAPH="atlas", ATLAS_STORE="embedded")
@@ -67,7 +69,7 @@ def main() -> int:
         threading.setprofile(None)  # type: ignore[arg-type]
         print(f"=== {name}: {time.perf_counter() - start:.2f} s; exceptions: {[e.value for e in app.exception]}")
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(r"(graph|ui|pages)/", args.top)
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.restrict, args.top)
         print(out.getvalue())
     return 0
 

@@ -13,6 +13,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore
 from graph.exports import bibtex
+from graph.ids import fold
 from ui import data, links
 from ui.state import PAPER_SHOWN as SHOWN
 from ui.text import escape_markdown, plural
@@ -35,6 +36,24 @@ if same_page_link:
     st.query_params.from_dict({"paper": paper_id})
 st.session_state[SHOWN] = paper_id  # app.py forgets it when another page runs
 paper = data.paper(key, paper_id)
+if paper is None and explore.node_label(paper_id) != "Paper":
+    # ?paper= may hold a title, like every other entity deep link holds a name: one exact title opens it.
+    same_title = [row for row in data.search_papers(key, paper_id, None, None, (), None, False, limit=20)
+                  if fold(row.get("title") or "") == fold(paper_id)]
+    if len(same_title) == 1:
+        paper_id = same_title[0]["id"]
+        st.query_params.from_dict({"paper": paper_id})
+        st.session_state[SHOWN] = paper_id
+        paper = data.paper(key, paper_id)
+    elif same_title:
+        st.title("Paper")
+        st.info(f"{plural(len(same_title), 'paper')} titled “{escape_markdown(paper_id)}”. Pick one:",
+                icon=":material/article:")
+        for row in same_title:
+            st.page_link(links.PAPER, label=escape_markdown(f"{row.get('title')} — {row.get('venue') or '?'} "
+                                                            f"{row.get('year') or ''}".strip()),
+                         query_params={"paper": row["id"]}, icon=":material/article:")
+        st.stop()
 if paper is None:
     st.title("Paper")
     st.warning(f"No paper with id “{escape_markdown(paper_id)}” in this graph (it may come from another build).",

@@ -38,19 +38,6 @@ if not analytics.available("graph.analytics", "graph.analytics.pc_audit"):
 key = data.store_key()
 
 
-def example_csvs() -> tuple[str, str]:
-    """A small PC and submissions drawn from the graph itself, to try the page without files."""
-    people = data.top_authors(key, "mlsys", 8) + data.top_authors(key, "ml", 3)
-    # ids given, as an organiser with DBLP/OpenReview ids would: the example shows the audit, not namesakes
-    members = pd.DataFrame([{"name": p["name"], "affiliation": "", "author_id": p["id"]} for p in people]
-                           + [{"name": "Nobody Inparticular", "affiliation": "Nowhere University", "author_id": ""}])
-    papers = data.search_papers(key, "", None, None, ("MLSys",), None, False, 6)
-    authors = data.paper_author_lists(key, tuple(p["id"] for p in papers))
-    submissions = pd.DataFrame([{"id": f"S{i}", "title": p["title"], "authors": "; ".join(authors.get(p["id"], []))}
-                                for i, p in enumerate(papers, start=1)])
-    return members.to_csv(index=False), submissions.to_csv(index=False)
-
-
 with st.expander("CSV formats and templates", expanded=False):
     st.markdown("**PC members:** a `name` column; optional `affiliation` and id columns (`author_id`, `orcid`, "
                 "`dblp_pid`, `openreview_id`, `s2_id`). A name may carry its affiliation — `Ion Stoica, UC Berkeley` "
@@ -65,7 +52,8 @@ u1, u2 = st.columns(2)
 members_file = u1.file_uploader("PC members (CSV)", type=["csv"], key="pc_members")
 submissions_file = u2.file_uploader("Submissions (CSV, optional)", type=["csv"], key="pc_submissions")
 o1, o2 = st.columns(2)
-coi_years = o1.slider("Conflict window (years of co-authorship or shared institution)", 1, 10, 3, key="coi",
+coi_years = o1.slider("Conflict window (years of co-authorship or shared institution)", 1, 10, analytics.PC_COI_YEARS,
+                      key="coi",
                       bind="query-params")
 use_example = o2.toggle("Try with an example built from the graph", key="example", bind="query-params",
                         disabled=members_file is not None)
@@ -81,7 +69,7 @@ def decode(upload: object) -> str | None:
 
 members_csv, submissions_csv = decode(members_file), decode(submissions_file)
 if members_csv is None and use_example:
-    members_csv, example_submissions = example_csvs()
+    members_csv, example_submissions = analytics.pc_example_csvs(key)
     submissions_csv = submissions_csv or example_submissions
     st.caption("Example: the most published MLSys and ML authors, one name that is not in the graph, and six "
                "MLSys papers as submissions.")
@@ -113,7 +101,7 @@ for warning in audit.warnings():
 tab_balance, tab_conflicts, tab_coverage, tab_members, tab_review = st.tabs(
     ["Balance", f"Conflicts ({len(audit.conflicts)})", "Topic coverage", "Members",
      f"To resolve ({len(audit.unmatched) + len(audit.ambiguous)})"])
-tables = audit.tables()
+tables = analytics.pc_audit_tables(key, members_csv, submissions_csv, coi_years, tuple(sorted(picks.items())))
 
 with tab_balance:
     left, right = st.columns([3, 2], gap="large")

@@ -51,3 +51,20 @@ def test_the_server_preloads_in_the_background_and_says_when_it_is_done(
     assert serve.READY in capsys.readouterr().out
     key = data.store_key()
     assert "author_sides" in vars(analytics._projection(key))
+
+
+def test_preload_answers_the_program_committee_example(atlas_env: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PC page's example (its members, submissions, audit and tables) is answered by the preload: asked
+    afterwards with the page's arguments, the audit itself must not run again."""
+    from graph.analytics import pc_audit
+
+    serve.preload()
+    key = data.store_key()
+    members, submissions = analytics.pc_example_csvs(key)
+
+    def audit_again(*_: object, **__: object) -> None:
+        raise AssertionError("the PC example was audited again after the preload")
+
+    monkeypatch.setattr(pc_audit, "audit_program_committee", audit_again)
+    tables = analytics.pc_audit_tables(key, members, submissions, analytics.PC_COI_YEARS, ())
+    assert tables["members"] and "conflicts" in tables

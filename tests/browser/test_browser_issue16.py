@@ -4,6 +4,8 @@ conflict with an id-given author is reported; and Quick search used from the Sea
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from pathlib import Path
 from urllib.parse import parse_qs, quote, urlparse
@@ -91,6 +93,14 @@ def test_pc_audit_reports_an_ambiguous_members_conflict(atlas_server: Server, pa
     expect(main.get_by_text(re.compile(r"marked \*?possible"))).to_be_visible()
     wait_idle(page)
     screenshot(page, "program-committee-possible-conflict")
+    # The conflict itself, not only a count: the ambiguous member against the id-given author of S1.
+    with page.expect_download(timeout=60_000) as download:
+        main.get_by_role("button", name="Conflicts (CSV)").click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    found = [r for r in rows if r["member_name"] == case.member_name and r["submission"] == "S1"]
+    assert found, rows
+    assert any(case.coauthor_name in r["author_name"] for r in found), found
+    assert all(r["certainty"] == "possible" for r in found), found
 
 
 def test_quick_search_from_the_search_page(atlas_server: Server, page: Page) -> None:

@@ -5,8 +5,8 @@ row's page in place (ui/linked_table.py). Here a real click on a row of the pers
 papers table and of the institution page's people table must change the URL in the same tab
 (no new page in the browser context), and Back must return in one press. The deep links
 `person?author=NAME`, `graph?node=NAME`, `institution?institution=NAME`, `collaborators?author=NAME`
-and `connect?from=NAME&to=NAME` must show that entity, not a "not found"; so must `data?node=NAME`
-and `topics?topic=NAME`. Back from a paper opened on a person's Papers tab shows that tab again, and
+and `connect?from=NAME&to=NAME` must show that entity, not a "not found"; so must `data?node=NAME`,
+`topics?topic=NAME` and `paper?paper=TITLE`. Back from a paper opened on a person's Papers tab shows that tab again, and
 the person links on Connect's paths and Collaborators' header open in place with Back returning to
 the same two people or the same person.
 """
@@ -107,6 +107,20 @@ def test_every_name_deep_link(atlas_server: Server, page: Page, path: str, shows
     assert page.get_by_test_id("stException").count() == 0
     expect(main.get_by_text(re.compile(r"^No (person|institution|node)")).first).not_to_be_visible()
     expect(main.get_by_text(shows).first).to_be_visible(timeout=60_000)
+
+
+def test_paper_title_deep_link(atlas_server: Server, page: Page, small_build: tuple) -> None:
+    """`paper?paper=TITLE` opens that paper and puts its id in the address bar (a unique title in the graph)."""
+    rows = small_build[0].read("MATCH (p:Paper) WHERE p.title IS NOT NULL RETURN p.id AS id, p.title AS title "
+                               "ORDER BY p.id")
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["title"].lower()] = counts.get(row["title"].lower(), 0) + 1
+    paper = next(r for r in rows if counts[r["title"].lower()] == 1 and len(r["title"].split()) >= 4)
+    open_idle(page, atlas_server.url + "paper?paper=" + quote(paper["title"].upper()))  # case does not matter
+    assert page.get_by_test_id("stException").count() == 0
+    expect(page.locator("h1").first).to_contain_text(paper["title"][:30], timeout=60_000)
+    expect(page).to_have_url(re.compile(r"/paper\?paper=" + re.escape(quote(paper["id"], safe=""))), timeout=60_000)
 
 
 def selected_tab(page: Page) -> str:
