@@ -91,6 +91,17 @@ def test_the_live_graph_holds_the_state_rows(graphs: Any) -> None:
         assert len({tuple(sorted((k, v) for k, v in r.items() if k != "props")) for r in rows}) == len(rels[rel]), rel
 
 
+def test_the_state_digests_are_those_of_every_row(graphs: Any) -> None:
+    """The ingest recomputed the rows of what it touched only: the digests it kept must be those of every
+    row recomputed from the records (a row it failed to recompute would be stale here and in the graph)."""
+    state = graphs["state"]
+    rows = {**state.nodes, **state.rels}
+    for kind in rows.keys() | state.digests.keys():
+        grouped = incremental._grouped(rows.get(kind, []))
+        expected = {key: incremental._row_digest(group) for key, group in grouped.items()}
+        assert state.digests.get(kind, {}) == expected, kind
+
+
 def test_matches_the_full_build_but_for_bounded_differences(graphs: Any) -> None:
     """Everything equal except, measured and listed: (1) papers a new record joined or would have joined
     (the cached paper is merged as one record: its best source ranks its fields, and a title match with
