@@ -47,7 +47,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
-from ingest import topics
+from ingest import state_codec, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
@@ -62,7 +62,7 @@ from ingest.recordio import _merge_institution, read_records, records_dir
 STATE_DIR = "incremental"
 STATE_FILE = "state.pkl"
 META_FILE = "state.json"
-STATE_FORMAT = 2  # bump when the State layout changes
+STATE_FORMAT = 3  # bump when the State layout changes
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -148,8 +148,9 @@ def base_key(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bo
     plan = build_cache._plan(snapshot_dir, data_dir, only_files, include_ingested=False)
     decisions = (review.review_dir(data_dir) / review.DECISIONS_FILE, curation.curation_path(data_dir),
                  build_cache.institutions_dir(data_dir) / build_cache.INSTITUTION_DECISIONS)
-    return _digest(f"incremental {STATE_FORMAT}", *(build_cache.stage_version(s) for s in build_cache.STAGE_CODE),
-                   *plan.read_keys, *(build_cache.file_digest(d) if d.exists() else "" for d in decisions))
+    return _digest(f"incremental {STATE_FORMAT}", state_codec.LAYOUT,
+                   *(build_cache.stage_version(s) for s in build_cache.STAGE_CODE), *plan.read_keys,
+                   *(build_cache.file_digest(d) if d.exists() else "" for d in decisions))
 
 
 def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Institution], list[Quarantined], list[str],
@@ -204,7 +205,7 @@ def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     (folder / META_FILE).unlink(missing_ok=True)
     tmp = folder / f"{STATE_FILE}.{os.getpid()}.tmp"
     with open(tmp, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(state_codec.encode(state.__getstate__()), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(folder / STATE_FILE)
     _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
                          "graph_version": graph_version})
@@ -227,6 +228,13 @@ def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Pa
     return True
 
 
+def read_state(path: Path) -> State:
+    """The state `save_state` wrote (records kept as tuples on disk: ingest/state_codec.py)."""
+    with open(path, "rb") as handle:
+        fields = pickle.load(handle)
+    return State(**state_codec.decode(fields))
+
+
 def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
     folder = _state_dir(data_dir)
     try:
@@ -238,9 +246,8 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State |
     if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
         return "the live graph is not the one this data directory's last build wrote"
     try:
-        with open(folder / STATE_FILE, "rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        state = read_state(folder / STATE_FILE)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return "the incremental state is unreadable"
     if not isinstance(state, State) or state.base != base:
         return "the incremental state belongs to another build"

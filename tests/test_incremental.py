@@ -8,7 +8,6 @@ NSDI (many are papers the subset already has from another source, so they merge 
 
 from __future__ import annotations
 
-import pickle
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -37,8 +36,7 @@ def _held_out() -> list[Paper]:
 
 
 def _state(data_dir: Path) -> incremental.State:
-    with open(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE, "rb") as handle:
-        return pickle.load(handle)
+    return incremental.read_state(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE)
 
 
 def _write(data_dir: Path, papers: list[Paper]) -> None:
