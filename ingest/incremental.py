@@ -534,14 +534,13 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     for mid, author_id in old_mentions.items():
         if author_id:
             old_people[author_id].append(mid)
-    mentions = [m for m in mentions_from_papers(p for p in all_papers
-                                                if any(mention_id_of(p.id, a.position) in subset_ids
-                                                       for a in p.authorships))
+    subset_papers = {mid.rsplit("#", 1)[0] for mid in subset_ids}  # mention_id_of: "<paper id>#<position>"
+    mentions = [m for m in mentions_from_papers(p for p in all_papers if p.id in subset_papers)
                 if m.mention_id in subset_ids]
     position = {m.mention_id: i for i, m in enumerate(mentions)}
     fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
     legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
-              for p in all_papers if p.id_aliases for a in p.authorships
+              for p in all_papers if p.id_aliases and p.id in subset_papers for a in p.authorships
               if mention_id_of(p.id, a.position) in subset_ids}
     resolution = resolve_blocks(mentions, state.stats, decisions=review.load_decisions(data_dir),
                                 curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy,
@@ -597,21 +596,29 @@ def _touched(batch: Any, old_links: dict[str, tuple], old_org_names: dict[str, s
     return papers, people
 
 
-def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo]
+def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo],
+           wanted: set[tuple[str, str]] | None = None
            ) -> tuple[dict[str, list[str]], dict[tuple[str, str], set[str]]]:
-    """Person id -> its mention ids (cached papers, dropped ones included), and strong id -> person ids."""
+    """Person id -> its mention ids (cached papers, dropped ones included), and strong id -> person ids
+    (only the ids in `wanted` when given: the ingest looks up the new mentions' ids alone)."""
     members: dict[str, list[str]] = defaultdict(list)
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)
     for paper in [*kept, *dropped]:
         for a in paper.authorships:
+            if not a.author_id:
+                continue
             mid = mention_id_of(paper.id, a.position)
-            if not a.author_id or mid not in names:
+            if mid not in names:
                 continue
             members[a.author_id].append(mid)
+            if wanted is not None and not wanted:
+                continue
             for kind, value in (("orcid", a.orcid), ("openreview", a.openreview_id), ("dblp", a.dblp_pid),
                                 ("s2", a.s2_author_id), ("openalex", a.openalex_id)):
                 if value:
-                    id_people[(kind, str(value).strip())].add(a.author_id)
+                    key = (kind, str(value).strip())
+                    if wanted is None or key in wanted:
+                        id_people[key].add(a.author_id)
     return members, id_people
 
 
@@ -620,14 +627,19 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     """The new mentions and every cached person one of them could join: a mention of the person in the
     new mention's block (or a block a nickname joins) with a compatible given name, a shared strong id,
     or a mention on a paper the ingest replaced. People are taken whole, across blocks."""
-    members, id_people = _index(kept, dropped, names_before)
-    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person)
+    wanted = {(kind, value) for m in new_mentions for kind, value in m.strong_ids.items()}
+    members, id_people = _index(kept, dropped, names_before, wanted)
+    needed = {key for m in new_mentions for info in [state.names[m.mention_id]] for key in (info.block_key,
+                                                                                           *info.bridges)}
+    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person), blocks looked up only
     for person, mids in members.items():
         for mid in mids:
             info = names_before[mid]
-            by_block[info.block_key].append((info.given, person))
+            if info.block_key in needed:
+                by_block[info.block_key].append((info.given, person))
             for bridge in info.bridges:
-                by_block[bridge].append(("", person))  # a nickname: compared with every given name
+                if bridge in needed:
+                    by_block[bridge].append(("", person))  # a nickname: compared with every given name
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
     for mention in new_mentions:
         info = state.names[mention.mention_id]
