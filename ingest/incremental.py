@@ -3,9 +3,10 @@
 `mlsys-atlas ingest` used to rebuild everything (merge + resolve + tag of ~60k papers) for a
 few hundred new papers. A build of a data directory that holds ingested records (or any build
 `ingest` runs) now leaves an *incremental state* beside its cache (`<data dir>/cache/incremental/`):
-the resolved, tagged papers, the people, the organisations, the rows handed to the store,
-each mention's parsed name and the corpus name statistics, and a fingerprint of every ingested
-record. When the only change since is *added* records, `prepare_delta`:
+the resolved, tagged papers, the people, the organisations, a digest of the rows of each MERGE key
+handed to the store (records kept as tuples on disk: ingest/state_codec.py), each mention's
+parsed name and the corpus name statistics, and a fingerprint of every ingested record. When the
+only change since is *added* records, `prepare_delta`:
 
 1. merges the new records into the cached papers they share a strong id or an exact
    title key with (`identity.merge_papers` over those candidates and the new records);
@@ -13,8 +14,10 @@ record. When the only change since is *added* records, `prepare_delta`:
 3. resolves only the name blocks the new (and replaced) mentions fall into, closed over
    nicknames, people spanning blocks and shared strong ids, with reviewer and curator
    decisions applied (`identity.incremental.resolve_blocks`); every other person is the cached one;
-4. recomputes the rows and diffs them against the cached rows: the delta (rows new or
-   changed, rows gone) is what `ingest.build` writes to the live graph with MERGE / DELETE.
+4. recomputes the rows of what it touched (`_touched`: changed papers, papers whose people or
+   organisations changed, the people resolved again and everyone on those papers; small labels
+   whole) and diffs their digests against the kept ones: the delta (rows new or changed, rows
+   gone) is what `ingest.build` writes to the live graph with MERGE / DELETE.
 
 A person id a re-resolved block no longer has is kept in `id_aliases` of the person now
 holding most of its mentions, and a paper id that changed because a new record joined the
