@@ -21,7 +21,6 @@ mentions differ (AUTHORED rows by mention), inside and outside the re-resolved n
 from __future__ import annotations
 
 import argparse
-import pickle
 import shutil
 import sys
 import tempfile
@@ -44,8 +43,7 @@ SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
 
 
 def _state(data_dir: Path) -> incremental.State:
-    with open(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE, "rb") as handle:
-        return pickle.load(handle)
+    return incremental.read_state(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE)
 
 
 def _by_key(rows: list[dict]) -> dict[tuple, list[dict]]:

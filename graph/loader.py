@@ -7,7 +7,7 @@ deterministically (sorted by id) so two builds write the identical graph.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,7 +61,11 @@ def latest_affiliations(batch: GraphBatch) -> dict[str, dict[str, Any]]:
     return result
 
 
-def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
+def node_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
+              authors: Collection[str] | None = None) -> dict[str, list[Row]]:
+    """Node rows of the batch; with `papers` / `authors` (ids), the Paper / Author rows of those only (an
+    incremental ingest recomputes the rows of what it touched, ingest/incremental.py): every other label,
+    and each author's counts and latest affiliation, still come from the whole batch."""
     paper_counts: dict[str, int] = defaultdict(int)
     inst_authors: dict[str, set[str]] = defaultdict(set)
     venue_names = {v.id: v.name for v in batch.venues}
@@ -102,7 +106,7 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
             "dblp_pid": a.dblp_pid, "merge_confidence": a.merge_confidence,
             "merge_reasons": a.merge_reasons, "paper_count": paper_counts[a.id], "id_aliases": a.id_aliases,
             **_prov(a.provenance.sources, a.provenance.retrieved_at)}}
-        for a in sorted(batch.authors, key=lambda a: a.id)
+        for a in sorted(batch.authors, key=lambda a: a.id) if authors is None or a.id in authors
     ]
     rows["Paper"] = [
         {"id": p.id, "props": {
@@ -112,7 +116,7 @@ def node_rows(batch: GraphBatch) -> dict[str, list[Row]]:
             "doi": p.doi, "arxiv_id": p.arxiv_id, "s2_id": p.s2_id, "openreview_id": p.openreview_id,
             "openalex_id": p.openalex_id, "dblp_key": p.dblp_key, "url": p.url, "id_aliases": p.id_aliases,
             **_prov(p.provenance.sources, p.provenance.retrieved_at)}}
-        for p in sorted(batch.papers, key=lambda p: p.id)
+        for p in sorted(batch.papers, key=lambda p: p.id) if papers is None or p.id in papers
     ]
     return rows
 
@@ -122,22 +126,29 @@ def tag_input(paper: Paper) -> str:
     return "abstract" if paper.abstract else "derived_terms" if paper.derived_terms else "title_only"
 
 
-def rel_rows(batch: GraphBatch) -> dict[str, list[Row]]:
+def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
+             authors: Collection[str] | None = None) -> dict[str, list[Row]]:
+    """Relationship rows of the batch; with `papers` / `authors` (ids), PUBLISHED_IN, AUTHORED and HAS_TOPIC
+    of those papers only and AFFILIATED_WITH of those authors only (CITES and PART_OF: always all)."""
     rows: dict[str, list[Row]] = defaultdict(list)
     by_external = {f"{kind}:{value.lower()}": p.id for p in batch.papers for kind, value in p.external_ids().items()}
     affiliated: dict[tuple[str, str, int | None], set[str]] = defaultdict(set)
     affiliated_at: dict[tuple[str, str, int | None], str] = {}
     for p in sorted(batch.papers, key=lambda p: p.id):
         prov = _prov(p.provenance.sources, p.provenance.retrieved_at)
-        rows["PUBLISHED_IN"].append({"paper_id": p.id, "venue_id": p.venue_id, "props": {"year": p.year, **prov}})
+        own = papers is None or p.id in papers
+        if own:
+            rows["PUBLISHED_IN"].append({"paper_id": p.id, "venue_id": p.venue_id,
+                                         "props": {"year": p.year, **prov}})
         for a in p.authorships:
-            rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
-                "position": a.position, "affiliation": a.affiliation, "name_as_printed": a.name, **prov}})
-            if a.institution_id and p.year is not None:  # MERGE cannot key on a null year
-                key = (a.author_id, a.institution_id, p.year)
+            if own:
+                rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
+                    "position": a.position, "affiliation": a.affiliation, "name_as_printed": a.name, **prov}})
+            if a.institution_id and p.year is not None and (authors is None or a.author_id in authors):
+                key = (a.author_id, a.institution_id, p.year)  # MERGE cannot key on a null year
                 affiliated[key].update(p.provenance.sources)
                 affiliated_at[key] = max(affiliated_at.get(key, ""), p.provenance.retrieved_at)
-        for tag in p.topics:
+        for tag in p.topics if own else ():
             tag_prov = _prov(["tagger"], p.provenance.retrieved_at)
             rows["HAS_TOPIC"].append({"paper_id": p.id, "topic_id": f"topic:{tag.topic}",
                                       "props": {"score": round(tag.score, 4), "evidence": tag.evidence, **tag_prov}})

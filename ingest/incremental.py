@@ -3,9 +3,10 @@
 `mlsys-atlas ingest` used to rebuild everything (merge + resolve + tag of ~60k papers) for a
 few hundred new papers. A build of a data directory that holds ingested records (or any build
 `ingest` runs) now leaves an *incremental state* beside its cache (`<data dir>/cache/incremental/`):
-the resolved, tagged papers, the people, the organisations, the rows handed to the store,
-each mention's parsed name and the corpus name statistics, and a fingerprint of every ingested
-record. When the only change since is *added* records, `prepare_delta`:
+the resolved, tagged papers, the people, the organisations, a digest of the rows of each MERGE key
+handed to the store (records kept as tuples on disk: ingest/state_codec.py), each mention's
+parsed name and the corpus name statistics, and a fingerprint of every ingested record. When the
+only change since is *added* records, `prepare_delta`:
 
 1. merges the new records into the cached papers they share a strong id or an exact
    title key with (`identity.merge_papers` over those candidates and the new records);
@@ -13,8 +14,10 @@ record. When the only change since is *added* records, `prepare_delta`:
 3. resolves only the name blocks the new (and replaced) mentions fall into, closed over
    nicknames, people spanning blocks and shared strong ids, with reviewer and curator
    decisions applied (`identity.incremental.resolve_blocks`); every other person is the cached one;
-4. recomputes the rows and diffs them against the cached rows: the delta (rows new or
-   changed, rows gone) is what `ingest.build` writes to the live graph with MERGE / DELETE.
+4. recomputes the rows of what it touched (`_touched`: changed papers, papers whose people or
+   organisations changed, the people resolved again and everyone on those papers; small labels
+   whole) and diffs their digests against the kept ones: the delta (rows new or changed, rows
+   gone) is what `ingest.build` writes to the live graph with MERGE / DELETE.
 
 A person id a re-resolved block no longer has is kept in `id_aliases` of the person now
 holding most of its mentions, and a paper id that changed because a new record joined the
@@ -47,7 +50,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
-from ingest import topics
+from ingest import state_codec, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
@@ -62,7 +65,7 @@ from ingest.recordio import _merge_institution, read_records, records_dir
 STATE_DIR = "incremental"
 STATE_FILE = "state.pkl"
 META_FILE = "state.json"
-STATE_FORMAT = 1  # bump when the State layout changes
+STATE_FORMAT = 3  # bump when the State layout changes
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -85,12 +88,36 @@ class State:
     names: dict[str, NameInfo]  # mention id -> parsed name facts
     stats: NameStats
     tags: dict[str, list[TopicTag]]  # tagging-input digest -> tags
-    nodes: dict[str, list[Row]] = field(repr=False)
-    rels: dict[str, list[Row]] = field(repr=False)
+    # label / type -> MERGE key -> digest of the rows of that key live in the graph (`_row_digest`): the rows
+    # themselves were 2/3 of the state's bytes; an ingest recomputes the rows of what it touched and diffs
+    # their digests (the full rows, for tests and benchmarks: `nodes` / `rels`, recomputed from the records)
+    digests: dict[str, dict[Any, bytes]] = field(repr=False)
+    key_fields: dict[str, list[str]] = field(repr=False)  # label / type -> the fields of its MERGE key
+    venue_names: dict[str, str] = field(repr=False)  # venue id -> name (a Paper row carries its venue's name)
     # mention id -> the institution id its source gave, before linking replaced it with an organisation's:
     # linking again reads the source's country, ROR and OpenAlex id through it
     source_ids: dict[str, str] = field(default_factory=dict, repr=False)
     resolved_again: set[str] = field(default_factory=set, repr=False)  # mention ids the last ingest re-resolved
+
+    @property
+    def nodes(self) -> dict[str, list[Row]]:
+        """Every node row of the graph this state describes (recomputed: for tests and benchmarks)."""
+        return self._rows()[0]
+
+    @property
+    def rels(self) -> dict[str, list[Row]]:
+        """Every relationship row of the graph this state describes (recomputed: for tests and benchmarks)."""
+        return self._rows()[1]
+
+    def _rows(self) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
+        cached = self.__dict__.get("_rows_cache")
+        if cached is None:
+            batch = batch_from(self.merged, self.authors, self.organisations, [])
+            cached = self.__dict__["_rows_cache"] = (node_rows(batch), rel_rows(batch))
+        return cached
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k != "_rows_cache"}
 
 
 @dataclass
@@ -124,8 +151,9 @@ def base_key(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bo
     plan = build_cache._plan(snapshot_dir, data_dir, only_files, include_ingested=False)
     decisions = (review.review_dir(data_dir) / review.DECISIONS_FILE, curation.curation_path(data_dir),
                  build_cache.institutions_dir(data_dir) / build_cache.INSTITUTION_DECISIONS)
-    return _digest(f"incremental {STATE_FORMAT}", *(build_cache.stage_version(s) for s in build_cache.STAGE_CODE),
-                   *plan.read_keys, *(build_cache.file_digest(d) if d.exists() else "" for d in decisions))
+    return _digest(f"incremental {STATE_FORMAT}", state_codec.LAYOUT,
+                   *(build_cache.stage_version(s) for s in build_cache.STAGE_CODE), *plan.read_keys,
+                   *(build_cache.file_digest(d) if d.exists() else "" for d in decisions))
 
 
 def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Institution], list[Quarantined], list[str],
@@ -180,7 +208,7 @@ def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     (folder / META_FILE).unlink(missing_ok=True)
     tmp = folder / f"{STATE_FILE}.{os.getpid()}.tmp"
     with open(tmp, "wb") as handle:
-        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(state_codec.encode(state.__getstate__()), handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(folder / STATE_FILE)
     _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
                          "graph_version": graph_version})
@@ -203,6 +231,13 @@ def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Pa
     return True
 
 
+def read_state(path: Path) -> State:
+    """The state `save_state` wrote (records kept as tuples on disk: ingest/state_codec.py)."""
+    with open(path, "rb") as handle:
+        fields = pickle.load(handle)
+    return State(**state_codec.decode(fields))
+
+
 def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
     folder = _state_dir(data_dir)
     try:
@@ -214,9 +249,8 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State |
     if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
         return "the live graph is not the one this data directory's last build wrote"
     try:
-        with open(folder / STATE_FILE, "rb") as handle:
-            state = pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError):
+        state = read_state(folder / STATE_FILE)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
         return "the incremental state is unreadable"
     if not isinstance(state, State) or state.base != base:
         return "the incremental state belongs to another build"
@@ -235,9 +269,22 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
     for paper in merged:
         stats.add_title(paper.title)
     tags = {tag_key(p): p.topics for p in merged}
+    digests: dict[str, dict[Any, bytes]] = {}
+    key_fields: dict[str, list[str]] = {}
+    for kind, rows in [*prepared.nodes.items(), *prepared.rels.items()]:
+        digests[kind] = {key: _row_digest(group) for key, group in _grouped(rows).items()}
+        if rows:
+            key_fields[kind] = [k for k in rows[0] if k != "props"]
+    venue_names = {row["id"]: row["props"]["name"] for row in prepared.nodes.get("Venue", ())}
     return State(base, records, prepared.files, prepared.papers_read, dict(prepared.skipped_by_status),
                  prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
-                 review_queue, names, stats, tags, prepared.nodes, prepared.rels, source_ids)
+                 review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids)
+
+
+def _row_digest(rows: list[Row]) -> bytes:
+    """The rows of one MERGE key, as 12 bytes: `repr` is deterministic for the loader's rows (plain values,
+    dicts built in one field order), unlike pickle, whose bytes depend on which objects are shared."""
+    return hashlib.blake2b(repr(rows).encode(), digest_size=12).digest()
 
 
 def _grouped(rows: list[Row]) -> dict[Any, list[Row]]:
@@ -257,18 +304,46 @@ def _grouped(rows: list[Row]) -> dict[Any, list[Row]]:
     return grouped
 
 
-def _diff(old: dict[str, list[Row]], new: dict[str, list[Row]]) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
-    """Rows (grouped by MERGE key) that are new or changed, and key rows that are gone."""
+# Rows scoped to one end: the ingest recomputes them for the touched papers / people only (the field naming
+# that end); every other label and type is recomputed whole (few rows, or depending on every paper).
+PAPER_SCOPED = {"Paper": "id", "PUBLISHED_IN": "paper_id", "AUTHORED": "paper_id", "HAS_TOPIC": "paper_id"}
+AUTHOR_SCOPED = {"Author": "id", "AFFILIATED_WITH": "author_id"}
+
+
+def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]], new: dict[str, list[Row]],
+          scopes: dict[str, tuple[str, set[str]]], kinds: set[str]
+          ) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
+    """Rows (grouped by MERGE key) that are new or changed, and key rows that are gone, against the digests
+    of the live rows; `digests` is updated to the new rows. A kind in `scopes` (kind -> key field, ids) was
+    recomputed for those ids only: its other keys stand. `kinds`: the labels or types `new` stands for."""
     changed: dict[str, list[Row]] = {}
     gone: dict[str, list[Row]] = {}
-    for kind in sorted(set(old) | set(new)):
-        before, after = _grouped(old.get(kind, [])), _grouped(new.get(kind, []))
-        changed[kind] = [row for key, rows in after.items() if before.get(key) != rows for row in rows]
-        sample = (old.get(kind) or [{}])[0]
-        fields = [k for k in sample if k != "props"]
-        gone[kind] = [{"id": key} if fields == ["id"] else dict(zip(fields, key, strict=True))
-                      for key in before if key not in after]
+    for kind in sorted(kinds):
+        rows = new.get(kind, [])
+        if rows:
+            key_fields.setdefault(kind, [k for k in rows[0] if k != "props"])
+        fields = key_fields.get(kind, ["id"])
+        before = digests.setdefault(kind, {})
+        after = {key: (group, _row_digest(group)) for key, group in _grouped(rows).items()}
+        changed[kind] = [row for key, (group, digest) in after.items() if before.get(key) != digest for row in group]
+        scope = scopes.get(kind)
+        if scope is None:
+            stale = [key for key in before if key not in after]
+        else:
+            at = fields.index(scope[0])
+            ids = scope[1]
+            stale = [key for key in before if key not in after
+                     and (key if fields == ["id"] else key[at]) in ids]
+        gone[kind] = [{"id": key} if fields == ["id"] else dict(zip(fields, key, strict=True)) for key in stale]
+        for key in stale:
+            del before[key]
+        before.update((key, digest) for key, (_group, digest) in after.items())
     return changed, gone
+
+
+def _links(paper: Paper) -> tuple[tuple[str, str | None], ...]:
+    """What a paper's AUTHORED and AFFILIATED_WITH rows take from identity and linking."""
+    return tuple((a.author_id, a.institution_id) for a in paper.authorships)
 
 
 def _candidates(state: State, new: list[Paper]) -> list[int]:
@@ -334,6 +409,8 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     added = [records[key] for key in prints if key not in state.records]
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
+    old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place
+    old_org_names = {i.id: i.name for i in state.organisations}
     quarantine: list[Quarantined] = list(unreadable)
     for inst_id, inst in record_institutions.items():
         state.institutions.setdefault(inst_id, inst)
@@ -373,7 +450,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     with contextlib.ExitStack() as stack:
         background = stack.enter_context(BackgroundTagging(misses, lambda _text: None)) \
             if misses and workers > 1 else None
-        authors, organisations, text, subset_ids, old_people, resolved = _link_and_resolve(
+        authors, organisations, text, subset_ids, old_people, resolved, new_people = _link_and_resolve(
             state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds)
         mark = time.perf_counter()
         if misses:
@@ -390,14 +467,19 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     organisations_all, _ = correct_mislinks(all_papers, organisations)  # needs the people just resolved
     batch_quarantine: list[Quarantined] = []
     batch = batch_from(all_papers, authors, organisations_all, batch_quarantine)
-    nodes, rels = node_rows(batch), rel_rows(batch)
-    merge_nodes, gone_nodes = _diff(state.nodes, nodes)
-    merge_rels, gone_rels = _diff(state.rels, rels)
+    papers, people = _touched(batch, old_links, old_org_names, state.venue_names, {p.id for p in changed},
+                              new_people | set(old_people))
+    nodes, rels = node_rows(batch, papers=papers, authors=people), rel_rows(batch, papers=papers, authors=people)
+    scopes = {**{kind: (key, papers | dropped_ids) for kind, key in PAPER_SCOPED.items()},
+              **{kind: (key, people) for kind, key in AUTHOR_SCOPED.items()}}
+    digests, key_fields = state.digests, state.key_fields
+    merge_rels, gone_rels = _diff(digests, key_fields, rels, scopes, set(rels) | (set(digests) - set(nodes)))
+    merge_nodes, gone_nodes = _diff(digests, key_fields, nodes, scopes, set(nodes))
     seconds["rows"] = time.perf_counter() - mark
     new_state = State(state.base, prints, state.files, state.papers_read + len(added), state.skipped_by_status,
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
-                      batch.authors, batch.institutions, text, state.names, state.stats, state.tags, nodes, rels,
-                      state.source_ids, subset_ids)
+                      batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
+                      key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids)
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
@@ -408,7 +490,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],
                       changed: list[Paper], kept: list[Paper], all_papers: list[Paper], drop: set[int], online: bool,
                       seconds: dict[str, float]) -> tuple[list[Author], list[Institution], str, set[str],
-                                                          dict[str, list[str]], tuple[int, int]]:
+                                                          dict[str, list[str]], tuple[int, int], set[str]]:
     """Link every paper's affiliations, clean the changed author lists, and resolve the new mentions."""
     mark = time.perf_counter()
     # 2. link affiliations (every paper's: an organisation node's aliases, sources and counts come from all
@@ -455,14 +537,13 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     for mid, author_id in old_mentions.items():
         if author_id:
             old_people[author_id].append(mid)
-    mentions = [m for m in mentions_from_papers(p for p in all_papers
-                                                if any(mention_id_of(p.id, a.position) in subset_ids
-                                                       for a in p.authorships))
+    subset_papers = {mid.rsplit("#", 1)[0] for mid in subset_ids}  # mention_id_of: "<paper id>#<position>"
+    mentions = [m for m in mentions_from_papers(p for p in all_papers if p.id in subset_papers)
                 if m.mention_id in subset_ids]
     position = {m.mention_id: i for i, m in enumerate(mentions)}
     fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
     legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
-              for p in all_papers if p.id_aliases for a in p.authorships
+              for p in all_papers if p.id_aliases and p.id in subset_papers for a in p.authorships
               if mention_id_of(p.id, a.position) in subset_ids}
     resolution = resolve_blocks(mentions, state.stats, decisions=review.load_decisions(data_dir),
                                 curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy,
@@ -489,24 +570,58 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     text = "".join(json.dumps(item, ensure_ascii=False) + "\n"
                    for item in _merge_queue(state.review_queue, resolution.review_items, subset_ids))
     seconds["aliases"] = time.perf_counter() - mark
-    return authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors))
+    return (authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors)),
+            {a.id for a in new_authors})
 
 
-def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo]
+def _touched(batch: Any, old_links: dict[str, tuple], old_org_names: dict[str, str], old_venue_names: dict[str, str],
+             changed: set[str], people: set[str]) -> tuple[set[str], set[str]]:
+    """The papers and people whose rows can differ from the live ones: the changed papers, papers whose authors
+    or organisations changed (identity, linking, mis-link correction), papers of a renamed venue; the people
+    resolved again (before and after), everyone on those papers (before and after), people at a renamed
+    organisation (their latest affiliation names it). Every other row is the live one."""
+    papers = set(changed)
+    people = set(people)
+    renamed_venues = {v.id for v in batch.venues if old_venue_names.get(v.id, v.name) != v.name}
+    for paper in batch.papers:
+        old = old_links.get(paper.id)
+        links = _links(paper)
+        if paper.id in papers or old != links or paper.venue_id in renamed_venues:
+            papers.add(paper.id)
+            people.update(author for author, _inst in links)
+            people.update(author for author, _inst in old or ())
+    for paper_id in old_links.keys() - {p.id for p in batch.papers}:  # dropped: their people lose a paper
+        people.update(author for author, _inst in old_links[paper_id])
+    renamed = {i.id for i in batch.institutions if old_org_names.get(i.id, i.name) != i.name}
+    if renamed:
+        people.update(a.author_id for p in batch.papers for a in p.authorships if a.institution_id in renamed)
+    people.discard("")
+    return papers, people
+
+
+def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo],
+           wanted: set[tuple[str, str]] | None = None
            ) -> tuple[dict[str, list[str]], dict[tuple[str, str], set[str]]]:
-    """Person id -> its mention ids (cached papers, dropped ones included), and strong id -> person ids."""
+    """Person id -> its mention ids (cached papers, dropped ones included), and strong id -> person ids
+    (only the ids in `wanted` when given: the ingest looks up the new mentions' ids alone)."""
     members: dict[str, list[str]] = defaultdict(list)
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)
     for paper in [*kept, *dropped]:
         for a in paper.authorships:
+            if not a.author_id:
+                continue
             mid = mention_id_of(paper.id, a.position)
-            if not a.author_id or mid not in names:
+            if mid not in names:
                 continue
             members[a.author_id].append(mid)
+            if wanted is not None and not wanted:
+                continue
             for kind, value in (("orcid", a.orcid), ("openreview", a.openreview_id), ("dblp", a.dblp_pid),
                                 ("s2", a.s2_author_id), ("openalex", a.openalex_id)):
                 if value:
-                    id_people[(kind, str(value).strip())].add(a.author_id)
+                    key = (kind, str(value).strip())
+                    if wanted is None or key in wanted:
+                        id_people[key].add(a.author_id)
     return members, id_people
 
 
@@ -515,14 +630,19 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     """The new mentions and every cached person one of them could join: a mention of the person in the
     new mention's block (or a block a nickname joins) with a compatible given name, a shared strong id,
     or a mention on a paper the ingest replaced. People are taken whole, across blocks."""
-    members, id_people = _index(kept, dropped, names_before)
-    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person)
+    wanted = {(kind, value) for m in new_mentions for kind, value in m.strong_ids.items()}
+    members, id_people = _index(kept, dropped, names_before, wanted)
+    needed = {key for m in new_mentions for info in [state.names[m.mention_id]] for key in (info.block_key,
+                                                                                           *info.bridges)}
+    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person), blocks looked up only
     for person, mids in members.items():
         for mid in mids:
             info = names_before[mid]
-            by_block[info.block_key].append((info.given, person))
+            if info.block_key in needed:
+                by_block[info.block_key].append((info.given, person))
             for bridge in info.bridges:
-                by_block[bridge].append(("", person))  # a nickname: compared with every given name
+                if bridge in needed:
+                    by_block[bridge].append(("", person))  # a nickname: compared with every given name
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
     for mention in new_mentions:
         info = state.names[mention.mention_id]
