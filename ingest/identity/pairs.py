@@ -44,7 +44,7 @@ _BLOCK_MIN_PAIRS = 100  # the rest of a block's pairs counted by one Gram produc
 _GRAM_MAX_CELLS = 16_000_000  # largest dense Gram product (64 MB of float32); larger groups use row products
 
 
-_SCORE_CHUNKS = 4  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.2 GB)
+_SCORE_CHUNKS = 1  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.1 GB)
 
 # evidence flags per pair (`PairTable.evidence`): what the reasons and the strict rule read of the features
 LINKED = 1  # coauthor_graph_log > 0
@@ -333,11 +333,10 @@ class _Affiliations:
         scores = np.empty(len(keys), dtype=np.float64)
         scores[known] = self.known_scores[at[known]]
         scores[~known] = new_scores
-        if len(new_keys):
-            merged = np.concatenate([self.known_keys, new_keys])
-            order = np.argsort(merged, kind="stable")
-            self.known_keys = merged[order]
-            self.known_scores = np.concatenate([self.known_scores, new_scores])[order]
+        if len(new_keys):  # both sorted and disjoint: an insertion keeps the keys sorted, in linear time
+            where = np.searchsorted(self.known_keys, new_keys)
+            self.known_keys = np.insert(self.known_keys, where, new_keys)
+            self.known_scores = np.insert(self.known_scores, where, new_scores)
         similarity[present] = scores[inverse]
         return similarity, (~present).astype(np.float64)
 
@@ -360,11 +359,12 @@ class PairFeaturizer:
         parsed = corpus.parsed
         self.corpus = corpus
         coauthors = _coauthor_matrix(corpus)
-        self.coauthors32 = coauthors.astype(np.float32)  # counts of ones: exact in float32, half the bytes
         df = np.asarray(coauthors.sum(axis=0)).ravel()
         # each shared co-author weighs by the rarity of their name: 'Wei Wang' is weak evidence
         self.rarity = sparse.csr_matrix(coauthors.multiply(np.sqrt(1.0 / np.log2(2.0 + df))[None, :]))
         self.title = _title_matrix(corpus)
+        # `first` is the co-author matrix in float32 ones: it also counts the shared co-authors
+        # (counts of ones: exact in float32, half the bytes)
         self.first, self.graph = _coauthor_graph(corpus, coauthors)
         del coauthors
         self.codes = _name_codes(corpus)
@@ -391,7 +391,7 @@ class PairFeaturizer:
     def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""
         corpus, parsed = self.corpus, self.corpus.parsed
-        shared = _row_dots(self.coauthors32, left, right)
+        shared = _row_dots(self.first, left, right)
         shared_rare = _row_dots(self.rarity, left, right)
         title = _row_dots(self.title, left, right)
         if len(left):
