@@ -531,8 +531,14 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
         features, shared = featurizer.features(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
         scored = (model.probabilities(features),) if model is not None else (features,)
         kept.append((np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), *_kept(features, shared), *scored))
-    columns = [np.concatenate(parts) if len(parts) > 1 else parts[0] for parts in zip(*kept, strict=True)]
+    # one column at a time, its chunks dropped once joined: twice the kept pairs at once was the
+    # top of this step (9.5M pairs at 100k synthetic papers: +0.24 GB)
+    parts_of = [list(parts) for parts in zip(*kept, strict=True)]
     kept.clear()
+    columns = []
+    for parts in parts_of:
+        columns.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
+        parts.clear()
     left, right, shared, title, evidence, last = columns
     if model is not None:
         return PairTable(left, right, shared, title, evidence, ranges, probabilities=last)
