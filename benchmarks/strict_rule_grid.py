@@ -23,32 +23,21 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_identity  # noqa: E402
-import numpy as np  # noqa: E402
 
 from ingest.identity import evaluate, resolver, strict  # noqa: E402
 from ingest.identity.mentions import mention_from_json  # noqa: E402
-from ingest.identity.model import PairModel, default_model  # noqa: E402
+from ingest.identity.model import default_model  # noqa: E402
 from ingest.identity.training import quality  # noqa: E402
 
 _tables: dict[tuple, object] = {}
 _candidate_pairs = resolver.candidate_pairs
 
 
-def _cached_pairs(corpus, blocks):  # the same corpus gives the same pairs: featurise once per set
+def _cached_pairs(corpus, blocks, new=None, model=None):  # the same corpus gives the same pairs: score once per set
     key = (len(corpus.mentions), corpus.mentions[0].mention_id, corpus.mentions[-1].mention_id)
-    if key not in _tables:
-        _tables[key] = _candidate_pairs(corpus, blocks)
+    if key not in _tables:  # the table carries the model's probabilities (pairs.py scores while it builds)
+        _tables[key] = _candidate_pairs(corpus, blocks, new, model=model)
     return _tables[key]
-
-
-class _CachedModel(PairModel):
-    """model.json, with the probabilities of a feature table computed once."""
-
-    def probabilities(self, features: np.ndarray) -> np.ndarray:
-        cache = self.__dict__.setdefault("_cache", {})
-        if id(features) not in cache:
-            cache[id(features)] = (features, super().probabilities(features))
-        return cache[id(features)][1]
 
 
 def main() -> int:
@@ -57,9 +46,7 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="skip ICLR inside the snapshot")
     args = parser.parse_args()
     resolver.candidate_pairs = _cached_pairs
-    base = default_model()
-    model = _CachedModel(base.scorers, base.threshold, base.review_high, base.review_low, base.single_weight,
-                         base.trained_on)
+    model = default_model()
     rows = [json.loads(line) for line in gzip.decompress(bench_identity.DBLP_EVAL.read_bytes()).decode().splitlines()
             if line]
     dev_truth = [r["truth_dblp"] if not r["held_out"] and r["family"] == "architecture" else None for r in rows]

@@ -131,8 +131,8 @@ class _BlocksRun(_Run):
         corpus = Corpus(self.mentions, self.parsed)
         self.stats.apply(corpus)
         blocks = self.blocks()
-        table = candidate_pairs(corpus, blocks, self.new)
-        probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
+        table = candidate_pairs(corpus, blocks, self.new, model=self.model)
+        probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
                                                strict.COMMON, strict.CAP)
         for key in sorted(table.block_ranges):
             self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])

@@ -28,7 +28,10 @@ from ingest.identity.features import FEATURE_NAMES
 MODEL_PATH = Path(__file__).with_name("model.json")
 HIDDEN_LAYERS = (32, 16)
 ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
-_CHUNK = 250_000  # pairs per forward pass, so the hidden activations stay small
+# pairs per forward pass, so the hidden activations stay small. The probabilities' last bits depend on
+# which rows share a float32 matrix product (BLAS kernels), so callers that score a corpus in parts
+# (pairs.candidate_pairs) cut it at multiples of this: the same floats as one call over all pairs.
+_CHUNK = 250_000
 
 
 @dataclass(frozen=True)

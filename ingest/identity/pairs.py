@@ -8,6 +8,17 @@ title overlap as row products of sparse matrices, affiliation similarity once pe
 distinct pair of affiliation strings), and the model scores them in one dot product.
 Clustering then works on these fixed pair probabilities (average linkage, see
 `cluster.average_linkage`), so a merge costs dictionary updates, not feature work.
+
+Memory (issue 20): the nineteen float32 features and their float64 inputs of every pair of the
+corpus at once were the peak of a build, and pairs grow faster than papers inside name blocks.
+Given the model, `candidate_pairs` featurises and scores the pairs in bounded chunks
+(`_SCORE_CHUNKS` of the model's forward passes) and keeps per pair only what clustering and the reasons shown to
+reviewers read: the two mention indices (int32), the probability (float64, as the model
+returns it), the shared co-author count, the title similarity and a byte of evidence flags.
+Each pair's features depend only on the pair and on corpus-wide inputs made once
+(`PairFeaturizer`), and the chunks start where the model's own forward passes over all pairs
+would start, so the numbers are those of the whole-corpus computation, bit for bit
+(tests/identity/test_pairs_chunked.py).
 """
 
 from __future__ import annotations
@@ -21,7 +32,9 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy import sparse
 
+from ingest.identity import model as pair_model
 from ingest.identity.features import FEATURE_NAMES, Corpus
+from ingest.identity.model import PairModel
 from ingest.identity.names import fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
@@ -31,15 +44,37 @@ _BLOCK_MIN_PAIRS = 100  # the rest of a block's pairs counted by one Gram produc
 _GRAM_MAX_CELLS = 16_000_000  # largest dense Gram product (64 MB of float32); larger groups use row products
 
 
+_SCORE_CHUNKS = 1  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.1 GB)
+
+# evidence flags per pair (`PairTable.evidence`): what the reasons and the strict rule read of the features
+LINKED = 1  # coauthor_graph_log > 0
+SAME_AFFILIATION = 2  # affiliation_similarity >= 0.8
+NAME_INITIAL = 4
+NAME_PREFIX = 8
+SAME_VENUE = 16
+MIDDLE_MATCH = 32
+_SAME_AFFILIATION_AT = 0.8
+_FLAG_COLUMNS = ((LINKED, "coauthor_graph_log"), (NAME_INITIAL, "name_initial"), (NAME_PREFIX, "name_prefix"),
+                 (SAME_VENUE, "venue_overlap"), (MIDDLE_MATCH, "middle_match"))
+_COLUMN = {name: k for k, name in enumerate(FEATURE_NAMES)}
+
+
 @dataclass
 class PairTable:
-    """Candidate pairs (left < right, mention indices), their features, and per-block ranges."""
+    """Candidate pairs (left < right, mention indices), what is kept of their features, and per-block ranges."""
 
-    left: np.ndarray
-    right: np.ndarray
-    features: np.ndarray  # float32, one row per pair, columns in FEATURE_NAMES order
-    shared: np.ndarray  # raw shared co-author counts, for the reasons shown to reviewers
+    left: np.ndarray  # int32
+    right: np.ndarray  # int32
+    shared: np.ndarray  # int32 raw shared co-author counts, for the reasons shown to reviewers
+    title: np.ndarray  # float32 title similarity (the feature's value), for the reasons
+    evidence: np.ndarray  # uint8 flags (LINKED, SAME_AFFILIATION, ...), for the reasons and strict.py
     block_ranges: dict[str, tuple[int, int]]  # block key -> slice of the pair arrays
+    probabilities: np.ndarray | None = None  # float64 model probabilities, when scored while built
+    features: np.ndarray | None = None  # float32 (FEATURE_NAMES order), only when built without a model
+
+    def has(self, flag: int) -> np.ndarray:
+        """Boolean per pair: does its evidence carry `flag`?"""
+        return (self.evidence & flag) != 0
 
 
 def _nickname_pairs(block: Sequence[int], givens: Sequence[str],
@@ -133,16 +168,8 @@ def _coauthor_matrix(corpus: Corpus) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.coauthors), width))
 
 
-def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray,
-                         right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Second-order co-author evidence: (linked, common reach) per pair.
-
-    Two students of one 'Bo Li' rarely share a paper with each other's, but they have
-    published together: `linked` counts co-author pairs (one from each mention) that
-    share a paper. `reach` counts the people both mentions' co-authors have published
-    with, a looser sign of one lab. Papers with many authors stay out of the graph,
-    where co-occurrence says little.
-    """
+def _coauthor_graph(corpus: Corpus, coauthors: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
+    """(first, graph): each mention's co-authors, and who published with whom (small papers only), float32 ones."""
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
@@ -160,15 +187,40 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
+    return first, graph
+
+
+def _name_codes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+    """(given name code, block code) per mention: the keys of the Gram product groups."""
+    given_of: dict[str, int] = {}
+    block_of: dict[str, int] = {}
+    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in corpus.parsed), dtype=np.int64,
+                        count=len(corpus.parsed))
+    block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in corpus.parsed), dtype=np.int64,
+                        count=len(corpus.parsed))
+    return given, block
+
+
+def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray,
+                         right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Second-order co-author evidence: (linked, common reach) per pair.
+
+    Two students of one 'Bo Li' rarely share a paper with each other's, but they have
+    published together: `linked` counts co-author pairs (one from each mention) that
+    share a paper. `reach` counts the people both mentions' co-authors have published
+    with, a looser sign of one lab. Papers with many authors stay out of the graph,
+    where co-occurrence says little.
+    """
+    first, graph = _coauthor_graph(corpus, coauthors)
     if not len(left):
         return np.zeros(0), np.zeros(0)
     # Both counts are sums of ones, exact in float32 (rows are far shorter than 2**24): half the
     # bytes of float64 to gather and multiply.
-    return _graph_counts(corpus, first, graph, left, right)
+    return _graph_counts(_name_codes(corpus), first, graph, left, right)
 
 
-def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, graph: sparse.csr_matrix, left: np.ndarray,
-                  right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _graph_counts(codes: tuple[np.ndarray, np.ndarray], first: sparse.csr_matrix, graph: sparse.csr_matrix,
+                  left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(reach_l . first_r, reach_l . reach_r) per pair: Gram products where pairs are dense, row products elsewhere.
 
     Why: the per-pair row product gathers and merges both `reach` rows (~500 entries) for each
@@ -204,13 +256,8 @@ def _graph_counts(corpus: Corpus, first: sparse.csr_matrix, graph: sparse.csr_ma
         linked[index] = (gathered @ first[rights].T).toarray()[left_at, right_at]
         done[index] = True
 
-    given_of: dict[str, int] = {}
-    block_of: dict[str, int] = {}
-    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in corpus.parsed), dtype=np.int64,
-                        count=len(corpus.parsed))
-    block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in corpus.parsed), dtype=np.int64,
-                        count=len(corpus.parsed))
-    width = max(len(given_of), 1)
+    given, block = codes
+    width = max(int(given.max()) + 1 if len(given) else 1, 1)
     group = (block[left] * width + given[left]) * width + given[right]
     for keys, minimum in ((group, _GROUP_MIN_PAIRS), (block[left], _BLOCK_MIN_PAIRS)):
         candidates = np.flatnonzero(~done)
@@ -248,34 +295,177 @@ def _title_matrix(corpus: Corpus) -> sparse.csr_matrix:
     return by_paper[[paper_row[m.paper_id] for m in corpus.mentions]]
 
 
+class _Affiliations:
+    """token_set_ratio / 100 of pairs' affiliations (0, and missing=1, where either side has none).
+
+    Each distinct pair of affiliation strings is scored once per resolution: the scores of the
+    chunks seen so far are kept as sorted (key, score) arrays, 16 bytes per string pair.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        ids: dict[str, int] = {}
+        self.strings: list[str] = []
+        self.codes = np.full(len(corpus.mentions), -1, dtype=np.int64)
+        for i, mention in enumerate(corpus.mentions):
+            if mention.affiliation:
+                text = fold(mention.affiliation)
+                if text not in ids:
+                    ids[text] = len(self.strings)
+                    self.strings.append(text)
+                self.codes[i] = ids[text]
+        self.known_keys = np.zeros(0, dtype=np.int64)
+        self.known_scores = np.zeros(0, dtype=np.float64)
+
+    def __call__(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self.codes[left], self.codes[right]
+        present = (a >= 0) & (b >= 0)
+        similarity = np.zeros(len(left))
+        width = max(len(self.strings), 1)
+        lo, hi = np.minimum(a, b)[present], np.maximum(a, b)[present]
+        keys, inverse = np.unique(lo * width + hi, return_inverse=True)
+        at = np.searchsorted(self.known_keys, keys).clip(max=max(len(self.known_keys) - 1, 0))
+        known = (self.known_keys[at] == keys) if len(self.known_keys) else np.zeros(len(keys), dtype=bool)
+        new_keys = keys[~known]
+        strings = self.strings
+        new_scores = np.fromiter((1.0 if key // width == key % width else
+                                  fuzz.token_set_ratio(strings[key // width], strings[key % width]) / 100
+                                  for key in new_keys.tolist()), dtype=np.float64, count=len(new_keys))
+        scores = np.empty(len(keys), dtype=np.float64)
+        scores[known] = self.known_scores[at[known]]
+        scores[~known] = new_scores
+        if len(new_keys):  # both sorted and disjoint: an insertion keeps the keys sorted, in linear time
+            where = np.searchsorted(self.known_keys, new_keys)
+            self.known_keys = np.insert(self.known_keys, where, new_keys)
+            self.known_scores = np.insert(self.known_scores, where, new_scores)
+        similarity[present] = scores[inverse]
+        return similarity, (~present).astype(np.float64)
+
+
 def _affiliations(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """token_set_ratio / 100 per pair (0 and missing=1 where either side has none), each string pair once."""
-    ids: dict[str, int] = {}
-    strings: list[str] = []
-    codes = np.full(len(corpus.mentions), -1, dtype=np.int64)
-    for i, mention in enumerate(corpus.mentions):
-        if mention.affiliation:
-            text = fold(mention.affiliation)
-            if text not in ids:
-                ids[text] = len(strings)
-                strings.append(text)
-            codes[i] = ids[text]
-    a, b = codes[left], codes[right]
-    present = (a >= 0) & (b >= 0)
-    similarity = np.zeros(len(left))
-    lo, hi = np.minimum(a, b)[present], np.maximum(a, b)[present]
-    keys, inverse = np.unique(lo * max(len(strings), 1) + hi, return_inverse=True)
-    width = max(len(strings), 1)
-    scores = np.fromiter((1.0 if key // width == key % width else
-                          fuzz.token_set_ratio(strings[key // width], strings[key % width]) / 100
-                          for key in keys.tolist()), dtype=np.float64, count=len(keys))
-    similarity[present] = scores[inverse]
-    return similarity, (~present).astype(np.float64)
+    return _Affiliations(corpus)(left, right)
 
 
-def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None) -> PairTable:
-    """Enumerate and featurise every candidate pair of every block (see module docstring).
+class PairFeaturizer:
+    """The corpus-wide inputs of the pair features, made once; `features(left, right)` for any set of pairs.
 
+    Why a class: scoring chunk by chunk (issue 20) must not redo the co-author graph, the
+    title vectors or the per-mention name statistics for every chunk. A pair's features
+    depend only on the pair and on these inputs, so any chunking gives the same numbers.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
+        n = len(corpus.mentions)
+        parsed = corpus.parsed
+        self.corpus = corpus
+        coauthors = _coauthor_matrix(corpus)
+        df = np.asarray(coauthors.sum(axis=0)).ravel()
+        # each shared co-author weighs by the rarity of their name: 'Wei Wang' is weak evidence
+        self.rarity = sparse.csr_matrix(coauthors.multiply(np.sqrt(1.0 / np.log2(2.0 + df))[None, :]))
+        self.title = _title_matrix(corpus)
+        # `first` is the co-author matrix in float32 ones: it also counts the shared co-authors
+        # (counts of ones: exact in float32, half the bytes)
+        self.first, self.graph = _coauthor_graph(corpus, coauthors)
+        del coauthors
+        self.codes = _name_codes(corpus)
+        self.affiliations = _Affiliations(corpus)
+        venue_ids: dict[str, int] = {}
+        self.venue = np.fromiter((venue_ids.setdefault(m.venue, len(venue_ids)) if m.venue else -1
+                                  for m in corpus.mentions), dtype=np.int64, count=n)
+        self.year = np.fromiter((m.year or -1 for m in corpus.mentions), dtype=np.int64, count=n)
+        self.given_len = np.fromiter((len(p.given) for p in parsed), dtype=np.int64, count=n)
+        given_code_of: dict[str, int] = {}
+        self.given_code = np.fromiter((given_code_of.setdefault(p.given, len(given_code_of)) for p in parsed),
+                                      dtype=np.int64, count=n)
+        self.middle = np.fromiter((ord(p.middle_initials[0]) if p.middles and p.middle_initials else -1
+                                   for p in parsed), dtype=np.int64, count=n)
+        self.has_nickname = np.fromiter((bool(p.alt_givens) for p in parsed), dtype=bool, count=n)
+        self.group = np.fromiter((corpus.group_counts[p.group_key] for p in parsed), dtype=np.float64, count=n)
+        self.block = np.fromiter((corpus.block_counts[p.block_key] for p in parsed), dtype=np.float64, count=n)
+        self.surname = np.fromiter((corpus.surname_counts[p.surname] for p in parsed), dtype=np.float64, count=n)
+        self.given_count = np.fromiter((corpus.given_counts[p.given] for p in parsed), dtype=np.float64, count=n)
+        self.surname_div = np.fromiter((corpus.surname_diversity[p.surname] for p in parsed), dtype=np.float64,
+                                       count=n)
+        self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in parsed), dtype=np.float64, count=n)
+
+    def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""
+        corpus, parsed = self.corpus, self.corpus.parsed
+        shared = _row_dots(self.first, left, right)
+        shared_rare = _row_dots(self.rarity, left, right)
+        title = _row_dots(self.title, left, right)
+        if len(left):
+            linked, reach = _graph_counts(self.codes, self.first, self.graph, left, right)
+        else:
+            linked, reach = np.zeros(0), np.zeros(0)
+        affiliation, affiliation_missing = self.affiliations(left, right)
+        venue, year, given_len, given_code, middle = self.venue, self.year, self.given_len, self.given_code, self.middle
+        group, block, surname, given_count = self.group, self.block, self.surname, self.given_count
+        surname_div, given_div, has_nickname = self.surname_div, self.given_div, self.has_nickname
+        both_years = (year[left] >= 0) & (year[right] >= 0)
+        year_gap = np.where(both_years, np.minimum(np.abs(year[left] - year[right]), 10) / 10, 0.5)
+        same_venue = ((venue[left] >= 0) & (venue[left] == venue[right])).astype(np.float64)
+        same = given_code[left] == given_code[right]
+        for k in np.flatnonzero(has_nickname[left] | has_nickname[right]).tolist():
+            # 'Harry (Huazhe) Xu' and 'Huazhe Xu' have the same given name
+            a, b = parsed[left[k]], parsed[right[k]]
+            same[k] = bool(set(a.given_names()) & set(b.given_names()))
+        initial = ~same & ((given_len[left] == 1) | (given_len[right] == 1))
+        prefix = ~same & ~initial
+        both_middles = (middle[left] >= 0) & (middle[right] >= 0)
+        middle_match = both_middles & (middle[left] == middle[right])
+        middle_conflict = both_middles & (middle[left] != middle[right])
+        name_count = np.where(same, group[left], np.where(initial, block[left], group[left] + group[right]))
+        longer = np.where(given_len[left] >= given_len[right], left, right)
+        per_100k = 100_000 / corpus.size
+        per_10k_names = 10_000 / corpus.distinct_names
+        # one column at a time, each dropped once written: all nineteen float64 columns at once were the
+        # peak of a snapshot build (~0.5 GB for 2.9M pairs; issue 20, benchmarks/bench_memory.py)
+        columns: dict[str, Callable[[], np.ndarray]] = {
+            "shared_coauthors_log": lambda: np.log1p(shared),
+            "any_shared_coauthor": lambda: (shared > 0).astype(np.float64),
+            "shared_coauthors_rarity": lambda: shared_rare,
+            "coauthor_graph_log": lambda: np.log1p(linked),
+            "coauthor_reach_log": lambda: np.log1p(reach),
+            "affiliation_similarity": lambda: affiliation,
+            "affiliation_missing": lambda: affiliation_missing,
+            "title_similarity": lambda: title,
+            "venue_overlap": lambda: same_venue,
+            "year_gap": lambda: year_gap,
+            "name_initial": lambda: initial.astype(np.float64),
+            "name_prefix": lambda: prefix.astype(np.float64),
+            "middle_conflict": lambda: middle_conflict.astype(np.float64),
+            "middle_match": lambda: middle_match.astype(np.float64),
+            "name_frequency": lambda: np.log1p(name_count * per_100k),
+            "surname_frequency": lambda: np.log1p(surname[left] * per_100k),
+            "given_frequency": lambda: np.log1p(given_count[longer] * per_100k),
+            "surname_diversity": lambda: np.log1p(surname_div[left] * per_10k_names),
+            "given_diversity": lambda: np.log1p(given_div[longer] * per_10k_names),
+        }
+        features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
+        for column, name in enumerate(FEATURE_NAMES):
+            features[:, column] = columns[name]()
+        return features, shared
+
+
+def _kept(features: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(shared int32, title float32, evidence flags uint8): what is kept of a chunk's features."""
+    evidence = np.zeros(len(features), dtype=np.uint8)
+    for flag, name in _FLAG_COLUMNS:
+        evidence[features[:, _COLUMN[name]] != 0] |= flag
+    # compared as the Python floats `reasons_for` used to read (float32 widened to float64)
+    evidence[features[:, _COLUMN["affiliation_similarity"]].astype(np.float64) >= _SAME_AFFILIATION_AT] \
+        |= SAME_AFFILIATION
+    return shared.astype(np.int32), features[:, _COLUMN["title_similarity"]].copy(), evidence
+
+
+def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
+                    model: PairModel | None = None) -> PairTable:
+    """Enumerate, featurise and (given `model`) score every candidate pair of every block (module docstring).
+
+    With `model`, pairs are featurised and scored `_SCORE_CHUNKS * model._CHUNK` at a time
+    and the features are dropped (`PairTable.probabilities` is set); without, the features of
+    all pairs are kept (`PairTable.features`: model fitting and tests, on small corpora).
     With `new` (a boolean per mention), only pairs holding a new mention: the online resolver's
     pairs (identity/incremental.py), by the same rules and in the same order.
     """
@@ -285,7 +475,36 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
-    lefts, rights = [], []
+    featurizer = PairFeaturizer(corpus)
+    # whole multiples of the model's forward-pass rows, at the same offsets as one call over every
+    # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
+    rows = _SCORE_CHUNKS * pair_model._CHUNK
+    lefts: list[np.ndarray] = []
+    rights: list[np.ndarray] = []
+    pending = 0
+    kept: list[tuple[np.ndarray, ...]] = []
+
+    def flush(everything: bool) -> None:
+        """Featurise and score the pending pairs, `rows` at a time (all of them at the end)."""
+        nonlocal pending
+        if not lefts:
+            return
+        left_all = np.concatenate(lefts).astype(np.int32)
+        right_all = np.concatenate(rights).astype(np.int32)
+        lefts.clear()
+        rights.clear()
+        start = 0
+        while len(left_all) - start >= rows or (everything and start < len(left_all)):
+            left, right = left_all[start:start + rows], right_all[start:start + rows]
+            start += len(left)
+            features, shared = featurizer.features(left, right)
+            scored = (model.probabilities(features),) if model is not None else (features,)
+            kept.append((left, right, *_kept(features, shared), *scored))
+        if start < len(left_all):
+            lefts.append(left_all[start:])
+            rights.append(right_all[start:])
+        pending = len(left_all) - start
+
     ranges: dict[str, tuple[int, int]] = {}
     offset = 0
     for key in sorted(blocks):
@@ -304,105 +523,51 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
             rights.append(right[order])
             ranges[key] = (offset, offset + len(left))
             offset += len(left)
-    left = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int64)
-    right = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int64)
-    features, shared = pair_features_of(corpus, left, right)
-    return PairTable(left, right, features, shared, ranges)
+            pending += len(left)
+            if pending >= rows:
+                flush(everything=False)
+    flush(everything=True)
+    if not kept:
+        features, shared = featurizer.features(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
+        scored = (model.probabilities(features),) if model is not None else (features,)
+        kept.append((np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), *_kept(features, shared), *scored))
+    # one column at a time, its chunks dropped once joined: twice the kept pairs at once was the
+    # top of this step (9.5M pairs at 100k synthetic papers: +0.24 GB)
+    parts_of = [list(parts) for parts in zip(*kept, strict=True)]
+    kept.clear()
+    columns = []
+    for parts in parts_of:
+        columns.append(np.concatenate(parts) if len(parts) > 1 else parts[0])
+        parts.clear()
+    left, right, shared, title, evidence, last = columns
+    if model is not None:
+        return PairTable(left, right, shared, title, evidence, ranges, probabilities=last)
+    return PairTable(left, right, shared, title, evidence, ranges, features=last)
 
 
 def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Features (FEATURE_NAMES order) of mention pairs whose names are compatible, as singleton clusters."""
-    n = len(corpus.mentions)
-    parsed = corpus.parsed
-    coauthors = _coauthor_matrix(corpus)
-    shared = _row_dots(coauthors.astype(np.float32), left, right)  # counts of ones: exact in float32, half the bytes
-    df = np.asarray(coauthors.sum(axis=0)).ravel()
-    # each shared co-author weighs by the rarity of their name: 'Wei Wang' is weak evidence
-    rarity = sparse.csr_matrix(coauthors.multiply(np.sqrt(1.0 / np.log2(2.0 + df))[None, :]))
-    shared_rare = _row_dots(rarity, left, right)
-    title = _row_dots(_title_matrix(corpus), left, right)
-    linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
-    affiliation, affiliation_missing = _affiliations(corpus, left, right)
-    venue_ids: dict[str, int] = {}
-    venue = np.fromiter((venue_ids.setdefault(m.venue, len(venue_ids)) if m.venue else -1 for m in corpus.mentions),
-                        dtype=np.int64, count=n)
-    year = np.fromiter((m.year or -1 for m in corpus.mentions), dtype=np.int64, count=n)
-    both_years = (year[left] >= 0) & (year[right] >= 0)
-    year_gap = np.where(both_years, np.minimum(np.abs(year[left] - year[right]), 10) / 10, 0.5)
-    same_venue = ((venue[left] >= 0) & (venue[left] == venue[right])).astype(np.float64)
-    given_len = np.fromiter((len(p.given) for p in parsed), dtype=np.int64, count=n)
-    given_code_of: dict[str, int] = {}
-    given_code = np.fromiter((given_code_of.setdefault(p.given, len(given_code_of)) for p in parsed),
-                             dtype=np.int64, count=n)
-    middle = np.fromiter((ord(p.middle_initials[0]) if p.middles and p.middle_initials else -1 for p in parsed),
-                         dtype=np.int64, count=n)
-    same = given_code[left] == given_code[right]
-    has_nickname = np.fromiter((bool(p.alt_givens) for p in parsed), dtype=bool, count=n)
-    for k in np.flatnonzero(has_nickname[left] | has_nickname[right]).tolist():
-        # 'Harry (Huazhe) Xu' and 'Huazhe Xu' have the same given name
-        a, b = parsed[left[k]], parsed[right[k]]
-        same[k] = bool(set(a.given_names()) & set(b.given_names()))
-    initial = ~same & ((given_len[left] == 1) | (given_len[right] == 1))
-    prefix = ~same & ~initial
-    both_middles = (middle[left] >= 0) & (middle[right] >= 0)
-    middle_match = both_middles & (middle[left] == middle[right])
-    middle_conflict = both_middles & (middle[left] != middle[right])
-    group = np.fromiter((corpus.group_counts[p.group_key] for p in parsed), dtype=np.float64, count=n)
-    block = np.fromiter((corpus.block_counts[p.block_key] for p in parsed), dtype=np.float64, count=n)
-    surname = np.fromiter((corpus.surname_counts[p.surname] for p in parsed), dtype=np.float64, count=n)
-    given_count = np.fromiter((corpus.given_counts[p.given] for p in parsed), dtype=np.float64, count=n)
-    surname_div = np.fromiter((corpus.surname_diversity[p.surname] for p in parsed), dtype=np.float64, count=n)
-    given_div = np.fromiter((corpus.given_diversity[p.given] for p in parsed), dtype=np.float64, count=n)
-    name_count = np.where(same, group[left], np.where(initial, block[left], group[left] + group[right]))
-    longer = np.where(given_len[left] >= given_len[right], left, right)
-    per_100k = 100_000 / corpus.size
-    per_10k_names = 10_000 / corpus.distinct_names
-    # one column at a time, each dropped once written: all nineteen float64 columns at once were the
-    # peak of a snapshot build (~0.5 GB for 2.9M pairs; issue 20, benchmarks/bench_memory.py)
-    columns: dict[str, Callable[[], np.ndarray]] = {
-        "shared_coauthors_log": lambda: np.log1p(shared),
-        "any_shared_coauthor": lambda: (shared > 0).astype(np.float64),
-        "shared_coauthors_rarity": lambda: shared_rare,
-        "coauthor_graph_log": lambda: np.log1p(linked),
-        "coauthor_reach_log": lambda: np.log1p(reach),
-        "affiliation_similarity": lambda: affiliation,
-        "affiliation_missing": lambda: affiliation_missing,
-        "title_similarity": lambda: title,
-        "venue_overlap": lambda: same_venue,
-        "year_gap": lambda: year_gap,
-        "name_initial": lambda: initial.astype(np.float64),
-        "name_prefix": lambda: prefix.astype(np.float64),
-        "middle_conflict": lambda: middle_conflict.astype(np.float64),
-        "middle_match": lambda: middle_match.astype(np.float64),
-        "name_frequency": lambda: np.log1p(name_count * per_100k),
-        "surname_frequency": lambda: np.log1p(surname[left] * per_100k),
-        "given_frequency": lambda: np.log1p(given_count[longer] * per_100k),
-        "surname_diversity": lambda: np.log1p(surname_div[left] * per_10k_names),
-        "given_diversity": lambda: np.log1p(given_div[longer] * per_10k_names),
-    }
-    features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
-    for column, name in enumerate(FEATURE_NAMES):
-        features[:, column] = columns[name]()
-    return features, shared
+    return PairFeaturizer(corpus).features(left, right)
 
 
 def reasons_for(table: PairTable, pair: int) -> list[str]:
     """Human-readable reasons from the strongest pair between two merged clusters."""
-    row = dict(zip(FEATURE_NAMES, table.features[pair].tolist(), strict=True))
+    evidence = int(table.evidence[pair])
+    title = float(table.title[pair])
     reasons = []
     shared = int(table.shared[pair])
     if shared:
         reasons.append(f"{shared} shared co-author(s)")
-    if row["affiliation_similarity"] >= 0.8:
+    if evidence & SAME_AFFILIATION:
         reasons.append("similar affiliation")
-    if row["name_initial"]:
+    if evidence & NAME_INITIAL:
         reasons.append("initial matches full given name")
-    elif row["name_prefix"]:
+    elif evidence & NAME_PREFIX:
         reasons.append("short form of the given name")
-    if row["venue_overlap"]:
+    if evidence & SAME_VENUE:
         reasons.append("same venue")
-    if row["title_similarity"] >= 0.2:
-        reasons.append(f"similar titles ({row['title_similarity']:.2f})")
+    if title >= 0.2:
+        reasons.append(f"similar titles ({title:.2f})")
     if not reasons:
         reasons.append("name match only (uncommon name)")
     return reasons

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ingest.identity.features import FEATURE_NAMES, Corpus
+from ingest.identity import pairs
+from ingest.identity.features import Corpus
 from ingest.identity.name_prior import commonness as name_commonness
 from ingest.identity.pairs import PairTable
 
@@ -40,23 +41,20 @@ CANDIDATE_COMMON = 5.0
 COMMON = float("inf")
 CAP = 0.5  # pair probability given to such a pair: below the merge threshold (0.7) and the review floor (0.55)
 SAME_AFFILIATION = 0.8  # affiliation similarity that counts as evidence
-_COLUMN = {name: k for k, name in enumerate(FEATURE_NAMES)}
 
 
 def unsupported(table: PairTable, corpus: Corpus, common: float = COMMON) -> np.ndarray:
     """Pairs of a common name with no co-author, co-author-graph or affiliation evidence."""
     if not len(table.left):
         return np.zeros(0, dtype=bool)
-    features = table.features
     commonness = name_commonness(corpus)
     given_len = np.fromiter((len(p.given) for p in corpus.parsed), dtype=np.int64, count=len(corpus.parsed))
     # the fuller of the two given names: 'M.' carries no given-name commonness of its own
     longer = np.where(given_len[table.left] >= given_len[table.right], table.left, table.right)
-    return ((commonness[longer] >= common)
-            & (features[:, _COLUMN["any_shared_coauthor"]] == 0)
-            & (features[:, _COLUMN["coauthor_graph_log"]] == 0)
-            & (features[:, _COLUMN["affiliation_similarity"]] < SAME_AFFILIATION)
-            & (features[:, _COLUMN["middle_match"]] == 0))
+    # the features are not kept (pairs.py scores them chunk by chunk): their flags say the same
+    # (no shared co-author, no co-author graph link, affiliation similarity below 0.8, no middle match)
+    return ((commonness[longer] >= common) & (table.shared == 0) & ~table.has(pairs.LINKED)
+            & ~table.has(pairs.SAME_AFFILIATION) & ~table.has(pairs.MIDDLE_MATCH))
 
 
 def cap_unsupported(probabilities: np.ndarray, table: PairTable, corpus: Corpus,
