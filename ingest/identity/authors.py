@@ -109,10 +109,17 @@ def authors_from(resolution: Resolution, provenance_of: Mapping[str, Provenance]
         for kind in STRONG_ID_KINDS:
             if kind in person.strong_ids:
                 setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])
+        # the provenance every member's paper would merge in one by one (`Provenance.merged`), folded at once
+        sources: set[str] = set()
+        latest = ""
         for index in person.members:
             mention = resolution.mentions[index]
             if mention.authorship is not None:
                 mention.authorship.author_id = person.person_id
-            author.provenance = author.provenance.merged(provenance_of[mention.paper_id])
+            provenance = provenance_of[mention.paper_id]
+            sources.update(provenance.sources)
+            latest = max(latest, provenance.retrieved_at)
+        if person.members:
+            author.provenance = Provenance(sorted(sources), latest)
         authors.append(author)
     return authors

@@ -358,8 +358,14 @@ class _Run:
                 self.reasons[root][reason] += 1
             return reasons
 
+        # two clusters can conflict only if both hold strong ids: with fewer than two such clusters in
+        # the block no rival claim can be found, so the (costly) search for one is skipped
+        ids = self.uf.ids
+        with_ids = 0
+        for root in block_members:
+            with_ids += root in ids
         records = average_linkage(block_members, links, merge, self.model.threshold, self.model.review_low,
-                                  self.uf.conflicts if self.uf.ids else None,
+                                  self.uf.conflicts if with_ids > 1 else None,
                                   self.model.single_weight)
         for record in records:
             if record.merged:
