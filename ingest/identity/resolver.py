@@ -23,7 +23,7 @@ Person ids come from the cluster's strongest id, else from its earliest mention
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -168,11 +168,11 @@ class _Run:
                 self.rejected.append((i, "no letters in name"))
             if name.flags:
                 self.flags[i] = list(name.flags)
-            ids = dict(mention.strong_ids)
-            if name.dblp_number:
-                ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
-            self.uf.add_ids(i, ids)
-            if ids:
+            if mention.strong_ids or name.dblp_number:  # most mentions carry no id
+                ids = dict(mention.strong_ids)
+                if name.dblp_number:
+                    ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
+                self.uf.add_ids(i, ids)
                 self.mention_ids[i] = ids
             self.clean.append(name.name)
             self.parsed.append(parsed)
@@ -188,16 +188,19 @@ class _Run:
         self.seeds = [self.uf.find(i) for i in range(len(self.mentions))]  # id profiles, before any clustering
 
     def _link_ids(self) -> None:
+        carrying: dict[str, list[tuple[int, str]]] = {kind: [] for kind in STRONG_ID_KINDS}
+        for i, mention in enumerate(self.mentions):  # one pass over the mentions, then kind by kind as before
+            for kind, value in mention.strong_ids.items():
+                if value and kind in carrying:
+                    carrying[kind].append((i, value))
         for kind in STRONG_ID_KINDS:
             first: dict[str, int] = {}
-            for i, mention in enumerate(self.mentions):
-                value = mention.strong_ids.get(kind)
-                if value:
-                    if value in first:
-                        if self.uf.union(first[value], i):
-                            self.reasons[self.uf.find(i)][f"same {kind} id"] += 1
-                    else:
-                        first[value] = i
+            for i, value in carrying[kind]:
+                if value in first:
+                    if self.uf.union(first[value], i):
+                        self.reasons[self.uf.find(i)][f"same {kind} id"] += 1
+                else:
+                    first[value] = i
         for decision in self.decisions:
             left, right = self.index.get(decision.left_mention), self.index.get(decision.right_mention)
             if decision.accept and left is not None and right is not None:
@@ -218,10 +221,13 @@ class _Run:
     def blocks(self) -> dict[str, list[int]]:
         rejected = {i for i, _ in self.rejected}
         blocks: dict[str, list[int]] = defaultdict(list)
-        for i in range(len(self.mentions)):
+        nicknamed: list[ParsedName] = []  # only names with a nickname can join blocks
+        for i, parsed in enumerate(self.parsed):
             if i not in rejected:
-                blocks[self.parsed[i].block_key].append(i)
-        return join_nickname_blocks(blocks, [p for i, p in enumerate(self.parsed) if i not in rejected])
+                blocks[parsed.block_key].append(i)
+                if parsed.alt_givens:
+                    nicknamed.append(parsed)
+        return join_nickname_blocks(blocks, nicknamed)
 
     def cluster_blocks(self) -> PairTable:
         corpus = Corpus(self.mentions, self.parsed)
@@ -389,32 +395,45 @@ class _Run:
             extra_aliases[partition.label[anchor]].add(alias)
         used: set[str] = set()
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
+        merge_conf, find, clean, mentions = self.merge_conf, self.uf.find, self.clean, self.mentions
         for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
-            strong, duplicate_ids = self._primary_ids(label, members)
+            strong, duplicate_ids = self._primary_ids(label, members) if label in partition.ids else ({}, {})
             first = members[0] if len(members) == 1 else \
-                min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
-            person_id = person_id_for(strong, self.mentions[first].mention_id)
+                min(members, key=lambda i: (mentions[i].year or 9999, mentions[i].mention_id))
+            person_id = person_id_for(strong, mentions[first].mention_id)
             if person_id in used:
-                person_id = person_id_for({}, self.mentions[first].mention_id)
+                person_id = person_id_for({}, mentions[first].mention_id)
             used.add(person_id)
             legacy_id = self._legacy_person_id(strong, members, person_id)
-            if len(members) == 1:  # most people: skip the tallying below
-                names = Counter({self.clean[members[0]]: 1})
-                name = self.clean[members[0]]
-            else:
-                names = Counter(self.clean[i] for i in members)
-                name = max(names, key=lambda n: display_key(n, names[n]))
-            confidence = min((self.merge_conf.get(i, 1.0) for i in members), default=1.0)
-            for i in members:
-                person_ids[i] = person_id
-                confidences[i] = round(self.merge_conf.get(i, 1.0), 4)
             counted: Counter[str] = Counter()
-            for root in {self.uf.find(i) for i in members}:
-                counted.update(merged_reasons.get(root, {}))
-            reasons = list(partition.notes.get(label, []))
-            reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
-            reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
-            people.append(Person(person_id, members, name, sorted(set(names) | extra_aliases.get(label, set())),
+            if len(members) == 1:  # most people: the same values as the general case below, without its tallies
+                name = clean[first]
+                names: Iterable[str] = (name,)
+                confidence = merge_conf.get(first, 1.0)
+                person_ids[first] = person_id
+                confidences[first] = round(confidence, 4)
+                own_reasons = merged_reasons.get(find(first))
+                if own_reasons:
+                    counted.update(own_reasons)
+                notes = partition.mention_notes.get(first)
+                reasons = list(partition.notes.get(label, []))
+                if notes:
+                    reasons += sorted(set(notes))
+            else:
+                names = Counter(clean[i] for i in members)
+                name = max(names, key=lambda n: display_key(n, names[n]))
+                confidence = min((merge_conf.get(i, 1.0) for i in members), default=1.0)
+                for i in members:
+                    person_ids[i] = person_id
+                    confidences[i] = round(merge_conf.get(i, 1.0), 4)
+                for root in {find(i) for i in members}:
+                    counted.update(merged_reasons.get(root, {}))
+                reasons = list(partition.notes.get(label, []))
+                reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
+            if counted:
+                reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
+            aliases = set(names) | extra_aliases[label] if label in extra_aliases else set(names)
+            people.append(Person(person_id, members, name, sorted(aliases),
                                  strong, round(confidence, 4), reasons, duplicate_ids,
                                  [legacy_id] if legacy_id != person_id else []))
         people.sort(key=lambda p: p.person_id)
