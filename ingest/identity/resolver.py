@@ -31,7 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
-from ingest.identity import duplicates, namesakes, parallel_blocks, strict
+from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
@@ -237,9 +237,20 @@ class _Run:
         probabilities = strict.cap_unsupported(self.model.probabilities(table.features), table, corpus,
                                                strict.COMMON, strict.CAP)
         keys = sorted(table.block_ranges)
+        # the links of every block whose clusters lie inside it, summed at once (block_links.py)
+        roots = np.fromiter(map(self.uf.find, range(len(self.mentions))), dtype=np.int64, count=len(self.mentions))
+        local = block_links.precompute(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
+                                       table.left, table.right, probabilities, roots, self.model.review_low,
+                                       self.model.single_weight, SMALL_BLOCK_PAIRS)
+        root_list = roots.tolist()
 
         def cluster(key: str) -> None:
-            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+            if key in local:
+                found = local[key]
+                if found is not None:
+                    self._agglomerate_local(blocks[key], found, root_list, table)
+            else:
+                self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
 
         weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
         if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster):
@@ -266,10 +277,18 @@ class _Run:
 
     def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
                        stop: int) -> None:
-        """Average linkage over the block's pair probabilities; clusters start as strong-id groups.
+        """Average linkage over the block's pair probabilities; clusters start as strong-id groups."""
+        found = self.links_of_block(block, table, probabilities, start, stop)
+        if found is not None:
+            self._agglomerate(*found, table)
+
+    def links_of_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
+                       stop: int) -> tuple[dict[int, list[int]], block_links.Links] | None:
+        """The block's clusters and the links between them as they stand now; None if none can merge.
 
         A cluster's size counts all its mentions in the block, scored or not, so a mention
-        with no compatible partner on the other side forbids the merge.
+        with no compatible partner on the other side forbids the merge. `block_links.precompute`
+        gives the same for every block at once (tests/identity/test_block_links.py).
         """
         find = self.uf.find
         block_members: dict[int, list[int]] = defaultdict(list)
@@ -277,9 +296,7 @@ class _Run:
             block_members[find(i)].append(i)
         if stop - start <= SMALL_BLOCK_PAIRS:
             links = self._small_block_links(block_members, table, probabilities, start, stop)
-            if links:
-                self._agglomerate(block_members, links, table)
-            return
+            return (block_members, links) if links else None
         roots = self.root_of
         for root, items in block_members.items():
             roots[items] = root
@@ -287,7 +304,7 @@ class _Run:
         scores = probabilities[start:stop]
         between = u != v
         if not between.any():
-            return
+            return None
         lo, hi = np.minimum(u, v)[between], np.maximum(u, v)[between]
         scores, index = scores[between], np.arange(start, stop)[between]
         n = len(self.mentions)
@@ -310,7 +327,7 @@ class _Run:
         active = valid & (linkage_score(totals, np.maximum(full, 1), scores[first], self.model.single_weight)
                           >= self.model.review_low)
         if not active.any():
-            return
+            return None
         units, unit_index = np.unique(np.concatenate([link_lo[active], link_hi[active]]), return_inverse=True)
         half = int(active.sum())
         graph = sparse.coo_matrix((np.ones(half), (unit_index[:half], unit_index[half:])),
@@ -323,9 +340,12 @@ class _Run:
         links = {(a, b): (total, count, best, pair) for a, b, total, count, best, pair in zip(
             link_lo[keep].tolist(), link_hi[keep].tolist(), totals[keep].tolist(), counts[keep].tolist(),
             scores[first][keep].tolist(), index[first][keep].tolist(), strict=True)}
-        block_members = {root: block_members[root] for root in units.tolist()}
+        return {root: block_members[root] for root in units.tolist()}, links
 
-        self._agglomerate(block_members, links, table)
+    def _agglomerate_local(self, block: list[int], found: block_links.BlockLinks, roots: list[int],
+                           table: PairTable) -> None:
+        """`_cluster_block` of a block whose links were summed before clustering (block_links.py)."""
+        self._agglomerate(block_links.members_of(block, found, roots), found.links, table)
 
     def _small_block_links(self, block_members: dict[int, list[int]], table: PairTable, probabilities: np.ndarray,
                            start: int, stop: int) -> dict[tuple[int, int], tuple[float, int, float, int]]:
