@@ -84,8 +84,12 @@ class ConstrainedUnionFind:
     def _link(self, root_a: int, root_b: int) -> None:
         if root_b < root_a:
             root_a, root_b = root_b, root_a
-        kinds = set(self.ids.get(root_a, {})) | set(self.ids.get(root_b, {}))
-        if self.joined or any(self.ids.get(root_a, {}).get(k, v) != v for k, v in self.ids.get(root_b, {}).items()):
+        ids_a, ids_b = self.ids.get(root_a), self.ids.get(root_b)
+        if not ids_a and not ids_b and not self.joined:  # most unions: no ids on either side
+            self.parent[root_b] = root_a
+            return
+        if self.joined or any((ids_a or {}).get(k, v) != v for k, v in (ids_b or {}).items()):
+            kinds = set(ids_a or {}) | set(ids_b or {})
             values = {kind: self.values(root_a, kind) | self.values(root_b, kind) for kind in kinds}
             self.joined.pop(root_b, None)
             multi = {kind: found for kind, found in values.items() if len(found) > 1}
