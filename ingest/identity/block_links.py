@@ -17,7 +17,7 @@ components of links at or above the review floor (see `_cluster_block`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
@@ -71,23 +71,57 @@ def precompute(keys: Iterable[str], blocks: dict[str, list[int]], block_ranges: 
     `roots` holds each mention's cluster root as it stands now; only pass blocks whose clusters lie
     inside them (`local_blocks`). Blocks of at most `small_pairs` pairs follow the small-block rule
     (every valid link, all the block's clusters, nothing if no link reaches the floor); larger ones
-    keep the links inside the components of links at or above the floor. Blocks are taken
-    CHUNK_PAIRS pairs at a time, so the temporary arrays stay small next to the pair features.
+    keep the links inside the components of links at or above the floor. A key missing from the
+    result was not computed (see `_precompute`): it takes the per-block path.
     """
     result: dict[str, BlockLinks | None] = {}
+    for chunk in _chunks(keys, block_ranges):
+        result.update(_precompute(chunk, blocks, block_ranges, left, right, probabilities, roots, review_floor,
+                                  single_weight, small_pairs))
+    return result
+
+
+class ChunkedLinks:
+    """`precompute` one chunk at a time, when clustering reaches it: only that chunk's links are held.
+
+    Blocks are clustered in key order, the order of their pair ranges, so each chunk is computed once.
+    """
+
+    def __init__(self, keys: Iterable[str], blocks: dict[str, list[int]], block_ranges: dict[str, tuple[int, int]],
+                 left: np.ndarray, right: np.ndarray, probabilities: np.ndarray, roots: np.ndarray,
+                 review_floor: float, single_weight: float, small_pairs: int) -> None:
+        self._chunks = list(_chunks(keys, block_ranges))
+        self._chunk_of = {key: k for k, chunk in enumerate(self._chunks) for key in chunk}
+        self._arguments = (blocks, block_ranges, left, right, probabilities, roots, review_floor, single_weight,
+                           small_pairs)
+        self._current = -1
+        self._found: dict[str, BlockLinks | None] = {}
+
+    def lookup(self, key: str) -> tuple[bool, BlockLinks | None]:
+        """(True, the block's links or None) if precomputed; (False, None) if it takes the per-block path."""
+        chunk = self._chunk_of.get(key)
+        if chunk is None:
+            return False, None
+        if chunk != self._current:
+            self._found, self._current = {}, chunk  # drop the previous chunk first
+            self._found = _precompute(self._chunks[chunk], *self._arguments)
+        if key not in self._found:
+            return False, None
+        return True, self._found[key]
+
+
+def _chunks(keys: Iterable[str], block_ranges: dict[str, tuple[int, int]]) -> Iterator[list[str]]:
+    """Keys in order of their pair ranges, CHUNK_PAIRS pairs at a time (the temporary arrays stay small)."""
     chunk: list[str] = []
     pairs = 0
     for key in sorted(keys, key=lambda key: block_ranges[key][0]):
         chunk.append(key)
         pairs += block_ranges[key][1] - block_ranges[key][0]
         if pairs >= CHUNK_PAIRS:
-            result.update(_precompute(chunk, blocks, block_ranges, left, right, probabilities, roots, review_floor,
-                                      single_weight, small_pairs))
+            yield chunk
             chunk, pairs = [], 0
     if chunk:
-        result.update(_precompute(chunk, blocks, block_ranges, left, right, probabilities, roots, review_floor,
-                                  single_weight, small_pairs))
-    return result
+        yield chunk
 
 
 def _precompute(keys: list[str], blocks: dict[str, list[int]], block_ranges: dict[str, tuple[int, int]],

@@ -239,18 +239,17 @@ class _Run:
         keys = sorted(table.block_ranges)
         # the links of every block whose clusters lie inside it, summed at once (block_links.py)
         roots = np.fromiter(map(self.uf.find, range(len(self.mentions))), dtype=np.int64, count=len(self.mentions))
-        local = block_links.precompute(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
-                                       table.left, table.right, probabilities, roots, self.model.review_low,
-                                       self.model.single_weight, SMALL_BLOCK_PAIRS)
+        local = block_links.ChunkedLinks(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
+                                         table.left, table.right, probabilities, roots, self.model.review_low,
+                                         self.model.single_weight, SMALL_BLOCK_PAIRS)
         root_list = roots.tolist()
 
         def cluster(key: str) -> None:
-            if key in local:
-                found = local[key]
-                if found is not None:
-                    self._agglomerate_local(blocks[key], found, root_list, table)
-            else:
+            precomputed, found = local.lookup(key)
+            if not precomputed:
                 self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+            elif found is not None:
+                self._agglomerate_local(blocks[key], found, root_list, table)
 
         weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
         if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster):

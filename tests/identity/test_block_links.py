@@ -58,6 +58,10 @@ def test_precomputed_links_equal_the_per_block_links(mentions: list[Mention],
     found = block_links.precompute(local, blocks, table.block_ranges, table.left, table.right, probabilities,
                                    roots, run.model.review_low, run.model.single_weight, SMALL_BLOCK_PAIRS)
     assert set(found) == set(local)
+    chunked = block_links.ChunkedLinks(local, blocks, table.block_ranges, table.left, table.right, probabilities,
+                                       roots, run.model.review_low, run.model.single_weight, SMALL_BLOCK_PAIRS)
+    assert all(chunked.lookup(key) == (True, found[key]) for key in keys if key in found)  # one chunk at a time
+    assert chunked.lookup("smithson|r") == (False, None)
     sizes = [table.block_ranges[key][1] - table.block_ranges[key][0] for key in local]
     assert min(sizes) <= SMALL_BLOCK_PAIRS < max(sizes)  # both paths of `links_of_block` are compared
     root_list = roots.tolist()
