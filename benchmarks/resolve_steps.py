@@ -30,7 +30,7 @@ from ingest.identity import authors, pairs, resolver  # noqa: E402
 
 try:  # since h-speed: the links of most blocks are summed before clustering, not in _cluster_block
     from ingest.identity import block_links  # noqa: E402
-    LINK_STEPS: tuple[tuple[Any, str], ...] = ((block_links, "precompute"), (resolver._Run, "_agglomerate"))
+    LINK_STEPS: tuple[tuple[Any, str], ...] = ((block_links, "_precompute"), (resolver._Run, "_agglomerate"))
 except ImportError:  # an older checkout, measured side by side
     LINK_STEPS = ((resolver._Run, "_agglomerate"),)
 
