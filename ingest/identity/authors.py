@@ -16,7 +16,13 @@ from pathlib import Path
 
 from graph.records import Author, Authorship, Paper, Provenance, Quarantined
 from ingest.identity import curation, review
-from ingest.identity.mentions import STRONG_ID_KINDS, mention_id_of, mentions_from_papers, strong_ids_of
+from ingest.identity.mentions import (
+    AUTHORSHIP_ID_FIELDS,
+    STRONG_ID_KINDS,
+    mention_id_of,
+    mentions_from_papers,
+    strong_ids_of,
+)
 from ingest.identity.model import PairModel
 from ingest.identity.names import clean_name, fold
 from ingest.identity.resolver import Resolution, resolve
@@ -24,6 +30,7 @@ from ingest.identity.resolver import Resolution, resolve
 SOURCE = "identity"
 _AUTHOR_ID_FIELDS = {"s2": "s2_id", "openreview": "openreview_id", "openalex": "openalex_id", "orcid": "orcid",
                      "dblp": "dblp_pid"}
+_ID_ATTRS = tuple(AUTHORSHIP_ID_FIELDS.values())
 
 
 def _conflicting(a: Authorship, b: Authorship) -> bool:
@@ -31,22 +38,31 @@ def _conflicting(a: Authorship, b: Authorship) -> bool:
     return any(kind in ids_b and ids_b[kind] != value for kind, value in ids_a.items())
 
 
+def _has_strong_id(authorship: Authorship) -> bool:
+    """bool(strong_ids_of(authorship)) without building the dict: asked once per authorship."""
+    for attr in _ID_ATTRS:
+        value = getattr(authorship, attr)
+        if value and str(value).strip():
+            return True
+    return False
+
+
 def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
     """Apply name cleaning to one paper's author list in place (see module docstring)."""
     cleaned: list[Authorship] = []
     split = False
     for authorship in paper.authorships:
-        locator = f"{paper.id}#{authorship.position}"
-        names = clean_name(authorship.name, bool(strong_ids_of(authorship)))
+        names = clean_name(authorship.name, _has_strong_id(authorship))
         if names[0].rejected and len(names) == 1:
-            quarantine.append(Quarantined(SOURCE, locator, names[0].rejected, authorship.name))
+            quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}", names[0].rejected,
+                                          authorship.name))
             continue
         split |= len(names) > 1
         for index, name in enumerate(names):
             if name.rejected:
-                quarantine.append(Quarantined(SOURCE, locator, name.rejected, name.name))
+                quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}", name.rejected, name.name))
                 continue
-            flags = sorted({*authorship.flags, *name.flags})
+            flags = sorted({*authorship.flags, *name.flags}) if authorship.flags or name.flags else []
             if index == 0:
                 authorship.name, authorship.flags = name.name, flags
                 cleaned.append(authorship)
@@ -56,7 +72,8 @@ def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
     kept: dict[str, Authorship] = {}
     deduplicated: list[Authorship] = []
     for authorship in cleaned:
-        first = kept.get(fold(authorship.name))
+        folded = fold(authorship.name)
+        first = kept.get(folded)
         if first is not None and not _conflicting(first, authorship):
             for attr in ("affiliation", "institution_id", "country", "s2_author_id", "openreview_id",
                          "openalex_id", "orcid", "dblp_pid"):
@@ -65,7 +82,7 @@ def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
             quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}",
                                           "duplicate author in one paper; merged into the first", authorship.name))
             continue
-        kept.setdefault(fold(authorship.name), authorship)
+        kept.setdefault(folded, authorship)
         deduplicated.append(authorship)
     if split:
         deduplicated = [replace(a, position=i) if a.position != i else a for i, a in enumerate(deduplicated)]
@@ -109,10 +126,17 @@ def authors_from(resolution: Resolution, provenance_of: Mapping[str, Provenance]
         for kind in STRONG_ID_KINDS:
             if kind in person.strong_ids:
                 setattr(author, _AUTHOR_ID_FIELDS[kind], person.strong_ids[kind])
+        # the provenance every member's paper would merge in one by one (`Provenance.merged`), folded at once
+        sources: set[str] = set()
+        latest = ""
         for index in person.members:
             mention = resolution.mentions[index]
             if mention.authorship is not None:
                 mention.authorship.author_id = person.person_id
-            author.provenance = author.provenance.merged(provenance_of[mention.paper_id])
+            provenance = provenance_of[mention.paper_id]
+            sources.update(provenance.sources)
+            latest = max(latest, provenance.retrieved_at)
+        if person.members:
+            author.provenance = Provenance(sorted(sources), latest)
         authors.append(author)
     return authors

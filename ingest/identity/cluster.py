@@ -84,8 +84,12 @@ class ConstrainedUnionFind:
     def _link(self, root_a: int, root_b: int) -> None:
         if root_b < root_a:
             root_a, root_b = root_b, root_a
-        kinds = set(self.ids.get(root_a, {})) | set(self.ids.get(root_b, {}))
-        if self.joined or any(self.ids.get(root_a, {}).get(k, v) != v for k, v in self.ids.get(root_b, {}).items()):
+        ids_a, ids_b = self.ids.get(root_a), self.ids.get(root_b)
+        if not ids_a and not ids_b and not self.joined:  # most unions: no ids on either side
+            self.parent[root_b] = root_a
+            return
+        if self.joined or any((ids_a or {}).get(k, v) != v for k, v in (ids_b or {}).items()):
+            kinds = set(ids_a or {}) | set(ids_b or {})
             values = {kind: self.values(root_a, kind) | self.values(root_b, kind) for kind in kinds}
             self.joined.pop(root_b, None)
             multi = {kind: found for kind, found in values.items() if len(found) > 1}
@@ -143,6 +147,8 @@ def average_linkage(
     most summed evidence, not the best average: otherwise a one-mention profile that S2
     split off 'Matei Zaharia' would take every unlabelled 'Matei Zaharia' from the real one.
     """
+    if len(pair_links) == 1:  # most calls: two clusters, one link (the same steps as the loop below)
+        return _one_link(members, pair_links, merge, threshold, review_floor, single_weight)
     members = {cid: list(items) for cid, items in members.items()}
     # links[a][b] = [summed probability, scored pairs, best probability, best pair], shared by both sides
     links: dict[int, dict[int, list]] = {cid: {} for cid in members}
@@ -215,6 +221,30 @@ def average_linkage(
             records.append(MergeRecord(list(members[a]), list(members[b]), score, False,
                                        best_pair=links[a][b][3]))
     return records
+
+
+def _one_link(members: dict[int, list[int]], pair_links: dict[tuple[int, int], tuple[float, int, float, int]],
+              merge: Callable[[int, int, int], list[str] | None], threshold: float, review_floor: float,
+              single_weight: float) -> list[MergeRecord]:
+    """`average_linkage` of a single link: merge, near miss or nothing, without the heap.
+
+    No rival can claim either side (`_strongest_claim` needs two links), so the result is the
+    one the loop gives; the score is computed with the same operations, so it is the same float.
+    """
+    ((a, b), (total, pairs, best, best_pair)), = pair_links.items()
+    if b < a:
+        a, b = b, a
+    full = len(members[a]) * len(members[b])
+    if pairs < full:
+        return []
+    score = (1.0 - single_weight) * total / full + single_weight * best
+    if score < review_floor:
+        return []
+    if score < threshold:
+        return [MergeRecord(list(members[a]), list(members[b]), score, False, best_pair=best_pair)]
+    left, right = list(members[a]), list(members[b])
+    reasons = merge(a, b, best_pair)
+    return [] if reasons is None else [MergeRecord(left, right, score, True, reasons)]
 
 
 def _strongest_claim(a: int, b: int, neg: float, links: dict[int, dict[int, list]], members: dict[int, list[int]],

@@ -18,6 +18,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain
 
 from ingest.identity.mentions import Mention
 from ingest.identity.names import ParsedName, fold, parse_name
@@ -40,11 +41,22 @@ class Corpus:
     def __init__(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName]) -> None:
         self.size = max(len(mentions), 1)
         self.parsed = list(parsed)
-        self.group_counts: Counter[str] = Counter(p.group_key for p in parsed)
-        self.block_counts: Counter[str] = Counter(p.block_key for p in parsed)
-        self.surname_counts: Counter[str] = Counter(p.surname for p in parsed)
-        self.given_counts: Counter[str] = Counter(p.given for p in parsed)
-        distinct = {(p.given, p.surname) for p in parsed}
+        # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
+        # count the objects (a C-level pass), then read the keys once per distinct object
+        uses = Counter(map(id, self.parsed))
+        names = dict(zip(map(id, self.parsed), self.parsed, strict=True))
+        self.group_counts: Counter[str] = Counter()
+        self.block_counts: Counter[str] = Counter()
+        self.surname_counts: Counter[str] = Counter()
+        self.given_counts: Counter[str] = Counter()
+        distinct: set[tuple[str, str]] = set()
+        for key, count in uses.items():
+            p = names[key]
+            self.group_counts[p.group_key] += count
+            self.block_counts[p.block_key] += count
+            self.surname_counts[p.surname] += count
+            self.given_counts[p.given] += count
+            distinct.add((p.given, p.surname))
         self.distinct_names = max(len(distinct), 1)
         self.surname_diversity: Counter[str] = Counter(surname for _, surname in distinct)
         self.given_diversity: Counter[str] = Counter(given for given, _ in distinct)
@@ -55,7 +67,7 @@ class Corpus:
             if words is None:
                 words = words_of[m.title] = _words(m.title)
             title_words[m.paper_id] = words
-        doc_freq: Counter[str] = Counter(w for words in title_words.values() for w in words)
+        doc_freq: Counter[str] = Counter(chain.from_iterable(title_words.values()))
         papers = max(len(title_words), 1)
         idf = {w: math.log((1 + papers) / (1 + df)) + 1.0 for w, df in doc_freq.items()}
         self.vectors: dict[str, dict[str, float]] = {}
@@ -67,13 +79,15 @@ class Corpus:
         self.coauthors: list[frozenset[int]] = []
         self.coauthor_names: dict[int, str] = {}  # co-author key -> first printed form, for evidence shown to people
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
+        # every printed co-author name once, in order of first appearance (the order ids are given in)
+        for coauthor in dict.fromkeys(chain.from_iterable(m.coauthors for m in mentions)):
+            co = parse_name(coauthor)
+            # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
+            id_of[coauthor] = coauthor_ids.setdefault(co.group_key, len(coauthor_ids)) if co.surname else -1
+            self.coauthor_names.setdefault(id_of[coauthor], coauthor)
+        key_of = id_of.__getitem__
         for mention, name in zip(mentions, parsed, strict=True):
-            for coauthor in [c for c in mention.coauthors if c not in id_of]:
-                co = parse_name(coauthor)
-                # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
-                id_of[coauthor] = coauthor_ids.setdefault(co.group_key, len(coauthor_ids)) if co.surname else -1
-                self.coauthor_names.setdefault(id_of[coauthor], coauthor)
-            keys = {id_of[c] for c in mention.coauthors}
+            keys = set(map(key_of, mention.coauthors))
             keys.discard(-1)
             keys.discard(coauthor_ids.get(name.group_key, -1))  # a co-author of one's own name is no evidence
             self.coauthors.append(frozenset(keys))

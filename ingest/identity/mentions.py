@@ -19,7 +19,7 @@ from graph.records import Authorship, Paper
 # Strong id kinds, most trusted first: two mentions sharing one are the same person,
 # two mentions with different values of one kind are never merged.
 STRONG_ID_KINDS: tuple[str, ...] = ("orcid", "openreview", "dblp", "s2", "openalex")
-_AUTHORSHIP_ID_FIELDS = {"orcid": "orcid", "openreview": "openreview_id", "dblp": "dblp_pid",
+AUTHORSHIP_ID_FIELDS = {"orcid": "orcid", "openreview": "openreview_id", "dblp": "dblp_pid",
                          "s2": "s2_author_id", "openalex": "openalex_id"}
 
 
@@ -45,7 +45,7 @@ def mention_id_of(paper_id: str, position: int) -> str:
 
 def strong_ids_of(authorship: Authorship) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for kind, attr in _AUTHORSHIP_ID_FIELDS.items():  # a loop, not two comprehensions: called per authorship
+    for kind, attr in AUTHORSHIP_ID_FIELDS.items():  # a loop, not two comprehensions: called per authorship
         value = getattr(authorship, attr)
         if value:
             text = str(value).strip()

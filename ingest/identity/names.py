@@ -196,7 +196,7 @@ def parse_name(name: str) -> ParsedName:
             text = f"{first.strip()} {last.strip()}"
         else:
             text = last
-    raw_tokens = [t for t in re.sub(r"\.", ". ", text).split() if fold(t)]
+    raw_tokens = [t for t in text.replace(".", ". ").split() if fold(t)]
     if len(raw_tokens) >= 2:
         upper = [t for t in raw_tokens if len(t) > 1 and t.isupper() and t.isalpha()]
         if len(upper) == 1 and raw_tokens[0] == upper[0] and not all(t.isupper() for t in raw_tokens):

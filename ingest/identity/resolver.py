@@ -23,7 +23,7 @@ Person ids come from the cluster's strongest id, else from its earliest mention
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -31,7 +31,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from graph.ids import digest
-from ingest.identity import duplicates, namesakes, parallel_blocks, strict
+from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
@@ -168,11 +168,11 @@ class _Run:
                 self.rejected.append((i, "no letters in name"))
             if name.flags:
                 self.flags[i] = list(name.flags)
-            ids = dict(mention.strong_ids)
-            if name.dblp_number:
-                ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
-            self.uf.add_ids(i, ids)
-            if ids:
+            if mention.strong_ids or name.dblp_number:  # most mentions carry no id
+                ids = dict(mention.strong_ids)
+                if name.dblp_number:
+                    ids.setdefault("dblp_homonym", f"{parsed.surname}|{parsed.given}|{name.dblp_number}")
+                self.uf.add_ids(i, ids)
                 self.mention_ids[i] = ids
             self.clean.append(name.name)
             self.parsed.append(parsed)
@@ -188,16 +188,19 @@ class _Run:
         self.seeds = [self.uf.find(i) for i in range(len(self.mentions))]  # id profiles, before any clustering
 
     def _link_ids(self) -> None:
+        carrying: dict[str, list[tuple[int, str]]] = {kind: [] for kind in STRONG_ID_KINDS}
+        for i, mention in enumerate(self.mentions):  # one pass over the mentions, then kind by kind as before
+            for kind, value in mention.strong_ids.items():
+                if value and kind in carrying:
+                    carrying[kind].append((i, value))
         for kind in STRONG_ID_KINDS:
             first: dict[str, int] = {}
-            for i, mention in enumerate(self.mentions):
-                value = mention.strong_ids.get(kind)
-                if value:
-                    if value in first:
-                        if self.uf.union(first[value], i):
-                            self.reasons[self.uf.find(i)][f"same {kind} id"] += 1
-                    else:
-                        first[value] = i
+            for i, value in carrying[kind]:
+                if value in first:
+                    if self.uf.union(first[value], i):
+                        self.reasons[self.uf.find(i)][f"same {kind} id"] += 1
+                else:
+                    first[value] = i
         for decision in self.decisions:
             left, right = self.index.get(decision.left_mention), self.index.get(decision.right_mention)
             if decision.accept and left is not None and right is not None:
@@ -218,10 +221,13 @@ class _Run:
     def blocks(self) -> dict[str, list[int]]:
         rejected = {i for i, _ in self.rejected}
         blocks: dict[str, list[int]] = defaultdict(list)
-        for i in range(len(self.mentions)):
+        nicknamed: list[ParsedName] = []  # only names with a nickname can join blocks
+        for i, parsed in enumerate(self.parsed):
             if i not in rejected:
-                blocks[self.parsed[i].block_key].append(i)
-        return join_nickname_blocks(blocks, [p for i, p in enumerate(self.parsed) if i not in rejected])
+                blocks[parsed.block_key].append(i)
+                if parsed.alt_givens:
+                    nicknamed.append(parsed)
+        return join_nickname_blocks(blocks, nicknamed)
 
     def cluster_blocks(self) -> PairTable:
         corpus = Corpus(self.mentions, self.parsed)
@@ -231,9 +237,19 @@ class _Run:
         probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
                                                strict.COMMON, strict.CAP)
         keys = sorted(table.block_ranges)
+        # the links of every block whose clusters lie inside it, summed at once (block_links.py)
+        roots = np.fromiter(map(self.uf.find, range(len(self.mentions))), dtype=np.int64, count=len(self.mentions))
+        local = block_links.ChunkedLinks(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
+                                         table.left, table.right, probabilities, roots, self.model.review_low,
+                                         self.model.single_weight, SMALL_BLOCK_PAIRS)
+        root_list = roots.tolist()
 
         def cluster(key: str) -> None:
-            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+            precomputed, found = local.lookup(key)
+            if not precomputed:
+                self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+            elif found is not None:
+                self._agglomerate_local(blocks[key], found, root_list, table)
 
         weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
         if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster):
@@ -260,10 +276,18 @@ class _Run:
 
     def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
                        stop: int) -> None:
-        """Average linkage over the block's pair probabilities; clusters start as strong-id groups.
+        """Average linkage over the block's pair probabilities; clusters start as strong-id groups."""
+        found = self.links_of_block(block, table, probabilities, start, stop)
+        if found is not None:
+            self._agglomerate(*found, table)
+
+    def links_of_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
+                       stop: int) -> tuple[dict[int, list[int]], block_links.Links] | None:
+        """The block's clusters and the links between them as they stand now; None if none can merge.
 
         A cluster's size counts all its mentions in the block, scored or not, so a mention
-        with no compatible partner on the other side forbids the merge.
+        with no compatible partner on the other side forbids the merge. `block_links.precompute`
+        gives the same for every block at once (tests/identity/test_block_links.py).
         """
         find = self.uf.find
         block_members: dict[int, list[int]] = defaultdict(list)
@@ -271,9 +295,7 @@ class _Run:
             block_members[find(i)].append(i)
         if stop - start <= SMALL_BLOCK_PAIRS:
             links = self._small_block_links(block_members, table, probabilities, start, stop)
-            if links:
-                self._agglomerate(block_members, links, table)
-            return
+            return (block_members, links) if links else None
         roots = self.root_of
         for root, items in block_members.items():
             roots[items] = root
@@ -281,7 +303,7 @@ class _Run:
         scores = probabilities[start:stop]
         between = u != v
         if not between.any():
-            return
+            return None
         lo, hi = np.minimum(u, v)[between], np.maximum(u, v)[between]
         scores, index = scores[between], np.arange(start, stop)[between]
         n = len(self.mentions)
@@ -304,7 +326,7 @@ class _Run:
         active = valid & (linkage_score(totals, np.maximum(full, 1), scores[first], self.model.single_weight)
                           >= self.model.review_low)
         if not active.any():
-            return
+            return None
         units, unit_index = np.unique(np.concatenate([link_lo[active], link_hi[active]]), return_inverse=True)
         half = int(active.sum())
         graph = sparse.coo_matrix((np.ones(half), (unit_index[:half], unit_index[half:])),
@@ -317,9 +339,12 @@ class _Run:
         links = {(a, b): (total, count, best, pair) for a, b, total, count, best, pair in zip(
             link_lo[keep].tolist(), link_hi[keep].tolist(), totals[keep].tolist(), counts[keep].tolist(),
             scores[first][keep].tolist(), index[first][keep].tolist(), strict=True)}
-        block_members = {root: block_members[root] for root in units.tolist()}
+        return {root: block_members[root] for root in units.tolist()}, links
 
-        self._agglomerate(block_members, links, table)
+    def _agglomerate_local(self, block: list[int], found: block_links.BlockLinks, roots: list[int],
+                           table: PairTable) -> None:
+        """`_cluster_block` of a block whose links were summed before clustering (block_links.py)."""
+        self._agglomerate(block_links.members_of(block, found, roots), found.links, table)
 
     def _small_block_links(self, block_members: dict[int, list[int]], table: PairTable, probabilities: np.ndarray,
                            start: int, stop: int) -> dict[tuple[int, int], tuple[float, int, float, int]]:
@@ -358,8 +383,14 @@ class _Run:
                 self.reasons[root][reason] += 1
             return reasons
 
+        # two clusters can conflict only if both hold strong ids: with fewer than two such clusters in
+        # the block no rival claim can be found, so the (costly) search for one is skipped
+        ids = self.uf.ids
+        with_ids = 0
+        for root in block_members:
+            with_ids += root in ids
         records = average_linkage(block_members, links, merge, self.model.threshold, self.model.review_low,
-                                  self.uf.conflicts if self.uf.ids else None,
+                                  self.uf.conflicts if with_ids > 1 else None,
                                   self.model.single_weight)
         for record in records:
             if record.merged:
@@ -383,32 +414,45 @@ class _Run:
             extra_aliases[partition.label[anchor]].add(alias)
         used: set[str] = set()
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
+        merge_conf, find, clean, mentions = self.merge_conf, self.uf.find, self.clean, self.mentions
         for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
-            strong, duplicate_ids = self._primary_ids(label, members)
+            strong, duplicate_ids = self._primary_ids(label, members) if label in partition.ids else ({}, {})
             first = members[0] if len(members) == 1 else \
-                min(members, key=lambda i: (self.mentions[i].year or 9999, self.mentions[i].mention_id))
-            person_id = person_id_for(strong, self.mentions[first].mention_id)
+                min(members, key=lambda i: (mentions[i].year or 9999, mentions[i].mention_id))
+            person_id = person_id_for(strong, mentions[first].mention_id)
             if person_id in used:
-                person_id = person_id_for({}, self.mentions[first].mention_id)
+                person_id = person_id_for({}, mentions[first].mention_id)
             used.add(person_id)
             legacy_id = self._legacy_person_id(strong, members, person_id)
-            if len(members) == 1:  # most people: skip the tallying below
-                names = Counter({self.clean[members[0]]: 1})
-                name = self.clean[members[0]]
-            else:
-                names = Counter(self.clean[i] for i in members)
-                name = max(names, key=lambda n: display_key(n, names[n]))
-            confidence = min((self.merge_conf.get(i, 1.0) for i in members), default=1.0)
-            for i in members:
-                person_ids[i] = person_id
-                confidences[i] = round(self.merge_conf.get(i, 1.0), 4)
             counted: Counter[str] = Counter()
-            for root in {self.uf.find(i) for i in members}:
-                counted.update(merged_reasons.get(root, {}))
-            reasons = list(partition.notes.get(label, []))
-            reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
-            reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
-            people.append(Person(person_id, members, name, sorted(set(names) | extra_aliases.get(label, set())),
+            if len(members) == 1:  # most people: the same values as the general case below, without its tallies
+                name = clean[first]
+                names: Iterable[str] = (name,)
+                confidence = merge_conf.get(first, 1.0)
+                person_ids[first] = person_id
+                confidences[first] = round(confidence, 4)
+                own_reasons = merged_reasons.get(find(first))
+                if own_reasons:
+                    counted.update(own_reasons)
+                notes = partition.mention_notes.get(first)
+                reasons = list(partition.notes.get(label, []))
+                if notes:
+                    reasons += sorted(set(notes))
+            else:
+                names = Counter(clean[i] for i in members)
+                name = max(names, key=lambda n: display_key(n, names[n]))
+                confidence = min((merge_conf.get(i, 1.0) for i in members), default=1.0)
+                for i in members:
+                    person_ids[i] = person_id
+                    confidences[i] = round(merge_conf.get(i, 1.0), 4)
+                for root in {find(i) for i in members}:
+                    counted.update(merged_reasons.get(root, {}))
+                reasons = list(partition.notes.get(label, []))
+                reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
+            if counted:
+                reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
+            aliases = set(names) | extra_aliases[label] if label in extra_aliases else set(names)
+            people.append(Person(person_id, members, name, sorted(aliases),
                                  strong, round(confidence, 4), reasons, duplicate_ids,
                                  [legacy_id] if legacy_id != person_id else []))
         people.sort(key=lambda p: p.person_id)
