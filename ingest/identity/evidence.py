@@ -60,6 +60,11 @@ class ClusterEvidence:
         so its own co-authors are taken out of `cluster_keys` first."""
         keys = self.corpus.coauthors[mention]
         if own:
+            # A co-author the mention shares with another cluster member (count above its own one)
+            # answers at once; the set of the cluster's other keys, which costs the whole cluster per
+            # mention, is built only for the co-author's co-author question.
+            if any(cluster_keys.get(k, 0) > 1 for k in keys):
+                return True
             others = {k for k, count in cluster_keys.items() if count > (1 if k in keys else 0)}
         else:
             others = set(cluster_keys)
