@@ -53,6 +53,8 @@ VERY_COMMON_NAME = 1.0  # ... from which whole id profiles are taken apart ('Son
 
 def full_name_of(members: Sequence[int], parsed: Sequence[ParsedName]) -> ParsedName:
     """The cluster's most printed name with a full given name ('Matei Zaharia', not 'M. Zaharia')."""
+    if len(members) == 1:  # most clusters; asked of every cluster several times per build
+        return parsed[members[0]]
     counts: dict[str, int] = defaultdict(int)
     for i in members:
         counts[parsed[i].group_key] += 1 if len(parsed[i].given) > 1 else 0
