@@ -18,6 +18,10 @@ class StoreUnavailableError(AtlasError):
     exit_code = 1
 
 
+class StoreHungError(StoreUnavailableError):
+    """The embedded server answered nothing, not even PING, and was stopped (FalkorDB issue #2129)."""
+
+
 class GraphNotBuiltError(AtlasError):
     """The store is up but holds no graph yet."""
 

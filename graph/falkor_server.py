@@ -37,6 +37,7 @@ SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 DB_FILE = "atlas.rdb"
 START_TIMEOUT_S = 20.0
+HUNG_PINGS = 3  # PINGs of 2 s each a server must leave unanswered to be called hung
 CLIENT_PREFIX = "atlas-"  # connections name themselves atlas-<pid>, so an owner can see who else uses it
 STAGING_PATTERN = "*__building"  # graph keys a build writes before its swap (see falkor_store.BUILD_SUFFIX)
 
@@ -259,6 +260,39 @@ class EmbeddedServer:
             self._stop_adopted(self.adopted_pid)
             return
         self._stop_own()
+
+    def kill_if_hung(self) -> bool:
+        """Kill the server if it answers nothing, not even PING, over a few seconds; True if it did.
+
+        Why: in a FalkorDB engine deadlock (FalkorDB issue #2129) every server thread waits forever
+        and no command, SHUTDOWN included, is ever answered, so a client would wait forever too.
+        Killing it loses only writes since its last save (every 5 minutes and after every build);
+        the next use starts a fresh server from that save. A server that is merely busy answers
+        PING from its main thread (queries run on worker threads), so it is left alone.
+        """
+        for _ in range(HUNG_PINGS):
+            if _ping(self.socket_path):
+                return False
+        server_pid, _ = self._read_pids()
+        pid = self.process.pid if self.process is not None else server_pid
+        if pid is None or not _is_redis(pid):
+            return False
+        log.error("FalkorDB (pid %s) answers nothing, not even PING: killing it (FalkorDB issue #2129).", pid)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait()
+        else:
+            for _ in range(200):
+                if not _alive(pid):
+                    break
+                time.sleep(0.05)
+        self.process = None
+        self.adopted_pid = None
+        self.pid_path.unlink(missing_ok=True)
+        self.socket_path.unlink(missing_ok=True)
+        self._release()
+        return True
 
     def _other_user(self) -> int | None:
         """The pid of another live Atlas process connected to the server (clients are named `atlas-<pid>`)."""

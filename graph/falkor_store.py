@@ -26,11 +26,13 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
+from redis.backoff import ExponentialWithJitterBackoff
+from redis.retry import Retry
 
-from graph import falkor_bulk, name_tops
+from graph import config, falkor_bulk, name_tops
 from graph import queries as q
 from graph.console import check_shape, with_row_limit
-from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreUnavailableError
+from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreHungError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
 from graph.fulltext import query_words
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
@@ -47,6 +49,10 @@ NAME_TOPS_SUFFIX = "__name_tops"
 NAME_WORDS_SUFFIX = "__name_words"  # sorted set: every word of every name (query prefixes expanded with it)
 NAME_KEYS = (NAME_TOPS_SUFFIX, NAME_WORDS_SUFFIX)
 _CONNECTION_ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
+# redis-py's default retries (10, with a 1 s cap) minus the timeouts: a command that timed out may still be
+# running on the server (a write must not be sent twice), and on a hung server every retry waits again.
+_RETRY_LOST_CONNECTIONS = Retry(ExponentialWithJitterBackoff(base=0.01, cap=1), 10,
+                                supported_errors=(redis.ConnectionError,))
 
 
 def _unavailable(exc: BaseException) -> StoreUnavailableError:
@@ -131,7 +137,8 @@ class FalkorStore(GraphStore):
         socket_path = self.server.ensure_running()
         try:
             # Named atlas-<pid>: the server's owner sees who else uses it before stopping it.
-            self.db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}")
+            self.db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}",
+                               socket_timeout=config.settings().store_reply_timeout, retry=_RETRY_LOST_CONNECTIONS)
             self.db.connection.ping()
             apply_query_limits(self.db.connection)
         except _CONNECTION_ERRORS as exc:
@@ -174,7 +181,24 @@ class FalkorStore(GraphStore):
         try:
             return fn(query, params or {}, **kwargs)
         except _CONNECTION_ERRORS as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
+
+    def _failed(self, exc: BaseException) -> StoreUnavailableError:
+        return self._no_answer(exc) if isinstance(exc, redis.TimeoutError) else _unavailable(exc)
+
+    def _no_answer(self, exc: redis.TimeoutError) -> StoreUnavailableError:
+        """A command got no reply within `store_reply_timeout`: a hung server is restarted, never waited on."""
+        timeout = config.settings().store_reply_timeout
+        if not self.server.kill_if_hung():
+            return StoreUnavailableError(
+                f"FalkorDB did not answer one command within {timeout:g} s but still answers PING: the command "
+                f"is longer than ATLAS_STORE_REPLY_TIMEOUT allows. Raise it and run again ({exc}).")
+        with contextlib.suppress(StoreUnavailableError):
+            self._connect()  # a fresh server from the last save, for whatever this process asks next
+        return StoreHungError(
+            f"FalkorDB answered nothing for {timeout:g} s, not even PING: a hung engine (FalkorDB issue #2129). "
+            "It was stopped and restarted from its last save (every 5 minutes and after every build); "
+            "writes since then are lost. Run the command again.")
 
     def write_batches(self, query: str, rows: Sequence[Row], batch_size: int = WRITE_BATCH) -> int:
         """Overlap the client's parameter encoding (pure Python, half the load time) with the
@@ -237,7 +261,7 @@ class FalkorStore(GraphStore):
                 pipe.zrangebylex(key, f"[{word}", f"[{word}\xff")
             present, *expanded = pipe.execute()
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
         if not present:
             return " ".join(f"{w}*" for w in words)
         return name_tops.expansion(words, [[t.decode() if isinstance(t, bytes) else t for t in terms]
@@ -256,7 +280,7 @@ class FalkorStore(GraphStore):
         try:
             self.db.connection.delete(*(f"{self.graph_name}{suffix}" for suffix in NAME_KEYS))
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
 
     def _stage_name_tops(self) -> list[str]:
         """Write the pending lists and vocabulary under their staging keys (the swap renames them);
@@ -284,7 +308,7 @@ class FalkorStore(GraphStore):
         try:
             raw = self.db.connection.hmget(f"{self.graph_name}{NAME_TOPS_SUFFIX}", words)
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
         if any(value is None for value in raw):  # a rare word (or no lists): the index answers fast
             return None
         ids = name_tops.page(words, [_top(json.loads(value)) for value in raw], limit, self.name_tops_keep)
@@ -302,13 +326,13 @@ class FalkorStore(GraphStore):
         try:
             return bool(self.db.connection.exists(key))
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
 
     def _get(self, key: str) -> str | None:
         try:
             value = self.db.connection.get(key)
         except (*_CONNECTION_ERRORS, redis.ResponseError) as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
         return value.decode("utf-8") if isinstance(value, bytes) else value
 
     def graph_version(self) -> str | None:
@@ -333,7 +357,7 @@ class FalkorStore(GraphStore):
         try:
             result = graph.ro_query(with_row_limit(query, limit), params or {}, timeout=timeout_ms)
         except _CONNECTION_ERRORS as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
         except redis.ResponseError as exc:
             message = str(exc)
             if "read-only" in message or "RO_QUERY" in message.upper():
@@ -392,7 +416,7 @@ class FalkorStore(GraphStore):
             pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", report_json)
             pipe.execute()
         except _CONNECTION_ERRORS as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
         self.save()
 
     def _swap(self, staging: str, staged_names: Sequence[str] = ()) -> None:
@@ -409,7 +433,7 @@ class FalkorStore(GraphStore):
                 pipe.set(f"{self.graph_name}{REPORT_SUFFIX}", self._pending_report)
             pipe.execute()
         except _CONNECTION_ERRORS as exc:
-            raise _unavailable(exc) from exc
+            raise self._failed(exc) from exc
 
     def save(self) -> None:
         """Persist to the data directory now rather than on the next periodic save."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import GraphNotBuiltError, ReadOnlyQueryError
+from graph.errors import GraphNotBuiltError, ReadOnlyQueryError, StoreHungError, StoreUnavailableError
 from graph.falkor_server import EmbeddedServer, _ping
 from graph.falkor_store import FalkorStore
 from graph.ids import paper_id, venue_id
@@ -134,3 +134,40 @@ def test_crashed_server_is_recovered_and_data_persists(tmp_path: Path) -> None:
         assert [r["title"] for r in second.read("MATCH (p:Paper) RETURN p.title AS title")] == ["Persisted"]
     finally:
         second.close()
+
+
+def test_a_hung_server_becomes_a_clear_error_and_is_restarted_from_its_save(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stopped process answers nothing, not even PING, as a deadlocked engine does (FalkorDB #2129)."""
+    monkeypatch.setenv("ATLAS_STORE_REPLY_TIMEOUT", "1")
+    store = FalkorStore(tmp_path, "t")
+    try:
+        with store.building() as target:
+            load(target, tiny_batch("Saved before the hang"))
+        hung_pid = store.server.process.pid
+        os.kill(hung_pid, signal.SIGSTOP)
+        with pytest.raises(StoreHungError, match="not even PING"):
+            store.read("MATCH (p:Paper) RETURN p.title AS title")
+        assert not Path(f"/proc/{hung_pid}").exists()  # killed and reaped, not left waiting
+        # the same handle answers again, from a fresh server that loaded the last save
+        assert store.server.process.pid != hung_pid
+        assert [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")] == ["Saved before the hang"]
+    finally:
+        store.close()
+
+
+def test_a_slow_but_live_server_is_never_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = FalkorStore(tmp_path, "t")
+    try:
+        with store.building() as target:
+            load(target, tiny_batch())
+        monkeypatch.setenv("ATLAS_STORE_REPLY_TIMEOUT", "0.2")
+        store._connect()  # a client with the short reply timeout
+        pid = store.server.process.pid
+        # a command that waits 1 s (a blocking pop of an empty list) on a server that keeps answering PING
+        with pytest.raises(StoreUnavailableError, match="still answers PING") as raised:
+            store._call(lambda *_: store.db.connection.blpop(["never-filled"], timeout=1), "", None)
+        assert not isinstance(raised.value, StoreHungError)
+        assert store.server.process.pid == pid and _ping(store.server.socket_path)
+    finally:
+        store.close()
