@@ -63,7 +63,7 @@ lint: setup
 	$(VENV)/bin/ruff check .
 
 test: setup tools lint neo4j-test-up ## set up and run the whole test suite (starts the test Neo4j; `make neo4j-test-down` stops it)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=15
 
 test-neo4j: setup tools neo4j-test-up ## only the Neo4j tests (NEO4J_TEST_URI etc. may point at another server)
 	$(PY) -m pytest -q tests/contract tests/neo4j

@@ -372,8 +372,13 @@ class FalkorStore(GraphStore):
 
     def bulk_load(self, nodes: dict[str, list[Row]], rels: dict[str, list[Row]], progress: Any = None
                   ) -> dict[str, int] | None:
-        """GRAPH.BULK into an empty staging graph (graph/falkor_bulk.py); None: not applicable, MERGE."""
-        return falkor_bulk.load_into_staging(self, nodes, rels, progress)
+        """GRAPH.BULK into an empty staging graph (graph/falkor_bulk.py); None: not applicable, MERGE.
+
+        Its commands go to the connection directly, so a server lost mid-load is named here, as in `_call`."""
+        try:
+            return falkor_bulk.load_into_staging(self, nodes, rels, progress)
+        except _CONNECTION_ERRORS as exc:
+            raise self._failed(exc) from exc
 
     # ------------------------------------------------------------ build swap
     @contextlib.contextmanager
@@ -397,9 +402,11 @@ class FalkorStore(GraphStore):
             if self._key_exists(staging):
                 self._swap(staging, self._stage_name_tops())
             self.save()
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(Exception):  # the server may be gone: report the first error only
                 self.db.connection.delete(staging, *staged_names)
+            if isinstance(exc, redis.ConnectionError | redis.TimeoutError):  # raw, from a direct key command
+                raise self._failed(exc) from exc
             raise
         finally:
             self._target = self.graph_name
