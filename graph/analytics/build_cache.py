@@ -21,6 +21,7 @@ import json
 import logging
 import pickle
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -40,6 +41,10 @@ FORMAT = 1  # bump when the pickled shapes change, so old files are ignored
 # graph (rebuilt in well under a second from the data, and large to pickle).
 SAVED_MEMOS = ("louvain", "community_members", "community", "topic_shares", "cross_betweenness", "backgrounds",
                "answer")
+
+
+# The longest bridge lists `precompute` saves (the page's slider and the CLI's --limit cut them).
+BRIDGE_PEOPLE, BRIDGE_INSTITUTIONS = 100, 25
 
 
 def data_dir_of(store: GraphStore) -> Path:
@@ -68,16 +73,62 @@ def enabled() -> bool:
     return config.settings().build_cache
 
 
+# path -> (thread, {"saved": ...}) of a file `prefetch` is reading ahead
+_PREFETCHED: dict[Path, tuple[threading.Thread, dict[str, Any]]] = {}
+
+
+def _read(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as handle, gc_paused():
+        return pickle.load(handle)  # noqa: S301 - our own file in our own data directory (see module doc)
+
+
+def prefetch(data_dir: Path) -> None:
+    """Start reading the data directory's analytics cache in a thread, before the store is open.
+
+    Why: a command line process first starts the embedded store (the server loads the graph: ~1.5 s on
+    the full snapshot) and only then knows the cache's key (the store's counts); unpickling the file
+    (~1 s) can run meanwhile on the other core. `load` takes the result only if it is the very file of
+    the store's build and counts; otherwise it is dropped. There is one such file per data directory
+    (`save` removes older ones); with none or several, nothing is read ahead.
+    """
+    if not enabled():
+        return
+    files = list((Path(data_dir) / CACHE_DIR).glob("analytics-*.pkl"))
+    if len(files) != 1 or files[0] in _PREFETCHED:
+        return
+    result: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            result["saved"] = _read(files[0])
+        except Exception:  # noqa: BLE001 - `load` reads it again and reports what is wrong
+            return
+
+    thread = threading.Thread(target=run, name="atlas-cache-prefetch", daemon=True)
+    thread.start()
+    _PREFETCHED[files[0]] = (thread, result)
+
+
+def _prefetched(path: Path) -> dict[str, Any] | None:
+    """What `prefetch` read from `path` (waiting for it), or None; read-aheads of other files are dropped."""
+    entry = _PREFETCHED.pop(path, None)
+    _PREFETCHED.clear()
+    if entry is None:
+        return None
+    entry[0].join()
+    return entry[1].get("saved")
+
+
 def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any, Any]] | None:
     """(rows, memo entries) saved for this build, or None (no file, another build, unreadable)."""
     if not enabled():
         return None
     path = cache_path(store, stamp)
     if not path.exists():
+        _PREFETCHED.clear()
         return None
     try:
-        with open(path, "rb") as handle, gc_paused():
-            saved = pickle.load(handle)  # noqa: S301 - our own file in our own data directory (see module doc)
+        saved = _prefetched(path) or _read(path)
     except Exception:  # noqa: BLE001 - a damaged cache only means computing again
         log.warning("ignoring unreadable analytics cache %s", path, exc_info=True)
         return None
@@ -85,20 +136,41 @@ def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any
     return (data, memo) if data.fingerprint == tuple(stamp) else None
 
 
+def load_views(store: GraphStore, stamp: tuple[Any, ...]) -> bytes | None:
+    """The pickled derived views (projections.SAVED_VIEWS) saved for this build, as bytes: the projection
+    unpickles them on first use, so a command that needs none of them pays only for reading the file."""
+    if not enabled():
+        return None
+    try:
+        return cache_path(store, stamp, "views").read_bytes()
+    except OSError:
+        return None
+
+
+def _write(path: Path, write: Callable[[Any], None]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
+        write(handle)
+    Path(handle.name).replace(path)  # atomic: a reader never sees half a file
+    kind = path.name.split("-", 1)[0]
+    for old in path.parent.glob(f"{kind}-*.pkl"):
+        if old != path:
+            old.unlink(missing_ok=True)
+
+
 def save(store: GraphStore, proj: Projection) -> Path | None:
-    """Write the rows and the saved memo entries of the all-years projection; remove older files."""
+    """Write the rows and the saved memo entries of the all-years projection, and its derived views in a
+    file of their own (views-*.pkl, same key); remove older files."""
     if not enabled():
         return None
     path = cache_path(store, proj.data.fingerprint)
     memo = {k: v for k, v in dict(proj._memo).items()
             if (k[0] if isinstance(k, tuple) else k) in SAVED_MEMOS}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False, suffix=".tmp") as handle:
-        pickle.dump({"data": proj.data, "memo": memo}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    Path(handle.name).replace(path)  # atomic: a reader never sees half a file
-    for old in path.parent.glob("analytics-*.pkl"):
-        if old != path:
-            old.unlink(missing_ok=True)
+    _write(path, lambda handle: pickle.dump({"data": proj.data, "memo": memo}, handle,
+                                            protocol=pickle.HIGHEST_PROTOCOL))
+    if proj.year_from is None and proj.year_to is None:
+        views = proj.views_to_save()
+        _write(cache_path(store, proj.data.fingerprint, "views"), lambda handle: handle.write(views))
     return path
 
 
@@ -127,10 +199,12 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     proj = holder["proj"]
     step("communities", lambda: communities.louvain_communities(proj, top=50))
     step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
-    step("bridge people", lambda: [answer(proj, "bridge_people", lambda m=m: bridges.bridge_people(proj, 100, method=m),
-                                          100, m) for m in ("participation", "betweenness")])
+    step("bridge people", lambda: [answer(proj, "bridge_people",
+                                          lambda m=m: bridges.bridge_people(proj, BRIDGE_PEOPLE, method=m),
+                                          BRIDGE_PEOPLE, m) for m in ("participation", "betweenness")])
     step("bridge institutions", lambda: answer(proj, "bridge_institutions",
-                                               lambda: bridges.bridge_institutions(proj, 25), 25))
+                                               lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
+                                               BRIDGE_INSTITUTIONS))
     step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"), "sector", "mlsys"))
     step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
                                   for k in ("pillar", "topic")])
@@ -138,6 +212,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                                   for kind in ("pillar", "topic")])
     step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
     step("related papers index", lambda: related_index.save(store))
-    if not cache_path(store, proj.data.fingerprint).exists():  # already saved for this build: nothing new
+    saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views
+    if not saved:  # already saved for this build (with its views): nothing new
         step("save", lambda: save(store, proj))
     return timings

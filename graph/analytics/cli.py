@@ -85,6 +85,10 @@ def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = 
         if check is not None:
             check(args)  # read and check the inputs before the (slow) read of the whole graph
         args.json_document = {"command": args.command} if getattr(args, "command", None) else {}
+        from graph import config
+        from graph.analytics import build_cache
+
+        build_cache.prefetch(config.data_dir())  # unpickled while the store starts (see prefetch)
         store: GraphStore = open_store(getattr(args, "store", None))
         try:
             proj = projection(store, args.year_from, args.year_to)
@@ -193,13 +197,23 @@ def overlap_table(proj: Projection, rows: Sequence[Any]) -> list[dict[str, Any]]
 
 
 def _bridges(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.bridges import bridge_institutions, bridge_people
+    from graph.analytics.bridges import DEFAULT_SAMPLES, bridge_institutions, bridge_people
+    from graph.analytics.build_cache import BRIDGE_INSTITUTIONS, BRIDGE_PEOPLE, answer
 
+    # Within the lists `mlsys-atlas warm` saved, the first `limit` rows of the saved answer: the rankings are
+    # sorted lists cut at `top`, so a prefix is exactly what a smaller `top` computes (1-4 s less per command).
     if args.institutions:
-        _emit(args, bridge_institutions(proj, args.limit), ["name", "score", "participation", "evidence"])
+        rows = (answer(proj, "bridge_institutions", lambda: bridge_institutions(proj, BRIDGE_INSTITUTIONS),
+                       BRIDGE_INSTITUTIONS)[:args.limit] if args.limit <= BRIDGE_INSTITUTIONS
+                else bridge_institutions(proj, args.limit))
+        _emit(args, rows, ["name", "score", "participation", "evidence"])
     else:
-        _emit(args, bridge_people(proj, args.limit, method=args.method, samples=args.samples),
-              ["name", "score", "participation", "evidence"])
+        if args.limit <= BRIDGE_PEOPLE and args.samples == DEFAULT_SAMPLES:
+            people = answer(proj, "bridge_people", lambda: bridge_people(proj, BRIDGE_PEOPLE, method=args.method),
+                            BRIDGE_PEOPLE, args.method)[:args.limit]
+        else:
+            people = bridge_people(proj, args.limit, method=args.method, samples=args.samples)
+        _emit(args, people, ["name", "score", "participation", "evidence"])
     return 0
 
 
@@ -345,7 +359,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("bridges", help="people (or institutions) connecting systems and ML")
     p.add_argument("--institutions", action="store_true")
     p.add_argument("--method", choices=["participation", "betweenness"], default="participation")
-    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")
+    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")  # DEFAULT_SAMPLES
     p.add_argument("--limit", type=int, default=25)
     _common(p)
     p.set_defaults(func=_run(_bridges))
