@@ -7,6 +7,11 @@ runs them once from one projection and `save` pickles the rows (`GraphData`) wit
 projection's memoised whole-graph views; `projection()` loads them back for the same
 build, so a fresh process starts warm.
 
+Beside it, same key: `views-*.pkl`, the projection's derived views (co-author graph, per-author
+tallies, name index; unpickled on first use, ~1 s instead of ~5 s computed), and `search-*.pkl`, the
+paper search and author name indexes `mlsys-atlas search` needs. With them a CLI analytics command
+answers in a fresh process in well under 5 s on the full snapshot (issue 16; BENCHMARKS.md).
+
 The file is keyed by the build (`built_at` of the build report in the data directory)
 and the store's fingerprint (node and relationship counts): a rebuild, ingest or re-tag
 changes the key, the old file is ignored and the next `save` removes it. Pickle is safe
@@ -82,37 +87,41 @@ def _read(path: Path) -> dict[str, Any]:
         return pickle.load(handle)  # noqa: S301 - our own file in our own data directory (see module doc)
 
 
-def prefetch(data_dir: Path) -> None:
-    """Start reading the data directory's analytics cache in a thread, before the store is open.
+def prefetch(data_dir: Path, *, views: bool = False) -> None:
+    """Start reading the data directory's analytics cache (and with `views`, its derived views) in a thread,
+    before the store is open.
 
     Why: a command line process first starts the embedded store (the server loads the graph: ~1.5 s on
-    the full snapshot) and only then knows the cache's key (the store's counts); unpickling the file
-    (~1 s) can run meanwhile on the other core. `load` takes the result only if it is the very file of
-    the store's build and counts; otherwise it is dropped. There is one such file per data directory
-    (`save` removes older ones); with none or several, nothing is read ahead.
+    the full snapshot) and only then knows the cache's key (the store's counts); unpickling the files
+    (~1 s each) can run meanwhile on the other core. `load`/`load_views` take a result only if it is the
+    very file of the store's build and counts; otherwise it is dropped. There is one file of each kind per
+    data directory (`save` removes older ones); with none or several, nothing is read ahead.
     """
     if not enabled():
         return
-    files = list((Path(data_dir) / CACHE_DIR).glob("analytics-*.pkl"))
-    if len(files) != 1 or files[0] in _PREFETCHED:
+    files = [found[0] for kind in ("analytics", "views")[:2 if views else 1]
+             if len(found := list((Path(data_dir) / CACHE_DIR).glob(f"{kind}-*.pkl"))) == 1]
+    files = [f for f in files if f not in _PREFETCHED]
+    if not files or not files[0].name.startswith("analytics-"):
         return
-    result: dict[str, Any] = {}
+    results: list[dict[str, Any]] = [{} for _ in files]
 
     def run() -> None:
-        try:
-            result["saved"] = _read(files[0])
-        except Exception:  # noqa: BLE001 - `load` reads it again and reports what is wrong
-            return
+        for path, result in zip(files, results, strict=True):
+            try:
+                result["saved"] = _read(path)
+            except Exception:  # noqa: BLE001 - `load` reads it again and reports what is wrong
+                return
 
     thread = threading.Thread(target=run, name="atlas-cache-prefetch", daemon=True)
     thread.start()
-    _PREFETCHED[files[0]] = (thread, result)
+    for path, result in zip(files, results, strict=True):
+        _PREFETCHED[path] = (thread, result)
 
 
-def _prefetched(path: Path) -> dict[str, Any] | None:
-    """What `prefetch` read from `path` (waiting for it), or None; read-aheads of other files are dropped."""
+def _prefetched(path: Path) -> Any:
+    """What `prefetch` read from `path` (waiting for it), or None."""
     entry = _PREFETCHED.pop(path, None)
-    _PREFETCHED.clear()
     if entry is None:
         return None
     entry[0].join()
@@ -124,6 +133,8 @@ def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any
     if not enabled():
         return None
     path = cache_path(store, stamp)
+    for other in [p for p in _PREFETCHED if p.name.startswith("analytics-") and p != path]:
+        _PREFETCHED.pop(other, None)  # another build's file: dropped (its views with it, in load_views)
     if not path.exists():
         _PREFETCHED.clear()
         return None
@@ -136,13 +147,19 @@ def load(store: GraphStore, stamp: tuple[Any, ...]) -> tuple[GraphData, dict[Any
     return (data, memo) if data.fingerprint == tuple(stamp) else None
 
 
-def load_views(store: GraphStore, stamp: tuple[Any, ...]) -> bytes | None:
-    """The pickled derived views (projections.SAVED_VIEWS) saved for this build, as bytes: the projection
-    unpickles them on first use, so a command that needs none of them pays only for reading the file."""
+def load_views(store: GraphStore, stamp: tuple[Any, ...]) -> bytes | dict[str, Any] | None:
+    """The derived views (projections.SAVED_VIEWS) saved for this build: as bytes that the projection
+    unpickles on first use (a command that needs none of them pays only for reading the file), or already
+    unpickled when `prefetch` read them ahead."""
     if not enabled():
         return None
+    path = cache_path(store, stamp, "views")
+    ahead = _prefetched(path)
+    _PREFETCHED.clear()
+    if ahead is not None:
+        return ahead
     try:
-        return cache_path(store, stamp, "views").read_bytes()
+        return path.read_bytes()
     except OSError:
         return None
 
@@ -171,6 +188,60 @@ def save(store: GraphStore, proj: Projection) -> Path | None:
     if proj.year_from is None and proj.year_to is None:
         views = proj.views_to_save()
         _write(cache_path(store, proj.data.fingerprint, "views"), lambda handle: handle.write(views))
+    return path
+
+
+def _search_parts(store: GraphStore, proj: Projection) -> dict[str, Any]:
+    """The search file's parts for this build ({} when there is none): topic names, pickled indexes."""
+    if not enabled() or proj.year_from is not None or proj.year_to is not None:
+        return {}
+    try:
+        return _read(cache_path(store, proj.data.fingerprint, "search"))
+    except Exception:  # noqa: BLE001 - no file (or a damaged one) only means building the index
+        return {}
+
+
+def paper_search(store: GraphStore, proj: Projection, topic_names: dict[str, str]) -> Any:
+    """graph.search.paper_search(proj, topic_names), from the build's search file when it was saved for
+    these same topic names (`mlsys-atlas search` answers in a fresh process: building it is ~3 s on the
+    full snapshot, unpickling it well under one)."""
+    from graph.search import paper_search as build
+
+    parts = _search_parts(store, proj)
+    if parts.get("topic_names") == topic_names and parts.get("papers"):
+        with gc_paused():
+            return pickle.loads(parts["papers"])  # noqa: S301 - our own file (see module doc)
+    return build(proj, topic_names)
+
+
+def author_name_index(store: GraphStore, proj: Projection) -> Any:
+    """The explorer's author NameIndex (graph.search) over `explore.author_index_rows`, from the build's search
+    file when saved (reading 100k rows from the store and folding them: ~4 s on the full snapshot)."""
+    from graph import explore
+    from graph.search import NameIndex
+
+    parts = _search_parts(store, proj)
+    if parts.get("names"):
+        with gc_paused():
+            return pickle.loads(parts["names"])  # noqa: S301 - our own file (see module doc)
+    return NameIndex(explore.author_index_rows(store), weight_field="papers")
+
+
+def save_search(store: GraphStore, proj: Projection) -> Path | None:
+    """Build and save the search file (paper search and author name index) of the all-years projection."""
+    from graph import explore
+    from graph.search import NameIndex
+    from graph.search import paper_search as build
+
+    if not enabled() or proj.year_from is not None or proj.year_to is not None:
+        return None
+    topic_names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(store)}
+    names = NameIndex(explore.author_index_rows(store), weight_field="papers")
+    parts = {"topic_names": topic_names,
+             "papers": pickle.dumps(build(proj, topic_names), protocol=pickle.HIGHEST_PROTOCOL),
+             "names": pickle.dumps(names, protocol=pickle.HIGHEST_PROTOCOL)}
+    path = cache_path(store, proj.data.fingerprint, "search")
+    _write(path, lambda handle: pickle.dump(parts, handle, protocol=pickle.HIGHEST_PROTOCOL))
     return path
 
 
@@ -212,6 +283,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                                   for kind in ("pillar", "topic")])
     step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
     step("related papers index", lambda: related_index.save(store))
+    if not cache_path(store, proj.data.fingerprint, "search").exists():
+        step("search indexes", lambda: save_search(store, proj))
     saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views
     if not saved:  # already saved for this build (with its views): nothing new
         step("save", lambda: save(store, proj))

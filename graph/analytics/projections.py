@@ -229,7 +229,7 @@ class Projection:
     """
 
     def __init__(self, data: GraphData, year_from: int | None = None, year_to: int | None = None, *,
-                 saved_views: bytes | None = None) -> None:
+                 saved_views: bytes | dict[str, Any] | None = None) -> None:
         """`saved_views`: the pickled SAVED_VIEWS of this same data and range (the build cache's), unpickled
         on the first use of any of them; the co-author graph and every tally are otherwise computed on first
         use, so a question that needs none of them (a saved Louvain answer) never pays for them."""
@@ -241,8 +241,8 @@ class Projection:
         self.first_year: int | None = min(years) if years else None
         self._memo: dict[Any, Any] = {}
         self._lock = threading.RLock()  # re-entrant: one derived view may build on another
-        self._saved_blob = saved_views
-        self._saved: dict[str, Any] | None = None
+        self._saved_blob = saved_views if isinstance(saved_views, bytes) else None
+        self._saved: dict[str, Any] | None = saved_views if isinstance(saved_views, dict) else None
         self.has_saved_views = saved_views is not None
 
     def restore(self, name: str) -> Any:
@@ -490,7 +490,7 @@ class _Cache:
     data: OrderedDict[tuple[Any, ...], GraphData] = field(default_factory=OrderedDict)
     projections: OrderedDict[tuple[Any, ...], Projection] = field(default_factory=OrderedDict)
     warm: dict[int, dict[Any, Any]] = field(default_factory=dict)  # id(GraphData) -> memo entries from disk
-    views: dict[int, bytes] = field(default_factory=dict)  # id(GraphData) -> pickled SAVED_VIEWS from disk
+    views: dict[int, bytes | dict[str, Any]] = field(default_factory=dict)  # id(GraphData) -> SAVED_VIEWS read
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 

@@ -155,3 +155,26 @@ def test_a_prefix_of_the_saved_bridge_lists_is_what_a_smaller_top_computes(own_t
             assert full[:top] == bridge_people(proj, top, method=method), (method, top)
     institutions = bridge_institutions(proj, build_cache.BRIDGE_INSTITUTIONS)
     assert institutions[:1] == bridge_institutions(proj, 1) and institutions
+
+
+def test_search_file_answers_like_the_indexes_built_from_the_store(own_tiny: FalkorStore) -> None:
+    """`mlsys-atlas search` reads its paper search and author name index from the build's search file;
+    they answer exactly as the ones built in the process, and other topic names get a fresh index."""
+    from graph import explore
+    from graph.search import NameIndex, paper_search
+
+    clear_cache()
+    assert "search indexes" in build_cache.precompute(own_tiny)
+    proj = projection(own_tiny)
+    names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(own_tiny)}
+    saved, built = build_cache.paper_search(own_tiny, proj, names), paper_search(proj, names)
+    assert saved is not built
+    for query in ("paper", "hardware", "icml", "software paper"):
+        assert saved.search(query) == built.search(query) and saved.people(query) == built.people(query), query
+    other = {**names, "hardware": "Silicon"}
+    assert build_cache.paper_search(own_tiny, proj, other).search("silicon") == paper_search(proj, other).search(
+        "silicon") != []
+    rows = explore.author_index_rows(own_tiny)
+    for query in ("Dana Bridge", "dana brige", "Alex Kim"):
+        assert (build_cache.author_name_index(own_tiny, proj).search(query)
+                == NameIndex(rows, weight_field="papers").search(query)), query
