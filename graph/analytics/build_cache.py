@@ -254,6 +254,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step."""
     from graph import related_index, topic_analytics
     from graph.analytics import bridges, communities, overlap, trends
+    from graph.analytics.cli import trend_rows
     from graph.analytics.projections import projection
 
     timings: dict[str, float] = {}
@@ -268,6 +269,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     holder: dict[str, Projection] = {}
     step("projection", lambda: holder.setdefault("proj", projection(store)))
     proj = holder["proj"]
+    known = set(proj._memo)
     step("communities", lambda: communities.louvain_communities(proj, top=50))
     step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
     step("bridge people", lambda: [answer(proj, "bridge_people",
@@ -277,6 +279,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                                                lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
                                                BRIDGE_INSTITUTIONS))
     step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"), "sector", "mlsys"))
+    step("trends (CLI defaults)", lambda: [trend_rows(proj, view) for view in ("movers", "topics", "institutions",
+                                                                           "countries", "sectors")])
     step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
                                   for k in ("pillar", "topic")])
     step("topic tables", lambda: [topic_analytics.table(store, proj, name, kind) for name in topic_analytics.TABLES
@@ -285,7 +289,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     step("related papers index", lambda: related_index.save(store))
     if not cache_path(store, proj.data.fingerprint, "search").exists():
         step("search indexes", lambda: save_search(store, proj))
-    saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views
-    if not saved:  # already saved for this build (with its views): nothing new
+    new = [k for k in set(proj._memo) - known if (k[0] if isinstance(k, tuple) else k) in SAVED_MEMOS]
+    saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views and not new
+    if not saved:  # already saved for this build (with its views and every answer): nothing new
         step("save", lambda: save(store, proj))
     return timings

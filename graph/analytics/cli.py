@@ -229,19 +229,29 @@ def _communities(args: argparse.Namespace, proj: Projection) -> int:
     return 0
 
 
-def _trends(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics import trends
+MIXES = {"institutions": "institution", "countries": "country", "sectors": "sector"}  # view -> trends.*_mix
 
-    if args.view == "movers":
-        _emit(args, trends.topic_movers(proj, window=args.window, community=args.community))
-    elif args.view == "topics":
-        _emit(args, trends.topic_shares(proj, args.by, community=args.community))
-    elif args.view == "institutions":
-        _emit(args, trends.institution_mix(proj, community=args.community))
-    elif args.view == "countries":
-        _emit(args, trends.country_mix(proj, community=args.community))
-    else:
-        _emit(args, trends.sector_mix(proj, community=args.community))
+
+def trend_rows(proj: Projection, view: str, *, by: str = "year", window: int = 3,
+               community: str | None = None) -> list[Any]:
+    """The rows of `mlsys-atlas trends VIEW`, memoised on the projection (so `warm` saves the defaults'
+    answers with the build: each is a pass over every paper, ~0.5-1.2 s on the full snapshot). The mixes
+    share the explorer's key ("mix", what, community): the same call, the same answer."""
+    from graph.analytics import trends
+    from graph.analytics.build_cache import answer
+
+    if view == "movers":
+        return answer(proj, "cli_trends", lambda: trends.topic_movers(proj, window=window, community=community),
+                      view, window, community)
+    if view == "topics":
+        return answer(proj, "cli_trends", lambda: trends.topic_shares(proj, by, community=community),
+                      view, by, community)
+    what = MIXES[view]
+    return answer(proj, "mix", lambda: getattr(trends, f"{what}_mix")(proj, community=community), what, community)
+
+
+def _trends(args: argparse.Namespace, proj: Projection) -> int:
+    _emit(args, trend_rows(proj, args.view, by=args.by, window=args.window, community=args.community))
     return 0
 
 
@@ -252,6 +262,45 @@ def _input(path: str) -> Path | io.StringIO:
 
         return io.StringIO(decode_csv_bytes(sys.stdin.buffer.read()))
     return Path(path)
+
+
+TAG_CHILD = ("import json, sys\n"
+             "from atlas_cli import wiring\n"
+             "wiring.install()\n"
+             "from graph.analytics.pc_audit import default_tagger\n"
+             "default_tagger(['warm-up'])\n"  # load spaCy and the tagger before waiting for the titles
+             "json.dump(default_tagger(json.load(sys.stdin)), sys.stdout)\n")
+
+
+def _tag_in_child(titles: list[str]) -> Callable[[list[str]], list[list[str]]]:
+    """A tagger for `titles` whose work starts now in a child process (the same `default_tagger`, so the same
+    labels); called with other titles, or if the child failed, it tags in this process as before."""
+    import subprocess
+
+    from graph.analytics.pc_audit import default_tagger
+
+    child = subprocess.Popen([sys.executable, "-c", TAG_CHILD], stdin=subprocess.PIPE,  # noqa: S603 - ourselves
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+
+    def send() -> None:  # a thread: a long list would fill the pipe before the child reads it
+        with contextlib.suppress(OSError):
+            child.stdin.write(json.dumps(titles))  # type: ignore[union-attr]
+            child.stdin.close()  # type: ignore[union-attr]
+
+    _start(send)
+
+    def tagger(asked: list[str]) -> list[list[str]]:
+        try:
+            out = child.stdout.read()  # type: ignore[union-attr]
+            child.wait(timeout=600)
+            tags = json.loads(out) if child.returncode == 0 and asked == titles else None
+        except (OSError, ValueError, subprocess.SubprocessError):
+            tags = None
+        if isinstance(tags, list) and len(tags) == len(titles):
+            return [list(t) for t in tags]
+        return default_tagger(asked)
+
+    return tagger
 
 
 def _start(job: Callable[[], object]) -> threading.Thread:
@@ -266,29 +315,32 @@ def _start(job: Callable[[], object]) -> threading.Thread:
 
 
 def _read_pc_inputs(args: argparse.Namespace) -> None:
-    from graph.analytics.pc_audit import default_tagger, read_members_csv, read_submissions_csv
+    from graph.analytics.pc_audit import read_members_csv, read_submissions_csv
     from graph.providers import organisation_typer
 
     if args.members == "-" and args.submissions == "-":
         raise InputError("only one of the members and submissions files can be read from standard input (`-`).")
     args.member_rows = read_members_csv(_input(args.members))
     args.submission_rows = read_submissions_csv(_input(args.submissions)) if args.submissions else None
-    # While the store starts: load spaCy's tagger (submissions are tagged with it: ~2.5 s) and the organisation
-    # table behind the members' sectors (~0.6 s). Warm-ups only: what they load is what the audit would load.
-    args.tagger_ready = _start(lambda: (organisation_typer()("University"),
-                                        default_tagger(["warm-up"]) if args.submission_rows else None))
+    # While the store starts: tag the submission titles in a child process (spaCy's tagger takes ~2.5 s to load,
+    # and in a process of its own it runs on the other core instead of queueing for this one's interpreter
+    # behind the cache's unpickling), and load the organisation table behind the members' sectors (~0.6 s).
+    titles = [s.title for s in args.submission_rows or []]
+    args.titles_tagged = _tag_in_child(titles) if titles else None
+    args.tagger_ready = _start(lambda: organisation_typer()("University"))
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise InputError(f"--out {args.out}: is a file; give a directory for the CSV files.")
 
 
 def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.pc_audit import audit_program_committee
+    from graph.analytics.pc_audit import audit_program_committee, default_tagger
 
     members, submissions = args.member_rows, args.submission_rows
     if getattr(args, "tagger_ready", None) is not None:
-        args.tagger_ready.join()  # the tagger loaded while the store started (see _read_pc_inputs)
+        args.tagger_ready.join()  # the organisation table loaded while the store started (see _read_pc_inputs)
+    tagger = getattr(args, "titles_tagged", None) or default_tagger
     audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
-                                    reference_year=args.reference_year)
+                                    reference_year=args.reference_year, tagger=tagger)
     tables = audit.tables()
     for warning in audit.warnings():
         print(f"warning: {warning}", file=sys.stderr)
@@ -402,7 +454,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--community", choices=list(COMMUNITY_ORDER), default=None)
     p.add_argument("--limit", type=int, default=None)
     _common(p)
-    p.set_defaults(func=_run(_trends))
+    p.set_defaults(func=_run(_trends, views=False))
 
     p = subparsers.add_parser("warm", help="precompute the slow analytics once per build (make run does this)")
     p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
