@@ -244,7 +244,11 @@ def _exit_now(code: int) -> None:
     """
     import atexit
     import os
+    import threading
 
+    shutdown = getattr(threading, "_shutdown", None)  # what a normal exit does first: waits for the non-daemon
+    if shutdown is not None:  # threads and runs their exit hooks (thread pools drain their queues)
+        shutdown()
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(Exception):  # a closed pipe (`| head`) must not turn into a traceback
             stream.flush()
