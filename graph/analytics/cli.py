@@ -297,9 +297,11 @@ def _tag_in_child(titles: list[str]) -> Callable[[list[str]], list[list[str]]]:
         except (OSError, ValueError, subprocess.SubprocessError):
             tags = None
         if isinstance(tags, list) and len(tags) == len(titles):
+            tagger.from_child = True  # type: ignore[attr-defined]
             return [list(t) for t in tags]
         return default_tagger(asked)
 
+    tagger.from_child = False  # type: ignore[attr-defined]  (tests check which path answered)
     return tagger
 
 
