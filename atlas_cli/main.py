@@ -8,6 +8,7 @@ adding a command never means editing this file beyond the list below.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import logging
@@ -222,7 +223,43 @@ def _failure(exc: BaseException) -> tuple[str, int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Every failure ends here as one line on stderr: exit 2 for usage, 1 for runtime, -v for the traceback."""
+    """Every failure ends here as one line on stderr: exit 2 for usage, 1 for runtime, -v for the traceback.
+
+    Run as the process's command line (`argv` None: the console script, `python -m atlas_cli`), it ends the
+    process itself once the exit handlers ran (see `_exit_now`); called with `argv` (tests, notebooks) it
+    returns the exit code.
+    """
+    code = _main(argv)
+    if argv is None:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """Flush, run the exit handlers (the embedded store's save-and-stop among them), then leave at once.
+
+    Why: an analytics command holds millions of small objects (the projection, the co-author graph);
+    letting the interpreter free them one by one at exit took 0.3-1.8 s of a 4-6 s command on the full
+    snapshot, for memory the operating system reclaims in one go anyway.
+    """
+    import atexit
+    import os
+    import threading
+
+    shutdown = getattr(threading, "_shutdown", None)  # what a normal exit does first: waits for the non-daemon
+    if shutdown is not None:  # threads and runs their exit hooks (thread pools drain their queues)
+        shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):  # a closed pipe (`| head`) must not turn into a traceback
+            stream.flush()
+    atexit._run_exitfuncs()  # noqa: SLF001 - the handlers a normal exit would run, in the same order
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = make_parser(argv)
     args = parser.parse_args(argv)
     if not hasattr(args, "func"):

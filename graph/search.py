@@ -312,10 +312,15 @@ class PaperSearch:
         self._index: dict[str, set[int]] = {}
         self._author_totals: Counter[str] = Counter()
         self._by_id = {p.id: p for p in self.papers}
+        label_words: dict[str, set[str]] = {}  # a few dozen labels on 58k papers: fold each label once
         for i, paper in enumerate(self.papers):
             title = words(paper.title)
-            topic_words = {w for label in paper.topics
-                           for w in words(f"{label.replace('_', ' ')} {topic_names.get(label, '')}")}
+            topic_words: set[str] = set()
+            for label in paper.topics:
+                found = label_words.get(label)
+                if found is None:
+                    found = label_words[label] = set(words(f"{label.replace('_', ' ')} {topic_names.get(label, '')}"))
+                topic_words |= found
             self._title.append(title)
             self._topic_words.append(topic_words)
             for w in set(title) | topic_words:

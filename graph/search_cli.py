@@ -13,19 +13,22 @@ from typing import Any
 
 
 def _search(args: argparse.Namespace) -> int:
-    from graph import explore
+    from graph import config, explore
+    from graph.analytics import build_cache
     from graph.analytics.projections import projection
     from graph.open import open_store
-    from graph.search import NameIndex, paper_search
 
+    build_cache.prefetch(config.data_dir())  # unpickled while the store starts
     store = open_store(args.store)
     try:
         topic_names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(store)}
-        index = paper_search(projection(store), topic_names)
+        proj = projection(store)
+        # Both indexes come from the build's search file when `mlsys-atlas warm` saved it (else built here).
+        index = build_cache.paper_search(store, proj, topic_names)
         named = store.search_people(args.query, args.limit)  # the full-text index: fast at any size
         # Only a query that names nobody pays for the in-memory fuzzy index ("did you mean").
-        fuzzy = [] if named else [m for m in NameIndex(explore.author_index_rows(store), weight_field="papers")
-                                  .search(args.query, limit=5) if not m.exact]
+        fuzzy = [] if named else [m for m in build_cache.author_name_index(store, proj).search(args.query, limit=5)
+                                  if not m.exact]
     finally:
         store.close()
     papers = index.search(args.query)

@@ -75,12 +75,14 @@ def _projection(key: StoreKey, year_from: int | None = None, year_to: int | None
 # ------------------------------------------------------------------ search
 @st.cache_resource(show_spinner="Indexing titles and topics for search…", max_entries=4)
 def paper_search(key: StoreKey) -> Any:
-    """Whole-word title and topic search, and the people behind a query (graph.search.PaperSearch)."""
-    from graph.search import paper_search as build
+    """Whole-word title and topic search, and the people behind a query (graph.search.PaperSearch): from the
+    build's search file when `mlsys-atlas warm` saved it for these topic names (see graph.analytics.build_cache),
+    else built from the projection."""
     from ui.data import topics
 
+    build_cache = optional_module("graph.analytics.build_cache")
     names = {t["label"]: t.get("name") or t["label"] for t in topics(key)}
-    return build(_projection(key), names)
+    return build_cache.paper_search(store_for(key), _projection(key), names)
 
 
 # ------------------------------------------------------------------ members

@@ -37,9 +37,11 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 log = logging.getLogger("mlsys_atlas.serve")
-# The projection's per-author tallies (cached properties) that profiles, topics and the PC audit read first.
-VIEWS = ("topic_kinds", "author_topics", "author_venues", "author_communities", "author_sides", "author_last_year",
-         "systems_lean", "author_institutions", "institution_members", "institution_info")
+# The projection's co-author graph and per-author tallies that profiles, topics and the PC audit read first
+# (unpickled from the build cache's views file when `warm` saved it, else computed: both on first use).
+VIEWS = ("author_papers", "graph", "topic_kinds", "author_topics", "author_venues", "author_communities",
+         "author_sides", "author_last_year", "systems_lean", "author_institutions", "institution_members",
+         "institution_info")
 
 
 def enabled() -> bool:

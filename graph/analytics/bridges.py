@@ -29,6 +29,7 @@ import networkx as nx
 
 from graph.analytics.projections import Projection
 
+DEFAULT_SAMPLES = 32  # systems-side sources sampled for cross betweenness (the CLI's --samples default)
 Method = Literal["participation", "betweenness"]
 
 
@@ -95,7 +96,7 @@ def sides(proj: Projection) -> tuple[list[str], list[str]]:
     return systems, ml
 
 
-def cross_betweenness(proj: Projection, samples: int = 32, seed: int = 42) -> dict[str, float]:
+def cross_betweenness(proj: Projection, samples: int = DEFAULT_SAMPLES, seed: int = 42) -> dict[str, float]:
     """Share of shortest systems->ML paths through each person, from `samples` seeded systems-side sources."""
     def compute() -> dict[str, float]:
         systems, ml = sides(proj)
@@ -124,7 +125,7 @@ def _top_side(proj: Projection, author: str, want_systems: bool, n: int = 3) -> 
     return [proj.name(o) for o, _ in people[:n]]
 
 
-def bridge_people(proj: Projection, top: int = 50, *, method: Method = "participation", samples: int = 32,
+def bridge_people(proj: Projection, top: int = 50, *, method: Method = "participation", samples: int = DEFAULT_SAMPLES,
                   seed: int = 42) -> list[BridgePerson]:
     """The `top` people ranked by the chosen bridge measure, each with co-authors on both sides as evidence."""
     if method not in ("participation", "betweenness"):

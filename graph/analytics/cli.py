@@ -9,9 +9,11 @@ what the command line shows is exactly what the explorer pages show.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -73,8 +75,10 @@ def _say(args: argparse.Namespace, text: str, **fields: Any) -> None:
         print(text)
 
 
-def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = None
+def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = None, *, views: bool = True
          ) -> Callable[[argparse.Namespace], int]:
+    """`views`: the command reads the projection's derived views (co-author graph, tallies, name index), so
+    they are read ahead with the cache while the store starts; False for answers the cache holds whole."""
     def run(args: argparse.Namespace) -> int:
         from graph.open import open_store
 
@@ -85,6 +89,10 @@ def _run(handler: Handler, check: Callable[[argparse.Namespace], None] | None = 
         if check is not None:
             check(args)  # read and check the inputs before the (slow) read of the whole graph
         args.json_document = {"command": args.command} if getattr(args, "command", None) else {}
+        from graph import config
+        from graph.analytics import build_cache
+
+        build_cache.prefetch(config.data_dir(), views=views)  # unpickled while the store starts
         store: GraphStore = open_store(getattr(args, "store", None))
         try:
             proj = projection(store, args.year_from, args.year_to)
@@ -193,13 +201,23 @@ def overlap_table(proj: Projection, rows: Sequence[Any]) -> list[dict[str, Any]]
 
 
 def _bridges(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.bridges import bridge_institutions, bridge_people
+    from graph.analytics.bridges import DEFAULT_SAMPLES, bridge_institutions, bridge_people
+    from graph.analytics.build_cache import BRIDGE_INSTITUTIONS, BRIDGE_PEOPLE, answer
 
+    # Within the lists `mlsys-atlas warm` saved, the first `limit` rows of the saved answer: the rankings are
+    # sorted lists cut at `top`, so a prefix is exactly what a smaller `top` computes (1-4 s less per command).
     if args.institutions:
-        _emit(args, bridge_institutions(proj, args.limit), ["name", "score", "participation", "evidence"])
+        rows = (answer(proj, "bridge_institutions", lambda: bridge_institutions(proj, BRIDGE_INSTITUTIONS),
+                       BRIDGE_INSTITUTIONS)[:args.limit] if args.limit <= BRIDGE_INSTITUTIONS
+                else bridge_institutions(proj, args.limit))
+        _emit(args, rows, ["name", "score", "participation", "evidence"])
     else:
-        _emit(args, bridge_people(proj, args.limit, method=args.method, samples=args.samples),
-              ["name", "score", "participation", "evidence"])
+        if args.limit <= BRIDGE_PEOPLE and args.samples == DEFAULT_SAMPLES:
+            people = answer(proj, "bridge_people", lambda: bridge_people(proj, BRIDGE_PEOPLE, method=args.method),
+                            BRIDGE_PEOPLE, args.method)[:args.limit]
+        else:
+            people = bridge_people(proj, args.limit, method=args.method, samples=args.samples)
+        _emit(args, people, ["name", "score", "participation", "evidence"])
     return 0
 
 
@@ -211,19 +229,29 @@ def _communities(args: argparse.Namespace, proj: Projection) -> int:
     return 0
 
 
-def _trends(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics import trends
+MIXES = {"institutions": "institution", "countries": "country", "sectors": "sector"}  # view -> trends.*_mix
 
-    if args.view == "movers":
-        _emit(args, trends.topic_movers(proj, window=args.window, community=args.community))
-    elif args.view == "topics":
-        _emit(args, trends.topic_shares(proj, args.by, community=args.community))
-    elif args.view == "institutions":
-        _emit(args, trends.institution_mix(proj, community=args.community))
-    elif args.view == "countries":
-        _emit(args, trends.country_mix(proj, community=args.community))
-    else:
-        _emit(args, trends.sector_mix(proj, community=args.community))
+
+def trend_rows(proj: Projection, view: str, *, by: str = "year", window: int = 3,
+               community: str | None = None) -> list[Any]:
+    """The rows of `mlsys-atlas trends VIEW`, memoised on the projection (so `warm` saves the defaults'
+    answers with the build: each is a pass over every paper, ~0.5-1.2 s on the full snapshot). The mixes
+    share the explorer's key ("mix", what, community): the same call, the same answer."""
+    from graph.analytics import trends
+    from graph.analytics.build_cache import answer
+
+    if view == "movers":
+        return answer(proj, "cli_trends", lambda: trends.topic_movers(proj, window=window, community=community),
+                      view, window, community)
+    if view == "topics":
+        return answer(proj, "cli_trends", lambda: trends.topic_shares(proj, by, community=community),
+                      view, by, community)
+    what = MIXES[view]
+    return answer(proj, "mix", lambda: getattr(trends, f"{what}_mix")(proj, community=community), what, community)
+
+
+def _trends(args: argparse.Namespace, proj: Projection) -> int:
+    _emit(args, trend_rows(proj, args.view, by=args.by, window=args.window, community=args.community))
     return 0
 
 
@@ -236,23 +264,85 @@ def _input(path: str) -> Path | io.StringIO:
     return Path(path)
 
 
+TAG_CHILD = ("import json, sys\n"
+             "from atlas_cli import wiring\n"
+             "wiring.install()\n"
+             "from graph.analytics.pc_audit import default_tagger\n"
+             "default_tagger(['warm-up'])\n"  # load spaCy and the tagger before waiting for the titles
+             "json.dump(default_tagger(json.load(sys.stdin)), sys.stdout)\n")
+
+
+def _tag_in_child(titles: list[str]) -> Callable[[list[str]], list[list[str]]]:
+    """A tagger for `titles` whose work starts now in a child process (the same `default_tagger`, so the same
+    labels); called with other titles, or if the child failed, it tags in this process as before."""
+    import subprocess
+
+    from graph.analytics.pc_audit import default_tagger
+
+    child = subprocess.Popen([sys.executable, "-c", TAG_CHILD], stdin=subprocess.PIPE,  # noqa: S603 - ourselves
+                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, encoding="utf-8")
+
+    def send() -> None:  # a thread: a long list would fill the pipe before the child reads it
+        with contextlib.suppress(OSError):
+            child.stdin.write(json.dumps(titles))  # type: ignore[union-attr]
+            child.stdin.close()  # type: ignore[union-attr]
+
+    _start(send)
+
+    def tagger(asked: list[str]) -> list[list[str]]:
+        try:
+            out = child.stdout.read()  # type: ignore[union-attr]
+            child.wait(timeout=600)
+            tags = json.loads(out) if child.returncode == 0 and asked == titles else None
+        except (OSError, ValueError, subprocess.SubprocessError):
+            tags = None
+        if isinstance(tags, list) and len(tags) == len(titles):
+            tagger.from_child = True  # type: ignore[attr-defined]
+            return [list(t) for t in tags]
+        return default_tagger(asked)
+
+    tagger.from_child = False  # type: ignore[attr-defined]  (tests check which path answered)
+    return tagger
+
+
+def _start(job: Callable[[], object]) -> threading.Thread:
+    """Run `job` in a thread (its failure is the real call's to report: it is only a warm-up)."""
+    def run() -> None:
+        with contextlib.suppress(Exception):
+            job()
+
+    thread = threading.Thread(target=run, name="atlas-warm-up", daemon=True)
+    thread.start()
+    return thread
+
+
 def _read_pc_inputs(args: argparse.Namespace) -> None:
     from graph.analytics.pc_audit import read_members_csv, read_submissions_csv
+    from graph.providers import organisation_typer
 
     if args.members == "-" and args.submissions == "-":
         raise InputError("only one of the members and submissions files can be read from standard input (`-`).")
     args.member_rows = read_members_csv(_input(args.members))
     args.submission_rows = read_submissions_csv(_input(args.submissions)) if args.submissions else None
+    # While the store starts: tag the submission titles in a child process (spaCy's tagger takes ~2.5 s to load,
+    # and in a process of its own it runs on the other core instead of queueing for this one's interpreter
+    # behind the cache's unpickling), and load the organisation table behind the members' sectors (~0.6 s).
+    titles = [s.title for s in args.submission_rows or []]
+    args.titles_tagged = _tag_in_child(titles) if titles else None
+    args.tagger_ready = _start(lambda: organisation_typer()("University"))
     if args.out and Path(args.out).exists() and not Path(args.out).is_dir():
         raise InputError(f"--out {args.out}: is a file; give a directory for the CSV files.")
 
 
 def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.pc_audit import audit_program_committee
+    from graph.analytics.pc_audit import audit_program_committee, default_tagger
 
     members, submissions = args.member_rows, args.submission_rows
+    if getattr(args, "tagger_ready", None) is not None:
+        args.tagger_ready.join()  # the organisation table loaded while the store started (see _read_pc_inputs)
+    tagger = getattr(args, "titles_tagged", None) or default_tagger
     audit = audit_program_committee(proj, members, submissions, coi_years=args.coi_years,
-                                    reference_year=args.reference_year)
+                                    reference_year=args.reference_year, tagger=tagger)
     tables = audit.tables()
     for warning in audit.warnings():
         print(f"warning: {warning}", file=sys.stderr)
@@ -340,22 +430,22 @@ def register(subparsers: Any) -> None:
                    help="prior: papers before the MLSys year; any: papers in any year")
     p.add_argument("--since", type=int, default=2018, help="report the change since this year")
     _common(p)
-    p.set_defaults(func=_run(_overlap))
+    p.set_defaults(func=_run(_overlap, views=False))
 
     p = subparsers.add_parser("bridges", help="people (or institutions) connecting systems and ML")
     p.add_argument("--institutions", action="store_true")
     p.add_argument("--method", choices=["participation", "betweenness"], default="participation")
-    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")
+    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")  # DEFAULT_SAMPLES
     p.add_argument("--limit", type=int, default=25)
     _common(p)
-    p.set_defaults(func=_run(_bridges))
+    p.set_defaults(func=_run(_bridges, views=False))
 
     p = subparsers.add_parser("communities", help="Louvain communities of the co-author graph, labelled")
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--resolution", type=float, default=1.0)
     p.add_argument("--limit", type=int, default=20)
     _common(p)
-    p.set_defaults(func=_run(_communities))
+    p.set_defaults(func=_run(_communities, views=False))
 
     p = subparsers.add_parser("trends", help="topic, institution, country and sector trends")
     p.add_argument("view", nargs="?", default="movers", choices=["movers", "topics", "institutions", "countries",
@@ -366,7 +456,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--community", choices=list(COMMUNITY_ORDER), default=None)
     p.add_argument("--limit", type=int, default=None)
     _common(p)
-    p.set_defaults(func=_run(_trends))
+    p.set_defaults(func=_run(_trends, views=False))
 
     p = subparsers.add_parser("warm", help="precompute the slow analytics once per build (make run does this)")
     p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz, process
 
-from graph.analytics.projections import GraphData, Projection
+from graph.analytics.projections import MISSING, GraphData, Projection
 from graph.errors import AtlasError
 from graph.ids import fold
 
@@ -41,8 +41,13 @@ class NameMatch:
 class NameIndex:
     """Folded names and aliases of every author, plus external ids, for exact and fuzzy lookup."""
 
-    def __init__(self, data: GraphData) -> None:
+    def __init__(self, data: GraphData, parts: tuple[Any, ...] | None = None) -> None:
+        """`parts`: what `parts()` returned for this same data (the build cache saves it: folding every name
+        is most of the index's 0.5-2 s on the full snapshot)."""
         self.data = data
+        if parts is not None:
+            self.by_key, self.by_external, self.keys, self.by_last = parts
+            return
         self.by_key: dict[str, set[str]] = defaultdict(set)
         self.by_external: dict[str, str] = {}
         for record in data.authors.values():
@@ -57,6 +62,10 @@ class NameIndex:
         self.by_last: dict[str, list[str]] = defaultdict(list)  # last name -> folded full names, for "J. Smith"
         for key in self.keys:
             self.by_last[key.rsplit(" ", 1)[-1]].append(key)
+
+    def parts(self) -> tuple[Any, ...]:
+        """Everything but the data, for the build cache (graph.analytics.projections.SAVED_VIEWS)."""
+        return self.by_key, self.by_external, self.keys, self.by_last
 
     def lookup_id(self, text: str) -> str | None:
         text = text.strip()
@@ -125,7 +134,11 @@ def _initials_fit(initials: list[str], given: list[str]) -> bool:
 
 
 def name_index(proj: Projection) -> NameIndex:
-    return proj.memo("name_index", lambda: NameIndex(proj.data))
+    def build() -> NameIndex:
+        parts = proj.restore("name_index")
+        return NameIndex(proj.data, None if parts is MISSING else parts)
+
+    return proj.memo("name_index", build)
 
 
 # A namesake is assumed when they have at least this many papers and this many times the runner-up's:

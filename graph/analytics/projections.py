@@ -13,6 +13,8 @@ same on every build of the same data.
 
 from __future__ import annotations
 
+import functools
+import pickle
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -23,6 +25,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph import queries as q
+from graph.gc_pause import gc_paused
 from graph.store import GraphStore, Row
 from graph.venues import COMMUNITY_ORDER, KNOWN_VENUES, side_of, venue_info
 
@@ -40,6 +43,27 @@ SIDES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
 
 T = TypeVar("T")
 C = TypeVar("C", bound=type)
+# The all-years projection's derived views that the build cache saves (graph/analytics/build_cache.py), so a
+# fresh process (a CLI command, the server's preload) unpickles them in ~1 s instead of computing them (~5 s on
+# the full snapshot: the co-author graph alone is 1.7 s). "name_index" is graph.analytics.people's index parts.
+SAVED_VIEWS: tuple[str, ...] = ("author_papers", "graph", "topic_kinds", "author_topics", "author_venues",
+                                "author_communities", "author_sides", "author_last_year", "systems_lean",
+                                "author_institutions", "institution_members", "institution_info")
+MISSING = object()
+
+
+def saved_view(func: Callable[[Any], T]) -> cached_property[T]:
+    """A cached property that a projection loaded from the build cache restores instead of computing.
+
+    Same value either way: the saved one was computed by this same function on the same data (the
+    file is keyed by the build and the store's counts), so answers never depend on where it came from.
+    """
+    @functools.wraps(func)
+    def restore_or_compute(self: Projection) -> T:
+        value = self.restore(func.__name__)
+        return func(self) if value is MISSING else value
+
+    return cached_property(restore_or_compute)
 
 
 def fast_pickle(cls: C) -> C:
@@ -204,23 +228,57 @@ class Projection:
     projection answers interactive questions with networkx work only.
     """
 
-    def __init__(self, data: GraphData, year_from: int | None = None, year_to: int | None = None) -> None:
+    def __init__(self, data: GraphData, year_from: int | None = None, year_to: int | None = None, *,
+                 saved_views: bytes | dict[str, Any] | None = None) -> None:
+        """`saved_views`: the pickled SAVED_VIEWS of this same data and range (the build cache's), unpickled
+        on the first use of any of them; the co-author graph and every tally are otherwise computed on first
+        use, so a question that needs none of them (a saved Louvain answer) never pays for them."""
         self.data = data
         self.year_from, self.year_to = year_from, year_to
         self.papers: dict[str, PaperRecord] = {p.id: p for p in data.papers if self._in_range(p.year)}
         years = [p.year for p in self.papers.values() if p.year is not None]
         self.ref_year: int | None = max(years) if years else None
         self.first_year: int | None = min(years) if years else None
-        self.author_papers: dict[str, list[str]] = defaultdict(list)
-        for paper in self.papers.values():
-            for author in paper.authors:
-                self.author_papers[author].append(paper.id)
-        for ids in self.author_papers.values():
-            ids.sort(key=lambda pid: (self.papers[pid].year or 0, pid))
-        self.author_papers = dict(self.author_papers)
-        self.graph = self._coauthor_graph()
         self._memo: dict[Any, Any] = {}
         self._lock = threading.RLock()  # re-entrant: one derived view may build on another
+        self._saved_blob = saved_views if isinstance(saved_views, bytes) else None
+        self._saved: dict[str, Any] | None = saved_views if isinstance(saved_views, dict) else None
+        self.has_saved_views = saved_views is not None
+
+    def restore(self, name: str) -> Any:
+        """The saved value of a view (unpickling every saved view at the first call), or MISSING."""
+        if self._saved_blob is None and self._saved is None:
+            return MISSING
+        with self._lock:
+            if self._saved is None:
+                with gc_paused():  # millions of small acyclic objects: the collector's scans would double it
+                    self._saved = pickle.loads(self._saved_blob)  # noqa: S301 - the build cache's own file
+                self._saved_blob = None
+            return self._saved.pop(name, MISSING)
+
+    def views_to_save(self) -> bytes:
+        """SAVED_VIEWS of this projection, pickled together for the build cache (computing what is missing)."""
+        from graph.analytics.people import name_index
+
+        views = {name: getattr(self, name) for name in SAVED_VIEWS}
+        views["name_index"] = name_index(self).parts()
+        return pickle.dumps(views, protocol=pickle.HIGHEST_PROTOCOL)
+
+    @saved_view
+    def author_papers(self) -> dict[str, list[str]]:
+        """author -> ids of their papers in range, oldest first."""
+        author_papers: dict[str, list[str]] = defaultdict(list)
+        for paper in self.papers.values():
+            for author in paper.authors:
+                author_papers[author].append(paper.id)
+        for ids in author_papers.values():
+            ids.sort(key=lambda pid: (self.papers[pid].year or 0, pid))
+        return dict(author_papers)
+
+    @saved_view
+    def graph(self) -> nx.Graph:
+        """The co-author graph (see _coauthor_graph)."""
+        return self._coauthor_graph()
 
     def _in_range(self, year: int | None) -> bool:
         if year is None:
@@ -289,12 +347,12 @@ class Projection:
         return self._memo[key]
 
     # ------------------------------------------------------------ per-author tallies
-    @cached_property
+    @saved_view
     def topic_kinds(self) -> dict[str, str]:
         """label -> "pillar" | "topic" for the taxonomy's Topic nodes and every label found on a paper."""
         return {**self.data.taxonomy, **{t.label: t.kind for tags in self.data.paper_topics.values() for t in tags}}
 
-    @cached_property
+    @saved_view
     def author_topics(self) -> dict[str, Counter[str]]:
         """Papers per topic label (pillars and finer topics alike) for every author."""
         result: dict[str, Counter[str]] = {}
@@ -307,17 +365,17 @@ class Projection:
                 result[author] = counts
         return result
 
-    @cached_property
+    @saved_view
     def author_venues(self) -> dict[str, Counter[str]]:
         """Papers per venue for every author (identical tallies are one shared, read-only Counter)."""
         return self._interned_tallies(lambda pid: self.papers[pid].venue)
 
-    @cached_property
+    @saved_view
     def author_communities(self) -> dict[str, Counter[str]]:
         """Papers per venue community for every author (shared, read-only Counters as above)."""
         return self._interned_tallies(lambda pid: self.papers[pid].community)
 
-    @cached_property
+    @saved_view
     def author_sides(self) -> dict[str, Counter[str]]:
         """Papers per side of the systems-ML axis (systems | ml | mlsys | other) for every author."""
         return self._interned_tallies(lambda pid: self.papers[pid].side)
@@ -350,11 +408,11 @@ class Projection:
             table[year] = recency(year, self.ref_year, half_life)
         return table
 
-    @cached_property
+    @saved_view
     def author_last_year(self) -> dict[str, int]:
         return {a: max((self.papers[pid].year or 0) for pid in pids) for a, pids in self.author_papers.items()}
 
-    @cached_property
+    @saved_view
     def systems_lean(self) -> dict[str, float]:
         """Share of an author's systems+ML work that is systems-side (MLSys papers count half to each side).
 
@@ -374,7 +432,7 @@ class Projection:
     def affiliations(self) -> list[Affiliation]:
         return [a for a in self.data.affiliations if self._in_range(a.year) and a.author in self.author_papers]
 
-    @cached_property
+    @saved_view
     def author_institutions(self) -> dict[str, dict[int | None, set[str]]]:
         """author -> year -> institution ids (AFFILIATED_WITH is recorded per author and year)."""
         result: dict[str, dict[int | None, set[str]]] = defaultdict(lambda: defaultdict(set))
@@ -382,7 +440,7 @@ class Projection:
             result[a.author][a.year].add(a.institution)
         return {k: dict(v) for k, v in result.items()}
 
-    @cached_property
+    @saved_view
     def institution_members(self) -> dict[tuple[str, int | None], set[str]]:
         """(institution, year) -> authors affiliated there that year."""
         result: dict[tuple[str, int | None], set[str]] = defaultdict(set)
@@ -390,7 +448,7 @@ class Projection:
             result[(a.institution, a.year)].add(a.author)
         return dict(result)
 
-    @cached_property
+    @saved_view
     def institution_info(self) -> dict[str, tuple[str, str | None]]:
         """institution id -> (name, country)."""
         return {a.institution: (a.name, a.country) for a in self.data.affiliations}
@@ -432,6 +490,7 @@ class _Cache:
     data: OrderedDict[tuple[Any, ...], GraphData] = field(default_factory=OrderedDict)
     projections: OrderedDict[tuple[Any, ...], Projection] = field(default_factory=OrderedDict)
     warm: dict[int, dict[Any, Any]] = field(default_factory=dict)  # id(GraphData) -> memo entries from disk
+    views: dict[int, bytes | dict[str, Any]] = field(default_factory=dict)  # id(GraphData) -> SAVED_VIEWS read
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -457,17 +516,24 @@ def projection(store: GraphStore, year_from: int | None = None, year_to: int | N
             saved = None if refresh else build_cache.load(store, stamp)
             data = saved[0] if saved else read_graph_data(store)
             _CACHE.warm[id(data)] = saved[1] if saved else {}
+            views = build_cache.load_views(store, stamp) if saved else None
+            if views is not None:
+                _CACHE.views[id(data)] = views
             _CACHE.data[key] = data
             _CACHE.projections = OrderedDict((k, v) for k, v in _CACHE.projections.items() if k[0] != key)
             while len(_CACHE.data) > MAX_CACHED_DATA:
                 _CACHE.data.popitem(last=False)
             live = {id(d) for d in _CACHE.data.values()}
             _CACHE.warm = {k: v for k, v in _CACHE.warm.items() if k in live}
+            _CACHE.views = {k: v for k, v in _CACHE.views.items() if k in live}
         proj_key = (key, year_from, year_to)
         proj = _CACHE.projections.get(proj_key)
         if proj is None or proj.data is not data:
-            proj = Projection(data, year_from, year_to)
-            if year_from is None and year_to is None:  # the saved views are the all-years projection's
+            all_years = year_from is None and year_to is None  # the saved views are the all-years projection's
+            # handed over, not kept: the projection drops the bytes once it has unpickled them
+            proj = Projection(data, year_from, year_to, saved_views=_CACHE.views.pop(id(data), None) if all_years
+                              else None)
+            if all_years:
                 proj._memo.update(_CACHE.warm.get(id(data), {}))
             _CACHE.projections[proj_key] = proj
             while len(_CACHE.projections) > MAX_CACHED_PROJECTIONS:
@@ -482,3 +548,4 @@ def clear_cache() -> None:
         _CACHE.data.clear()
         _CACHE.projections.clear()
         _CACHE.warm.clear()
+        _CACHE.views.clear()

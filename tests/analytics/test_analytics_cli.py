@@ -114,3 +114,16 @@ def test_csv_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["overlap", "--csv", "-"]) == 0
     captured = capsys.readouterr()
     assert captured.out.splitlines()[0].startswith("year,authors") and "MLSys authors" in captured.err
+
+
+def test_pc_audit_tags_titles_in_a_child_process_like_in_this_one() -> None:
+    """pc-audit tags submission titles in a child process while the store starts: same labels as here."""
+    from atlas_cli import wiring
+    from graph.analytics.cli import _tag_in_child
+    from graph.analytics.pc_audit import default_tagger
+
+    wiring.install()
+    titles = ["Serving large language models on GPU clusters", "A compiler for sparse tensor programs", ""]
+    tagger = _tag_in_child(titles)
+    assert tagger(titles) == default_tagger(titles) and tagger.from_child
+    assert any(tagger(titles))

@@ -91,3 +91,90 @@ def test_related_index_saved_with_the_build_and_loaded_by_a_fresh_process(own_ti
         assert not path.exists() and len(list(path.parent.glob("related-*.pkl"))) == 1  # the old file is removed
     finally:
         related_index.forget()
+
+
+def test_saved_views_restore_what_the_projection_computes(own_tiny: FalkorStore) -> None:
+    """The derived views a fresh process unpickles (issue 16: CLI commands under 5 s) equal the computed
+    ones, and a projection that needs none of them never unpickles them."""
+    from graph.analytics.people import name_index
+    from graph.analytics.projections import SAVED_VIEWS
+
+    clear_cache()
+    build_cache.precompute(own_tiny)
+    (views_file,) = (Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("views-*.pkl")
+    clear_cache()
+    restored = projection(own_tiny)
+    assert restored.has_saved_views and restored._saved is None  # read as bytes, not unpickled yet
+    computed = Projection(restored.data)
+    assert computed.restore("graph") is build_cache_missing()
+    for name in SAVED_VIEWS[2:]:
+        assert getattr(restored, name) == getattr(computed, name), name
+    assert sorted(restored.graph.edges(data=True)) == sorted(computed.graph.edges(data=True))
+    assert list(restored.graph.nodes) == list(computed.graph.nodes)
+    assert restored.author_papers == computed.author_papers
+    assert name_index(restored).parts() == name_index(computed).parts()
+    assert name_index(restored).match("Dana Bridge") == name_index(computed).match("Dana Bridge")
+    assert build_cache.precompute(own_tiny).keys().isdisjoint({"save"})  # saved with its views: nothing new
+    views_file.unlink()  # a file written before the views existed: the next warm adds them
+    clear_cache()
+    assert "save" in build_cache.precompute(own_tiny) and views_file.exists()
+
+
+def build_cache_missing() -> object:
+    from graph.analytics.projections import MISSING
+
+    return MISSING
+
+
+def test_prefetch_is_used_only_for_the_store_s_own_file(own_tiny: FalkorStore, tmp_path: Path) -> None:
+    clear_cache()
+    build_cache.precompute(own_tiny)
+    data_dir = Path(own_tiny.server.data_dir)
+    stamp = projection(own_tiny).data.fingerprint
+    build_cache.prefetch(data_dir)
+    (path,) = (data_dir / build_cache.CACHE_DIR).glob("analytics-*.pkl")
+    assert path in build_cache._PREFETCHED
+    data, memo = build_cache.load(own_tiny, stamp)
+    assert data.fingerprint == stamp and ("louvain", 42, 1.0) in memo and not build_cache._PREFETCHED
+    other = tmp_path / "other" / build_cache.CACHE_DIR
+    other.mkdir(parents=True)
+    (other / "analytics-0000000000000000.pkl").write_bytes(path.read_bytes())
+    build_cache.prefetch(other.parent)  # another data directory's file: never taken for this store
+    assert build_cache.load(own_tiny, stamp) is not None and not build_cache._PREFETCHED
+
+
+def test_a_prefix_of_the_saved_bridge_lists_is_what_a_smaller_top_computes(own_tiny: FalkorStore) -> None:
+    """The CLI answers `bridges --limit N` from the lists `warm` saved: that must equal computing top N."""
+    from graph.analytics.bridges import bridge_institutions, bridge_people
+
+    clear_cache()
+    proj = projection(own_tiny)
+    for method in ("participation", "betweenness"):
+        full = bridge_people(proj, build_cache.BRIDGE_PEOPLE, method=method)
+        for top in (1, 2, 3):
+            assert full[:top] == bridge_people(proj, top, method=method), (method, top)
+    institutions = bridge_institutions(proj, build_cache.BRIDGE_INSTITUTIONS)
+    assert institutions[:1] == bridge_institutions(proj, 1) and institutions
+
+
+def test_search_file_answers_like_the_indexes_built_from_the_store(own_tiny: FalkorStore) -> None:
+    """`mlsys-atlas search` reads its paper search and author name index from the build's search file;
+    they answer exactly as the ones built in the process, and other topic names get a fresh index."""
+    from graph import explore
+    from graph.search import NameIndex, paper_search
+
+    clear_cache()
+    assert "search indexes" in build_cache.precompute(own_tiny)
+    proj = projection(own_tiny)
+    names = {t["label"]: t.get("name") or t["label"] for t in explore.topics(own_tiny)}
+    saved, built = build_cache.paper_search(own_tiny, proj, names), paper_search(proj, names)
+    assert saved is not built
+    for query in ("paper", "hardware", "icml", "software paper"):
+        assert saved.search(query) == built.search(query) and saved.people(query) == built.people(query), query
+    other = {**names, "hardware": "Silicon"}
+    assert build_cache.paper_search(own_tiny, proj, other).search("silicon") == paper_search(proj, other).search(
+        "silicon") != []
+    rows = explore.author_index_rows(own_tiny)
+    for query in ("Dana Bridge", "dana brige", "Alex Kim"):
+        assert (build_cache.author_name_index(own_tiny, proj).search(query)
+                == NameIndex(rows, weight_field="papers").search(query)), query
