@@ -347,10 +347,16 @@ class EmbeddedServer:
 
 
 def _save_and_shutdown(socket_path: Path) -> None:
-    """Ask the server to save and exit; a server already gone (or going) is what we wanted."""
+    """Ask the server to save and exit; a server already gone (or going) is what we wanted.
+
+    A server with nothing changed since its last save exits without writing the database again: a
+    command that only read (every analytics command) would otherwise rewrite the whole file at exit
+    (0.45 s on the full snapshot).
+    """
     client = _admin_client(socket_path, 30)
     try:
-        client.shutdown(save=True)
+        unchanged = client.info("persistence").get("rdb_changes_since_last_save") == 0
+        client.shutdown(save=not unchanged, nosave=unchanged)
     except (redis.ConnectionError, redis.ResponseError, OSError):
         pass
     finally:
