@@ -50,7 +50,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
-from ingest import state_codec, topics
+from ingest import state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
@@ -63,9 +63,9 @@ from ingest.pipeline import batch_from, drop_venue_mismatches
 from ingest.recordio import _merge_institution, read_records, records_dir
 
 STATE_DIR = "incremental"
-STATE_FILE = "state.pkl"
+STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 3  # bump when the State layout changes
+STATE_FORMAT = 4  # bump when the State layout changes (4: a base file and delta files)
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -117,7 +117,7 @@ class State:
         return cached
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_rows_cache"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rows_cache", "_baseline")}
 
 
 @dataclass
@@ -200,18 +200,17 @@ def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
 
 
 def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
-    """Written atomically: the pickle (plain: written 3x faster than gzip), then the small file naming its
-    base key, its records and the version of the live graph it describes (an older meta file never
-    names a newer pickle: the meta is removed first)."""
+    """Written atomically: the state's parts (a new base, or only a delta against the state this one was
+    read from: ingest/state_parts.py), then the small file naming its base key, its records, its parts and
+    the version of the live graph it describes (an older meta file never names newer parts: the meta is
+    removed first; a base is rewritten only with no meta file naming it)."""
     folder = _state_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)
-    tmp = folder / f"{STATE_FILE}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        pickle.dump(state_codec.encode(state.__getstate__()), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(folder / STATE_FILE)
+    parts = state_parts.write(folder, state_codec.encode(state.__getstate__()), state.__dict__.get("_baseline"))
     _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
-                         "graph_version": graph_version})
+                         "graph_version": graph_version, "parts": parts})
+    state_parts.drop_unlisted(folder, parts)
 
 
 def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Path], bool] | None,
@@ -232,10 +231,17 @@ def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Pa
 
 
 def read_state(path: Path) -> State:
-    """The state `save_state` wrote (records kept as tuples on disk: ingest/state_codec.py)."""
-    with open(path, "rb") as handle:
-        fields = pickle.load(handle)
-    return State(**state_codec.decode(fields))
+    """The state `save_state` wrote in the folder of `path` (its base file): the base and the deltas its
+    meta file names, records kept as tuples on disk (ingest/state_codec.py, ingest/state_parts.py)."""
+    parts = [path.name]
+    with contextlib.suppress(OSError, ValueError):
+        listed = json.loads((path.parent / META_FILE).read_text()).get("parts")
+        if listed and listed[0] == path.name:
+            parts = listed
+    fields, baseline = state_parts.read(path.parent, parts)
+    state = State(**state_codec.decode(fields))
+    state.__dict__["_baseline"] = baseline
+    return state
 
 
 def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
@@ -250,7 +256,8 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State |
         return "the live graph is not the one this data directory's last build wrote"
     try:
         state = read_state(folder / STATE_FILE)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
+            KeyError):
         return "the incremental state is unreadable"
     if not isinstance(state, State) or state.base != base:
         return "the incremental state belongs to another build"
@@ -480,6 +487,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids)
+    new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),

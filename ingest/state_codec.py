@@ -38,6 +38,7 @@ _tag_fields = attrgetter(*_TAG)
 _name_fields = attrgetter(*_NAME)
 _P_AUTHORSHIPS, _P_TOPICS, _P_PROVENANCE = (_PAPER.index(n) for n in ("authorships", "topics", "provenance"))
 _A_PROVENANCE = _AUTHOR.index("provenance")
+PAPER_ID, AUTHOR_ID = _PAPER.index("id"), _AUTHOR.index("id")  # where an encoded record holds its id
 
 
 def _provenance(p: Provenance) -> tuple[list[str], str]:
