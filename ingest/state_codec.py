@@ -93,6 +93,10 @@ def decode_tags(tags: dict[str, list[tuple]]) -> dict[str, list[TopicTag]]:
     return {key: [TopicTag(*t) for t in value] for key, value in tags.items()}
 
 
+def encode_name(info: NameInfo) -> tuple:
+    return _name_fields(info)
+
+
 def encode_names(names: dict[str, NameInfo]) -> tuple[list[str], list[tuple]]:
     return list(names), [_name_fields(info) for info in names.values()]
 

@@ -28,7 +28,7 @@ BASE_FILE = "state.pkl"
 COMPACT = 0.5  # deltas larger than this share of the base are folded into a new base
 MAX_DELTAS = 32  # and never more than this many files to read
 KEYED = {"merged": state_codec.PAPER_ID, "authors": state_codec.AUTHOR_ID}  # encoded records, by id field
-MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names")
+MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys")
 _MISSING = object()
 
 
@@ -40,6 +40,9 @@ class Baseline:
     parts: list[str]
     base_bytes: int
     delta_bytes: int
+    # mention id -> the parsed-name object as decoded: frozen and only ever replaced, so a name changed iff its
+    # object did, and a save encodes only those (encoding all ~290k was a third of a delta save)
+    names: dict[str, Any] | None = None
 
 
 def _by_key(encoded: dict[str, Any]) -> dict[str, Any]:
@@ -89,18 +92,28 @@ def _stats_fields(stats: Any) -> dict[str, Any]:
     return dict(vars(stats))
 
 
-def delta_of(old: dict[str, Any], encoded: dict[str, Any]) -> dict[str, Any]:
-    """What turns the keyed state `old` into the encoded state `encoded`."""
+def delta_of(old: dict[str, Any], encoded: dict[str, Any],
+             names: tuple[dict[str, Any], dict[str, Any]] | None = None,
+             digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None) -> dict[str, Any]:
+    """What turns the keyed state `old` into the encoded state `encoded`. With `names` (the decoded names as
+    read, and now), the names' delta comes from them by identity and `encoded` needs no names; with
+    `digest_changes` (what the ingest changed in the row digests, `incremental._diff`), those are the digests'
+    delta."""
     delta: dict[str, Any] = {"whole": {}}
     for name, at in KEYED.items():
         rows = {row[at]: row for row in encoded[name]}
         delta[name] = (*_mapping_delta(old[name], rows), _order(encoded[name], at))
-    keys, values = encoded["names"]
-    delta["names"] = _mapping_delta(old["names"], dict(zip(keys, values, strict=True)))
+    if names is None:
+        keys, values = encoded["names"]
+        delta["names"] = _mapping_delta(old["names"], dict(zip(keys, values, strict=True)))
+    else:
+        before, now = names
+        delta["names"] = ({key: state_codec.encode_name(info) for key, info in now.items()
+                           if before.get(key) is not info}, [key for key in before if key not in now])
     for name in MAPPINGS[1:]:
         delta[name] = _mapping_delta(old.get(name, {}), encoded[name])
-    delta["digests"] = {kind: _mapping_delta(old["digests"].get(kind, {}), digests)
-                        for kind, digests in encoded["digests"].items()}
+    delta["digests"] = digest_changes if digest_changes is not None else {
+        kind: _mapping_delta(old["digests"].get(kind, {}), digests) for kind, digests in encoded["digests"].items()}
     delta["digests_gone"] = [kind for kind in old["digests"] if kind not in encoded["digests"]]
     stats_old, stats_new = _stats_fields(old["stats"]), _stats_fields(encoded["stats"])
     delta["stats"] = {name: _mapping_delta(stats_old[name], value) if isinstance(value, dict) else value
@@ -109,7 +122,7 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any]) -> dict[str, Any]:
     prefix = len(quarantined) >= len(before) and all(a is b or a == b for a, b in zip(before, quarantined,
                                                                                      strict=False))
     delta["quarantined"] = ("tail", quarantined[len(before):]) if prefix else ("whole", quarantined)
-    handled = {*KEYED, *MAPPINGS, "digests", "stats", "quarantined"}
+    handled = {*KEYED, *MAPPINGS, "digests", "stats", "quarantined"}  # names: in MAPPINGS
     delta["whole"] = {name: value for name, value in encoded.items() if name not in handled}
     return delta
 
@@ -178,15 +191,27 @@ def _write(path: Path, blob: bytes) -> None:
     tmp.replace(path)
 
 
-def write(folder: Path, encoded: dict[str, Any], baseline: Baseline | None) -> list[str]:
-    """Write the state: a delta against `baseline` when there is one and the deltas stay small, else a new
-    base. Returns the parts to read, in order (the caller names them in the meta file, written last)."""
+def write(folder: Path, fields: dict[str, Any], baseline: Baseline | None,
+          digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None) -> list[str]:
+    """Write the state (a State's fields): a delta against `baseline` when there is one and the deltas stay
+    small, else a new base. Returns the parts to read, in order (the caller names them in the meta file,
+    written last)."""
     if baseline is not None and len(baseline.parts) <= MAX_DELTAS:
-        blob = pickle.dumps(delta_of(baseline.values, encoded), protocol=pickle.HIGHEST_PROTOCOL)
+        names = fields["names"]
+        if baseline.names is not None:
+            encoded = state_codec.encode({**fields, "names": {}})
+            delta = delta_of(baseline.values, encoded, (baseline.names, names), digest_changes)
+        else:
+            encoded = state_codec.encode(fields)
+            delta = delta_of(baseline.values, encoded, digest_changes=digest_changes)
+        blob = pickle.dumps(delta, protocol=pickle.HIGHEST_PROTOCOL)
         if baseline.delta_bytes + len(blob) <= COMPACT * baseline.base_bytes:
             name = f"delta-{len(baseline.parts):04d}.pkl"
             _write(folder / name, blob)
             return [*baseline.parts, name]
+        encoded["names"] = state_codec.encode_names(names)
+    else:
+        encoded = state_codec.encode(fields)
     _write(folder / BASE_FILE, pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL))
     return [BASE_FILE]
 
