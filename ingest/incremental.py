@@ -5,7 +5,8 @@ few hundred new papers. A build of a data directory that holds ingested records 
 `ingest` runs) now leaves an *incremental state* beside its cache (`<data dir>/cache/incremental/`):
 the resolved, tagged papers, the people, the organisations, a digest of the rows of each MERGE key
 handed to the store (records kept as tuples on disk: ingest/state_codec.py), each mention's
-parsed name and the corpus name statistics, and a fingerprint of every ingested record. When the
+parsed name and the corpus name statistics, and a fingerprint of every ingested record; on disk a base
+file plus one delta file per ingest since (ingest/state_parts.py). When the
 only change since is *added* records, `prepare_delta`:
 
 1. merges the new records into the cached papers they share a strong id or an exact
