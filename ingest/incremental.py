@@ -5,7 +5,8 @@ few hundred new papers. A build of a data directory that holds ingested records 
 `ingest` runs) now leaves an *incremental state* beside its cache (`<data dir>/cache/incremental/`):
 the resolved, tagged papers, the people, the organisations, a digest of the rows of each MERGE key
 handed to the store (records kept as tuples on disk: ingest/state_codec.py), each mention's
-parsed name and the corpus name statistics, and a fingerprint of every ingested record. When the
+parsed name and the corpus name statistics, and a fingerprint of every ingested record; on disk a base
+file plus one delta file per ingest since (ingest/state_parts.py). When the
 only change since is *added* records, `prepare_delta`:
 
 1. merges the new records into the cached papers they share a strong id or an exact
@@ -38,7 +39,7 @@ import os
 import pickle
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,11 +51,11 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
-from ingest import state_codec, topics
+from ingest import state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
-from ingest.identity.mentions import mention_id_of, mentions_from_papers
+from ingest.identity.mentions import Mention, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
 from ingest.institutions.link import correct_mislinks, link_institutions
@@ -63,9 +64,9 @@ from ingest.pipeline import batch_from, drop_venue_mismatches
 from ingest.recordio import _merge_institution, read_records, records_dir
 
 STATE_DIR = "incremental"
-STATE_FILE = "state.pkl"
+STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 3  # bump when the State layout changes
+STATE_FORMAT = 4  # bump when the State layout changes (4: a base file and delta files)
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -98,6 +99,9 @@ class State:
     # linking again reads the source's country, ROR and OpenAlex id through it
     source_ids: dict[str, str] = field(default_factory=dict, repr=False)
     resolved_again: set[str] = field(default_factory=set, repr=False)  # mention ids the last ingest re-resolved
+    # paper id -> `title_key` of its title: the merge step compares new records with every cached title, and
+    # folding 60k titles again was most of that step
+    title_keys: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -117,7 +121,7 @@ class State:
         return cached
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "_rows_cache"}
+        return {k: v for k, v in self.__dict__.items() if k not in ("_rows_cache", "_baseline", "_digest_changes")}
 
 
 @dataclass
@@ -200,18 +204,18 @@ def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
 
 
 def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
-    """Written atomically: the pickle (plain: written 3x faster than gzip), then the small file naming its
-    base key, its records and the version of the live graph it describes (an older meta file never
-    names a newer pickle: the meta is removed first)."""
+    """Written atomically: the state's parts (a new base, or only a delta against the state this one was
+    read from: ingest/state_parts.py), then the small file naming its base key, its records, its parts and
+    the version of the live graph it describes (an older meta file never names newer parts: the meta is
+    removed first; a base is rewritten only with no meta file naming it)."""
     folder = _state_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)
-    tmp = folder / f"{STATE_FILE}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as handle:
-        pickle.dump(state_codec.encode(state.__getstate__()), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    tmp.replace(folder / STATE_FILE)
+    parts = state_parts.write(folder, state.__getstate__(), state.__dict__.get("_baseline"),
+                              state.__dict__.get("_digest_changes"))
     _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
-                         "graph_version": graph_version})
+                         "graph_version": graph_version, "parts": parts})
+    state_parts.drop_unlisted(folder, parts)
 
 
 def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Path], bool] | None,
@@ -232,10 +236,18 @@ def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Pa
 
 
 def read_state(path: Path) -> State:
-    """The state `save_state` wrote (records kept as tuples on disk: ingest/state_codec.py)."""
-    with open(path, "rb") as handle:
-        fields = pickle.load(handle)
-    return State(**state_codec.decode(fields))
+    """The state `save_state` wrote in the folder of `path` (its base file): the base and the deltas its
+    meta file names, records kept as tuples on disk (ingest/state_codec.py, ingest/state_parts.py)."""
+    parts = [path.name]
+    with contextlib.suppress(OSError, ValueError):
+        listed = json.loads((path.parent / META_FILE).read_text()).get("parts")
+        if listed and listed[0] == path.name:
+            parts = listed
+    fields, baseline = state_parts.read(path.parent, parts)
+    state = State(**state_codec.decode(fields))
+    baseline.names = dict(state.names)  # the objects as read: a save finds the changed names by identity
+    state.__dict__["_baseline"] = baseline
+    return state
 
 
 def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
@@ -250,7 +262,8 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State |
         return "the live graph is not the one this data directory's last build wrote"
     try:
         state = read_state(folder / STATE_FILE)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError):
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
+            KeyError):
         return "the incremental state is unreadable"
     if not isinstance(state, State) or state.base != base:
         return "the incremental state belongs to another build"
@@ -278,7 +291,8 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
     venue_names = {row["id"]: row["props"]["name"] for row in prepared.nodes.get("Venue", ())}
     return State(base, records, prepared.files, prepared.papers_read, dict(prepared.skipped_by_status),
                  prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
-                 review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids)
+                 review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids,
+                 title_keys={p.id: title_key(p.title) for p in merged})
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -311,11 +325,14 @@ AUTHOR_SCOPED = {"Author": "id", "AFFILIATED_WITH": "author_id"}
 
 
 def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]], new: dict[str, list[Row]],
-          scopes: dict[str, tuple[str, set[str]]], kinds: set[str]
+          scopes: dict[str, tuple[str, set[str]]], kinds: set[str],
+          journal: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None
           ) -> tuple[dict[str, list[Row]], dict[str, list[Row]]]:
     """Rows (grouped by MERGE key) that are new or changed, and key rows that are gone, against the digests
     of the live rows; `digests` is updated to the new rows. A kind in `scopes` (kind -> key field, ids) was
-    recomputed for those ids only: its other keys stand. `kinds`: the labels or types `new` stands for."""
+    recomputed for those ids only: its other keys stand. `kinds`: the labels or types `new` stands for.
+    `journal` (kind -> (key -> new digest, keys gone)) hears of every change to `digests`: the state's
+    delta file takes them from it instead of comparing ~650k digests again (ingest/state_parts.py)."""
     changed: dict[str, list[Row]] = {}
     gone: dict[str, list[Row]] = {}
     for kind in sorted(kinds):
@@ -325,7 +342,8 @@ def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]]
         fields = key_fields.get(kind, ["id"])
         before = digests.setdefault(kind, {})
         after = {key: (group, _row_digest(group)) for key, group in _grouped(rows).items()}
-        changed[kind] = [row for key, (group, digest) in after.items() if before.get(key) != digest for row in group]
+        differ = [key for key, (_group, digest) in after.items() if before.get(key) != digest]
+        changed[kind] = [row for key in differ for row in after[key][0]]
         scope = scopes.get(kind)
         if scope is None:
             stale = [key for key in before if key not in after]
@@ -338,6 +356,12 @@ def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]]
         for key in stale:
             del before[key]
         before.update((key, digest) for key, (_group, digest) in after.items())
+        if journal is not None:
+            set_now, gone_now = journal.setdefault(kind, ({}, []))
+            for key in stale:
+                set_now.pop(key, None)
+            gone_now.extend(stale)
+            set_now.update((key, after[key][1]) for key in differ)
     return changed, gone
 
 
@@ -355,15 +379,20 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
         new_keys.add(title_key(paper.title))
         wanted.update([("id", paper.id), *_strong_ids(paper).items()])
     found: set[int] = set()
-    by_word: dict[str, list[int]] = defaultdict(list)
+    new_words = {word for key in new_keys for word in key.split()}
+    by_word: dict[str, list[int]] = defaultdict(list)  # the new titles' words only: the rest is never looked up
     cached_keys = []
+    keys = state.title_keys
     for index, paper in enumerate(state.merged):
-        key = title_key(paper.title)
+        key = keys.get(paper.id)
+        if key is None:
+            key = keys[paper.id] = title_key(paper.title)
         cached_keys.append(key)
         for word in set(key.split()):
-            by_word[word].append(index)
-        if key in new_keys or any(k in wanted for k in [("id", paper.id), *_strong_ids(paper).items(),
-                                                         *(("id", alias) for alias in paper.id_aliases)]):
+            if word in new_words:
+                by_word[word].append(index)
+        if key in new_keys or ("id", paper.id) in wanted or any(item in wanted for item in _strong_ids(paper).items()) \
+                or any(("id", alias) in wanted for alias in paper.id_aliases):
             found.add(index)
     for key in new_keys:
         near = {i for word in set(key.split()) if len(by_word.get(word, ())) <= _COMMON_WORD
@@ -441,6 +470,10 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     old_mentions = {mid: person for mid, person in old_mentions.items() if mid.rsplit("#", 1)[0] in dropped_ids}
     for mid in old_mentions:
         state.source_ids.pop(mid, None)
+    for paper_id in dropped_ids:
+        state.title_keys.pop(paper_id, None)
+    for paper in changed:
+        state.title_keys[paper.id] = title_key(paper.title)
     all_papers = sorted([*kept, *changed], key=lambda p: p.id)  # merge_papers' order: sorted by id
     seconds["merge"] = time.perf_counter() - mark
     mark = time.perf_counter()
@@ -473,13 +506,18 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     scopes = {**{kind: (key, papers | dropped_ids) for kind, key in PAPER_SCOPED.items()},
               **{kind: (key, people) for kind, key in AUTHOR_SCOPED.items()}}
     digests, key_fields = state.digests, state.key_fields
-    merge_rels, gone_rels = _diff(digests, key_fields, rels, scopes, set(rels) | (set(digests) - set(nodes)))
-    merge_nodes, gone_nodes = _diff(digests, key_fields, nodes, scopes, set(nodes))
+    journal: dict[str, tuple[dict[Any, bytes], list[Any]]] = {}
+    merge_rels, gone_rels = _diff(digests, key_fields, rels, scopes, set(rels) | (set(digests) - set(nodes)),
+                                  journal)
+    merge_nodes, gone_nodes = _diff(digests, key_fields, nodes, scopes, set(nodes), journal)
     seconds["rows"] = time.perf_counter() - mark
     new_state = State(state.base, prints, state.files, state.papers_read + len(added), state.skipped_by_status,
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
-                      key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids)
+                      key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
+                      state.title_keys)
+    new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
+    new_state.__dict__["_digest_changes"] = journal
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
@@ -538,8 +576,7 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
         if author_id:
             old_people[author_id].append(mid)
     subset_papers = {mid.rsplit("#", 1)[0] for mid in subset_ids}  # mention_id_of: "<paper id>#<position>"
-    mentions = [m for m in mentions_from_papers(p for p in all_papers if p.id in subset_papers)
-                if m.mention_id in subset_ids]
+    mentions = mentions_in((p for p in all_papers if p.id in subset_papers), subset_ids)
     position = {m.mention_id: i for i, m in enumerate(mentions)}
     fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
     legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
@@ -572,6 +609,30 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     seconds["aliases"] = time.perf_counter() - mark
     return (authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors)),
             {a.id for a in new_authors})
+
+
+def mentions_in(papers: Iterable[Paper], wanted: set[str]) -> list[Mention]:
+    """`mentions_from_papers(papers)`, only the mentions whose ids are in `wanted`, in the same order.
+
+    Why not filter `mentions_from_papers`: the people in an online run are taken whole, so their papers
+    hold several times the run's mentions, and making each of those (with its co-author list) was ~0.5 s
+    of an ingest. The same fields as `mentions_from_papers`: tests/test_incremental.py compares the two."""
+    found: list[Mention] = []
+    for paper in papers:
+        prefix = f"{paper.id}#"  # mention_id_of
+        names: list[str] | None = None
+        for index, authorship in enumerate(paper.authorships):
+            mention_id = f"{prefix}{authorship.position}"
+            if mention_id not in wanted:
+                continue
+            if names is None:
+                names = [a.name for a in paper.authorships]
+            found.append(Mention(
+                mention_id=mention_id, name=authorship.name, paper_id=paper.id, title=paper.title,
+                coauthors=names[:index] + names[index + 1:], affiliation=authorship.affiliation,
+                venue=paper.venue_id, year=paper.year, strong_ids=strong_ids_of(authorship),
+                authorship=authorship))
+    return found
 
 
 def _touched(batch: Any, old_links: dict[str, tuple], old_org_names: dict[str, str], old_venue_names: dict[str, str],
@@ -625,24 +686,48 @@ def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo],
     return members, id_people
 
 
+_ID_ATTRS = (("orcid", "orcid"), ("openreview", "openreview_id"), ("dblp", "dblp_pid"), ("s2", "s2_author_id"),
+             ("openalex", "openalex_id"))  # as in `_index`
+
+
 def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_before: dict[str, NameInfo],
                    new_mentions: list[Any]) -> tuple[set[str], dict[str, list[str]]]:
     """The new mentions and every cached person one of them could join: a mention of the person in the
     new mention's block (or a block a nickname joins) with a compatible given name, a shared strong id,
-    or a mention on a paper the ingest replaced. People are taken whole, across blocks."""
+    or a mention on a paper the ingest replaced. People are taken whole, across blocks.
+
+    One pass over the cached authorships (`_index`, then the block index, were three: ~1.9 s of a 23.8 s
+    ingest on the full snapshot); the same people and mentions."""
     wanted = {(kind, value) for m in new_mentions for kind, value in m.strong_ids.items()}
-    members, id_people = _index(kept, dropped, names_before, wanted)
     needed = {key for m in new_mentions for info in [state.names[m.mention_id]] for key in (info.block_key,
                                                                                            *info.bridges)}
+    members: dict[str, list[str]] = defaultdict(list)  # person -> its mention ids (dropped papers' included)
+    id_people: dict[tuple[str, str], set[str]] = defaultdict(set)  # wanted strong id -> people
     by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person), blocks looked up only
-    for person, mids in members.items():
-        for mid in mids:
-            info = names_before[mid]
+    names_get = names_before.get
+    for paper in (*kept, *dropped):
+        prefix = f"{paper.id}#"  # mention_id_of
+        for a in paper.authorships:
+            person = a.author_id
+            if not person:
+                continue
+            mid = f"{prefix}{a.position}"
+            info = names_get(mid)
+            if info is None:
+                continue
+            members[person].append(mid)
             if info.block_key in needed:
                 by_block[info.block_key].append((info.given, person))
             for bridge in info.bridges:
                 if bridge in needed:
                     by_block[bridge].append(("", person))  # a nickname: compared with every given name
+            if wanted:
+                for kind, attr in _ID_ATTRS:
+                    value = getattr(a, attr)
+                    if value:
+                        key = (kind, str(value).strip())
+                        if key in wanted:
+                            id_people[key].add(person)
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
     for mention in new_mentions:
         info = state.names[mention.mention_id]
@@ -654,8 +739,9 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))
     old_people: dict[str, list[str]] = defaultdict(list)
+    names = state.names
     for person in people:
-        old_people[person] = [mid for mid in members[person] if mid in state.names]
+        old_people[person] = [mid for mid in members.get(person, ()) if mid in names]
     subset = {m.mention_id for m in new_mentions} | {mid for mids in old_people.values() for mid in mids}
     return subset, old_people
 

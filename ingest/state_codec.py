@@ -38,6 +38,7 @@ _tag_fields = attrgetter(*_TAG)
 _name_fields = attrgetter(*_NAME)
 _P_AUTHORSHIPS, _P_TOPICS, _P_PROVENANCE = (_PAPER.index(n) for n in ("authorships", "topics", "provenance"))
 _A_PROVENANCE = _AUTHOR.index("provenance")
+PAPER_ID, AUTHOR_ID = _PAPER.index("id"), _AUTHOR.index("id")  # where an encoded record holds its id
 
 
 def _provenance(p: Provenance) -> tuple[list[str], str]:
@@ -90,6 +91,10 @@ def encode_tags(tags: dict[str, list[TopicTag]]) -> dict[str, list[tuple]]:
 
 def decode_tags(tags: dict[str, list[tuple]]) -> dict[str, list[TopicTag]]:
     return {key: [TopicTag(*t) for t in value] for key, value in tags.items()}
+
+
+def encode_name(info: NameInfo) -> tuple:
+    return _name_fields(info)
 
 
 def encode_names(names: dict[str, NameInfo]) -> tuple[list[str], list[tuple]]:

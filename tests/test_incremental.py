@@ -17,7 +17,7 @@ import pytest
 from graph.falkor_store import FalkorStore
 from graph.loader import apply_delta
 from graph.records import Paper
-from ingest import incremental
+from ingest import incremental, state_codec, state_parts
 from ingest.build import build
 from ingest.recordio import records_dir, write_records
 from ingest.snapshot import read_snapshot
@@ -212,3 +212,41 @@ def test_a_plain_snapshot_build_keeps_no_state_and_the_first_ingest_builds_fully
         assert report.cache["incremental"].startswith("3 new records"), report.cache
     finally:
         store.close()
+
+
+def test_the_ingest_wrote_only_a_delta_of_the_state(graphs: Any) -> None:
+    """The ingest appends a delta file to the base the build wrote (ingest/state_parts.py); the base and the
+    delta read back are the state the ingest ended with: the delta of `before` -> the state read back,
+    applied to `before`, gives that state field by field (records, names, digests, statistics, ...)."""
+    import json
+
+    folder = graphs["inc_dir"] / "cache" / incremental.STATE_DIR
+    parts = json.loads((folder / incremental.META_FILE).read_text())["parts"]
+    assert parts[0] == incremental.STATE_FILE and len(parts) == 2, parts
+    assert (folder / parts[1]).stat().st_size < 0.5 * (folder / parts[0]).stat().st_size
+    before, after = graphs["before"], graphs["state"]
+    old = state_parts._by_key(state_codec.encode(before.__getstate__()))
+    encoded = state_codec.encode(after.__getstate__())
+    state_parts.apply_delta(old, state_parts.delta_of(state_parts._copy(old), encoded))
+    rebuilt = state_parts._encoded(old)
+    for name, value in encoded.items():
+        if name == "stats":
+            assert vars(rebuilt[name]) == vars(value)
+        elif name == "names":
+            assert dict(zip(*rebuilt[name], strict=True)) == dict(zip(*value, strict=True))
+        else:
+            assert rebuilt[name] == value, name
+    assert len(after.merged) > len(before.merged)
+
+
+def test_the_run_makes_the_mentions_mentions_from_papers_makes(graphs: Any) -> None:
+    """`incremental.mentions_in` builds only the wanted mentions, field for field as identity.mentions does."""
+    from ingest.identity.mentions import mentions_from_papers
+
+    papers = graphs["state"].merged
+    every = list(mentions_from_papers(papers))
+    wanted = {m.mention_id for m in every[::3]}
+    made = incremental.mentions_in(papers, wanted)
+    expected = [m for m in every if m.mention_id in wanted]
+    assert made == expected and len(made) == len(wanted) > 100
+    assert all(a.authorship is b.authorship for a, b in zip(made, expected, strict=True))

@@ -1,0 +1,141 @@
+"""Micro-timing of one incremental ingest (prepare_delta + save + read back) on a saved base state.
+
+Why: benchmarks/bench_incremental.py builds two cold graphs around one ingest (minutes); changing the
+ingest's code needs its seconds and, above all, proof that it gives the same state. `make` prepares the
+base once (snapshot without ICML 2022, state saved, 1,000 held-out papers pickled beside it); `run` copies
+that state, ingests the papers (no store: `prepare_delta` + `save_state`) and prints the stages and a
+fingerprint of the result (row digests per label/type, papers, authors, names, tags, queue, statistics),
+to compare between two versions of the code (`--readback` also reads the saved parts back and compares).
+The base key is taken from the saved state, so a code change does not turn the ingest into a full build.
+
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py make /tmp/base
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py run /tmp/base /tmp/work fp.json --readback
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py ref /tmp/base /tmp/ref   # full build
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py compare /tmp/work /tmp/ref  # difference table
+"""
+import hashlib
+import pickle
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from atlas_cli import wiring
+from graph.config import PROJECT_ROOT
+from graph.gc_pause import gc_paused
+from ingest import cache as build_cache
+from ingest import incremental, state_codec
+from ingest.recordio import records_dir, write_records
+from ingest.snapshot import read_snapshot
+
+SNAPSHOT = PROJECT_ROOT / "data" / "snapshot"
+HELD = "icml2022.json.gz"
+
+
+def base_files(path: Path) -> bool:
+    return path.name != HELD
+
+
+def fingerprint(state) -> dict:
+    out = {}
+    for kind in sorted(state.digests):
+        h = hashlib.blake2b(digest_size=8)
+        for key, value in sorted(state.digests[kind].items()):
+            h.update(repr(key).encode())
+            h.update(value)
+        out[kind] = h.hexdigest()
+    enc = state_codec.encode(state.__getstate__())
+    enc["names"] = sorted(zip(*enc["names"], strict=True))
+    enc["tags"] = sorted(enc["tags"].items())
+    enc["source_ids"] = sorted(enc["source_ids"].items())
+
+    def digest(value: object) -> str:
+        return hashlib.blake2b(repr(value).encode(), digest_size=8).hexdigest()
+
+    for name in ("merged", "authors", "names", "review_queue", "source_ids", "tags", "quarantined"):
+        out[name] = digest(enc[name])
+    out["stats"] = digest(sorted((k, sorted(v.items()) if hasattr(v, "items") else v)
+                                 for k, v in vars(state.stats).items()))
+    return out
+
+
+def main() -> None:
+    wiring.install()
+    mode = sys.argv[1]
+    if mode == "make":
+        base = Path(sys.argv[2])
+        shutil.rmtree(base, ignore_errors=True)
+        with gc_paused():
+            prepared = build_cache.prepare(SNAPSHOT, base, only_files=base_files, keep_state=True)
+            incremental.save_state(prepared.incremental, base, None)
+        held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == HELD).papers, key=lambda p: p.id)
+        papers = held[::max(1, len(held) // 1000)][:1000]
+        (base / "heldout.pkl").write_bytes(pickle.dumps(papers))
+        print("made", prepared.seconds)
+        return
+    if mode == "ref":  # cold prepare of the same inputs as base + ingest (the full build to compare with)
+        base, ref = Path(sys.argv[2]), Path(sys.argv[3])
+        shutil.rmtree(ref, ignore_errors=True)
+        papers = pickle.loads((base / "heldout.pkl").read_bytes())
+        records_dir(ref).mkdir(parents=True, exist_ok=True)
+        write_records(records_dir(ref) / "heldout.jsonl", papers)
+        with gc_paused():
+            t0 = time.perf_counter()
+            prepared = build_cache.prepare(SNAPSHOT, ref, only_files=base_files, keep_state=True)
+            print("ref prepare", round(time.perf_counter() - t0, 1), prepared.seconds)
+            incremental.save_state(prepared.incremental, ref, None)
+        return
+    if mode == "compare":  # the bench's difference table: ingested state vs the reference's
+        sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))
+        from bench_incremental import compare
+        work, ref = Path(sys.argv[2]), Path(sys.argv[3])
+        def st(data_dir: Path) -> incremental.State:
+            return incremental.read_state(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE)
+
+        diff = compare(st(work), st(ref))
+        print("mentions in other people", diff["mentions_in_other_people"], "of", diff["mentions"],
+              "people differing", diff["people_differing"], "people", diff["people"])
+        for kind, row in [*diff["nodes"].items(), *diff["rels"].items()]:
+            print(kind, row)
+        print({k: v for k, v in diff["props"].items() if v})
+        return
+    base, work = Path(sys.argv[2]), Path(sys.argv[3])
+    shutil.rmtree(work, ignore_errors=True)
+    (work / "cache").mkdir(parents=True)
+    shutil.copytree(base / "cache" / "incremental", work / "cache" / "incremental")
+    papers = pickle.loads((base / "heldout.pkl").read_bytes())
+    records_dir(work).mkdir(parents=True, exist_ok=True)
+    write_records(records_dir(work) / "heldout.jsonl", papers)
+    import json
+    meta_path = work / "cache" / "incremental" / "state.json"
+    meta = json.loads(meta_path.read_text())
+    meta["format"] = incremental.STATE_FORMAT  # the base was made by another version of this code
+    meta_path.write_text(json.dumps(meta))
+    incremental.base_key = lambda *a, **k: meta["base"]
+    with gc_paused():
+        t0 = time.perf_counter()
+        delta = incremental.prepare_delta(SNAPSHOT, work, only_files=base_files, graph_version=None)
+        t1 = time.perf_counter()
+        assert not isinstance(delta, str), delta
+        incremental.save_state(delta.state, work, "v1")
+        t2 = time.perf_counter()
+    print(f"prepare {t1 - t0:.2f} s, save {t2 - t1:.2f} s; stages", {k: round(v, 2) for k, v in delta.seconds.items()})
+    print("delta size", delta.size(), "mentions", delta.mentions, "people", delta.people_before, "->",
+          delta.people_after)
+    fp = fingerprint(delta.state)
+    print("fingerprint", fp)
+    if "--readback" in sys.argv:
+        with gc_paused():
+            t3 = time.perf_counter()
+            back = incremental._load_state(work, meta["base"], "v1")
+            t4 = time.perf_counter()
+        assert not isinstance(back, str), back
+        fb = fingerprint(back)
+        print(f"read back {t4 - t3:.2f} s; equal: {fb == fp}", [k for k in fp if fp[k] != fb[k]])
+    out = Path(sys.argv[4]) if len(sys.argv) > 4 and not sys.argv[4].startswith("--") else None
+    if out:
+        out.write_text(json.dumps(fp, indent=1))
+
+
+if __name__ == "__main__":
+    main()
