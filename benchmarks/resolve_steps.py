@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.config import PROJECT_ROOT  # noqa: E402
 from ingest import cache, identity  # noqa: E402
-from ingest.identity import authors, pairs, resolver  # noqa: E402
+from ingest.identity import authors, model, pairs, resolver  # noqa: E402
 
 try:  # since h-speed: the links of most blocks are summed before clustering, not in _cluster_block
     from ingest.identity import block_links  # noqa: E402
@@ -36,8 +36,8 @@ except ImportError:  # an older checkout, measured side by side
 
 STEPS: tuple[tuple[Any, str], ...] = (
     (authors, "clean_authorships"), (resolver._Run, "clean_all"), (resolver._Run, "link_strong_ids"),
-    (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs, "_coauthor_graph_dots"),
-    (resolver._Run, "_cluster_block"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
+    (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs.PairFeaturizer, "features"),
+    (model.PairModel, "probabilities"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
     (resolver._Run, "after_clustering"), (resolver._Run, "people"), (resolver._Run, "review_items"),
     (authors, "authors_from"),
 )

@@ -167,8 +167,8 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
         groups[_group_of(members, parsed)].append(label)
     for label in sorted(partition.members):
         members = partition.members.get(label)
-        if not members or len(members) < MIN_CLUSTER:
-            continue
+        if not members or len(members) < MIN_CLUSTER or all(has_ids[i] for i in members):
+            continue  # (a mention with an id is never a candidate: no co-author counts needed)
         counts = evidence.coauthor_counts(members)
         candidates = [i for i in members if not has_ids[i] and not evidence.linked(i, counts)]
         if not candidates:

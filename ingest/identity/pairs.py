@@ -27,6 +27,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -35,7 +36,7 @@ from scipy import sparse
 from ingest.identity import model as pair_model
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
-from ingest.identity.names import fold, given_relation
+from ingest.identity.names import ParsedName, fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
 _CHUNK = 10_000  # pairs per sparse row-product: gathered rows of long co-author-graph rows stay small
@@ -163,7 +164,8 @@ def _row_dots(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
 
 def _coauthor_matrix(corpus: Corpus) -> sparse.csr_matrix:
     rows = np.repeat(np.arange(len(corpus.coauthors)), [len(c) for c in corpus.coauthors])
-    cols = np.fromiter((k for c in corpus.coauthors for k in sorted(c)), dtype=np.int64, count=len(rows))
+    # the keys of each set in set order: building the CSR matrix from (row, col) pairs sorts each row's columns
+    cols = np.fromiter(chain.from_iterable(corpus.coauthors), dtype=np.int64, count=len(rows))
     width = int(cols.max()) + 1 if len(cols) else 1
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.coauthors), width))
 
@@ -190,15 +192,32 @@ def _coauthor_graph(corpus: Corpus, coauthors: sparse.csr_matrix) -> tuple[spars
     return first, graph
 
 
-def _name_codes(corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+def _distinct_names(parsed: Sequence[ParsedName]) -> tuple[list[ParsedName], np.ndarray]:
+    """(distinct parsed-name objects in order of first use, each mention's index into them).
+
+    Why: parsed names are memoised (`names.parse_name`), so ~290k mentions share far fewer
+    objects; a per-name column is computed once per object and gathered, instead of a Python
+    generator step per mention and column. Order of first use keeps every code given in order of
+    first appearance the same as a pass over the mentions.
+    """
+    keys = list(map(id, parsed))
+    code_of = {key: code for code, key in enumerate(dict.fromkeys(keys))}
+    by_key = dict(zip(keys, parsed, strict=True))
+    return [by_key[key] for key in code_of], np.fromiter(map(code_of.__getitem__, keys), dtype=np.int64,
+                                                            count=len(keys))
+
+
+def _name_codes(corpus: Corpus, distinct: tuple[list[ParsedName], np.ndarray] | None = None
+                ) -> tuple[np.ndarray, np.ndarray]:
     """(given name code, block code) per mention: the keys of the Gram product groups."""
+    names, index = distinct or _distinct_names(corpus.parsed)
     given_of: dict[str, int] = {}
     block_of: dict[str, int] = {}
-    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in corpus.parsed), dtype=np.int64,
-                        count=len(corpus.parsed))
-    block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in corpus.parsed), dtype=np.int64,
-                        count=len(corpus.parsed))
-    return given, block
+    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in names), dtype=np.int64,
+                        count=len(names))
+    block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in names), dtype=np.int64,
+                        count=len(names))
+    return given[index], block[index]
 
 
 def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray,
@@ -247,13 +266,17 @@ def _graph_counts(codes: tuple[np.ndarray, np.ndarray], first: sparse.csr_matrix
     done = np.zeros(len(left), dtype=bool)
 
     def gram(index: np.ndarray) -> None:
-        lefts, left_at = np.unique(left[index], return_inverse=True)
-        rights, right_at = np.unique(right[index], return_inverse=True)
+        # the reach rows of both sides made once: a group of one given name has most mentions on both sides
+        rows, at = np.unique(np.concatenate([left[index], right[index]]), return_inverse=True)
+        lefts, left_at = np.unique(at[:len(index)], return_inverse=True)
+        rights, right_at = np.unique(at[len(index):], return_inverse=True)
         if len(lefts) * len(rights) > _GRAM_MAX_CELLS:
             return  # the dense product would be too large: row products below
-        gathered = reach_of(lefts)
-        common[index] = (gathered @ reach_of(rights).T).toarray()[left_at, right_at]
-        linked[index] = (gathered @ first[rights].T).toarray()[left_at, right_at]
+        reach = reach_of(rows)
+        gathered = reach[lefts] if len(lefts) < len(rows) else reach
+        common[index] = (gathered @ (reach[rights] if len(rights) < len(rows) else reach).T).toarray()[left_at,
+                                                                                                     right_at]
+        linked[index] = (gathered @ first[rows[rights]].T).toarray()[left_at, right_at]
         done[index] = True
 
     given, block = codes
@@ -367,26 +390,29 @@ class PairFeaturizer:
         # (counts of ones: exact in float32, half the bytes)
         self.first, self.graph = _coauthor_graph(corpus, coauthors)
         del coauthors
-        self.codes = _name_codes(corpus)
+        names, index = _distinct_names(parsed)
+        self.codes = _name_codes(corpus, (names, index))
         self.affiliations = _Affiliations(corpus)
         venue_ids: dict[str, int] = {}
         self.venue = np.fromiter((venue_ids.setdefault(m.venue, len(venue_ids)) if m.venue else -1
                                   for m in corpus.mentions), dtype=np.int64, count=n)
         self.year = np.fromiter((m.year or -1 for m in corpus.mentions), dtype=np.int64, count=n)
-        self.given_len = np.fromiter((len(p.given) for p in parsed), dtype=np.int64, count=n)
-        given_code_of: dict[str, int] = {}
-        self.given_code = np.fromiter((given_code_of.setdefault(p.given, len(given_code_of)) for p in parsed),
-                                      dtype=np.int64, count=n)
+        k = len(names)  # the per-name columns: once per distinct parsed name, then gathered per mention
+        self.given_len = np.fromiter((len(p.given) for p in names), dtype=np.int64, count=k)[index]
+        self.given_code = self.codes[0]  # given names coded in order of first appearance
         self.middle = np.fromiter((ord(p.middle_initials[0]) if p.middles and p.middle_initials else -1
-                                   for p in parsed), dtype=np.int64, count=n)
-        self.has_nickname = np.fromiter((bool(p.alt_givens) for p in parsed), dtype=bool, count=n)
-        self.group = np.fromiter((corpus.group_counts[p.group_key] for p in parsed), dtype=np.float64, count=n)
-        self.block = np.fromiter((corpus.block_counts[p.block_key] for p in parsed), dtype=np.float64, count=n)
-        self.surname = np.fromiter((corpus.surname_counts[p.surname] for p in parsed), dtype=np.float64, count=n)
-        self.given_count = np.fromiter((corpus.given_counts[p.given] for p in parsed), dtype=np.float64, count=n)
-        self.surname_div = np.fromiter((corpus.surname_diversity[p.surname] for p in parsed), dtype=np.float64,
-                                       count=n)
-        self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in parsed), dtype=np.float64, count=n)
+                                   for p in names), dtype=np.int64, count=k)[index]
+        self.has_nickname = np.fromiter((bool(p.alt_givens) for p in names), dtype=bool, count=k)[index]
+        self.group = np.fromiter((corpus.group_counts[p.group_key] for p in names), dtype=np.float64, count=k)[index]
+        self.block = np.fromiter((corpus.block_counts[p.block_key] for p in names), dtype=np.float64, count=k)[index]
+        self.surname = np.fromiter((corpus.surname_counts[p.surname] for p in names), dtype=np.float64,
+                                   count=k)[index]
+        self.given_count = np.fromiter((corpus.given_counts[p.given] for p in names), dtype=np.float64,
+                                       count=k)[index]
+        self.surname_div = np.fromiter((corpus.surname_diversity[p.surname] for p in names), dtype=np.float64,
+                                       count=k)[index]
+        self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in names), dtype=np.float64,
+                                     count=k)[index]
 
     def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""

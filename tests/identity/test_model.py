@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from threadpoolctl import threadpool_limits
 
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.mentions import Mention, mentions_from_papers
@@ -76,3 +77,27 @@ def test_coauthors_who_published_together_link_two_mentions() -> None:
         corpus = Corpus(mentions, [parse_name(m.name) for m in mentions])
         features, shared = pair_features_of(corpus, np.array([0]), np.array([1]))
         assert shared[0] == 0 and features[0, column] == pytest.approx(expected)
+
+
+def _reference_probabilities(scorers: tuple, features: np.ndarray) -> np.ndarray:
+    """The forward pass as first written (a new array per step, each scorer standardising alone)."""
+    total = 0
+    for scorer in scorers:
+        hidden = (features - scorer.mean) / scorer.scale
+        for weights, bias in scorer.layers[:-1]:
+            hidden = np.maximum(hidden @ weights + bias, 0.0)
+        weights, bias = scorer.layers[-1]
+        logits = (hidden @ weights + bias).ravel().astype(np.float64)
+        total = total + 1.0 / (1.0 + np.exp(-logits))
+    return total / len(scorers)
+
+
+def test_in_place_forward_pass_gives_the_same_floats() -> None:
+    """The shipped ensemble's probabilities are bit for bit those of the straightforward formulation."""
+    model = default_model()
+    rng = np.random.default_rng(11)
+    features = rng.normal(size=(5_000, len(FEATURE_NAMES))).astype(np.float32)
+    features[:, 1] = features[:, 1] > 0  # a binary column, as most features are
+    with threadpool_limits(limits=1, user_api="blas"):  # as PairModel.probabilities: one BLAS thread
+        reference = _reference_probabilities(model.scorers, features)
+    assert np.array_equal(model.probabilities(features), reference)
