@@ -26,12 +26,14 @@ import shutil
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+
+from revisions import export_revision  # noqa: E402 - benchmarks/, the script's own folder
+
 # Issue 16's analytics commands (the lead's list, 2026-12-02): name -> arguments after `mlsys-atlas`.
 ANALYTICS: dict[str, list[str]] = {
     "stats": ["stats"],
@@ -72,16 +74,6 @@ def _output(argv: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str
     return seconds, done.stdout + done.stderr
 
 
-def _export(rev: str, into: Path) -> Path:
-    archive = into / "tree.tar"
-    with open(archive, "wb") as handle:
-        subprocess.run(["git", "-C", str(ROOT), "archive", rev], stdout=handle, check=True)  # noqa: S603,S607
-    tree = into / "tree"
-    with tarfile.open(archive) as tar:
-        tar.extractall(tree, filter="data")
-    return tree
-
-
 def analytics(data_dir: Path, runs: int, before: str | None, pc_case: Path | None) -> int:
     """Every analytics command per variant (interleaved with `python -c pass`); outputs compared."""
     commands = dict(ANALYTICS)
@@ -91,7 +83,7 @@ def analytics(data_dir: Path, runs: int, before: str | None, pc_case: Path | Non
             "pc-audit", str(pc_case / "members.csv"), "--submissions", str(pc_case / "submissions.csv"),
             "--coi-years", "3", "--reference-year", "2023", "--out", str(out)]
     with tempfile.TemporaryDirectory() as tmp:
-        trees = {"after": ROOT} if before is None else {"before": _export(before, Path(tmp)), "after": ROOT}
+        trees = {"after": ROOT} if before is None else {"before": export_revision(before, Path(tmp)), "after": ROOT}
         env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir)}
         times: dict[tuple[str, str], list[float]] = {}
         outputs: dict[tuple[str, str], str] = {}

@@ -61,7 +61,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import urllib.request
@@ -75,6 +74,7 @@ sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
 from browserkit import IDLE_SELECTOR, free_port, launch  # noqa: E402
 from page_timings import targets  # noqa: E402 - the same pages and tabs as the warm-server timings
+from revisions import export_revision  # noqa: E402 - benchmarks/, the script's own folder
 
 # The baseline page also counts its runs in its session: a new tab must start a new session (see the docstring).
 BASELINE_APP = ('import streamlit as st\n\nst.session_state["runs"] = st.session_state.get("runs", 0) + 1\n'
@@ -208,16 +208,6 @@ def run_variant(browser: Browser, tree: Path, data_dir: Path, pages: list[tuple[
             if context is not None:
                 context.close()
     return times
-
-
-def export_revision(rev: str, into: Path) -> Path:
-    archive = into / "tree.tar"
-    with open(archive, "wb") as handle:
-        subprocess.run(["git", "-C", str(ROOT), "archive", rev], stdout=handle, check=True)  # noqa: S603,S607
-    tree = into / "tree"
-    with tarfile.open(archive) as tar:
-        tar.extractall(tree, filter="data")
-    return tree
 
 
 def p95(values: list[float]) -> float:
