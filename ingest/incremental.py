@@ -39,7 +39,7 @@ import os
 import pickle
 import time
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,7 +55,7 @@ from ingest import state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
-from ingest.identity.mentions import Mention, mention_id_of, mentions_from_papers, strong_ids_of
+from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
 from ingest.institutions.link import correct_mislinks, link_institutions
@@ -576,7 +576,7 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
         if author_id:
             old_people[author_id].append(mid)
     subset_papers = {mid.rsplit("#", 1)[0] for mid in subset_ids}  # mention_id_of: "<paper id>#<position>"
-    mentions = mentions_in((p for p in all_papers if p.id in subset_papers), subset_ids)
+    mentions = list(mentions_from_papers((p for p in all_papers if p.id in subset_papers), subset_ids))
     position = {m.mention_id: i for i, m in enumerate(mentions)}
     fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
     legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
@@ -609,30 +609,6 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     seconds["aliases"] = time.perf_counter() - mark
     return (authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors)),
             {a.id for a in new_authors})
-
-
-def mentions_in(papers: Iterable[Paper], wanted: set[str]) -> list[Mention]:
-    """`mentions_from_papers(papers)`, only the mentions whose ids are in `wanted`, in the same order.
-
-    Why not filter `mentions_from_papers`: the people in an online run are taken whole, so their papers
-    hold several times the run's mentions, and making each of those (with its co-author list) was ~0.5 s
-    of an ingest. The same fields as `mentions_from_papers`: tests/test_incremental.py compares the two."""
-    found: list[Mention] = []
-    for paper in papers:
-        prefix = f"{paper.id}#"  # mention_id_of
-        names: list[str] | None = None
-        for index, authorship in enumerate(paper.authorships):
-            mention_id = f"{prefix}{authorship.position}"
-            if mention_id not in wanted:
-                continue
-            if names is None:
-                names = [a.name for a in paper.authorships]
-            found.append(Mention(
-                mention_id=mention_id, name=authorship.name, paper_id=paper.id, title=paper.title,
-                coauthors=names[:index] + names[index + 1:], affiliation=authorship.affiliation,
-                venue=paper.venue_id, year=paper.year, strong_ids=strong_ids_of(authorship),
-                authorship=authorship))
-    return found
 
 
 def _touched(batch: Any, old_links: dict[str, tuple], old_org_names: dict[str, str], old_venue_names: dict[str, str],
@@ -677,17 +653,13 @@ def _index(kept: list[Paper], dropped: list[Paper], names: dict[str, NameInfo],
             members[a.author_id].append(mid)
             if wanted is not None and not wanted:
                 continue
-            for kind, value in (("orcid", a.orcid), ("openreview", a.openreview_id), ("dblp", a.dblp_pid),
-                                ("s2", a.s2_author_id), ("openalex", a.openalex_id)):
+            for kind, attr in AUTHORSHIP_ID_FIELDS.items():
+                value = getattr(a, attr)
                 if value:
                     key = (kind, str(value).strip())
                     if wanted is None or key in wanted:
                         id_people[key].add(a.author_id)
     return members, id_people
-
-
-_ID_ATTRS = (("orcid", "orcid"), ("openreview", "openreview_id"), ("dblp", "dblp_pid"), ("s2", "s2_author_id"),
-             ("openalex", "openalex_id"))  # as in `_index`
 
 
 def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_before: dict[str, NameInfo],
@@ -722,7 +694,7 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                 if bridge in needed:
                     by_block[bridge].append(("", person))  # a nickname: compared with every given name
             if wanted:
-                for kind, attr in _ID_ATTRS:
+                for kind, attr in AUTHORSHIP_ID_FIELDS.items():
                     value = getattr(a, attr)
                     if value:
                         key = (kind, str(value).strip())

@@ -37,11 +37,6 @@ from pathlib import Path
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
 log = logging.getLogger("mlsys_atlas.serve")
-# The projection's co-author graph and per-author tallies that profiles, topics and the PC audit read first
-# (unpickled from the build cache's views file when `warm` saved it, else computed: both on first use).
-VIEWS = ("author_papers", "graph", "topic_kinds", "author_topics", "author_venues", "author_communities",
-         "author_sides", "author_last_year", "systems_lean", "author_institutions", "institution_members",
-         "institution_info")
 
 
 def enabled() -> bool:
@@ -112,7 +107,12 @@ def preload() -> dict[str, float]:
             step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
             if analytics.available("graph.analytics"):
                 step("projection", lambda: analytics._projection(key))
-                step("projection views", lambda: [getattr(analytics._projection(key), name, None) for name in VIEWS])
+                # the co-author graph and per-author tallies that profiles, topics and the PC audit read first
+                # (unpickled from the build cache's views file when `warm` saved it, else computed)
+                from graph.analytics.projections import SAVED_VIEWS
+
+                step("projection views",
+                     lambda: [getattr(analytics._projection(key), name, None) for name in SAVED_VIEWS])
                 step("search index", lambda: analytics.paper_search(key))
                 step("related papers index", lambda: related_index.load(data.store_for(key)))
                 step("page answers", lambda: page_answers(key))
