@@ -117,6 +117,7 @@ def authors_from(resolution: Resolution, provenance_of: Mapping[str, Provenance]
     """One Author per resolved person, each mention's authorship pointed at it (the build and the
     incremental ingest make them the same way, so their rows compare field by field)."""
     authors: list[Author] = []
+    mentions = resolution.mentions
     for person in resolution.people:
         reasons = person.reasons + [f"also {kind} id {', '.join(values)}"
                                     for kind, values in sorted(person.duplicate_ids.items())]
@@ -129,13 +130,16 @@ def authors_from(resolution: Resolution, provenance_of: Mapping[str, Provenance]
         # the provenance every member's paper would merge in one by one (`Provenance.merged`), folded at once
         sources: set[str] = set()
         latest = ""
+        person_id = person.person_id
         for index in person.members:
-            mention = resolution.mentions[index]
-            if mention.authorship is not None:
-                mention.authorship.author_id = person.person_id
+            mention = mentions[index]
+            authorship = mention.authorship
+            if authorship is not None:
+                authorship.author_id = person_id
             provenance = provenance_of[mention.paper_id]
             sources.update(provenance.sources)
-            latest = max(latest, provenance.retrieved_at)
+            if provenance.retrieved_at > latest:  # max(latest, retrieved_at): the first of equals is kept
+                latest = provenance.retrieved_at
         if person.members:
             author.provenance = Provenance(sorted(sources), latest)
         authors.append(author)

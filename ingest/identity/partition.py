@@ -29,11 +29,11 @@ class Partition:
 
     @classmethod
     def from_union_find(cls, uf: ConstrainedUnionFind, mentions: Iterable[int]) -> Partition:
-        label: dict[int, int] = {}
+        items = list(mentions)
+        roots = uf.roots()[items].tolist() if items else []  # every root at once, not one `find` per mention
+        label: dict[int, int] = dict(zip(items, roots, strict=True))
         members: dict[int, list[int]] = defaultdict(list)
-        for i in mentions:
-            root = uf.find(i)
-            label[i] = root
+        for i, root in zip(items, roots, strict=True):
             members[root].append(i)
         ids = {root: {kind: uf.values(root, kind) for kind in uf.ids[root]} for root in members if root in uf.ids}
         return cls(label, dict(members), ids, next_label=len(uf.parent))

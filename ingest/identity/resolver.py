@@ -37,7 +37,7 @@ from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
-from ingest.identity.names import ParsedName, clean_name, display_key, fold, parse_name
+from ingest.identity.names import CleanName, ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
 from ingest.identity.partition import Partition
 
@@ -151,19 +151,27 @@ class _Run:
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
         self.mention_ids: dict[int, dict[str, str]] = {}  # mention -> its own strong ids (with dblp homonyms)
         self.partition: Partition | None = None
+        self._legacy_members: set[int] | None = None  # mentions whose id under scheme 1 differs (made when asked)
         self.joins: list[dict] = []
         self.moved = 0
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
+        # (printed name, has ids) -> (cleaned, parsed, folded): most names repeat, so one dict lookup per
+        # mention instead of three memoised calls (the same objects: the calls are memoised too)
+        seen: dict[tuple[str, bool], tuple[tuple[CleanName, ...], ParsedName, str]] = {}
         for i, mention in enumerate(self.mentions):
-            cleaned = clean_name(mention.name, bool(mention.strong_ids))
+            memo_key = (mention.name, bool(mention.strong_ids))
+            found = seen.get(memo_key)
+            if found is None:
+                cleaned = clean_name(*memo_key)
+                found = seen[memo_key] = (cleaned, parse_name(cleaned[0].name), fold(cleaned[0].name))
+            cleaned, parsed, folded = found
             name = cleaned[0]
             if len(cleaned) > 1:
                 self.rejected.append((i, "two people printed as one name"))
             elif name.rejected:
                 self.rejected.append((i, name.rejected))
-            parsed = parse_name(name.name)
             if not name.rejected and len(cleaned) == 1 and not parsed.surname:
                 self.rejected.append((i, "no letters in name"))
             if name.flags:
@@ -176,7 +184,7 @@ class _Run:
                 self.mention_ids[i] = ids
             self.clean.append(name.name)
             self.parsed.append(parsed)
-            key = (mention.paper_id, fold(name.name))
+            key = (mention.paper_id, folded)
             if key in first_on_paper and not self.uf.conflicts(first_on_paper[key], i):
                 self.flags.setdefault(i, []).append("duplicate_on_paper")
                 self.uf.union(first_on_paper[key], i)
@@ -185,7 +193,7 @@ class _Run:
 
     def link_strong_ids(self) -> None:
         self._link_ids()
-        self.seeds = [self.uf.find(i) for i in range(len(self.mentions))]  # id profiles, before any clustering
+        self.seeds = self.uf.roots().tolist()  # id profiles, before any clustering
 
     def _link_ids(self) -> None:
         carrying: dict[str, list[tuple[int, str]]] = {kind: [] for kind in STRONG_ID_KINDS}
@@ -238,7 +246,7 @@ class _Run:
                                                strict.COMMON, strict.CAP)
         keys = sorted(table.block_ranges)
         # the links of every block whose clusters lie inside it, summed at once (block_links.py)
-        roots = np.fromiter(map(self.uf.find, range(len(self.mentions))), dtype=np.int64, count=len(self.mentions))
+        roots = self.uf.roots()
         local = block_links.ChunkedLinks(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
                                          table.left, table.right, probabilities, roots, self.model.review_low,
                                          self.model.single_weight, SMALL_BLOCK_PAIRS)
@@ -406,15 +414,17 @@ class _Run:
         person_ids = [""] * len(self.mentions)
         confidences = [0.0] * len(self.mentions)
         people: list[Person] = []
+        # the union-find is final here: every root read off one list instead of one `find` per mention
+        find = self.uf.roots().tolist().__getitem__
         merged_reasons: dict[int, Counter[str]] = defaultdict(Counter)
         for root, reasons in self.reasons.items():
-            merged_reasons[self.uf.find(root)].update(reasons)
+            merged_reasons[find(root)].update(reasons)
         extra_aliases: dict[int, set[str]] = defaultdict(set)
         for anchor, alias in self.curated_aliases:
             extra_aliases[partition.label[anchor]].add(alias)
         used: set[str] = set()
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
-        merge_conf, find, clean, mentions = self.merge_conf, self.uf.find, self.clean, self.mentions
+        merge_conf, clean, mentions = self.merge_conf, self.clean, self.mentions
         for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
             strong, duplicate_ids = self._primary_ids(label, members) if label in partition.ids else ({}, {})
             first = members[0] if len(members) == 1 else \
@@ -441,10 +451,11 @@ class _Run:
             else:
                 names = Counter(clean[i] for i in members)
                 name = max(names, key=lambda n: display_key(n, names[n]))
-                confidence = min((merge_conf.get(i, 1.0) for i in members), default=1.0)
-                for i in members:
+                own_conf = [merge_conf.get(i, 1.0) for i in members]  # read once for the minimum and per mention
+                confidence = min(own_conf, default=1.0)
+                for i, value in zip(members, own_conf, strict=True):
                     person_ids[i] = person_id
-                    confidences[i] = round(merge_conf.get(i, 1.0), 4)
+                    confidences[i] = round(value, 4)
                 for root in {find(i) for i in members}:
                     counted.update(merged_reasons.get(root, {}))
                 reasons = list(partition.notes.get(label, []))
@@ -464,6 +475,12 @@ class _Run:
         legacy = self.legacy_mention_ids
         if not legacy or (strong and person_id == person_id_for(strong, "")):
             return person_id  # no paper id changed, or the id is a strong id's digest
+        if self._legacy_members is None:
+            self._legacy_members = {i for i, mention in enumerate(self.mentions) if mention.mention_id in legacy}
+        if self._legacy_members.isdisjoint(members):
+            # no member's paper id changed: the earliest mention below is `people`'s, so the id is the
+            # person id (a mention's digest, or a strong id's fallback to it): the same answer, no digest
+            return person_id
         first = min(members, key=lambda i: (self.mentions[i].year or 9999,
                                             legacy.get(self.mentions[i].mention_id, self.mentions[i].mention_id)))
         mention = self.mentions[first].mention_id
