@@ -94,6 +94,14 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
         if any(kind in partition.ids_of(label) for kind in NOISY_KINDS):
             by_group[full_name_of(members, parsed).group_key].append(label)
     candidates: list[tuple[tuple, int, int, str, bool]] = []  # (strength, a mention of each side, reason, common)
+    keys_of: dict[int, set[int]] = {}  # label -> its co-author keys: asked once per pair of labels, made once
+
+    def keys(label: int) -> set[int]:
+        found = keys_of.get(label)
+        if found is None:
+            found = keys_of[label] = set(evidence.coauthor_counts(partition.members[label]))
+        return found
+
     for labels in by_group.values():
         if len(labels) < 2:
             continue
@@ -112,12 +120,13 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
                 if any(mentions[i].paper_id in papers_a for i in right):
                     continue  # on one paper: two people
                 # the smaller side's id-bearing papers only: a paper the model placed there says nothing of its id
-                small, big = (left, right) if len(left) <= len(right) else (right, left)
-                shared = evidence.shared_coauthors([i for i in small if has_ids[i]], big)
+                small, big = (left, b) if len(left) <= len(right) else (right, a)
+                # evidence.shared_coauthors, with the big side's keys made once per label
+                shared = set(evidence.coauthor_counts([i for i in small if has_ids[i]])) & keys(big)
                 single = min(len(left), len(right)) == 1
                 reason = ""
                 if common:
-                    smaller = min(len(evidence.coauthor_counts(left)), len(evidence.coauthor_counts(right)))
+                    smaller = min(len(keys(a)), len(keys(b)))
                     if len(shared) >= 3 and len(shared) >= 0.2 * smaller:
                         reason = f"{len(shared)} co-authors in common ({', '.join(evidence.names(shared))})"
                 elif len(shared) >= 2:

@@ -142,8 +142,12 @@ def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: 
         for community in communities:
             if any(has_ids[i] for i in community):
                 continue
-            home = next((g for g in groups[1:] if any(evidence.linked(i, evidence.coauthor_counts(g), own=False)
-                                                       for i in community)), None)
+            home = None
+            for g in groups[1:]:  # the first group one of the community's mentions is linked to
+                counts = evidence.coauthor_counts(g)  # once per group, not once per mention asked
+                if any(evidence.linked(i, counts, own=False) for i in community):
+                    home = g
+                    break
             (home if home is not None else groups[0]).extend(community)
         for group in groups[1:]:
             target = partition.detach(group, "kept apart from a namesake: its id profile and co-authors never meet "
