@@ -25,6 +25,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -37,9 +38,12 @@ from ingest.identity.pairs import PairTable, candidate_pairs
 from ingest.identity.resolver import Decision, Resolution, _Run, run_resolution
 
 
-@dataclass(frozen=True)
-class NameInfo:
-    """What the statistics and the block index need of one mention's parsed name."""
+class NameInfo(NamedTuple):
+    """What the statistics and the block index need of one mention's parsed name.
+
+    A named tuple, not a frozen dataclass: the state holds one per mention (~290k for the snapshot)
+    and an ingest decodes them all; `tuple.__new__` makes one in C, three times faster than a frozen
+    dataclass's `__init__` (ingest/state_codec.py)."""
 
     block_key: str
     group_key: str
