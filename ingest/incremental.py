@@ -675,7 +675,9 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                                                                                            *info.bridges)}
     members: dict[str, list[str]] = defaultdict(list)  # person -> its mention ids (dropped papers' included)
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)  # wanted strong id -> people
-    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person), blocks looked up only
+    # block -> given name -> people, blocks looked up only: a new mention compares its given name once per
+    # distinct given name of the block, not once per cached mention ('Y. Wang' met thousands of mentions)
+    by_block: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     names_get = names_before.get
     for paper in (*kept, *dropped):
         prefix = f"{paper.id}#"  # mention_id_of
@@ -689,10 +691,10 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                 continue
             members[person].append(mid)
             if info.block_key in needed:
-                by_block[info.block_key].append((info.given, person))
+                by_block[info.block_key][info.given].add(person)
             for bridge in info.bridges:
                 if bridge in needed:
-                    by_block[bridge].append(("", person))  # a nickname: compared with every given name
+                    by_block[bridge][""].add(person)  # a nickname: compared with every given name
             if wanted:
                 for kind, attr in AUTHORSHIP_ID_FIELDS.items():
                     value = getattr(a, attr)
@@ -704,10 +706,10 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     for mention in new_mentions:
         info = state.names[mention.mention_id]
         for key in (info.block_key, *info.bridges):
-            for given, person in by_block.get(key, ()):
-                if person not in people and (not given or key != info.block_key
-                                             or given_relation(info.given, given) is not None):
-                    people.add(person)
+            for given, holders in by_block.get(key, {}).items():
+                if not holders <= people and (not given or key != info.block_key
+                                              or given_relation(info.given, given) is not None):
+                    people |= holders
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))
     old_people: dict[str, list[str]] = defaultdict(list)
