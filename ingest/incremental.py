@@ -41,6 +41,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,7 @@ STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
 STATE_FORMAT = 4  # bump when the State layout changes (4: a base file and delta files)
+_LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -372,8 +374,9 @@ def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]]
 
 
 def _links(paper: Paper) -> tuple[tuple[str, str | None], ...]:
-    """What a paper's AUTHORED and AFFILIATED_WITH rows take from identity and linking."""
-    return tuple((a.author_id, a.institution_id) for a in paper.authorships)
+    """What a paper's AUTHORED and AFFILIATED_WITH rows take from identity and linking (`attrgetter`: taken
+    apart in C, for every paper twice per ingest)."""
+    return tuple(map(_LINK_FIELDS, paper.authorships))
 
 
 def _candidates(state: State, new: list[Paper]) -> list[int]:

@@ -99,10 +99,10 @@ class NameStats:
         corpus.distinct_names = max(sum(1 for n in self.name_pairs.values() if n > 0), 1)
         corpus.surname_diversity, corpus.given_diversity = self.surname_diversity, self.given_diversity
         papers = max(self.papers, 1)
-        titles = {m.paper_id: m.title for m in corpus.mentions}
-        for paper_id, title in titles.items():
-            words = _words(title)
-            idf = {w: math.log((1 + papers) / (1 + self.title_docs.get(w, 0))) + 1.0 for w in words}
+        # the subset's vector of a paper has the words of its title as keys, in the order of `_words`' set (the
+        # corpus made them from the same title): folding and splitting ~25k titles again was most of this step
+        for paper_id, vector in list(corpus.vectors.items()):
+            idf = {w: math.log((1 + papers) / (1 + self.title_docs.get(w, 0))) + 1.0 for w in vector}
             norm = math.sqrt(sum(v ** 2 for v in idf.values())) or 1.0
             corpus.vectors[paper_id] = {w: v / norm for w, v in idf.items()}
 
