@@ -41,6 +41,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +52,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
-from ingest import state_codec, state_parts, topics
+from ingest import link_answers, state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
@@ -67,6 +68,7 @@ STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
 STATE_FORMAT = 4  # bump when the State layout changes (4: a base file and delta files)
+_LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
 
@@ -102,6 +104,9 @@ class State:
     # paper id -> `title_key` of its title: the merge step compares new records with every cached title, and
     # folding 60k titles again was most of that step
     title_keys: dict[str, str] = field(default_factory=dict, repr=False)
+    # (affiliation, country) -> the institution resolver's answer, encoded (ingest/link_answers.py): linking
+    # every paper again resolves only strings never seen
+    link_answers: dict[tuple[str, str | None], tuple] = field(default_factory=dict, repr=False)
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -289,10 +294,13 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
         if rows:
             key_fields[kind] = [k for k in rows[0] if k != "props"]
     venue_names = {row["id"]: row["props"]["name"] for row in prepared.nodes.get("Venue", ())}
+    countries = {mid: source.country for mid, inst_id in source_ids.items()
+                 for source in [institutions.get(inst_id)] if source is not None}
     return State(base, records, prepared.files, prepared.papers_read, dict(prepared.skipped_by_status),
                  prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
                  review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids,
-                 title_keys={p.id: title_key(p.title) for p in merged})
+                 title_keys={p.id: title_key(p.title) for p in merged},
+                 link_answers=link_answers.answers_for(merged, countries))
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -366,8 +374,9 @@ def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]]
 
 
 def _links(paper: Paper) -> tuple[tuple[str, str | None], ...]:
-    """What a paper's AUTHORED and AFFILIATED_WITH rows take from identity and linking."""
-    return tuple((a.author_id, a.institution_id) for a in paper.authorships)
+    """What a paper's AUTHORED and AFFILIATED_WITH rows take from identity and linking (`attrgetter`: taken
+    apart in C, for every paper twice per ingest)."""
+    return tuple(map(_LINK_FIELDS, paper.authorships))
 
 
 def _candidates(state: State, new: list[Paper]) -> list[int]:
@@ -515,7 +524,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
-                      state.title_keys)
+                      state.title_keys, state.link_answers)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
@@ -533,14 +542,19 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     mark = time.perf_counter()
     # 2. link affiliations (every paper's: an organisation node's aliases, sources and counts come from all
     # the strings linked to it, and the mapping file lists them all), clean the changed author lists, tag
+    source_ids = state.source_ids
     for paper in kept:
+        prefix = f"{paper.id}#"  # mention_id_of
         for a in paper.authorships:
-            a.institution_id = state.source_ids.get(mention_id_of(paper.id, a.position))
+            # linking reads the source's id only where there is an affiliation (it sets None elsewhere)
+            a.institution_id = source_ids.get(f"{prefix}{a.position}") if a.affiliation else None
     for paper in changed:
         for a in paper.authorships:
             if a.institution_id:
                 state.source_ids[mention_id_of(paper.id, a.position)] = a.institution_id
-    organisations, _ = link_institutions(all_papers, state.institutions, data_dir)
+    resolver = link_answers.resolver_with(data_dir, state.link_answers)
+    organisations, _ = link_institutions(all_papers, state.institutions, data_dir, resolver)
+    state.link_answers = link_answers.answers_of(resolver, state.link_answers)
     for paper in changed:
         clean_authorships(paper, quarantine)
         for a in paper.authorships:  # a cached paper's people are resolved again, as in a full build
@@ -675,7 +689,9 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                                                                                            *info.bridges)}
     members: dict[str, list[str]] = defaultdict(list)  # person -> its mention ids (dropped papers' included)
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)  # wanted strong id -> people
-    by_block: dict[str, list[tuple[str, str]]] = defaultdict(list)  # block -> (given, person), blocks looked up only
+    # block -> given name -> people, blocks looked up only: a new mention compares its given name once per
+    # distinct given name of the block, not once per cached mention ('Y. Wang' met thousands of mentions)
+    by_block: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     names_get = names_before.get
     for paper in (*kept, *dropped):
         prefix = f"{paper.id}#"  # mention_id_of
@@ -689,10 +705,10 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                 continue
             members[person].append(mid)
             if info.block_key in needed:
-                by_block[info.block_key].append((info.given, person))
+                by_block[info.block_key][info.given].add(person)
             for bridge in info.bridges:
                 if bridge in needed:
-                    by_block[bridge].append(("", person))  # a nickname: compared with every given name
+                    by_block[bridge][""].add(person)  # a nickname: compared with every given name
             if wanted:
                 for kind, attr in AUTHORSHIP_ID_FIELDS.items():
                     value = getattr(a, attr)
@@ -704,10 +720,10 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     for mention in new_mentions:
         info = state.names[mention.mention_id]
         for key in (info.block_key, *info.bridges):
-            for given, person in by_block.get(key, ()):
-                if person not in people and (not given or key != info.block_key
-                                             or given_relation(info.given, given) is not None):
-                    people.add(person)
+            for given, holders in by_block.get(key, {}).items():
+                if not holders <= people and (not given or key != info.block_key
+                                              or given_relation(info.given, given) is not None):
+                    people |= holders
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))
     old_people: dict[str, list[str]] = defaultdict(list)

@@ -13,6 +13,7 @@ older layout is not read (the ingest falls back to a full build, which writes a 
 from __future__ import annotations
 
 import dataclasses
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -28,14 +29,14 @@ _PAPER = _names(Paper)
 _AUTHORSHIP = _names(Authorship)
 _AUTHOR = _names(Author)
 _TAG = _names(TopicTag)
-_NAME = _names(NameInfo)
+_NAME = NameInfo._fields
 LAYOUT = repr((_PAPER, _AUTHORSHIP, _AUTHOR, _TAG, _names(Provenance), _NAME))
 
 _paper_fields = attrgetter(*_PAPER)
 _authorship_fields = attrgetter(*_AUTHORSHIP)
 _author_fields = attrgetter(*_AUTHOR)
 _tag_fields = attrgetter(*_TAG)
-_name_fields = attrgetter(*_NAME)
+_new_name = partial(tuple.__new__, NameInfo)  # a NameInfo from a plain tuple, in C
 _P_AUTHORSHIPS, _P_TOPICS, _P_PROVENANCE = (_PAPER.index(n) for n in ("authorships", "topics", "provenance"))
 _A_PROVENANCE = _AUTHOR.index("provenance")
 PAPER_ID, AUTHOR_ID = _PAPER.index("id"), _AUTHOR.index("id")  # where an encoded record holds its id
@@ -94,16 +95,16 @@ def decode_tags(tags: dict[str, list[tuple]]) -> dict[str, list[TopicTag]]:
 
 
 def encode_name(info: NameInfo) -> tuple:
-    return _name_fields(info)
+    return tuple(info)
 
 
 def encode_names(names: dict[str, NameInfo]) -> tuple[list[str], list[tuple]]:
-    return list(names), [_name_fields(info) for info in names.values()]
+    return list(names), list(map(tuple, names.values()))
 
 
 def decode_names(encoded: tuple[list[str], list[tuple]]) -> dict[str, NameInfo]:
     keys, values = encoded
-    return dict(zip(keys, (NameInfo(*v) for v in values), strict=True))
+    return dict(zip(keys, map(_new_name, values), strict=True))
 
 
 def encode(fields: dict[str, Any]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ BASE_FILE = "state.pkl"
 COMPACT = 0.5  # deltas larger than this share of the base are folded into a new base
 MAX_DELTAS = 32  # and never more than this many files to read
 KEYED = {"merged": state_codec.PAPER_ID, "authors": state_codec.AUTHOR_ID}  # encoded records, by id field
-MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys")
+MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys", "link_answers")
 _MISSING = object()
 
 
@@ -134,7 +134,7 @@ def apply_delta(keyed: dict[str, Any], delta: dict[str, Any]) -> None:
         _apply_mapping(keyed[name], (changed, removed))
         keyed[f"{name}_order"] = order
     for name in MAPPINGS:
-        _apply_mapping(keyed.setdefault(name, {}), delta[name])
+        _apply_mapping(keyed.setdefault(name, {}), delta.get(name, ({}, [])))  # a mapping added since: none
     digests = keyed["digests"]
     for kind, change in delta["digests"].items():
         _apply_mapping(digests.setdefault(kind, {}), change)
