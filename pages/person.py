@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
-from ui import analytics, data, graphview, links
+from ui import analytics, charts, data, graphview, links
 from ui.linked_table import linked_table
 from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural
@@ -177,7 +177,7 @@ if tab_overview.open:
                     order=alt.Order("community:N"),
                     tooltip=["year", alt.Tooltip("community:N", title="venue type"), "papers"],
                 ).properties(height=260)
-                st.altair_chart(chart, width="stretch", alt=f"Papers per year for {name}, stacked by venue type")
+                charts.altair_chart(chart, width="stretch", alt=f"Papers per year for {name}, stacked by venue type")
             st.subheader("Pillars and topics")
             mix_topics = explore.pillar_mix(topic_rows)
             if mix_topics:
@@ -188,7 +188,7 @@ if tab_overview.open:
                     x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                     tooltip=["label", "kind", "papers"])
                 text = bars.mark_text(align="left", dx=3).encode(text="papers:Q")
-                st.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
+                charts.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
                                 alt="Papers per pillar or topic")
             else:
                 st.caption("None of these papers carries a pillar or topic tag yet.")
@@ -290,7 +290,7 @@ if tab_insts.open:
                 points = alt.Chart(dated.assign(year=dated["years"].str.split(", ")).explode("year")).mark_tick(
                     thickness=2, size=16).encode(x=alt.X("year:O", title=None),
                                                  y=alt.Y("name:N", sort=alt.EncodingSortField("first_year")))
-                st.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
+                charts.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
                                 alt="Affiliations over time")
             frame["link"] = frame["id"].map(links.institution_href)
             linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)

@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph.explore import community_name
 from graph.exports import rows_to_csv
-from ui import analytics, data, links
+from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
@@ -56,7 +56,7 @@ else:
         tooltip=["name", "year", "papers", alt.Tooltip("share:Q", format=".1%")])
     ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
         x="year:O", y="share:Q", text="name:N", color=alt.Color("name:N", legend=None))
-    st.altair_chart((lines + ends).properties(height=340), width="stretch",
+    charts.altair_chart((lines + ends).properties(height=340), width="stretch",
                     alt="Share of each year's papers per topic; every line is labelled at its end")
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
@@ -71,7 +71,7 @@ with left:
         venues["name"] = venues["label"].map(lambda lab: names.get(lab, lab))
         heat = alt.Chart(venues).encode(x=alt.X("venue type:N", title=None), y=alt.Y("name:N", title=None),
                                         tooltip=["name", "venue type", "papers"])
-        st.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
+        charts.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
                                                                  scale=alt.Scale(scheme="blues", type="log")))
                          + heat.mark_text(fontSize=11).encode(text="papers:Q"))
                         .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
@@ -104,7 +104,7 @@ else:
         y=alt.Y("pair:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("papers:Q", title="Papers tagged with both"),
         tooltip=["pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")])
-    st.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
+    charts.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
                                                             scale=alt.Scale(scheme="blues")))
                      + bars.mark_text(align="left", dx=3, fontSize=11).encode(text="papers:Q"))
                     .properties(height=24 * len(pairs) + 40), width="stretch",

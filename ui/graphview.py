@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.explore import GraphView
+from ui import charts
 from ui.text import truncate
 
 KIND_STYLE: dict[str, tuple[str, str]] = {  # kind -> (shape, colour); colours readable on light and dark
@@ -131,7 +132,7 @@ def draw(view: GraphView, *, key: str, centre: str | None = None, height: int = 
     if not view.nodes:
         st.info("Nothing to draw: this neighbourhood is empty with the current filters.")
         return None
-    event = st.altair_chart(chart(view, centre, height=height, ink=theme_ink()), key=key, on_select="rerun",
+    event = charts.altair_chart(chart(view, centre, height=height, ink=theme_ink()), key=key, on_select="rerun",
                             selection_mode=SELECTION, width="stretch", alt=description)
     try:
         points = event.selection.get(SELECTION) or []  # type: ignore[union-attr]
