@@ -62,7 +62,7 @@ with chart_col:
         base = alt.Chart(tracked).encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("venue:N", sort=order, title=None),
-            tooltip=["venue", "group", "year", alt.Tooltip("papers:Q", format=",")],
+            tooltip=charts.tips("venue", "group", "year", alt.Tooltip("papers:Q", format=",")),
         )
         heat = base.mark_rect(cornerRadius=3).encode(
             color=alt.Color("papers:Q", scale=alt.Scale(scheme="blues", type="log"), legend=None))

@@ -74,7 +74,7 @@ with left:
         charts.altair_chart(alt.Chart(by_year).mark_bar().encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers"),
             color=alt.Color("community:N", title="Venue type"),
-            tooltip=["year", "community", "papers"]).properties(height=260), width="stretch",
+            tooltip=charts.tips("year", "community", "papers")).properties(height=260), width="stretch",
             alt="Papers per year by venue type")
         st.caption("Papers its authors published in the years they were affiliated here.")
 with right:

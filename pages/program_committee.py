@@ -111,7 +111,7 @@ with tab_balance:
         bars = alt.Chart(split).mark_bar().encode(
             y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
             x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
-            tooltip=["background", "members", alt.Tooltip("share:Q", format=".0%")])
+            tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
         text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
         charts.altair_chart((bars + text).properties(height=220), width="stretch",
                         alt="PC members by background, with their share written next to each bar")
