@@ -42,6 +42,10 @@ Variants, measured in the same run:
   projection and search indexes are loaded in a background thread while the port opens;
   the pages are measured once it says it is done (its "preloaded" line on stdout).
 
+`--interleave` (with `--before`) runs `before` and `after + preload` on two fresh servers at once and
+alternates them page by page (the order swapped on every page), so a drifting load on a shared machine
+falls on both; without it the variants run one after the other.
+
 The time from process start until the server answers its health check is reported per
 variant too, and for a preloading server the time until the preload finished: the preload
 moves work there, and a fair report shows it. `--before-preload` serves `before` through
@@ -210,6 +214,42 @@ def run_variant(browser: Browser, tree: Path, data_dir: Path, pages: list[tuple[
     return times
 
 
+def run_interleaved(browser: Browser, variants: list[tuple[str, Path, bool]], data_dir: Path,
+                    pages: list[tuple[str, str]], mode: str) -> dict[str, dict[str, float]]:
+    """Every variant on its own fresh server at the same time; each page's first visits alternate between them.
+
+    Why: on a shared machine the load drifts over the minutes one variant takes, so measuring `before`
+    and then `after` compares two loads. Here both servers start (and finish their preloads) together,
+    then page by page each gets its first visit right after the other's, the order swapped on every page.
+    Only the timed visit runs at any moment (the other server is idle)."""
+    results: dict[str, dict[str, float]] = {label: {} for label, _, _ in variants}
+    with contextlib.ExitStack() as stack:
+        urls = {}
+        for label, tree, preload in variants:
+            print(f"{label} [{mode}] (interleaved)", file=sys.stderr, flush=True)
+            urls[label] = stack.enter_context(server(tree, data_dir, tree / "app.py", preload=preload,
+                                                     label=(label, mode)))
+        contexts = {label: browser.new_context(viewport=VIEWPORT) if mode == "warm assets" else None
+                    for label, _, _ in variants}
+        try:
+            for label, context in contexts.items():  # each server's first request: registers its pages
+                FIRST[(label, mode)] = (new_tab_visit(context, urls[label]) if context is not None
+                                        else first_visit(browser, urls[label]))
+            for i, (name, path) in enumerate(pages):
+                order = list(contexts) if i % 2 == 0 else list(reversed(contexts))
+                for label in order:
+                    context = contexts[label]
+                    results[label][name] = (new_tab_visit(context, urls[label] + path) if context is not None
+                                            else first_visit(browser, urls[label] + path))
+                print(f"  {name:<30} " + "  ".join(f"{label} {results[label][name]:5.2f} s" for label in order),
+                      file=sys.stderr, flush=True)
+        finally:
+            for context in contexts.values():
+                if context is not None:
+                    context.close()
+    return results
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -225,6 +265,9 @@ def main() -> int:
                         help="measure only the headline (warm assets), not every visit in a fresh context")
     parser.add_argument("--before-preload", action="store_true",
                         help="serve `before` through its `python -m ui.serve` (a revision that has it)")
+    parser.add_argument("--interleave", action="store_true",
+                        help="with --before: run `before` and `after + preload` side by side, alternating page by "
+                             "page (run_interleaved); implies --skip-no-cache and --skip-plain")
     args = parser.parse_args()
 
     pages = targets(args.data_dir)
@@ -236,6 +279,19 @@ def main() -> int:
         base_app.write_text(BASELINE_APP)
         with server(ROOT, args.data_dir, base_app) as url:
             baseline = baseline_times(browser, url)
+        if args.before and args.interleave:
+            tree = export_revision(args.before, Path(tmp))
+            warm_s = warm(args.data_dir)
+            for mode in modes:
+                variants = [("before", tree, args.before_preload), ("after + preload", ROOT, True)]
+                both = run_interleaved(browser, variants, args.data_dir, pages, mode)
+                for label, times in both.items():
+                    results[(label, mode)] = times
+            browser.close()
+            print(report(results, baseline, pages))
+            print(f"\nInterleaved page by page. `mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. "
+                  f"{os.cpu_count()} CPUs, load average at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())}.")
+            return 0
         if args.before:
             tree = export_revision(args.before, Path(tmp))
             for mode in modes:
@@ -245,11 +301,7 @@ def main() -> int:
             for mode in modes:
                 results[("no cache", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "no cache", mode,
                                                           ATLAS_BUILD_CACHE="0")
-        print("warm (mlsys-atlas warm)", file=sys.stderr)
-        start = time.perf_counter()
-        subprocess.run([str(Path(sys.executable).parent / "mlsys-atlas"), "warm"], cwd=ROOT, check=True,  # noqa: S603
-                       env={**os.environ, "ATLAS_DATA_DIR": str(args.data_dir), "PYTHONPATH": str(ROOT)})
-        warm_s = time.perf_counter() - start
+        warm_s = warm(args.data_dir)
         for mode in modes:
             if not args.skip_plain:
                 results[("after", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "after", mode)
@@ -261,6 +313,15 @@ def main() -> int:
     print(f"\n`mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. {os.cpu_count()} CPUs, "
           f"load average at the end {load}.")
     return 0
+
+
+def warm(data_dir: Path) -> float:
+    """`mlsys-atlas warm` of this tree on the data directory (keeps files that are already warm); seconds."""
+    print("warm (mlsys-atlas warm)", file=sys.stderr)
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "mlsys-atlas"), "warm"], cwd=ROOT, check=True,  # noqa: S603
+                   env={**os.environ, "ATLAS_DATA_DIR": str(data_dir), "PYTHONPATH": str(ROOT)})
+    return time.perf_counter() - start
 
 
 def report(results: dict[tuple[str, str], dict[str, float]], baseline: dict[str, float],

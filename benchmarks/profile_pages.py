@@ -40,6 +40,8 @@ def main() -> int:
     parser.add_argument("--top", type=int, default=25, help="calls to print per page")
     parser.add_argument("--restrict", default=r"(graph|ui|pages)/",
                         help="regex on file names the printed calls must match ('.' for all, e.g. Altair's)")
+    parser.add_argument("--time-only", action="store_true",
+                        help="no cProfile (it inflates Python-heavy code such as Altair's validation): wall times only")
     parser.add_argument("pages", nargs="+", help="page names as in page_timings.targets (e.g. graph, paper)")
     args = parser.parse_args()
     os.environ.update(ATLAS_DATA_DIR=str(args.data_dir), ATLAS_GRAPH="atlas", ATLAS_STORE="embedded")
@@ -62,12 +64,15 @@ def main() -> int:
             sys.setprofile(None)  # AppTest runs each script in a new thread: profile that thread
             profile.enable()
 
-        threading.setprofile(enable)
+        if not args.time_only:
+            threading.setprofile(enable)
         start = time.perf_counter()
         app.switch_page(str(ROOT / "pages" / FILES[page]))
         app.run()
         threading.setprofile(None)  # type: ignore[arg-type]
-        print(f"=== {name}: {time.perf_counter() - start:.2f} s; exceptions: {[e.value for e in app.exception]}")
+        print(f"=== {name}: {time.perf_counter() - start:.3f} s; exceptions: {[e.value for e in app.exception]}")
+        if args.time_only:
+            continue
         out = io.StringIO()
         pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(args.restrict, args.top)
         print(out.getvalue())

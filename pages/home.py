@@ -11,7 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.exports import rows_to_csv
-from ui import data, links
+from ui import charts, data, links
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
 
@@ -62,14 +62,14 @@ with chart_col:
         base = alt.Chart(tracked).encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
             y=alt.Y("venue:N", sort=order, title=None),
-            tooltip=["venue", "group", "year", alt.Tooltip("papers:Q", format=",")],
+            tooltip=charts.tips("venue", "group", "year", alt.Tooltip("papers:Q", format=",")),
         )
         heat = base.mark_rect(cornerRadius=3).encode(
             color=alt.Color("papers:Q", scale=alt.Scale(scheme="blues", type="log"), legend=None))
         labels = base.mark_text(fontSize=10).encode(
             text=alt.Text("papers:Q", format=","),
             color=alt.condition(alt.datum.papers > 400, alt.value("white"), alt.value("#1f2d3d")))
-        st.altair_chart((heat + labels).properties(height=max(220, 26 * len(order))), width="stretch",
+        charts.altair_chart((heat + labels).properties(height=max(220, 26 * len(order))), width="stretch",
                         alt="Heat map of papers per venue and year; each cell shows its count")
         st.caption(f"MLSys, systems, architecture, data and ML venues the atlas tracks. "
                    f"{plural(other_papers, 'more paper')} from other venues are in the table below.")

@@ -12,7 +12,7 @@ import streamlit as st
 
 from graph.explore import node_label
 from graph.exports import rows_to_csv
-from ui import data, links
+from ui import charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
@@ -71,10 +71,10 @@ with left:
     if by_year.empty:
         st.info("No dated papers by authors affiliated here.")
     else:
-        st.altair_chart(alt.Chart(by_year).mark_bar().encode(
+        charts.altair_chart(alt.Chart(by_year).mark_bar().encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers"),
             color=alt.Color("community:N", title="Venue type"),
-            tooltip=["year", "community", "papers"]).properties(height=260), width="stretch",
+            tooltip=charts.tips("year", "community", "papers")).properties(height=260), width="stretch",
             alt="Papers per year by venue type")
         st.caption("Papers its authors published in the years they were affiliated here.")
 with right:

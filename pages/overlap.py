@@ -16,7 +16,7 @@ import streamlit as st
 
 from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
-from ui import analytics, data, links
+from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records
 from ui.widgets import download_row, lands_with
@@ -80,11 +80,11 @@ if tab_bg.open:
                 color=alt.Color("background:N", sort=order, title="Background",
                                 scale=alt.Scale(domain=order, range=CLASS_COLOURS)),
                 order=alt.Order("order:Q"),
-                tooltip=["year", "background", "authors", alt.Tooltip("share:Q", format=".0%")])
+                tooltip=charts.tips("year", "background", "authors", alt.Tooltip("share:Q", format=".0%")))
             text = alt.Chart(long[long["share"] >= 0.06]).mark_text(color="white", fontSize=10).encode(
-                x="year:O", y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
-                detail="background:N", order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
-            st.altair_chart((bars + text).properties(height=320), width="stretch",
+                x=alt.X("year:O"), y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
+                detail=alt.Detail("background:N"), order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
+            charts.altair_chart((bars + text).properties(height=320), width="stretch",
                             alt="Background of MLSys authors per year, as shares with their percentages written in")
             table = pd.DataFrame([{**{k: v for k, v in asdict(r).items() if k != "community_shares"},
                                    **{f"{c}_background_share": share for c, share in r.community_shares.items()},
@@ -148,11 +148,12 @@ if tab_inst.open:
             sectors = pd.DataFrame(analytics.mix(key, "sector", "mlsys"))
             if not sectors.empty and {"year", "sector", "share"} <= set(sectors.columns):
                 sectors = sectors.dropna(subset=["year"])
-                st.altair_chart(alt.Chart(sectors).mark_bar().encode(
+                charts.altair_chart(alt.Chart(sectors).mark_bar().encode(
                     x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="Share of MLSys papers"),
-                    color=alt.Color("sector:N", title="Sector"), xOffset="sector:N",
-                    tooltip=["year", "sector", "papers", alt.Tooltip("share:Q", format=".0%")]).properties(height=260),
+                    color=alt.Color("sector:N", title="Sector"), xOffset=alt.XOffset("sector:N"),
+                    tooltip=charts.tips("year", "sector", "papers", alt.Tooltip("share:Q", format=".0%")),
+                ).properties(height=260),
                     width="stretch", alt="Share of MLSys papers from academia, industry, both or unknown, per year")
                 st.caption("Sector from institution names; “collaboration” = authors from both.")
 

@@ -15,7 +15,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
-from ui import analytics, data, graphview, links
+from ui import analytics, charts, data, graphview, links
 from ui.linked_table import linked_table
 from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural
@@ -175,9 +175,9 @@ if tab_overview.open:
                     color=alt.Color("community:N", title="Venue type",
                                     scale=alt.Scale(domain=COMMUNITY_ORDER, range=COMMUNITY_COLOURS)),
                     order=alt.Order("community:N"),
-                    tooltip=["year", alt.Tooltip("community:N", title="venue type"), "papers"],
+                    tooltip=charts.tips("year", alt.Tooltip("community:N", title="venue type"), "papers"),
                 ).properties(height=260)
-                st.altair_chart(chart, width="stretch", alt=f"Papers per year for {name}, stacked by venue type")
+                charts.altair_chart(chart, width="stretch", alt=f"Papers per year for {name}, stacked by venue type")
             st.subheader("Pillars and topics")
             mix_topics = explore.pillar_mix(topic_rows)
             if mix_topics:
@@ -186,9 +186,9 @@ if tab_overview.open:
                 bars = alt.Chart(frame).mark_bar().encode(
                     y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
                     x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                    tooltip=["label", "kind", "papers"])
-                text = bars.mark_text(align="left", dx=3).encode(text="papers:Q")
-                st.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
+                    tooltip=charts.tips("label", "kind", "papers"))
+                text = bars.mark_text(align="left", dx=3).encode(text=alt.Text("papers:Q"))
+                charts.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
                                 alt="Papers per pillar or topic")
             else:
                 st.caption("None of these papers carries a pillar or topic tag yet.")
@@ -284,13 +284,13 @@ if tab_insts.open:
             dated = frame.dropna(subset=["first_year"])
             if not dated.empty:
                 spans = alt.Chart(dated).mark_bar(height=12, cornerRadius=4).encode(
-                    x=alt.X("first_year:O", title=None), x2="last_year:O",
+                    x=alt.X("first_year:O", title=None), x2=alt.X2("last_year:O"),
                     y=alt.Y("name:N", sort=alt.EncodingSortField("first_year"), title=None),
-                    tooltip=["name", "country", "years"])
+                    tooltip=charts.tips("name", "country", "years"))
                 points = alt.Chart(dated.assign(year=dated["years"].str.split(", ")).explode("year")).mark_tick(
                     thickness=2, size=16).encode(x=alt.X("year:O", title=None),
                                                  y=alt.Y("name:N", sort=alt.EncodingSortField("first_year")))
-                st.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
+                charts.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
                                 alt="Affiliations over time")
             frame["link"] = frame["id"].map(links.institution_href)
             linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)

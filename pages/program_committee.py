@@ -16,7 +16,7 @@ import streamlit as st
 
 from graph.errors import AtlasError
 from graph.exports import rows_to_csv
-from ui import analytics, data, links
+from ui import analytics, charts, data, links
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row, lands_with
 
@@ -111,9 +111,9 @@ with tab_balance:
         bars = alt.Chart(split).mark_bar().encode(
             y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
             x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
-            tooltip=["background", "members", alt.Tooltip("share:Q", format=".0%")])
+            tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
         text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
-        st.altair_chart((bars + text).properties(height=220), width="stretch",
+        charts.altair_chart((bars + text).properties(height=220), width="stretch",
                         alt="PC members by background, with their share written next to each bar")
         st.caption("Background from the venues they published at: systems, ML, both, or MLSys only. "
                    "The MLSys whitepaper asks for an even systems/ML split.")

@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph.explore import community_name
 from graph.exports import rows_to_csv
-from ui import analytics, data, links
+from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown
 from ui.widgets import download_row, lands_with
@@ -53,10 +53,10 @@ else:
                                     color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom")))
     lines = base.mark_line(point=True).encode(
         strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart
-        tooltip=["name", "year", "papers", alt.Tooltip("share:Q", format=".1%")])
+        tooltip=charts.tips("name", "year", "papers", alt.Tooltip("share:Q", format=".1%")))
     ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
-        x="year:O", y="share:Q", text="name:N", color=alt.Color("name:N", legend=None))
-    st.altair_chart((lines + ends).properties(height=340), width="stretch",
+        x=alt.X("year:O"), y=alt.Y("share:Q"), text=alt.Text("name:N"), color=alt.Color("name:N", legend=None))
+    charts.altair_chart((lines + ends).properties(height=340), width="stretch",
                     alt="Share of each year's papers per topic; every line is labelled at its end")
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
@@ -70,10 +70,10 @@ with left:
         venues["venue type"] = venues["community"].map(community_name)
         venues["name"] = venues["label"].map(lambda lab: names.get(lab, lab))
         heat = alt.Chart(venues).encode(x=alt.X("venue type:N", title=None), y=alt.Y("name:N", title=None),
-                                        tooltip=["name", "venue type", "papers"])
-        st.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
+                                        tooltip=charts.tips("name", "venue type", "papers"))
+        charts.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
                                                                  scale=alt.Scale(scheme="blues", type="log")))
-                         + heat.mark_text(fontSize=11).encode(text="papers:Q"))
+                         + heat.mark_text(fontSize=11).encode(text=alt.Text("papers:Q")))
                         .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
                         alt="Tagged papers per topic and venue type; each cell shows its count")
 with right:
@@ -103,10 +103,10 @@ else:
     bars = alt.Chart(pairs).encode(
         y=alt.Y("pair:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
         x=alt.X("papers:Q", title="Papers tagged with both"),
-        tooltip=["pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")])
-    st.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
+        tooltip=charts.tips("pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")))
+    charts.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
                                                             scale=alt.Scale(scheme="blues")))
-                     + bars.mark_text(align="left", dx=3, fontSize=11).encode(text="papers:Q"))
+                     + bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("papers:Q")))
                     .properties(height=24 * len(pairs) + 40), width="stretch",
                     alt="The pairs of topics most often given to the same paper, with the number of papers")
     st.caption(f"The {len(pairs)} pairs given together most often; colour = their overlap (papers with both ÷ "

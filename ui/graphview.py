@@ -18,6 +18,7 @@ import pandas as pd
 import streamlit as st
 
 from graph.explore import GraphView
+from ui import charts
 from ui.text import truncate
 
 KIND_STYLE: dict[str, tuple[str, str]] = {  # kind -> (shape, colour); colours readable on light and dark
@@ -103,7 +104,7 @@ def chart(view: GraphView, centre: str | None = None, *, height: int = 520, labe
     legend = alt.Legend(title="Node", symbolSize=160, symbolStrokeWidth=0, orient="bottom", direction="horizontal")
     selection = alt.selection_point(name=SELECTION, fields=["id"], on="click", clear="dblclick")
     edge_layer = alt.Chart(edges).mark_rule(color="#8c8c8c", opacity=0.45).encode(
-        x=x, y=y, x2="x2:Q", y2="y2:Q",
+        x=x, y=y, x2=alt.X2("x2:Q"), y2=alt.Y2("y2:Q"),
         strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(range=[0.8, 4]), legend=None),
         tooltip=[alt.Tooltip("rel:N", title="relationship"), alt.Tooltip("weight:Q", title="weight")],
     )
@@ -118,9 +119,10 @@ def chart(view: GraphView, centre: str | None = None, *, height: int = 520, labe
         opacity=alt.condition(selection, alt.value(0.95), alt.value(0.55)),
     ).add_params(selection)
     text_layer = alt.Chart(nodes[~nodes["focus"]]).mark_text(dy=-13, fontSize=11, color=text_colour).encode(
-        x=x, y=y, text="label:N")
+        x=x, y=y, text=alt.Text("label:N"))
     focus_layer = alt.Chart(nodes[nodes["focus"]]).mark_text(dy=-21, fontSize=13, fontWeight="bold",
-                                                               color=text_colour).encode(x=x, y=y, text="label:N")
+                                                               color=text_colour).encode(
+        x=x, y=y, text=alt.Text("label:N"))
     return (alt.layer(edge_layer, node_layer, text_layer, focus_layer).properties(height=height)
             .configure_view(strokeWidth=0))
 
@@ -131,7 +133,7 @@ def draw(view: GraphView, *, key: str, centre: str | None = None, height: int = 
     if not view.nodes:
         st.info("Nothing to draw: this neighbourhood is empty with the current filters.")
         return None
-    event = st.altair_chart(chart(view, centre, height=height, ink=theme_ink()), key=key, on_select="rerun",
+    event = charts.altair_chart(chart(view, centre, height=height, ink=theme_ink()), key=key, on_select="rerun",
                             selection_mode=SELECTION, width="stretch", alt=description)
     try:
         points = event.selection.get(SELECTION) or []  # type: ignore[union-attr]

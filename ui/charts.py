@@ -1,0 +1,56 @@
+"""Draw an Altair chart without validating its spec against the Vega-Lite JSON schema on every run.
+
+Why: `st.altair_chart` converts the chart with `chart.to_dict()`, which validates the whole
+spec with jsonschema in Python (Altair 6.3 also rebuilds its schema-class table each time):
+30-130 ms per chart on the full snapshot, on every run of a chart page, for specs this code
+builds the same way every time. The charts are built from typed Altair classes and drawn by
+the tests (tests/app, tests/browser), and `tests/ui/test_charts.py` checks that what this
+sends to the browser is byte-identical to `st.altair_chart`'s message for the explorer's chart
+shapes (layers, selections, stacked bars, heat maps). Everything else — the Arrow datasets
+named by the hash of their bytes, the "none" theme during conversion, selections, widths — is
+Streamlit's own `st.vega_lite_chart` path, the one `st.altair_chart` ends in.
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+import altair as alt
+import streamlit as st
+
+# Streamlit's own transformer and lock (streamlit/elements/vega_charts.py, pinned in constraints.txt): the
+# datasets get the same names and Arrow bytes as through st.altair_chart, and Altair's global theme and
+# data-transformer switches stay serialised with any other thread drawing a chart.
+from streamlit.elements.vega_charts import _altair_globals_lock, _to_arrow_dataset
+
+_TRANSFORMER = "to_arrow_dataset"  # the name st.altair_chart registers it under
+
+
+def spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    """The Vega-Lite spec `st.altair_chart` would send, datasets as Arrow bytes, converted without validation."""
+    datasets: dict[str, Any] = {}
+    alt.data_transformers.register(_TRANSFORMER, _to_arrow_dataset)
+    with _altair_globals_lock:
+        theme = alt.theme.enable("none") if alt.theme.active == "default" else nullcontext()
+        with theme, alt.data_transformers.enable(_TRANSFORMER, datasets=datasets):  # type: ignore[attr-defined]
+            chart_dict = chart.to_dict(validate=False)
+    existing = chart_dict.get("datasets")
+    chart_dict["datasets"] = {**existing, **datasets} if isinstance(existing, dict) else datasets
+    return chart_dict
+
+
+def altair_chart(chart: alt.TopLevelMixin, **kwargs: Any) -> Any:
+    """`st.altair_chart(chart, **kwargs)` without the per-run schema validation (same element, same events)."""
+    return st.vega_lite_chart(spec(chart), **kwargs)
+
+
+def tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
+    """Tooltip channels from shorthands ("year", "papers:Q") or ready `alt.Tooltip`s.
+
+    Why typed channels everywhere (`alt.Text("n:Q")`, not `text="n:Q"`): Altair turns every plain
+    string given to `encode` into its channel class with `from_dict`, which first hashes the ~570
+    schema classes (one `json.dumps` each): 10-25 ms per string channel on the 2-core machine, the
+    larger part of building a chart. The spec is the same either way (tests/ui/test_charts.py).
+    """
+    return [alt.Tooltip(f) if isinstance(f, str) else f for f in fields]
