@@ -62,8 +62,11 @@ tools: $(if $(wildcard $(TOOLS_CYPHER)/package.json),$(TOOLS_CYPHER)/node_module
 lint: setup
 	$(VENV)/bin/ruff check .
 
+# pytest-xdist workers (one per core of the 2-core machine); `make test TEST_WORKERS=0` runs in one process
+TEST_WORKERS ?= 2
+
 test: setup tools lint neo4j-test-up ## set up and run the whole test suite (starts the test Neo4j; `make neo4j-test-down` stops it)
-	$(PY) -m pytest -q --durations=15
+	$(PY) -m pytest -q --durations=15 -n $(TEST_WORKERS)
 
 test-neo4j: setup tools neo4j-test-up ## only the Neo4j tests (NEO4J_TEST_URI etc. may point at another server)
 	$(PY) -m pytest -q tests/contract tests/neo4j

@@ -74,6 +74,34 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: any(name.startswith("neo4j_small") for name in getattr(item, "fixturenames", ())))
 
 
+def _neo4j_files(root: Path) -> frozenset[str]:
+    """Test files that may touch the one shared Neo4j database: every file that mentions it."""
+    return frozenset(str(path.relative_to(root)) for path in (root / "tests").rglob("test_*.py")
+                     if "neo4j" in path.read_text(encoding="utf-8").lower())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
+    """`make test` runs two pytest-xdist workers. Each test file runs whole and in order on one
+    worker, as without xdist (module fixtures are built once; a few tests build on the ones
+    before them), and every file that may touch Neo4j runs on the same worker, so one worker
+    holds the database's lease and the order above still holds there.
+
+    (xdist's own `--dist loadgroup` cannot express this with pytest 9, whose node ids ignore the
+    group suffix xdist 3.8 appends, so the grouping is a scheduler of our own.)
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    neo4j_files = _neo4j_files(config.rootpath)
+
+    class FileOrNeo4jScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return "neo4j" if path in neo4j_files else path
+
+    return FileOrNeo4jScheduling(config, log)
+
+
 def _load_small(store: Neo4jStore, data_dir: Path) -> None:
     build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset)  # as `build --store neo4j` does
 
