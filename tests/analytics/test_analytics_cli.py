@@ -127,3 +127,12 @@ def test_pc_audit_tags_titles_in_a_child_process_like_in_this_one() -> None:
     tagger = _tag_in_child(titles)
     assert tagger(titles) == default_tagger(titles) and tagger.from_child
     assert any(tagger(titles))
+
+
+def test_bridges_samples_default_is_the_analytics_default() -> None:
+    """The CLI module spells the default out (it must not import the analytics at start-up): keep it in step."""
+    from graph.analytics.bridges import DEFAULT_SAMPLES
+
+    parser = argparse.ArgumentParser()
+    register(parser.add_subparsers())
+    assert parser.parse_args(["bridges"]).samples == DEFAULT_SAMPLES
