@@ -3,8 +3,8 @@
 Why: an ingest links every paper's affiliations again (an organisation node's strings, sources and counts
 come from all the papers linked to it), and resolving the ~6,300 distinct (affiliation, country) pairs of
 the snapshot was about half of that stage. `InstitutionResolver.resolve` is a pure function of the pair and
-the shipped table, memoised per instance in `_cache`; the state keeps that memo as plain tuples and the next
-ingest puts it back before linking, so only strings never seen are resolved. The user's institution
+the shipped table, memoised per instance (`answers()` / `remember()`); the state keeps that memo as plain
+tuples and the next ingest puts it back before linking, so only strings never seen are resolved. The user's institution
 decisions are applied on top by `CorrectedResolver`, as before (they are part of the state's base key:
 changing them means a full build). A table organisation is kept by key and comes back as the table's own
 object; an organisation made up from an unmatched string is kept field by field.
@@ -51,18 +51,15 @@ def resolver_with(data_dir: Path, kept: dict[Key, tuple]) -> CorrectedResolver:
     the table no longer has, which a changed table would make the base key catch first, is resolved again)."""
     resolver = CorrectedResolver.load(data_dir)
     table = resolver.table
-    memo: dict[Key, Resolution] = resolver.base._cache
-    for key, (org, confidence, method, reason, named) in kept.items():
-        if isinstance(org, str) and org not in table.orgs:
-            continue
-        memo[key] = Resolution(_decode_org(org, table), confidence, method, reason, named)
+    resolver.base.remember({key: Resolution(_decode_org(org, table), confidence, method, reason, named)
+                            for key, (org, confidence, method, reason, named) in kept.items()
+                            if not (isinstance(org, str) and org not in table.orgs)})
     return resolver
 
 
 def answers_of(resolver: CorrectedResolver, kept: dict[Key, Any]) -> dict[Key, tuple]:
     """The kept answers plus those the resolver found since `resolver_with` (kept ones are not re-encoded)."""
-    memo: dict[Key, Resolution] = resolver.base._cache
-    fresh = encode({key: r for key, r in memo.items() if key not in kept}, resolver.table)
+    fresh = encode({key: r for key, r in resolver.base.answers().items() if key not in kept}, resolver.table)
     return {**kept, **fresh} if fresh else kept
 
 
@@ -76,4 +73,4 @@ def answers_for(papers: Any, source_country: dict[str, str | None]) -> dict[Key,
         for a in paper.authorships:
             if a.affiliation:
                 resolver.resolve(a.affiliation, a.country or source_country.get(f"{prefix}{a.position}"))
-    return encode(resolver._cache, resolver.table)
+    return encode(resolver.answers(), resolver.table)

@@ -176,6 +176,16 @@ class InstitutionResolver:
             hit = self._cache[cache_key] = self._resolve(affiliation, _country(country))
         return hit
 
+    def answers(self) -> dict[tuple[str, str | None], Resolution]:
+        """Every answer given so far, by (affiliation, country): what an incremental ingest keeps
+        (ingest/link_answers.py) so the next one does not resolve those strings again."""
+        return dict(self._cache)
+
+    def remember(self, answers: dict[tuple[str, str | None], Resolution]) -> None:
+        """Take answers an earlier resolver over the same table gave (`answers()`); `resolve` is a pure
+        function of the pair and the table, so a remembered answer is the one it would compute."""
+        self._cache.update(answers)
+
     # -- steps --------------------------------------------------------------------------------
     def _resolve(self, affiliation: str, country: str | None) -> Resolution:
         cleaned = clean(affiliation, self._known_words)
