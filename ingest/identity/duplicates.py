@@ -120,9 +120,9 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
                 if any(mentions[i].paper_id in papers_a for i in right):
                     continue  # on one paper: two people
                 # the smaller side's id-bearing papers only: a paper the model placed there says nothing of its id
-                small, big = (left, b) if len(left) <= len(right) else (right, a)
+                small, big_label = (left, b) if len(left) <= len(right) else (right, a)
                 # evidence.shared_coauthors, with the big side's keys made once per label
-                shared = set(evidence.coauthor_counts([i for i in small if has_ids[i]])) & keys(big)
+                shared = set(evidence.coauthor_counts([i for i in small if has_ids[i]])) & keys(big_label)
                 single = min(len(left), len(right)) == 1
                 reason = ""
                 if common:
