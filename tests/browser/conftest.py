@@ -18,9 +18,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "contract"))  # the
 
 from browserkit import ARTIFACTS, Server, chromium_path, launch, streamlit_server, warm  # noqa: E402
 from hostile import build_hostile_store  # noqa: E402
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
 
 from graph.falkor_store import FalkorStore  # noqa: E402
+
+# How long `expect(...)` waits for a condition to become true (Playwright's default is 5 s). `make test` runs two
+# workers, so a page may render while the other worker builds a graph: a 5 s wait timed out under load although
+# the page was right. A longer wait changes nothing when a test passes and does not weaken what it asserts.
+expect.set_options(timeout=15_000)
 
 
 @pytest.fixture(scope="session")
