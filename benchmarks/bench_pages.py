@@ -284,33 +284,29 @@ def main() -> int:
             warm_s = warm(args.data_dir)
             for mode in modes:
                 variants = [("before", tree, args.before_preload), ("after + preload", ROOT, True)]
-                both = run_interleaved(browser, variants, args.data_dir, pages, mode)
-                for label, times in both.items():
+                for label, times in run_interleaved(browser, variants, args.data_dir, pages, mode).items():
                     results[(label, mode)] = times
-            browser.close()
-            print(report(results, baseline, pages))
-            print(f"\nInterleaved page by page. `mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. "
-                  f"{os.cpu_count()} CPUs, load average at the end {', '.join(f'{x:.1f}' for x in os.getloadavg())}.")
-            return 0
-        if args.before:
-            tree = export_revision(args.before, Path(tmp))
+        else:
+            if args.before:
+                tree = export_revision(args.before, Path(tmp))
+                for mode in modes:
+                    results[("before", mode)] = run_variant(browser, tree, args.data_dir, pages, "before", mode,
+                                                            preload=args.before_preload)
+            if not args.skip_no_cache:
+                for mode in modes:
+                    results[("no cache", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "no cache", mode,
+                                                              ATLAS_BUILD_CACHE="0")
+            warm_s = warm(args.data_dir)
             for mode in modes:
-                results[("before", mode)] = run_variant(browser, tree, args.data_dir, pages, "before", mode,
-                                                        preload=args.before_preload)
-        if not args.skip_no_cache:
-            for mode in modes:
-                results[("no cache", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "no cache", mode,
-                                                          ATLAS_BUILD_CACHE="0")
-        warm_s = warm(args.data_dir)
-        for mode in modes:
-            if not args.skip_plain:
-                results[("after", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "after", mode)
-            results[("after + preload", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "after + preload",
-                                                             mode, preload=True)
+                if not args.skip_plain:
+                    results[("after", mode)] = run_variant(browser, ROOT, args.data_dir, pages, "after", mode)
+                results[("after + preload", mode)] = run_variant(browser, ROOT, args.data_dir, pages,
+                                                                 "after + preload", mode, preload=True)
         browser.close()
     print(report(results, baseline, pages))
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"\n`mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. {os.cpu_count()} CPUs, "
+    how = "Interleaved page by page. " if args.before and args.interleave else ""
+    print(f"\n{how}`mlsys-atlas warm` (already warm files are kept): {warm_s:.1f} s. {os.cpu_count()} CPUs, "
           f"load average at the end {load}.")
     return 0
 

@@ -70,7 +70,7 @@ with chart_col:
             text=alt.Text("papers:Q", format=","),
             color=alt.condition(alt.datum.papers > 400, alt.value("white"), alt.value("#1f2d3d")))
         charts.altair_chart((heat + labels).properties(height=max(220, 26 * len(order))), width="stretch",
-                        alt="Heat map of papers per venue and year; each cell shows its count")
+                            alt="Heat map of papers per venue and year; each cell shows its count")
         st.caption(f"MLSys, systems, architecture, data and ML venues the atlas tracks. "
                    f"{plural(other_papers, 'more paper')} from other venues are in the table below.")
         not_complete = [r for r in data.coverage(key) if r["status"] in ("partial", "missing")

@@ -85,7 +85,7 @@ if tab_bg.open:
                 x=alt.X("year:O"), y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
                 detail=alt.Detail("background:N"), order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
             charts.altair_chart((bars + text).properties(height=320), width="stretch",
-                            alt="Background of MLSys authors per year, as shares with their percentages written in")
+                                alt="Background of MLSys authors per year, as shares with their percentages written in")
             table = pd.DataFrame([{**{k: v for k, v in asdict(r).items() if k != "community_shares"},
                                    **{f"{c}_background_share": share for c, share in r.community_shares.items()},
                                    "caveat": caveats.get(r.year, "")} for r in rows])
@@ -148,13 +148,14 @@ if tab_inst.open:
             sectors = pd.DataFrame(analytics.mix(key, "sector", "mlsys"))
             if not sectors.empty and {"year", "sector", "share"} <= set(sectors.columns):
                 sectors = sectors.dropna(subset=["year"])
-                charts.altair_chart(alt.Chart(sectors).mark_bar().encode(
+                by_sector = alt.Chart(sectors).mark_bar().encode(
                     x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("share:Q", axis=alt.Axis(format="%"), title="Share of MLSys papers"),
                     color=alt.Color("sector:N", title="Sector"), xOffset=alt.XOffset("sector:N"),
                     tooltip=charts.tips("year", "sector", "papers", alt.Tooltip("share:Q", format=".0%")),
-                ).properties(height=260),
-                    width="stretch", alt="Share of MLSys papers from academia, industry, both or unknown, per year")
+                ).properties(height=260)
+                charts.altair_chart(by_sector, width="stretch",
+                                    alt="Share of MLSys papers from academia, industry, both or unknown, per year")
                 st.caption("Sector from institution names; “collaboration” = authors from both.")
 
 if tab_comm.open:

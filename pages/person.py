@@ -189,7 +189,7 @@ if tab_overview.open:
                     tooltip=charts.tips("label", "kind", "papers"))
                 text = bars.mark_text(align="left", dx=3).encode(text=alt.Text("papers:Q"))
                 charts.altair_chart((bars + text).properties(height=60 + 28 * len(frame)), width="stretch",
-                                alt="Papers per pillar or topic")
+                                    alt="Papers per pillar or topic")
             else:
                 st.caption("None of these papers carries a pillar or topic tag yet.")
         with right:
@@ -291,7 +291,7 @@ if tab_insts.open:
                     thickness=2, size=16).encode(x=alt.X("year:O", title=None),
                                                  y=alt.Y("name:N", sort=alt.EncodingSortField("first_year")))
                 charts.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
-                                alt="Affiliations over time")
+                                    alt="Affiliations over time")
             frame["link"] = frame["id"].map(links.institution_href)
             linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),

@@ -114,7 +114,7 @@ with tab_balance:
             tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
         text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
         charts.altair_chart((bars + text).properties(height=220), width="stretch",
-                        alt="PC members by background, with their share written next to each bar")
+                            alt="PC members by background, with their share written next to each bar")
         st.caption("Background from the venues they published at: systems, ML, both, or MLSys only. "
                    "The MLSys whitepaper asks for an even systems/ML split.")
     with right:

@@ -57,7 +57,7 @@ else:
     ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
         x=alt.X("year:O"), y=alt.Y("share:Q"), text=alt.Text("name:N"), color=alt.Color("name:N", legend=None))
     charts.altair_chart((lines + ends).properties(height=340), width="stretch",
-                    alt="Share of each year's papers per topic; every line is labelled at its end")
+                        alt="Share of each year's papers per topic; every line is labelled at its end")
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 
@@ -72,10 +72,10 @@ with left:
         heat = alt.Chart(venues).encode(x=alt.X("venue type:N", title=None), y=alt.Y("name:N", title=None),
                                         tooltip=charts.tips("name", "venue type", "papers"))
         charts.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
-                                                                 scale=alt.Scale(scheme="blues", type="log")))
-                         + heat.mark_text(fontSize=11).encode(text=alt.Text("papers:Q")))
-                        .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
-                        alt="Tagged papers per topic and venue type; each cell shows its count")
+                                                                     scale=alt.Scale(scheme="blues", type="log")))
+                             + heat.mark_text(fontSize=11).encode(text=alt.Text("papers:Q")))
+                            .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
+                            alt="Tagged papers per topic and venue type; each cell shows its count")
 with right:
     st.subheader("Rising and falling")
     if analytics.available("graph.analytics.trends"):
@@ -105,10 +105,10 @@ else:
         x=alt.X("papers:Q", title="Papers tagged with both"),
         tooltip=charts.tips("pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")))
     charts.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
-                                                            scale=alt.Scale(scheme="blues")))
-                     + bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("papers:Q")))
-                    .properties(height=24 * len(pairs) + 40), width="stretch",
-                    alt="The pairs of topics most often given to the same paper, with the number of papers")
+                                                                scale=alt.Scale(scheme="blues")))
+                         + bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("papers:Q")))
+                        .properties(height=24 * len(pairs) + 40), width="stretch",
+                        alt="The pairs of topics most often given to the same paper, with the number of papers")
     st.caption(f"The {len(pairs)} pairs given together most often; colour = their overlap (papers with both ÷ "
                "papers with either).")
 

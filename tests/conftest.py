@@ -57,6 +57,18 @@ def small_build(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Falk
     store.close()
 
 
+@pytest.fixture
+def atlas_env(small_build: tuple[FalkorStore, BuildReport, Path], monkeypatch: pytest.MonkeyPatch) -> FalkorStore:
+    """The explorer's settings pointed at the small build, through the environment as `streamlit run` sees them
+    (tests/app and tests/ui)."""
+    store, _report, data_dir = small_build
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
+    monkeypatch.setenv("ATLAS_GRAPH", "atlas")
+    monkeypatch.setenv("ATLAS_STORE", "embedded")
+    monkeypatch.delenv("ATLAS_QUERY_CONSOLE", raising=False)
+    return store
+
+
 @pytest.fixture(scope="session")
 def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorStore:
     return small_build[0]

@@ -134,7 +134,7 @@ def draw(view: GraphView, *, key: str, centre: str | None = None, height: int = 
         st.info("Nothing to draw: this neighbourhood is empty with the current filters.")
         return None
     event = charts.altair_chart(chart(view, centre, height=height, ink=theme_ink()), key=key, on_select="rerun",
-                            selection_mode=SELECTION, width="stretch", alt=description)
+                                selection_mode=SELECTION, width="stretch", alt=description)
     try:
         points = event.selection.get(SELECTION) or []  # type: ignore[union-attr]
     except AttributeError:

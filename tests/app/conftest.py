@@ -1,6 +1,6 @@
 """Fixtures for the explorer's AppTest suite: the real app against real stores.
 
-`atlas_env` points the explorer at the session's small real build; `hostile_env`
+`atlas_env` (tests/conftest.py) points the explorer at the session's small real build; `hostile_env`
 at a tiny graph full of hostile text. Both set the settings through environment
 variables, exactly as `streamlit run` would see them.
 """
@@ -20,16 +20,6 @@ if str(ROOT) not in sys.path:  # `ui` and the pages import from the project root
 from hostile import build_hostile_store  # noqa: E402
 
 from graph.falkor_store import FalkorStore  # noqa: E402
-
-
-@pytest.fixture
-def atlas_env(small_build: tuple[FalkorStore, object, Path], monkeypatch: pytest.MonkeyPatch) -> FalkorStore:
-    store, _report, data_dir = small_build
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("ATLAS_GRAPH", "atlas")
-    monkeypatch.setenv("ATLAS_STORE", "embedded")
-    monkeypatch.delenv("ATLAS_QUERY_CONSOLE", raising=False)
-    return store
 
 
 @pytest.fixture(scope="session")

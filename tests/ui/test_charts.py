@@ -95,16 +95,6 @@ def test_an_invalid_chart_is_caught_by_the_schema_check() -> None:
         validate_jsonschema(spec, alt.vegalite.v6.schema.core.load_schema())
 
 
-@pytest.fixture
-def atlas_env(small_build: tuple[FalkorStore, object, Path], monkeypatch: pytest.MonkeyPatch) -> FalkorStore:
-    store, _report, data_dir = small_build
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(data_dir))
-    monkeypatch.setenv("ATLAS_GRAPH", "atlas")
-    monkeypatch.setenv("ATLAS_STORE", "embedded")
-    monkeypatch.delenv("ATLAS_QUERY_CONSOLE", raising=False)
-    return store
-
-
 def person_id(store: FalkorStore) -> str:
     return str(store.read("MATCH (a:Author)-[:AUTHORED]->(p:Paper) RETURN a.id AS id, count(p) AS n "
                           "ORDER BY n DESC, id LIMIT 1")[0]["id"])
