@@ -47,7 +47,7 @@ from graph.config import PROJECT_ROOT
 from graph.loader import node_rows, rel_rows
 from graph.records import Author, Authorship, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
-from ingest import identity, topics
+from ingest import forked_write, identity, topics
 from ingest.identity import review
 from ingest.identity.curation import curation_path
 from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
@@ -116,8 +116,9 @@ def stage_version(stage: str) -> str:
 class StageCache:
     """Pickled stage outputs under one directory; a missing or unreadable entry is a miss."""
 
-    def __init__(self, root: Path, *, enabled: bool = True) -> None:
+    def __init__(self, root: Path, *, enabled: bool = True, background: bool = False) -> None:
         self.root, self.enabled = root, enabled
+        self.background = background  # write entries in forked children (ingest/forked_write.py)
         self.used: dict[str, set[str]] = {}
         self.hits: Counter[str] = Counter()
         self.misses: Counter[str] = Counter()
@@ -130,6 +131,7 @@ class StageCache:
             return None
         path = self._path(stage, key)
         self.used.setdefault(stage, set()).add(key)
+        forked_write.wait(path)  # an entry this process is still writing is read whole, never missed
         try:
             with gzip.open(path, "rb") as handle:
                 value = pickle.load(handle)
@@ -142,15 +144,24 @@ class StageCache:
         return value
 
     def put(self, stage: str, key: str, value: Any) -> None:
-        if not self.enabled:
+        self.put_many(stage, [(key, value)])
+
+    def put_many(self, stage: str, entries: list[tuple[str, Any]]) -> None:
+        """Store entries of one stage: in one forked child when `background`, else here."""
+        if not self.enabled or not entries:
             return
-        path = self._path(stage, key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with gzip.open(tmp, "wb", compresslevel=COMPRESS_LEVEL) as handle:
-            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)  # atomic: readers see the old entry or the whole new one
-        self.used.setdefault(stage, set()).add(key)
+        paths = tuple(self._path(stage, key) for key, _value in entries)
+        paths[0].parent.mkdir(parents=True, exist_ok=True)
+        self.used.setdefault(stage, set()).update(key for key, _value in entries)
+
+        def write() -> None:
+            for path, (_key, value) in zip(paths, entries, strict=True):
+                _write_entry(path, value)
+
+        if self.background:
+            forked_write.write_in_child(paths, write)
+        else:
+            write()
 
     def prune(self) -> None:
         """Drop entries the latest build did not use, beyond the KEEP_OLD most recent per stage."""
@@ -166,6 +177,13 @@ class StageCache:
                             key=lambda p: p.stat().st_mtime, reverse=True)
             for path in others[KEEP_OLD * max(1, len(used)):]:
                 path.unlink(missing_ok=True)
+
+
+def _write_entry(path: Path, value: Any) -> None:
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with gzip.open(tmp, "wb", compresslevel=COMPRESS_LEVEL) as handle:
+        pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)  # atomic: readers see the old entry or the whole new one
 
 
 @dataclass
@@ -250,6 +268,7 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
     result = SnapshotRead()
     shadow = SnapshotRead(papers=result.papers)  # DBLP's `confirmed` looks at the papers read so far
     streams = _streams(snapshot_dir, shadow, only_files)
+    computed: list[tuple[str, FileRead]] = []  # written together, after the loop (one child, not one per file)
     for path, key in zip(plan.paths, plan.read_keys, strict=True):
         shadow.institutions, shadow.skipped_by_status = {}, Counter()
         streamed_path, stream = next(streams)  # the reader is bound to the fresh tallies here
@@ -260,7 +279,7 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
             entry = FileRead([], [], shadow.institutions, shadow.skipped_by_status)
             for item in stream:
                 (entry.papers if isinstance(item, Paper) else entry.quarantined).append(item)
-            cache.put("read", key, entry)
+            computed.append((key, entry))
         result.papers.extend(entry.papers)
         result.quarantined.extend(entry.quarantined)
         for inst_id, inst in entry.institutions.items():
@@ -269,6 +288,7 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
         result.files.append(str(path.relative_to(snapshot_dir)))
         if on_file:
             on_file(path, len(entry.papers))
+    cache.put_many("read", computed)
     ingested_files: list[str] = []
     if include_ingested:  # small and changing: read directly (build.py's order: appended after the snapshot)
         papers, institutions, unreadable, ingested_files = read_record_dir(records_dir(data_dir))
@@ -336,7 +356,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
 def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
             include_ingested: bool = True, on_file: Callable[[Path, int], None] | None = None,
             use_cache: bool = True, on_stage: Callable[[str], None] | None = None,
-            workers: int | None = None, keep_state: bool = False) -> PreparedBuild:
+            workers: int | None = None, keep_state: bool = False, writes_pending: bool = False) -> PreparedBuild:
     """Read, merge, resolve, tag and turn into rows, reusing every stage whose key is cached.
 
     `on_stage` hears of each stage that has to be computed (not of those reused): the slow
@@ -344,9 +364,13 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     (default ATLAS_BUILD_WORKERS) is 2 to tag in a second process, 1 for one process; the
     rows are the same either way (tests/scale/test_scale_parallel.py). `keep_state` also makes the
     state `mlsys-atlas ingest` extends (made anyway when the data directory holds ingested records).
+    With two workers the cache entries are written by forked children (ingest/forked_write.py);
+    they are complete on return unless `writes_pending`, where the caller (ingest/build.py,
+    which loads the store meanwhile) calls `forked_write.wait()` itself.
     """
     started = time.perf_counter()
-    cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache)
+    workers = config.settings().build_workers if workers is None else workers
+    cache = StageCache(data_dir / CACHE_DIR, enabled=use_cache, background=workers > 1)  # 1: one process, no forks
     plan = _plan(snapshot_dir, data_dir, only_files, include_ingested)
     hit: _RowsEntry | None = cache.get("rows", plan.rows)
     if hit is not None:
@@ -360,8 +384,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     read_done = time.perf_counter()
     keep_state = use_cache and include_ingested and (keep_state or bool(ingested_files))
     source_ids: dict[str, str] | None = {} if keep_state else None
-    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None),
-                      config.settings().build_workers if workers is None else workers, source_ids)
+    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None), workers, source_ids)
     prepared = PreparedBuild(
         files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,
@@ -386,6 +409,8 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     if state_seconds:
         prepared.seconds["incremental_state"] = state_seconds
     prepared.cache = {stage: _describe(cache, stage) for stage in ("read", "merge", "resolve", "tag", "rows")}
+    if not writes_pending:
+        forked_write.wait()
     return prepared
 
 
