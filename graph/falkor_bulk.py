@@ -21,23 +21,26 @@ writes from CSV; we encode rows directly):
 
 Node ids are assigned by the server in creation order, starting at 0 in an empty graph,
 so a relationship's endpoints are the positions of its nodes in the stream. The first
-command carries BEGIN (the key must not exist); later ones append.
+command carries BEGIN (the key must not exist); later ones append. Each token (or each part of a
+large one, `MAX_TOKEN_BYTES`) is its own command, sent from a thread while the next is packed.
 """
 
 from __future__ import annotations
 
 import logging
 import struct
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from graph.store import Row
 
 log = logging.getLogger(__name__)
 
-# A few tens of MB per command: well under Redis' 512 MB string / 1 GB request limits,
-# large enough that the per-command overhead is negligible.
-MAX_COMMAND_BYTES = 64 * 2**20
+# A token is sent as its own command once it holds this much (then packing goes on in a new token of the
+# same label or type): far under Redis' 512 MB argument limit at any corpus size, small enough that the
+# server inserts one part while the next is packed, large enough that the per-command cost is negligible.
+MAX_TOKEN_BYTES = 16 * 2**20
 
 _NULL, _BOOL, _DOUBLE, _STRING, _LONG, _ARRAY = 0, 1, 2, 3, 4, 5
 _LONG_VALUE = struct.Struct("<Bq")
@@ -104,12 +107,12 @@ def _prop_keys(props: Iterable[Mapping[str, Any]]) -> list[str]:
 
 
 class Token:
-    """One label's (or relationship type's) stream: a header and packed entries."""
+    """One label's (or relationship type's) stream: its header, then packed entries, in one buffer
+    (sent as it is: no copy of the tens of MB a large token holds)."""
 
     def __init__(self, name: str, keys: list[str]) -> None:
         self.name, self.keys = name, keys
-        self.header = _header(name, keys)
-        self.body = bytearray()
+        self.body = bytearray(_header(name, keys))
         self.count = 0
 
 
@@ -138,18 +141,17 @@ def _warn_conflict(versions: list[Mapping[str, Any]], what: str) -> None:
         log.info("%s: %d rows share one MERGE key with different properties", what, len(versions))
 
 
-def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
-           ) -> tuple[list[Token], list[Token], dict[str, int]]:
-    """Pack node rows (`{"id", "props"}`) and relationship rows into node and edge tokens.
+def tokens(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]], written: dict[str, int]
+           ) -> Iterator[tuple[bool, Token]]:
+    """Pack node rows (`{"id", "props"}`) and relationship rows into tokens, yielded one at a time
+    (`(is_edge, token)`, every node token first) so the server inserts one while the next is packed.
 
     Gives what loader.merge_rows leaves in an empty graph: rows with the same MERGE key
     make one entity (see _first), and a relationship whose endpoint is not among the nodes
-    is dropped, as MERGE's MATCH drops it. Returns the tokens and the rows per label/type (what merge_rows reports).
-    Raises BulkEncodingError, before anything is sent, for a value the format cannot carry.
+    is dropped, as MERGE's MATCH drops it. Fills `written` with the rows per label/type (what
+    merge_rows reports). Raises BulkEncodingError for a value the format cannot carry.
     """
     node_ids: dict[tuple[str, str], int] = {}
-    node_tokens: list[Token] = []
-    written: dict[str, int] = {}
     for label, rows in nodes.items():
         by_id: dict[str, list[Mapping[str, Any]]] = {}
         for row in rows:
@@ -163,10 +165,13 @@ def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
             encode_value(node_id, body)
             for prop in prop_keys:
                 encode_value(props.get(prop), body)
-        token.count = len(by_id)
+            token.count += 1
+            if len(body) >= MAX_TOKEN_BYTES:
+                yield False, token
+                token = Token(label, token.keys)
+                body = token.body
         written[label] = len(rows)
-        node_tokens.append(token)
-    edge_tokens: list[Token] = []
+        yield False, token
     for rel_type, rows in rels.items():
         src_label, src_key, dst_label, dst_key, extra = REL_ENDPOINTS[rel_type]
         by_key: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
@@ -195,54 +200,45 @@ def encode(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
             for prop in prop_keys:
                 encode_value(props.get(prop), body)
             token.count += 1
+            if len(body) >= MAX_TOKEN_BYTES:
+                yield True, token
+                token = Token(rel_type, token.keys)
+                body = token.body
         written[rel_type] = len(rows)
-        edge_tokens.append(token)
-    return node_tokens, edge_tokens, written
+        yield True, token
 
 
-def commands(node_tokens: Sequence[Token], edge_tokens: Sequence[Token],
-             max_bytes: int = MAX_COMMAND_BYTES) -> list[tuple[int, int, list[bytes], list[bytes]]]:
-    """Group tokens into commands of at most ~max_bytes: (nodes, edges, node tokens, edge tokens).
+class _Sender:
+    """Runs the GRAPH.BULK commands in one thread, in order, one token per command: the socket wait
+    releases the GIL, so packing the next token overlaps the server's insert of this one."""
 
-    A token is never split (simpler, and each token is far below the limit at this
-    corpus's size); nodes all go before relationships, as the ids require.
-    """
-    batches: list[tuple[int, int, list[bytes], list[bytes]]] = []
-    current: tuple[int, int, list[bytes], list[bytes]] = (0, 0, [], [])
-    size = 0
-    for is_edge, token in [(False, t) for t in node_tokens] + [(True, t) for t in edge_tokens]:
+    def __init__(self, connection: Any, key: str, progress: Callable[[int], None] | None) -> None:
+        self._connection, self._key, self._progress = connection, key, progress
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="graph-bulk")
+        self._sent: list[Future[tuple[int, int]]] = []
+        self.expected = (0, 0)  # (nodes, relationships) submitted
+
+    def submit(self, is_edge: bool, token: Token) -> None:
         if token.count == 0:
-            continue
-        payload = token.header + bytes(token.body)
-        if size and size + len(payload) > max_bytes:
-            batches.append(current)
-            current, size = (0, 0, [], []), 0
-        n_nodes, n_edges, nodes, edges = current
-        if is_edge:
-            current = (n_nodes, n_edges + token.count, nodes, [*edges, payload])
-        else:
-            current = (n_nodes + token.count, n_edges, [*nodes, payload], edges)
-        size += len(payload)
-    if size:
-        batches.append(current)
-    return batches
+            return
+        args: list[Any] = ["BEGIN"] if not self._sent else []
+        counts = (0, token.count) if is_edge else (token.count, 0)
+        args += [*counts, 0 if is_edge else 1, 1 if is_edge else 0, token.body]
+        self._sent.append(self._pool.submit(self._run, args, token.count))
+        self.expected = (self.expected[0] + counts[0], self.expected[1] + counts[1])
 
+    def _run(self, args: list[Any], rows: int) -> tuple[int, int]:
+        reply = self._connection.execute_command("GRAPH.BULK", self._key, *args)
+        stats = (reply.decode() if isinstance(reply, bytes) else str(reply)).split(", ")
+        if self._progress:
+            self._progress(rows)
+        return int(stats[0].split(" ")[0]), int(stats[1].split(" ")[0])
 
-def send(connection: Any, key: str, batches: Sequence[tuple[int, int, list[bytes], list[bytes]]],
-         progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-    """Run the GRAPH.BULK commands; returns (nodes created, relationships created) as the server counts them."""
-    created_nodes = created_edges = 0
-    for index, (n_nodes, n_edges, node_tokens, edge_tokens) in enumerate(batches):
-        args: list[Any] = ["BEGIN"] if index == 0 else []
-        args += [n_nodes, n_edges, len(node_tokens), len(edge_tokens), *node_tokens, *edge_tokens]
-        reply = connection.execute_command("GRAPH.BULK", key, *args)
-        text = reply.decode() if isinstance(reply, bytes) else str(reply)
-        stats = text.split(", ")
-        created_nodes += int(stats[0].split(" ")[0])
-        created_edges += int(stats[1].split(" ")[0])
-        if progress:
-            progress(n_nodes + n_edges)
-    return created_nodes, created_edges
+    def finish(self) -> tuple[int, int]:
+        """Wait for every command; (nodes, relationships) created, as the server counts them."""
+        self._pool.shutdown(wait=True)
+        results = [sent.result() for sent in self._sent]  # the first failed command's error, if any
+        return sum(r[0] for r in results), sum(r[1] for r in results)
 
 
 def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]],
@@ -258,20 +254,28 @@ def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapp
         return None  # writing to the live graph: incremental, MERGE
     if store._key_exists(key) and store.db.select_graph(key).query("MATCH (n) RETURN count(n)").result_set[0][0]:
         return None
-    try:
-        node_tokens, edge_tokens, written = encode(nodes, rels)
-    except BulkEncodingError as exc:
-        log.warning("GRAPH.BULK not used (%s); loading with MERGE", exc)
-        return None
-    batches = commands(node_tokens, edge_tokens)
-    if progress:
-        progress("", 0, sum(written.values()))
     connection = store.db.connection
+    if progress:
+        progress("", 0, sum(map(len, nodes.values())) + sum(map(len, rels.values())))
     if store._key_exists(key):
         connection.delete(key)
-    created = send(connection, key, batches, (lambda n: progress("bulk", n, None)) if progress else None)
-    expected = (sum(t.count for t in node_tokens), sum(t.count for t in edge_tokens))
-    if created != expected:
-        raise RuntimeError(f"GRAPH.BULK created {created} (nodes, relationships), expected {expected}")
+    written: dict[str, int] = {}
+    sender = _Sender(connection, key, (lambda n: progress("bulk", n, None)) if progress else None)
+    try:
+        for is_edge, token in tokens(nodes, rels, written):
+            sender.submit(is_edge, token)
+    except BulkEncodingError as exc:
+        sender.finish()
+        if store._key_exists(key):  # what was sent before the refused value: back to an empty staging graph
+            connection.delete(key)
+        store.ensure_schema()
+        log.warning("GRAPH.BULK not used (%s); loading with MERGE", exc)
+        return None
+    except BaseException:
+        sender.finish()
+        raise
+    created = sender.finish()
+    if created != sender.expected:
+        raise RuntimeError(f"GRAPH.BULK created {created} (nodes, relationships), expected {sender.expected}")
     store.ensure_schema()
     return written

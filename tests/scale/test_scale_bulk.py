@@ -114,3 +114,39 @@ def test_duplicates_and_dangling_rows_load_as_merge_leaves_them(stores: Any) -> 
         assert falkor_bulk.load_into_staging(target, nodes, rels) == {"Author": 2, "Paper": 1, "AUTHORED": 3}
     assert _graph_dump(bulked) == _graph_dump(merged)
     assert len(_graph_dump(bulked)[1]["AUTHORED"]) == 1
+
+
+def test_tokens_split_into_parts_give_the_same_graph(small_rows: Any, stores: Any,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Large tokens go out in parts (one command each, the next packed while the server inserts):
+    with parts of ~4 KB the small snapshot takes hundreds of commands and must load the same graph."""
+    nodes, rels = small_rows
+    whole, parted = stores
+    with whole.building() as target:
+        assert falkor_bulk.load_into_staging(target, nodes, rels) is not None
+    monkeypatch.setattr(falkor_bulk, "MAX_TOKEN_BYTES", 4096)
+    assert sum(1 for _ in falkor_bulk.tokens(nodes, rels, {})) > 100
+    with parted.building() as target:
+        assert falkor_bulk.load_into_staging(target, nodes, rels) is not None
+    assert _graph_dump(parted) == _graph_dump(whole)
+    assert _indexes(parted) == _indexes(whole)
+
+
+def test_a_value_refused_after_some_commands_leaves_an_empty_indexed_staging_graph(small_rows: Any,
+                                                                                  stores: Any) -> None:
+    """The nodes are already in the server when a relationship value is refused (a NUL cannot be sent
+    either way): the staging graph is emptied with its indexes kept, so the next load starts clean."""
+    nodes, rels = small_rows
+    merged, bulked = stores
+    first = rels["AUTHORED"][0]
+    broken = {**rels, "AUTHORED": [*rels["AUTHORED"][1:],
+                                   {**first, "props": {**first["props"], "name_as_printed": "a\x00b"}}]}
+    with merged.building() as target:
+        merge_rows(target, nodes, rels)
+    with bulked.building() as target:
+        assert falkor_bulk.load_into_staging(target, nodes, broken) is None
+        graph = target.db.select_graph(target._target)
+        assert graph.query("MATCH (n) RETURN count(n)").result_set[0][0] == 0
+        assert {(r[0], tuple(r[1])) for r in graph.query("CALL db.indexes()").result_set} == _indexes(merged)
+        assert load_rows(target, nodes, rels) is not None
+    assert _graph_dump(bulked) == _graph_dump(merged)
