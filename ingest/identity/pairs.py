@@ -175,6 +175,13 @@ def _coauthor_matrix(corpus: Corpus) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.coauthors), width))
 
 
+def _column_values(matrix: sparse.csr_matrix, width: int) -> np.ndarray:
+    """The value each column holds in `matrix` (0 for an empty column); every entry of a column must be equal."""
+    values = np.zeros(width, dtype=matrix.dtype)
+    values[matrix.indices] = matrix.data
+    return values
+
+
 def _coauthor_graph(corpus: Corpus, coauthors: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """(first, graph): each mention's co-authors, and who published with whom (small papers only), float32 ones."""
     paper_codes: dict[str, int] = {}
@@ -422,6 +429,11 @@ class PairFeaturizer:
         # `first` is the co-author matrix in float32 ones: it also counts the shared co-authors
         # (counts of ones: exact in float32, half the bytes)
         self.first, self.graph = _coauthor_graph(corpus, coauthors)
+        # the squared rarity of each co-author, when `rarity` holds it at the very entries of `first`
+        # (it does: both are the co-author matrix's structure): see `_shared_counts`
+        same = np.array_equal(self.rarity.indptr, self.first.indptr) and \
+            np.array_equal(self.rarity.indices, self.first.indices)
+        self.rarity_squared = _column_values(self.rarity, coauthors.shape[1]) ** 2 if same else None
         del coauthors
         names, index = _distinct_names(parsed)
         self.codes = _name_codes(corpus, (names, index))
@@ -447,11 +459,31 @@ class PairFeaturizer:
         self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in names), dtype=np.float64,
                                      count=k)[index]
 
+    def _shared_counts(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(shared co-authors, their summed squared rarity) per pair: both rows gathered once for both.
+
+        Why: `rarity` has `first`'s entries with other values, so the element-wise product of two
+        `first` rows holds exactly the columns the `rarity` product holds, in the same order; the
+        rarity sum reads the squared value of each (w * w: the float the `rarity` product makes)
+        and adds them in that order, so both numbers are those of two `_row_dots`, bit for bit.
+        """
+        if self.rarity_squared is None:
+            return _row_dots(self.first, left, right), _row_dots(self.rarity, left, right)
+        shared = np.zeros(len(left), dtype=np.float64)
+        rare = np.zeros(len(left), dtype=np.float64)
+        for start in range(0, len(left), _CHUNK):
+            stop = start + _CHUNK
+            both = self.first[left[start:stop]].multiply(self.first[right[start:stop]]).tocsr()
+            shared[start:stop] = np.asarray(both.sum(axis=1)).ravel()
+            weights = sparse.csr_matrix((self.rarity_squared[both.indices], both.indices, both.indptr),
+                                        shape=both.shape)
+            rare[start:stop] = np.asarray(weights.sum(axis=1)).ravel()
+        return shared, rare
+
     def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""
         corpus, parsed = self.corpus, self.corpus.parsed
-        shared = _row_dots(self.first, left, right)
-        shared_rare = _row_dots(self.rarity, left, right)
+        shared, shared_rare = self._shared_counts(left, right)
         title = _row_dots(self.title, left, right)
         if len(left):
             linked, reach = _graph_counts(self.codes, self.first, self.graph, left, right)
