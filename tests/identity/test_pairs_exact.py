@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from scipy import sparse
 
 from ingest.identity import pairs
@@ -86,12 +87,16 @@ def test_gram_and_row_products_count_the_same(monkeypatch) -> None:
         assert np.array_equal(linked, expected[0]) and np.array_equal(reach, expected[1])
 
 
-def test_one_pass_product_gives_the_arrays_of_scipys_product() -> None:
+@pytest.mark.parametrize("kernel", ["scipy's kernel", "fallback"])
+def test_one_pass_product_gives_the_arrays_of_scipys_product(kernel: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """`pairs._matmat` (scipy's kernel run once, sized by a bound) returns the very arrays of `a @ b`.
 
     On real co-author matrices: float weights whose sums depend on the order of the terms, rows
-    gathered with empty ones among them (first, last), and a Gram product against a transpose.
+    gathered with empty ones among them (first, last), and a Gram product against a transpose;
+    also through the fallback a scipy without `_sparsetools` would take.
     """
+    if kernel == "fallback":
+        monkeypatch.setattr(pairs, "_sparsetools", None)
     mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
     corpus = Corpus(mentions, [parse_name(m.name) for m in mentions])
     coauthors = _coauthor_matrix(corpus)
