@@ -33,6 +33,11 @@ import numpy as np
 from rapidfuzz import fuzz
 from scipy import sparse
 
+try:  # scipy's own sparse kernels, called once instead of twice (see `_matmat`); private, hence the fallback
+    from scipy.sparse import _sparsetools
+except ImportError:  # pragma: no cover - a scipy that moved them: the public product, same numbers
+    _sparsetools = None
+
 from ingest.identity import model as pair_model
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
@@ -170,6 +175,13 @@ def _coauthor_matrix(corpus: Corpus) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(corpus.coauthors), width))
 
 
+def _column_values(matrix: sparse.csr_matrix, width: int) -> np.ndarray:
+    """The value each column holds in `matrix` (0 for an empty column); every entry of a column must be equal."""
+    values = np.zeros(width, dtype=matrix.dtype)
+    values[matrix.indices] = matrix.data
+    return values
+
+
 def _coauthor_graph(corpus: Corpus, coauthors: sparse.csr_matrix) -> tuple[sparse.csr_matrix, sparse.csr_matrix]:
     """(first, graph): each mention's co-authors, and who published with whom (small papers only), float32 ones."""
     paper_codes: dict[str, int] = {}
@@ -238,6 +250,34 @@ def _coauthor_graph_dots(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.
     return _graph_counts(_name_codes(corpus), first, graph, left, right)
 
 
+def _matmat(a: sparse.csr_matrix, b: sparse.csr_matrix) -> sparse.csr_matrix:
+    """`a @ b` of two CSR matrices, in one pass of scipy's kernel instead of two.
+
+    Why: `a @ b` runs scipy's kernel twice, once only to count the product's entries
+    (`csr_matmat_maxnnz`) and once to fill them; in the co-author products (`_graph_counts`) the
+    count was ~40% of their time. An upper bound of the count costs one gather: a row of the
+    product has at most one entry per product of an entry of `a` with an entry of `b`'s matching
+    row, and at most `b.shape[1]` entries. The arrays are sized by it and the same kernel
+    (`csr_matmat`) fills them once: the very arrays `a @ b` gives, so the very numbers
+    (tests/identity/test_pairs_exact.py). The bound is computed here, never passed in: the kernel
+    writes without checking, so a short array would be memory corruption.
+    """
+    m, n = a.shape[0], b.shape[1]
+    summed = np.r_[0, np.cumsum(np.diff(b.indptr)[a.indices], dtype=np.int64)]  # b's row sizes over a's entries
+    bound = int(np.minimum(summed[a.indptr[1:]] - summed[a.indptr[:-1]], n).sum())
+    if _sparsetools is None or max(bound, a.nnz, b.nnz, m + 1, n + 1) >= np.iinfo(np.int32).max:
+        return (a @ b).tocsr()
+    index = np.int32  # what `a @ b` picks while every count fits in int32
+    indptr = np.empty(m + 1, dtype=index)
+    indices = np.empty(bound, dtype=index)
+    data = np.empty(bound, dtype=np.result_type(a.dtype, b.dtype))
+    _sparsetools.csr_matmat(m, n, a.indptr.astype(index, copy=False), a.indices.astype(index, copy=False),
+                            a.data, b.indptr.astype(index, copy=False), b.indices.astype(index, copy=False),
+                            b.data, indptr, indices, data)
+    nnz = int(indptr[-1])
+    return sparse.csr_matrix((data[:nnz].copy(), indices[:nnz].copy(), indptr), shape=(m, n))
+
+
 def _graph_counts(codes: tuple[np.ndarray, np.ndarray], first: sparse.csr_matrix, graph: sparse.csr_matrix,
                   left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(reach_l . first_r, reach_l . reach_r) per pair: Gram products where pairs are dense, row products elsewhere.
@@ -258,7 +298,7 @@ def _graph_counts(codes: tuple[np.ndarray, np.ndarray], first: sparse.csr_matrix
     """
 
     def reach_of(rows: np.ndarray) -> sparse.csr_matrix:
-        reach = (first[rows] @ graph).tocsr()
+        reach = _matmat(first[rows], graph)
         reach.data[:] = 1.0
         return reach
 
@@ -274,9 +314,9 @@ def _graph_counts(codes: tuple[np.ndarray, np.ndarray], first: sparse.csr_matrix
             return  # the dense product would be too large: row products below
         reach = reach_of(rows)
         gathered = reach[lefts] if len(lefts) < len(rows) else reach
-        common[index] = (gathered @ (reach[rights] if len(rights) < len(rows) else reach).T).toarray()[left_at,
-                                                                                                     right_at]
-        linked[index] = (gathered @ first[rows[rights]].T).toarray()[left_at, right_at]
+        right_reach = (reach[rights] if len(rights) < len(rows) else reach).T.tocsr()
+        common[index] = _matmat(gathered, right_reach).toarray()[left_at, right_at]
+        linked[index] = _matmat(gathered, first[rows[rights]].T.tocsr()).toarray()[left_at, right_at]
         done[index] = True
 
     given, block = codes
@@ -389,6 +429,11 @@ class PairFeaturizer:
         # `first` is the co-author matrix in float32 ones: it also counts the shared co-authors
         # (counts of ones: exact in float32, half the bytes)
         self.first, self.graph = _coauthor_graph(corpus, coauthors)
+        # the squared rarity of each co-author, when `rarity` holds it at the very entries of `first`
+        # (it does: both are the co-author matrix's structure): see `_shared_counts`
+        same = np.array_equal(self.rarity.indptr, self.first.indptr) and \
+            np.array_equal(self.rarity.indices, self.first.indices)
+        self.rarity_squared = _column_values(self.rarity, coauthors.shape[1]) ** 2 if same else None
         del coauthors
         names, index = _distinct_names(parsed)
         self.codes = _name_codes(corpus, (names, index))
@@ -414,11 +459,31 @@ class PairFeaturizer:
         self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in names), dtype=np.float64,
                                      count=k)[index]
 
+    def _shared_counts(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(shared co-authors, their summed squared rarity) per pair: both rows gathered once for both.
+
+        Why: `rarity` has `first`'s entries with other values, so the element-wise product of two
+        `first` rows holds exactly the columns the `rarity` product holds, in the same order; the
+        rarity sum reads the squared value of each (w * w: the float the `rarity` product makes)
+        and adds them in that order, so both numbers are those of two `_row_dots`, bit for bit.
+        """
+        if self.rarity_squared is None:
+            return _row_dots(self.first, left, right), _row_dots(self.rarity, left, right)
+        shared = np.zeros(len(left), dtype=np.float64)
+        rare = np.zeros(len(left), dtype=np.float64)
+        for start in range(0, len(left), _CHUNK):
+            stop = start + _CHUNK
+            both = self.first[left[start:stop]].multiply(self.first[right[start:stop]]).tocsr()
+            shared[start:stop] = np.asarray(both.sum(axis=1)).ravel()
+            weights = sparse.csr_matrix((self.rarity_squared[both.indices], both.indices, both.indptr),
+                                        shape=both.shape)
+            rare[start:stop] = np.asarray(weights.sum(axis=1)).ravel()
+        return shared, rare
+
     def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""
         corpus, parsed = self.corpus, self.corpus.parsed
-        shared = _row_dots(self.first, left, right)
-        shared_rare = _row_dots(self.rarity, left, right)
+        shared, shared_rare = self._shared_counts(left, right)
         title = _row_dots(self.title, left, right)
         if len(left):
             linked, reach = _graph_counts(self.codes, self.first, self.graph, left, right)

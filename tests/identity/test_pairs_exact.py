@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import numpy as np
+import pytest
 from scipy import sparse
 
 from ingest.identity import pairs
@@ -84,3 +85,50 @@ def test_gram_and_row_products_count_the_same(monkeypatch) -> None:
         monkeypatch.setattr(pairs, "_GRAM_MAX_CELLS", cells)
         linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
         assert np.array_equal(linked, expected[0]) and np.array_equal(reach, expected[1])
+
+
+@pytest.mark.parametrize("kernel", ["scipy's kernel", "fallback"])
+def test_one_pass_product_gives_the_arrays_of_scipys_product(kernel: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`pairs._matmat` (scipy's kernel run once, sized by a bound) returns the very arrays of `a @ b`.
+
+    On real co-author matrices: float weights whose sums depend on the order of the terms, rows
+    gathered with empty ones among them (first, last), and a Gram product against a transpose;
+    also through the fallback a scipy without `_sparsetools` would take.
+    """
+    if kernel == "fallback":
+        monkeypatch.setattr(pairs, "_sparsetools", None)
+    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
+    corpus = Corpus(mentions, [parse_name(m.name) for m in mentions])
+    coauthors = _coauthor_matrix(corpus)
+    first, graph = pairs._coauthor_graph(corpus, coauthors)
+    weighted = sparse.csr_matrix(coauthors.multiply(1.0 / np.log2(2.0 + np.arange(coauthors.shape[1]))[None, :]))
+    empty = np.flatnonzero(np.diff(first.indptr) == 0)
+    assert len(empty) > 0  # mentions without co-authors: empty rows
+    rows = np.r_[empty[0], np.arange(0, first.shape[0], 7), empty[-1]]
+    reach = (first[rows] @ graph).tocsr()
+    cases = [(first[rows], graph), (weighted[rows], graph.astype(np.float64)),
+             (reach, reach[: len(rows) // 2].T.tocsr()), (first[empty[:3]], graph)]
+    for a, b in cases:
+        expected, got = (a @ b).tocsr(), pairs._matmat(a, b)
+        assert got.shape == expected.shape and got.dtype == expected.dtype
+        for part in ("indptr", "indices", "data"):
+            assert np.array_equal(getattr(got, part), getattr(expected, part)), part
+    assert reach.nnz > 10_000 and weighted[rows].nnz > 1_000  # the cases are not trivial
+
+
+def test_shared_counts_of_one_gather_equal_two_row_products() -> None:
+    """`PairFeaturizer._shared_counts` (rows gathered once) is `_row_dots` of `first` and `rarity`, bit for bit."""
+    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
+    parsed = [parse_name(m.name) for m in mentions]
+    corpus = Corpus(mentions, parsed)
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for i, name in enumerate(parsed):
+        if name.surname:
+            blocks[name.block_key].append(i)
+    table = candidate_pairs(corpus, blocks)
+    featurizer = pairs.PairFeaturizer(corpus)
+    assert featurizer.rarity_squared is not None  # the one-gather path, not its fallback
+    shared, rare = featurizer._shared_counts(table.left, table.right)
+    assert np.array_equal(shared, pairs._row_dots(featurizer.first, table.left, table.right))
+    assert np.array_equal(rare, pairs._row_dots(featurizer.rarity, table.left, table.right))
+    assert (shared > 0).sum() > 100 and len(np.unique(rare)) > 50  # real evidence, many distinct sums
