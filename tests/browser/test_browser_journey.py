@@ -142,6 +142,7 @@ PAGES = [
     ("systems-ml", "systems-ml"),
     ("systems-ml-bridges", "systems-ml?tab=Bridges"),
     ("program-committee-example", "program-committee?example=true"),
+    ("program-committee-example-members", "program-committee?example=true&tab=Members"),  # a deep link to a tab
 ]
 
 
