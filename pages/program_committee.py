@@ -18,7 +18,7 @@ from graph.errors import AtlasError
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.text import escape_markdown, plural
-from ui.widgets import download_row, lands_with
+from ui.widgets import download_row, lands_with, plain_table
 
 MEMBERS_TEMPLATE = ("name,affiliation,dblp_pid\nMatei Zaharia,Stanford University,\n"
                     "\"Ion Stoica, UC Berkeley\",,\nTianqi Chen,,\n")
@@ -140,8 +140,10 @@ if tab_balance.open:
             st.metric("Top-3 institutions share", f"{c.get('top3_institutions_share', 0):.0%}")
             st.metric("Top country share", f"{c.get('top_country_share', 0):.0%}")
         i1, i2 = st.columns(2)
-        i1.dataframe(pd.DataFrame(audit.institutions), hide_index=True, width="stretch")
-        i2.dataframe(pd.DataFrame(audit.countries), hide_index=True, width="stretch")
+        with i1:
+            plain_table(pd.DataFrame(audit.institutions), formats={"share": "{:.1%}"})
+        with i2:
+            plain_table(pd.DataFrame(audit.countries), formats={"share": "{:.1%}"})
 
 if tab_conflicts.open:
     with tab_conflicts:

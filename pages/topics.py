@@ -17,7 +17,7 @@ from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown
-from ui.widgets import download_row, lands_with
+from ui.widgets import download_row, lands_with, plain_table
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
 PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
@@ -81,12 +81,11 @@ with right:
     if analytics.available("graph.analytics.trends"):
         movers = analytics.topic_movers(key, kind)
         if movers:
-            st.dataframe(pd.DataFrame([{
+            plain_table(pd.DataFrame([{
                 "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
                 "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
-                for m in movers]), hide_index=True, width="stretch", column_config={
-                "recent share": st.column_config.NumberColumn(format="percent"),
-                "earlier share": st.column_config.NumberColumn(format="percent")})
+                for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
+                                            "earlier share": "{:.2%}"})
             st.caption("Mean yearly share in the last three years against the three before.")
         else:
             st.caption("Not enough years of tagged papers to compare.")

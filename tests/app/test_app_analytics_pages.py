@@ -104,14 +104,15 @@ def open_tab(at: AppTest, label: str) -> None:
 
 def test_program_committee_tabs_are_lazy_and_deep_linked(atlas_env: FalkorStore) -> None:
     """Only the open tab is drawn (a first visit sends no hidden tables), and `?tab=` opens a tab from a link."""
+    def columns(at: AppTest) -> list[set[str]]:
+        return [set(t.value.columns) for t in [*at.dataframe, *at.table]]
+
     at = open_page("pages/program_committee.py", example="true")
     assert_clean(at)
-    columns = [set(df.value.columns) for df in at.dataframe]
-    assert any("institution" in c for c in columns) and not any("certainty" in c for c in columns), columns
+    assert any("institution" in c for c in columns(at)) and not any("certainty" in c for c in columns(at))
     at = open_page("pages/program_committee.py", example="true", tab="Conflicts")
     assert_clean(at)
-    columns = [set(df.value.columns) for df in at.dataframe]
-    assert any("certainty" in c for c in columns) and not any("institution" in c for c in columns), columns
+    assert any("certainty" in c for c in columns(at)) and not any("institution" in c for c in columns(at))
     assert re.search(r"\d+ conflicts?[.,]", texts(at)), texts(at)
 
 

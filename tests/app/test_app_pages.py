@@ -151,8 +151,8 @@ def test_graph_explorer_expands_neighbourhoods(atlas_env: FalkorStore) -> None:
 def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> None:
     at = open_page("pages/data.py")
     assert_clean(at)
-    sources = at.dataframe[0].value
-    assert "licence" in sources.columns and sources["licence"].notna().all()
+    sources = at.table[0].value  # a plain table (ui.widgets.plain_table)
+    assert "Licence" in sources.columns and sources["Licence"].notna().all()
     at = open_page("pages/data.py", tab="Quarantined")
     assert_clean(at)
     quarantined = at.dataframe[0].value
