@@ -126,19 +126,19 @@ with c1:
     st.markdown("**People**")
     people = pd.DataFrame([{**r, "link": links.person_href(r["id"])} for r in leaders["authors"]],
                           columns=["name", "papers", "link"])
-    linked_table(people, key="topic-people")
+    linked_table(people, key="topic-people", hint=False)
 with c2:
     st.markdown("**Institutions**")
     insts = pd.DataFrame([{**r, "link": links.institution_href(r["id"])} for r in leaders["institutions"]],
                          columns=["name", "country", "papers", "link"])
-    linked_table(insts, key="topic-institutions")
+    linked_table(insts, key="topic-institutions", hint=False)
 tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
 shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
     "highest score first"
 st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
-linked_table(papers, key="topic-papers", column_config={
+linked_table(papers, key="topic-papers", column_config={  # its hint, under the last table, serves all three
     "title": st.column_config.TextColumn("Title", width="large"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
