@@ -89,9 +89,12 @@ rows = [{"name": s.name, "score": s.score, "hops": s.hops, "explanation": s.expl
          "complementarity": s.complementarity, "last_active": s.last_active,
          "institution": facts[s.author]["institution"], "sector": facts[s.author]["sector"], "id": s.author}
         for s in shown]
-with st.expander("As a table"):
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
-        "explanation": st.column_config.TextColumn("Why", width="large")})
+# Lazy: a collapsed expander still sends its content, and a data grid is the dearest element to draw.
+as_table = st.expander("As a table", key="as-table", on_change="rerun")
+if as_table.open:
+    with as_table:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+            "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+            "explanation": st.column_config.TextColumn("Why", width="large")})
 download_row([("Suggestions (CSV)", rows_to_csv(rows), "collaborator_suggestions.csv", "text/csv")],
              key="collab-dl")

@@ -72,8 +72,12 @@ if tab_sources.open:
                         formats=dict.fromkeys(inputs["input"].unique(), "{:,.0f}"), index=True)
         provenance_md = config.PROJECT_ROOT / "data" / "PROVENANCE.md"
         if provenance_md.exists():
-            with st.expander("data/PROVENANCE.md — what came from where, with licences"):
-                st.markdown(provenance_md.read_text(encoding="utf-8"))  # a reviewed repository file, not API data
+            # Lazy: a collapsed expander still sends (and the browser still renders) its 19 KB of markdown.
+            provenance_box = st.expander("data/PROVENANCE.md — what came from where, with licences",
+                                         key="provenance-md", on_change="rerun")
+            if provenance_box.open:
+                with provenance_box:
+                    st.markdown(provenance_md.read_text(encoding="utf-8"))  # a reviewed repository file, not API data
         else:
             st.caption("data/PROVENANCE.md is not in this checkout.")
 

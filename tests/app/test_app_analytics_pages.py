@@ -44,6 +44,11 @@ def test_collaborators_explains_each_suggestion(atlas_env: FalkorStore) -> None:
     labels = [str(link.proto.label) for link in at.get("page_link")]
     assert sum("How are we connected" in label for label in labels) == 5
     assert "Suggestions (CSV)" in {b.label for b in at.get("download_button")}
+    assert not at.dataframe  # "As a table" is lazy: nothing sent while it is collapsed
+    at.session_state["as-table"] = True  # as a click on the expander does
+    at.run()
+    assert_clean(at)
+    assert len(at.dataframe[0].value) == 5
 
 
 def test_topics_trends_and_leaders(atlas_env: FalkorStore) -> None:

@@ -153,6 +153,11 @@ def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> 
     assert_clean(at)
     sources = at.table[0].value  # a plain table (ui.widgets.plain_table)
     assert "Licence" in sources.columns and sources["Licence"].notna().all()
+    assert "Provenance of the bundled snapshot" not in texts(at)  # sent once its expander is open
+    at.session_state["provenance-md"] = True
+    at.run()
+    assert_clean(at)
+    assert "Provenance of the bundled snapshot" in texts(at)
     at = open_page("pages/data.py", tab="Quarantined")
     assert_clean(at)
     quarantined = at.dataframe[0].value
