@@ -34,6 +34,12 @@ def test_home_shows_what_is_in_the_graph(atlas_env: FalkorStore) -> None:
     sources = at.dataframe[0].value
     assert {"mlsys_seed_s2", "sysconf"} <= set(sources["source"])
     assert "Built" in texts(at)  # the last build report is shown
+    assert len(at.dataframe) == 1  # the coverage table is sent once its expander is open
+    at.session_state["coverage-table"] = True
+    at.run()
+    assert_clean(at)
+    assert {"venue", "status"} <= set(at.dataframe[1].value.columns)
+    assert "Coverage per venue and year (CSV)" in {b.label for b in at.get("download_button")}
 
 
 def test_home_search_box_opens_search(atlas_env: FalkorStore) -> None:
