@@ -53,10 +53,12 @@ def main() -> int:
     paths = dict(targets(args.data_dir))
     logging.disable(logging.WARNING)  # "No runtime found": expected outside a server
     serve.preload_and_freeze()
-    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-    app.run()
     for name in args.pages:
         page, _, query = paths[name].partition("?")
+        # A fresh session per page: in a shared one the bound widgets keep the last page's values (the topic
+        # chosen, or none), which override the next page's URL parameters, so "a topic's leaders" drew no topic.
+        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+        app.run()
         app.query_params = dict(parse_qsl(query))
         profile = cProfile.Profile()
 

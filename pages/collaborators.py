@@ -67,20 +67,19 @@ with st.container(horizontal=True, vertical_alignment="center", gap="small"):  #
     st.markdown(f"**{plural(len(shown), 'suggestion')}** for")
     st.page_link(links.PERSON, label=f"**{escape_markdown(name)}**", query_params={"author": author},
                  icon=":material/person:")
+    st.markdown(":gray[· score: relative to the best suggestion in this list, 1.00]")
+# Three elements a suggestion (the reason and its details in one markdown block, no columns or metric): a card of
+# nine elements and blocks each made this the page with the most elements for the browser to draw.
 for s in shown:
     with st.container(border=True):
-        top, score = st.columns([5, 1], vertical_alignment="center")
-        with top:
-            st.page_link(links.PERSON, label=f"**{escape_markdown(s.name)}**", query_params={"author": s.author},
-                         icon=":material/person:")
-            st.markdown(escape_markdown(s.explanation))
-            detail = [f"{s.hops} hops away"]
-            if facts[s.author]["institution"]:
-                detail.append(f"{facts[s.author]['institution']} ({facts[s.author]['sector']})")
-            if s.last_active:
-                detail.append(f"last paper {s.last_active}")
-            st.caption(escape_markdown(" · ".join(detail)))
-        score.metric("Score", f"{s.score:.2f}", help="Relative to the best suggestion in this list (1.00)")
+        st.page_link(links.PERSON, label=f"**{escape_markdown(s.name)}**", query_params={"author": s.author},
+                     icon=":material/person:")
+        detail = [f"score **{s.score:.2f}**", f"{s.hops} hops away"]
+        if facts[s.author]["institution"]:
+            detail.append(escape_markdown(f"{facts[s.author]['institution']} ({facts[s.author]['sector']})"))
+        if s.last_active:
+            detail.append(f"last paper {s.last_active}")
+        st.markdown(f"{escape_markdown(s.explanation)}  \n:gray[{' · '.join(detail)}]")
         st.page_link(links.CONNECT, label="How are we connected?",
                      query_params={**links.keep_here(author=author), "from": author, "to": s.author},
                      icon=":material/conversion_path:")
@@ -90,9 +89,12 @@ rows = [{"name": s.name, "score": s.score, "hops": s.hops, "explanation": s.expl
          "complementarity": s.complementarity, "last_active": s.last_active,
          "institution": facts[s.author]["institution"], "sector": facts[s.author]["sector"], "id": s.author}
         for s in shown]
-with st.expander("As a table"):
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-        "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
-        "explanation": st.column_config.TextColumn("Why", width="large")})
+# Lazy: a collapsed expander still sends its content, and a data grid is the dearest element to draw.
+as_table = st.expander("As a table", key="as-table", on_change="rerun")
+if as_table.open:
+    with as_table:
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+            "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+            "explanation": st.column_config.TextColumn("Why", width="large")})
 download_row([("Suggestions (CSV)", rows_to_csv(rows), "collaborator_suggestions.csv", "text/csv")],
              key="collab-dl")

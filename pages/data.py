@@ -22,7 +22,7 @@ from graph.ids import fold
 from graph.venues import venue_table
 from ui import admin, data, links
 from ui.text import csv_records, escape_markdown, plural
-from ui.widgets import download_row, lands_with, optional_module
+from ui.widgets import download_row, lands_with, optional_module, plain_table
 
 key = data.store_key()
 data_dir = Path(key[1])
@@ -49,10 +49,8 @@ if tab_sources.open:
             rows += [{"source": name, "papers": row.get("papers"), "licence": "see data/PROVENANCE.md",
                       "origin": "live ingest", "retrieved_at": row.get("retrieved_at"), "note": None}
                      for name, row in freshness.items() if name not in manifest]
-            st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
-                "licence": st.column_config.TextColumn("Licence", width="large"),
-                "origin": st.column_config.TextColumn("Origin", width="medium"),
-                "papers": st.column_config.NumberColumn("Papers", format="localized")})
+            plain_table(pd.DataFrame(rows).rename(columns={"licence": "Licence", "origin": "Origin",
+                                                            "papers": "Papers"}), formats={"Papers": "{:,.0f}"})
         else:
             st.info(f"No snapshot manifest at {escape_markdown(manifest_path)}.")
         st.subheader("Coverage per venue and year")
@@ -66,16 +64,20 @@ if tab_sources.open:
         st.subheader("Venue communities")
         st.caption("The table every organiser analysis uses (graph/venues.py): the systems side of the "
                    "systems–ML axis is systems, architecture and data together.")
-        st.dataframe(pd.DataFrame(venue_table()), hide_index=True, width="stretch")
+        plain_table(pd.DataFrame(venue_table()), formats={"also": ", ".join})
         st.subheader("What the topic tags were computed from")
         inputs = pd.DataFrame(data.tag_inputs(key), columns=["community", "input", "papers"])
         if not inputs.empty:
-            st.dataframe(inputs.pivot_table(index="community", columns="input", values="papers", fill_value=0),
-                         width="stretch")
+            plain_table(inputs.pivot_table(index="community", columns="input", values="papers", fill_value=0),
+                        formats=dict.fromkeys(inputs["input"].unique(), "{:,.0f}"), index=True)
         provenance_md = config.PROJECT_ROOT / "data" / "PROVENANCE.md"
         if provenance_md.exists():
-            with st.expander("data/PROVENANCE.md — what came from where, with licences"):
-                st.markdown(provenance_md.read_text(encoding="utf-8"))  # a reviewed repository file, not API data
+            # Lazy: a collapsed expander still sends (and the browser still renders) its 19 KB of markdown.
+            provenance_box = st.expander("data/PROVENANCE.md — what came from where, with licences",
+                                         key="provenance-md", on_change="rerun")
+            if provenance_box.open:
+                with provenance_box:
+                    st.markdown(provenance_md.read_text(encoding="utf-8"))  # a reviewed repository file, not API data
         else:
             st.caption("data/PROVENANCE.md is not in this checkout.")
 

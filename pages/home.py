@@ -119,13 +119,16 @@ with links_col:
     st.page_link(links.CONNECT, label="How are two people connected?", icon=":material/conversion_path:")
     st.page_link(links.OVERLAP, label="Where systems and ML meet", icon=":material/join_inner:")
 
-with st.expander("Coverage of every venue and year (table)"):
-    table = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers", "accepted",
-                                                      "status", "source", "note"])
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
-        "year": st.column_config.NumberColumn("year", format="%d"),
-        "accepted": st.column_config.NumberColumn("accepted", help="Papers the venue accepted, where a public "
-                                                  "number exists"),
-        "status": st.column_config.TextColumn("status", help="complete / partial / missing / unknown")})
-    download_row([("Coverage per venue and year (CSV)", rows_to_csv(csv_records(table)),
-                   "coverage_per_venue_year.csv", "text/csv")], key="home-dl")
+# Lazy (drawn when open): a collapsed expander still sends its content, here a data grid of every venue-year.
+coverage_box = st.expander("Coverage of every venue and year (table)", key="coverage-table", on_change="rerun")
+if coverage_box.open:
+    with coverage_box:
+        table = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers", "accepted",
+                                                          "status", "source", "note"])
+        st.dataframe(table, hide_index=True, width="stretch", column_config={
+            "year": st.column_config.NumberColumn("year", format="%d"),
+            "accepted": st.column_config.NumberColumn("accepted", help="Papers the venue accepted, where a public "
+                                                      "number exists"),
+            "status": st.column_config.TextColumn("status", help="complete / partial / missing / unknown")})
+        download_row([("Coverage per venue and year (CSV)", rows_to_csv(csv_records(table)),
+                       "coverage_per_venue_year.csv", "text/csv")], key="home-dl")

@@ -19,7 +19,7 @@ from ui import analytics, charts, data, graphview, links
 from ui.linked_table import linked_table
 from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural
-from ui.widgets import download_row, match_label, person_links, resolve_person_param, suggestions_line
+from ui.widgets import download_row, match_label, person_links, plain_table, resolve_person_param, suggestions_line
 
 COMMUNITY_ORDER = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
 COMMUNITY_COLOURS = ["#4c78a8", "#72b7b2", "#b279a2", "#f58518", "#54a24b", "#9d9da1"]
@@ -195,11 +195,9 @@ if tab_overview.open:
         with right:
             st.subheader("Venue mix")
             if mix:
-                st.dataframe(pd.DataFrame(mix, columns=["community", "papers", "share"]), hide_index=True,
-                             width="stretch", column_config={
-                                 "community": "Venue type", "papers": "Papers",
-                                 "share": st.column_config.ProgressColumn("Share", format="percent", min_value=0,
-                                                                          max_value=1)})
+                plain_table(pd.DataFrame(mix, columns=["community", "papers", "share"]).rename(
+                    columns={"community": "Venue type", "papers": "Papers", "share": "Share"}),
+                    formats={"Share": "{:.2%}"})
                 st.caption("  \n".join(f"**{row['community']}:** {escape_markdown(row['venues'])}" for row in mix))
             else:
                 st.info("No papers.")

@@ -18,7 +18,7 @@ from graph.errors import AtlasError
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.text import escape_markdown, plural
-from ui.widgets import download_row, lands_with
+from ui.widgets import download_row, lands_with, plain_table
 
 MEMBERS_TEMPLATE = ("name,affiliation,dblp_pid\nMatei Zaharia,Stanford University,\n"
                     "\"Ion Stoica, UC Berkeley\",,\nTianqi Chen,,\n")
@@ -98,74 +98,6 @@ m[4].metric("Conflicts", len(audit.conflicts) - possible, delta=f"+{possible} po
 for warning in audit.warnings():
     st.warning(escape_markdown(warning), icon=":material/warning:")
 
-tab_balance, tab_conflicts, tab_coverage, tab_members, tab_review = st.tabs(
-    ["Balance", f"Conflicts ({len(audit.conflicts)})", "Topic coverage", "Members",
-     f"To resolve ({len(audit.unmatched) + len(audit.ambiguous)})"])
-tables = analytics.pc_audit_tables(key, members_csv, submissions_csv, coi_years, tuple(sorted(picks.items())))
-
-with tab_balance:
-    left, right = st.columns([3, 2], gap="large")
-    with left:
-        split = pd.DataFrame(audit.split)
-        split["background"] = split["background"].map(BACKGROUND_NAMES)
-        bars = alt.Chart(split).mark_bar().encode(
-            y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
-            x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
-            tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
-        text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
-        charts.altair_chart((bars + text).properties(height=220), width="stretch",
-                            alt="PC members by background, with their share written next to each bar")
-        st.caption("Background from the venues they published at: systems, ML, both, or MLSys only. "
-                   "The MLSys whitepaper asks for an even systems/ML split.")
-    with right:
-        c = audit.concentration
-        st.metric("Mean systems lean", f"{c.get('mean_systems_lean', 0):.2f}",
-                  help="0 = only ML venues, 1 = only systems venues; 0.5 is balanced")
-        st.metric("Top institution share", f"{c.get('top_institution_share', 0):.0%}")
-        st.metric("Top-3 institutions share", f"{c.get('top3_institutions_share', 0):.0%}")
-        st.metric("Top country share", f"{c.get('top_country_share', 0):.0%}")
-    i1, i2 = st.columns(2)
-    i1.dataframe(pd.DataFrame(audit.institutions), hide_index=True, width="stretch")
-    i2.dataframe(pd.DataFrame(audit.countries), hide_index=True, width="stretch")
-
-with tab_conflicts:
-    if not audit.conflicts:
-        st.success("No conflicts found" + ("." if submissions_csv else ": upload submissions to check them."),
-                   icon=":material/check_circle:")
-    else:
-        if possible:
-            st.caption(f"{plural(possible, 'conflict')} marked *possible*: a name fits several people and the "
-                       "conflict holds for one of them (see the note). Pick the person on the “To resolve” tab.")
-        frame = pd.DataFrame(tables["conflicts"])
-        st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
-                            "note", "papers"]],
-                     hide_index=True, width="stretch", column_config={
-                         "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
-                         "evidence": st.column_config.TextColumn("Evidence", width="medium"),
-                         "note": st.column_config.TextColumn("Why possible", width="medium"),
-                         "papers": st.column_config.TextColumn("Joint papers", width="large")})
-
-with tab_coverage:
-    coverage = pd.DataFrame(audit.topic_coverage)
-    if coverage.empty:
-        st.info("No topics to compare.")
-    else:
-        st.dataframe(coverage, hide_index=True, width="stretch", column_config={
-            "submission_share": st.column_config.ProgressColumn("Share of submissions", min_value=0, max_value=1,
-                                                                format="percent"),
-            "pc_share": st.column_config.ProgressColumn("Share of PC", min_value=0, max_value=1, format="percent")})
-        st.caption("“uncovered”: submissions on a topic no PC member publishes on; “thin”: fewer than one expert "
-                   "per ten submissions.")
-
-with tab_members:
-    frame = pd.DataFrame(tables["members"])
-    # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
-    frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
-    st.dataframe(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
-                        "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
-                 width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
-                                                                                      display_text="Open")})
-
 def candidate_labels(candidates: list[dict[str, object]]) -> dict[str, str]:
     """'Name · N papers · latest institution · id', so namesakes can be told apart."""
     facts = analytics.candidate_facts(key, tuple(str(c["id"]) for c in candidates))
@@ -178,44 +110,121 @@ def candidate_labels(candidates: list[dict[str, object]]) -> dict[str, str]:
     return out
 
 
-with tab_review:
-    if audit.ambiguous or audit.assumed:
-        st.markdown(f"**Several people fit** ({plural(len(audit.ambiguous) + len(audit.assumed), 'name')}) — pick "
-                    "the person. Left as it is, an ambiguous name is checked as every candidate, and a name taken "
-                    "to be the namesake with by far the most papers still has the others checked; what they find "
-                    "is listed as a possible conflict.")
-        seen: set[str] = set()
-        for item in [*audit.ambiguous, *audit.assumed]:
-            name = str(item["name"])
-            if name in seen:
-                continue
-            seen.add(name)
-            candidates = item["candidates"]
-            labels = candidate_labels(candidates)  # type: ignore[arg-type]
-            ids = [str(c["id"]) for c in candidates]  # type: ignore[attr-defined]
-            options = [KEEP_ALL, *ids]
-            if "assumed" in item:  # matched to the namesake with most papers: that is the default
-                labels[KEEP_ALL] = f"{labels.get(str(item['assumed']), item['assumed'])} (assumed: most papers)"
-            where = "PC member" if item["kind"] == "pc_member" else f"author of {item['row']}"
-            choice = st.selectbox(f"{name} ({where})", options, key=f"pc-pick-{name}",
-                                  format_func=lambda o, labels=labels: labels.get(o, o))
-            if choice != KEEP_ALL and picks.get(name) != choice:
-                picks[name] = choice
+# Bound to ?tab= (a deep link opens a tab) and lazy, as on the Person page: only the open tab is drawn, so a first
+# visit does not send four hidden tables. A bound tab is keyed by its label, so the labels carry no counts: the
+# counts open each tab's body (and the metrics and banners above count the same names).
+TABS = ["Balance", "Conflicts", "Topic coverage", "Members", "To resolve"]
+tab_balance, tab_conflicts, tab_coverage, tab_members, tab_review = st.tabs(TABS, key="tab", bind="query-params")
+tables = analytics.pc_audit_tables(key, members_csv, submissions_csv, coi_years, tuple(sorted(picks.items())))
+
+if tab_balance.open:
+    with tab_balance:
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            split = pd.DataFrame(audit.split)
+            split["background"] = split["background"].map(BACKGROUND_NAMES)
+            bars = alt.Chart(split).mark_bar().encode(
+                y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
+                x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
+                tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
+            text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))
+            charts.altair_chart((bars + text).properties(height=220), width="stretch",
+                                alt="PC members by background, with their share written next to each bar")
+            st.caption("Background from the venues they published at: systems, ML, both, or MLSys only. "
+                       "The MLSys whitepaper asks for an even systems/ML split.")
+        with right:
+            c = audit.concentration
+            st.metric("Mean systems lean", f"{c.get('mean_systems_lean', 0):.2f}",
+                      help="0 = only ML venues, 1 = only systems venues; 0.5 is balanced")
+            st.metric("Top institution share", f"{c.get('top_institution_share', 0):.0%}")
+            st.metric("Top-3 institutions share", f"{c.get('top3_institutions_share', 0):.0%}")
+            st.metric("Top country share", f"{c.get('top_country_share', 0):.0%}")
+        i1, i2 = st.columns(2)
+        with i1:
+            plain_table(pd.DataFrame(audit.institutions), formats={"share": "{:.1%}"})
+        with i2:
+            plain_table(pd.DataFrame(audit.countries), formats={"share": "{:.1%}"})
+
+if tab_conflicts.open:
+    with tab_conflicts:
+        if not audit.conflicts:
+            st.success("No conflicts found" + ("." if submissions_csv else ": upload submissions to check them."),
+                       icon=":material/check_circle:")
+        else:
+            st.caption(f"{plural(len(audit.conflicts), 'conflict')}" + (
+                f", {possible} of them marked *possible*: a name fits several people and the conflict holds for one "
+                "of them (see the note). Pick the person on the “To resolve” tab." if possible else "."))
+            frame = pd.DataFrame(tables["conflicts"])
+            st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
+                                "note", "papers"]],
+                         hide_index=True, width="stretch", column_config={
+                             "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
+                             "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+                             "note": st.column_config.TextColumn("Why possible", width="medium"),
+                             "papers": st.column_config.TextColumn("Joint papers", width="large")})
+
+if tab_coverage.open:
+    with tab_coverage:
+        coverage = pd.DataFrame(audit.topic_coverage)
+        if coverage.empty:
+            st.info("No topics to compare.")
+        else:
+            st.dataframe(coverage, hide_index=True, width="stretch", column_config={
+                "submission_share": st.column_config.ProgressColumn("Share of submissions", min_value=0, max_value=1,
+                                                                    format="percent"),
+                "pc_share": st.column_config.ProgressColumn("Share of PC", min_value=0, max_value=1, format="percent")})
+            st.caption("“uncovered”: submissions on a topic no PC member publishes on; “thin”: fewer than one expert "
+                       "per ten submissions.")
+
+if tab_members.open:
+    with tab_members:
+        frame = pd.DataFrame(tables["members"])
+        # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
+        frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
+        st.dataframe(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
+                            "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
+                     width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
+                                                                                          display_text="Open")})
+
+if tab_review.open:
+    with tab_review:
+        if audit.ambiguous or audit.assumed:
+            st.markdown(f"**Several people fit** ({plural(len(audit.ambiguous) + len(audit.assumed), 'name')}) — pick "
+                        "the person. Left as it is, an ambiguous name is checked as every candidate, and a name taken "
+                        "to be the namesake with by far the most papers still has the others checked; what they find "
+                        "is listed as a possible conflict.")
+            seen: set[str] = set()
+            for item in [*audit.ambiguous, *audit.assumed]:
+                name = str(item["name"])
+                if name in seen:
+                    continue
+                seen.add(name)
+                candidates = item["candidates"]
+                labels = candidate_labels(candidates)  # type: ignore[arg-type]
+                ids = [str(c["id"]) for c in candidates]  # type: ignore[attr-defined]
+                options = [KEEP_ALL, *ids]
+                if "assumed" in item:  # matched to the namesake with most papers: that is the default
+                    labels[KEEP_ALL] = f"{labels.get(str(item['assumed']), item['assumed'])} (assumed: most papers)"
+                where = "PC member" if item["kind"] == "pc_member" else f"author of {item['row']}"
+                choice = st.selectbox(f"{name} ({where})", options, key=f"pc-pick-{name}",
+                                      format_func=lambda o, labels=labels: labels.get(o, o))
+                if choice != KEEP_ALL and picks.get(name) != choice:
+                    picks[name] = choice
+                    st.rerun()
+            if audit.ambiguous:
+                st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+        if picks:
+            st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
+                                                          for n, a in sorted(picks.items())))
+            if st.button("Clear my picks", key="pc-clear-picks"):
+                picks.clear()
                 st.rerun()
-        if audit.ambiguous:
-            st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
-    if picks:
-        st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
-                                                      for n, a in sorted(picks.items())))
-        if st.button("Clear my picks", key="pc-clear-picks"):
-            picks.clear()
-            st.rerun()
-    if audit.unmatched:
-        st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — their conflicts cannot be checked; "
-                    "fix the spelling or add an id column")
-        st.dataframe(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
-    if not (audit.unmatched or audit.ambiguous):
-        st.success("Every name matched exactly one person.", icon=":material/check_circle:")
+        if audit.unmatched:
+            st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — their conflicts cannot be checked; "
+                        "fix the spelling or add an id column")
+            st.dataframe(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
+        if not (audit.unmatched or audit.ambiguous):
+            st.success("Every name matched exactly one person.", icon=":material/check_circle:")
 
 st.subheader("Downloads")
 items = [(f"{name.replace('_', ' ').capitalize()} (CSV)", rows_to_csv(rows), f"pc_{name}.csv", "text/csv")

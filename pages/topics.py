@@ -17,7 +17,7 @@ from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown
-from ui.widgets import download_row, lands_with
+from ui.widgets import download_row, lands_with, plain_table
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
 PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
@@ -81,12 +81,11 @@ with right:
     if analytics.available("graph.analytics.trends"):
         movers = analytics.topic_movers(key, kind)
         if movers:
-            st.dataframe(pd.DataFrame([{
+            plain_table(pd.DataFrame([{
                 "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
                 "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
-                for m in movers]), hide_index=True, width="stretch", column_config={
-                "recent share": st.column_config.NumberColumn(format="percent"),
-                "earlier share": st.column_config.NumberColumn(format="percent")})
+                for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
+                                            "earlier share": "{:.2%}"})
             st.caption("Mean yearly share in the last three years against the three before.")
         else:
             st.caption("Not enough years of tagged papers to compare.")
@@ -127,19 +126,19 @@ with c1:
     st.markdown("**People**")
     people = pd.DataFrame([{**r, "link": links.person_href(r["id"])} for r in leaders["authors"]],
                           columns=["name", "papers", "link"])
-    linked_table(people, key="topic-people")
+    linked_table(people, key="topic-people", hint=False)
 with c2:
     st.markdown("**Institutions**")
     insts = pd.DataFrame([{**r, "link": links.institution_href(r["id"])} for r in leaders["institutions"]],
                          columns=["name", "country", "papers", "link"])
-    linked_table(insts, key="topic-institutions")
+    linked_table(insts, key="topic-institutions", hint=False)
 tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
 shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
     "highest score first"
 st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
-linked_table(papers, key="topic-papers", column_config={
+linked_table(papers, key="topic-papers", column_config={  # its hint, under the last table, serves all three
     "title": st.column_config.TextColumn("Title", width="large"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),

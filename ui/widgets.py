@@ -8,9 +8,11 @@ with a helpful sentence and never a traceback.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from types import ModuleType
+from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from graph.explore import node_label
@@ -136,3 +138,32 @@ def download_row(items: Sequence[tuple[str, bytes | str, str, str]], *, key: str
         with columns[i]:
             st.download_button(label, payload, file_name=file_name, mime=mime, key=f"{key}-{i}", on_click="ignore",
                                icon=":material/download:", width="stretch")
+
+
+def plain_table(frame: pd.DataFrame, *, formats: dict[str, str | Callable[[Any], str]] | None = None,
+                index: bool = False) -> None:
+    """A small, fixed table drawn as a plain table (`st.table`), not as the interactive data grid.
+
+    Why: `st.dataframe`'s grid is the costliest element a page sends to the browser (two small grids added
+    0.22 s to a one-line page's first visit, the same rows as two plain tables 0.10 s; BENCHMARKS.md, issue 16),
+    and for a dozen rows its scrolling and sorting add nothing. `st.table` has no column formats (and drops a
+    pandas Styler's), so `formats` (column -> format string or function) writes each number as the page means
+    it, e.g. a share as a percentage (`display_frame`).
+    """
+    st.table(display_frame(frame, formats), hide_index=not index)
+
+
+def display_frame(frame: pd.DataFrame, formats: dict[str, str | Callable[[Any], str]] | None = None) -> pd.DataFrame:
+    """`frame` with the `formats` columns written as text and missing text as empty cells (not "None"/"nan")."""
+    shown = frame.copy()
+    for column, how in (formats or {}).items():
+        write = how.format if isinstance(how, str) else how
+        shown[column] = ["" if _missing(value) else write(value) for value in shown[column]]
+    for column in shown.columns:
+        if not pd.api.types.is_numeric_dtype(shown[column]):
+            shown[column] = ["" if _missing(value) else value for value in shown[column]]
+    return shown
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and value != value)  # NaN is the only float unequal to itself

@@ -3,9 +3,12 @@ Program committee — and the query console, on the small real build."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from apphelpers import assert_clean, open_page, texts
 from pc_case import pc_case
+from streamlit.testing.v1 import AppTest
 
 from graph.falkor_store import FalkorStore
 from graph.ids import fold
@@ -41,6 +44,11 @@ def test_collaborators_explains_each_suggestion(atlas_env: FalkorStore) -> None:
     labels = [str(link.proto.label) for link in at.get("page_link")]
     assert sum("How are we connected" in label for label in labels) == 5
     assert "Suggestions (CSV)" in {b.label for b in at.get("download_button")}
+    assert not at.dataframe  # "As a table" is lazy: nothing sent while it is collapsed
+    at.session_state["as-table"] = True  # as a click on the expander does
+    at.run()
+    assert_clean(at)
+    assert len(at.dataframe[0].value) == 5
 
 
 def test_topics_trends_and_leaders(atlas_env: FalkorStore) -> None:
@@ -82,11 +90,35 @@ def test_program_committee_audit_from_uploaded_csv(atlas_env: FalkorStore) -> No
     assert metrics["Members"] == "2" and metrics["Not found"] == "1"
     assert int(metrics["Conflicts"]) >= 1, texts(at)
     assert "Conflicts (CSV)" in {b.label for b in at.get("download_button")}
+    open_tab(at, "Conflicts")
     conflicts = next(df.value for df in at.dataframe if "evidence" in df.value.columns)
     assert set(conflicts["author_name"]) == {coauthor}
     assert conflicts["evidence"].str.contains("joint paper").any()
+    assert f"{len(conflicts)} conflict" in texts(at)  # the count the tab's label carried before the tabs were lazy
+    open_tab(at, "To resolve")
     unmatched = next(df.value for df in at.dataframe if "reason" in df.value.columns)
     assert "Nobody Inparticular" in set(unmatched["name"])
+
+
+def open_tab(at: AppTest, label: str) -> None:
+    """Open a tab of the program-committee page, as a click on it does (the tabs are bound to `?tab=` and lazy)."""
+    at.session_state["tab"] = label
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+
+
+def test_program_committee_tabs_are_lazy_and_deep_linked(atlas_env: FalkorStore) -> None:
+    """Only the open tab is drawn (a first visit sends no hidden tables), and `?tab=` opens a tab from a link."""
+    def columns(at: AppTest) -> list[set[str]]:
+        return [set(t.value.columns) for t in [*at.dataframe, *at.table]]
+
+    at = open_page("pages/program_committee.py", example="true")
+    assert_clean(at)
+    assert any("institution" in c for c in columns(at)) and not any("certainty" in c for c in columns(at))
+    at = open_page("pages/program_committee.py", example="true", tab="Conflicts")
+    assert_clean(at)
+    assert any("certainty" in c for c in columns(at)) and not any("institution" in c for c in columns(at))
+    assert re.search(r"\d+ conflicts?[.,]", texts(at)), texts(at)
 
 
 def test_program_committee_rejects_a_csv_without_names(atlas_env: FalkorStore) -> None:
@@ -133,12 +165,15 @@ def test_program_committee_reports_an_ambiguous_members_conflict_with_an_id_give
     assert not at.exception and not at.error, texts(at)
     banners = " ".join(w.value for w in at.warning)
     assert "1 PC member name not found" in banners and "1 PC member name fit several people" in banners
+    open_tab(at, "Conflicts")
     conflicts = next(df.value for df in at.dataframe if "certainty" in df.value.columns)
     row = conflicts[conflicts["author_name"] == case.coauthor_name].iloc[0]
     assert (row["member_name"], row["certainty"]) == (case.member_name, "possible")
     assert case.candidate in row["note"]
+    open_tab(at, "To resolve")
     at.selectbox(key=f"pc-pick-{case.member_name}").select(case.candidate).run()
     assert not at.exception
+    open_tab(at, "Conflicts")
     conflicts = next(df.value for df in at.dataframe if "certainty" in df.value.columns)
     assert set(conflicts["certainty"]) == {"definite"} and case.coauthor_name in set(conflicts["author_name"])
 

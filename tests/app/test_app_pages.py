@@ -34,6 +34,12 @@ def test_home_shows_what_is_in_the_graph(atlas_env: FalkorStore) -> None:
     sources = at.dataframe[0].value
     assert {"mlsys_seed_s2", "sysconf"} <= set(sources["source"])
     assert "Built" in texts(at)  # the last build report is shown
+    assert len(at.dataframe) == 1  # the coverage table is sent once its expander is open
+    at.session_state["coverage-table"] = True
+    at.run()
+    assert_clean(at)
+    assert {"venue", "status"} <= set(at.dataframe[1].value.columns)
+    assert "Coverage per venue and year (CSV)" in {b.label for b in at.get("download_button")}
 
 
 def test_home_search_box_opens_search(atlas_env: FalkorStore) -> None:
@@ -151,8 +157,13 @@ def test_graph_explorer_expands_neighbourhoods(atlas_env: FalkorStore) -> None:
 def test_data_page_sources_quarantine_and_provenance(atlas_env: FalkorStore) -> None:
     at = open_page("pages/data.py")
     assert_clean(at)
-    sources = at.dataframe[0].value
-    assert "licence" in sources.columns and sources["licence"].notna().all()
+    sources = at.table[0].value  # a plain table (ui.widgets.plain_table)
+    assert "Licence" in sources.columns and sources["Licence"].notna().all()
+    assert "Provenance of the bundled snapshot" not in texts(at)  # sent once its expander is open
+    at.session_state["provenance-md"] = True
+    at.run()
+    assert_clean(at)
+    assert "Provenance of the bundled snapshot" in texts(at)
     at = open_page("pages/data.py", tab="Quarantined")
     assert_clean(at)
     quarantined = at.dataframe[0].value

@@ -89,8 +89,10 @@ def test_pc_audit_reports_an_ambiguous_members_conflict(atlas_server: Server, pa
     expect(main.get_by_text(re.compile(r"1 PC member name not found"))).to_be_visible()
     wait_idle(page)  # the banners come first; under load the metrics of the run before stay a while longer
     expect(main.get_by_test_id("stMetric").filter(has_text="Conflicts")).to_contain_text("possible", timeout=60_000)
-    page.get_by_role("tab", name=re.compile(r"^Conflicts \([1-9]")).click()
-    expect(main.get_by_text(re.compile(r"marked \*?possible"))).to_be_visible()
+    page.get_by_role("tab", name="Conflicts", exact=True).click()  # lazy: drawn when opened, the count in its body
+    expect(main.get_by_text(re.compile(r"[1-9]\d* conflicts?, [1-9]\d* of them marked \*?possible"))).to_be_visible(
+        timeout=60_000)
+    expect(page).to_have_url(re.compile(r"tab=Conflicts"))  # bound to the URL: the view is a deep link
     wait_idle(page)
     screenshot(page, "program-committee-possible-conflict")
     # The conflict itself, not only a count: the ambiguous member against the id-given author of S1.

@@ -142,6 +142,7 @@ PAGES = [
     ("systems-ml", "systems-ml"),
     ("systems-ml-bridges", "systems-ml?tab=Bridges"),
     ("program-committee-example", "program-committee?example=true"),
+    ("program-committee-example-members", "program-committee?example=true&tab=Members"),  # a deep link to a tab
 ]
 
 
@@ -157,3 +158,14 @@ def test_every_page_renders_in_the_browser(atlas_server: Server, page: Page, sma
         expect(page.locator("h1").first).to_be_visible()
         page.wait_for_timeout(300)  # let charts paint before the screenshot
         screenshot(page, name)
+
+
+def test_a_lazy_expander_draws_its_table_when_opened(atlas_server: Server, page: Page, small_build: tuple) -> None:
+    """Collaborators' "As a table" sends its data grid only once opened (st.expander on_change="rerun")."""
+    person_id = max(small_build[0].search_authors(PERSON), key=lambda r: r["papers"])["id"]
+    open_idle(page, atlas_server.url + f"collaborators?author={person_id}")
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_test_id("stExpander")).to_have_count(1)
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(0)
+    main.get_by_test_id("stExpander").get_by_text("As a table").click()
+    expect(main.get_by_test_id("stDataFrame")).to_have_count(1, timeout=60_000)
