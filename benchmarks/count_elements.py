@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import argparse
 import collections
-import logging
-import os
 import sys
 from pathlib import Path
-from urllib.parse import parse_qsl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 sys.path.insert(0, str(ROOT))
-from profile_pages import FILES  # noqa: E402 - benchmarks/, the script's own folder
+from profile_pages import fresh_session, preloaded_pages  # noqa: E402 - benchmarks/, the script's own folder
 
 
 def count(node: object, counts: collections.Counter[str]) -> None:
@@ -42,21 +39,10 @@ def main() -> int:
     parser.add_argument("--data-dir", type=Path, required=True, help="a built, warmed graph (ATLAS_DATA_DIR)")
     parser.add_argument("pages", nargs="*", help="page names as in page_timings.targets (default: all)")
     args = parser.parse_args()
-    os.environ.update(ATLAS_DATA_DIR=str(args.data_dir), ATLAS_GRAPH="atlas", ATLAS_STORE="embedded")
-    from page_timings import targets
-    from streamlit.testing.v1 import AppTest
-
-    from ui import serve
-
-    paths = dict(targets(args.data_dir))
-    logging.disable(logging.WARNING)  # "No runtime found": expected outside a server
-    serve.preload_and_freeze()
+    paths = preloaded_pages(args.data_dir)
     for name in args.pages or list(paths):
-        page, _, query = paths[name].partition("?")
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        app.run()
-        app.query_params = dict(parse_qsl(query))
-        app.switch_page(str(ROOT / "pages" / FILES[page]))
+        app, page_file = fresh_session(paths[name])
+        app.switch_page(page_file)
         app.run()
         counts: collections.Counter[str] = collections.Counter()
         count(app.main, counts)

@@ -34,6 +34,33 @@ FILES = {"": "home.py", "search": "search.py", "person": "person.py", "paper": "
          "program-committee": "program_committee.py", "data": "data.py"}
 
 
+def preloaded_pages(data_dir: Path) -> dict[str, str]:
+    """Point the explorer at `data_dir` and preload it as `ui.serve` does; the page paths by name."""
+    os.environ.update(ATLAS_DATA_DIR=str(data_dir), ATLAS_GRAPH="atlas", ATLAS_STORE="embedded")
+    from page_timings import targets
+
+    from ui import serve
+
+    logging.disable(logging.WARNING)  # "No runtime found": expected outside a server
+    serve.preload_and_freeze()
+    return dict(targets(data_dir))
+
+
+def fresh_session(path: str) -> tuple[Any, str]:
+    """A new AppTest session on the home page with `path`'s query parameters; the page file to switch to.
+
+    A fresh session per page: in a shared one the bound widgets keep the last page's values (the topic
+    chosen, or none), which override the next page's URL parameters, so "a topic's leaders" drew no topic.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    page, _, query = path.partition("?")
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    app.run()
+    app.query_params = dict(parse_qsl(query))
+    return app, str(ROOT / "pages" / FILES[page])
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, required=True, help="a built, warmed graph (ATLAS_DATA_DIR)")
@@ -44,22 +71,9 @@ def main() -> int:
                         help="no cProfile (it inflates Python-heavy code such as Altair's validation): wall times only")
     parser.add_argument("pages", nargs="+", help="page names as in page_timings.targets (e.g. graph, paper)")
     args = parser.parse_args()
-    os.environ.update(ATLAS_DATA_DIR=str(args.data_dir), ATLAS_GRAPH="atlas", ATLAS_STORE="embedded")
-    from page_timings import targets
-    from streamlit.testing.v1 import AppTest
-
-    from ui import serve
-
-    paths = dict(targets(args.data_dir))
-    logging.disable(logging.WARNING)  # "No runtime found": expected outside a server
-    serve.preload_and_freeze()
+    paths = preloaded_pages(args.data_dir)
     for name in args.pages:
-        page, _, query = paths[name].partition("?")
-        # A fresh session per page: in a shared one the bound widgets keep the last page's values (the topic
-        # chosen, or none), which override the next page's URL parameters, so "a topic's leaders" drew no topic.
-        app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
-        app.run()
-        app.query_params = dict(parse_qsl(query))
+        app, page_file = fresh_session(paths[name])
         profile = cProfile.Profile()
 
         def enable(*_: Any, profile: cProfile.Profile = profile) -> None:
@@ -69,7 +83,7 @@ def main() -> int:
         if not args.time_only:
             threading.setprofile(enable)
         start = time.perf_counter()
-        app.switch_page(str(ROOT / "pages" / FILES[page]))
+        app.switch_page(page_file)
         app.run()
         threading.setprofile(None)  # type: ignore[arg-type]
         print(f"=== {name}: {time.perf_counter() - start:.3f} s; exceptions: {[e.value for e in app.exception]}")

@@ -17,7 +17,13 @@ from ingest.identity import pairs
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import mentions_from_papers
 from ingest.identity.names import parse_name
-from ingest.identity.pairs import _GRAPH_MAX_AUTHORS, _coauthor_graph_dots, _coauthor_matrix, candidate_pairs
+from ingest.identity.pairs import (
+    _GRAPH_MAX_AUTHORS,
+    PairTable,
+    _coauthor_graph_dots,
+    _coauthor_matrix,
+    candidate_pairs,
+)
 from ingest.sources import papercopilot
 from tests.identity.conftest import read
 
@@ -46,7 +52,8 @@ def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, r
     return _row_dots64(reach, left, right, coauthors), _row_dots64(reach, left, right)
 
 
-def test_coauthor_counts_equal_the_float64_products() -> None:
+def _nips2021_pairs() -> tuple[Corpus, PairTable]:
+    """NeurIPS 2021's corpus and its candidate pairs: real name blocks and co-author evidence."""
     mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
     parsed = [parse_name(m.name) for m in mentions]
     corpus = Corpus(mentions, parsed)
@@ -54,7 +61,11 @@ def test_coauthor_counts_equal_the_float64_products() -> None:
     for i, name in enumerate(parsed):
         if name.surname:
             blocks[name.block_key].append(i)
-    table = candidate_pairs(corpus, blocks)
+    return corpus, candidate_pairs(corpus, blocks)
+
+
+def test_coauthor_counts_equal_the_float64_products() -> None:
+    corpus, table = _nips2021_pairs()
     left, right = table.left, table.right
     assert len(left) > 1000
     coauthors = _coauthor_matrix(corpus)
@@ -68,14 +79,7 @@ def test_coauthor_counts_equal_the_float64_products() -> None:
 
 def test_gram_and_row_products_count_the_same(monkeypatch) -> None:
     """Every pair counted by a Gram product, or every pair by row products: the same counts as the reference."""
-    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
-    parsed = [parse_name(m.name) for m in mentions]
-    corpus = Corpus(mentions, parsed)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(parsed):
-        if name.surname:
-            blocks[name.block_key].append(i)
-    table = candidate_pairs(corpus, blocks)
+    corpus, table = _nips2021_pairs()
     left, right = table.left, table.right
     coauthors = _coauthor_matrix(corpus)
     expected = _reference(corpus, coauthors, left, right)
@@ -118,14 +122,7 @@ def test_one_pass_product_gives_the_arrays_of_scipys_product(kernel: str, monkey
 
 def test_shared_counts_of_one_gather_equal_two_row_products() -> None:
     """`PairFeaturizer._shared_counts` (rows gathered once) is `_row_dots` of `first` and `rarity`, bit for bit."""
-    mentions = list(mentions_from_papers(read(papercopilot, "papercopilot/nips/nips2021.json.gz")))
-    parsed = [parse_name(m.name) for m in mentions]
-    corpus = Corpus(mentions, parsed)
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, name in enumerate(parsed):
-        if name.surname:
-            blocks[name.block_key].append(i)
-    table = candidate_pairs(corpus, blocks)
+    corpus, table = _nips2021_pairs()
     featurizer = pairs.PairFeaturizer(corpus)
     assert featurizer.rarity_squared is not None  # the one-gather path, not its fallback
     shared, rare = featurizer._shared_counts(table.left, table.right)
