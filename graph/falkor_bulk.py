@@ -23,6 +23,8 @@ Node ids are assigned by the server in creation order, starting at 0 in an empty
 so a relationship's endpoints are the positions of its nodes in the stream. The first
 command carries BEGIN (the key must not exist); later ones append. Each token (or each part of a
 large one, `MAX_TOKEN_BYTES`) is its own command, sent from a thread while the next is packed.
+Node ids are known before anything is packed (`group_nodes`), so the relationship tokens can be
+packed in a forked child at the same time as the node tokens here.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+from graph.forked import Forked
 from graph.store import Row
 
 log = logging.getLogger(__name__)
@@ -151,16 +154,36 @@ def tokens(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
     is dropped, as MERGE's MATCH drops it. Fills `written` with the rows per label/type (what
     merge_rows reports). Raises BulkEncodingError for a value the format cannot carry.
     """
+    grouped, node_ids = group_nodes(nodes)
+    yield from node_tokens(nodes, grouped, written)
+    yield from edge_tokens(rels, node_ids, written)
+
+
+Grouped = dict[str, dict[str, list[Mapping[str, Any]]]]  # label -> node id -> the props of its rows
+
+
+def group_nodes(nodes: Mapping[str, Sequence[Row]]) -> tuple[Grouped, dict[tuple[str, str], int]]:
+    """The rows of each node, and each node's id in the stream (its position: the server numbers nodes in
+    creation order), known before anything is packed so that relationships can be packed meanwhile."""
+    grouped: Grouped = {}
     node_ids: dict[tuple[str, str], int] = {}
     for label, rows in nodes.items():
         by_id: dict[str, list[Mapping[str, Any]]] = {}
         for row in rows:
             by_id.setdefault(row["id"], []).append(row["props"])
+        grouped[label] = by_id
+        for node_id in by_id:
+            node_ids[(label, node_id)] = len(node_ids)
+    return grouped, node_ids
+
+
+def node_tokens(nodes: Mapping[str, Sequence[Row]], grouped: Grouped, written: dict[str, int]
+                ) -> Iterator[tuple[bool, Token]]:
+    for label, rows in nodes.items():
         token = Token(label, ["id", *_prop_keys(r["props"] for r in rows)])
         prop_keys = token.keys[1:]
         body = token.body
-        for node_id, versions in by_id.items():
-            node_ids[(label, node_id)] = len(node_ids)
+        for node_id, versions in grouped[label].items():
             props = versions[0] if len(versions) == 1 else _first(versions, f"{label} {node_id}")
             encode_value(node_id, body)
             for prop in prop_keys:
@@ -172,6 +195,10 @@ def tokens(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
                 body = token.body
         written[label] = len(rows)
         yield False, token
+
+
+def edge_tokens(rels: Mapping[str, Sequence[Row]], node_ids: Mapping[tuple[str, str], int],
+                written: dict[str, int]) -> Iterator[tuple[bool, Token]]:
     for rel_type, rows in rels.items():
         src_label, src_key, dst_label, dst_key, extra = REL_ENDPOINTS[rel_type]
         by_key: dict[tuple[Any, ...], list[Mapping[str, Any]]] = {}
@@ -208,6 +235,13 @@ def tokens(nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]]
         yield True, token
 
 
+def _packed_edges(rels: Mapping[str, Sequence[Row]], node_ids: Mapping[tuple[str, str], int]
+                  ) -> tuple[list[Token], dict[str, int]]:
+    """Every relationship token at once (what a forked child hands back)."""
+    written: dict[str, int] = {}
+    return [token for _edge, token in edge_tokens(rels, node_ids, written)], written
+
+
 class _Sender:
     """Runs the GRAPH.BULK commands in one thread, in order, one token per command: the socket wait
     releases the GIL, so packing the next token overlaps the server's insert of this one."""
@@ -242,12 +276,15 @@ class _Sender:
 
 
 def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapping[str, Sequence[Row]],
-                      progress: Callable[[str, int, int | None], None] | None = None) -> dict[str, int] | None:
+                      progress: Callable[[str, int, int | None], None] | None = None, *, fork: bool = False
+                      ) -> dict[str, int] | None:
     """Bulk-load `store`'s staging graph if it is empty; None means "not applicable, MERGE instead".
 
     Applicable only inside `FalkorStore.building()` (writes go to a fresh staging key) and
     only while that graph has no nodes. The empty staging key (holding just the indexes)
     is dropped so BEGIN can create it, and the indexes are created again afterwards.
+    With `fork`, a forked child packs the relationship tokens while this process packs and
+    sends the nodes (graph/forked.py; the same bytes either way).
     """
     key = store._target
     if key == store.graph_name:
@@ -261,10 +298,17 @@ def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapp
         connection.delete(key)
     written: dict[str, int] = {}
     sender = _Sender(connection, key, (lambda n: progress("bulk", n, None)) if progress else None)
+    grouped, node_ids = group_nodes(nodes)
+    edges = Forked(_packed_edges, rels, node_ids, fork=fork, name="atlas-bulk-edges")  # packed meanwhile
     try:
-        for is_edge, token in tokens(nodes, rels, written):
+        for is_edge, token in node_tokens(nodes, grouped, written):
             sender.submit(is_edge, token)
+        edge_list, edges_written = edges.result()
+        for token in edge_list:
+            sender.submit(True, token)
+        written.update(edges_written)
     except BulkEncodingError as exc:
+        edges.cancel()
         sender.finish()
         if store._key_exists(key):  # what was sent before the refused value: back to an empty staging graph
             connection.delete(key)
@@ -272,6 +316,7 @@ def load_into_staging(store: Any, nodes: Mapping[str, Sequence[Row]], rels: Mapp
         log.warning("GRAPH.BULK not used (%s); loading with MERGE", exc)
         return None
     except BaseException:
+        edges.cancel()
         sender.finish()
         raise
     created = sender.finish()

@@ -13,6 +13,7 @@ are swapped in the same way.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
@@ -34,6 +35,7 @@ from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreHungError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
+from graph.forked import Forked
 from graph.fulltext import query_words
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
@@ -126,8 +128,9 @@ class FalkorStore(GraphStore):
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
         self._pending_report: str | None = None
-        self._pending_tops: dict[str, name_tops.Top] | None = None
-        self._pending_words: list[str] | None = None
+        self._pending_tables: Forked[tuple[dict[str, name_tops.Top], list[str]]] | None = None
+        # 2 (ATLAS_BUILD_WORKERS): a build packs relationships and people-search tables in forked children.
+        self._fork = config.settings().build_workers > 1
         # Tests lower these to exercise the table on a small graph; the defaults suit 1M people.
         self.name_tops_min_matches = name_tops.MIN_MATCHES
         self.name_tops_keep = name_tops.KEEP
@@ -273,8 +276,14 @@ class FalkorStore(GraphStore):
         with the graph). A merge into the live graph needs nothing here: `write` drops the lists."""
         if self._target == self.graph_name:
             return
-        self._pending_tops, self._pending_words = name_tops.build_tables(
-            rows, min_matches=self.name_tops_min_matches, keep=self.name_tops_keep)
+        tables = functools.partial(name_tops.build_tables, rows, min_matches=self.name_tops_min_matches,
+                                   keep=self.name_tops_keep)
+        self._pending_tables = Forked(tables, fork=self._fork, name="atlas-name-tops")  # made while the rows load
+
+    def _drop_pending_tables(self) -> None:
+        if self._pending_tables is not None:
+            self._pending_tables.cancel()
+        self._pending_tables = None
 
     def _drop_name_tops(self) -> None:
         try:
@@ -289,15 +298,16 @@ class FalkorStore(GraphStore):
         written = []
         tops_key, words_key = (f"{self.graph_name}{suffix}{BUILD_SUFFIX}" for suffix in NAME_KEYS)
         connection.delete(tops_key, words_key)
-        if self._pending_tops:
+        tops, words = self._pending_tables.result() if self._pending_tables is not None else ({}, [])
+        if tops:
             fields = [(prefix, json.dumps([top.matches, list(top.ids), list(top.keys)], separators=(",", ":")))
-                      for prefix, top in sorted(self._pending_tops.items())]
+                      for prefix, top in sorted(tops.items())]
             for start in range(0, len(fields), 1000):
                 connection.hset(tops_key, mapping=dict(fields[start:start + 1000]))
             written.append(NAME_TOPS_SUFFIX)
-        if self._pending_words:
-            for start in range(0, len(self._pending_words), 10_000):  # score 0: ordered by the words alone
-                connection.zadd(words_key, dict.fromkeys(self._pending_words[start:start + 10_000], 0))
+        if words:
+            for start in range(0, len(words), 10_000):  # score 0: ordered by the words alone
+                connection.zadd(words_key, dict.fromkeys(words[start:start + 10_000], 0))
             written.append(NAME_WORDS_SUFFIX)
         return written
 
@@ -376,7 +386,7 @@ class FalkorStore(GraphStore):
 
         Its commands go to the connection directly, so a server lost mid-load is named here, as in `_call`."""
         try:
-            return falkor_bulk.load_into_staging(self, nodes, rels, progress)
+            return falkor_bulk.load_into_staging(self, nodes, rels, progress, fork=self._fork)
         except _CONNECTION_ERRORS as exc:
             raise self._failed(exc) from exc
 
@@ -395,7 +405,7 @@ class FalkorStore(GraphStore):
             self.db.connection.delete(staging)
         self._target = staging
         self._pending_report = None
-        self._pending_tops = self._pending_words = None
+        self._drop_pending_tables()
         try:
             self.ensure_schema()
             yield self
@@ -411,7 +421,7 @@ class FalkorStore(GraphStore):
         finally:
             self._target = self.graph_name
             self._pending_report = None
-            self._pending_tops = self._pending_words = None
+            self._drop_pending_tables()
 
     def set_build_report(self, report_json: str) -> None:
         self._pending_report = report_json

@@ -40,13 +40,14 @@ def stores(tmp_path: Path) -> Any:
     bulked.close()
 
 
-def test_bulk_loaded_graph_equals_merge_loaded_graph(small_rows: Any, stores: Any) -> None:
+@pytest.mark.parametrize("fork", [False, True], ids=["one-process", "edges-packed-in-a-child"])
+def test_bulk_loaded_graph_equals_merge_loaded_graph(small_rows: Any, stores: Any, fork: bool) -> None:
     nodes, rels = small_rows
     merged, bulked = stores
     with merged.building() as target:
         merge_rows(target, nodes, rels)
     with bulked.building() as target:
-        written = falkor_bulk.load_into_staging(target, nodes, rels)  # the path load_rows takes here
+        written = falkor_bulk.load_into_staging(target, nodes, rels, fork=fork)  # the path load_rows takes here
     assert written == {kind: len(rows) for kind, rows in {**nodes, **rels}.items()}
     bulk_dump = _graph_dump(bulked)
     assert sum(map(len, bulk_dump[0].values())) == sum(map(len, nodes.values()))
@@ -132,10 +133,12 @@ def test_tokens_split_into_parts_give_the_same_graph(small_rows: Any, stores: An
     assert _indexes(parted) == _indexes(whole)
 
 
+@pytest.mark.parametrize("fork", [False, True], ids=["one-process", "edges-packed-in-a-child"])
 def test_a_value_refused_after_some_commands_leaves_an_empty_indexed_staging_graph(small_rows: Any,
-                                                                                  stores: Any) -> None:
+                                                                                  stores: Any, fork: bool) -> None:
     """The nodes are already in the server when a relationship value is refused (a NUL cannot be sent
-    either way): the staging graph is emptied with its indexes kept, so the next load starts clean."""
+    either way): the staging graph is emptied with its indexes kept, so the next load starts clean.
+    With `fork` the refusal happens in the child that packs relationships and is raised here."""
     nodes, rels = small_rows
     merged, bulked = stores
     first = rels["AUTHORED"][0]
@@ -144,7 +147,7 @@ def test_a_value_refused_after_some_commands_leaves_an_empty_indexed_staging_gra
     with merged.building() as target:
         merge_rows(target, nodes, rels)
     with bulked.building() as target:
-        assert falkor_bulk.load_into_staging(target, nodes, broken) is None
+        assert falkor_bulk.load_into_staging(target, nodes, broken, fork=fork) is None
         graph = target.db.select_graph(target._target)
         assert graph.query("MATCH (n) RETURN count(n)").result_set[0][0] == 0
         assert {(r[0], tuple(r[1])) for r in graph.query("CALL db.indexes()").result_set} == _indexes(merged)

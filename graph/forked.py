@@ -1,0 +1,113 @@
+"""Compute a function's result in a forked child while this process does something else.
+
+Why: a cold build's load runs on one core while the other is mostly idle (the FalkorDB
+server and a cache writer use part of it); packing the relationship tokens of
+`GRAPH.BULK` and the people-search tables are independent of packing the node tokens, so
+a child can do them meanwhile (BENCHMARKS.md, "Build"). A forked child sees this
+process's objects as they were at the fork, so its result is what a call here would have
+returned.
+
+Semantics kept: `result()` returns the value or raises the exception the call raised;
+a child that cannot be started or dies (killed, out of memory) is not an error: the
+function is then called here, so the answer never depends on whether a fork worked.
+With `fork=False` (ATLAS_BUILD_WORKERS=1, or no `fork` on this platform) it is a plain
+call, made when `result()` is first asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import sys
+import traceback
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+FORK_AVAILABLE = sys.platform == "linux"
+
+
+def _child(function: Callable[..., Any], args: tuple[Any, ...], conn: Connection) -> None:
+    try:
+        reply: tuple[str, Any] = ("value", function(*args))
+    except Exception as exc:  # noqa: BLE001 - raised again in the parent, as a call there would raise it
+        reply = ("raised", exc)
+    try:
+        conn.send(reply)
+    except Exception:  # noqa: BLE001 - e.g. an exception that does not pickle: the parent calls again
+        conn.send(("failed", traceback.format_exc()))
+    conn.close()
+
+
+class Forked(Generic[T]):
+    """`function(*args)`, computed in a forked child when `fork` (else at `result()`)."""
+
+    def __init__(self, function: Callable[..., T], *args: Any, fork: bool = True, name: str = "atlas-forked"
+                 ) -> None:
+        self._function, self._args = function, args
+        self._process: Any = None
+        self._receive: Connection | None = None
+        self._done = False
+        self._value: T | None = None
+        if not (fork and FORK_AVAILABLE):
+            return
+        try:
+            context = multiprocessing.get_context("fork")
+            receive, send = context.Pipe(duplex=False)
+            sys.stdout.flush()  # nothing buffered here may be written twice
+            sys.stderr.flush()
+            process = context.Process(target=_child, args=(function, args, send), name=name, daemon=True)
+            process.start()
+            send.close()
+        except (OSError, ValueError) as exc:
+            log.warning("could not start a child process for %s (%s: %s); computing it here", name,
+                        type(exc).__name__, exc)
+            return
+        self._process, self._receive = process, receive
+
+    @property
+    def in_child(self) -> bool:
+        return self._process is not None
+
+    def result(self) -> T:
+        if self._done:
+            return self._value  # type: ignore[return-value]
+        if self._receive is not None:
+            try:
+                kind, payload = self._receive.recv()
+            except (EOFError, OSError) as exc:
+                kind, payload = "failed", f"the child died ({type(exc).__name__}, exit code {self._process.exitcode})"
+            finally:
+                self._close()
+            if kind == "raised":
+                raise payload
+            if kind == "value":
+                self._finish(payload)
+                return payload
+            log.warning("%s failed in its child process; computing it here:\n%s", self._process.name, payload)
+        self._finish(self._function(*self._args))
+        return self._value  # type: ignore[return-value]
+
+    def _finish(self, value: T) -> None:
+        self._value, self._done = value, True
+        self._function, self._args = None, ()  # type: ignore[assignment]  # let the inputs go
+
+    def _close(self) -> None:
+        assert self._receive is not None
+        self._receive.close()
+        self._receive = None
+        self._process.join(timeout=5.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join()
+
+    def cancel(self) -> None:
+        """Stop a child whose result is no longer wanted (an error elsewhere)."""
+        if self._receive is not None:
+            self._process.terminate()
+            self._close()
+        self._done = True
