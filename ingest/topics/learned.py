@@ -172,8 +172,8 @@ class LearnedModel:
         known_uni, uni = unigrams.hits(norms[alpha])
         known_bi, bi = bigrams.hits(_pair_key(norms[:-1][both], norms[1:][both]))
         size = np.int64(len(self.vocab))
-        keyed = np.unique(np.concatenate([owner[alpha][known_uni] * size + uni,
-                                          owner[:-1][both][known_bi] * size + bi]))
+        keyed = np.sort(np.concatenate([owner[alpha][known_uni] * size + uni, owner[:-1][both][known_bi] * size + bi]))
+        keyed = keyed[np.concatenate([[True], keyed[1:] != keyed[:-1]])] if len(keyed) else keyed  # np.unique
         ends = np.searchsorted(keyed, np.arange(1, len(docs) + 1, dtype=np.int64) * size)
         grams = (keyed % size).astype(int)
         return [grams[start:end] for start, end in zip(np.concatenate([[0], ends[:-1]]), ends, strict=True)]

@@ -82,9 +82,24 @@ class PaperText:
         if kind == ABSTRACT:
             return clean_text(self.abstract or "")
         if kind == DERIVED_TERMS:
-            # map/filter rather than a generator: 4.8M terms in the snapshot, a Python frame each was ~1 s.
-            return TERM_JOINER.join(map(_clean_term, filter(str.strip, self.derived_terms)))
+            return _joined_terms(self.derived_terms)
         return ""
+
+
+def _joined_terms(terms: Sequence[str]) -> str:
+    """The non-blank terms, each cleaned (`clean_text`), joined with TERM_JOINER.
+
+    Why the fast path: the snapshot has 4.8M terms and nearly all are clean already; cleaning
+    each (even from a cache) was ~3 s. The raw join is returned only when it proves every term
+    clean, i.e. equal to its `clean_text`: all ASCII (NFKC leaves ASCII alone); whitespace only
+    single spaces, none at either end (so no term holds a tab or a double space, the first has
+    no leading space and the last no trailing one, and a later term's leading space would be a
+    double space after "; "); and no " ;" (an earlier term's trailing space would read " ; ").
+    """
+    raw = TERM_JOINER.join(filter(str.strip, terms))
+    if raw.isascii() and " ;" not in raw and raw == " ".join(raw.split()):
+        return raw
+    return TERM_JOINER.join(map(_clean_term, filter(str.strip, terms)))
 
 
 @dataclass
