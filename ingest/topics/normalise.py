@@ -30,7 +30,11 @@ TOKENIZER_CACHE_CHUNKS = 1_000_000
 # Hyphens, dashes, slashes and underscores between word characters become spaces, so
 # "low-precision", "low precision" and "Low Precision" tokenise alike. Replacing one
 # character by one keeps every character offset, so evidence can quote the original text.
-_JOINERS = re.compile(r"(?<=\w)[-\u2010\u2011\u2012\u2013/_](?=\w)")
+# The joiner is matched first and its left neighbour checked after ("(?<=\w.)" looks back over
+# the joiner itself): the same matches as "(?<=\w)[...](?=\w)", but the regex engine can skip
+# ahead to the next joiner character instead of trying the lookbehind at every position
+# (1.2 s -> 0.3 s of CPU on the snapshot's texts).
+_JOINERS = re.compile(r"[-\u2010\u2011\u2012\u2013/_](?<=\w.)(?=\w)")
 # An upper-case abbreviation with a plural s: GPUs, LLMs, FPGAs, DNNs.
 _CAPS_PLURAL = re.compile(r"^[A-Z][A-Z0-9]*[A-Z0-9]s$")
 _NO_STRIP_ENDINGS = ("ss", "us", "is", "os")
