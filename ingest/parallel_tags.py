@@ -8,8 +8,9 @@ instead of their sum. When resolution comes from the build cache (a changed deci
 file does not re-tag; a changed tagger does not re-resolve), the tagging itself is split
 between the worker and this process.
 
-How: the worker is forked (`fork` start method) after the texts are computed, so it
-inherits them without pickling; only the tags come back. Tags are per paper (the Dask
+How: the worker is forked (`fork` start method), so it inherits the papers without pickling
+and reads their texts itself; only the tags come back. Nothing here imports spaCy until this
+process tags papers itself (ingest/topics: a cold build's own process never does). Tags are per paper (the Dask
 path relies on the same fact, tests/scale/test_distributed.py), so any split gives the
 same tags, in the same order. A build runs with the cyclic GC paused, which the fork
 inherits: the child does not walk (and so copy) the parent's whole heap.
@@ -29,28 +30,28 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from graph.records import Paper, TopicTag
-from ingest.topics import PaperText, paper_text, product_tagger
+from ingest import topics
 
 log = logging.getLogger(__name__)
 
-# The texts the forked worker tags: set just before the fork, read by the child, which
+# The papers the forked worker tags: set just before the fork, read by the child, which
 # inherits this module's state (nothing is pickled on the way in).
-_INHERITED: Sequence[PaperText] = ()
+_INHERITED: Sequence[Paper] = ()
 
 
 def _tag_inherited(start: int, stop: int, conn: Connection) -> None:
-    """Runs in the worker: tags its inherited slice of the texts and sends the tags back (or the error)."""
+    """Runs in the worker: tags its inherited slice of the papers and sends the tags back (or the error)."""
     try:
-        reply: tuple[bool, object] = (True, list(product_tagger().tag(_INHERITED[start:stop])))
+        reply: tuple[bool, object] = (True, tag_texts(_INHERITED[start:stop]))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
         reply = (False, traceback.format_exc())
     conn.send(reply)
     conn.close()
 
 
-def tag_texts(texts: Sequence[PaperText]) -> list[list[TopicTag]]:
+def tag_texts(papers: Sequence[Paper]) -> list[list[TopicTag]]:
     """Tag in this process, exactly as `ingest.topics.tag_papers` does."""
-    return list(product_tagger().tag(list(texts)))
+    return list(topics.product_tagger().tag([topics.paper_text(p) for p in papers]))
 
 
 class BackgroundTagging:
@@ -63,18 +64,18 @@ class BackgroundTagging:
 
     def __init__(self, papers: Sequence[Paper], say: Callable[[str], None], *, share: float = 1.0) -> None:
         global _INHERITED
-        self._texts = [paper_text(p) for p in papers]
+        self._papers = list(papers)
         self._on_stage = say
-        self._split = len(self._texts) - round(len(self._texts) * min(max(share, 0.0), 1.0))
+        self._split = len(self._papers) - round(len(self._papers) * min(max(share, 0.0), 1.0))
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
-        if self._split == len(self._texts):
+        if self._split == len(self._papers):
             return  # nothing for a worker to do
-        _INHERITED = self._texts
+        _INHERITED = self._papers
         try:
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_tag_inherited, args=(self._split, len(self._texts), send),
+            process = context.Process(target=_tag_inherited, args=(self._split, len(self._papers), send),
                                       name="atlas-tagging", daemon=True)
             process.start()
             send.close()  # the child's end: once the child exits, recv() sees EOF instead of blocking
@@ -82,7 +83,7 @@ class BackgroundTagging:
         except (ValueError, OSError) as exc:  # no fork here, or no process could be made
             self._say(f"could not start a worker process for tagging ({type(exc).__name__}: {exc}); "
                       "tagging in this process instead")
-            self._split = len(self._texts)
+            self._split = len(self._papers)
         finally:
             _INHERITED = ()  # the child has its copy
 
@@ -99,11 +100,11 @@ class BackgroundTagging:
     @property
     def in_worker(self) -> int:
         """How many papers the worker process is tagging (0 when it could not start)."""
-        return len(self._texts) - self._split
+        return len(self._papers) - self._split
 
     def result(self) -> list[list[TopicTag]]:
         """Every paper's tags, in the order of the papers given."""
-        mine = tag_texts(self._texts[:self._split]) if self._split else []
+        mine = tag_texts(self._papers[:self._split]) if self._split else []
         if self._conn is None:
             return mine
         try:
@@ -112,13 +113,13 @@ class BackgroundTagging:
             code = self._process.exitcode if self._process is not None else None
             self._say(f"the tagging worker process died (exit code {code}, {type(exc).__name__}); "
                       "tagging its papers in this process instead")
-            ok, payload = True, tag_texts(self._texts[self._split:])
+            ok, payload = True, tag_texts(self._papers[self._split:])
         finally:
             self.close()
         if not ok:
             raise RuntimeError(f"tagging failed in the worker process:\n{payload}")
         theirs = payload
-        if not isinstance(theirs, list) or len(mine) + len(theirs) != len(self._texts):
+        if not isinstance(theirs, list) or len(mine) + len(theirs) != len(self._papers):
             raise RuntimeError(f"the tagging worker returned {type(theirs).__name__} for {self.in_worker} papers")
         return mine + theirs
 

@@ -18,9 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from itertools import accumulate
-
-from spacy.lang.en.stop_words import STOP_WORDS
 
 MAX_WORDS = 3
 _MATH = re.compile(r"\$[^$]*\$|\\\(.*?\\\)|\\[a-zA-Z]+")
@@ -28,7 +27,15 @@ _URL = re.compile(r"https?://\S+|www\.\S+")
 # Clause breaks: a term never spans punctuation other than an in-word hyphen or apostrophe.
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’/|<>=+*&%#@~`^]|\s-\s|--")
 _WORD = re.compile(r"[a-z0-9]+(?:[-'][a-z0-9]+)*")
-_STOP = frozenset(STOP_WORDS) | {"et", "al", "e.g", "i.e", "eg", "ie", "vs", "etc"}
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """spaCy's English stop words and a few of our own. Imported when terms are made (vendoring time), not
+    when a build decodes them: importing spaCy costs the build's own process ~0.5 s."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS) | {"et", "al", "e.g", "i.e", "eg", "ie", "vs", "etc"}
 
 
 def _is_numeric(word: str) -> bool:
@@ -38,11 +45,12 @@ def _is_numeric(word: str) -> bool:
 def candidate_terms(abstract: str) -> set[str]:
     """Every 1–3-word term of one abstract that may become a derived term (before the frequency cut)."""
     text = _URL.sub(" . ", _MATH.sub(" . ", (abstract or "").lower()))
+    stop = stop_words()
     terms: set[str] = set()
     for clause in _CLAUSE.split(text):
         words = _WORD.findall(clause)
         for i, first in enumerate(words):
-            if first in _STOP or _is_numeric(first) or len(first) < 2:
+            if first in stop or _is_numeric(first) or len(first) < 2:
                 continue
             for n in range(1, MAX_WORDS + 1):
                 if i + n > len(words):
@@ -50,7 +58,7 @@ def candidate_terms(abstract: str) -> set[str]:
                 last = words[i + n - 1]
                 if _is_numeric(last):
                     break  # a numeric word ends every longer term through it too
-                if last in _STOP or len(last) < 2:
+                if last in stop or len(last) < 2:
                     continue
                 terms.add(" ".join(words[i:i + n]))
     return terms

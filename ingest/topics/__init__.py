@@ -12,23 +12,41 @@ Topic nodes and their PART_OF links. Labels are defined in
 
 from __future__ import annotations
 
+import importlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
 from graph import config
 from graph.records import Paper, Topic
-from ingest.topics.learned import LearnedModel, LearnedTagger
-from ingest.topics.tagger import (
-    ABSTRACT,
-    DERIVED_TERMS,
-    TITLE_ONLY,
-    PaperText,
-    TopicTagger,
-    community_of_venue_id,
-    pillars_and_topics,
-)
 from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, load_taxonomy, topic_nodes
+
+if TYPE_CHECKING:
+    from ingest.topics.learned import LearnedModel, LearnedTagger
+    from ingest.topics.tagger import (
+        ABSTRACT,
+        DERIVED_TERMS,
+        TITLE_ONLY,
+        PaperText,
+        TopicTagger,
+        community_of_venue_id,
+        pillars_and_topics,
+    )
+
+# The spaCy-backed parts are imported on first use (PEP 562): importing spaCy costs ~0.5 s, and a cold
+# build tags in a forked worker, so the build's own process (whose path is the build's length) never needs it.
+_LAZY = {name: "ingest.topics.tagger" for name in ("ABSTRACT", "DERIVED_TERMS", "TITLE_ONLY", "PaperText",
+                                                   "TopicTagger", "community_of_venue_id", "pillars_and_topics")}
+_LAZY.update({"LearnedModel": "ingest.topics.learned", "LearnedTagger": "ingest.topics.learned"})
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 # Bump whenever the taxonomy or the scoring changes what gets tagged, so a build knows
 # that stored tags are stale.
@@ -47,6 +65,8 @@ def _bundled_taxonomy() -> Taxonomy:
 @lru_cache(maxsize=1)
 def default_tagger() -> TopicTagger:
     """The rule tagger for the bundled taxonomy, built once per process (about a second)."""
+    from ingest.topics.tagger import TopicTagger
+
     return TopicTagger(_bundled_taxonomy())
 
 
@@ -57,6 +77,8 @@ def product_tagger() -> LearnedTagger:
     Chosen because it beats the rules alone on the frozen v3 held-out split (BENCHMARKS.md,
     topic section); every tag still carries the rule phrases and the features behind it.
     """
+    from ingest.topics.learned import LearnedModel, LearnedTagger
+
     return LearnedTagger(default_tagger(), LearnedModel.load())
 
 
@@ -70,6 +92,8 @@ def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
 
 def paper_text(paper: Paper) -> PaperText:
     """What the tagger reads of a paper record: title, abstract or derived terms, venue community."""
+    from ingest.topics.tagger import PaperText, community_of_venue_id
+
     return PaperText(paper.title, paper.abstract, community_of_venue_id(paper.venue_id),
                      tuple(paper.derived_terms or ()))
 
