@@ -52,9 +52,9 @@ def __getattr__(name: str) -> Any:
 # that stored tags are stale.
 TAGGER_VERSION = 3
 
-__all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "PaperText",
-           "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text", "pillars_and_topics",
-           "product_tagger", "tag_input", "tag_papers", "taxonomy"]
+__all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "LearnedModel",
+           "LearnedTagger", "PaperText", "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text",
+           "pillars_and_topics", "product_tagger", "tag_input", "tag_papers", "taxonomy"]
 
 
 @lru_cache(maxsize=1)
