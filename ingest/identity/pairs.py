@@ -38,6 +38,7 @@ try:  # scipy's own sparse kernels, called once instead of twice (see `_matmat`)
 except ImportError:  # pragma: no cover - a scipy that moved them: the public product, same numbers
     _sparsetools = None
 
+from graph.forked import Forked
 from ingest.identity import model as pair_model
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
@@ -551,14 +552,17 @@ def _kept(features: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndar
 
 
 def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
-                    model: PairModel | None = None) -> PairTable:
+                    model: PairModel | None = None, workers: int = 1) -> PairTable:
     """Enumerate, featurise and (given `model`) score every candidate pair of every block (module docstring).
 
     With `model`, pairs are featurised and scored `_SCORE_CHUNKS * model._CHUNK` at a time
     and the features are dropped (`PairTable.probabilities` is set); without, the features of
     all pairs are kept (`PairTable.features`: model fitting and tests, on small corpora).
     With `new` (a boolean per mention), only pairs holding a new mention: the online resolver's
-    pairs (identity/incremental.py), by the same rules and in the same order.
+    pairs (identity/incremental.py), by the same rules and in the same order. With `workers` 2
+    and a model, the later half of the chunks is featurised and scored in a forked child
+    (`graph/forked.py`) while this process does the first half: chunks are independent, so the
+    table is the same either way (tests/identity/test_pairs_chunked.py).
     """
     parsed = corpus.parsed
     givens = [p.given for p in parsed]
@@ -566,36 +570,8 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
-    featurizer = PairFeaturizer(corpus)
-    # whole multiples of the model's forward-pass rows, at the same offsets as one call over every
-    # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
-    rows = _SCORE_CHUNKS * pair_model._CHUNK
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
-    pending = 0
-    kept: list[tuple[np.ndarray, ...]] = []
-
-    def flush(everything: bool) -> None:
-        """Featurise and score the pending pairs, `rows` at a time (all of them at the end)."""
-        nonlocal pending
-        if not lefts:
-            return
-        left_all = np.concatenate(lefts).astype(np.int32)
-        right_all = np.concatenate(rights).astype(np.int32)
-        lefts.clear()
-        rights.clear()
-        start = 0
-        while len(left_all) - start >= rows or (everything and start < len(left_all)):
-            left, right = left_all[start:start + rows], right_all[start:start + rows]
-            start += len(left)
-            features, shared = featurizer.features(left, right)
-            scored = (model.probabilities(features),) if model is not None else (features,)
-            kept.append((left, right, *_kept(features, shared), *scored))
-        if start < len(left_all):
-            lefts.append(left_all[start:])
-            rights.append(right_all[start:])
-        pending = len(left_all) - start
-
     ranges: dict[str, tuple[int, int]] = {}
     offset = 0
     for key in sorted(blocks):
@@ -610,18 +586,23 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
         left, right = left[keep], right[keep]
         if len(left):
             order = np.lexsort((right, left))
-            lefts.append(left[order])
-            rights.append(right[order])
+            lefts.append(left[order].astype(np.int32))
+            rights.append(right[order].astype(np.int32))
             ranges[key] = (offset, offset + len(left))
             offset += len(left)
-            pending += len(left)
-            if pending >= rows:
-                flush(everything=False)
-    flush(everything=True)
-    if not kept:
-        features, shared = featurizer.features(np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32))
-        scored = (model.probabilities(features),) if model is not None else (features,)
-        kept.append((np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32), *_kept(features, shared), *scored))
+    left_all = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int32)
+    right_all = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int32)
+    lefts.clear()
+    rights.clear()
+    featurizer = PairFeaturizer(corpus)
+    # whole multiples of the model's forward-pass rows, at the same offsets as one call over every
+    # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
+    rows = _SCORE_CHUNKS * pair_model._CHUNK
+    starts = list(range(0, len(left_all), rows)) or [0]
+    half = (len(starts) + 1) // 2
+    theirs = Forked(_score_chunks, featurizer, model, left_all, right_all, starts[half:], rows,
+                    fork=workers > 1 and model is not None and len(starts) > 1, name="atlas-pair-scores")
+    kept = _score_chunks(featurizer, model, left_all, right_all, starts[:half], rows) + theirs.result()
     # one column at a time, its chunks dropped once joined: twice the kept pairs at once was the
     # top of this step (9.5M pairs at 100k synthetic papers: +0.24 GB)
     parts_of = [list(parts) for parts in zip(*kept, strict=True)]
@@ -634,6 +615,18 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     if model is not None:
         return PairTable(left, right, shared, title, evidence, ranges, probabilities=last)
     return PairTable(left, right, shared, title, evidence, ranges, features=last)
+
+
+def _score_chunks(featurizer: PairFeaturizer, model: PairModel | None, left_all: np.ndarray, right_all: np.ndarray,
+                  starts: Sequence[int], rows: int) -> list[tuple[np.ndarray, ...]]:
+    """The kept columns (and probabilities, or features without a model) of the chunks starting at `starts`."""
+    kept: list[tuple[np.ndarray, ...]] = []
+    for start in starts:
+        left, right = left_all[start:start + rows], right_all[start:start + rows]
+        features, shared = featurizer.features(left, right)
+        scored = model.probabilities(features) if model is not None else features
+        kept.append((left, right, *_kept(features, shared), scored))
+    return kept
 
 
 def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

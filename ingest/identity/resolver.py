@@ -240,7 +240,8 @@ class _Run:
     def cluster_blocks(self) -> PairTable:
         corpus = Corpus(self.mentions, self.parsed)
         blocks = self.blocks()
-        table = candidate_pairs(corpus, blocks, model=self.model)  # scored chunk by chunk: no features kept
+        table = candidate_pairs(corpus, blocks, model=self.model,  # scored chunk by chunk: no features kept
+                                workers=self.workers)
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
                                                strict.COMMON, strict.CAP)

@@ -60,9 +60,9 @@ def test_chunked_scores_equal_whole_table_scores(iclr, monkeypatch: pytest.Monke
     assert len(whole.left) > 10_000 and len(whole.block_ranges) > 500
     monkeypatch.setattr(pair_model, "_CHUNK", 1_000)
     expected = model.probabilities(whole.features)  # one call over the full table, as a build did before
-    for passes in (1, 3, 10**6):  # chunks of one forward pass, of three, everything at once
-        monkeypatch.setattr(pairs, "_SCORE_CHUNKS", passes)
-        table = candidate_pairs(corpus, blocks, model=model)
+    for passes, workers in ((1, 1), (3, 1), (10**6, 1), (1, 2), (3, 2)):  # chunks of 1 or 3 forward passes, or
+        monkeypatch.setattr(pairs, "_SCORE_CHUNKS", passes)  # everything at once; the later half of the chunks
+        table = candidate_pairs(corpus, blocks, model=model, workers=workers)  # scored in a child with 2 workers
         assert table.features is None
         assert table.block_ranges == whole.block_ranges
         assert table.left.dtype == table.right.dtype == np.int32
