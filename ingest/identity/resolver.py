@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -449,14 +450,15 @@ class _Run:
                 if notes:
                     reasons += sorted(set(notes))
             else:
-                names = Counter(clean[i] for i in members)
+                # map over the members (C loops, the same insertion order as the generators they replace)
+                names = Counter(map(clean.__getitem__, members))
                 name = max(names, key=lambda n: display_key(n, names[n]))
-                own_conf = [merge_conf.get(i, 1.0) for i in members]  # read once for the minimum and per mention
+                own_conf = list(map(merge_conf.get, members, repeat(1.0)))  # read once: the minimum, per mention
                 confidence = min(own_conf, default=1.0)
                 for i, value in zip(members, own_conf, strict=True):
                     person_ids[i] = person_id
                     confidences[i] = round(value, 4)
-                for root in {find(i) for i in members}:
+                for root in set(map(find, members)):
                     counted.update(merged_reasons.get(root, {}))
                 reasons = list(partition.notes.get(label, []))
                 reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
