@@ -435,16 +435,14 @@ class _Run:
                 person_id = person_id_for({}, mentions[first].mention_id)
             used.add(person_id)
             legacy_id = self._legacy_person_id(strong, members, person_id)
-            counted: Counter[str] = Counter()
+            counted: Counter[str] | None  # the reasons' tallies: most people's is one root's, read as it is
             if len(members) == 1:  # most people: the same values as the general case below, without its tallies
                 name = clean[first]
                 names: Iterable[str] = (name,)
                 confidence = merge_conf.get(first, 1.0)
                 person_ids[first] = person_id
                 confidences[first] = round(confidence, 4)
-                own_reasons = merged_reasons.get(find(first))
-                if own_reasons:
-                    counted.update(own_reasons)
+                counted = merged_reasons.get(find(first))  # not copied: most_common reads it, nothing writes it
                 notes = partition.mention_notes.get(first)
                 reasons = list(partition.notes.get(label, []))
                 if notes:
@@ -458,6 +456,7 @@ class _Run:
                 for i, value in zip(members, own_conf, strict=True):
                     person_ids[i] = person_id
                     confidences[i] = round(value, 4)
+                counted = Counter()
                 for root in set(map(find, members)):
                     counted.update(merged_reasons.get(root, {}))
                 reasons = list(partition.notes.get(label, []))
