@@ -26,6 +26,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from ingest.identity.cluster import linkage_score
+from ingest.identity.pairs import unique_pairs
 
 Links = dict[tuple[int, int], tuple[float, int, float, int]]
 CHUNK_PAIRS = 250_000  # candidate pairs summed per pass (~30 MB of temporary arrays)
@@ -55,8 +56,8 @@ def local_blocks(keys: Sequence[str], blocks: dict[str, list[int]], roots: np.nd
     for b, key in enumerate(keys):
         block_of[blocks[key]] = b
     blocked = np.flatnonzero(block_of >= 0)
-    pairs = np.unique(np.stack([roots[blocked], block_of[blocked]]), axis=1)
-    root_ids, spans = np.unique(pairs[0], return_counts=True)
+    root_of_pair, _ = unique_pairs(roots[blocked], block_of[blocked])  # each (root, block) once, by root
+    root_ids, spans = np.unique(root_of_pair, return_counts=True)
     shared = np.isin(roots[blocked], root_ids[spans > 1])  # mentions of a profile in two blocks or more
     foreign = np.zeros(len(keys), dtype=bool)
     foreign[block_of[blocked][shared]] = True

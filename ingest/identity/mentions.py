@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -43,10 +44,16 @@ def mention_id_of(paper_id: str, position: int) -> str:
     return f"{paper_id}#{position}"
 
 
+# the five id fields of an authorship read in one C call: most authorships carry none (checked first)
+_ID_VALUES = attrgetter(*AUTHORSHIP_ID_FIELDS.values())
+
+
 def strong_ids_of(authorship: Authorship) -> dict[str, str]:
+    values = _ID_VALUES(authorship)
+    if not any(values):  # no id at all (most authorships): the loop below would find none
+        return {}
     ids: dict[str, str] = {}
-    for kind, attr in AUTHORSHIP_ID_FIELDS.items():  # a loop, not two comprehensions: called per authorship
-        value = getattr(authorship, attr)
+    for kind, value in zip(AUTHORSHIP_ID_FIELDS, values, strict=True):  # called per authorship
         if value:
             text = str(value).strip()
             if text:

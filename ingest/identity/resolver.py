@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 
 import numpy as np
 from scipy import sparse
@@ -435,29 +436,29 @@ class _Run:
                 person_id = person_id_for({}, mentions[first].mention_id)
             used.add(person_id)
             legacy_id = self._legacy_person_id(strong, members, person_id)
-            counted: Counter[str] = Counter()
+            counted: Counter[str] | None  # the reasons' tallies: most people's is one root's, read as it is
             if len(members) == 1:  # most people: the same values as the general case below, without its tallies
                 name = clean[first]
                 names: Iterable[str] = (name,)
                 confidence = merge_conf.get(first, 1.0)
                 person_ids[first] = person_id
                 confidences[first] = round(confidence, 4)
-                own_reasons = merged_reasons.get(find(first))
-                if own_reasons:
-                    counted.update(own_reasons)
+                counted = merged_reasons.get(find(first))  # not copied: most_common reads it, nothing writes it
                 notes = partition.mention_notes.get(first)
                 reasons = list(partition.notes.get(label, []))
                 if notes:
                     reasons += sorted(set(notes))
             else:
-                names = Counter(clean[i] for i in members)
+                # map over the members (C loops, the same insertion order as the generators they replace)
+                names = Counter(map(clean.__getitem__, members))
                 name = max(names, key=lambda n: display_key(n, names[n]))
-                own_conf = [merge_conf.get(i, 1.0) for i in members]  # read once for the minimum and per mention
+                own_conf = list(map(merge_conf.get, members, repeat(1.0)))  # read once: the minimum, per mention
                 confidence = min(own_conf, default=1.0)
                 for i, value in zip(members, own_conf, strict=True):
                     person_ids[i] = person_id
                     confidences[i] = round(value, 4)
-                for root in {find(i) for i in members}:
+                counted = Counter()
+                for root in set(map(find, members)):
                     counted.update(merged_reasons.get(root, {}))
                 reasons = list(partition.notes.get(label, []))
                 reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
