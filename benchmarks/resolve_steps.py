@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph.config import PROJECT_ROOT  # noqa: E402
+from graph.records import Paper  # noqa: E402
 from ingest import cache, identity  # noqa: E402
 from ingest.identity import authors, model, pairs, resolver  # noqa: E402
 
@@ -47,8 +48,10 @@ class _Papers(Exception):
     """Carries the papers out of cache.prepare at the point resolution would start."""
 
 
-def _papers() -> list:
-    def grab(merged: list, **_kwargs: object) -> list:
+def merged_papers() -> list[Paper]:
+    """The merged papers of the bundled snapshot, as a cold build hands them to resolution and tagging
+    (read + merge + institutions, untimed). benchmarks/tag_cpu.py uses it too."""
+    def grab(merged: list[Paper], **_kwargs: object) -> list[Paper]:
         raise _Papers(merged)
 
     original = cache.identity.resolve_authors
@@ -80,7 +83,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
     args = parser.parse_args()
-    papers = _papers()
+    papers = merged_papers()
     totals: dict[str, float] = {}
     for owner, name in STEPS:
         _timed(owner, name, totals)

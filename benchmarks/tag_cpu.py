@@ -5,7 +5,7 @@ is hidden in the build's wall time; this times `topics.tag_papers` by itself (GC
 during a build) on the merged papers `cache.prepare` hands it, and prints a repr-based digest
 of every paper's tags (ids, scores, evidence, order): two checkouts must print the same digest.
 
-The merged papers are taken from `cache.prepare` where resolution would start (patched to
+The merged papers are taken from `cache.prepare` where resolution would start (resolve_steps.py, patched to
 stop there): tagging reads only a paper's title, abstract, derived terms and venue, which
 resolution never changes. The tagger is built (and its lexemes warmed on the same texts)
 outside the timed region unless `--cold`.
@@ -20,36 +20,16 @@ import cProfile
 import gc
 import hashlib
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from graph.config import PROJECT_ROOT  # noqa: E402
+from resolve_steps import merged_papers  # noqa: E402 - benchmarks/, the script's own folder
+
 from graph.records import Paper  # noqa: E402
-from ingest import cache, topics  # noqa: E402
-
-
-class _Papers(Exception):
-    """Carries the merged papers out of cache.prepare at the point resolution would start."""
-
-
-def merged_papers() -> list[Paper]:
-    """The merged papers of the bundled snapshot, as a cold build hands them to tagging."""
-    def grab(merged: list[Paper], **_kwargs: object) -> list[Paper]:
-        raise _Papers(merged)
-
-    original = cache.identity.resolve_authors
-    cache.identity.resolve_authors = grab
-    try:
-        with tempfile.TemporaryDirectory() as tmp:
-            cache.prepare(PROJECT_ROOT / "data" / "snapshot", Path(tmp), use_cache=False, workers=1)
-    except _Papers as papers:
-        return papers.args[0]
-    finally:
-        cache.identity.resolve_authors = original
-    raise RuntimeError("resolution was never reached")
+from ingest import topics  # noqa: E402
 
 
 def tags_digest(papers: list[Paper]) -> str:
