@@ -24,11 +24,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
+from graph.forked import die_with_parent
 from graph.records import Paper, TopicTag
 from ingest import topics
 
@@ -39,8 +41,10 @@ log = logging.getLogger(__name__)
 _INHERITED: Sequence[Paper] = ()
 
 
-def _tag_inherited(start: int, stop: int, conn: Connection) -> None:
+def _tag_inherited(start: int, stop: int, conn: Connection, parent: int, parents_end: Connection) -> None:
     """Runs in the worker: tags its inherited slice of the papers and sends the tags back (or the error)."""
+    die_with_parent(parent)
+    parents_end.close()  # else sending more than the pipe's buffer would wait for ever on a killed build
     try:
         reply: tuple[bool, object] = (True, tag_texts(_INHERITED[start:stop]))
     except BaseException:  # noqa: BLE001 - reported to the parent, which raises it
@@ -75,7 +79,8 @@ class BackgroundTagging:
         try:
             context = multiprocessing.get_context("fork")
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_tag_inherited, args=(self._split, len(self._papers), send),
+            process = context.Process(target=_tag_inherited,
+                                      args=(self._split, len(self._papers), send, os.getpid(), receive),
                                       name="atlas-tagging", daemon=True)
             process.start()
             send.close()  # the child's end: once the child exits, recv() sees EOF instead of blocking

@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import traceback
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
+
+from graph.forked import die_with_parent
 
 if TYPE_CHECKING:
     from ingest.identity.resolver import _Run
@@ -91,7 +94,9 @@ def _state_of(run: _Run, owned: Sequence[int], per_block: dict[str, list]) -> di
 
 
 def _worker(run: _Run, keys: Sequence[str], owned: Sequence[int], cluster: Callable[[str], None],
-            conn: Connection) -> None:
+            conn: Connection, parent: int, parents_end: Connection) -> None:
+    die_with_parent(parent)
+    parents_end.close()  # else a reply larger than the pipe's buffer would wait for ever on a killed build
     try:
         reply: tuple[bool, object] = (True, _state_of(run, owned, _run_blocks(run, keys, cluster)))
     except BaseException:  # noqa: BLE001 - reported to the parent, which clusters these blocks itself
@@ -130,7 +135,7 @@ def cluster_in_two(run: _Run, keys: Sequence[str], blocks: dict[str, list[int]],
     try:
         context = multiprocessing.get_context("fork")
         receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_worker, args=(run, theirs, owned, cluster, send),
+        process = context.Process(target=_worker, args=(run, theirs, owned, cluster, send, os.getpid(), receive),
                                   name="atlas-clustering", daemon=True)
         process.start()
         send.close()

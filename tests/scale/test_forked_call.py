@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 
 import pytest
 
+from graph import config
 from graph.forked import Forked
 
 
@@ -61,3 +65,36 @@ def test_cancel_stops_the_child() -> None:
     pending = Forked(signal.pause)  # would wait for ever
     pending.cancel()
     assert pending.result() is None  # cancelled: nothing computed, nothing left running
+
+
+def test_the_child_of_a_killed_parent_ends_too() -> None:
+    """A SIGKILLed build must not leave a child holding its inherited files (the build lock among them)."""
+    script = ("import time\nfrom graph.forked import Forked\n"
+              "pending = Forked(time.sleep, 600)\nprint(pending._process.pid, flush=True)\ntime.sleep(600)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], cwd=config.PROJECT_ROOT, stdout=subprocess.PIPE,
+                              text=True)
+    try:
+        child = int(parent.stdout.readline())
+        os.kill(child, 0)  # running
+        parent.kill()
+        parent.wait(timeout=30)
+        for _ in range(200):
+            try:
+                os.kill(child, 0)
+            except ProcessLookupError:
+                return
+            if _reaped_zombie(child):
+                return
+            time.sleep(0.05)
+        pytest.fail(f"the child {child} outlived its killed parent")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+
+
+def _reaped_zombie(pid: int) -> bool:
+    """A dead child whose parent died is re-parented and reaped by init; until then it is a zombie."""
+    try:
+        return open(f"/proc/{pid}/stat").read().split(") ", 1)[1].startswith("Z")
+    except OSError:
+        return True
