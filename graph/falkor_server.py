@@ -39,6 +39,7 @@ DB_FILE = "atlas.rdb"
 START_TIMEOUT_S = 20.0
 HUNG_PINGS = 3  # PINGs of 2 s each a server must leave unanswered to be called hung
 CLIENT_PREFIX = "atlas-"  # connections name themselves atlas-<pid>, so an owner can see who else uses it
+ORPHAN_LOCK_GRACE = 5.0  # seconds an adopting process waits for a killed build's children to let go of its lock
 STAGING_PATTERN = "*__building"  # graph keys a build writes before its swap (see falkor_store.BUILD_SUFFIX)
 
 
@@ -137,7 +138,7 @@ class EmbeddedServer:
                            f"{owner_pid}); this process now owns it and stops it when done.")
             log.warning(self.notice)
             atexit.register(self.stop)
-            self._drop_staging_keys()
+            self._drop_staging_keys(grace=ORPHAN_LOCK_GRACE)
 
     @contextlib.contextmanager
     def _start_lock(self):  # type: ignore[no-untyped-def]
@@ -214,15 +215,21 @@ class EmbeddedServer:
     def _write_pids(self, server_pid: int) -> None:
         self.pid_path.write_text(f"{server_pid} {os.getpid()}\n")
 
-    def _drop_staging_keys(self) -> None:
+    def _drop_staging_keys(self, grace: float = 0.0) -> None:
         """Delete graph keys of builds that can no longer finish (their process or server died).
 
         Safe only when no build is running on this data directory, which the build lock tells.
+        `grace`: seconds to wait for the lock first. A killed build's forked children hold the
+        lock they inherited until the kill reaches them too (graph.forked.die_with_parent),
+        which on a busy machine is not instant.
         """
         from graph.locks import build_running
 
-        if build_running(self.data_dir):
-            return
+        deadline = time.monotonic() + grace
+        while build_running(self.data_dir):
+            if time.monotonic() >= deadline:
+                return
+            time.sleep(0.05)
         client = _admin_client(self.socket_path, 30)
         try:
             for key in list(client.scan_iter(match=STAGING_PATTERN)):
