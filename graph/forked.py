@@ -1,11 +1,11 @@
 """Compute a function's result in a forked child while this process does something else.
 
-Why: a cold build's load runs on one core while the other is mostly idle (the FalkorDB
-server and a cache writer use part of it); packing the relationship tokens of
-`GRAPH.BULK` and the people-search tables are independent of packing the node tokens, so
-a child can do them meanwhile (BENCHMARKS.md, "Build"). A forked child sees this
-process's objects as they were at the fork, so its result is what a call here would have
-returned.
+Why: parts of a cold build run in its own process while the other core is partly idle.
+Scoring the later half of the candidate pairs (ingest/identity/pairs.py), packing the
+relationship tokens of `GRAPH.BULK` and making the people-search tables are each
+independent of what this process does meanwhile (BENCHMARKS.md, "Build"). A forked child
+sees this process's objects as they were at the fork (nothing is pickled on the way in),
+so its result is what a call here would have returned.
 
 Semantics kept: `result()` returns the value or raises the exception the call raised;
 a child that cannot be started or dies (killed, out of memory) is not an error: the

@@ -104,3 +104,18 @@ def test_kept_evidence_says_what_the_features_said(iclr) -> None:
                 & (features[:, column["affiliation_similarity"]] < strict.SAME_AFFILIATION)
                 & (features[:, column["middle_match"]] == 0))
     assert np.array_equal(strict.unsupported(whole, corpus, common), expected)
+
+
+def test_unique_pairs_is_numpys_unique_over_columns() -> None:
+    """One int64 key per pair must give np.unique(axis=1)'s pairs in its order, also when keys would overflow."""
+    rng = np.random.default_rng(20261202)
+    left, right = rng.integers(0, 50, 2_000), rng.integers(0, 70, 2_000)
+    expected = np.unique(np.stack([left, right]), axis=1)
+    for got, want in zip(pairs.unique_pairs(left, right), expected, strict=True):
+        assert np.array_equal(got, want)
+    huge = np.array([2**62, 5, 2**62, 5], dtype=np.int64), np.array([7, 2**40, 7, 3], dtype=np.int64)
+    expected = np.unique(np.stack(huge), axis=1)  # left * width would overflow int64: the fallback
+    for got, want in zip(pairs.unique_pairs(*huge), expected, strict=True):
+        assert np.array_equal(got, want)
+    empty = pairs.unique_pairs(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    assert [len(a) for a in empty] == [0, 0]
