@@ -22,7 +22,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from rapidfuzz import fuzz
+import numpy as np
+from rapidfuzz import fuzz, process
 
 from graph import ids
 from graph.records import Authorship, Paper
@@ -101,18 +102,28 @@ def _title_pairs(papers: list[Paper]) -> Iterable[tuple[int, int]]:
         words = sorted(set(key.split()), key=lambda w: (doc_freq[w], w))[:2]
         for word in words:
             by_word[word].append(key)
-    seen: set[tuple[str, str]] = set()
+    matched: set[tuple[str, str]] = set()  # yielded once, at their first word, as a pairwise loop would
     for candidates in by_word.values():
-        if len(candidates) > 200:  # a word that common says nothing about identity
+        if len(candidates) < 2 or len(candidates) > 200:  # a word that common says nothing about identity
             continue
-        for x, key_a in enumerate(candidates):
-            for key_b in candidates[x + 1:]:
-                pair = (key_a, key_b) if key_a < key_b else (key_b, key_a)
-                if pair in seen:
-                    continue
-                seen.add(pair)
-                if fuzz.ratio(key_a, key_b) >= TITLE_MATCH:
-                    yield by_key[key_a][0], by_key[key_b][0]
+        for x, y in _similar_title_pairs(candidates):
+            key_a, key_b = candidates[x], candidates[y]
+            pair = (key_a, key_b) if key_a < key_b else (key_b, key_a)
+            if pair not in matched:
+                matched.add(pair)
+                yield by_key[key_a][0], by_key[key_b][0]
+
+
+def _similar_title_pairs(keys: list[str]) -> list[tuple[int, int]]:
+    """Index pairs x < y of `keys` whose `fuzz.ratio` reaches TITLE_MATCH, in row-major order.
+
+    One C call (`rapidfuzz.process.cdist`, float64 like `fuzz.ratio`'s own result) instead of a
+    Python loop over every pair: ~0.8 s of a ~3 s merge on the full snapshot. The scores are
+    the same numbers (tests/identity/test_paper_merge_fast.py compares them with the loop).
+    """
+    scores = process.cdist(keys, keys, scorer=fuzz.ratio, dtype=np.float64)
+    rows, cols = np.nonzero(np.triu(scores >= TITLE_MATCH, k=1))  # row-major: the loop's order
+    return list(zip(rows.tolist(), cols.tolist(), strict=True))
 
 
 def _align(primary: list[Authorship], other: list[Authorship]) -> dict[int, Authorship]:
