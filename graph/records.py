@@ -17,18 +17,19 @@ Community = Literal["mlsys", "systems", "architecture", "data", "ml", "other"]
 VenueKind = Literal["conference", "journal", "workshop", "preprint", "other"]
 
 
-
 def pickled_by_fields(cls: type[R]) -> type[R]:
     """Pickle a slotted dataclass as its constructor call: `cls(*field values)`.
 
     Why: `dataclass(slots=True)` pickles through generated `__getstate__`/`__setstate__` that
     call `dataclasses.fields()` for every object. The build cache writes a few hundred thousand
     of these records per cold build (merged papers, resolved people, tags), in forked writers
-    that compete with the build for the two cores; by field values fetched with one C-level
-    `attrgetter`, pickling the merge and resolve entries took 1.8 / 2.3 s → 1.2 / 1.2 s of CPU
-    and loading them 0.75 / 1.07 s → 0.39 / 0.53 s (BENCHMARKS.md, "Build", session 30).
+    that compete with the build for the two cores. With the field values fetched by one C-level
+    `attrgetter`, pickling the merge and resolve entries went from ~1.9 / ~2.3 s to ~1.5 / ~1.4 s
+    of CPU and loading them from ~1.0 / ~1.1 s to ~0.6 s each (benchmarks/cache_codec.py;
+    BENCHMARKS.md, "Build", session 30).
     Only for classes whose `__init__` takes every field and does nothing else (no
-    `__post_init__`, no `init=False` fields): `copy.copy` then makes the same shallow copy.
+    `__post_init__`, no `init=False` fields), so `copy.copy` makes the same shallow copy, and
+    with no subclasses (one would pickle as this class).
     """
     values_of = attrgetter(*(f.name for f in fields(cls)))  # type: ignore[arg-type]
 
