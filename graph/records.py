@@ -23,7 +23,8 @@ def pickled_by_fields(cls: type[R]) -> type[R]:
     Why: `dataclass(slots=True)` pickles through generated `__getstate__`/`__setstate__` that
     call `dataclasses.fields()` for every object. The build cache writes a few hundred thousand
     of these records per cold build (merged papers, resolved people, tags), in forked writers
-    that compete with the build for the two cores. With the field values fetched by one C-level
+    that compete with the build for the two cores (and graph/analytics/projections.py saves ~240k
+    of its own for the server's preload). With the field values fetched by one C-level
     `attrgetter`, pickling the merge and resolve entries went from ~1.9 / ~2.3 s to ~1.5 / ~1.4 s
     of CPU and loading them from ~1.0 / ~1.1 s to ~0.6 s each (benchmarks/cache_codec.py;
     BENCHMARKS.md, "Build", session 30).

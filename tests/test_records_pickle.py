@@ -15,6 +15,7 @@ import pickle
 import pytest
 
 from graph import records
+from graph.analytics import projections
 
 
 def _sample(cls: type) -> object:
@@ -42,10 +43,23 @@ RECORD_CLASSES = [cls for cls in vars(records).values()
                   if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == records.__name__]
 
 
+PROJECTION_CLASSES = [projections.PaperRecord, projections.Affiliation, projections.AuthorRecord,
+                      projections.TopicTag]  # the analytics' saved views (the server's preload) hold ~240k of them
+
+
 def test_every_record_class_pickles_by_fields() -> None:
     assert len(RECORD_CLASSES) >= 9
-    for cls in RECORD_CLASSES:
+    for cls in RECORD_CLASSES + PROJECTION_CLASSES:
         assert "__reduce__" in vars(cls), cls.__name__
+
+
+def test_projection_records_round_trip() -> None:
+    originals = [projections.PaperRecord("p", "A title", 2024, "MLSys", "mlsys", ("a1", "a2"), "mlsys", "conference",
+                                         ("mlsys",)),
+                 projections.Affiliation("a1", "i1", "MIT", "US", 2024),
+                 projections.AuthorRecord("a1", "Ion Stoica", ("I. Stoica",), (("dblp_pid", "s/IonStoica"),)),
+                 projections.TopicTag("inference_serving", "topic", 0.75)]
+    assert pickle.loads(pickle.dumps(originals, protocol=pickle.HIGHEST_PROTOCOL)) == originals
 
 
 @pytest.mark.parametrize("cls", RECORD_CLASSES, ids=lambda cls: cls.__name__)

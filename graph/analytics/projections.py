@@ -17,8 +17,8 @@ import functools
 import pickle
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
 
@@ -26,6 +26,7 @@ import networkx as nx
 
 from graph import queries as q
 from graph.gc_pause import gc_paused
+from graph.records import pickled_by_fields
 from graph.store import GraphStore, Row
 from graph.venues import COMMUNITY_ORDER, KNOWN_VENUES, side_of, venue_info
 
@@ -42,7 +43,6 @@ COMMUNITIES: tuple[str, ...] = COMMUNITY_ORDER
 SIDES: tuple[str, ...] = ("systems", "ml", "mlsys", "other")
 
 T = TypeVar("T")
-C = TypeVar("C", bound=type)
 # The all-years projection's derived views that the build cache saves (graph/analytics/build_cache.py), so a
 # fresh process (a CLI command, the server's preload) unpickles them in ~1 s instead of computing them (~5 s on
 # the full snapshot: the co-author graph alone is 1.7 s). "name_index" is graph.analytics.people's index parts.
@@ -66,31 +66,7 @@ def saved_view(func: Callable[[Any], T]) -> cached_property[T]:
     return cached_property(restore_or_compute)
 
 
-def fast_pickle(cls: C) -> C:
-    """Pickle a frozen, slotted dataclass without `dataclasses.fields()` per object.
-
-    Why: the build cache holds ~240k of these records on the full snapshot, and the
-    `__getstate__`/`__setstate__` that `dataclass(slots=True)` generates call `fields()`
-    for every object: 5 of the 6.5 s the server's preload spent unpickling. The state
-    keeps the generated shape (the field values in order), so files written before
-    this change load unchanged.
-    """
-    names = tuple(f.name for f in fields(cls))
-    setter = object.__setattr__
-
-    def __getstate__(self: Any) -> list[Any]:  # noqa: N807 - the pickle protocol's name
-        return [getattr(self, name) for name in names]
-
-    def __setstate__(self: Any, state: Sequence[Any]) -> None:  # noqa: N807
-        for name, value in zip(names, state, strict=True):
-            setter(self, name, value)
-
-    cls.__getstate__ = __getstate__  # type: ignore[attr-defined]
-    cls.__setstate__ = __setstate__  # type: ignore[attr-defined]
-    return cls
-
-
-@fast_pickle
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class PaperRecord:
     id: str
@@ -115,7 +91,7 @@ class PaperRecord:
         return cls(id, title, year, venue, community, authors, side_of(community), kind, communities)
 
 
-@fast_pickle
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Affiliation:
     author: str
@@ -125,7 +101,7 @@ class Affiliation:
     year: int | None
 
 
-@fast_pickle
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AuthorRecord:
     id: str
@@ -134,7 +110,7 @@ class AuthorRecord:
     external_ids: tuple[tuple[str, str], ...] = ()  # (kind, value): orcid, dblp_pid, ..., id_alias (an old id)
 
 
-@fast_pickle
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class TopicTag:
     label: str
