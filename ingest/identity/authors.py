@@ -108,10 +108,11 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     mentions = list(mentions_from_papers(papers))
     legacy_mention_ids = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
                           for p in papers if p.id_aliases for a in p.authorships}
+    authors: list[Author] = []
+    provenance_of = {paper.id: paper.provenance for paper in papers}
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
                          curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids,
-                         workers=workers)
-    authors = authors_from(resolution, {paper.id: paper.provenance for paper in papers})
+                         workers=workers, meanwhile=lambda done: authors.extend(authors_from(done, provenance_of)))
     review.write_queue(resolution.review_items, data_dir)
     return authors
 

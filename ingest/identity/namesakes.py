@@ -72,10 +72,6 @@ def full_name_of(members: Sequence[int], parsed: Sequence[ParsedName]) -> Parsed
     return next(name for name in map(object_of.__getitem__, uses) if name.group_key == best)
 
 
-def _group_of(members: Sequence[int], parsed: Sequence[ParsedName]) -> str:
-    return full_name_of(members, parsed).group_key
-
-
 def _affiliation_conflict(mention: Mention, others: Sequence[Mention]) -> str | None:
     """The person's affiliations near the paper's year, if none could be the paper's; else None."""
     if not mention.affiliation or mention.year is None:
@@ -138,10 +134,9 @@ def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: 
     moved = 0
     for label in sorted(partition.members):
         members = partition.members.get(label)
-        if not members or len(members) < 2 or not _common_name(evidence, full_name_of(members, parsed),
-                                                                VERY_COMMON_NAME):
-            continue
-        if len({seeds[i] for i in members if has_ids[i]}) < 2:
+        if not members or len(members) < 2 or len({seeds[i] for i in members if has_ids[i]}) < 2:
+            continue  # (the cheaper question first: most clusters hold at most one id profile)
+        if not _common_name(evidence, full_name_of(members, parsed), VERY_COMMON_NAME):
             continue
         communities = _communities(members, evidence)
         anchored = [c for c in communities if any(has_ids[i] for i in c)]
@@ -177,20 +172,24 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
     if seeds is not None and 0 in RULES:
         moved = _split_id_profiles(partition, evidence, parsed, seeds, has_ids, ids_of_mention)
     groups: dict[str, list[int]] = defaultdict(list)
+    name_of: dict[int, ParsedName] = {}  # each cluster's name before the moves below
     for label, members in partition.members.items():
-        groups[_group_of(members, parsed)].append(label)
+        name = name_of[label] = full_name_of(members, parsed)
+        groups[name.group_key].append(label)
+    changed: set[int] = set()  # clusters a move below took from or added to: their name is asked again
     for label in sorted(partition.members):
         members = partition.members.get(label)
         if not members or len(members) < MIN_CLUSTER or all(has_ids[i] for i in members):
             continue  # (a mention with an id is never a candidate: no co-author counts needed)
+        name = full_name_of(members, parsed) if label in changed else name_of[label]
+        rivals = [other for other in groups[name.group_key] if other != label and other in partition.members]
+        common = any(len(partition.members[other]) >= 2 for other in rivals) or _common_name(evidence, name)
+        if not rivals and not common:
+            continue  # no rule below can move a mention (rule 1 needs a rival, 2 and 3 a common name)
         counts = evidence.coauthor_counts(members)
         candidates = [i for i in members if not has_ids[i] and not evidence.linked(i, counts)]
         if not candidates:
             continue
-        group = _group_of(members, parsed)
-        rivals = [other for other in groups[group] if other != label and other in partition.members]
-        common = any(len(partition.members[other]) >= 2 for other in rivals) or \
-            _common_name(evidence, full_name_of(members, parsed))
         for i in candidates:
             rest = [j for j in partition.members[label] if j != i]
             mention = mentions[i]
@@ -201,6 +200,7 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
                 shared = evidence.names(keys & set(evidence.coauthor_counts(partition.members[home])))
                 partition.detach([i], f"moved to a namesake it shares co-authors with ({', '.join(shared)})",
                                  target=home)
+                changed.update((label, home))
                 moved += 1
                 continue
             if not common:

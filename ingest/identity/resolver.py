@@ -23,7 +23,7 @@ Person ids come from the cluster's strongest id, else from its earliest mention
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import repeat
 
@@ -31,6 +31,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
+from graph.forked import Forked
 from graph.ids import digest
 from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
@@ -43,6 +44,7 @@ from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
 from ingest.identity.partition import Partition
 
 PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
+REVIEW_FORK_MENTIONS = 50_000  # from this many mentions the review items are made in a forked child
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
 
 
@@ -116,6 +118,18 @@ def join_nickname_blocks(blocks: dict[str, list[int]], parsed: Sequence[ParsedNa
     for key in sorted(blocks):
         joined[find(key)].extend(blocks[key])
     return {key: sorted(members) for key, members in joined.items()}
+
+
+def _largest_first(members: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
+    """The clusters by size, largest first, then by smallest member (clusters are disjoint: no ties).
+
+    `sorted(..., key=lambda item: (-len(item[1]), min(item[1])))` in one numpy sort: a lambda call
+    and a tuple per cluster cost more than the rest of `people()`'s loop for most (single-mention) clusters."""
+    items = list(members.items())
+    lists = [item[1] for item in items]
+    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
+    smallest = np.fromiter(map(min, lists), dtype=np.int64, count=len(lists))
+    return list(map(items.__getitem__, np.lexsort((smallest, -sizes)).tolist()))
 
 
 def item_id_for(left_mention: str, right_mention: str) -> str:
@@ -427,7 +441,7 @@ class _Run:
         used: set[str] = set()
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
         merge_conf, clean, mentions = self.merge_conf, self.clean, self.mentions
-        for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
+        for label, members in _largest_first(partition.members):
             strong, duplicate_ids = self._primary_ids(label, members) if label in partition.ids else ({}, {})
             first = members[0] if len(members) == 1 else \
                 min(members, key=lambda i: (mentions[i].year or 9999, mentions[i].mention_id))
@@ -573,7 +587,8 @@ class _Run:
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
             decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
-            legacy_mention_ids: Mapping[str, str] | None = None, workers: int = 1) -> Resolution:
+            legacy_mention_ids: Mapping[str, str] | None = None, workers: int = 1,
+            meanwhile: Callable[[Resolution], None] | None = None) -> Resolution:
     """Cluster mentions into people; see the module docstring for the steps.
 
     `decisions` are review-queue verdicts (constraints during clustering); `curation`
@@ -581,17 +596,38 @@ def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
     `legacy_mention_ids` maps a mention id to its id under id scheme 1 (its paper's old id):
     decisions recorded under those still apply, and a person whose id changed keeps the old
     one in `Person.id_aliases`. With `workers` 2 the blocks are clustered in two processes
-    (`parallel_blocks.py`), with the same people.
+    (`parallel_blocks.py`), with the same people. `meanwhile`: see `run_resolution`.
     """
-    return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers))
+    return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers),
+                          meanwhile)
 
 
-def run_resolution(run: _Run) -> Resolution:
-    """The steps of a resolution in order; the online resolver (identity/incremental.py) runs the same ones."""
+def run_resolution(run: _Run, meanwhile: Callable[[Resolution], None] | None = None) -> Resolution:
+    """The steps of a resolution in order; the online resolver (identity/incremental.py) runs the same ones.
+
+    `meanwhile(resolution)` is the caller's next step (the build makes its Author records there): it gets
+    everything but the review items, which a forked child makes at the same time when the run has two
+    workers and enough mentions (`REVIEW_FORK_MENTIONS`). Why: they are read-only questions of the final
+    clusters, and after clustering this process works alone while the other core idles (BENCHMARKS.md,
+    "Build"). The items are the same either way; `meanwhile` must not change what they read (mentions,
+    names, clusters, merge records).
+    """
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()
     run.after_clustering()
     people, person_ids, confidences = run.people()
-    return Resolution(run.mentions, person_ids, confidences, people, run.review_items(person_ids),
-                      run.rejected, run.flags, run.clean, run.joins, run.moved)
+    resolution = Resolution(run.mentions, person_ids, confidences, people, [], run.rejected, run.flags, run.clean,
+                            run.joins, run.moved)
+    if meanwhile is None:
+        resolution.review_items = run.review_items(person_ids)
+        return resolution
+    pending = Forked(run.review_items, person_ids, name="atlas-review-items",
+                     fork=run.workers > 1 and len(run.mentions) >= REVIEW_FORK_MENTIONS)
+    try:
+        meanwhile(resolution)
+    except BaseException:
+        pending.cancel()
+        raise
+    resolution.review_items = pending.result()
+    return resolution

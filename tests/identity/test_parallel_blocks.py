@@ -1,5 +1,7 @@
 """Blocks clustered in two processes (ingest/identity/parallel_blocks.py) give the people of one process.
 
+The review items are made the same way in a forked child while the caller's next step runs.
+
 Real ICLR 2022 rows (Paper Copilot names and affiliations, OpenReview tilde ids: strong-id
 profiles whose mentions sit in several blocks) and real forked processes. The fork threshold
 is lowered so that this corpus is split at all; a worker that fails leaves its blocks to the
@@ -12,8 +14,9 @@ import copy
 
 import pytest
 
+from graph.forked import Forked
 from graph.records import Paper
-from ingest.identity import parallel_blocks
+from ingest.identity import parallel_blocks, resolver
 from ingest.identity.authors import clean_authorships
 from ingest.identity.mentions import Mention, mentions_from_papers
 from ingest.identity.model import default_model
@@ -96,3 +99,34 @@ def test_no_strong_id_profile_spans_both_halves(iclr_mentions: list[Mention]) ->
             keys_of_seed.setdefault(run.seeds[i], set()).add(key)
     assert any(len(found) > 1 for found in keys_of_seed.values()), \
         "the corpus has profiles in several blocks: the case the split must respect"
+
+
+def test_review_items_made_in_a_child_meanwhile_are_the_same(iclr_mentions: list[Mention], sequential: tuple,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # The build's next step (Author records) runs while a forked child makes the review items: same items.
+    monkeypatch.setattr(resolver, "REVIEW_FORK_MENTIONS", 0)
+    started: list[Forked] = []
+    monkeypatch.setattr(resolver, "Forked", lambda *args, **kwargs: started.append(Forked(*args, **kwargs))
+                        or started[-1])
+    seen: list[tuple[int, int]] = []
+    resolution = resolve(iclr_mentions, workers=2,
+                         meanwhile=lambda done: seen.append((len(done.people), len(done.review_items))))
+    assert _facts(resolution) == sequential
+    assert resolution.review_items, "the corpus has review items: the case the child must get right"
+    assert seen == [(len(resolution.people), 0)]  # called once, before the items were in
+    assert [pending.in_child for pending in started] == [True]
+
+
+def test_a_failing_next_step_stops_the_review_child(iclr_mentions: list[Mention],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(resolver, "REVIEW_FORK_MENTIONS", 0)
+    started: list[Forked] = []
+    monkeypatch.setattr(resolver, "Forked", lambda *args, **kwargs: started.append(Forked(*args, **kwargs))
+                        or started[-1])
+
+    def broken(_resolution: Resolution) -> None:
+        raise RuntimeError("injected failure in the next step")
+
+    with pytest.raises(RuntimeError, match="injected failure"):
+        resolve(iclr_mentions, workers=2, meanwhile=broken)
+    assert started and started[0]._process is not None and not started[0]._process.is_alive()
