@@ -103,7 +103,7 @@ def node_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
         {"id": a.id, "props": {
             **latest.get(a.id, _NO_LATEST),
             "name": a.name, "aliases": sorted(set(a.aliases) - {a.name}),
-            "search_key": " | ".join(sorted({fold(n) for n in [a.name, *a.aliases]})),
+            "search_key": " | ".join(sorted({fold(n) for n in {a.name, *a.aliases}})),  # aliases hold the name
             "s2_id": a.s2_id, "openreview_id": a.openreview_id, "openalex_id": a.openalex_id, "orcid": a.orcid,
             "dblp_pid": a.dblp_pid, "merge_confidence": a.merge_confidence,
             "merge_reasons": a.merge_reasons, "paper_count": paper_counts[a.id], "id_aliases": a.id_aliases,

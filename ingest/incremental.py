@@ -493,7 +493,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
         background = stack.enter_context(BackgroundTagging(misses, lambda _text: None)) \
             if misses and workers > 1 else None
         authors, organisations, text, subset_ids, old_people, resolved, new_people = _link_and_resolve(
-            state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds)
+            state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds, workers)
         mark = time.perf_counter()
         if misses:
             tags = background.result() if background is not None else None
@@ -536,7 +536,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
 
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],
                       changed: list[Paper], kept: list[Paper], all_papers: list[Paper], drop: set[int], online: bool,
-                      seconds: dict[str, float]) -> tuple[list[Author], list[Institution], str, set[str],
+                      seconds: dict[str, float], workers: int) -> tuple[list[Author], list[Institution], str, set[str],
                                                           dict[str, list[str]], tuple[int, int], set[str]]:
     """Link every paper's affiliations, clean the changed author lists, and resolve the new mentions."""
     mark = time.perf_counter()
@@ -599,7 +599,7 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     resolution = resolve_blocks(mentions, state.stats, decisions=review.load_decisions(data_dir),
                                 curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy,
                                 fixed=[group for group in fixed if len(group) > 1],
-                                new=[position[mid] for mid in new_ids] if online else None)
+                                new=[position[mid] for mid in new_ids] if online else None, workers=workers)
     papers_by_id = {p.id: p for p in all_papers}
     new_authors = _authors_of(resolution, papers_by_id)
     seconds["resolve"] = time.perf_counter() - mark

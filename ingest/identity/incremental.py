@@ -29,12 +29,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ingest.identity import strict
 from ingest.identity.features import Corpus, _words
 from ingest.identity.mentions import Mention
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
-from ingest.identity.pairs import PairTable, candidate_pairs
 from ingest.identity.resolver import Decision, Resolution, _Run, run_resolution
 
 
@@ -117,8 +115,8 @@ class _BlocksRun(_Run):
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
                  curation: Sequence[dict], legacy_mention_ids: Mapping[str, str] | None, stats: NameStats,
-                 fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None) -> None:
-        super().__init__(mentions, model, decisions, curation, legacy_mention_ids)
+                 fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None, workers: int = 1) -> None:
+        super().__init__(mentions, model, decisions, curation, legacy_mention_ids, workers)
         self.stats = stats
         self.fixed = fixed
         self.new = None if new is None else np.zeros(len(self.mentions), dtype=bool)
@@ -131,27 +129,22 @@ class _BlocksRun(_Run):
             for other in group[1:]:
                 self.uf.force_union(group[0], other)
 
-    def cluster_blocks(self) -> PairTable:  # resolver._Run.cluster_blocks, with NameStats applied to the corpus
+    def corpus_of_run(self) -> Corpus:
         corpus = Corpus(self.mentions, self.parsed)
         self.stats.apply(corpus)
-        blocks = self.blocks()
-        table = candidate_pairs(corpus, blocks, self.new, model=self.model)
-        probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
-                                               strict.COMMON, strict.CAP)
-        for key in sorted(table.block_ranges):
-            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
-        self.corpus, self.table, self.probabilities = corpus, table, probabilities
-        return table
+        return corpus
 
 
 def resolve_blocks(mentions: Sequence[Mention], stats: NameStats, model: PairModel | None = None,
                    decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
                    legacy_mention_ids: Mapping[str, str] | None = None,
-                   fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None) -> Resolution:
+                   fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None,
+                   workers: int = 1) -> Resolution:
     """`resolver.resolve` over the mentions of some whole name blocks (see the module docstring);
-    with `fixed` and `new`, online: new mentions are resolved against the fixed (cached) people."""
+    with `fixed` and `new`, online: new mentions are resolved against the fixed (cached) people.
+    `workers` 2 scores pairs and clusters blocks in two processes, as a build does (same people)."""
     return run_resolution(_BlocksRun(mentions, model or default_model(), decisions, curation, legacy_mention_ids,
-                                     stats, fixed, new))
+                                     stats, fixed, new, workers))
 
 
 def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],

@@ -4,15 +4,17 @@ Why: after the pair probabilities are known, clustering blocks (`resolver._Run._
 is the longest single-threaded step of a cold build that runs once topic tagging (the other
 core's work, `ingest/parallel_tags.py`) has finished.
 
-Why it is exact: blocks only interact through the union-find, and only when a strong-id
-profile (seeded before clustering) has mentions in two blocks. Blocks joined that way form
-one component; components are split between this process and one forked worker, each
-processes its blocks in the sequential order, and the worker sends back the state of the
-mentions it owns (roots, ids, reasons, merge confidences) and its merge records per block.
-The records are put back in block order, as one process would have appended them. A worker
-that cannot be started or fails leaves this process's state untouched: its blocks are then
-clustered here. `ATLAS_BUILD_WORKERS=1` never forks (tests/scale/test_scale_parallel.py,
-tests/identity/test_parallel_blocks.py: same people either way).
+Why it is exact: blocks only interact through the union-find, and only when a cluster that exists
+before clustering starts (a strong-id profile; for the online resolver of
+`identity/incremental.py` also a cached person, who may span blocks after a curator's merge) has
+mentions in two blocks. Blocks joined that way form one component; components are split between
+this process and one forked worker, each processes its blocks in the sequential order, and the
+worker sends back the state of the mentions it owns (roots, ids, reasons, merge confidences) and
+its merge records per block. The records are put back in block order, as one process would have
+appended them. A worker that cannot be started or fails leaves this process's state untouched: its
+blocks are then clustered here. `ATLAS_BUILD_WORKERS=1` never forks
+(tests/scale/test_scale_parallel.py, tests/identity/test_parallel_blocks.py: same people either
+way).
 """
 
 from __future__ import annotations
@@ -37,9 +39,10 @@ MIN_PAIRS = 200_000  # below this many candidate pairs a fork costs more than it
 
 def split_components(keys: Sequence[str], blocks: dict[str, list[int]], seeds: Sequence[int],
                      weights: dict[str, int]) -> tuple[list[str], list[str]]:
-    """Two sets of block keys (each in the given order) such that no seed profile spans both.
+    """Two sets of block keys (each in the given order) such that no starting cluster (`seeds`: each
+    mention's root) spans both.
 
-    Components (blocks sharing a seed root) go, heaviest first, to the lighter side; ties by key.
+    Components (blocks sharing a root) go, heaviest first, to the lighter side; ties by key.
     """
     parent: dict[str, str] = {}
 
@@ -121,15 +124,18 @@ def _adopt(run: _Run, owned: Sequence[int], state: dict[str, Any]) -> None:
 
 
 def cluster_in_two(run: _Run, keys: Sequence[str], blocks: dict[str, list[int]], weights: dict[str, int],
-                   cluster: Callable[[str], None]) -> bool:
-    """Cluster the blocks `keys` in this process and one forked worker; False (nothing done) if not worth it."""
+                   cluster: Callable[[str], None], roots: Sequence[int]) -> bool:
+    """Cluster the blocks `keys` in this process and one forked worker; False (nothing done) if not worth it.
+
+    `roots`: each mention's cluster before any block is clustered (the strong-id profiles; for the online
+    resolver also the cached people it starts from): a cluster spanning two blocks keeps them on one side."""
     if sum(weights.values()) < MIN_PAIRS:
         return False
-    mine, theirs = split_components(keys, blocks, run.seeds, weights)
+    mine, theirs = split_components(keys, blocks, roots, weights)
     if not mine or not theirs:
         return False
-    their_roots = {run.seeds[i] for key in theirs for i in blocks[key]}
-    owned = [i for i, seed in enumerate(run.seeds) if seed in their_roots]
+    their_roots = {roots[i] for key in theirs for i in blocks[key]}
+    owned = [i for i, root in enumerate(roots) if root in their_roots]
     before = run.records
     run.records = []
     try:

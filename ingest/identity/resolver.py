@@ -144,6 +144,7 @@ class _Run:
                  workers: int = 1) -> None:
         self.mentions = list(mentions)
         self.workers = workers  # 2: blocks are clustered in this process and a forked one (parallel_blocks.py)
+        self.new: np.ndarray | None = None  # online resolver: only pairs holding one of these mentions are scored
         self.legacy_mention_ids = legacy_mention_ids or {}
         self.curation = curation
         self.curated_aliases: list[tuple[int, str]] = []
@@ -252,10 +253,14 @@ class _Run:
                     nicknamed.append(parsed)
         return join_nickname_blocks(blocks, nicknamed)
 
+    def corpus_of_run(self) -> Corpus:
+        """The statistics the pair features read (the online resolver's are the whole corpus's)."""
+        return Corpus(self.mentions, self.parsed)
+
     def cluster_blocks(self) -> PairTable:
-        corpus = Corpus(self.mentions, self.parsed)
+        corpus = self.corpus_of_run()
         blocks = self.blocks()
-        table = candidate_pairs(corpus, blocks, model=self.model,  # scored chunk by chunk: no features kept
+        table = candidate_pairs(corpus, blocks, self.new, model=self.model,  # scored chunk by chunk: no features kept
                                 workers=self.workers)
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
@@ -276,7 +281,7 @@ class _Run:
                 self._agglomerate_local(blocks[key], found, root_list, table)
 
         weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
-        if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster):
+        if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster, root_list):
             for key in keys:
                 cluster(key)
         self.corpus, self.table, self.probabilities = corpus, table, probabilities

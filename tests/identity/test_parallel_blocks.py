@@ -18,6 +18,7 @@ from graph.forked import Forked
 from graph.records import Paper
 from ingest.identity import parallel_blocks, resolver
 from ingest.identity.authors import clean_authorships
+from ingest.identity.incremental import NameStats, name_info, resolve_blocks
 from ingest.identity.mentions import Mention, mentions_from_papers
 from ingest.identity.model import default_model
 from ingest.identity.resolver import Resolution, _Run, resolve
@@ -130,3 +131,47 @@ def test_a_failing_next_step_stops_the_review_child(iclr_mentions: list[Mention]
     with pytest.raises(RuntimeError, match="injected failure"):
         resolve(iclr_mentions, workers=2, meanwhile=broken)
     assert started and started[0]._process is not None and not started[0]._process.is_alive()
+
+
+def test_the_online_resolver_on_two_processes_keeps_cached_people_whole(iclr_mentions: list[Mention],
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    # The online resolver (identity/incremental.py) starts from cached people; a curator's merge makes one
+    # of two people of different names, in two blocks, with no strong id joining them. The split between
+    # the processes must keep that person's blocks on one side, as it keeps a strong-id profile's
+    # (ingest/incremental.py passes the build's workers).
+    whole = resolve(iclr_mentions, workers=1)
+    new = set(range(0, len(iclr_mentions), 7))
+    members: dict[str, list[int]] = {}
+    for i, person_id in enumerate(whole.person_ids):
+        if person_id and i not in new:
+            members.setdefault(person_id, []).append(i)
+    fixed = [group for group in members.values() if len(group) > 1]
+    run = _Run(iclr_mentions, default_model(), [])
+    run.clean_all()
+    run.link_strong_ids()
+    blocks = {key: found for key, found in run.blocks().items() if len(found) > 1}
+    keys = sorted(blocks)
+    mine, theirs = parallel_blocks.split_components(keys, blocks, run.seeds, {k: len(blocks[k]) for k in keys})
+    side = {i: 0 for key in mine for i in blocks[key]} | {i: 1 for key in theirs for i in blocks[key]}
+    # the largest cached person of each side, by the split the strong ids alone would make: merged by a curator
+    left, right = (max((g for g in fixed if all(side.get(i) == k for i in g)), key=len) for k in (0, 1))
+    fixed = [g for g in fixed if g is not left and g is not right] + [left + right]
+    stats = NameStats()
+    for mention in iclr_mentions:
+        stats.add(name_info(mention))
+    for title in {mention.title for mention in iclr_mentions}:
+        stats.add_title(title)
+
+    def online(workers: int) -> tuple:
+        return _facts(resolve_blocks(iclr_mentions, stats, fixed=fixed, new=sorted(new), workers=workers))
+
+    one = online(1)
+    monkeypatch.setattr(parallel_blocks, "MIN_PAIRS", 0)
+    splits: list[tuple[list[str], list[str]]] = []
+    original = parallel_blocks.split_components
+    monkeypatch.setattr(parallel_blocks, "split_components", lambda *args: splits.append(original(*args)) or splits[-1])
+    assert online(2) == one
+    assert len(splits) == 1 and all(splits[0])  # the blocks were clustered in two processes
+    block_of = {i: key for key, found in run.blocks().items() for i in found}
+    sides = [{key for key in part} for part in splits[0]]
+    assert any({block_of[i] for i in left + right} <= part for part in sides)  # the merged person on one side
