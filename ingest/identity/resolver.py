@@ -120,18 +120,6 @@ def join_nickname_blocks(blocks: dict[str, list[int]], parsed: Sequence[ParsedNa
     return {key: sorted(members) for key, members in joined.items()}
 
 
-def _largest_first(members: dict[int, list[int]]) -> list[tuple[int, list[int]]]:
-    """The clusters by size, largest first, then by smallest member (clusters are disjoint: no ties).
-
-    `sorted(..., key=lambda item: (-len(item[1]), min(item[1])))` in one numpy sort: a lambda call
-    and a tuple per cluster cost more than the rest of `people()`'s loop for most (single-mention) clusters."""
-    items = list(members.items())
-    lists = [item[1] for item in items]
-    sizes = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-    smallest = np.fromiter(map(min, lists), dtype=np.int64, count=len(lists))
-    return list(map(items.__getitem__, np.lexsort((smallest, -sizes)).tolist()))
-
-
 def item_id_for(left_mention: str, right_mention: str) -> str:
     return f"rv-{digest(*sorted((left_mention, right_mention)), length=12)}"
 
@@ -446,7 +434,7 @@ class _Run:
         used: set[str] = set()
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
         merge_conf, clean, mentions = self.merge_conf, self.clean, self.mentions
-        for label, members in _largest_first(partition.members):
+        for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
             strong, duplicate_ids = self._primary_ids(label, members) if label in partition.ids else ({}, {})
             first = members[0] if len(members) == 1 else \
                 min(members, key=lambda i: (mentions[i].year or 9999, mentions[i].mention_id))
