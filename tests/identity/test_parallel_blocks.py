@@ -80,13 +80,20 @@ def test_a_failing_worker_leaves_its_blocks_to_this_process(iclr_mentions: list[
     assert _facts(resolve(iclr_mentions, workers=2)) == sequential
 
 
-def test_no_strong_id_profile_spans_both_halves(iclr_mentions: list[Mention]) -> None:
-    run = _Run(iclr_mentions, default_model(), [])
+def _split_by_strong_ids(mentions: list[Mention]) -> tuple[_Run, dict[str, list[int]], list[str], list[str]]:
+    """The run (ids linked), its blocks of two or more mentions, and their split by strong-id profiles."""
+    run = _Run(mentions, default_model(), [])
     run.clean_all()
     run.link_strong_ids()
     blocks = {key: members for key, members in run.blocks().items() if len(members) > 1}
     keys = sorted(blocks)
     mine, theirs = parallel_blocks.split_components(keys, blocks, run.seeds, {k: len(blocks[k]) for k in keys})
+    return run, blocks, mine, theirs
+
+
+def test_no_strong_id_profile_spans_both_halves(iclr_mentions: list[Mention]) -> None:
+    run, blocks, mine, theirs = _split_by_strong_ids(iclr_mentions)
+    keys = sorted(blocks)
     assert sorted(mine + theirs) == keys and mine and theirs
     side = {key: 0 for key in mine} | {key: 1 for key in theirs}
     sides_of_seed: dict[int, set[int]] = {}
@@ -146,12 +153,7 @@ def test_the_online_resolver_on_two_processes_keeps_cached_people_whole(iclr_men
         if person_id and i not in new:
             members.setdefault(person_id, []).append(i)
     fixed = [group for group in members.values() if len(group) > 1]
-    run = _Run(iclr_mentions, default_model(), [])
-    run.clean_all()
-    run.link_strong_ids()
-    blocks = {key: found for key, found in run.blocks().items() if len(found) > 1}
-    keys = sorted(blocks)
-    mine, theirs = parallel_blocks.split_components(keys, blocks, run.seeds, {k: len(blocks[k]) for k in keys})
+    run, blocks, mine, theirs = _split_by_strong_ids(iclr_mentions)
     side = {i: 0 for key in mine for i in blocks[key]} | {i: 1 for key in theirs for i in blocks[key]}
     # the largest cached person of each side, by the split the strong ids alone would make: merged by a curator
     left, right = (max((g for g in fixed if all(side.get(i) == k for i in g)), key=len) for k in (0, 1))
