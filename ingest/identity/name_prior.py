@@ -19,7 +19,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -69,6 +69,11 @@ def default_prior() -> NamePrior | None:
 
 def commonness(corpus: Corpus, prior: NamePrior | None = None) -> np.ndarray:
     """`namesakes.name_commonness` of each mention's name, from the prior unless the corpus knows more."""
+    return commonness_of(corpus.parsed, corpus, prior)
+
+
+def commonness_of(names: Sequence[ParsedName], corpus: Corpus, prior: NamePrior | None = None) -> np.ndarray:
+    """`commonness` of the given parsed names, with the counts of `corpus` or of the prior."""
     from ingest.identity.namesakes import name_commonness  # namesakes imports evidence, which needs features
 
     prior = prior if prior is not None else default_prior()
@@ -77,5 +82,5 @@ def commonness(corpus: Corpus, prior: NamePrior | None = None) -> np.ndarray:
     else:
         surnames, givens, distinct = prior.surname_diversity, prior.given_diversity, prior.distinct_names
     return np.fromiter((name_commonness(max(surnames.get(p.surname, 0), 1), max(givens.get(p.given, 0), 1),
-                                        distinct) for p in corpus.parsed),
-                       dtype=np.float64, count=len(corpus.parsed))
+                                        distinct) for p in names),
+                       dtype=np.float64, count=len(names))

@@ -40,6 +40,7 @@ except ImportError:  # pragma: no cover - a scipy that moved them: the public pr
 
 from graph.forked import Forked
 from ingest.identity import model as pair_model
+from ingest.identity import name_prior
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
 from ingest.identity.names import ParsedName, fold, given_relation
@@ -51,6 +52,7 @@ _BLOCK_MIN_PAIRS = 100  # the rest of a block's pairs counted by one Gram produc
 _GRAM_MAX_CELLS = 16_000_000  # largest dense Gram product (64 MB of float32); larger groups use row products
 
 
+PRIOR_FEATURE = "name_commonness_prior"  # a candidate feature (benchmarks/prior_feature_experiment.py)
 _SCORE_CHUNKS = 1  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.1 GB)
 
 # evidence flags per pair (`PairTable.evidence`): what the reasons and the strict rule read of the features
@@ -476,6 +478,10 @@ class PairFeaturizer:
                                        count=k)[index]
         self.given_div = np.fromiter((corpus.given_diversity[p.given] for p in names), dtype=np.float64,
                                      count=k)[index]
+        # how common each name is anywhere (the snapshot's prior when the corpus is smaller than it): only
+        # when the model reads it (`PRIOR_FEATURE`)
+        self.prior_common = (name_prior.commonness_of(names, corpus)[index] if PRIOR_FEATURE in FEATURE_NAMES
+                             else None)
 
     def _shared_counts(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(shared co-authors, their summed squared rarity) per pair: both rows gathered once for both.
@@ -550,6 +556,7 @@ class PairFeaturizer:
             "given_frequency": lambda: np.log1p(given_count[longer] * per_100k),
             "surname_diversity": lambda: np.log1p(surname_div[left] * per_10k_names),
             "given_diversity": lambda: np.log1p(given_div[longer] * per_10k_names),
+            PRIOR_FEATURE: lambda: np.log1p(self.prior_common[longer]),
         }
         features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
         for column, name in enumerate(FEATURE_NAMES):

@@ -80,3 +80,23 @@ def test_a_corpus_larger_than_the_prior_uses_its_own_counts() -> None:
     corpus = Corpus(mentions, [parse_name(m.name) for m in mentions])
     tiny = build([parse_name("Tao Li")], "one name")
     assert commonness(corpus, tiny)[0] == commonness(corpus, build(corpus.parsed, "same"))[0]
+
+
+def test_the_candidate_prior_feature_is_the_commonness_of_the_fuller_name(monkeypatch) -> None:
+    # benchmarks/prior_feature_experiment.py fits the networks with one more column, `name_commonness_prior`;
+    # the column must be the prior's commonness of the pair's fuller name, and stay out of a build's features.
+    from ingest.identity import pairs
+    from ingest.identity.features import FEATURE_NAMES
+
+    assert pairs.PRIOR_FEATURE not in FEATURE_NAMES
+    mentions = [Mention("b#0", "X. Wang", "b", "Datacenter power", ["Carole-Jean Wu"]),
+                Mention("a#0", "Xiaodong Wang", "a", "Cache partitioning", ["Jose F. Martinez"]),
+                Mention("c#0", "Matei Zaharia", "c", "Spark", ["Ion Stoica"])]
+    parsed = [parse_name(m.name) for m in mentions]
+    corpus = Corpus(mentions, parsed)
+    monkeypatch.setattr(pairs, "FEATURE_NAMES", (*FEATURE_NAMES, pairs.PRIOR_FEATURE))
+    features, _ = pairs.PairFeaturizer(corpus).features(np.array([0, 2]), np.array([1, 2]))
+    expected = np.log1p(commonness(corpus))[[1, 2]]  # 'Xiaodong Wang' is the fuller of the first pair
+    assert features.shape[1] == len(FEATURE_NAMES) + 1
+    np.testing.assert_allclose(features[:, -1], expected.astype(np.float32))
+    assert features[0, -1] > 1.0 > features[1, -1]  # 'Xiaodong Wang' common in the prior, 'Matei Zaharia' not
