@@ -146,9 +146,15 @@ def main() -> int:
     parser.add_argument("variant", choices=("base", "prior"))
     parser.add_argument("--json", type=Path)
     parser.add_argument("--probe-communities", action="store_true")
+    parser.add_argument("--hidden", type=int, nargs="+", help="hidden layer widths (model.HIDDEN_LAYERS)")
+    parser.add_argument("--epochs", type=int, help="most epochs per network (model.MAX_EPOCHS)")
     args = parser.parse_args()
     names = features.FEATURE_NAMES + ((pairs.PRIOR_FEATURE,) if args.variant == "prior" else ())
     use_features(names)
+    if args.hidden:
+        model.HIDDEN_LAYERS = tuple(args.hidden)
+    if args.epochs:
+        model.MAX_EPOCHS = args.epochs
     start = time.time()
     iclr = evaluate.snapshot_sets(bench_identity.SNAPSHOT)[1]
     joined = evaluate.collapse_duplicate_profiles(iclr.mentions, iclr.truth)
@@ -167,7 +173,8 @@ def main() -> int:
 
     x = np.concatenate([f for f, _ in parts])
     y = np.concatenate([labels for _, labels in parts])
-    report: dict = {"variant": args.variant, "features": list(names), "train_pairs": int(len(y)),
+    report: dict = {"variant": args.variant, "features": list(names), "hidden": list(model.HIDDEN_LAYERS),
+                    "epochs": model.MAX_EPOCHS, "train_pairs": int(len(y)),
                     "train_positive": int(y.sum()), "validation_mentions": sum(validation)}
     print(report, f"{time.time() - start:.0f}s", flush=True)
     fit_start = time.process_time()

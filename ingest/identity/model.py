@@ -28,6 +28,7 @@ from ingest.identity.features import FEATURE_NAMES
 MODEL_PATH = Path(__file__).with_name("model.json")
 HIDDEN_LAYERS = (32, 16)
 ENSEMBLE_SEEDS = (0, 1, 2, 3, 4)
+MAX_EPOCHS = 60  # most epochs per network (scikit-learn max_iter); early stopping may end a fit sooner
 # pairs per forward pass, so the hidden activations stay small. The probabilities' last bits depend on
 # which rows share a float32 matrix product (BLAS kernels), so callers that score a corpus in parts
 # (pairs.candidate_pairs) cut it at multiples of this: the same floats as one call over all pairs.
@@ -152,7 +153,7 @@ def fit_scorer(features: np.ndarray, labels: np.ndarray, seed: int = 0) -> Score
     mean = features.mean(axis=0)
     scale = features.std(axis=0)
     scale[scale == 0] = 1.0
-    network = MLPClassifier(hidden_layer_sizes=HIDDEN_LAYERS, max_iter=60, early_stopping=True, batch_size=1024,
+    network = MLPClassifier(hidden_layer_sizes=HIDDEN_LAYERS, max_iter=MAX_EPOCHS, early_stopping=True, batch_size=1024,
                             random_state=seed)
     network.fit((features - mean) / scale, labels)
     return Scorer(mean.astype(np.float32), scale.astype(np.float32),
