@@ -73,6 +73,8 @@ def community_probe(mentions: list, person_ids: list[str], truth: list, validati
     """B3 of the validation part after splitting clusters along co-author communities with no topic in common."""
     from collections import defaultdict
 
+    from ingest.identity import namesakes
+    from ingest.identity.evidence import ClusterEvidence
     from ingest.identity.namesakes import name_commonness
     from ingest.identity.resolver import _Run
 
@@ -83,25 +85,10 @@ def community_probe(mentions: list, person_ids: list[str], truth: list, validati
     for i, person in enumerate(person_ids):
         clusters[person].append(i)
 
+    evidence = ClusterEvidence(corpus)
+
     def communities(members: list[int]) -> list[list[int]]:
-        parent = {i: i for i in members}
-
-        def find(i: int) -> int:
-            while parent[i] != i:
-                i = parent[i]
-            return i
-
-        first_with: dict[int, int] = {}
-        for i in members:
-            for key in corpus.coauthors[i]:
-                if key in first_with:
-                    parent[find(i)] = find(first_with[key])
-                else:
-                    first_with[key] = i
-        groups: dict[int, list[int]] = defaultdict(list)
-        for i in members:
-            groups[find(i)].append(i)
-        return sorted(groups.values(), key=lambda g: (-len(g), min(g)))
+        return sorted(namesakes._communities(members, evidence), key=lambda g: (-len(g), min(g)))
 
     def centroid(members: list[int]) -> dict[str, float]:
         total: dict[str, float] = defaultdict(float)
