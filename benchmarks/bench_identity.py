@@ -260,6 +260,7 @@ def main() -> int:
     parser.add_argument("--scaling", action="store_true", help="also time synthetic 125k..1M mentions")
     parser.add_argument("--families", action="store_true", help="only B3 per venue family and the snapshot timing")
     parser.add_argument("--prior", action="store_true", help="only rewrite the name-commonness prior")
+    parser.add_argument("--speed", action="store_true", help="only the snapshot timing and the synthetic scaling")
     parser.add_argument("--json", type=Path, help="write all numbers to this file")
     args = parser.parse_args()
     report: dict = {}
@@ -293,21 +294,27 @@ def main() -> int:
         report["training"] = {**info, "threshold": model.threshold, "single_weight": model.single_weight,
                               "review_band": [model.review_low, model.review_high]}
         print(json.dumps(report["training"], indent=1, default=str))
-    report["quality"] = quality()
+    if not args.speed:
+        report["quality"] = quality()
+        print_quality(report["quality"])
+    report["snapshot"] = snapshot_timing()
+    print(json.dumps(report["snapshot"], indent=1), flush=True)
+    if args.scaling or args.speed:
+        report["scaling"] = scaling([125_000, 250_000, 500_000, 1_000_000])
+        print(json.dumps(report["scaling"], indent=1), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1, default=str))
+    return 0
+
+
+def print_quality(rows: list[dict]) -> None:
     print(f"{'set':44} {'truth':26} {'subset':12} {'mentions':>8} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'base':>6} "
           f"{'pairF1':>6} {'base':>6}")
-    for row in report["quality"]:
+    for row in rows:
         print(f"{row['set']:44} {row['truth']:26} {row['subset']:12} {row['mentions']:8d} {row['b3_p']:6.3f} "
               f"{row['b3_r']:6.3f} "
               f"{row['b3_f1']:6.3f} {row['baseline_b3_f1']:6.3f} {row['pair_f1']:6.3f} "
               f"{row['baseline_pair_f1']:6.3f}")
-    report["snapshot"] = snapshot_timing()
-    print(json.dumps(report["snapshot"], indent=1), flush=True)
-    if args.scaling:
-        report["scaling"] = scaling([125_000, 250_000, 500_000, 1_000_000])
-    if args.json:
-        args.json.write_text(json.dumps(report, indent=1, default=str))
-    return 0
 
 
 if __name__ == "__main__":
