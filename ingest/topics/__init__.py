@@ -92,7 +92,7 @@ def taxonomy() -> tuple[list[Topic], list[tuple[str, str]]]:
 
 def paper_text(paper: Paper) -> PaperText:
     """What the tagger reads of a paper record: title, abstract or derived terms, venue community."""
-    from ingest.topics.tagger import PaperText, community_of_venue_id
+    from ingest.topics.text import PaperText, community_of_venue_id
 
     return PaperText(paper.title, paper.abstract, community_of_venue_id(paper.venue_id),
                      tuple(paper.derived_terms or ()))

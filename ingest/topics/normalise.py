@@ -11,13 +11,14 @@ token on ~400k words. The lemmas come from spaCy's own English lookup table
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 
 import spacy
 from spacy.attrs import NORM
 from spacy.language import Language
 from spacy.lookups import load_lookups
+
+from ingest.topics.text import clean_text  # noqa: F401 - re-exported: callers import it from here
 
 # Whitespace-separated chunks the tokenizer remembers (spaCy's default is 10,000). The snapshot's
 # titles and derived terms hold ~70,000 distinct chunks; past the default every new chunk went
@@ -42,11 +43,6 @@ _NO_STRIP_ENDINGS = ("ss", "us", "is", "os")
 # applied to ordinary text they turn "AI" into "have", so every "has" read as AI (issue 15).
 _CONTRACTION_FORMS = frozenset({"ai", "'s", "s", "m", "'m", "'d", "d", "'ll", "ll", "'re", "re", "'ve", "ve", "ca",
                                 "wo", "sha", "n't", "nt"})
-
-
-def clean_text(text: str) -> str:
-    """Unicode-normalise (ligatures such as 'ﬂ' from PDF extraction) and collapse whitespace."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
 
 
 def split_joiners(text: str) -> str:

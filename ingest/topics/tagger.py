@@ -13,7 +13,6 @@ Scoring is a noisy-or: each distinct matched phrase is independent evidence of s
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -22,11 +21,18 @@ from dataclasses import dataclass, field
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from graph.ids import venue_id
 from graph.records import TopicTag
-from graph.venues import KNOWN_VENUES, community_of
 from ingest.topics.normalise import clean_text, make_nlp, split_joiners
 from ingest.topics.taxonomy import LABELS, PILLARS, TOPICS, Taxonomy, TermGroup
+from ingest.topics.text import (  # noqa: F401 - re-exported: the tagger's input, where callers look for it
+    ABSTRACT,
+    DERIVED_TERMS,
+    TERM_JOINER,
+    TITLE_ONLY,
+    PaperText,
+    _joined_terms,
+    community_of_venue_id,
+)
 
 MAX_EVIDENCE = 6
 STRONG = 0.9  # a term this strong counts even inside a longer term
@@ -40,66 +46,8 @@ CONTEXT, WEAK_CONTEXT, BLOCK_ML, BLOCK_OTHER, STRONG_METHOD, WEAK_METHOD, SYSTEM
     "context", "weak_context", "block_ml", "block_other", "strong_method", "weak_method", "object", "yields")
 
 
-# Which text a paper was tagged from (reported per paper: the Paper page and `stats` say which).
-TITLE_ONLY, ABSTRACT, DERIVED_TERMS = "title_only", "abstract", "derived_terms"
-# Derived terms are joined with a sentence-ending separator, so no phrase spans two terms
-# and the one-sentence ML-for-systems rule never pairs words from different terms.
-TERM_JOINER = "; "
 # How a weak ML-method word was directed at a systems object: by the word after it or before it.
 _AFTER, _BEFORE = "after", "before"
-
-
-# Derived terms repeat across papers (4.8M terms, 48k distinct in the snapshot): clean each once.
-_clean_term = functools.lru_cache(maxsize=1 << 18)(clean_text)
-
-
-@dataclass(frozen=True)
-class PaperText:
-    """What the tagger reads: the title, an abstract or the terms derived from one, and the venue's community.
-
-    An abstract wins over derived terms when both are given: the terms stand in for an
-    abstract whose text may not be shipped, never add to it.
-    """
-
-    title: str
-    abstract: str | None = None
-    community: str | None = None  # "ml", "mlsys", "systems", "other" or unknown
-    derived_terms: tuple[str, ...] = ()
-
-    @property
-    def input_kind(self) -> str:
-        """"abstract", "derived_terms" or "title_only": the input the tagger reads for this paper."""
-        if self.abstract and self.abstract.strip():
-            return ABSTRACT
-        if any(t.strip() for t in self.derived_terms):
-            return DERIVED_TERMS
-        return TITLE_ONLY
-
-    @property
-    def body(self) -> str:
-        """The text read after the title: the abstract, the joined derived terms, or nothing."""
-        kind = self.input_kind
-        if kind == ABSTRACT:
-            return clean_text(self.abstract or "")
-        if kind == DERIVED_TERMS:
-            return _joined_terms(self.derived_terms)
-        return ""
-
-
-def _joined_terms(terms: Sequence[str]) -> str:
-    """The non-blank terms, each cleaned (`clean_text`), joined with TERM_JOINER.
-
-    Why the fast path: the snapshot has 4.8M terms and nearly all are clean already; cleaning
-    each (even from a cache) was ~3 s. The raw join is returned only when it proves every term
-    clean, i.e. equal to its `clean_text`: all ASCII (NFKC leaves ASCII alone); whitespace only
-    single spaces, none at either end (so no term holds a tab or a double space, the first has
-    no leading space and the last no trailing one, and a later term's leading space would be a
-    double space after "; "); and no " ;" (an earlier term's trailing space would read " ; ").
-    """
-    raw = TERM_JOINER.join(filter(str.strip, terms))
-    if raw.isascii() and " ;" not in raw and raw == " ".join(raw.split()):
-        return raw
-    return TERM_JOINER.join(map(_clean_term, filter(str.strip, terms)))
 
 
 @dataclass
@@ -396,14 +344,6 @@ class TopicTagger:
             if doc[i].norm_ in self._method_before:
                 return _BEFORE
         return ""
-
-
-_COMMUNITY_BY_VENUE_ID = {venue_id(name): community_of(name) for name in KNOWN_VENUES}
-
-
-def community_of_venue_id(venue: str | None) -> str | None:
-    """The community of a known venue id ("venue:osdi" -> "systems"); None when unknown."""
-    return _COMMUNITY_BY_VENUE_ID.get(venue or "")
 
 
 def _position(span: _Span) -> tuple[int, int]:
