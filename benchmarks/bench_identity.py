@@ -296,7 +296,7 @@ def main() -> int:
         print(json.dumps(report["training"], indent=1, default=str))
     if not args.speed:
         report["quality"] = quality()
-        print_quality(report["quality"])
+        print_rows(report["quality"])
     report["snapshot"] = snapshot_timing()
     print(json.dumps(report["snapshot"], indent=1), flush=True)
     if args.scaling or args.speed:
@@ -305,16 +305,6 @@ def main() -> int:
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str))
     return 0
-
-
-def print_quality(rows: list[dict]) -> None:
-    print(f"{'set':44} {'truth':26} {'subset':12} {'mentions':>8} {'B3-P':>6} {'B3-R':>6} {'B3-F1':>6} {'base':>6} "
-          f"{'pairF1':>6} {'base':>6}")
-    for row in rows:
-        print(f"{row['set']:44} {row['truth']:26} {row['subset']:12} {row['mentions']:8d} {row['b3_p']:6.3f} "
-              f"{row['b3_r']:6.3f} "
-              f"{row['b3_f1']:6.3f} {row['baseline_b3_f1']:6.3f} {row['pair_f1']:6.3f} "
-              f"{row['baseline_pair_f1']:6.3f}")
 
 
 if __name__ == "__main__":
