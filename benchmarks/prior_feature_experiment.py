@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_identity  # noqa: E402
+import numpy as np  # noqa: E402
 
 from ingest.identity import evaluate, features, model, pairs, training  # noqa: E402
 from ingest.identity.evaluate import hard_mask, score  # noqa: E402
@@ -156,8 +157,6 @@ def main() -> int:
                          for m in snapshot]
     parts = [training.labelled_pairs(*training.abbreviate(m, t, training.ABBREVIATED_SHARE))
              for m, t in ((iclr.mentions, alone_train), (hidden, in_snapshot_train))]
-    import numpy as np
-
     x = np.concatenate([f for f, _ in parts])
     y = np.concatenate([labels for _, labels in parts])
     report: dict = {"variant": args.variant, "features": list(names), "hidden": list(model.HIDDEN_LAYERS),

@@ -175,5 +175,5 @@ def test_the_online_resolver_on_two_processes_keeps_cached_people_whole(iclr_men
     assert online(2) == one
     assert len(splits) == 1 and all(splits[0])  # the blocks were clustered in two processes
     block_of = {i: key for key, found in run.blocks().items() for i in found}
-    sides = [{key for key in part} for part in splits[0]]
+    sides = [set(part) for part in splits[0]]
     assert any({block_of[i] for i in left + right} <= part for part in sides)  # the merged person on one side
