@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import bench_identity  # noqa: E402
 import numpy as np  # noqa: E402
+import title_space  # noqa: E402
 
 from ingest.identity import evaluate, features, model, pairs, training  # noqa: E402
 from ingest.identity.evaluate import hard_mask, score  # noqa: E402
@@ -59,6 +60,26 @@ def use_features(names: tuple[str, ...]) -> None:
     """Every module that read FEATURE_NAMES at import sees the variant's list."""
     for module in (features, pairs, model, training):
         module.FEATURE_NAMES = names
+
+
+def use_title_space(path: Path | None, terms: bool) -> None:
+    """The title space the `topic` variant reads: `path`, or one fitted now on the snapshot's titles."""
+    if path is None or not path.exists():
+        started = time.process_time()
+        if terms:  # every snapshot record, each title with its paper's derived abstract terms
+            from ingest.snapshot import read_snapshot
+
+            documents = [" ".join([p.title, *p.derived_terms]) for p in read_snapshot(bench_identity.SNAPSHOT).papers]
+        else:
+            documents = [p.title for p in bench_identity.all_snapshot_papers()]
+        fitted = title_space.fit(documents)
+        path = path or title_space.SPACE_PATH
+        title_space.save(fitted, path)
+        print(f"title space fitted: {len(fitted.vocabulary)} words, {time.process_time() - started:.1f} s CPU",
+              flush=True)
+    title_space.SPACE_PATH = path
+    title_space.shipped.cache_clear()
+    title_space.register()
 
 
 def b3(predicted: list[str], truth: list[str], names: list[str]) -> dict:
@@ -131,18 +152,30 @@ def community_probe(mentions: list, person_ids: list[str], truth: list, validati
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("variant", choices=("base", "prior"))
+    parser.add_argument("variant", choices=("base", "prior", "topic"))
+    parser.add_argument("--space", type=Path, help="title space for `topic` (default: fit one on the snapshot)")
+    parser.add_argument("--space-terms", action="store_true", help="fit the space on titles + derived abstract terms")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--probe-communities", action="store_true")
     parser.add_argument("--hidden", type=int, nargs="+", help="hidden layer widths (model.HIDDEN_LAYERS)")
     parser.add_argument("--epochs", type=int, help="most epochs per network (model.MAX_EPOCHS)")
+    parser.add_argument("--seed-set", type=int, default=0,
+                        help="K > 0 fits the ensemble with seeds 5K..5K+4 instead of model.ENSEMBLE_SEEDS")
+    parser.add_argument("--ensemble", type=int, help="networks in the ensemble (seeds 0..N-1; model.json has 5)")
     args = parser.parse_args()
-    names = features.FEATURE_NAMES + ((pairs.PRIOR_FEATURE,) if args.variant == "prior" else ())
+    extra = {"base": (), "prior": (pairs.PRIOR_FEATURE,), "topic": (title_space.COLUMN,)}[args.variant]
+    names = features.FEATURE_NAMES + extra
     use_features(names)
+    if args.variant == "topic":
+        use_title_space(args.space, args.space_terms)
     if args.hidden:
         model.HIDDEN_LAYERS = tuple(args.hidden)
     if args.epochs:
         model.MAX_EPOCHS = args.epochs
+    if args.seed_set:  # the spread between seed sets is the noise any variant's difference is read against
+        model.ENSEMBLE_SEEDS = tuple(range(5 * args.seed_set, 5 * args.seed_set + 5))
+    if args.ensemble:
+        model.ENSEMBLE_SEEDS = tuple(range(args.ensemble))
     start = time.time()
     iclr = evaluate.snapshot_sets(bench_identity.SNAPSHOT)[1]
     joined = evaluate.collapse_duplicate_profiles(iclr.mentions, iclr.truth)
@@ -160,6 +193,7 @@ def main() -> int:
     x = np.concatenate([f for f, _ in parts])
     y = np.concatenate([labels for _, labels in parts])
     report: dict = {"variant": args.variant, "features": list(names), "hidden": list(model.HIDDEN_LAYERS),
+                    "seeds": list(model.ENSEMBLE_SEEDS),
                     "epochs": model.MAX_EPOCHS, "train_pairs": int(len(y)),
                     "train_positive": int(y.sum()), "validation_mentions": sum(validation)}
     print(report, f"{time.time() - start:.0f}s", flush=True)

@@ -53,6 +53,8 @@ _GRAM_MAX_CELLS = 16_000_000  # largest dense Gram product (64 MB of float32); l
 
 
 PRIOR_FEATURE = "name_commonness_prior"  # a candidate feature (benchmarks/prior_feature_experiment.py)
+# columns an experiment adds to FEATURE_NAMES, by name: f(featurizer, left, right) -> float64 per pair
+EXTRA_COLUMNS: dict[str, Callable[[PairFeaturizer, np.ndarray, np.ndarray], np.ndarray]] = {}
 _SCORE_CHUNKS = 1  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.1 GB)
 
 # evidence flags per pair (`PairTable.evidence`): what the reasons and the strict rule read of the features
@@ -560,7 +562,7 @@ class PairFeaturizer:
         }
         features = np.empty((len(left), len(FEATURE_NAMES)), dtype=np.float32)  # float32: half the memory traffic
         for column, name in enumerate(FEATURE_NAMES):
-            features[:, column] = columns[name]()
+            features[:, column] = columns[name]() if name in columns else EXTRA_COLUMNS[name](self, left, right)
         return features, shared
 
 
