@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/prior_feature_experiment.py base  --json /tmp/base.json
     .venv/bin/python benchmarks/prior_feature_experiment.py prior --json /tmp/prior.json
+    .venv/bin/python benchmarks/prior_feature_experiment.py topic [--space-terms] [--seed-set K] [--ensemble N]
 
 The model's name-frequency features are relative to the corpus being resolved, so in a
 few thousand mentions resolved alone a common name looks rare (`name_prior.py`). The
@@ -16,6 +17,12 @@ copies, duplicate profiles joined) on the same pairs and scored with model.json'
 linkage weight and review band (no retune), on the ICLR validation part (alone and inside
 the snapshot) and on the DBLP dev part (HPCA, SOSP, FAST; held-out rows are never scored).
 Run the two variants as two processes (one per core); each writes nothing but its report.
+
+`topic` adds `title_topic_similarity` instead (benchmarks/title_space.py: the cosine of the two
+titles in a latent semantic space fitted on the snapshot's titles, or with `--space-terms` on
+titles + derived abstract terms). `--seed-set K` fits the five networks with seeds 5K..5K+4 and
+`--ensemble N` fits N networks: the spread between seed sets of one variant is the noise a
+difference between variants has to exceed (BENCHMARKS.md, identity, session 33).
 
 `--probe-communities` also asks, on the same ICLR validation part resolved alone, what a
 cluster-level namesake split would be worth: in clusters of common names (commonness >= 1),
