@@ -17,11 +17,14 @@ string, and names re-drawn from the snapshot's given-name and surname frequencie
 40x40 name grid would make every name block huge, which is not what 1M real papers look like).
 
     PYTHONPATH=. nice -n 10 prlimit --as=12000000000 -- .venv/bin/python benchmarks/bench_memory.py \
-        --papers 50000 100000 [--no-tag] [--no-snapshot] [--tracemalloc] [--json out.json]
+        --papers 50000 100000 [--no-tag] [--no-snapshot] [--tracemalloc] [--digest] [--stream-from N] [--json out.json]
 
 `--no-tag` skips topic tagging on the synthetic corpora (CPU-heavy, and per paper: its memory is
 a small share); `--tracemalloc` also prints the top allocation sites (file:line) alive at the end
-of resolution and at the end of the rows (slower, and adds its own overhead to the RSS).
+of resolution and at the end of the rows (slower, and adds its own overhead to the RSS). `--digest`
+prints the rows digest of synthetic corpora too; `--stream-from N` sets the corpus size (mentions)
+from which resolution streams its candidate pairs (`resolver.STREAM_PAIRS_FROM_MENTIONS`), so one
+checkout can measure both paths on one corpus: `--stream-from 0` always, a huge N never.
 """
 
 from __future__ import annotations
@@ -135,7 +138,7 @@ def _instrument(sampler: RssSampler, stages: list[dict[str, Any]], trace: dict[s
                 peak = max(sampler.stage_peak, after)
                 stages.append({"stage": __label, "rss_before_mib": before / MIB, "rss_peak_mib": peak / MIB,
                                "rss_after_mib": after / MIB, "cpu_s": time.process_time() - cpu})
-                if hasattr(result, "block_ranges"):  # the candidate pairs: how many there are drives the memory
+                if __label.strip() == "candidate pairs":  # how many there are drives the memory
                     stages[-1]["pairs"] = len(result.left)
                 sampler.stage_peak = max(outer_peak, peak)
                 if tracemalloc.is_tracing() and __label in ("resolve people", "relationship rows"):
@@ -182,7 +185,8 @@ def synthetic_records(n_papers: int, seed: int = 0) -> Iterator[Any]:
 
 
 # ---------------------------------------------------------------- one measurement (child process)
-def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int) -> dict[str, Any]:
+def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int, digest_rows: bool = False,
+            stream_from: int | None = None) -> dict[str, Any]:
     from ingest import cache
     from ingest.snapshot import SnapshotRead
     stages: list[dict[str, Any]] = []
@@ -192,6 +196,10 @@ def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int) -> d
     sampler = RssSampler()
     start_rss = sampler.now()
     _instrument(sampler, stages, tops)
+    if stream_from is not None:
+        from ingest.identity import resolver
+
+        resolver.STREAM_PAIRS_FROM_MENTIONS = stream_from
     if not tag:
         from ingest import topics
         topics.tag_papers = lambda merged, *args, **kwargs: None  # type: ignore[assignment]
@@ -216,7 +224,7 @@ def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int) -> d
             nodes, rels = cache.node_rows(batch), cache.rel_rows(batch)
     gc.enable()
     sampler.stop()
-    if corpus == "snapshot":
+    if corpus == "snapshot" or digest_rows:
         # after the sampler stops: the digest's repr of every row (~0.4 GB of text) is the check, not the build,
         # and was the snapshot run's peak before 2026-12-01's second cut
         digest = cache.rows_digest(nodes, rels)
@@ -228,9 +236,12 @@ def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int) -> d
             "tracemalloc": tops, "digest": digest, "tag": tag}
 
 
-def _run_child(corpus: str, papers: int, tag: bool, trace: bool, workers: int) -> dict[str, Any] | None:
+def _run_child(corpus: str, papers: int, tag: bool, trace: bool, workers: int, digest_rows: bool = False,
+               stream_from: int | None = None) -> dict[str, Any] | None:
     command = [sys.executable, __file__, "--child", corpus, "--papers", str(papers), "--workers", str(workers)]
     command += [] if tag else ["--no-tag"]
+    command += ["--digest"] if digest_rows else []
+    command += [] if stream_from is None else ["--stream-from", str(stream_from)]
     command += ["--tracemalloc"] if trace else []
     done = subprocess.run(command, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)})
     if done.returncode != 0:
@@ -263,18 +274,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tracemalloc", action="store_true", help="print the top allocation sites too")
     parser.add_argument("--workers", type=int, default=1, choices=(1, 2),
                         help="1 (default): everything in one process, so its RSS is the build's")
+    parser.add_argument("--digest", action="store_true", help="print the rows digest of synthetic corpora too")
+    parser.add_argument("--stream-from", type=int, metavar="MENTIONS",
+                        help="resolver.STREAM_PAIRS_FROM_MENTIONS for this run (0: always stream the pairs)")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--child", choices=("snapshot", "synth"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         result = measure(args.child, args.papers[0] if args.papers else 0, not args.no_tag, args.tracemalloc,
-                         args.workers)
+                         args.workers, args.digest, args.stream_from)
         print(json.dumps(result))
         return 0
     results = []
     runs = ([] if args.no_snapshot else [("snapshot", 0, True)]) + [("synth", n, not args.no_tag) for n in args.papers]
     for corpus, papers, tag in runs:
-        result = _run_child(corpus, papers, tag, args.tracemalloc, args.workers)
+        result = _run_child(corpus, papers, tag, args.tracemalloc, args.workers, args.digest, args.stream_from)
         if result is None:
             break  # a larger corpus would not fit either
         results.append(result)

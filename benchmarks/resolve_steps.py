@@ -5,7 +5,7 @@ the neighbours; this times `resolve_authors` by itself on the papers a cold buil
 (read + merge + institutions first, untimed), per step, and prints a digest of the people,
 authorships, quarantine and review queue: two checkouts must print the same digest.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2]
+    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream]
 """
 
 from __future__ import annotations
@@ -82,7 +82,11 @@ def _timed(owner: Any, name: str, totals: dict[str, float]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
+    parser.add_argument("--stream", action="store_true",
+                        help="pairs made, scored and clustered a run of blocks at a time, whatever the corpus size")
     args = parser.parse_args()
+    if args.stream:
+        resolver.STREAM_PAIRS_FROM_MENTIONS = 0
     papers = merged_papers()
     totals: dict[str, float] = {}
     for owner, name in STEPS:

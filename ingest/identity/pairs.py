@@ -24,7 +24,7 @@ would start, so the numbers are those of the whole-corpus computation, bit for b
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -577,6 +577,30 @@ def _kept(features: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndar
     return shared.astype(np.int32), features[:, _COLUMN["title_similarity"]].copy(), evidence
 
 
+def _enumerated(corpus: Corpus, blocks: dict[str, list[int]],
+                new: np.ndarray | None = None) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
+    """(block key, left, right: int32, sorted) of every block with candidate pairs, in key order."""
+    parsed = corpus.parsed
+    givens = [p.given for p in parsed]
+    alternatives = {i: p.alt_givens for i, p in enumerate(parsed) if p.alt_givens}
+    paper_codes: dict[str, int] = {}
+    paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
+                        dtype=np.int64, count=len(corpus.mentions))
+    for key in sorted(blocks):
+        block = blocks[key]
+        if len(block) < 2 or (new is not None and not new[block].any()):
+            continue
+        left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
+                                   if alternatives else None)
+        keep = paper[left] != paper[right]  # co-authors of one paper are never one person
+        if new is not None:
+            keep &= new[left] | new[right]
+        left, right = left[keep], right[keep]
+        if len(left):
+            order = np.lexsort((right, left))
+            yield key, left[order].astype(np.int32), right[order].astype(np.int32)
+
+
 def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
                     model: PairModel | None = None, workers: int = 1) -> PairTable:
     """Enumerate, featurise and (given `model`) score every candidate pair of every block (module docstring).
@@ -590,32 +614,15 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     (`graph/forked.py`) while this process does the first half: chunks are independent, so the
     table is the same either way (tests/identity/test_pairs_chunked.py).
     """
-    parsed = corpus.parsed
-    givens = [p.given for p in parsed]
-    alternatives = {i: p.alt_givens for i, p in enumerate(parsed) if p.alt_givens}
-    paper_codes: dict[str, int] = {}
-    paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
-                        dtype=np.int64, count=len(corpus.mentions))
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
     ranges: dict[str, tuple[int, int]] = {}
     offset = 0
-    for key in sorted(blocks):
-        block = blocks[key]
-        if len(block) < 2 or (new is not None and not new[block].any()):
-            continue
-        left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
-                                   if alternatives else None)
-        keep = paper[left] != paper[right]  # co-authors of one paper are never one person
-        if new is not None:
-            keep &= new[left] | new[right]
-        left, right = left[keep], right[keep]
-        if len(left):
-            order = np.lexsort((right, left))
-            lefts.append(left[order].astype(np.int32))
-            rights.append(right[order].astype(np.int32))
-            ranges[key] = (offset, offset + len(left))
-            offset += len(left)
+    for key, left, right in _enumerated(corpus, blocks, new):
+        lefts.append(left)
+        rights.append(right)
+        ranges[key] = (offset, offset + len(left))
+        offset += len(left)
     left_all = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int32)
     right_all = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int32)
     lefts.clear()
@@ -641,6 +648,75 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     if model is not None:
         return PairTable(left, right, shared, title, evidence, ranges, probabilities=last)
     return PairTable(left, right, shared, title, evidence, ranges, features=last)
+
+
+def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: PairModel) -> Iterator[PairTable]:
+    """`candidate_pairs(corpus, blocks, model=model)` in runs of whole blocks, never all pairs at once.
+
+    Why (issue 20, bounded memory): the kept pairs of every block (25 B each, plus the freed
+    chunks the allocator keeps) were the largest holder of a big build, growing faster than the
+    corpus. Each table yielded holds consecutive blocks in key order whose pairs are all scored,
+    with ranges relative to it. Pairs are featurised and scored at the same global offsets as
+    `candidate_pairs` (the model's forward-pass rows over all pairs in key order), so every
+    number is bit for bit the same; what is held at once is one chunk and the largest block.
+    One process (no forked scorer).
+    """
+    featurizer = PairFeaturizer(corpus)
+    rows = _SCORE_CHUNKS * pair_model._CHUNK
+    pending: list[tuple[str, int]] = []  # blocks not yet yielded, in order, with their pair counts
+    unscored: list[tuple[np.ndarray, np.ndarray]] = []
+    waiting = 0  # pairs in `unscored`
+    scored: list[list[np.ndarray]] = [[] for _ in range(6)]  # left, right, shared, title, evidence, probabilities
+    ready = 0  # scored pairs not yet yielded
+
+    def score(count: int) -> None:
+        nonlocal waiting, ready
+        left = np.concatenate([a for a, _ in unscored]) if len(unscored) > 1 else unscored[0][0]
+        right = np.concatenate([b for _, b in unscored]) if len(unscored) > 1 else unscored[0][1]
+        unscored[:] = [(left[count:], right[count:])] if len(left) > count else []
+        waiting -= count
+        for column, values in zip(scored, _score_chunks(featurizer, model, left, right, [0], count)[0], strict=True):
+            column.append(values)
+        ready += count
+
+    def finished() -> PairTable | None:
+        """The scored blocks at the head of `pending` as one table (None if none is whole yet)."""
+        nonlocal ready
+        count = taken = 0
+        while taken < len(pending) and count + pending[taken][1] <= ready:
+            count += pending[taken][1]
+            taken += 1
+        if not taken:
+            return None
+        columns = []
+        for k, parts in enumerate(scored):
+            joined = np.concatenate(parts) if len(parts) > 1 else parts[0]
+            scored[k] = [joined[count:]] if len(joined) > count else []
+            columns.append(joined[:count])
+        ranges: dict[str, tuple[int, int]] = {}
+        offset = 0
+        for key, size in pending[:taken]:
+            ranges[key] = (offset, offset + size)
+            offset += size
+        del pending[:taken]
+        ready -= count
+        left, right, shared, title, evidence, probabilities = columns
+        return PairTable(left, right, shared, title, evidence, ranges, probabilities=probabilities)
+
+    for key, left, right in _enumerated(corpus, blocks):
+        pending.append((key, len(left)))
+        unscored.append((left, right))
+        waiting += len(left)
+        while waiting >= rows:
+            score(rows)
+            table = finished()
+            if table is not None:
+                yield table
+    if waiting:
+        score(waiting)  # the last, shorter chunk, as `candidate_pairs` scores it
+    table = finished()
+    if table is not None:
+        yield table
 
 
 def _score_chunks(featurizer: PairFeaturizer, model: PairModel | None, left_all: np.ndarray, right_all: np.ndarray,

@@ -40,12 +40,16 @@ from ingest.identity.features import Corpus
 from ingest.identity.mentions import STRONG_ID_KINDS, Mention
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import CleanName, ParsedName, clean_name, display_key, fold, parse_name
-from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for
+from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for, stream_candidate_pairs
 from ingest.identity.partition import Partition
 
 PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
 REVIEW_FORK_MENTIONS = 50_000  # from this many mentions the review items are made in a forked child
 SMALL_BLOCK_PAIRS = 48  # below this many pairs a block's links are summed in Python, not numpy
+# from this many mentions a build's pairs are made, scored and clustered a run of blocks at a time
+# (`_Run._cluster_streamed`): memory for one run instead of every pair; one process instead of two.
+# The snapshot (~290k mentions) stays below it and keeps both cores.
+STREAM_PAIRS_FROM_MENTIONS = 600_000
 
 
 @dataclass(frozen=True)
@@ -122,6 +126,39 @@ def join_nickname_blocks(blocks: dict[str, list[int]], parsed: Sequence[ParsedNa
 
 def item_id_for(left_mention: str, right_mention: str) -> str:
     return f"rv-{digest(*sorted((left_mention, right_mention)), length=12)}"
+
+
+def _blocks_of(table: PairTable, probabilities: np.ndarray, keys: list[str]) -> PairTable:
+    """The pairs of `keys` (blocks of `table`, in its order) as a table of their own, with `probabilities`."""
+    spans = [table.block_ranges[key] for key in keys]
+    index = np.concatenate([np.arange(start, stop) for start, stop in spans])
+    ranges: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for key, (start, stop) in zip(keys, spans, strict=True):
+        ranges[key] = (offset, offset + stop - start)
+        offset += stop - start
+    return PairTable(table.left[index], table.right[index], table.shared[index], table.title[index],
+                     table.evidence[index], ranges, probabilities=probabilities[index])
+
+
+def _joined(tables: list[PairTable]) -> PairTable:
+    """One table of several with disjoint blocks (ranges shifted); an empty table of none."""
+    if not tables:
+        empty = np.zeros(0, dtype=np.int32)
+        return PairTable(empty, empty, empty, np.zeros(0, dtype=np.float32), np.zeros(0, dtype=np.uint8), {},
+                         probabilities=np.zeros(0, dtype=np.float64))
+    ranges: dict[str, tuple[int, int]] = {}
+    offset = 0
+    for table in tables:
+        for key, (start, stop) in table.block_ranges.items():
+            ranges[key] = (offset + start, offset + stop)
+        offset += len(table.left)
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([getattr(table, name) for table in tables])
+
+    return PairTable(column("left"), column("right"), column("shared"), column("title"), column("evidence"), ranges,
+                     probabilities=column("probabilities"))
 
 
 class _Run:
@@ -248,6 +285,8 @@ class _Run:
     def cluster_blocks(self) -> PairTable:
         corpus = self.corpus_of_run()
         blocks = self.blocks()
+        if self.new is None and self.model is not None and len(self.mentions) >= STREAM_PAIRS_FROM_MENTIONS:
+            return self._cluster_streamed(corpus, blocks)
         table = candidate_pairs(corpus, blocks, self.new, model=self.model,  # scored chunk by chunk: no features kept
                                 workers=self.workers)
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
@@ -273,6 +312,43 @@ class _Run:
             for key in keys:
                 cluster(key)
         self.corpus, self.table, self.probabilities = corpus, table, probabilities
+        return table
+
+    def _cluster_streamed(self, corpus: Corpus, blocks: dict[str, list[int]]) -> PairTable:
+        """`cluster_blocks` with the pairs made, scored and clustered a run of blocks at a time.
+
+        Why (issue 20): memory for one run of pairs instead of all of them. The same clusters:
+        blocks are clustered in key order as before, from the same probabilities
+        (`pairs.stream_candidate_pairs`), and a block is summed ahead (block_links.py) only if its
+        clusters lie inside it among all blocks (a superset of the blocks with pairs, so at most a
+        few more blocks take the per-block path, which gives the same links). Only the pairs of
+        blocks the duplicate-profile join can read are kept: those holding a mention of a cluster
+        with an OpenReview, S2 or OpenAlex id. One process.
+        """
+        roots = self.uf.roots()
+        root_list = roots.tolist()
+        candidates = sorted(key for key, block in blocks.items() if len(block) > 1)
+        local_keys = set(block_links.local_blocks(candidates, blocks, roots))
+        noisy_roots = {root_list[i] for i, ids in self.mention_ids.items()
+                       if any(kind in ids for kind in duplicates.NOISY_KINDS)}
+        kept: list[PairTable] = []
+        for table in stream_candidate_pairs(corpus, blocks, self.model):
+            probabilities = strict.cap_unsupported(table.probabilities, table, corpus, strict.COMMON, strict.CAP)
+            keys = list(table.block_ranges)
+            local = block_links.ChunkedLinks([key for key in keys if key in local_keys], blocks, table.block_ranges,
+                                             table.left, table.right, probabilities, roots, self.model.review_low,
+                                             self.model.single_weight, SMALL_BLOCK_PAIRS)
+            for key in keys:
+                precomputed, found = local.lookup(key)
+                if not precomputed:
+                    self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+                elif found is not None:
+                    self._agglomerate_local(blocks[key], found, root_list, table)
+            keep = [key for key in keys if any(root_list[i] in noisy_roots for i in blocks[key])]
+            if keep:
+                kept.append(_blocks_of(table, probabilities, keep))
+        table = _joined(kept)
+        self.corpus, self.table, self.probabilities = corpus, table, table.probabilities
         return table
 
     def after_clustering(self) -> Partition:
