@@ -301,11 +301,7 @@ class _Run:
         root_list = roots.tolist()
 
         def cluster(key: str) -> None:
-            precomputed, found = local.lookup(key)
-            if not precomputed:
-                self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
-            elif found is not None:
-                self._agglomerate_local(blocks[key], found, root_list, table)
+            self._cluster_key(key, blocks, table, probabilities, local, root_list)
 
         weights = {key: stop - start for key, (start, stop) in table.block_ranges.items()}
         if self.workers < 2 or not parallel_blocks.cluster_in_two(self, keys, blocks, weights, cluster, root_list):
@@ -339,17 +335,22 @@ class _Run:
                                              table.left, table.right, probabilities, roots, self.model.review_low,
                                              self.model.single_weight, SMALL_BLOCK_PAIRS)
             for key in keys:
-                precomputed, found = local.lookup(key)
-                if not precomputed:
-                    self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
-                elif found is not None:
-                    self._agglomerate_local(blocks[key], found, root_list, table)
+                self._cluster_key(key, blocks, table, probabilities, local, root_list)
             keep = [key for key in keys if any(root_list[i] in noisy_roots for i in blocks[key])]
             if keep:
                 kept.append(_blocks_of(table, probabilities, keep))
         table = _joined(kept)
         self.corpus, self.table, self.probabilities = corpus, table, table.probabilities
         return table
+
+    def _cluster_key(self, key: str, blocks: dict[str, list[int]], table: PairTable, probabilities: np.ndarray,
+                     local: block_links.ChunkedLinks, root_list: list[int]) -> None:
+        """Cluster one block: from its links summed ahead if `local` has them, else on its own."""
+        precomputed, found = local.lookup(key)
+        if not precomputed:
+            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+        elif found is not None:
+            self._agglomerate_local(blocks[key], found, root_list, table)
 
     def after_clustering(self) -> Partition:
         """Freeze the clusters; take out namesakes' papers, then join duplicate noisy-id profiles."""
