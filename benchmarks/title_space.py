@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -26,7 +27,7 @@ import numpy as np
 
 from ingest.identity.features import _words
 
-SPACE_PATH = Path("/tmp/title_space_experiment.npz")
+SPACE_PATH = Path(tempfile.gettempdir()) / "title_space_experiment.npz"  # made by the experiment, never shipped
 COLUMN = "title_topic_similarity"
 DIMENSIONS = 64
 MIN_TITLES = 3  # a word seen in fewer titles has no reliable neighbours
