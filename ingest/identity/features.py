@@ -76,7 +76,9 @@ class Corpus:
             self.vectors[paper_id] = {w: idf[w] / norm for w in words}
         coauthor_ids: dict[str, int] = {}
         self.mentions = list(mentions)
-        self.coauthors: list[frozenset[int]] = []
+        # each mention's co-author keys as a tuple in the order of their frozenset: what every reader iterates,
+        # at a fifth of a frozenset's memory (issue 20: ~400 B a mention, 1.9 GiB at 1M synthetic papers)
+        self.coauthors: list[tuple[int, ...]] = []
         self.coauthor_names: dict[int, str] = {}  # co-author key -> first printed form, for evidence shown to people
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
         # every printed co-author name once, in order of first appearance (the order ids are given in)
@@ -90,7 +92,7 @@ class Corpus:
             keys = set(map(key_of, mention.coauthors))
             keys.discard(-1)
             keys.discard(coauthor_ids.get(name.group_key, -1))  # a co-author of one's own name is no evidence
-            self.coauthors.append(frozenset(keys))
+            self.coauthors.append(tuple(frozenset(keys)))
 
 
 def _words(title: str) -> set[str]:

@@ -195,9 +195,9 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
             mention = mentions[i]
             keys = evidence.corpus.coauthors[i]
             home = next((other for other in rivals
-                         if not keys.isdisjoint(evidence.coauthor_counts(partition.members[other]))), None)
+                         if not evidence.coauthor_counts(partition.members[other]).keys().isdisjoint(keys)), None)
             if home is not None and 1 in RULES:
-                shared = evidence.names(keys & set(evidence.coauthor_counts(partition.members[home])))
+                shared = evidence.names(evidence.coauthor_counts(partition.members[home]).keys() & set(keys))
                 partition.detach([i], f"moved to a namesake it shares co-authors with ({', '.join(shared)})",
                                  target=home)
                 changed.update((label, home))
