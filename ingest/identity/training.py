@@ -110,6 +110,7 @@ def choose_thresholds(settings: Sequence[tuple[Sequence[Mention], Sequence[str |
     mentions, truth = settings[-1]
     probe = PairModel(scorers, best, best, 0.0, weight)
     run = _Run(mentions, probe, ())
+    run.keep_confident_merges = True  # every merge's outcome is read below, not only the reviewable ones
     run.clean_all()
     run.link_strong_ids()
     run.cluster_blocks()

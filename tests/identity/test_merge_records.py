@@ -1,0 +1,38 @@
+"""A resolution keeps only the merge records a reviewer can see; a threshold fit keeps them all (ICLR 2022).
+
+Why: nine merge records in ten are confident merges (linkage at or above `review_high`). The review
+queue skips them and each copies both sides' members, ~1.7 GiB at 1M synthetic papers (issue 20,
+bounded memory). Dropping them must change no review item and no confidence, while the fit of the
+review band (`training.py`) still reads every merge's outcome.
+"""
+
+from __future__ import annotations
+
+from graph.records import Paper
+from ingest.identity.mentions import mentions_from_papers
+from ingest.identity.model import default_model
+from ingest.identity.resolver import _Run
+
+
+def _resolved(mentions: list, keep_confident_merges: bool) -> tuple[_Run, list[str], list[float], list[dict]]:
+    run = _Run(mentions, default_model(), ())
+    run.keep_confident_merges = keep_confident_merges
+    run.clean_all()
+    run.link_strong_ids()
+    run.cluster_blocks()
+    run.after_clustering()
+    _, person_ids, confidences = run.people()
+    return run, person_ids, confidences, run.review_items(person_ids)
+
+
+def test_confident_merges_are_not_kept_and_change_nothing_a_user_sees(_iclr2022_papers: list[Paper]) -> None:
+    mentions = list(mentions_from_papers(_iclr2022_papers))
+    lean, lean_ids, lean_confidences, lean_items = _resolved(mentions, keep_confident_merges=False)
+    full, full_ids, full_confidences, full_items = _resolved(mentions, keep_confident_merges=True)
+    review_high = default_model().review_high
+    confident = [r for r in full.records if r.merged and r.linkage >= review_high]
+    assert len(confident) > 50  # what the fit reads (training.py) and a build no longer keeps
+    assert not any(r.merged and r.linkage >= review_high for r in lean.records)
+    assert len(lean.records) == len(full.records) - len(confident)
+    assert (lean_ids, lean_confidences) == (full_ids, full_confidences)
+    assert lean_items == full_items and any(item["action"] == "merged" for item in lean_items)
