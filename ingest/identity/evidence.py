@@ -55,6 +55,12 @@ class ClusterEvidence:
             self._papers_of_key = papers_of_key
         return self._papers_of_key
 
+    def forget_reach(self) -> None:
+        """Drop the co-author-of-co-author caches (`linked`'s): after the namesake guard and the
+        duplicate joins nothing asks, and at 1M synthetic papers they hold ~1 GiB until the end."""
+        self._papers_of_key = None
+        self._reach = {}
+
     def linked(self, mention: int, cluster_keys: Counter[int], own: bool = True) -> bool:
         """True if the mention shares a co-author with the cluster, or one of its co-authors
         published with one of the cluster's. With `own` the mention is inside the cluster,

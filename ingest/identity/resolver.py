@@ -364,6 +364,7 @@ class _Run:
         self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds)
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
                                                 self.probabilities, self.model.threshold, has_ids)
+        evidence.forget_reach()
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
 

@@ -1,9 +1,13 @@
-"""A resolution keeps only the merge records a reviewer can see; a threshold fit keeps them all (ICLR 2022).
+"""What a resolution keeps once it has clustered (ICLR 2022): only what later steps read.
 
-Why: nine merge records in ten are confident merges (linkage at or above `review_high`). The review
-queue skips them and each copies both sides' members, ~1.7 GiB at 1M synthetic papers (issue 20,
-bounded memory). Dropping them must change no review item and no confidence, while the fit of the
-review band (`training.py`) still reads every merge's outcome.
+Why (issue 20, bounded memory): everything kept after clustering stays until the people are made.
+- Merge records: a resolution keeps only those a reviewer can see; a threshold fit keeps them all.
+  Nine merge records in ten are confident merges (linkage at or above `review_high`). The review
+  queue skips them and each copies both sides' members, ~1.7 GiB at 1M synthetic papers. Dropping
+  them must change no review item and no confidence, while the fit of the review band
+  (`training.py`) still reads every merge's outcome.
+- The co-author-of-co-author caches of `ClusterEvidence.linked` serve the namesake guard and the
+  duplicate joins only.
 """
 
 from __future__ import annotations
@@ -36,3 +40,4 @@ def test_confident_merges_are_not_kept_and_change_nothing_a_user_sees(_iclr2022_
     assert len(lean.records) == len(full.records) - len(confident)
     assert (lean_ids, lean_confidences) == (full_ids, full_confidences)
     assert lean_items == full_items and any(item["action"] == "merged" for item in lean_items)
+    assert lean.evidence._papers_of_key is None and not lean.evidence._reach  # built for the guard, then dropped
