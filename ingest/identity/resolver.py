@@ -246,11 +246,12 @@ class _Run:
                 if value and kind in carrying:
                     carrying[kind].append((i, value))
         for kind in STRONG_ID_KINDS:
+            reason = f"same {kind} id"  # one text per kind, shared by every cluster's tally
             first: dict[str, int] = {}
             for i, value in carrying[kind]:
                 if value in first:
                     if self.uf.union(first[value], i):
-                        self.reasons[self.uf.find(i)][f"same {kind} id"] += 1
+                        self.reasons[self.uf.find(i)][reason] += 1
                 else:
                     first[value] = i
         for decision in self.decisions:
