@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import repeat
 
 import numpy as np
@@ -186,10 +187,6 @@ class _Run:
         # (9 in 10 merge records: ~1.7 GiB at 1M synthetic papers) unless a fit reads them all (training.py)
         self.records: list[MergeRecord] = []
         self.keep_confident_merges = False
-        self.index = {m.mention_id: i for i, m in enumerate(self.mentions)}
-        for new, old in self.legacy_mention_ids.items():  # decisions recorded under id scheme 1 still apply
-            if new in self.index:
-                self.index.setdefault(old, self.index[new])
         self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
         self.block_size = np.zeros(len(self.mentions), dtype=np.int64)  # scratch: block mentions per root
         self.rejections = {(d.left_mention, d.right_mention) for d in decisions if not d.accept}
@@ -234,6 +231,16 @@ class _Run:
                 self.uf.union(first_on_paper[key], i)
             else:
                 first_on_paper.setdefault(key, i)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """Mention id -> position, for reviewers' decisions and curation. Made when one asks: a build
+        with neither never needs it (a dict entry per mention, ~0.6 GiB at 1M synthetic papers)."""
+        index = {m.mention_id: i for i, m in enumerate(self.mentions)}
+        for new, old in self.legacy_mention_ids.items():  # decisions recorded under id scheme 1 still apply
+            if new in index:
+                index.setdefault(old, index[new])
+        return index
 
     def link_strong_ids(self) -> None:
         self._link_ids()

@@ -7,6 +7,7 @@ Why (issue 20, bounded memory): everything kept after clustering stays until the
   them must change no review item and no confidence, while the fit of the review band
   (`training.py`) still reads every merge's outcome.
 - Each cluster's tally of reasons shares one string per reason text (~75 texts, millions of merges).
+- The mention-id index is made only for reviewers' decisions and curation.
 - The co-author-of-co-author caches of `ClusterEvidence.linked` serve the namesake guard and the
   duplicate joins only.
 """
@@ -43,4 +44,5 @@ def test_confident_merges_are_not_kept_and_change_nothing_a_user_sees(_iclr2022_
     assert lean_items == full_items and any(item["action"] == "merged" for item in lean_items)
     texts = [text for tally in lean.reasons.values() for text in tally]
     assert len(texts) > 1_000 and len({id(text) for text in texts}) == len(set(texts))
+    assert "index" not in vars(lean)  # no decision, no curation: never made
     assert lean.evidence._papers_of_key is None and not lean.evidence._reach  # built for the guard, then dropped
