@@ -184,7 +184,7 @@ class _Run:
         self.merge_conf: dict[int, float] = {}  # mention index -> weakest merge that brought it in
         self.reasons: dict[int, Counter[str]] = defaultdict(Counter)  # uf root -> reasons
         # the merges and near misses the review queue shows; a merge at or above review_high is not kept
-        # (9 in 10 merge records: ~1.7 GiB at 1M synthetic papers) unless a fit reads them all (training.py)
+        # (9 in 10 merge records, each copying both sides' members) unless a fit reads them all (training.py)
         self.records: list[MergeRecord] = []
         self.keep_confident_merges = False
         self.root_of = np.arange(len(self.mentions))  # scratch: cluster root of each mention of the current block
@@ -235,7 +235,7 @@ class _Run:
     @cached_property
     def index(self) -> dict[str, int]:
         """Mention id -> position, for reviewers' decisions and curation. Made when one asks: a build
-        with neither never needs it (a dict entry per mention, ~0.6 GiB at 1M synthetic papers)."""
+        with neither never needs it (a dict entry per mention: 31 MiB at 50k synthetic papers)."""
         index = {m.mention_id: i for i, m in enumerate(self.mentions)}
         for new, old in self.legacy_mention_ids.items():  # decisions recorded under id scheme 1 still apply
             if new in index:

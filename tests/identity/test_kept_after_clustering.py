@@ -3,7 +3,7 @@
 Why (issue 20, bounded memory): everything kept after clustering stays until the people are made.
 - Merge records: a resolution keeps only those a reviewer can see; a threshold fit keeps them all.
   Nine merge records in ten are confident merges (linkage at or above `review_high`). The review
-  queue skips them and each copies both sides' members, ~1.7 GiB at 1M synthetic papers. Dropping
+  queue skips them and each copies both sides' members, so they grow faster than the corpus. Dropping
   them must change no review item and no confidence, while the fit of the review band
   (`training.py`) still reads every merge's outcome.
 - Each cluster's tally of reasons shares one string per reason text (~75 texts, millions of merges).
