@@ -142,6 +142,7 @@ def average_linkage(
     review_floor: float,
     conflicting: Callable[[int, int], bool] | None = None,
     single_weight: float = 0.0,
+    impute: float | None = None,
 ) -> list[MergeRecord]:
     """Best-first average-linkage merging over fixed pair probabilities, with cannot-links.
 
@@ -160,7 +161,13 @@ def average_linkage(
     both claim the same cluster a above the threshold, a goes to the claimant with the
     most summed evidence, not the best average: otherwise a one-mention profile that S2
     split off 'Matei Zaharia' would take every unlabelled 'Matei Zaharia' from the real one.
+
+    `impute` (a sparse name group, `sparse_groups.py`): the probability of every pair that was not
+    enumerated, so a missing pair is averaged in at that value instead of forbidding the merge.
     """
+    if impute is not None:
+        pair_links = {key: _imputed(link, len(members[key[0]]) * len(members[key[1]]), impute)
+                      for key, link in pair_links.items()}
     if len(pair_links) == 1:  # most calls: two clusters, one link (the same steps as the loop below)
         return _one_link(members, pair_links, merge, threshold, review_floor, single_weight)
     members = {cid: list(items) for cid, items in members.items()}
@@ -208,6 +215,8 @@ def average_linkage(
         version[a] += 1
         del links[a][b], links[b][a]
         links_a = links[a]
+        if impute is not None:  # a side's pairs with the clusters only the other side has links to
+            _impute_one_sided(links_a, links[b], members, len(left), len(right), impute)
         for c, link_bc in links.pop(b).items():
             del links[c][b]
             link_ac = links_a.get(c)
@@ -235,6 +244,28 @@ def average_linkage(
             records.append(MergeRecord(list(members[a]), list(members[b]), score, False,
                                        best_pair=links[a][b][3]))
     return records
+
+
+def _imputed(link: tuple[float, int, float, int], full: int, impute: float) -> tuple[float, int, float, int]:
+    """A link with its pairs not enumerated added at the imputed probability."""
+    total, pairs, best, best_pair = link
+    return (total + (full - pairs) * impute, full, best, best_pair) if pairs < full else link
+
+
+def _impute_one_sided(links_a: dict[int, list], links_b: dict[int, list], members: dict[int, list[int]],
+                      size_a: int, size_b: int, impute: float) -> None:
+    """Before b is folded into a: a link only one side has gets the other side's pairs with that
+    cluster at the imputed probability (all of them: none was enumerated), so every link stays whole."""
+    for c, link in links_a.items():
+        if c not in links_b:
+            added = size_b * len(members[c])
+            link[0] += added * impute
+            link[1] += added
+    for c, link in links_b.items():
+        if c not in links_a:
+            added = size_a * len(members[c])
+            link[0] += added * impute
+            link[1] += added
 
 
 def _one_link(members: dict[int, list[int]], pair_links: dict[tuple[int, int], tuple[float, int, float, int]],

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Container, Iterator, Sequence
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
 
@@ -41,7 +41,7 @@ except ImportError:  # pragma: no cover - a scipy that moved them: the public pr
 
 from graph.forked import Forked
 from ingest.identity import model as pair_model
-from ingest.identity import name_prior
+from ingest.identity import name_prior, sparse_groups
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
 from ingest.identity.names import ParsedName, fold, given_relation
@@ -69,6 +69,7 @@ _SAME_AFFILIATION_AT = 0.8
 _FLAG_COLUMNS = ((LINKED, "coauthor_graph_log"), (NAME_INITIAL, "name_initial"), (NAME_PREFIX, "name_prefix"),
                  (SAME_VENUE, "venue_overlap"), (MIDDLE_MATCH, "middle_match"))
 _COLUMN = {name: k for k, name in enumerate(FEATURE_NAMES)}
+Sample = tuple[np.ndarray, np.ndarray] | None  # a sparse block's pairs to impute from
 
 
 @dataclass
@@ -83,6 +84,8 @@ class PairTable:
     block_ranges: dict[str, tuple[int, int]]  # block key -> slice of the pair arrays
     probabilities: np.ndarray | None = None  # float64 model probabilities, when scored while built
     features: np.ndarray | None = None  # float32 (FEATURE_NAMES order), only when built without a model
+    # sparse block key -> the probability its pairs not enumerated count with (sparse_groups.py)
+    imputed: dict[str, float] = field(default_factory=dict)
 
     def has(self, flag: int) -> np.ndarray:
         """Boolean per pair: does its evidence carry `flag`?"""
@@ -578,32 +581,50 @@ def _kept(features: np.ndarray, shared: np.ndarray) -> tuple[np.ndarray, np.ndar
     return shared.astype(np.int32), features[:, _COLUMN["title_similarity"]].copy(), evidence
 
 
-def _enumerated(corpus: Corpus, blocks: dict[str, list[int]],
-                new: np.ndarray | None = None) -> Iterator[tuple[str, np.ndarray, np.ndarray]]:
-    """(block key, left, right: int32, sorted) of every block with candidate pairs, in key order."""
+def _enumerated(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
+                sparse: Container[str] = ()) -> Iterator[tuple[str, np.ndarray, np.ndarray, Sample]]:
+    """(block key, left, right: int32, sorted; the pairs to impute from) of every block with candidate
+    pairs, in key order. A `sparse` block's pairs are those with evidence (`sparse_groups.py`), and it
+    comes with a sample of its other pairs; any other block's sample is None."""
     parsed = corpus.parsed
     givens = [p.given for p in parsed]
     alternatives = {i: p.alt_givens for i, p in enumerate(parsed) if p.alt_givens}
     paper_codes: dict[str, int] = {}
     paper = np.fromiter((paper_codes.setdefault(m.paper_id, len(paper_codes)) for m in corpus.mentions),
                         dtype=np.int64, count=len(corpus.mentions))
+    affiliations = [m.affiliation for m in corpus.mentions] if sparse else []
     for key in sorted(blocks):
         block = blocks[key]
         if len(block) < 2 or (new is not None and not new[block].any()):
             continue
-        left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
-                                   if alternatives else None)
+        sample: Sample = None
+        if key in sparse:
+            left, right = sparse_groups.evidence_pairs(block, corpus.coauthors, affiliations, paper)
+            sample = sparse_groups.sample_pairs(key, block, left, right, paper)
+        else:
+            left, right = _block_pairs(block, givens, {i: alternatives[i] for i in block if i in alternatives}
+                                       if alternatives else None)
         keep = paper[left] != paper[right]  # co-authors of one paper are never one person
         if new is not None:
             keep &= new[left] | new[right]
         left, right = left[keep], right[keep]
         if len(left):
             order = np.lexsort((right, left))
-            yield key, left[order].astype(np.int32), right[order].astype(np.int32)
+            yield key, left[order].astype(np.int32), right[order].astype(np.int32), sample
+
+
+def _imputed(featurizer: PairFeaturizer, model: PairModel, sample: tuple[np.ndarray, np.ndarray]) -> float:
+    """The mean probability of a sparse block's sampled pairs (0 if it has none): its own forward
+    pass, apart from the chunks of the enumerated pairs, so those keep their numbers."""
+    left, right = sample
+    if not len(left):
+        return 0.0
+    features, _ = featurizer.features(left.astype(np.int32), right.astype(np.int32))
+    return float(np.mean(model.probabilities(features)))
 
 
 def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
-                    model: PairModel | None = None, workers: int = 1) -> PairTable:
+                    model: PairModel | None = None, workers: int = 1, sparse: Container[str] = ()) -> PairTable:
     """Enumerate, featurise and (given `model`) score every candidate pair of every block (module docstring).
 
     With `model`, pairs are featurised and scored `_SCORE_CHUNKS * model._CHUNK` at a time
@@ -619,16 +640,20 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     rights: list[np.ndarray] = []
     ranges: dict[str, tuple[int, int]] = {}
     offset = 0
-    for key, left, right in _enumerated(corpus, blocks, new):
+    samples: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    for key, left, right, sample in _enumerated(corpus, blocks, new, sparse):
         lefts.append(left)
         rights.append(right)
         ranges[key] = (offset, offset + len(left))
         offset += len(left)
+        if sample is not None:
+            samples[key] = sample
     left_all = np.concatenate(lefts) if lefts else np.zeros(0, dtype=np.int32)
     right_all = np.concatenate(rights) if rights else np.zeros(0, dtype=np.int32)
     lefts.clear()
     rights.clear()
     featurizer = PairFeaturizer(corpus)
+    imputed = {key: _imputed(featurizer, model, sample) for key, sample in samples.items()} if model else {}
     # whole multiples of the model's forward-pass rows, at the same offsets as one call over every
     # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
     rows = _SCORE_CHUNKS * pair_model._CHUNK
@@ -647,11 +672,12 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
         parts.clear()
     left, right, shared, title, evidence, last = columns
     if model is not None:
-        return PairTable(left, right, shared, title, evidence, ranges, probabilities=last)
+        return PairTable(left, right, shared, title, evidence, ranges, probabilities=last, imputed=imputed)
     return PairTable(left, right, shared, title, evidence, ranges, features=last)
 
 
-def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: PairModel) -> Iterator[PairTable]:
+def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: PairModel,
+                           sparse: Container[str] = ()) -> Iterator[PairTable]:
     """`candidate_pairs(corpus, blocks, model=model)` in runs of whole blocks, never all pairs at once.
 
     Why (issue 20, bounded memory): the kept pairs of every block (25 B each, plus the freed
@@ -669,6 +695,7 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
     waiting = 0  # pairs in `unscored`
     scored: list[list[np.ndarray]] = [[] for _ in range(6)]  # left, right, shared, title, evidence, probabilities
     ready = 0  # scored pairs not yet yielded
+    imputed: dict[str, float] = {}
 
     def score(count: int) -> None:
         nonlocal waiting, ready
@@ -702,9 +729,12 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
         del pending[:taken]
         ready -= count
         left, right, shared, title, evidence, probabilities = columns
-        return PairTable(left, right, shared, title, evidence, ranges, probabilities=probabilities)
+        return PairTable(left, right, shared, title, evidence, ranges, probabilities=probabilities,
+                         imputed={key: imputed.pop(key) for key in ranges if key in imputed})
 
-    for key, left, right in _enumerated(corpus, blocks):
+    for key, left, right, sample in _enumerated(corpus, blocks, sparse=sparse):
+        if sample is not None:
+            imputed[key] = _imputed(featurizer, model, sample)
         pending.append((key, len(left)))
         unscored.append((left, right))
         waiting += len(left)

@@ -34,7 +34,7 @@ from scipy.sparse.csgraph import connected_components
 
 from graph.forked import Forked
 from graph.ids import digest
-from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, strict
+from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, sparse_groups, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
@@ -195,6 +195,7 @@ class _Run:
         self._legacy_members: set[int] | None = None  # mentions whose id under scheme 1 differs (made when asked)
         self.joins: list[dict] = []
         self.moved = 0
+        self.sparse: set[str] = set()  # keys of the blocks of very large name groups (sparse_groups.py)
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
@@ -287,7 +288,8 @@ class _Run:
                 blocks[parsed.block_key].append(i)
                 if parsed.alt_givens:
                     nicknamed.append(parsed)
-        return join_nickname_blocks(blocks, nicknamed)
+        split, self.sparse = sparse_groups.split_large_groups(join_nickname_blocks(blocks, nicknamed), self.parsed)
+        return split
 
     def corpus_of_run(self) -> Corpus:
         """The statistics the pair features read (the online resolver's are the whole corpus's)."""
@@ -299,14 +301,14 @@ class _Run:
         if self.new is None and self.model is not None and len(self.mentions) >= STREAM_PAIRS_FROM_MENTIONS:
             return self._cluster_streamed(corpus, blocks)
         table = candidate_pairs(corpus, blocks, self.new, model=self.model,  # scored chunk by chunk: no features kept
-                                workers=self.workers)
+                                workers=self.workers, sparse=self.sparse)
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
                                                strict.COMMON, strict.CAP)
         keys = sorted(table.block_ranges)
         # the links of every block whose clusters lie inside it, summed at once (block_links.py)
         roots = self.uf.roots()
-        local = block_links.ChunkedLinks(block_links.local_blocks(keys, blocks, roots), blocks, table.block_ranges,
+        local = block_links.ChunkedLinks(self._summed_ahead(keys, blocks, roots), blocks, table.block_ranges,
                                          table.left, table.right, probabilities, roots, self.model.review_low,
                                          self.model.single_weight, SMALL_BLOCK_PAIRS)
         root_list = roots.tolist()
@@ -335,11 +337,11 @@ class _Run:
         roots = self.uf.roots()
         root_list = roots.tolist()
         candidates = sorted(key for key, block in blocks.items() if len(block) > 1)
-        local_keys = set(block_links.local_blocks(candidates, blocks, roots))
+        local_keys = set(self._summed_ahead(candidates, blocks, roots))
         noisy_roots = {root_list[i] for i, ids in self.mention_ids.items()
                        if any(kind in ids for kind in duplicates.NOISY_KINDS)}
         kept: list[PairTable] = []
-        for table in stream_candidate_pairs(corpus, blocks, self.model):
+        for table in stream_candidate_pairs(corpus, blocks, self.model, self.sparse):
             probabilities = strict.cap_unsupported(table.probabilities, table, corpus, strict.COMMON, strict.CAP)
             keys = list(table.block_ranges)
             local = block_links.ChunkedLinks([key for key in keys if key in local_keys], blocks, table.block_ranges,
@@ -354,12 +356,19 @@ class _Run:
         self.corpus, self.table, self.probabilities = corpus, table, table.probabilities
         return table
 
+    def _summed_ahead(self, keys: Sequence[str], blocks: dict[str, list[int]], roots: np.ndarray) -> list[str]:
+        """The blocks whose links `block_links` sums before clustering: those whose clusters lie inside
+        them, but never a sparse block (its links need its imputed pairs: `links_of_block`)."""
+        local = block_links.local_blocks(keys, blocks, roots)
+        return [key for key in local if key not in self.sparse] if self.sparse else local
+
     def _cluster_key(self, key: str, blocks: dict[str, list[int]], table: PairTable, probabilities: np.ndarray,
                      local: block_links.ChunkedLinks, root_list: list[int]) -> None:
         """Cluster one block: from its links summed ahead if `local` has them, else on its own."""
         precomputed, found = local.lookup(key)
         if not precomputed:
-            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key])
+            self._cluster_block(blocks[key], table, probabilities, *table.block_ranges[key],
+                                impute=table.imputed.get(key, 0.0) if key in self.sparse else None)
         elif found is not None:
             self._agglomerate_local(blocks[key], found, root_list, table)
 
@@ -381,14 +390,15 @@ class _Run:
         return partition
 
     def _cluster_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
-                       stop: int) -> None:
-        """Average linkage over the block's pair probabilities; clusters start as strong-id groups."""
-        found = self.links_of_block(block, table, probabilities, start, stop)
+                       stop: int, impute: float | None = None) -> None:
+        """Average linkage over the block's pair probabilities; clusters start as strong-id groups.
+        `impute`: a sparse block's probability for the pairs it did not enumerate (sparse_groups.py)."""
+        found = self.links_of_block(block, table, probabilities, start, stop, impute)
         if found is not None:
-            self._agglomerate(*found, table)
+            self._agglomerate(*found, table, impute)
 
     def links_of_block(self, block: list[int], table: PairTable, probabilities: np.ndarray, start: int,
-                       stop: int) -> tuple[dict[int, list[int]], block_links.Links] | None:
+                       stop: int, impute: float | None = None) -> tuple[dict[int, list[int]], block_links.Links] | None:
         """The block's clusters and the links between them as they stand now; None if none can merge.
 
         A cluster's size counts all its mentions in the block, scored or not, so a mention
@@ -399,7 +409,7 @@ class _Run:
         block_members: dict[int, list[int]] = defaultdict(list)
         for i in block:
             block_members[find(i)].append(i)
-        if stop - start <= SMALL_BLOCK_PAIRS:
+        if stop - start <= SMALL_BLOCK_PAIRS and impute is None:
             links = self._small_block_links(block_members, table, probabilities, start, stop)
             return (block_members, links) if links else None
         roots = self.root_of
@@ -423,6 +433,9 @@ class _Run:
         for root, items in block_members.items():
             size[root] = len(items)
         full = size[link_lo] * size[link_hi]
+        if impute is not None:  # a sparse block: the pairs it did not enumerate count at the imputed probability
+            totals = totals + (full - counts) * impute
+            counts = full
         # a link with an unscored pair is a cannot-link; an average over links all below the
         # review floor stays below it, so only clusters joined by a chain of links at or above
         # the floor can ever merge or be reviewed: keep the links inside those components.
@@ -479,7 +492,7 @@ class _Run:
         return links
 
     def _agglomerate(self, block_members: dict[int, list[int]], links: dict[tuple[int, int], tuple],
-                     table: PairTable) -> None:
+                     table: PairTable, impute: float | None = None) -> None:
         def merge(a: int, b: int, best_pair: int) -> list[str] | None:
             if not self.can_merge(block_members[a], block_members[b]):
                 return None
@@ -497,7 +510,7 @@ class _Run:
             with_ids += root in ids
         records = average_linkage(block_members, links, merge, self.model.threshold, self.model.review_low,
                                   self.uf.conflicts if with_ids > 1 else None,
-                                  self.model.single_weight)
+                                  self.model.single_weight, impute)
         review_high = float("inf") if self.keep_confident_merges else self.model.review_high
         for record in records:
             if record.merged:
