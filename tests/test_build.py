@@ -12,6 +12,7 @@ import pytest
 
 from graph.falkor_store import FalkorStore
 from ingest.build import BuildReport, build, quarantined_records
+from ingest.identity import sparse_groups
 from tests.conftest import SNAPSHOT, in_small_subset
 
 
@@ -88,7 +89,16 @@ def _tiny_snapshot(tmp_path: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_full_snapshot_counts(tmp_path: Path) -> None:
+def test_full_snapshot_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    splits: list[tuple[int, int, int]] = []  # (blocks in, blocks out, sparse) of each resolution
+
+    def recorded(blocks: dict, parsed: list, *limits: int | None) -> tuple[dict, set]:
+        split, sparse = real_split(blocks, parsed, *limits)
+        splits.append((len(blocks), len(split), len(sparse)))
+        return split, sparse
+
+    real_split = sparse_groups.split_large_groups
+    monkeypatch.setattr(sparse_groups, "split_large_groups", recorded)
     store = FalkorStore(tmp_path, "atlas")
     try:
         report = build(store, SNAPSHOT, tmp_path, quiet=True)
@@ -107,6 +117,9 @@ def test_full_snapshot_counts(tmp_path: Path) -> None:
     assert per[("MLSys", 2024)] >= 37 and per[("MLSys", 2025)] >= 61
     assert per[("ISCA", 2017)] == 54 and per[("MICRO", 2017)] == 61 and per[("MICRO", 2018)] == 74
     assert per[("SOSP", 2017)] == 39 and per[("SIGMOD", 2017)] >= 95 and per[("HPCA", 2018)] == 62
+    # no name block of the snapshot reaches the sparse limits (sparse_groups.py): every labelled set this
+    # project measures is resolved with all its candidate pairs
+    assert splits and all(into == out and sparse == 0 for into, out, sparse in splits)
 
 
 def test_an_unchanged_rebuild_leaves_the_live_graph_alone_unless_it_changed(tmp_path: Path) -> None:
