@@ -6,7 +6,9 @@
    decisions are applied as must-link / cannot-link constraints.
 3. Mentions are blocked on surname + first initial. Inside a block only pairs whose
    given names are compatible are scored ('Matei'/'Matei', 'M.'/'Matei',
-   'Matt'/'Matthew'); everything else can never merge.
+   'Matt'/'Matthew'); everything else can never merge. A block of more than 100k such pairs
+   is split by given name, and a very large given name pairs only mentions with evidence and
+   averages in the rest at an imputed probability (`sparse_groups.py`; never on the snapshot).
 4. Every candidate pair of the whole corpus is featurised and scored once, in numpy
    (`pairs.py`); then average-linkage agglomeration per block over those fixed
    probabilities, at the threshold learned with the model. Only clusters joined by a
