@@ -83,8 +83,9 @@ def split_large_groups(blocks: dict[str, list[int]], parsed: Sequence[ParsedName
 
 def evidence_pairs(block: Sequence[int], coauthors: Sequence[tuple[int, ...]], affiliations: Sequence[str | None],
                    paper: np.ndarray, window: int = WINDOW) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs of `block` sharing a co-author key or a printed affiliation (left < right, unique,
-    sorted; never two mentions of one paper): each mention with its next `window` holders of a key."""
+    """Pairs of `block` sharing a co-author key, a printed affiliation or a neighbourhood in the block's
+    order (left < right, unique, sorted; never two mentions of one paper): each mention with its next
+    `window` holders of each key."""
     holders: dict[tuple[int, object], list[int]] = defaultdict(list)
     # the group itself is a key too: every mention meets its neighbours in corpus order, so a mention
     # that shares nothing printed with the rest still has links for its imputed average to act on
@@ -117,7 +118,7 @@ def evidence_pairs(block: Sequence[int], coauthors: Sequence[tuple[int, ...]], a
 def sample_pairs(key: str, block: Sequence[int], left: np.ndarray, right: np.ndarray, paper: np.ndarray,
                  size: int = SAMPLE_PAIRS) -> tuple[np.ndarray, np.ndarray]:
     """Up to `size` distinct pairs of `block` not among (`left`, `right`), drawn with a seed of the key:
-    the same sample on every run and machine."""
+    the same sample on every run and machine (with the numpy `constraints.txt` pins)."""
     members = np.asarray(block, dtype=np.int64)
     seed = int(digest("sparse-sample", key, length=16), 16)
     rng = np.random.default_rng(seed)
