@@ -613,7 +613,7 @@ def _enumerated(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | 
             yield key, left[order].astype(np.int32), right[order].astype(np.int32), sample
 
 
-def _imputed(featurizer: PairFeaturizer, model: PairModel, sample: tuple[np.ndarray, np.ndarray]) -> float:
+def _imputed_probability(featurizer: PairFeaturizer, model: PairModel, sample: tuple[np.ndarray, np.ndarray]) -> float:
     """The mean probability of a sparse block's sampled pairs (0 if it has none): its own forward
     pass, apart from the chunks of the enumerated pairs, so those keep their numbers."""
     left, right = sample
@@ -653,7 +653,8 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     lefts.clear()
     rights.clear()
     featurizer = PairFeaturizer(corpus)
-    imputed = {key: _imputed(featurizer, model, sample) for key, sample in samples.items()} if model else {}
+    imputed = {key: _imputed_probability(featurizer, model, sample) for key, sample in samples.items()} \
+        if model is not None else {}
     # whole multiples of the model's forward-pass rows, at the same offsets as one call over every
     # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
     rows = _SCORE_CHUNKS * pair_model._CHUNK
@@ -734,7 +735,7 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
 
     for key, left, right, sample in _enumerated(corpus, blocks, sparse=sparse):
         if sample is not None:
-            imputed[key] = _imputed(featurizer, model, sample)
+            imputed[key] = _imputed_probability(featurizer, model, sample)
         pending.append((key, len(left)))
         unscored.append((left, right))
         waiting += len(left)
