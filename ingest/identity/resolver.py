@@ -45,6 +45,7 @@ from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import CleanName, ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for, stream_candidate_pairs
 from ingest.identity.partition import Partition
+from ingest.identity.review_items import ReviewItems, encode
 
 PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
 REVIEW_FORK_MENTIONS = 50_000  # from this many mentions the review items are made in a forked child
@@ -84,7 +85,7 @@ class Resolution:
     person_ids: list[str]  # per mention; "" for rejected mentions
     confidences: list[float]
     people: list[Person]
-    review_items: list[dict] = field(default_factory=list)
+    review_items: ReviewItems = field(default_factory=ReviewItems)  # dicts, held as their queue lines
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (mention index, reason)
     flags: dict[int, list[str]] = field(default_factory=dict)
     clean_names: list[str] = field(default_factory=list)
@@ -618,8 +619,9 @@ class _Run:
             strong[kind], others[kind] = ordered[0], ordered[1:]
         return strong, others
 
-    def review_items(self, person_ids: list[str]) -> list[dict]:
-        items: dict[str, dict] = {}
+    def review_items(self, person_ids: list[str]) -> ReviewItems:
+        """Possible splits first, then the least confident; each item encoded as soon as it is made."""
+        items: dict[str, tuple[tuple[bool, float, str], str]] = {}  # item id -> (sort key, queue line)
         for record in self.records:
             if record.merged and record.linkage >= self.model.review_high:
                 continue
@@ -627,16 +629,17 @@ class _Run:
             right = min(record.right, key=lambda i: self.mentions[i].mention_id)
             left_id, right_id = self.mentions[left].mention_id, self.mentions[right].mention_id
             item_id = item_id_for(left_id, right_id)
-            items[item_id] = {
+            confidence = round(record.linkage, 4)
+            items[item_id] = ((True, confidence, item_id), encode({
                 "item_id": item_id, "action": "merged" if record.merged else "kept_apart",
-                "confidence": round(record.linkage, 4), "reasons": record.reasons,
+                "confidence": confidence, "reasons": record.reasons,
                 "left_mention": left_id, "right_mention": right_id,
                 "left": self._side(record.left, person_ids), "right": self._side(record.right, person_ids),
-            }
+            }))
         for item in self.possible_splits(person_ids):
-            items.setdefault(item["item_id"], item)
-        return sorted(items.values(), key=lambda item: (item["action"] != "possible_split", item["confidence"],
-                                                         item["item_id"]))
+            if item["item_id"] not in items:
+                items[item["item_id"]] = ((False, item["confidence"], item["item_id"]), encode(item))
+        return ReviewItems.from_lines(line for _, line in sorted(items.values(), key=lambda entry: entry[0]))
 
     def possible_splits(self, person_ids: list[str]) -> list[dict]:
         """A prolific person (PROLIFIC+ papers) and another profile of one name that share co-authors.

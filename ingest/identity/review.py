@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph import config
 from ingest.identity.resolver import Decision
+from ingest.identity.review_items import ReviewItems, encode
 
 QUEUE_FILE = "review_queue.jsonl"
 DECISIONS_FILE = "review_decisions.jsonl"
@@ -37,7 +38,10 @@ def _read_jsonl(path: Path) -> list[dict]:
 def write_queue(items: Sequence[dict], base: Path | None = None) -> Path:
     path = review_dir(base) / QUEUE_FILE
     tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(json.dumps(item, sort_keys=True) + "\n" for item in items), encoding="utf-8")
+    lines = items.lines() if isinstance(items, ReviewItems) else (encode(item) for item in items)
+    with open(tmp, "w", encoding="utf-8") as handle:  # a line at a time: never the whole queue as one string
+        for line in lines:
+            handle.write(line + "\n")
     tmp.replace(path)  # atomic: the explorer never reads half a queue
     return path
 
