@@ -17,10 +17,13 @@ string, and names re-drawn from the snapshot's given-name and surname frequencie
 40x40 name grid would make every name block huge, which is not what 1M real papers look like).
 
     PYTHONPATH=. nice -n 10 prlimit --as=12000000000 -- .venv/bin/python benchmarks/bench_memory.py \
-        --papers 50000 100000 [--no-tag] [--no-snapshot] [--tracemalloc] [--digest] [--stream-from N] [--json out.json]
+        --papers 50000 100000 [--no-tag] [--no-snapshot] [--steps] [--tracemalloc] [--digest] \
+        [--stream-from N] [--json out.json]
 
 `--no-tag` skips topic tagging on the synthetic corpora (CPU-heavy, and per paper: its memory is
-a small share); `--tracemalloc` also prints the top allocation sites (file:line) alive at the end
+a small share); `--steps` also sums the CPU of resolution's inner steps over all their calls
+(`_inner_steps`: candidate pairs, pair features, the model, links, average linkage), to see which
+one grows fastest; `--tracemalloc` also prints the top allocation sites (file:line) alive at the end
 of resolution and at the end of the rows (slower, and adds its own overhead to the RSS). `--digest`
 prints the rows digest of synthetic corpora too; `--stream-from N` sets the corpus size (mentions)
 from which resolution streams its candidate pairs (`resolver.STREAM_PAIRS_FROM_MENTIONS`), so one
@@ -108,6 +111,33 @@ def _stages() -> tuple[tuple[Any, str, str], ...]:
     )
 
 
+def _inner_steps() -> tuple[tuple[Any, str], ...]:
+    """Called per block or per chunk of pairs, so summed, not one row per call."""
+    from ingest.identity import block_links, model, pairs, resolver, sparse_groups
+    return (
+        (pairs, "_block_pairs"), (sparse_groups, "evidence_pairs"), (pairs.PairFeaturizer, "features"),
+        (pairs, "_graph_counts"), (model.PairModel, "probabilities"), (block_links, "_precompute"),
+        (resolver._Run, "_small_block_links"), (resolver._Run, "_agglomerate"), (resolver, "average_linkage"),
+    )
+
+
+def _sum_cpu(totals: dict[str, list[float]]) -> None:
+    """Wrap each inner step to add its CPU and one call to `totals[name]` (a nested step counts in both)."""
+    for owner, name in _inner_steps():
+        fn = getattr(owner, name)
+
+        def wrapper(*args: Any, __fn: Callable[..., Any] = fn, __name: str = name, **kwargs: Any) -> Any:
+            start = time.process_time()
+            try:
+                return __fn(*args, **kwargs)
+            finally:
+                total = totals.setdefault(__name, [0.0, 0])
+                total[0] += time.process_time() - start
+                total[1] += 1
+
+        setattr(owner, name, functools.wraps(fn)(wrapper))
+
+
 def _top_allocations(limit: int = 12) -> list[str]:
     snapshot = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, tracemalloc.__file__)])
     lines = []
@@ -186,16 +216,19 @@ def synthetic_records(n_papers: int, seed: int = 0) -> Iterator[Any]:
 
 # ---------------------------------------------------------------- one measurement (child process)
 def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int, digest_rows: bool = False,
-            stream_from: int | None = None) -> dict[str, Any]:
+            stream_from: int | None = None, steps: bool = False) -> dict[str, Any]:
     from ingest import cache
     from ingest.snapshot import SnapshotRead
     stages: list[dict[str, Any]] = []
     tops: dict[str, list[str]] = {}
+    inner: dict[str, list[float]] = {}
     if trace:
         tracemalloc.start()
     sampler = RssSampler()
     start_rss = sampler.now()
     _instrument(sampler, stages, tops)
+    if steps:
+        _sum_cpu(inner)
     if stream_from is not None:
         from ingest.identity import resolver
 
@@ -233,13 +266,14 @@ def measure(corpus: str, papers: int, tag: bool, trace: bool, workers: int, dige
             "start_rss_mib": start_rss / MIB, "peak_rss_mib": sampler.peak / MIB,
             "bytes_per_paper": (sampler.peak - start_rss) / max(1, counts["papers"]),
             "wall_s": time.perf_counter() - wall, "cpu_s": time.process_time(), "stages": stages,
-            "tracemalloc": tops, "digest": digest, "tag": tag}
+            "tracemalloc": tops, "digest": digest, "tag": tag, "inner_steps": inner}
 
 
 def _run_child(corpus: str, papers: int, tag: bool, trace: bool, workers: int, digest_rows: bool = False,
-               stream_from: int | None = None) -> dict[str, Any] | None:
+               stream_from: int | None = None, steps: bool = False) -> dict[str, Any] | None:
     command = [sys.executable, __file__, "--child", corpus, "--papers", str(papers), "--workers", str(workers)]
     command += [] if tag else ["--no-tag"]
+    command += ["--steps"] if steps else []
     command += ["--digest"] if digest_rows else []
     command += [] if stream_from is None else ["--stream-from", str(stream_from)]
     command += ["--tracemalloc"] if trace else []
@@ -260,6 +294,10 @@ def _print(result: dict[str, Any]) -> None:
     for s in result["stages"]:
         print(f"  {s['stage']:<22}{s['rss_before_mib']:11,.0f}{s['rss_peak_mib']:10,.0f}{s['rss_after_mib']:10,.0f}"
               f"{s['cpu_s']:8.1f}" + (f"  ({s['pairs']:,} pairs)" if "pairs" in s else ""))
+    if result.get("inner_steps"):
+        print(f"  {'inner step (all calls)':<34}{'calls':>10}{'CPU s':>8}")
+        for name, (cpu, calls) in result["inner_steps"].items():
+            print(f"  {name:<34}{calls:10,}{cpu:8.1f}")
     for label, lines in result["tracemalloc"].items():
         print(f"  top allocations alive at the end of {label}:")
         for line in lines:
@@ -272,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-tag", action="store_true", help="skip topic tagging on synthetic corpora")
     parser.add_argument("--no-snapshot", action="store_true", help="skip the snapshot baseline")
     parser.add_argument("--tracemalloc", action="store_true", help="print the top allocation sites too")
+    parser.add_argument("--steps", action="store_true", help="sum the CPU of resolution's inner steps too")
     parser.add_argument("--workers", type=int, default=1, choices=(1, 2),
                         help="1 (default): everything in one process, so its RSS is the build's")
     parser.add_argument("--digest", action="store_true", help="print the rows digest of synthetic corpora too")
@@ -282,13 +321,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.child:
         result = measure(args.child, args.papers[0] if args.papers else 0, not args.no_tag, args.tracemalloc,
-                         args.workers, args.digest, args.stream_from)
+                         args.workers, args.digest, args.stream_from, args.steps)
         print(json.dumps(result))
         return 0
     results = []
     runs = ([] if args.no_snapshot else [("snapshot", 0, True)]) + [("synth", n, not args.no_tag) for n in args.papers]
     for corpus, papers, tag in runs:
-        result = _run_child(corpus, papers, tag, args.tracemalloc, args.workers, args.digest, args.stream_from)
+        result = _run_child(corpus, papers, tag, args.tracemalloc, args.workers, args.digest, args.stream_from,
+                            args.steps)
         if result is None:
             break  # a larger corpus would not fit either
         results.append(result)
