@@ -45,7 +45,7 @@ from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import CleanName, ParsedName, clean_name, display_key, fold, parse_name
 from ingest.identity.pairs import PairTable, candidate_pairs, reasons_for, stream_candidate_pairs
 from ingest.identity.partition import Partition
-from ingest.identity.review_items import ReviewItems, encode
+from ingest.identity.review_items import ReviewItems
 
 PROLIFIC = 5  # papers from which a person's same-name profiles with shared co-authors are queued as splits
 REVIEW_FORK_MENTIONS = 50_000  # from this many mentions the review items are made in a forked child
@@ -620,8 +620,10 @@ class _Run:
         return strong, others
 
     def review_items(self, person_ids: list[str]) -> ReviewItems:
-        """Possible splits first, then the least confident; each item encoded as soon as it is made."""
-        items: dict[str, tuple[tuple[bool, float, str], str]] = {}  # item id -> (sort key, queue line)
+        """Possible splits first, then the least confident; each item written out as soon as it is made."""
+        items = ReviewItems()
+        # item id -> (sort key, position in `items`); a later record's item replaces an earlier one's
+        order: dict[str, tuple[bool, float, str, int]] = {}
         for record in self.records:
             if record.merged and record.linkage >= self.model.review_high:
                 continue
@@ -630,16 +632,17 @@ class _Run:
             left_id, right_id = self.mentions[left].mention_id, self.mentions[right].mention_id
             item_id = item_id_for(left_id, right_id)
             confidence = round(record.linkage, 4)
-            items[item_id] = ((True, confidence, item_id), encode({
+            order[item_id] = (True, confidence, item_id, items.add({
                 "item_id": item_id, "action": "merged" if record.merged else "kept_apart",
                 "confidence": confidence, "reasons": record.reasons,
                 "left_mention": left_id, "right_mention": right_id,
                 "left": self._side(record.left, person_ids), "right": self._side(record.right, person_ids),
             }))
         for item in self.possible_splits(person_ids):
-            if item["item_id"] not in items:
-                items[item["item_id"]] = ((False, item["confidence"], item["item_id"]), encode(item))
-        return ReviewItems.from_lines(line for _, line in sorted(items.values(), key=lambda entry: entry[0]))
+            if item["item_id"] not in order:
+                order[item["item_id"]] = (False, item["confidence"], item["item_id"], items.add(item))
+        items.reorder([entry[3] for entry in sorted(order.values())])  # item ids are unique: never ties
+        return items
 
     def possible_splits(self, person_ids: list[str]) -> list[dict]:
         """A prolific person (PROLIFIC+ papers) and another profile of one name that share co-authors.

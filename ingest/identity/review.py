@@ -38,7 +38,7 @@ def _read_jsonl(path: Path) -> list[dict]:
 def write_queue(items: Sequence[dict], base: Path | None = None) -> Path:
     path = review_dir(base) / QUEUE_FILE
     tmp = path.with_suffix(".tmp")
-    lines = items.lines() if isinstance(items, ReviewItems) else (encode(item) for item in items)
+    lines = items.lines() if isinstance(items, ReviewItems) else map(encode, items)
     with open(tmp, "w", encoding="utf-8") as handle:  # a line at a time: never the whole queue as one string
         for line in lines:
             handle.write(line + "\n")

@@ -1,8 +1,8 @@
-"""The review queue held as its file's lines (issue 20, bounded memory): the same items, the same file.
+"""The review queue held on disk as its file's lines (issue 20, bounded memory): the same items, the same file.
 
 Why: a resolution's review items are kept until the build writes `review_queue.jsonl`; as dicts they
-were the 1M-paper build's memory peak. Holding each as its queue line must change nothing anyone
-reads: the dicts, their order, the file's bytes, the queue a reviewer sees.
+were the 1M-paper build's memory peak. Holding each as its queue line in a temporary file must change
+nothing anyone reads: the dicts, their order, the file's bytes, the queue a reviewer sees.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import pickle
 from pathlib import Path
+
+import pytest
 
 from graph.records import Paper
 from ingest.identity import review
@@ -34,11 +36,24 @@ def test_items_read_back_equal_and_the_file_is_byte_for_byte_the_dicts_file(tmp_
     assert held == items and held == ReviewItems(items) and held != ReviewItems(items[:1])
     assert held != [HOSTILE, {**HOSTILE, "item_id": "review:3"}]
     assert pickle.loads(pickle.dumps(held)) == held  # the forked child sends them back pickled
+    assert held[-1]["item_id"] == "review:2" and held[5:] == []
+    with pytest.raises(IndexError):
+        held[2]
     as_dicts = review.write_queue(items, tmp_path / "dicts").read_bytes()
     as_lines = review.write_queue(held, tmp_path / "lines").read_bytes()
     assert as_lines == as_dicts
     assert [json.loads(line) for line in as_lines.decode().splitlines()] == items
     assert "<script>" in as_lines.decode()  # stored as given: escaping is the explorer's job, on output
+
+
+def test_reorder_keeps_the_named_items_in_that_order() -> None:
+    held = ReviewItems()
+    positions = [held.add({**HOSTILE, "item_id": f"review:{k}"}) for k in range(4)]
+    assert positions == [0, 1, 2, 3] and held[2]["item_id"] == "review:2"  # readable while still being written
+    held.add({**HOSTILE, "item_id": "review:9"})
+    held.reorder([3, 0, 4])
+    assert [item["item_id"] for item in held] == ["review:3", "review:0", "review:9"] and len(held) == 3
+    assert ReviewItems.from_lines(held.lines()) == held
 
 
 def test_a_resolution_queue_is_ordered_and_a_reviewer_sees_the_same_items(_iclr2022_papers: list[Paper],
