@@ -85,7 +85,7 @@ class Resolution:
     person_ids: list[str]  # per mention; "" for rejected mentions
     confidences: list[float]
     people: list[Person]
-    review_items: ReviewItems = field(default_factory=ReviewItems)  # dicts, held as their queue lines
+    review_items: ReviewItems = field(default_factory=ReviewItems)  # dicts, their lines in a temporary file
     rejected: list[tuple[int, str]] = field(default_factory=list)  # (mention index, reason)
     flags: dict[int, list[str]] = field(default_factory=dict)
     clean_names: list[str] = field(default_factory=list)

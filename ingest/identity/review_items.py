@@ -58,7 +58,7 @@ class ReviewItems(Sequence[dict]):
             yield self._read(start, size)
 
     def _append(self, line: str) -> int:
-        data = line.encode("ascii")  # `encode` escapes every other character
+        data = line.encode("utf-8")  # ASCII from `encode`; any text from `from_lines`
         if self._file is None:
             self._file = tempfile.TemporaryFile()
         self._file.write(data)
@@ -69,7 +69,7 @@ class ReviewItems(Sequence[dict]):
 
     def _read(self, start: int, size: int) -> str:
         assert self._file is not None
-        return os.pread(self._file.fileno(), size, start).decode("ascii")  # positional: no shared seek
+        return os.pread(self._file.fileno(), size, start).decode("utf-8")  # positional: no shared seek
 
     def __len__(self) -> int:
         return len(self._starts)

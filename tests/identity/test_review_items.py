@@ -54,6 +54,8 @@ def test_reorder_keeps_the_named_items_in_that_order() -> None:
     held.reorder([3, 0, 4])
     assert [item["item_id"] for item in held] == ["review:3", "review:0", "review:9"] and len(held) == 3
     assert ReviewItems.from_lines(held.lines()) == held
+    unicode = ReviewItems.from_lines(['{"item_id": "Zoë 李"}'])  # not only what `encode` writes
+    assert unicode[0] == {"item_id": "Zoë 李"} and list(unicode.lines()) == ['{"item_id": "Zoë 李"}']
 
 
 def test_a_resolution_queue_is_ordered_and_a_reviewer_sees_the_same_items(_iclr2022_papers: list[Paper],
