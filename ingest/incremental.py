@@ -59,6 +59,7 @@ from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, na
 from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
+from ingest.identity.review_items import encode as encode_queue_item
 from ingest.institutions.link import correct_mislinks, link_institutions
 from ingest.parallel_tags import BackgroundTagging
 from ingest.pipeline import batch_from, drop_venue_mismatches
@@ -618,7 +619,8 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
             target.id_aliases = sorted({*target.id_aliases, old_id, *old_aliases} - {target.id})
     authors = [a for a in state.authors if a.id not in old_people] + new_authors
     authors.sort(key=lambda a: a.id)
-    text = "".join(json.dumps(item, ensure_ascii=False) + "\n"
+    # the full build's line form (`review_items.encode`), so an ingested queue is the bytes a build would write
+    text = "".join(encode_queue_item(item) + "\n"
                    for item in _merge_queue(state.review_queue, resolution.review_items, subset_ids))
     seconds["aliases"] = time.perf_counter() - mark
     return (authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors)),

@@ -8,6 +8,7 @@ NSDI (many are papers the subset already has from another source, so they merge 
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,8 @@ from graph.loader import apply_delta
 from graph.records import Paper
 from ingest import incremental, state_codec, state_parts
 from ingest.build import build
+from ingest.identity import review
+from ingest.identity.review_items import encode
 from ingest.recordio import records_dir, write_records
 from ingest.snapshot import read_snapshot
 from tests.conftest import SNAPSHOT, in_small_subset
@@ -78,6 +81,15 @@ def test_the_ingest_took_the_incremental_path(graphs: Any) -> None:
     assert "incremental" in report.cache, report.cache
     assert report.papers_read == graphs["before"].papers_read + len(graphs["papers"])
     assert report.ingested_files == ["records/heldout.jsonl"]
+
+
+def test_the_ingested_review_queue_is_in_the_builds_line_form(graphs: Any) -> None:
+    """A build writes each queue line as `review_items.encode` makes it (ASCII, sorted keys); the ingest must
+    too, so the queue's bytes never depend on which path wrote it. Names outside ASCII are in it, so a line
+    written with `ensure_ascii=False` (the ingest's own encoder before session 37) fails here."""
+    lines = (review.review_dir(graphs["inc_dir"]) / review.QUEUE_FILE).read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 10 and any("\\u" in line for line in lines)
+    assert [line for line in lines if line != encode(json.loads(line))] == []
 
 
 def test_the_live_graph_holds_the_state_rows(graphs: Any) -> None:
