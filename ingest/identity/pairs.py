@@ -47,6 +47,8 @@ from ingest.identity.model import PairModel
 from ingest.identity.names import ParsedName, fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
+# co-author names with more distinct co-author names than this are not reached through (see `_coauthor_graph`)
+_GRAPH_MAX_DEGREE = 1_000
 _CHUNK = 10_000  # pairs per sparse row-product: gathered rows of long co-author-graph rows stay small
 _GROUP_MIN_PAIRS = 1_000  # pairs of one (block, given name, given name) group counted by one Gram product
 _BLOCK_MIN_PAIRS = 100  # the rest of a block's pairs counted by one Gram product
@@ -227,7 +229,29 @@ def _coauthor_graph(corpus: Corpus, coauthors: sparse.csr_matrix) -> tuple[spars
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
-    return first, graph
+    return first, _without_hub_rows(graph)
+
+
+def _without_hub_rows(graph: sparse.csr_matrix) -> sparse.csr_matrix:
+    """`graph` with the rows of names of more than `_GRAPH_MAX_DEGREE` co-author names emptied.
+
+    Why: a mention's reach is its co-authors' co-authors, so one co-author name that thousands
+    of names published with puts all of them in the reach. Such a name is either one name
+    shared by many people ('Wei Wang' of every lab) or one of the few most prolific people,
+    through whom nearly everyone is two steps from everyone: in both cases what it adds to
+    the reach says little about one lab. It also made the counts grow faster than the corpus
+    (issue 20): the synthetic corpus's busiest name has 3,299 co-author names at 250k papers,
+    where the snapshot's busiest ('Bo Li') has 569. The name itself stays a column: a mention
+    whose co-author published with it still counts it in `linked`. 1,000 is above every name
+    of the snapshot, on whose real pairs the model was fitted, so no resolution of the snapshot
+    moves (BENCHMARKS.md, "session 37").
+    """
+    degree = np.diff(graph.indptr)
+    if not (degree > _GRAPH_MAX_DEGREE).any():
+        return graph
+    kept = (sparse.diags((degree <= _GRAPH_MAX_DEGREE).astype(graph.dtype)) @ graph).tocsr()
+    kept.eliminate_zeros()
+    return kept
 
 
 def _distinct_names(parsed: Sequence[ParsedName]) -> tuple[list[ParsedName], np.ndarray]:

@@ -34,9 +34,14 @@ def _row_dots64(matrix: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
     return np.asarray(matrix[left].multiply(other[right]).sum(axis=1)).ravel()
 
 
-def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray
-               ) -> tuple[np.ndarray, np.ndarray]:
-    """The float64 formulation the build used before (one product per count, rows gathered twice)."""
+def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, right: np.ndarray,
+               max_degree: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The float64 formulation the build used before (one product per count, rows gathered twice).
+
+    `max_degree` (default: `pairs._GRAPH_MAX_DEGREE` when called) leaves the rows of names with more
+    co-author names out of the reach; None-by-default reads the module's value, so a monkeypatched
+    limit is the reference's too.
+    """
     codes: dict[str, int] = {}
     paper = np.asarray([codes.setdefault(m.paper_id, len(codes)) for m in corpus.mentions])
     by_paper = sparse.csr_matrix((np.ones(len(paper)), (paper, np.arange(len(paper)))), shape=(len(codes), len(paper)))
@@ -47,6 +52,8 @@ def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, r
     graph.setdiag(0)
     graph.eliminate_zeros()
     graph.data[:] = 1.0
+    limit = pairs._GRAPH_MAX_DEGREE if max_degree is None else max_degree
+    graph = (sparse.diags((np.diff(graph.indptr) <= limit).astype(np.float64)) @ graph).tocsr()
     reach = (coauthors @ graph).tocsr()
     reach.data[:] = 1.0
     return _row_dots64(reach, left, right, coauthors), _row_dots64(reach, left, right)
@@ -89,6 +96,41 @@ def test_gram_and_row_products_count_the_same(monkeypatch) -> None:
         monkeypatch.setattr(pairs, "_GRAM_MAX_CELLS", cells)
         linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
         assert np.array_equal(linked, expected[0]) and np.array_equal(reach, expected[1])
+
+
+def test_names_past_the_degree_limit_are_not_reached_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A co-author name with more co-author names than the limit adds nothing to the reach, but still counts.
+
+    NeurIPS 2021 alone has no name past the build's limit, so the limit is lowered to one its
+    busiest names pass: the counts must be the reference's with that limit, differ from the
+    counts without it, and match a set computation of the rule on pairs whose counts moved.
+    """
+    corpus, table = _nips2021_pairs()
+    left, right = table.left, table.right
+    coauthors = _coauthor_matrix(corpus)
+    unlimited = _coauthor_graph_dots(corpus, coauthors, left, right)
+    assert np.array_equal(unlimited[1], _reference(corpus, coauthors, left, right, max_degree=10**9)[1])
+    monkeypatch.setattr(pairs, "_GRAPH_MAX_DEGREE", 40)
+    first, graph = pairs._coauthor_graph(corpus, coauthors)
+    linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
+    assert np.array_equal(linked, _reference(corpus, coauthors, left, right)[0])
+    assert np.array_equal(reach, _reference(corpus, coauthors, left, right)[1])
+    moved = np.flatnonzero(reach != unlimited[1])
+    assert len(moved) > 100 and (reach <= unlimited[1]).all()  # the limit only takes reach away
+    # the rule on sets: reach = names next to a co-author of at most 40 names; a busy name is still a column
+    monkeypatch.setattr(pairs, "_GRAPH_MAX_DEGREE", 10**9)
+    _, whole = pairs._coauthor_graph(corpus, coauthors)
+    neighbours = [set(whole.indices[whole.indptr[k]:whole.indptr[k + 1]]) for k in range(whole.shape[0])]
+    assert max(map(len, neighbours)) > 40 and graph.nnz < whole.nnz
+
+    def reach_of(mention: int) -> set[int]:
+        keys = first.indices[first.indptr[mention]:first.indptr[mention + 1]]
+        return set().union(*(neighbours[k] for k in keys if len(neighbours[k]) <= 40))
+
+    for k in moved[:: max(len(moved) // 50, 1)].tolist():
+        l_reach, r_reach = reach_of(int(left[k])), reach_of(int(right[k]))
+        r_keys = set(first.indices[first.indptr[right[k]]:first.indptr[right[k] + 1]].tolist())
+        assert reach[k] == len(l_reach & r_reach) and linked[k] == len(l_reach & r_keys)
 
 
 @pytest.mark.parametrize("kernel", ["scipy's kernel", "fallback"])
