@@ -123,19 +123,9 @@ def _inner_steps() -> tuple[tuple[Any, str], ...]:
 
 def _sum_cpu(totals: dict[str, list[float]]) -> None:
     """Wrap each inner step to add its CPU and one call to `totals[name]` (a nested step counts in both)."""
+    from benchmarks.cpu_totals import add_cpu
     for owner, name in _inner_steps():
-        fn = getattr(owner, name)
-
-        def wrapper(*args: Any, __fn: Callable[..., Any] = fn, __name: str = name, **kwargs: Any) -> Any:
-            start = time.process_time()
-            try:
-                return __fn(*args, **kwargs)
-            finally:
-                total = totals.setdefault(__name, [0.0, 0])
-                total[0] += time.process_time() - start
-                total[1] += 1
-
-        setattr(owner, name, functools.wraps(fn)(wrapper))
+        add_cpu(owner, name, totals)
 
 
 def _top_allocations(limit: int = 12) -> list[str]:

@@ -20,12 +20,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.cpu_totals import add_cpu  # noqa: E402
 from benchmarks.sparse_groups_quality import labelled_mentions  # noqa: E402
 from ingest.identity import evaluate, pairs, resolver  # noqa: E402
 from ingest.identity.features import Corpus  # noqa: E402
@@ -53,24 +53,15 @@ def touched_mentions(mentions: list, limit: int) -> list[int]:
 
 def resolved(mentions: list, limit: int) -> tuple[list[str], float, float]:
     """(person id per mention, resolve CPU, co-author counts CPU) with the degree limit at `limit`."""
-    counts = pairs._graph_counts
-    spent = [0.0]
-
-    def timed(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
-        try:
-            return counts(*args, **kwargs)
-        finally:
-            spent[0] += time.process_time() - start
-
-    pairs._graph_counts = timed
+    totals: dict[str, list[float]] = {}
+    restore = add_cpu(pairs, "_graph_counts", totals)
     try:
         with degree_limit(limit):
             start = time.process_time()
             resolution = resolver.resolve(mentions)
-            return resolution.person_ids, time.process_time() - start, spent[0]
+            return resolution.person_ids, time.process_time() - start, totals["_graph_counts"][0]
     finally:
-        pairs._graph_counts = counts
+        restore()
 
 
 def main() -> int:

@@ -11,19 +11,18 @@ authorships, quarantine and review queue: two checkouts must print the same dige
 from __future__ import annotations
 
 import argparse
-import functools
 import gc
 import hashlib
 import resource
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.cpu_totals import add_cpu  # noqa: E402
 from graph.config import PROJECT_ROOT  # noqa: E402
 from graph.records import Paper  # noqa: E402
 from ingest import cache, identity  # noqa: E402
@@ -66,19 +65,6 @@ def merged_papers() -> list[Paper]:
     raise RuntimeError("resolution was never reached")
 
 
-def _timed(owner: Any, name: str, totals: dict[str, float]) -> None:
-    fn: Callable[..., Any] = getattr(owner, name)
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        start = time.process_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            totals[name] = totals.get(name, 0.0) + time.process_time() - start
-    setattr(owner, name, wrapper)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
@@ -88,9 +74,9 @@ def main() -> None:
     if args.stream:
         resolver.STREAM_PAIRS_FROM_MENTIONS = 0
     papers = merged_papers()
-    totals: dict[str, float] = {}
+    totals: dict[str, list[float]] = {}
     for owner, name in STEPS:
-        _timed(owner, name, totals)
+        add_cpu(owner, name, totals)
     gc.disable()  # as during a build
     with tempfile.TemporaryDirectory() as tmp:
         refused: list = []
@@ -107,7 +93,7 @@ def main() -> None:
     print(f"resolve_authors: {cpu:.2f} s CPU here + {children.ru_utime + children.ru_stime:.2f} s in workers, "
           f"{wall:.2f} s wall, {len(people):,} people, peak RSS "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
-    for name, seconds in totals.items():
+    for name, (seconds, _calls) in totals.items():
         print(f"  {name:<22}{seconds:7.2f} s CPU")
     print(f"result digest {digest.hexdigest()}")
 
