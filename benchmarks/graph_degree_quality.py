@@ -1,7 +1,7 @@
 """What leaving the busiest co-author names out of the reach costs in quality and buys in CPU (synthetic papers).
 
 Why: `pairs._GRAPH_MAX_DEGREE` stops a mention's two-hop co-author reach at names with more
-co-author names than the limit. No name of the bundled snapshot passes it (the busiest has 569),
+co-author names than the limit. No name of the bundled snapshot passes it (the busiest has 732),
 so no labelled set of this project can say what it changes; the synthetic corpora can, because
 `benchmarks/synth.py` knows who wrote each paper. Each size is resolved twice in this process
 (one process, `workers=1`), the limit off (the baseline of the same run) and on, and scored with B3

@@ -241,7 +241,7 @@ def _without_hub_rows(graph: sparse.csr_matrix) -> sparse.csr_matrix:
     through whom nearly everyone is two steps from everyone: in both cases what it adds to
     the reach says little about one lab. It also made the counts grow faster than the corpus
     (issue 20): the synthetic corpus's busiest name has 3,299 co-author names at 250k papers,
-    where the snapshot's busiest ('Bo Li') has 569. The name itself stays a column: a mention
+    where the snapshot's busiest ('Yang Liu', several people) has 732. The name itself stays a column: a mention
     whose co-author published with it still counts it in `linked`. 1,000 is above every name
     of the snapshot, on whose real pairs the model was fitted, so no resolution of the snapshot
     moves (BENCHMARKS.md, "session 37").
