@@ -47,7 +47,7 @@ from ingest.identity.model import PairModel
 from ingest.identity.names import ParsedName, fold, given_relation
 
 _GRAPH_MAX_AUTHORS = 25  # larger papers stay out of the co-author graph
-# co-author names with more distinct co-author names than this are not reached through (see `_coauthor_graph`)
+# co-author names with more distinct co-author names than this are not reached through (see `_without_hub_rows`)
 _GRAPH_MAX_DEGREE = 1_000
 _CHUNK = 10_000  # pairs per sparse row-product: gathered rows of long co-author-graph rows stay small
 _GROUP_MIN_PAIRS = 1_000  # pairs of one (block, given name, given name) group counted by one Gram product

@@ -38,9 +38,8 @@ def _reference(corpus: Corpus, coauthors: sparse.csr_matrix, left: np.ndarray, r
                max_degree: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The float64 formulation the build used before (one product per count, rows gathered twice).
 
-    `max_degree` (default: `pairs._GRAPH_MAX_DEGREE` when called) leaves the rows of names with more
-    co-author names out of the reach; None-by-default reads the module's value, so a monkeypatched
-    limit is the reference's too.
+    Names of more than `max_degree` co-author names stay out of the reach; by default the module's
+    `pairs._GRAPH_MAX_DEGREE` at call time, so a monkeypatched limit is the reference's too.
     """
     codes: dict[str, int] = {}
     paper = np.asarray([codes.setdefault(m.paper_id, len(codes)) for m in corpus.mentions])
@@ -113,8 +112,8 @@ def test_names_past_the_degree_limit_are_not_reached_through(monkeypatch: pytest
     monkeypatch.setattr(pairs, "_GRAPH_MAX_DEGREE", 40)
     first, graph = pairs._coauthor_graph(corpus, coauthors)
     linked, reach = _coauthor_graph_dots(corpus, coauthors, left, right)
-    assert np.array_equal(linked, _reference(corpus, coauthors, left, right)[0])
-    assert np.array_equal(reach, _reference(corpus, coauthors, left, right)[1])
+    expected_linked, expected_reach = _reference(corpus, coauthors, left, right)
+    assert np.array_equal(linked, expected_linked) and np.array_equal(reach, expected_reach)
     moved = np.flatnonzero(reach != unlimited[1])
     assert len(moved) > 100 and (reach <= unlimited[1]).all()  # the limit only takes reach away
     # the rule on sets: reach = names next to a co-author of at most 40 names; a busy name is still a column
