@@ -65,8 +65,10 @@ def test_429_without_retry_after_and_5xx_back_off_then_succeed(replay: ReplaySer
     assert replay.count("/works") == 4
 
 
-def test_connection_reset_and_stalled_read_are_retried(replay: ReplayServer, tmp_path: Path) -> None:
-    replay.inject("/works", Fault("reset"), Fault("stall", seconds=1.0))  # read timeout is 0.4 s
+def test_connection_reset_and_stalled_read_are_retried(replay: ReplayServer, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATLAS_HTTP_READ_TIMEOUT", "0.4")
+    replay.inject("/works", Fault("reset"), Fault("stall", seconds=1.5))  # longer than the 0.4 s read timeout
     client, sleeps = client_for(OpenAlex, replay, tmp_path)
     assert client.fetch(WORKS, json_titles).result
     assert len(sleeps) == 2 and replay.count("/works") == 3
