@@ -4,8 +4,10 @@ Why: `profile_build.py` runs resolution beside the tagging worker, so its resolv
 the neighbours; this times `resolve_authors` by itself on the papers a cold build hands it
 (read + merge + institutions first, untimed), per step, and prints a digest of the people,
 authorships, quarantine and review queue: two checkouts must print the same digest.
+`--papers N` resolves N synthetic papers (`benchmarks/synth.py`, as `bench_memory.py` makes them)
+instead, where steps whose cost grows faster than the corpus show.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream]
+    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream] [--papers N]
 """
 
 from __future__ import annotations
@@ -70,12 +72,17 @@ def main() -> None:
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
     parser.add_argument("--stream", action="store_true",
                         help="pairs made, scored and clustered a run of blocks at a time, whatever the corpus size")
+    parser.add_argument("--papers", type=int, help="resolve this many synthetic papers instead of the snapshot")
     args = parser.parse_args()
     if args.stream:
         resolver.STREAM_PAIRS_FROM_MENTIONS = 0
-    papers = merged_papers()
+    if args.papers:
+        from benchmarks.bench_memory import synthetic_records
+        papers = [p for p in synthetic_records(args.papers) if isinstance(p, Paper)]
+    else:
+        papers = merged_papers()
     totals: dict[str, list[float]] = {}
-    for owner, name in STEPS:
+    for owner, name in (*STEPS, (pairs, "_graph_counts")):
         add_cpu(owner, name, totals)
     gc.disable()  # as during a build
     with tempfile.TemporaryDirectory() as tmp:
