@@ -28,7 +28,8 @@ from benchmarks.cpu_totals import add_cpu  # noqa: E402
 from graph.config import PROJECT_ROOT  # noqa: E402
 from graph.records import Paper  # noqa: E402
 from ingest import cache, identity  # noqa: E402
-from ingest.identity import authors, model, pairs, resolver  # noqa: E402
+from ingest.identity import authors, model, names, pairs, resolver  # noqa: E402
+from ingest.identity.mentions import strong_ids_of  # noqa: E402
 
 try:  # since h-speed: the links of most blocks are summed before clustering, not in _cluster_block
     from ingest.identity import block_links  # noqa: E402
@@ -38,7 +39,7 @@ except ImportError:  # an older checkout, measured side by side
 
 STEPS: tuple[tuple[Any, str], ...] = (
     (authors, "clean_authorships"), (resolver._Run, "clean_all"), (resolver._Run, "link_strong_ids"),
-    (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs.PairFeaturizer, "features"),
+    (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs.PairFeaturizer, "features"), (pairs, "_graph_counts"),
     (model.PairModel, "probabilities"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
     (resolver._Run, "after_clustering"), (resolver._Run, "people"), (resolver._Run, "review_items"),
     (authors, "authors_from"),
@@ -81,8 +82,13 @@ def main() -> None:
         papers = [p for p in synthetic_records(args.papers) if isinstance(p, Paper)]
     else:
         papers = merged_papers()
+    # `clean_all` cleans and parses each distinct printed name once, through memos of a fixed size: past it,
+    # names `clean_authorships` cached are evicted and done again (BENCHMARKS.md, session 39)
+    distinct = len({(a.name, bool(strong_ids_of(a))) for p in papers for a in p.authorships})
+    print(f"{distinct:,} distinct printed names; the name memos hold {names.parse_name.cache_info().maxsize:,}",
+          flush=True)
     totals: dict[str, list[float]] = {}
-    for owner, name in (*STEPS, (pairs, "_graph_counts")):
+    for owner, name in STEPS:
         add_cpu(owner, name, totals)
     gc.disable()  # as during a build
     with tempfile.TemporaryDirectory() as tmp:
