@@ -45,6 +45,8 @@ def yearly_hubs(papers: Iterable[Paper]) -> list[Row]:
     rows = []
     for year in sorted(papers_by_year):
         busiest = [count for _, count in names_by_year[year].most_common(10)]
+        if not busiest:  # a year whose papers print no author has no hub (and log(0) has no slope)
+            continue
         rows.append((year, papers_by_year[year], len(names_by_year[year]), busiest[0], float(np.mean(busiest))))
     return rows
 
