@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from itertools import chain
 
 from ingest.identity.mentions import Mention
@@ -38,7 +38,10 @@ _STOP = {"the", "and", "for", "with", "from", "via", "towards", "toward", "using
 class Corpus:
     """Corpus-wide statistics and the evidence of every mention being resolved."""
 
-    def __init__(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName]) -> None:
+    def __init__(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
+                 known: Mapping[str, ParsedName] | None = None) -> None:
+        """`known`: printed names already parsed (`parse_name(name)` for each key), read instead of
+        parsing the co-author names again."""
         self.size = max(len(mentions), 1)
         self.parsed = list(parsed)
         # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
@@ -75,6 +78,7 @@ class Corpus:
             norm = math.sqrt(sum(idf[w] ** 2 for w in words)) or 1.0
             self.vectors[paper_id] = {w: idf[w] / norm for w in words}
         coauthor_ids: dict[str, int] = {}
+        known = known or {}
         self.mentions = list(mentions)
         # each mention's co-author keys as a tuple in the order of their frozenset: what every reader iterates,
         # at a fraction of a frozenset's memory (issue 20: 192 of the Corpus's 360 MiB at 100k papers)
@@ -83,7 +87,7 @@ class Corpus:
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
         # every printed co-author name once, in order of first appearance (the order ids are given in)
         for coauthor in dict.fromkeys(chain.from_iterable(m.coauthors for m in mentions)):
-            co = parse_name(coauthor)
+            co = known.get(coauthor) or parse_name(coauthor)
             # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
             id_of[coauthor] = coauthor_ids.setdefault(co.group_key, len(coauthor_ids)) if co.surname else -1
             self.coauthor_names.setdefault(id_of[coauthor], coauthor)

@@ -130,7 +130,7 @@ class _BlocksRun(_Run):
                 self.uf.force_union(group[0], other)
 
     def corpus_of_run(self) -> Corpus:
-        corpus = Corpus(self.mentions, self.parsed)
+        corpus = Corpus(self.mentions, self.parsed, self.parsed_printed)
         self.stats.apply(corpus)
         return corpus
 

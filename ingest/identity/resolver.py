@@ -184,6 +184,9 @@ class _Run:
         self.flags: dict[int, list[str]] = {}
         self.clean: list[str] = []
         self.parsed: list[ParsedName] = []
+        # printed name -> its parse, for names cleaning leaves as printed (clean_all): co-author names are
+        # printed names, and the corpus reads their parses from here instead of parsing them again
+        self.parsed_printed: dict[str, ParsedName] = {}
         self.merge_conf: dict[int, float] = {}  # mention index -> weakest merge that brought it in
         self.reasons: dict[int, Counter[str]] = defaultdict(Counter)  # uf root -> reasons
         # the merges and near misses the review queue shows; a merge at or above review_high is not kept
@@ -205,13 +208,16 @@ class _Run:
         # (printed name, has ids) -> (cleaned, parsed, folded): most names repeat, so one dict lookup per
         # mention instead of three memoised calls (the same objects: the calls are memoised too)
         seen: dict[tuple[str, bool], tuple[tuple[CleanName, ...], ParsedName, str]] = {}
+        # cleaned and parsed in reverse order of first appearance: past the memos' size (500,000 names, ~450k
+        # synthetic papers) an LRU read in the order clean_authorships filled it (papers read in id order, as
+        # synthetic ones are) misses every time; read backwards, it hits on all but the oldest names
+        for memo_key in reversed(dict.fromkeys([(m.name, bool(m.strong_ids)) for m in self.mentions])):
+            cleaned = clean_name(*memo_key)
+            seen[memo_key] = (cleaned, parse_name(cleaned[0].name), fold(cleaned[0].name))
+            if len(cleaned) == 1 and cleaned[0].name == memo_key[0]:
+                self.parsed_printed[memo_key[0]] = seen[memo_key][1]
         for i, mention in enumerate(self.mentions):
-            memo_key = (mention.name, bool(mention.strong_ids))
-            found = seen.get(memo_key)
-            if found is None:
-                cleaned = clean_name(*memo_key)
-                found = seen[memo_key] = (cleaned, parse_name(cleaned[0].name), fold(cleaned[0].name))
-            cleaned, parsed, folded = found
+            cleaned, parsed, folded = seen[(mention.name, bool(mention.strong_ids))]
             name = cleaned[0]
             if len(cleaned) > 1:
                 self.rejected.append((i, "two people printed as one name"))
@@ -296,7 +302,7 @@ class _Run:
 
     def corpus_of_run(self) -> Corpus:
         """The statistics the pair features read (the online resolver's are the whole corpus's)."""
-        return Corpus(self.mentions, self.parsed)
+        return Corpus(self.mentions, self.parsed, self.parsed_printed)
 
     def cluster_blocks(self) -> PairTable:
         corpus = self.corpus_of_run()

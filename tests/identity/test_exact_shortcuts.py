@@ -4,8 +4,9 @@ Why: resolution must not move a single mention for speed (issue 13's CPU budget)
 here is compared with the straightforward formulation it replaced, on every case a real corpus
 offers: `ConstrainedUnionFind.roots` against `find` per item, `ClusterEvidence.linked` against the
 paper-by-paper walk it now answers from each co-author's union of papers, `coauthor_counts`
-against one `update` per member (same counts, same order), and `ParsedName`'s cached keys against
-their definition.
+against one `update` per member (same counts, same order), `ParsedName`'s cached keys against
+their definition, and the corpus built from the run's known parses against one that parses every
+co-author name again.
 """
 
 from __future__ import annotations
@@ -19,16 +20,44 @@ from graph.records import Paper
 from ingest.identity.cluster import ConstrainedUnionFind
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
-from ingest.identity.mentions import mentions_from_papers
+from ingest.identity.mentions import Mention, mentions_from_papers
 from ingest.identity.model import default_model
+from ingest.identity.names import parse_name
 from ingest.identity.resolver import _Run
+
+# printed names cleaning changes (a DBLP homonym number, a title, a marker, two people in one):
+# their parse is not the parse of the cleaned name, so they must not be handed on as known
+_CHANGED_BY_CLEANING = ["Wei Wang 0001", "Dr. Jane Doe", "Matei Zaharia*", "Ada Lovelace and Alan Turing"]
 
 
 @pytest.fixture(scope="module")
-def corpus(_iclr2022_papers: list[Paper]) -> Corpus:
-    run = _Run(list(mentions_from_papers(_iclr2022_papers)), default_model(), ())
+def run(_iclr2022_papers: list[Paper]) -> _Run:
+    mentions = list(mentions_from_papers(_iclr2022_papers))
+    printed = [m.name for m in mentions[:3]]
+    mentions += [Mention(f"x-{k}#0", name, f"x-{k}", "A paper", [*printed, *_CHANGED_BY_CLEANING], None, "iclr", 2022)
+                 for k, name in enumerate(_CHANGED_BY_CLEANING)]
+    run = _Run(mentions, default_model(), ())
     run.clean_all()
+    return run
+
+
+@pytest.fixture(scope="module")
+def corpus(run: _Run) -> Corpus:
     return Corpus(run.mentions, run.parsed)
+
+
+def test_known_parses_are_the_parses_of_their_printed_names(run: _Run) -> None:
+    assert len(run.parsed_printed) > 1_000
+    assert all(parsed == parse_name(name) for name, parsed in run.parsed_printed.items())
+    assert not set(_CHANGED_BY_CLEANING) & set(run.parsed_printed)
+
+
+def test_corpus_from_known_parses_is_the_corpus_from_parsing(run: _Run, corpus: Corpus) -> None:
+    known = Corpus(run.mentions, run.parsed, run.parsed_printed)
+    assert known.coauthors == corpus.coauthors
+    assert known.coauthor_names == corpus.coauthor_names
+    assert vars(known).keys() == vars(corpus).keys()
+    assert all(getattr(known, k) == getattr(corpus, k) for k in vars(corpus) if k not in ("parsed", "mentions"))
 
 
 def _linked_reference(evidence: ClusterEvidence, mention: int, cluster_keys: Counter[int], own: bool) -> bool:
