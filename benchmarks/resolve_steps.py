@@ -28,7 +28,7 @@ from benchmarks.cpu_totals import add_cpu  # noqa: E402
 from graph.config import PROJECT_ROOT  # noqa: E402
 from graph.records import Paper  # noqa: E402
 from ingest import cache, identity  # noqa: E402
-from ingest.identity import authors, model, names, pairs, resolver  # noqa: E402
+from ingest.identity import authors, model, names, namesakes, pairs, resolver  # noqa: E402
 from ingest.identity.mentions import strong_ids_of  # noqa: E402
 
 try:  # since h-speed: the links of most blocks are summed before clustering, not in _cluster_block
@@ -41,8 +41,8 @@ STEPS: tuple[tuple[Any, str], ...] = (
     (authors, "clean_authorships"), (resolver._Run, "clean_all"), (resolver._Run, "link_strong_ids"),
     (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs.PairFeaturizer, "features"), (pairs, "_graph_counts"),
     (model.PairModel, "probabilities"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
-    (resolver._Run, "after_clustering"), (resolver._Run, "people"), (resolver._Run, "review_items"),
-    (authors, "authors_from"),
+    (resolver._Run, "after_clustering"), (namesakes, "guard"), (resolver._Run, "people"),
+    (resolver._Run, "review_items"), (authors, "authors_from"),
 )
 
 

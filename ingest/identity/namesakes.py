@@ -33,7 +33,7 @@ recorded on the mention with its evidence, so the person page can explain it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import KeysView, Sequence
 
 from ingest.identity.evidence import ClusterEvidence, same_place
 from ingest.identity.mentions import Mention
@@ -163,6 +163,20 @@ def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: 
     return moved
 
 
+class _RivalCoauthors(dict[int, KeysView[int]]):
+    """A rival cluster's co-author keys, counted once per cluster under guard rather than once per candidate
+    asked (a prolific name's hundreds of unlinked papers, each against every namesake); only a move into the
+    rival changes them, and the guard drops its entry then."""
+
+    def __init__(self, partition: Partition, evidence: ClusterEvidence) -> None:
+        super().__init__()
+        self.partition, self.evidence = partition, evidence
+
+    def __missing__(self, label: int) -> KeysView[int]:
+        keys = self[label] = self.evidence.coauthor_counts(self.partition.members[label]).keys()
+        return keys
+
+
 def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Mention],
           parsed: Sequence[ParsedName], ids_of_mention: dict[int, dict[str, str]],
           seeds: Sequence[int] | None = None) -> int:
@@ -190,16 +204,17 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
         candidates = [i for i in members if not has_ids[i] and not evidence.linked(i, counts)]
         if not candidates:
             continue
+        rival_coauthors = _RivalCoauthors(partition, evidence)
         for i in candidates:
             rest = [j for j in partition.members[label] if j != i]
             mention = mentions[i]
             keys = evidence.corpus.coauthors[i]
-            home = next((other for other in rivals
-                         if not evidence.coauthor_counts(partition.members[other]).keys().isdisjoint(keys)), None)
+            home = next((other for other in rivals if not rival_coauthors[other].isdisjoint(keys)), None)
             if home is not None and 1 in RULES:
-                shared = evidence.names(evidence.coauthor_counts(partition.members[home]).keys() & set(keys))
+                shared = evidence.names(rival_coauthors[home] & set(keys))
                 partition.detach([i], f"moved to a namesake it shares co-authors with ({', '.join(shared)})",
                                  target=home)
+                rival_coauthors.pop(home, None)  # it has a new member
                 changed.update((label, home))
                 moved += 1
                 continue

@@ -5,24 +5,28 @@ here is compared with the straightforward formulation it replaced, on every case
 offers: `ConstrainedUnionFind.roots` against `find` per item, `ClusterEvidence.linked` against the
 paper-by-paper walk it now answers from each co-author's union of papers, `coauthor_counts`
 against one `update` per member (same counts, same order), `ParsedName`'s cached keys against
-their definition, and the corpus built from the run's known parses against one that parses every
-co-author name again.
+their definition, the corpus built from the run's known parses against one that parses every
+co-author name again, and the namesake guard counting each rival's co-authors once per cluster
+against counting them for every candidate.
 """
 
 from __future__ import annotations
 
 import random
 from collections import Counter
+from typing import Any
 
 import pytest
 
 from graph.records import Paper
+from ingest.identity import namesakes
 from ingest.identity.cluster import ConstrainedUnionFind
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import Mention, mentions_from_papers
 from ingest.identity.model import default_model
 from ingest.identity.names import parse_name
+from ingest.identity.partition import Partition
 from ingest.identity.resolver import _Run
 
 # printed names cleaning changes (a DBLP homonym number, a title, a marker, two people in one):
@@ -125,3 +129,33 @@ def test_cached_name_keys_are_their_definition(corpus: Corpus) -> None:
         assert name.block_key == f"{name.surname}|{name.given[:1]}"
         assert name.group_key == f"{name.surname}|{name.given}"
         assert name.__dict__["group_key"] is name.group_key  # stored once, read from the instance after
+
+
+class _RecountedRivals(namesakes._RivalCoauthors):
+    """The guard as it was: a rival's co-authors counted again for every candidate."""
+
+    def __getitem__(self, label: int) -> Any:
+        return self.evidence.coauthor_counts(self.partition.members[label]).keys()
+
+
+def _guarded(run: _Run) -> tuple[Partition, int]:
+    rejected = {i for i, _ in run.rejected}
+    partition = Partition.from_union_find(run.uf, (i for i in range(len(run.mentions)) if i not in rejected))
+    moved = namesakes.guard(partition, ClusterEvidence(run.corpus), run.mentions, run.parsed, run.mention_ids,
+                            run.seeds)
+    return partition, moved
+
+
+def test_guard_counts_rivals_once_and_moves_the_same_mentions(_iclr2022_papers: list[Paper],
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    run = _Run(list(mentions_from_papers(_iclr2022_papers)), default_model(), ())
+    run.clean_all()
+    run.link_strong_ids()
+    run.cluster_blocks()
+    counted_once, moved = _guarded(run)
+    monkeypatch.setattr(namesakes, "_RivalCoauthors", _RecountedRivals)
+    recounted, moved_again = _guarded(run)
+    notes = Counter(n[0].split(" (")[0] for n in counted_once.mention_notes.values() if n)
+    assert notes["moved to a namesake it shares co-authors with"] >= 5  # rule 1 runs here
+    assert (moved, counted_once.label, counted_once.mention_notes) == (moved_again, recounted.label,
+                                                                       recounted.mention_notes)
