@@ -30,7 +30,7 @@ from ingest.identity.partition import Partition
 from ingest.identity.resolver import _Run
 
 # printed names cleaning changes (a DBLP homonym number, a title, a marker, two people in one):
-# their parse is not the parse of the cleaned name, so they must not be handed on as known
+# the parse of the printed name is not the parse of its cleaned form, so they must not be handed on as known
 _CHANGED_BY_CLEANING = ["Wei Wang 0001", "Dr. Jane Doe", "Matei Zaharia*", "Ada Lovelace and Alan Turing"]
 
 
