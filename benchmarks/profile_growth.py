@@ -9,6 +9,11 @@ dependency (a diagnostic only): `pip install py-spy==0.4.3` into the venv. Recor
         -o prof-N.txt -- prlimit --as=23000000000 -- .venv/bin/python benchmarks/bench_memory.py \
         --papers N --no-tag --no-snapshot --steps
 
+or, resolution alone without the rest of the build (`resolve_steps.py`, faster; session 42 used it):
+
+    PYTHONPATH=$PWD OMP_NUM_THREADS=1 .venv/bin/py-spy record --subprocesses --rate 20 --format raw \
+        -o prof-N.txt -- prlimit --as=23000000000 -- .venv/bin/python benchmarks/resolve_steps.py --papers N
+
 then compare (seconds = samples / rate; only samples inside identity resolution's `resolve` count):
 
     .venv/bin/python benchmarks/profile_growth.py prof-250000.txt prof-1000000.txt

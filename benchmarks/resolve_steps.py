@@ -7,7 +7,8 @@ authorships, quarantine and review queue: two checkouts must print the same dige
 `--papers N` resolves N synthetic papers (`benchmarks/synth.py`, as `bench_memory.py` makes them)
 instead, where steps whose cost grows faster than the corpus show.
 
-    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream] [--papers N]
+    PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream] [--papers N] \
+        [--graph-max-degree D]
 """
 
 from __future__ import annotations
@@ -74,7 +75,13 @@ def main() -> None:
     parser.add_argument("--stream", action="store_true",
                         help="pairs made, scored and clustered a run of blocks at a time, whatever the corpus size")
     parser.add_argument("--papers", type=int, help="resolve this many synthetic papers instead of the snapshot")
+    parser.add_argument("--graph-max-degree", type=int, default=pairs._GRAPH_MAX_DEGREE,
+                        help="an experiment: co-author names past this many co-author names leave the reach "
+                             "(pairs._GRAPH_MAX_DEGREE; a lower value changes the people, see the digest)")
     args = parser.parse_args()
+    if args.graph_max_degree != pairs._GRAPH_MAX_DEGREE:
+        print(f"pairs._GRAPH_MAX_DEGREE set to {args.graph_max_degree:,} (default {pairs._GRAPH_MAX_DEGREE:,})")
+        pairs._GRAPH_MAX_DEGREE = args.graph_max_degree
     if args.stream:
         resolver.STREAM_PAIRS_FROM_MENTIONS = 0
     if args.papers:
