@@ -71,7 +71,7 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
         with gc_paused():
             prepared = build_cache.prepare(SNAPSHOT, base, only_files=base_files, keep_state=True)
-            incremental.save_state(prepared.incremental, base, None)
+            prepared.incremental.save(None)
         held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == HELD).papers, key=lambda p: p.id)
         papers = held[::max(1, len(held) // 1000)][:1000]
         (base / "heldout.pkl").write_bytes(pickle.dumps(papers))
@@ -87,7 +87,7 @@ def main() -> None:
             t0 = time.perf_counter()
             prepared = build_cache.prepare(SNAPSHOT, ref, only_files=base_files, keep_state=True)
             print("ref prepare", round(time.perf_counter() - t0, 1), prepared.seconds)
-            incremental.save_state(prepared.incremental, ref, None)
+            prepared.incremental.save(None)
         return
     if mode == "compare":  # the bench's difference table: ingested state vs the reference's
         sys.path.insert(0, str(PROJECT_ROOT / "benchmarks"))

@@ -155,31 +155,36 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
     if not reload and prepared.cache == {"rows": "hit"} and _live_graph_holds(store, data_dir, prepared.rows_key):
         return _unchanged(prepared, timings, started)
 
-    mark = time.perf_counter()
-    load_bar = tqdm(desc="load store", unit=" row", disable=quiet)
-
-    def on_progress(kind: str, rows: int, total: int | None) -> None:
-        if total is not None:
-            load_bar.reset(total=total)
-        load_bar.update(rows)
-        load_bar.set_postfix_str(kind)
-
-    with store.building() as target:
-        written = load_rows(target, prepared.nodes, prepared.rels, progress=on_progress)
-        load_bar.close()
-        timings["load"] = time.perf_counter() - mark
+    try:
         mark = time.perf_counter()
-        forked_write.wait()  # the cache entries written beside the load (ingest/forked_write.py) are complete
-        if (waited := time.perf_counter() - mark) >= 0.01:
-            timings["cache_write_wait"] = waited
-        timings["total"] = time.perf_counter() - started
-        report = _report_of(prepared, written, timings, prepared.cache)
-        report_json = json.dumps(asdict(report), indent=2)
-        target.set_build_report(report_json)
+        load_bar = tqdm(desc="load store", unit=" row", disable=quiet)
+
+        def on_progress(kind: str, rows: int, total: int | None) -> None:
+            if total is not None:
+                load_bar.reset(total=total)
+            load_bar.update(rows)
+            load_bar.set_postfix_str(kind)
+
+        with store.building() as target:
+            written = load_rows(target, prepared.nodes, prepared.rels, progress=on_progress)
+            load_bar.close()
+            timings["load"] = time.perf_counter() - mark
+            mark = time.perf_counter()
+            forked_write.wait()  # the cache entries written beside the load (ingest/forked_write.py) are complete
+            if (waited := time.perf_counter() - mark) >= 0.01:
+                timings["cache_write_wait"] = waited
+            timings["total"] = time.perf_counter() - started
+            report = _report_of(prepared, written, timings, prepared.cache)
+            report_json = json.dumps(asdict(report), indent=2)
+            target.set_build_report(report_json)
+    except BaseException:
+        if prepared.incremental is not None:  # no state for a graph that was not loaded
+            prepared.incremental.cancel()
+        raise
     _remember_live(store, data_dir, prepared.rows_key if use_cache else "")
-    if prepared.incremental is not None:  # what the next `mlsys-atlas ingest` extends
+    if prepared.incremental is not None:  # what the next `mlsys-atlas ingest` extends (made beside the load)
         mark = time.perf_counter()
-        incremental.save_state(prepared.incremental, data_dir, store.graph_version())
+        prepared.incremental.save(store.graph_version())
         report.seconds["incremental_state_save"] = round(time.perf_counter() - mark, 2)  # after the report file
     elif use_cache and include_ingested:
         incremental.refresh_version(data_dir, snapshot_dir, only_files, store.graph_version())

@@ -219,7 +219,7 @@ class PreparedBuild:
     rels: dict[str, list[Row]] = field(repr=False)
     seconds: dict[str, float] = field(default_factory=dict)
     cache: dict[str, str] = field(default_factory=dict)  # stage -> "hit" | "miss" (| "n hits, m misses")
-    # ingest/incremental.py's State of a build that assembled its rows (never cached here: the build saves it)
+    # ingest/incremental.py's PendingState of a build that assembled its rows (never cached here: the build saves it)
     incremental: Any = field(default=None, repr=False)
     rows_key: str = ""  # the finished rows' cache key: which rows these are (ingest/build.py skips reloading them)
 
@@ -399,10 +399,11 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         from ingest import incremental
 
         mark = time.perf_counter()
-        prints = incremental.read_ingested(data_dir)[4]
-        prepared.incremental = incremental.state_from_build(
-            incremental.base_key(snapshot_dir, data_dir, only_files), prints, prepared, snapshot.institutions,
-            batch.papers, batch.authors, batch.institutions, _queue_path(data_dir).read_text(), source_ids or {})
+        make = functools.partial(
+            incremental.state_from_build, incremental.base_key(snapshot_dir, data_dir, only_files),
+            incremental.read_ingested(data_dir)[4], prepared, snapshot.institutions, batch.papers, batch.authors,
+            batch.institutions, _queue_path(data_dir).read_text(), source_ids or {})
+        prepared.incremental = incremental.PendingState(data_dir, make, fork=workers > 1)
         state_seconds = time.perf_counter() - mark
     prepared.seconds = {"read": read_done - started,
                         "resolve_and_tag": time.perf_counter() - read_done - state_seconds}

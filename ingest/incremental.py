@@ -48,6 +48,7 @@ from typing import Any
 from rapidfuzz import fuzz
 
 from graph import config
+from graph.forked import Forked
 from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
@@ -215,13 +216,61 @@ def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     the version of the live graph it describes (an older meta file never names newer parts: the meta is
     removed first; a base is rewritten only with no meta file naming it)."""
     folder = _state_dir(data_dir)
+    _finish_save(folder, _write_parts(folder, lambda: state), graph_version)
+
+
+def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, list[str]]:
+    """(base key, records digest, parts written) of the state `make` returns, its meta file removed first."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)
+    state = make()
     parts = state_parts.write(folder, state.__getstate__(), state.__dict__.get("_baseline"),
                               state.__dict__.get("_digest_changes"))
-    _write_meta(folder, {"format": STATE_FORMAT, "base": state.base, "records": records_digest(state.records),
-                         "graph_version": graph_version, "parts": parts})
+    return state.base, records_digest(state.records), parts
+
+
+def _finish_save(folder: Path, written: tuple[str, str, list[str]], graph_version: str | None) -> None:
+    base, records, parts = written
+    _write_meta(folder, {"format": STATE_FORMAT, "base": base, "records": records, "graph_version": graph_version,
+                         "parts": parts})
     state_parts.drop_unlisted(folder, parts)
+
+
+class PendingState:
+    """A full build's incremental state, made and written in a forked child while the build loads the store.
+
+    Why: making the state (a digest of every row, every mention's parsed name) and pickling it took
+    ~13 s of a ~67 s cold build of a data directory with ingested records, all of it in this process
+    after the rows were ready, while the other core sat idle through the store's load (BENCHMARKS.md,
+    "Incremental ingest"). The child sees the build's objects as they were at the fork, so it writes the
+    bytes a call here would have written. Its meta file, which names the version of the live graph, is
+    written here by `save` once the graph is loaded: until then no meta file names the state (removed
+    before the child starts), so a build that dies half-way leaves the next ingest a full build, never a
+    state that does not match the graph. A child that cannot start or dies: the state is made here
+    (graph/forked.py). Without `fork` (ATLAS_BUILD_WORKERS=1) the state is made at once, as before.
+    """
+
+    def __init__(self, data_dir: Path, make: Callable[[], State], *, fork: bool) -> None:
+        self.folder = _state_dir(data_dir)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        (self.folder / META_FILE).unlink(missing_ok=True)
+        self.make = make  # what the child calls (a test calls it here to compare)
+        if not fork:
+            state = make()
+            make = lambda: state  # noqa: E731 - made now, written at `save`
+        self._written = Forked(_write_parts, self.folder, make, fork=fork, name="atlas-incremental-state")
+
+    @property
+    def in_child(self) -> bool:
+        return self._written.in_child
+
+    def save(self, graph_version: str | None) -> None:
+        """Wait for the parts and name them, with the live graph's version, in the meta file."""
+        _finish_save(self.folder, self._written.result(), graph_version)
+
+    def cancel(self) -> None:
+        """Stop making the state (the build failed): no meta file names whatever the child wrote."""
+        self._written.cancel()
 
 
 def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Path], bool] | None,
