@@ -8,10 +8,13 @@ fingerprint of the result (row digests per label/type, papers, authors, names, t
 to compare between two versions of the code (`--readback` also reads the saved parts back and compares).
 The base key is taken from the saved state, so a code change does not turn the ingest into a full build.
 
-    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py make /tmp/base
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py make /tmp/base [--state]
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py run /tmp/base /tmp/work fp.json --readback
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py ref /tmp/base /tmp/ref   # full build
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py compare /tmp/work /tmp/ref  # difference table
+
+`make ... --state` also makes the incremental state a full build leaves (what `PendingState`'s forked child makes)
+in this process and prints its CPU seconds and fingerprint: to compare two versions of `state_from_build`.
 
 `run ... --cpu` reports the stages in CPU seconds of this process (`time.process_time`) instead of wall
 seconds: on a shared machine the wall stages grow with the load, CPU seconds much less.
@@ -71,6 +74,11 @@ def main() -> None:
         shutil.rmtree(base, ignore_errors=True)
         with gc_paused():
             prepared = build_cache.prepare(SNAPSHOT, base, only_files=base_files, keep_state=True)
+            if "--state" in sys.argv:  # the forked child's work, timed here: the same call, in this process
+                cpu = time.process_time()
+                state = prepared.incremental.make()
+                cpu = time.process_time() - cpu
+                print(f"state made here in {cpu:.2f} s CPU; fingerprint {fingerprint(state)}")
             prepared.incremental.save(None)
         held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == HELD).papers, key=lambda p: p.id)
         papers = held[::max(1, len(held) // 1000)][:1000]
