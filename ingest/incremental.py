@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
 import os
 import pickle
 import time
@@ -56,7 +57,7 @@ from ingest import cache as build_cache
 from ingest import link_answers, state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
-from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, resolve_blocks
+from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, names_and_stats, resolve_blocks
 from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
@@ -69,7 +70,7 @@ from ingest.recordio import _merge_institution, read_records, records_dir
 STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 4  # bump when the State layout changes (4: a base file and delta files)
+STATE_FORMAT = 5  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests)
 _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
@@ -329,11 +330,7 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
                      merged: list[Paper], authors: list[Author], organisations: list[Institution],
                      review_queue: str, source_ids: dict[str, str]) -> State:
     """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows)."""
-    names: dict[str, NameInfo] = {}
-    stats = NameStats()
-    for mention in mentions_from_papers(merged):
-        info = names[mention.mention_id] = name_info(mention)
-        stats.add(info)
+    names, stats = names_and_stats(merged)
     for paper in merged:
         stats.add_title(paper.title)
     tags = {tag_key(p): p.topics for p in merged}
@@ -354,9 +351,16 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
 
 
 def _row_digest(rows: list[Row]) -> bytes:
-    """The rows of one MERGE key, as 12 bytes: `repr` is deterministic for the loader's rows (plain values,
-    dicts built in one field order), unlike pickle, whose bytes depend on which objects are shared."""
-    return hashlib.blake2b(repr(rows).encode(), digest_size=12).digest()
+    """The rows of one MERGE key, as 12 bytes. marshal version 2 writes no object references (version 3 on
+    does, and pickle's bytes too depend on which objects are shared), so equal rows give equal bytes, with
+    every type distinction (1 / 1.0 / True, list / tuple) and every character and float bit, as `repr` did,
+    for less CPU: a full build's state digests ~0.58 million groups (BENCHMARKS.md, session 43). A value
+    marshal cannot write (a subclass of dict or str, say) is digested by `repr`."""
+    try:
+        blob = marshal.dumps(rows, 2)
+    except ValueError:
+        blob = repr(rows).encode()
+    return hashlib.blake2b(blob, digest_size=12).digest()
 
 
 def _grouped(rows: list[Row]) -> dict[Any, list[Row]]:

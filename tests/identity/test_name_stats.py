@@ -1,0 +1,47 @@
+"""`names_and_stats` (a full build's names and statistics for its incremental state, one parse per distinct
+name) against the mention-by-mention pass it replaced: the same info per mention and the same counters,
+keys in the same order, on real snapshot files."""
+
+from __future__ import annotations
+
+from graph.records import Paper
+from ingest.identity.incremental import NameStats, name_info, names_and_stats
+from ingest.identity.mentions import mentions_from_papers, strong_ids_of
+from ingest.snapshot import read_snapshot
+from tests.conftest import SNAPSHOT, in_small_subset
+
+
+def _one_at_a_time(papers: list[Paper]) -> tuple[dict, NameStats]:
+    names, stats = {}, NameStats()
+    for mention in mentions_from_papers(papers):
+        info = names[mention.mention_id] = name_info(mention)
+        stats.add(info)
+    return names, stats
+
+
+def test_the_same_names_and_counters_as_one_mention_at_a_time() -> None:
+    papers = read_snapshot(SNAPSHOT, in_small_subset).papers
+    with_ids = sum(1 for p in papers for a in p.authorships if a.openreview_id or a.dblp_pid)
+    assert with_ids > 1000  # both sides of the "has a strong id" flag are met
+    names, stats = names_and_stats(papers)
+    want_names, want_stats = _one_at_a_time(papers)
+    assert list(names) == list(want_names) and names == want_names
+    distinct = {(a.name, bool(strong_ids_of(a))) for p in papers for a in p.authorships}
+    assert len(set(map(id, names.values()))) <= len(distinct) < len(names)  # each distinct name parsed once
+    for field, counter in vars(want_stats).items():
+        got = getattr(stats, field)
+        assert got == counter, field
+        if isinstance(counter, dict):
+            assert list(got) == list(counter), f"{field}: keys in another order"
+    assert stats.size == sum(len(p.authorships) for p in papers) > len(names) > 10_000  # unmerged: ids repeat
+
+
+def test_one_mention_leaves_as_it_came() -> None:
+    """A count added at once is taken back one mention at a time (an ingest drops a paper's mentions)."""
+    papers = read_snapshot(SNAPSHOT, in_small_subset).papers[:200]
+    names, stats = names_and_stats(papers)
+    for info in names.values():
+        stats.add(info, -1)
+    assert stats.size == 0
+    assert not +stats.group_counts and not +stats.name_pairs and not +stats.surname_diversity
+    assert not +stats.given_diversity
