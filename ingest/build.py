@@ -74,8 +74,9 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
     merged into the live graph as a delta (ingest/incremental.py); when that is not possible the
     normal build runs, after one line on stderr saying why.
 
-    The state an incremental ingest extends costs about a tenth of a cold build to make and
-    save, so a build keeps it only where ingests happen: when asked (`keep_state`, `incremental`)
+    The state an incremental ingest extends costs CPU to make and save (a forked child does it
+    beside the store's load: `incremental.PendingState`; what still lengthens the build is in
+    BENCHMARKS.md, session 43), so a build keeps it only where ingests happen: when asked (`keep_state`, `incremental`)
     or when the data directory already holds ingested record files. A plain snapshot build
     (`make run`) pays nothing for it; the first ingest into it is a full build that keeps it.
     An unchanged rebuild does not write the graph again when the live graph already holds its
@@ -152,10 +153,10 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
         on_stage=None if quiet else (lambda text: tqdm.write(f"{text} ...", file=sys.stderr)))
     files_bar.close()
     timings.update(prepared.seconds)
-    if not reload and prepared.cache == {"rows": "hit"} and _live_graph_holds(store, data_dir, prepared.rows_key):
-        return _unchanged(prepared, timings, started)
-
     try:
+        if not reload and prepared.cache == {"rows": "hit"} and _live_graph_holds(store, data_dir,
+                                                                                    prepared.rows_key):
+            return _unchanged(prepared, timings, started)  # (finished rows from the cache: no state was made)
         mark = time.perf_counter()
         load_bar = tqdm(desc="load store", unit=" row", disable=quiet)
 
