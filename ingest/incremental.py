@@ -241,10 +241,11 @@ class PendingState:
     """A full build's incremental state, made and written in a forked child while the build loads the store.
 
     Why: making the state (a digest of every row, every mention's parsed name) and pickling it took
-    ~13 s of a ~67 s cold build of a data directory with ingested records, all of it in this process
-    after the rows were ready, while the other core sat idle through the store's load (BENCHMARKS.md,
-    "Incremental ingest"). The child sees the build's objects as they were at the fork, so it writes the
-    bytes a call here would have written. Its meta file, which names the version of the live graph, is
+    12–16 s of 62–80 s cold builds of a data directory with ingested records, all of it in this process
+    after the rows were ready, while the other core was mostly idle (BENCHMARKS.md, "Incremental ingest",
+    session 43: the load keeps both cores partly busy, so the child shortens the build by less). The
+    child sees the build's objects as they were at the fork, so it writes the bytes a call here would have
+    written. Its meta file, which names the version of the live graph, is
     written here by `save` once the graph is loaded: until then no meta file names the state (removed
     before the child starts), so a build that dies half-way leaves the next ingest a full build, never a
     state that does not match the graph. A child that cannot start or dies: the state is made here

@@ -66,7 +66,7 @@ def names_and_stats(papers: Iterable[Paper]) -> tuple[dict[str, NameInfo], NameS
 
     Why not `name_info` per `mentions_from_papers` mention: a full build's state asked that of each of
     ~290k mentions, making each Mention (with its co-author list) to read two of its fields, and counted
-    each into the statistics one at a time (3.7 s of CPU on the full snapshot). A name with the same
+    each into the statistics one at a time (BENCHMARKS.md, session 43). A name with the same
     "has a strong id" flag cleans and parses to the same info, so each distinct pair is worked out once
     and shares one NameInfo; the statistics add each distinct info once, with its count, in order of first
     use, so every counter has the keys a mention-by-mention pass gives, in the same order
