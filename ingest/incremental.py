@@ -241,7 +241,7 @@ class PendingState:
     """A full build's incremental state, made and written in a forked child while the build loads the store.
 
     Why: making the state (a digest of every row, every mention's parsed name) and pickling it took
-    12–16 s of 62–80 s cold builds of a data directory with ingested records, all of it in this process
+    12–16 s of 62–81 s cold builds of a data directory with ingested records, all of it in this process
     after the rows were ready, while the other core was mostly idle (BENCHMARKS.md, "Incremental ingest",
     session 43: the load keeps both cores partly busy, so the child shortens the build by less). The
     child sees the build's objects as they were at the fork, so it writes the bytes a call here would have
