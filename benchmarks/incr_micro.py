@@ -14,7 +14,8 @@ The base key is taken from the saved state, so a code change does not turn the i
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/incr_micro.py compare /tmp/work /tmp/ref  # difference table
 
 `make ... --state` also makes the incremental state a full build leaves (what `PendingState`'s forked child makes)
-in this process and prints its CPU seconds and fingerprint: to compare two versions of `state_from_build`.
+in this process and prints its CPU seconds and fingerprint: to compare two versions of `state_from_build`. Run it
+with `ATLAS_BUILD_WORKERS=1`, so that no child makes the same state beside it (BENCHMARKS.md, session 43).
 
 `run ... --cpu` reports the stages in CPU seconds of this process (`time.process_time`) instead of wall
 seconds: on a shared machine the wall stages grow with the load, CPU seconds much less.
