@@ -84,9 +84,8 @@ def names_and_stats(papers: Iterable[Paper]) -> tuple[dict[str, NameInfo], NameS
             names[f"{prefix}{authorship.position}"] = info
             used.append(info)
     stats = NameStats()
-    by_object = {id(info): info for info in known.values()}
-    for key, count in Counter(map(id, used)).items():
-        stats.add(by_object[key], count)
+    for info, count in Counter(used).items():  # equal infos counted together: the statistics read only their fields
+        stats.add(info, count)
     return names, stats
 
 
