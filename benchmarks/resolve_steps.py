@@ -5,15 +5,18 @@ the neighbours; this times `resolve_authors` by itself on the papers a cold buil
 (read + merge + institutions first, untimed), per step, and prints a digest of the people,
 authorships, quarantine and review queue: two checkouts must print the same digest.
 `--papers N` resolves N synthetic papers (`benchmarks/synth.py`, as `bench_memory.py` makes them)
-instead, where steps whose cost grows faster than the corpus show.
+instead, where steps whose cost grows faster than the corpus show. `--dask local:N` (or a scheduler's
+address) scores the candidate pairs on a Dask cluster, as `ATLAS_DASK` does in a build: the digest
+must not change; the workers' CPU is read from them (the cluster starts before the clock).
 
     PYTHONPATH=. .venv/bin/python benchmarks/resolve_steps.py [--workers 1|2] [--stream] [--papers N] \
-        [--graph-max-degree D]
+        [--graph-max-degree D] [--dask local:2]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import hashlib
 import resource
@@ -69,6 +72,12 @@ def merged_papers() -> list[Paper]:
     raise RuntimeError("resolution was never reached")
 
 
+def _own_cpu() -> float:
+    """Runs on each Dask worker: its process's CPU seconds so far."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--workers", type=int, choices=(1, 2), default=1)
@@ -78,6 +87,7 @@ def main() -> None:
     parser.add_argument("--graph-max-degree", type=int, default=pairs._GRAPH_MAX_DEGREE,
                         help="an experiment: co-author names past this many co-author names leave the reach "
                              "(pairs._GRAPH_MAX_DEGREE; a lower value changes the people, see the digest)")
+    parser.add_argument("--dask", default="", help="score the pairs on this Dask cluster: local:N or an address")
     args = parser.parse_args()
     if args.graph_max_degree != pairs._GRAPH_MAX_DEGREE:
         print(f"pairs._GRAPH_MAX_DEGREE set to {args.graph_max_degree:,} (default {pairs._GRAPH_MAX_DEGREE:,})")
@@ -98,11 +108,21 @@ def main() -> None:
     for owner, name in STEPS:
         add_cpu(owner, name, totals)
     gc.disable()  # as during a build
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
+        client = None
+        if args.dask:
+            from ingest.distributed import dask_client
+            address, _, count = args.dask.partition(":") if args.dask.startswith("local") else (args.dask, "", "")
+            client = stack.enter_context(dask_client(None if address == "local" else address, int(count or 2)))
+            worker_cpu = sum(client.run(_own_cpu).values())
         refused: list = []
         wall, cpu = time.perf_counter(), time.process_time()
-        people = identity.resolve_authors(papers, quarantine=refused, data_dir=Path(tmp), workers=args.workers)
+        people = identity.resolve_authors(papers, quarantine=refused, data_dir=Path(tmp), workers=args.workers,
+                                          client=client)
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+        if client is not None:
+            worker_cpu = sum(client.run(_own_cpu).values()) - worker_cpu
+            print(f"Dask workers ({args.dask}): {worker_cpu:.2f} s CPU")
         digest = hashlib.sha1()
         for row in [*people, *(a for p in papers for a in p.authorships), *refused]:
             digest.update(repr(row).encode())

@@ -83,9 +83,10 @@ class AtlasSettings(BaseSettings):
     preload: bool = Field(True, description="0 leaves the analytics and search indexes to the first visits instead of "
                                             "loading them in the background as the server starts (`make run`).")
     dask: str = Field("", pattern=r"^(|local|local:[1-9][0-9]*|(tcp|tls|ws|wss)://\S+)$",
-                      description="Tag the build's papers on Dask: `local` (2 worker processes), `local:N`, or a "
-                                  "scheduler address such as `tcp://host:8786`; empty tags in this process. Same "
-                                  "tags either way (needs the `scale` extra).")
+                      description="Tag the build's papers and score its candidate author pairs on Dask: `local` "
+                                  "(2 worker processes), `local:N`, or a scheduler address such as "
+                                  "`tcp://host:8786`; empty does both on this machine. Same tags and people either "
+                                  "way (needs the `scale` extra).")
 
     # ---- limits the embedded FalkorDB server enforces on every query (issue 17)
     query_timeout_max_ms: int = Field(300000, ge=1000, description="Longest any query may run on the embedded "

@@ -48,6 +48,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Authorship, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import forked_write, identity, topics
+from ingest.distributed import client_from_settings
 from ingest.identity import review
 from ingest.identity.curation import curation_path
 from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
@@ -319,8 +320,10 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     resolved: Resolved | None = cache.get("resolve", plan.resolve)
     tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
     with contextlib.ExitStack() as stack:
+        # ATLAS_DASK: the candidate pairs are scored, and the papers tagged, on a Dask cluster
+        client = stack.enter_context(client_from_settings()) if resolved is None or tags is None else None
         background: BackgroundTagging | None = None
-        if tags is None and workers > 1 and not config.settings().dask:  # ATLAS_DASK: tag_papers uses Dask
+        if tags is None and workers > 1 and client is None:
             background = stack.enter_context(BackgroundTagging(merged, on_stage, share=1.0 if resolved is None
                                                                else 0.5))
             where = "in a worker process, while people are resolved" if resolved is None else "in two processes"
@@ -330,7 +333,8 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
             on_stage(f"resolving the authors of {len(merged):,} papers into people and institutions")
             organisations, _ = link_institutions(merged, snapshot.institutions, data_dir)
             refused: list[Quarantined] = []
-            authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir, workers=workers)
+            authors = identity.resolve_authors(merged, quarantine=refused, data_dir=data_dir, workers=workers,
+                                               client=client)
             organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
             resolved = Resolved([p.authorships for p in merged], authors, refused,
                                 _queue_path(data_dir).read_text(), organisations)
@@ -345,7 +349,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
                 tags = background.result()
             else:
                 on_stage(f"tagging {len(merged):,} papers with topics")
-                topics.tag_papers(merged)
+                topics.tag_papers(merged, client=client)
                 tags = [p.topics for p in merged]
             cache.put("tag", plan.tag, tags)
         for paper, paper_tags in zip(merged, tags, strict=True):

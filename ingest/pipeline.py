@@ -14,6 +14,7 @@ from graph.loader import GraphBatch
 from graph.records import Author, Institution, Paper, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
+from ingest.distributed import client_from_settings
 from ingest.id_guard import quarantine_empty_ids
 from ingest.institutions.link import LinkReport, correct_mislinks, link_institutions
 
@@ -73,10 +74,11 @@ def assemble(papers: list[Paper], institutions: dict[str, Institution] | None = 
     organisations, report = link_institutions(merged, institutions, data_dir)
     if institution_report is not None:
         vars(institution_report).update(vars(report))
-    authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir)
-    organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
-    if tag:
-        topics.tag_papers(merged)
+    with client_from_settings() as client:  # ATLAS_DASK: pairs scored and papers tagged on a Dask cluster
+        authors = identity.resolve_authors(merged, quarantine=quarantine, data_dir=data_dir, client=client)
+        organisations, _ = correct_mislinks(merged, organisations)  # needs the people identity just found
+        if tag:
+            topics.tag_papers(merged, client=client)
     return batch_from(merged, authors, organisations, [] if quarantine is None else quarantine)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
+from typing import Any
 
 from graph.records import Author, Authorship, Paper, Provenance, Quarantined
 from ingest.identity import curation, review
@@ -93,13 +94,15 @@ def clean_authorships(paper: Paper, quarantine: list[Quarantined]) -> None:
 
 
 def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | None = None,
-                    data_dir: Path | None = None, model: PairModel | None = None, workers: int = 1) -> list[Author]:
+                    data_dir: Path | None = None, model: PairModel | None = None, workers: int = 1,
+                    client: Any | None = None) -> list[Author]:
     """Assign `author_id` on every authorship and return one Author per person.
 
     `quarantine` (if given) receives the author strings that are not people;
     reviewer decisions are read from, and the new review queue written to, the
     identity folder of `data_dir` (default: the configured data directory). `workers` 2
-    clusters the blocks in two processes (same people; see `parallel_blocks.py`).
+    clusters the blocks in two processes (same people; see `parallel_blocks.py`); a Dask `client`
+    scores the candidate pairs on its cluster (same people; see `ingest/distributed.py`).
     """
     papers = list(papers)
     sink: list[Quarantined] = [] if quarantine is None else quarantine
@@ -112,7 +115,8 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     provenance_of = {paper.id: paper.provenance for paper in papers}
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
                          curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids,
-                         workers=workers, meanwhile=lambda done: authors.extend(authors_from(done, provenance_of)))
+                         workers=workers, meanwhile=lambda done: authors.extend(authors_from(done, provenance_of)),
+                         client=client)
     review.write_queue(resolution.review_items, data_dir)
     return authors
 

@@ -24,11 +24,12 @@ would start, so the numbers are those of the whole-corpus computation, bit for b
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable, Container, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import chain
+from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -470,7 +471,10 @@ class PairFeaturizer:
     def __init__(self, corpus: Corpus) -> None:
         n = len(corpus.mentions)
         parsed = corpus.parsed
-        self.corpus = corpus
+        # kept for experiments' extra columns (EXTRA_COLUMNS); `features` reads only what follows, so a
+        # featuriser pickled without it (`__getstate__`: a Dask worker's copy) gives the same numbers
+        self.corpus: Corpus | None = corpus
+        self.size, self.distinct_names = corpus.size, corpus.distinct_names
         coauthors = _coauthor_matrix(corpus)
         df = np.asarray(coauthors.sum(axis=0)).ravel()
         # each shared co-author weighs by the rarity of their name: 'Wei Wang' is weak evidence
@@ -486,6 +490,7 @@ class PairFeaturizer:
         self.rarity_squared = _column_values(self.rarity, coauthors.shape[1]) ** 2 if same else None
         del coauthors
         names, index = _distinct_names(parsed)
+        self.names, self.name_index = names, index  # each mention's parsed name: names[name_index[mention]]
         self.codes = _name_codes(corpus, (names, index))
         self.affiliations = _Affiliations(corpus)
         venue_ids: dict[str, int] = {}
@@ -513,6 +518,10 @@ class PairFeaturizer:
         self.prior_common = (name_prior.commonness_of(names, corpus)[index] if PRIOR_FEATURE in FEATURE_NAMES
                              else None)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Everything `features` reads, without the corpus (its Python objects are most of its bytes)."""
+        return {**self.__dict__, "corpus": None}
+
     def _shared_counts(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(shared co-authors, their summed squared rarity) per pair: both rows gathered once for both.
 
@@ -536,7 +545,7 @@ class PairFeaturizer:
 
     def features(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(float32 features in FEATURE_NAMES order, float64 shared co-author counts) of the pairs."""
-        corpus, parsed = self.corpus, self.corpus.parsed
+        names, name_index = self.names, self.name_index
         shared, shared_rare = self._shared_counts(left, right)
         title = _row_dots(self.title, left, right)
         if len(left):
@@ -553,7 +562,7 @@ class PairFeaturizer:
         same = given_code[left] == given_code[right]
         for k in np.flatnonzero(has_nickname[left] | has_nickname[right]).tolist():
             # 'Harry (Huazhe) Xu' and 'Huazhe Xu' have the same given name
-            a, b = parsed[left[k]], parsed[right[k]]
+            a, b = names[name_index[left[k]]], names[name_index[right[k]]]
             same[k] = bool(set(a.given_names()) & set(b.given_names()))
         initial = ~same & ((given_len[left] == 1) | (given_len[right] == 1))
         prefix = ~same & ~initial
@@ -562,8 +571,8 @@ class PairFeaturizer:
         middle_conflict = both_middles & (middle[left] != middle[right])
         name_count = np.where(same, group[left], np.where(initial, block[left], group[left] + group[right]))
         longer = np.where(given_len[left] >= given_len[right], left, right)
-        per_100k = 100_000 / corpus.size
-        per_10k_names = 10_000 / corpus.distinct_names
+        per_100k = 100_000 / self.size
+        per_10k_names = 10_000 / self.distinct_names
         # one column at a time, each dropped once written: all nineteen float64 columns at once were the
         # peak of a snapshot build (~0.5 GB for 2.9M pairs; issue 20, benchmarks/bench_memory.py)
         columns: dict[str, Callable[[], np.ndarray]] = {
@@ -648,7 +657,8 @@ def _imputed_probability(featurizer: PairFeaturizer, model: PairModel, sample: t
 
 
 def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarray | None = None,
-                    model: PairModel | None = None, workers: int = 1, sparse: Container[str] = ()) -> PairTable:
+                    model: PairModel | None = None, workers: int = 1, sparse: Container[str] = (),
+                    client: Any | None = None) -> PairTable:
     """Enumerate, featurise and (given `model`) score every candidate pair of every block (module docstring).
 
     With `model`, pairs are featurised and scored `_SCORE_CHUNKS * model._CHUNK` at a time
@@ -658,7 +668,8 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     pairs (identity/incremental.py), by the same rules and in the same order. With `workers` 2
     and a model, the later half of the chunks is featurised and scored in a forked child
     (`graph/forked.py`) while this process does the first half: chunks are independent, so the
-    table is the same either way (tests/identity/test_pairs_chunked.py).
+    table is the same either way (tests/identity/test_pairs_chunked.py). With a Dask `client` and a
+    model, every chunk is featurised and scored on the cluster instead (`distributed.PairScorer`).
     """
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
@@ -683,10 +694,16 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     # pair: a float32 matrix product's last bits depend on the rows it is given with (BLAS kernels)
     rows = _SCORE_CHUNKS * pair_model._CHUNK
     starts = list(range(0, len(left_all), rows)) or [0]
-    half = (len(starts) + 1) // 2
-    theirs = Forked(_score_chunks, featurizer, model, left_all, right_all, starts[half:], rows,
-                    fork=workers > 1 and model is not None and len(starts) > 1, name="atlas-pair-scores")
-    kept = _score_chunks(featurizer, model, left_all, right_all, starts[:half], rows) + theirs.result()
+    if client is not None and model is not None:
+        scorer = _scorer(featurizer, model, client)
+        for start in starts:
+            scorer.submit(left_all[start:start + rows], right_all[start:start + rows])
+        kept = [scorer.next() for _ in starts]
+    else:
+        half = (len(starts) + 1) // 2
+        theirs = Forked(_score_chunks, featurizer, model, left_all, right_all, starts[half:], rows,
+                        fork=workers > 1 and model is not None and len(starts) > 1, name="atlas-pair-scores")
+        kept = _score_chunks(featurizer, model, left_all, right_all, starts[:half], rows) + theirs.result()
     # one column at a time, its chunks dropped once joined: twice the kept pairs at once was the
     # top of this step (9.5M pairs at 100k synthetic papers: +0.24 GB)
     parts_of = [list(parts) for parts in zip(*kept, strict=True)]
@@ -701,8 +718,35 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     return PairTable(left, right, shared, title, evidence, ranges, features=last)
 
 
+class _ScorerHere:
+    """`distributed.PairScorer`'s interface in this process: each chunk is scored when it is submitted."""
+
+    window = 0
+
+    def __init__(self, featurizer: PairFeaturizer, model: PairModel) -> None:
+        self.featurizer, self.model = featurizer, model
+        self._done: deque[tuple[np.ndarray, ...]] = deque()
+
+    def submit(self, left: np.ndarray, right: np.ndarray) -> None:
+        self._done.append(_score_chunks(self.featurizer, self.model, left, right, [0], len(left))[0])
+
+    def pending(self) -> int:
+        return len(self._done)
+
+    def next(self) -> tuple[np.ndarray, ...]:
+        return self._done.popleft()
+
+
+def _scorer(featurizer: PairFeaturizer, model: PairModel, client: Any | None) -> Any:
+    if client is None:
+        return _ScorerHere(featurizer, model)
+    from ingest.distributed import PairScorer  # Dask is optional: imported only when a cluster is given
+
+    return PairScorer(client, featurizer, model)
+
+
 def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: PairModel,
-                           sparse: Container[str] = ()) -> Iterator[PairTable]:
+                           sparse: Container[str] = (), client: Any | None = None) -> Iterator[PairTable]:
     """`candidate_pairs(corpus, blocks, model=model)` in runs of whole blocks, never all pairs at once.
 
     Why (issue 20, bounded memory): the kept pairs of every block (25 B each, plus the freed
@@ -711,9 +755,12 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
     with ranges relative to it. Pairs are featurised and scored at the same global offsets as
     `candidate_pairs` (the model's forward-pass rows over all pairs in key order), so every
     number is bit for bit the same; what is held at once is one chunk and the largest block.
-    One process (no forked scorer).
+    One process (no forked scorer), or with a Dask `client` the chunks are scored on the cluster,
+    a few at a time (`distributed.PairScorer.window`) while this process enumerates the next ones.
     """
     featurizer = PairFeaturizer(corpus)
+    scorer = _scorer(featurizer, model, client)
+    in_flight: deque[int] = deque()  # pair counts of the chunks submitted and not yet taken back
     rows = _SCORE_CHUNKS * pair_model._CHUNK
     pending: list[tuple[str, int]] = []  # blocks not yet yielded, in order, with their pair counts
     unscored: list[tuple[np.ndarray, np.ndarray]] = []
@@ -723,14 +770,22 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
     imputed: dict[str, float] = {}
 
     def score(count: int) -> None:
-        nonlocal waiting, ready
+        nonlocal waiting
         left = np.concatenate([a for a, _ in unscored]) if len(unscored) > 1 else unscored[0][0]
         right = np.concatenate([b for _, b in unscored]) if len(unscored) > 1 else unscored[0][1]
         unscored[:] = [(left[count:], right[count:])] if len(left) > count else []
         waiting -= count
-        for column, values in zip(scored, _score_chunks(featurizer, model, left, right, [0], count)[0], strict=True):
+        scorer.submit(left[:count], right[:count])
+        in_flight.append(count)
+        while scorer.pending() > scorer.window:
+            take()
+
+    def take() -> None:
+        """The oldest submitted chunk's columns, appended to `scored`."""
+        nonlocal ready
+        for column, values in zip(scored, scorer.next(), strict=True):
             column.append(values)
-        ready += count
+        ready += in_flight.popleft()
 
     def finished() -> PairTable | None:
         """The scored blocks at the head of `pending` as one table (None if none is whole yet)."""
@@ -770,6 +825,8 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
                 yield table
     if waiting:
         score(waiting)  # the last, shorter chunk, as `candidate_pairs` scores it
+    while scorer.pending():
+        take()
     table = finished()
     if table is not None:
         yield table

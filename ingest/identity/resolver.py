@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import repeat
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -170,9 +171,10 @@ class _Run:
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
                  curation: Sequence[dict] = (), legacy_mention_ids: Mapping[str, str] | None = None,
-                 workers: int = 1) -> None:
+                 workers: int = 1, client: Any | None = None) -> None:
         self.mentions = list(mentions)
         self.workers = workers  # 2: blocks are clustered in this process and a forked one (parallel_blocks.py)
+        self.client = client  # a Dask client: candidate pairs are scored on its cluster (ingest/distributed.py)
         self.new: np.ndarray | None = None  # online resolver: only pairs holding one of these mentions are scored
         self.legacy_mention_ids = legacy_mention_ids or {}
         self.curation = curation
@@ -310,7 +312,7 @@ class _Run:
         if self.new is None and self.model is not None and len(self.mentions) >= STREAM_PAIRS_FROM_MENTIONS:
             return self._cluster_streamed(corpus, blocks)
         table = candidate_pairs(corpus, blocks, self.new, model=self.model,  # scored chunk by chunk: no features kept
-                                workers=self.workers, sparse=self.sparse)
+                                workers=self.workers, sparse=self.sparse, client=self.client)
         # common names with nothing but the name in common can be capped below the threshold (strict.py, off)
         probabilities = strict.cap_unsupported(table.probabilities, table, corpus,
                                                strict.COMMON, strict.CAP)
@@ -350,7 +352,7 @@ class _Run:
         noisy_roots = {root_list[i] for i, ids in self.mention_ids.items()
                        if any(kind in ids for kind in duplicates.NOISY_KINDS)}
         kept: list[PairTable] = []
-        for table in stream_candidate_pairs(corpus, blocks, self.model, self.sparse):
+        for table in stream_candidate_pairs(corpus, blocks, self.model, self.sparse, self.client):
             probabilities = strict.cap_unsupported(table.probabilities, table, corpus, strict.COMMON, strict.CAP)
             keys = list(table.block_ranges)
             local = block_links.ChunkedLinks([key for key in keys if key in local_keys], blocks, table.block_ranges,
@@ -700,7 +702,7 @@ class _Run:
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
             decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
             legacy_mention_ids: Mapping[str, str] | None = None, workers: int = 1,
-            meanwhile: Callable[[Resolution], None] | None = None) -> Resolution:
+            meanwhile: Callable[[Resolution], None] | None = None, client: Any | None = None) -> Resolution:
     """Cluster mentions into people; see the module docstring for the steps.
 
     `decisions` are review-queue verdicts (constraints during clustering); `curation`
@@ -708,10 +710,11 @@ def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
     `legacy_mention_ids` maps a mention id to its id under id scheme 1 (its paper's old id):
     decisions recorded under those still apply, and a person whose id changed keeps the old
     one in `Person.id_aliases`. With `workers` 2 the blocks are clustered in two processes
-    (`parallel_blocks.py`), with the same people. `meanwhile`: see `run_resolution`.
+    (`parallel_blocks.py`), with the same people. `meanwhile`: see `run_resolution`. With a Dask
+    `client`, the candidate pairs are scored on its cluster, with the same people (ingest/distributed.py).
     """
-    return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers),
-                          meanwhile)
+    return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers,
+                               client), meanwhile)
 
 
 def run_resolution(run: _Run, meanwhile: Callable[[Resolution], None] | None = None) -> Resolution:

@@ -103,19 +103,19 @@ def tag_input(paper: Paper) -> str:
     return paper_text(paper).input_kind
 
 
-def tag_papers(papers: Iterable[Paper]) -> Counter[str]:
+def tag_papers(papers: Iterable[Paper], client: Any | None = None) -> Counter[str]:
     """Set `paper.topics` on every paper (nlp.pipe batches); return how many were tagged from each input.
 
-    With ATLAS_DASK set, the papers are tagged in partitions on a Dask cluster instead, with
-    identical results (ingest/distributed.py).
+    With a Dask `client`, or ATLAS_DASK set, the papers are tagged in partitions on the cluster
+    instead, with identical results (ingest/distributed.py).
     """
     papers = list(papers)
-    where = config.settings().dask
-    if where:
-        from ingest.distributed import dask_client, tag_papers_distributed
+    if client is not None or config.settings().dask:
+        from ingest.distributed import client_from_settings, tag_papers_distributed
 
-        address, _, workers = where.partition(":") if where.startswith("local") else (where, "", "")
-        with dask_client(None if address == "local" else address, int(workers or 2)) as client:
+        if client is not None:
+            return tag_papers_distributed(papers, client)
+        with client_from_settings() as client:
             return tag_papers_distributed(papers, client)
     texts = [paper_text(p) for p in papers]
     for paper, tags in zip(papers, product_tagger().tag(texts), strict=True):

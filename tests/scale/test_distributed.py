@@ -22,7 +22,7 @@ from tests.scale.conftest import Rows
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
 
-from ingest.distributed import dask_client, tag_papers_distributed  # noqa: E402
+from ingest.distributed import PairScorer, dask_client, tag_papers_distributed  # noqa: E402
 
 
 def test_dask_tags_identical_to_single_process() -> None:
@@ -40,11 +40,20 @@ def test_dask_tags_identical_to_single_process() -> None:
 
 def test_build_with_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    """ATLAS_DASK moves the build's tagging onto a local cluster; the graph's rows do not change."""
+    """ATLAS_DASK moves the build's tagging and pair scoring onto a local cluster; the graph's rows do not change."""
     monkeypatch.setenv("ATLAS_DASK", "local:2")
+    chunks: list[int] = []
+    submit = PairScorer.submit
+
+    def counted(self: PairScorer, left, right) -> None:  # the real submit, counted: the cluster really scored
+        chunks.append(len(left))
+        submit(self, left, right)
+
+    monkeypatch.setattr(PairScorer, "submit", counted)
     snapshot = read_snapshot(SNAPSHOT, in_small_subset)
     batch = assemble(snapshot.papers, snapshot.institutions, quarantine=snapshot.quarantined, data_dir=tmp_path)
     assert (node_rows(batch), rel_rows(batch)) == small_rows
+    assert chunks and sum(chunks) > 1_000
 
 
 def test_dask_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
