@@ -45,14 +45,22 @@ def _tag_partition(texts: Sequence[PaperText]) -> list[list[TopicTag]]:
 
 
 @contextlib.contextmanager
-def dask_client(address: str | None = None, workers: int = 2) -> Iterator[Any]:
-    """A client of the scheduler at `address`, or of a local cluster of `workers` processes."""
+def dask_client(address: str | None = None, workers: int = 2, connect_timeout: float = 30.0) -> Iterator[Any]:
+    """A client of the scheduler at `address`, or of a local cluster of `workers` processes.
+
+    A scheduler that does not answer within `connect_timeout` seconds is a ConfigError naming ATLAS_DASK:
+    the build stops before any work, with what to change, not with a socket error from deep inside Dask."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigError("the Dask path needs the scale extra: pip install 'mlsys-atlas[scale]'") from exc
     if address:
-        with Client(address) as client:
+        try:
+            client = Client(address, timeout=connect_timeout)
+        except OSError as exc:  # distributed raises OSError (a TimeoutError among them) when nobody answers
+            raise ConfigError(f"ATLAS_DASK={address}: no Dask scheduler answered ({exc}). Start one there "
+                              "(`dask scheduler`) or unset ATLAS_DASK to build on this machine.") from exc
+        with client:
             yield client
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \

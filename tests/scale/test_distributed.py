@@ -56,6 +56,18 @@ def test_build_with_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Path,
     assert chunks and sum(chunks) > 1_000
 
 
+def test_a_scheduler_that_does_not_answer_is_a_config_error() -> None:
+    """A closed port on this machine: the message names the setting and what to do, after the timeout."""
+    import socket
+
+    with socket.socket() as probe:  # a port nothing listens on: bound, then closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with pytest.raises(ConfigError, match=rf"ATLAS_DASK=tcp://127.0.0.1:{port}: no Dask scheduler answered"), \
+            dask_client(f"tcp://127.0.0.1:{port}", connect_timeout=1.0):
+        pytest.fail("connected to a closed port")
+
+
 def test_dask_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_DASK", "somewhere")
     with pytest.raises(ConfigError, match="ATLAS_DASK"):
