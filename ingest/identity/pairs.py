@@ -519,8 +519,10 @@ class PairFeaturizer:
                              else None)
 
     def __getstate__(self) -> dict[str, object]:
-        """Everything `features` reads, without the corpus (its Python objects are most of its bytes)."""
-        return {**self.__dict__, "corpus": None}
+        """Everything `features` reads, without the corpus (its Python objects are most of its bytes), and
+        without `rarity` when `rarity_squared` stands for it (`_shared_counts`: a fifth of the bytes a Dask
+        worker is sent)."""
+        return {**self.__dict__, "corpus": None, "rarity": None if self.rarity_squared is not None else self.rarity}
 
     def _shared_counts(self, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(shared co-authors, their summed squared rarity) per pair: both rows gathered once for both.

@@ -25,7 +25,7 @@ from ingest.identity import resolver
 from ingest.identity.features import Corpus
 from ingest.identity.mentions import Mention, mentions_from_papers
 from ingest.identity.model import default_model
-from ingest.identity.pairs import PairTable, candidate_pairs, stream_candidate_pairs
+from ingest.identity.pairs import PairFeaturizer, PairTable, candidate_pairs, stream_candidate_pairs
 from ingest.identity.resolver import _Run, resolve
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
@@ -73,6 +73,8 @@ def test_pairs_scored_on_the_cluster_equal_pairs_scored_here(iclr, client, monke
     there = candidate_pairs(corpus, blocks, model=model, client=client)
     assert len(here.left) > 10_000  # more than ten chunks went to the workers
     assert np.unique(here.probabilities).size > 1_000  # real, varied scores: not a constant both sides agree on
+    nicknamed = PairFeaturizer(corpus).has_nickname
+    assert (nicknamed[here.left] | nicknamed[here.right]).any()  # the features' branch that reads parsed names
     _assert_same_table(there, here)
 
 
@@ -94,8 +96,6 @@ def test_the_scorer_keeps_submission_order(iclr, client) -> None:
     """Chunks of very different sizes finish out of order on two workers; `next` still returns them in order."""
     corpus, blocks = iclr
     table = candidate_pairs(corpus, blocks)  # no model: the features, to know which chunk is which
-    from ingest.identity.pairs import PairFeaturizer
-
     scorer = PairScorer(client, PairFeaturizer(corpus), default_model())
     sizes = [5_000, 7, 3_000, 1, 11]
     starts = np.cumsum([0, *sizes])

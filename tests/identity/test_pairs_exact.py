@@ -170,3 +170,17 @@ def test_shared_counts_of_one_gather_equal_two_row_products() -> None:
     assert np.array_equal(shared, pairs._row_dots(featurizer.first, table.left, table.right))
     assert np.array_equal(rare, pairs._row_dots(featurizer.rarity, table.left, table.right))
     assert (shared > 0).sum() > 100 and len(np.unique(rare)) > 50  # real evidence, many distinct sums
+
+
+def test_a_pickled_featuriser_gives_the_same_features() -> None:
+    """What a Dask worker is sent (`PairFeaturizer.__getstate__`: no corpus, no `rarity` beside `rarity_squared`)
+    featurises every pair as the original does (the nickname branch: tests/identity/test_pairs_distributed.py)."""
+    import pickle
+
+    corpus, table = _nips2021_pairs()
+    featurizer = pairs.PairFeaturizer(corpus)
+    sent = pickle.loads(pickle.dumps(featurizer))
+    assert sent.corpus is None and sent.rarity is None and featurizer.corpus is corpus
+    for got, expected in zip(sent.features(table.left, table.right), featurizer.features(table.left, table.right),
+                             strict=True):
+        assert np.array_equal(got, expected)
