@@ -520,7 +520,7 @@ class PairFeaturizer:
 
     def __getstate__(self) -> dict[str, object]:
         """Everything `features` reads, without the corpus (its Python objects are most of its bytes), and
-        without `rarity` when `rarity_squared` stands for it (`_shared_counts`: a fifth of the bytes a Dask
+        without `rarity` when `rarity_squared` stands for it (`_shared_counts`; one of the largest arrays a Dask
         worker is sent)."""
         return {**self.__dict__, "corpus": None, "rarity": None if self.rarity_squared is not None else self.rarity}
 
