@@ -61,6 +61,11 @@ def dask_client(address: str | None = None, workers: int = 2, connect_timeout: f
             raise ConfigError(f"ATLAS_DASK={address}: no Dask scheduler answered ({exc}). Start one there "
                               "(`dask scheduler`) or unset ATLAS_DASK to build on this machine.") from exc
         with client:
+            try:  # a scheduler without workers would take every task and never run one
+                client.wait_for_workers(1, timeout=connect_timeout)
+            except (OSError, TimeoutError) as exc:
+                raise ConfigError(f"ATLAS_DASK={address}: the scheduler has no workers after {connect_timeout:g} s. "
+                                  f"Start some (`dask worker {address}`) or unset ATLAS_DASK.") from exc
             yield client
         return
     with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \

@@ -68,6 +68,17 @@ def test_a_scheduler_that_does_not_answer_is_a_config_error() -> None:
         pytest.fail("connected to a closed port")
 
 
+def test_a_scheduler_without_workers_is_a_config_error() -> None:
+    """A real scheduler with no worker: the build would queue its tasks for ever; it stops with what to do."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=0, dashboard_address=None) as empty:
+        address = empty.scheduler_address
+        with pytest.raises(ConfigError, match=rf"ATLAS_DASK={address}: the scheduler has no workers"), \
+                dask_client(address, connect_timeout=1.0):
+            pytest.fail("a cluster without workers was accepted")
+
+
 def test_dask_setting_is_validated(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ATLAS_DASK", "somewhere")
     with pytest.raises(ConfigError, match="ATLAS_DASK"):
