@@ -5,12 +5,9 @@ workers (a `LocalCluster` on this machine, or a scheduler given by address, e.g.
 `dask-ssh` or Kubernetes cluster) and come back in order, so the tags, and therefore the
 graph, are identical to the single-process build (tests/scale/test_distributed.py).
 
-Identity resolution's largest step, featurising and scoring the candidate pairs, is per
-chunk of pairs: a pair's features depend only on the pair and on the corpus-wide inputs of
-`pairs.PairFeaturizer`, which is sent to every worker once, and the chunks are the very
-ones the single process scores (the model's forward passes), so the probabilities are the
-same bit for bit (`PairScorer`; tests/identity/test_pairs_distributed.py). Enumerating the
-pairs and clustering them stay in the build's process.
+The same cluster featurises and scores identity resolution's candidate pairs
+(`ingest/identity/dask_pairs.py`), with the same people; enumerating the pairs and
+clustering them stay in the build's process.
 
 Dask is an optional dependency (`pip install mlsys-atlas[scale]`); nothing here imports it
 until a cluster is asked for.
@@ -19,19 +16,15 @@ until a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
-
-import numpy as np
 
 from graph import config
 from graph.errors import ConfigError
 from graph.records import Paper, TopicTag
 
 if TYPE_CHECKING:
-    from ingest.identity.model import PairModel
-    from ingest.identity.pairs import PairFeaturizer
     from ingest.topics import PaperText
 
 DEFAULT_PARTITION = 2_000  # papers per task: ~1-2 s of tagging, far above Dask's per-task overhead
@@ -48,8 +41,9 @@ def _tag_partition(texts: Sequence[PaperText]) -> list[list[TopicTag]]:
 def dask_client(address: str | None = None, workers: int = 2, connect_timeout: float = 30.0) -> Iterator[Any]:
     """A client of the scheduler at `address`, or of a local cluster of `workers` processes.
 
-    A scheduler that does not answer within `connect_timeout` seconds is a ConfigError naming ATLAS_DASK:
-    the build stops before any work, with what to change, not with a socket error from deep inside Dask."""
+    A scheduler that does not answer within `connect_timeout` seconds, or has no worker by then, is a
+    ConfigError naming ATLAS_DASK: the build stops with what to change, not with a socket error from deep
+    inside Dask or with tasks queued for ever."""
     try:
         from distributed import Client, LocalCluster
     except ImportError as exc:  # pragma: no cover - depends on the installation
@@ -68,8 +62,10 @@ def dask_client(address: str | None = None, workers: int = 2, connect_timeout: f
                                   f"Start some (`dask worker {address}`) or unset ATLAS_DASK.") from exc
             yield client
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    # the scheduler's status page on a free port of this machine: `None` still took 8787, so a second
+    # build (or test worker) warned of the port in use
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                      dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         yield client
 
 
@@ -83,40 +79,6 @@ def client_from_settings() -> Iterator[Any | None]:
     address, _, workers = where.partition(":") if where.startswith("local") else (where, "", "")
     with dask_client(None if address == "local" else address, int(workers or 2)) as client:
         yield client
-
-
-def _score_pairs(featurizer: PairFeaturizer, model: PairModel, left: np.ndarray,
-                 right: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Runs on a worker: one chunk's kept columns, as `pairs._score_chunks` makes them in the build's process."""
-    from ingest.identity.pairs import _score_chunks
-
-    return _score_chunks(featurizer, model, left, right, [0], len(left))[0]
-
-
-class PairScorer:
-    """Chunks of candidate pairs featurised and scored on the cluster's workers; results come back in the order
-    the chunks were submitted.
-
-    The featuriser and the model go to every worker once (`scatter(..., broadcast=True)`); each task carries only
-    its chunk's two index arrays. `window` bounds the chunks submitted and not yet taken back by `next`, so a
-    caller streaming the pairs (`pairs.stream_candidate_pairs`) holds a few chunks, not all of them.
-    """
-
-    def __init__(self, client: Any, featurizer: PairFeaturizer, model: PairModel) -> None:
-        self.client = client
-        self.featurizer, self.model = client.scatter([featurizer, model], broadcast=True, hash=False)
-        self.window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
-        self._futures: deque[Any] = deque()
-
-    def submit(self, left: np.ndarray, right: np.ndarray) -> None:
-        self._futures.append(self.client.submit(_score_pairs, self.featurizer, self.model, left, right, pure=False))
-
-    def pending(self) -> int:
-        return len(self._futures)
-
-    def next(self) -> tuple[np.ndarray, ...]:
-        """The oldest submitted chunk's columns (waits for it)."""
-        return self._futures.popleft().result()
 
 
 def tag_papers_distributed(papers: Sequence[Paper], client: Any, partition: int = DEFAULT_PARTITION) -> Counter[str]:

@@ -102,7 +102,7 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
     reviewer decisions are read from, and the new review queue written to, the
     identity folder of `data_dir` (default: the configured data directory). `workers` 2
     clusters the blocks in two processes (same people; see `parallel_blocks.py`); a Dask `client`
-    scores the candidate pairs on its cluster (same people; see `ingest/distributed.py`).
+    scores the candidate pairs on its cluster (same people; see `dask_pairs.py`).
     """
     papers = list(papers)
     sink: list[Quarantined] = [] if quarantine is None else quarantine

@@ -671,7 +671,7 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     and a model, the later half of the chunks is featurised and scored in a forked child
     (`graph/forked.py`) while this process does the first half: chunks are independent, so the
     table is the same either way (tests/identity/test_pairs_chunked.py). With a Dask `client` and a
-    model, every chunk is featurised and scored on the cluster instead (`distributed.PairScorer`).
+    model, every chunk is featurised and scored on the cluster instead (`dask_pairs.PairScorer`).
     """
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
@@ -721,7 +721,7 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
 
 
 class _ScorerHere:
-    """`distributed.PairScorer`'s interface in this process: each chunk is scored when it is submitted."""
+    """`dask_pairs.PairScorer`'s interface in this process: each chunk is scored when it is submitted."""
 
     window = 0
 
@@ -742,7 +742,7 @@ class _ScorerHere:
 def _scorer(featurizer: PairFeaturizer, model: PairModel, client: Any | None) -> Any:
     if client is None:
         return _ScorerHere(featurizer, model)
-    from ingest.distributed import PairScorer  # Dask is optional: imported only when a cluster is given
+    from ingest.identity.dask_pairs import PairScorer  # only when a cluster is given
 
     return PairScorer(client, featurizer, model)
 
@@ -758,7 +758,7 @@ def stream_candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], model: 
     `candidate_pairs` (the model's forward-pass rows over all pairs in key order), so every
     number is bit for bit the same; what is held at once is one chunk and the largest block.
     One process (no forked scorer), or with a Dask `client` the chunks are scored on the cluster,
-    a few at a time (`distributed.PairScorer.window`) while this process enumerates the next ones.
+    a few at a time (`dask_pairs.PairScorer.window`) while this process enumerates the next ones.
     """
     featurizer = PairFeaturizer(corpus)
     scorer = _scorer(featurizer, model, client)

@@ -174,7 +174,7 @@ class _Run:
                  workers: int = 1, client: Any | None = None) -> None:
         self.mentions = list(mentions)
         self.workers = workers  # 2: blocks are clustered in this process and a forked one (parallel_blocks.py)
-        self.client = client  # a Dask client: candidate pairs are scored on its cluster (ingest/distributed.py)
+        self.client = client  # a Dask client: candidate pairs are scored on its cluster (dask_pairs.py)
         self.new: np.ndarray | None = None  # online resolver: only pairs holding one of these mentions are scored
         self.legacy_mention_ids = legacy_mention_ids or {}
         self.curation = curation
@@ -711,7 +711,7 @@ def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
     decisions recorded under those still apply, and a person whose id changed keeps the old
     one in `Person.id_aliases`. With `workers` 2 the blocks are clustered in two processes
     (`parallel_blocks.py`), with the same people. `meanwhile`: see `run_resolution`. With a Dask
-    `client`, the candidate pairs are scored on its cluster, with the same people (ingest/distributed.py).
+    `client`, the candidate pairs are scored on its cluster, with the same people (dask_pairs.py).
     """
     return run_resolution(_Run(mentions, model or default_model(), decisions, curation, legacy_mention_ids, workers,
                                client), meanwhile)

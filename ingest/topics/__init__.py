@@ -115,8 +115,8 @@ def tag_papers(papers: Iterable[Paper], client: Any | None = None) -> Counter[st
 
         if client is not None:
             return tag_papers_distributed(papers, client)
-        with client_from_settings() as client:
-            return tag_papers_distributed(papers, client)
+        with client_from_settings() as opened:
+            return tag_papers_distributed(papers, opened)
     texts = [paper_text(p) for p in papers]
     for paper, tags in zip(papers, product_tagger().tag(texts), strict=True):
         paper.topics = tags

@@ -1,7 +1,7 @@
 """Candidate pairs scored on a Dask cluster are the pairs scored here, bit for bit (issue 20 item 6; ICLR 2022).
 
 Why: `ATLAS_DASK` sends identity resolution's largest step, featurising and scoring the pairs, to a
-cluster's workers (`ingest.distributed.PairScorer`). The featuriser travels without its corpus (its
+cluster's workers (`ingest.identity.dask_pairs.PairScorer`). The featuriser travels without its corpus (its
 `__getstate__`), and each worker runs the model's forward pass over the chunk it is given, so people
 must not move: every kept column and probability must equal the single process's, and so must
 resolution (also streamed). A real `LocalCluster` of two worker processes does the scoring.
@@ -30,7 +30,8 @@ from ingest.identity.resolver import _Run, resolve
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
 
-from ingest.distributed import PairScorer, dask_client  # noqa: E402
+from ingest.distributed import dask_client  # noqa: E402
+from ingest.identity.dask_pairs import PairScorer  # noqa: E402
 
 COLUMNS = ("left", "right", "shared", "title", "evidence", "probabilities")
 

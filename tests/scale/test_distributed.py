@@ -22,7 +22,8 @@ from tests.scale.conftest import Rows
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
 
-from ingest.distributed import PairScorer, dask_client, tag_papers_distributed  # noqa: E402
+from ingest.distributed import dask_client, tag_papers_distributed  # noqa: E402
+from ingest.identity.dask_pairs import PairScorer  # noqa: E402
 
 
 def test_dask_tags_identical_to_single_process() -> None:
@@ -72,7 +73,7 @@ def test_a_scheduler_without_workers_is_a_config_error() -> None:
     """A real scheduler with no worker: the build would queue its tasks for ever; it stops with what to do."""
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=0, dashboard_address=None) as empty:
+    with LocalCluster(n_workers=0, dashboard_address="127.0.0.1:0") as empty:
         address = empty.scheduler_address
         with pytest.raises(ConfigError, match=rf"ATLAS_DASK={address}: the scheduler has no workers"), \
                 dask_client(address, connect_timeout=1.0):
