@@ -48,7 +48,7 @@ from graph.loader import node_rows, rel_rows
 from graph.records import Author, Authorship, Institution, Paper, Quarantined, TopicTag
 from graph.store import Row
 from ingest import forked_write, identity, topics
-from ingest.distributed import client_from_settings
+from ingest.distributed import DaskTagging, client_from_settings
 from ingest.identity import review
 from ingest.identity.curation import curation_path
 from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
@@ -322,8 +322,11 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     with contextlib.ExitStack() as stack:
         # ATLAS_DASK: the candidate pairs are scored, and the papers tagged, on a Dask cluster
         client = stack.enter_context(client_from_settings()) if resolved is None or tags is None else None
-        background: BackgroundTagging | None = None
-        if tags is None and workers > 1 and client is None:
+        background: BackgroundTagging | DaskTagging | None = None
+        if tags is None and client is not None:  # the cluster tags while people are resolved here
+            background = DaskTagging(merged, client)
+            on_stage(f"tagging {len(merged):,} papers with topics (on the Dask cluster)")
+        elif tags is None and workers > 1:
             background = stack.enter_context(BackgroundTagging(merged, on_stage, share=1.0 if resolved is None
                                                                else 0.5))
             where = "in a worker process, while people are resolved" if resolved is None else "in two processes"

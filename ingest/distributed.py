@@ -81,16 +81,39 @@ def client_from_settings() -> Iterator[Any | None]:
         yield client
 
 
+class DaskTagging:
+    """The papers' tags, computed on the cluster from the moment this is made; `result()` waits for them.
+
+    Why started early: tagging reads a paper's text, never its authors, so the cluster can tag while the
+    build's process resolves people, as `parallel_tags.BackgroundTagging` does with a forked worker. The
+    pair-scoring tasks resolution sends meanwhile go first (`dask_pairs.PairScorer`), since the build
+    waits on them first.
+    """
+
+    def __init__(self, papers: Sequence[Paper], client: Any, partition: int = DEFAULT_PARTITION) -> None:
+        from ingest.topics import paper_text
+
+        self.texts = [paper_text(p) for p in papers]
+        chunks = [self.texts[start:start + partition] for start in range(0, len(self.texts), partition)]
+        self._client = client
+        self._futures = client.map(_tag_partition, chunks, pure=False)
+
+    @property
+    def kinds(self) -> Counter[str]:
+        """How many papers were tagged from each input ("abstract", "derived_terms", "title_only")."""
+        return Counter(t.input_kind for t in self.texts)
+
+    def result(self) -> list[list[TopicTag]]:
+        """Each paper's tags, in the order of the papers given."""
+        tagged = [tags for chunk in self._client.gather(self._futures) for tags in chunk]
+        if len(tagged) != len(self.texts):
+            raise RuntimeError(f"the cluster tagged {len(tagged)} of {len(self.texts)} papers")
+        return tagged
+
+
 def tag_papers_distributed(papers: Sequence[Paper], client: Any, partition: int = DEFAULT_PARTITION) -> Counter[str]:
     """`ingest.topics.tag_papers`, with the papers split into partitions tagged by the cluster's workers."""
-    from ingest.topics import paper_text
-
-    texts = [paper_text(p) for p in papers]
-    chunks = [texts[start:start + partition] for start in range(0, len(texts), partition)]
-    futures = client.map(_tag_partition, chunks, pure=False)
-    tagged = [tags for chunk in client.gather(futures) for tags in chunk]
-    if len(tagged) != len(papers):
-        raise RuntimeError(f"the cluster tagged {len(tagged)} of {len(papers)} papers")
-    for paper, tags in zip(papers, tagged, strict=True):
+    tagging = DaskTagging(papers, client, partition)
+    for paper, tags in zip(papers, tagging.result(), strict=True):
         paper.topics = tags
-    return Counter(t.input_kind for t in texts)
+    return tagging.kinds

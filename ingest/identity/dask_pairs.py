@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from ingest.identity.pairs import PairFeaturizer
 
 
+PRIORITY = 1  # Dask runs higher priorities first; tasks submitted without one have 0
+
+
 def _score_pairs(featurizer: PairFeaturizer, model: PairModel, left: np.ndarray,
                  right: np.ndarray) -> tuple[np.ndarray, ...]:
     """Runs on a worker: one chunk's kept columns, as `pairs._score_chunks` makes them in the build's process."""
@@ -44,7 +47,9 @@ class PairScorer:
         self._futures: deque[Any] = deque()
 
     def submit(self, left: np.ndarray, right: np.ndarray) -> None:
-        self._futures.append(self.client.submit(_score_pairs, self.featurizer, self.model, left, right, pure=False))
+        # ahead of tagging tasks already queued (ingest.distributed.DaskTagging): resolution waits on these first
+        self._futures.append(self.client.submit(_score_pairs, self.featurizer, self.model, left, right, pure=False,
+                                                priority=PRIORITY))
 
     def pending(self) -> int:
         return len(self._futures)

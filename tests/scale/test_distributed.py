@@ -14,6 +14,7 @@ import pytest
 
 from graph.errors import ConfigError
 from graph.loader import node_rows, rel_rows
+from ingest import cache
 from ingest.pipeline import assemble
 from ingest.snapshot import read_snapshot
 from ingest.topics import tag_papers
@@ -22,7 +23,7 @@ from tests.scale.conftest import Rows
 
 distributed = pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
 
-from ingest.distributed import dask_client, tag_papers_distributed  # noqa: E402
+from ingest.distributed import DaskTagging, dask_client, tag_papers_distributed  # noqa: E402
 from ingest.identity.dask_pairs import PairScorer  # noqa: E402
 
 
@@ -55,6 +56,23 @@ def test_build_with_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Path,
     batch = assemble(snapshot.papers, snapshot.institutions, quarantine=snapshot.quarantined, data_dir=tmp_path)
     assert (node_rows(batch), rel_rows(batch)) == small_rows
     assert chunks and sum(chunks) > 1_000
+
+
+def test_a_cold_build_on_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The build's own path (`cache.prepare`): the cluster tags while people are resolved here, scoring first."""
+    monkeypatch.setenv("ATLAS_DASK", "local:2")
+    started: list[int] = []
+    made = DaskTagging.__init__
+
+    def counted(self: DaskTagging, papers, client, *args) -> None:  # the real tagging, started: counted
+        started.append(len(papers))
+        made(self, papers, client, *args)
+
+    monkeypatch.setattr(DaskTagging, "__init__", counted)
+    prepared = cache.prepare(SNAPSHOT, tmp_path, only_files=in_small_subset)
+    assert (prepared.nodes, prepared.rels) == small_rows
+    assert prepared.cache["tag"] == "miss" and len(started) == 1 and started[0] >= prepared.counts["papers"] > 0
 
 
 def test_a_scheduler_that_does_not_answer_is_a_config_error() -> None:
