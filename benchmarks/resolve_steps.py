@@ -111,9 +111,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, contextlib.ExitStack() as stack:
         client = None
         if args.dask:
-            from ingest.distributed import dask_client
-            address, _, count = args.dask.partition(":") if args.dask.startswith("local") else (args.dask, "", "")
-            client = stack.enter_context(dask_client(None if address == "local" else address, int(count or 2)))
+            from ingest.distributed import client_for
+            client = stack.enter_context(client_for(args.dask))
             worker_cpu = sum(client.run(_own_cpu).values())
         refused: list = []
         wall, cpu = time.perf_counter(), time.process_time()

@@ -352,7 +352,7 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
                 tags = background.result()
             else:
                 on_stage(f"tagging {len(merged):,} papers with topics")
-                topics.tag_papers(merged, client=client)
+                topics.tag_papers(merged)  # one process: a cluster (`client`) tags in `DaskTagging` above
                 tags = [p.topics for p in merged]
             cache.put("tag", plan.tag, tags)
         for paper, paper_tags in zip(merged, tags, strict=True):

@@ -71,14 +71,19 @@ def dask_client(address: str | None = None, workers: int = 2, connect_timeout: f
 
 @contextlib.contextmanager
 def client_from_settings() -> Iterator[Any | None]:
-    """A client of the cluster `ATLAS_DASK` names (`local`, `local:N` or a scheduler's address); None if unset."""
+    """A client of the cluster `ATLAS_DASK` names; None if unset."""
     where = config.settings().dask
     if not where:
         yield None
         return
-    address, _, workers = where.partition(":") if where.startswith("local") else (where, "", "")
-    with dask_client(None if address == "local" else address, int(workers or 2)) as client:
+    with client_for(where) as client:
         yield client
+
+
+def client_for(where: str) -> contextlib.AbstractContextManager[Any]:
+    """A client of the cluster an `ATLAS_DASK` value names: `local`, `local:N` or a scheduler's address."""
+    address, _, workers = where.partition(":") if where.startswith("local") else (where, "", "")
+    return dask_client(None if address == "local" else address, int(workers or 2))
 
 
 class DaskTagging:

@@ -63,16 +63,24 @@ def test_a_cold_build_on_dask_gives_the_same_rows(small_rows: Rows, tmp_path: Pa
     """The build's own path (`cache.prepare`): the cluster tags while people are resolved here, scoring first."""
     monkeypatch.setenv("ATLAS_DASK", "local:2")
     started: list[int] = []
-    made = DaskTagging.__init__
+    steps: list[str] = []
+    made, resolve = DaskTagging.__init__, cache.identity.resolve_authors
 
     def counted(self: DaskTagging, papers, client, *args) -> None:  # the real tagging, started: counted
         started.append(len(papers))
+        steps.append("tagging sent")
         made(self, papers, client, *args)
 
+    def resolving(*args, **kwargs):  # the real resolution, its start noted
+        steps.append("resolution")
+        return resolve(*args, **kwargs)
+
     monkeypatch.setattr(DaskTagging, "__init__", counted)
+    monkeypatch.setattr(cache.identity, "resolve_authors", resolving)
     prepared = cache.prepare(SNAPSHOT, tmp_path, only_files=in_small_subset)
     assert (prepared.nodes, prepared.rels) == small_rows
     assert prepared.cache["tag"] == "miss" and len(started) == 1 and started[0] >= prepared.counts["papers"] > 0
+    assert steps == ["tagging sent", "resolution"]  # the cluster tags while people are resolved
 
 
 def test_a_scheduler_that_does_not_answer_is_a_config_error() -> None:
