@@ -39,19 +39,32 @@ class Corpus:
     """Corpus-wide statistics and the evidence of every mention being resolved."""
 
     def __init__(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
-                 known: Mapping[str, ParsedName] | None = None) -> None:
+                 known: Mapping[str, ParsedName] | None = None, *, statistics: bool = True) -> None:
         """`known`: printed names already parsed (`parse_name(name)` for each key), read instead of
-        parsing the co-author names again."""
+        parsing the co-author names again. Without `statistics`, the name counts and title vectors are
+        left empty for the caller to fill: an ingest's online run replaces them with the whole corpus's
+        (`incremental.NameStats.apply`), and counting them over its ~60k mentions first was a fifth of its
+        resolution."""
         self.size = max(len(mentions), 1)
         self.parsed = list(parsed)
-        # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
-        # count the objects (a C-level pass), then read the keys once per distinct object
-        uses = Counter(map(id, self.parsed))
-        names = dict(zip(map(id, self.parsed), self.parsed, strict=True))
         self.group_counts: Counter[str] = Counter()
         self.block_counts: Counter[str] = Counter()
         self.surname_counts: Counter[str] = Counter()
         self.given_counts: Counter[str] = Counter()
+        self.distinct_names = 1
+        self.surname_diversity: Counter[str] = Counter()
+        self.given_diversity: Counter[str] = Counter()
+        self.vectors: dict[str, dict[str, float]] = {}
+        if statistics:
+            self._count_names()
+            self._title_vectors(mentions)
+        self._coauthor_keys(mentions, parsed, known or {})
+
+    def _count_names(self) -> None:
+        # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
+        # count the objects (a C-level pass), then read the keys once per distinct object
+        uses = Counter(map(id, self.parsed))
+        names = dict(zip(map(id, self.parsed), self.parsed, strict=True))
         distinct: set[tuple[str, str]] = set()
         for key, count in uses.items():
             p = names[key]
@@ -61,24 +74,21 @@ class Corpus:
             self.given_counts[p.given] += count
             distinct.add((p.given, p.surname))
         self.distinct_names = max(len(distinct), 1)
-        self.surname_diversity: Counter[str] = Counter(surname for _, surname in distinct)
-        self.given_diversity: Counter[str] = Counter(given for given, _ in distinct)
-        words_of: dict[str, set[str]] = {}  # every mention of a paper carries its title: split each title once
-        title_words: dict[str, set[str]] = {}
-        for m in mentions:
-            words = words_of.get(m.title)
-            if words is None:
-                words = words_of[m.title] = _words(m.title)
-            title_words[m.paper_id] = words
+        self.surname_diversity.update(surname for _, surname in distinct)
+        self.given_diversity.update(given for given, _ in distinct)
+
+    def _title_vectors(self, mentions: Sequence[Mention]) -> None:
+        title_words = title_words_of(mentions)
         doc_freq: Counter[str] = Counter(chain.from_iterable(title_words.values()))
         papers = max(len(title_words), 1)
         idf = {w: math.log((1 + papers) / (1 + df)) + 1.0 for w, df in doc_freq.items()}
-        self.vectors: dict[str, dict[str, float]] = {}
         for paper_id, words in title_words.items():
             norm = math.sqrt(sum(idf[w] ** 2 for w in words)) or 1.0
             self.vectors[paper_id] = {w: idf[w] / norm for w in words}
+
+    def _coauthor_keys(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
+                       known: Mapping[str, ParsedName]) -> None:
         coauthor_ids: dict[str, int] = {}
-        known = known or {}
         self.mentions = list(mentions)
         # each mention's co-author keys as a tuple in the order of their frozenset: what every reader iterates,
         # at a fraction of a frozenset's memory (issue 20: 192 of the Corpus's 360 MiB at 100k papers)
@@ -97,6 +107,18 @@ class Corpus:
             keys.discard(-1)
             keys.discard(coauthor_ids.get(name.group_key, -1))  # a co-author of one's own name is no evidence
             self.coauthors.append(tuple(frozenset(keys)))
+
+
+def title_words_of(mentions: Sequence[Mention]) -> dict[str, set[str]]:
+    """Paper id -> the words of its title, in order of first mention."""
+    words_of: dict[str, set[str]] = {}  # every mention of a paper carries its title: split each title once
+    title_words: dict[str, set[str]] = {}
+    for m in mentions:
+        words = words_of.get(m.title)
+        if words is None:
+            words = words_of[m.title] = _words(m.title)
+        title_words[m.paper_id] = words
+    return title_words
 
 
 def _words(title: str) -> set[str]:

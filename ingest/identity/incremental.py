@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 
 from graph.records import Paper
-from ingest.identity.features import Corpus, _words
+from ingest.identity.features import Corpus, _words, title_words_of
 from ingest.identity.mentions import Mention, strong_ids_of
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
@@ -125,19 +125,18 @@ class NameStats:
             self.title_docs[word] += sign
 
     def apply(self, corpus: Corpus) -> None:
-        """Replace the subset corpus's statistics with the whole corpus's (title vectors recomputed)."""
+        """Give a subset's corpus (made without statistics) the whole corpus's statistics and title vectors."""
         corpus.size = max(self.size, 1)
         corpus.group_counts, corpus.block_counts = self.group_counts, self.block_counts
         corpus.surname_counts, corpus.given_counts = self.surname_counts, self.given_counts
         corpus.distinct_names = max(sum(1 for n in self.name_pairs.values() if n > 0), 1)
         corpus.surname_diversity, corpus.given_diversity = self.surname_diversity, self.given_diversity
         papers = max(self.papers, 1)
-        # the subset's vector of a paper has the words of its title as keys, in the order of `_words`' set (the
-        # corpus made them from the same title): folding and splitting ~25k titles again was most of this step
-        for paper_id, vector in list(corpus.vectors.items()):
-            idf = {w: math.log((1 + papers) / (1 + self.title_docs.get(w, 0))) + 1.0 for w in vector}
+        vectors = corpus.vectors
+        for paper_id, words in title_words_of(corpus.mentions).items():
+            idf = {w: math.log((1 + papers) / (1 + self.title_docs.get(w, 0))) + 1.0 for w in words}
             norm = math.sqrt(sum(v ** 2 for v in idf.values())) or 1.0
-            corpus.vectors[paper_id] = {w: v / norm for w, v in idf.items()}
+            vectors[paper_id] = {w: v / norm for w, v in idf.items()}
 
 
 class _BlocksRun(_Run):
@@ -165,7 +164,7 @@ class _BlocksRun(_Run):
                 self.uf.force_union(group[0], other)
 
     def corpus_of_run(self) -> Corpus:
-        corpus = Corpus(self.mentions, self.parsed, self.parsed_printed)
+        corpus = Corpus(self.mentions, self.parsed, self.parsed_printed, statistics=False)
         self.stats.apply(corpus)
         return corpus
 
