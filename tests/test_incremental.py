@@ -262,3 +262,43 @@ def test_the_run_makes_the_mentions_mentions_from_papers_makes(graphs: Any) -> N
     expected = [m for m in every if m.mention_id in wanted]
     assert made == expected and len(made) == len(wanted) > 100
     assert all(a.authorship is b.authorship for a, b in zip(made, expected, strict=True))
+
+
+class _ServerDiesMidWrite(FalkorStore):
+    """A real store whose FalkorDB server is killed (SIGKILL) as the ingest starts writing its delta."""
+
+    def write_batches(self, query: str, rows: Any, batch_size: int = 0) -> int:
+        import os
+        import signal
+
+        from tests.reliability.test_build_faults import _server_pid
+
+        os.kill(_server_pid(self.server.data_dir), signal.SIGKILL)
+        return super().write_batches(query, rows)
+
+
+def test_an_ingest_whose_store_dies_names_no_state_and_the_next_one_builds_fully(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The state's files are written by a forked child while the delta goes into the store (ingest/build.py):
+    a store that fails stops the child, and no meta file names a state the live graph does not hold."""
+    papers = _held_out()[:6]
+    _write(tmp_path, papers[:3])
+    store = FalkorStore(tmp_path)
+    build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
+    store.close()
+    folder = tmp_path / "cache" / incremental.STATE_DIR
+    assert (folder / incremental.META_FILE).exists()
+    _write(tmp_path, papers)
+    dying = _ServerDiesMidWrite(tmp_path)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the client raises for a dead server
+        build(dying, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+    dying.close()
+    assert not (folder / incremental.META_FILE).exists()
+    store = FalkorStore(tmp_path)
+    try:
+        capsys.readouterr()
+        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "incremental" not in report.cache and "no incremental state" in capsys.readouterr().err
+        assert (folder / incremental.META_FILE).exists()  # the full build kept one for the next ingest
+    finally:
+        store.close()
