@@ -102,40 +102,6 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
         print(f"incremental ingest not possible: {delta}; running the full (cached) build", file=sys.stderr)
         return None
     mark = time.perf_counter()
-    state = delta.state
-    nothing_new = delta.new_papers == 0 and delta.size() == 0  # the state and the graph's version stand
-    # the state's files are written by a forked child while the delta goes into the store; the meta file naming
-    # them and the graph's next version is written once both are done (below), so a crash in between leaves no
-    # meta file and the next ingest runs a full build (ingest/incremental.py, PendingState)
-    pending = None if nothing_new else \
-        incremental.PendingState(data_dir, lambda: state, fork=config.settings().build_workers > 1)
-    try:
-        report, seconds = _apply_and_report(store, delta, data_dir, mark)
-        if pending is None:
-            seconds["total"] = time.perf_counter() - started
-            report.seconds = {k: round(v, 2) for k, v in seconds.items()}
-            return report
-        # the meta file first, naming the version the graph gets next: a crash in between makes the next
-        # ingest fall back to a full build
-        version = uuid.uuid4().hex if store.graph_version() is not None else None
-        mark = time.perf_counter()
-        pending.save(version)
-    except BaseException:
-        if pending is not None:
-            pending.cancel()
-        raise
-    seconds["save_state"] = time.perf_counter() - mark  # what was left of it once the store had the delta
-    seconds["total"] = time.perf_counter() - started
-    report.seconds = {k: round(v, 2) for k, v in seconds.items()}
-    report_json = json.dumps(asdict(report), indent=2)
-    store.record_update(report_json, version)
-    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
-    return report
-
-
-def _apply_and_report(store: GraphStore, delta: incremental.Delta, data_dir: Path, mark: float
-                      ) -> tuple[BuildReport, dict[str, float]]:
-    """MERGE / DELETE the delta into the live graph; the report, review queue and quarantine file of the ingest."""
     written = apply_delta(store, delta.merge_nodes, delta.merge_rels, delta.delete_nodes, delta.delete_rels)
     state = delta.state
     seconds = {**delta.seconds, "load": time.perf_counter() - mark}
@@ -156,7 +122,22 @@ def _apply_and_report(store: GraphStore, delta: incremental.Delta, data_dir: Pat
     with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
         for item in state.quarantined:
             out.write(json.dumps(asdict(item), ensure_ascii=False, default=str) + "\n")
-    return report, seconds
+    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
+        seconds["total"] = time.perf_counter() - started
+        report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+        return report
+    # the state first, naming the version the graph gets next: a crash in between makes the next ingest
+    # fall back to a full build; a crash before it re-applies the same (idempotent) delta
+    version = uuid.uuid4().hex if store.graph_version() is not None else None
+    mark = time.perf_counter()
+    incremental.save_state(state, data_dir, version)
+    seconds["save_state"] = time.perf_counter() - mark
+    seconds["total"] = time.perf_counter() - started
+    report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+    report_json = json.dumps(asdict(report), indent=2)
+    store.record_update(report_json, version)
+    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
+    return report
 
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,

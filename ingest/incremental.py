@@ -238,8 +238,7 @@ def _finish_save(folder: Path, written: tuple[str, str, list[str]], graph_versio
 
 
 class PendingState:
-    """A full build's incremental state, made and written in a forked child while the build loads the store
-    (an ingest's too, while its delta goes into the store: ingest/build.py).
+    """A full build's incremental state, made and written in a forked child while the build loads the store.
 
     Why: making the state (a digest of every row, every mention's parsed name) and pickling it took
     12–16 s of 62–81 s cold builds of a data directory with ingested records, all of it in this process
