@@ -58,7 +58,7 @@ from ingest import link_answers, state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
 from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, names_and_stats, resolve_blocks
-from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers
+from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
 from ingest.identity.review_items import encode as encode_queue_item
@@ -738,40 +738,39 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     new mention's block (or a block a nickname joins) with a compatible given name, a shared strong id,
     or a mention on a paper the ingest replaced. People are taken whole, across blocks.
 
-    One pass over the cached authorships (`_index`, then the block index, were three: ~1.9 s of a 23.8 s
-    ingest on the full snapshot); the same people and mentions."""
+    The cached mentions that can meet a new one are found from the parsed names (their block keys), so
+    only their papers' authorships are read for their people; the mention ids of the people chosen are
+    made last. One pass that made and looked up the id of every cached mention (~290k) was ~1 s of a
+    ~12 s ingest on the full snapshot (BENCHMARKS.md, session 45); the same people and mentions, in the
+    same order."""
     wanted = {(kind, value) for m in new_mentions for kind, value in m.strong_ids.items()}
     needed = {key for m in new_mentions for info in [state.names[m.mention_id]] for key in (info.block_key,
                                                                                            *info.bridges)}
-    members: dict[str, list[str]] = defaultdict(list)  # person -> its mention ids (dropped papers' included)
+    met = {mid: info for mid, info in names_before.items()
+           if info.block_key in needed or info.bridges and not needed.isdisjoint(info.bridges)}
+    papers_met = {mid.rsplit("#", 1)[0] for mid in met}  # mention_id_of: "<paper id>#<position>"
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)  # wanted strong id -> people
     # block -> given name -> people, blocks looked up only: a new mention compares its given name once per
     # distinct given name of the block, not once per cached mention ('Y. Wang' met thousands of mentions)
     by_block: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    names_get = names_before.get
-    for paper in (*kept, *dropped):
-        prefix = f"{paper.id}#"  # mention_id_of
-        for a in paper.authorships:
-            person = a.author_id
-            if not person:
-                continue
-            mid = f"{prefix}{a.position}"
-            info = names_get(mid)
-            if info is None:
-                continue
-            members[person].append(mid)
-            if info.block_key in needed:
-                by_block[info.block_key][info.given].add(person)
-            for bridge in info.bridges:
-                if bridge in needed:
-                    by_block[bridge][""].add(person)  # a nickname: compared with every given name
-            if wanted:
-                for kind, attr in AUTHORSHIP_ID_FIELDS.items():
-                    value = getattr(a, attr)
-                    if value:
-                        key = (kind, str(value).strip())
-                        if key in wanted:
-                            id_people[key].add(person)
+    cached = (*kept, *dropped)
+    for paper in cached:
+        if paper.id in papers_met:
+            prefix = f"{paper.id}#"
+            for a in paper.authorships:
+                info = met.get(f"{prefix}{a.position}") if a.author_id else None
+                if info is not None:
+                    if info.block_key in needed:
+                        by_block[info.block_key][info.given].add(a.author_id)
+                    for bridge in info.bridges:
+                        if bridge in needed:
+                            by_block[bridge][""].add(a.author_id)  # a nickname: compared with every given name
+        if wanted:
+            for a in paper.authorships:
+                if a.author_id:
+                    for key in strong_ids_of(a).items():
+                        if key in wanted and mention_id_of(paper.id, a.position) in names_before:
+                            id_people[key].add(a.author_id)
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
     for mention in new_mentions:
         info = state.names[mention.mention_id]
@@ -783,9 +782,16 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))
     old_people: dict[str, list[str]] = defaultdict(list)
-    names = state.names
     for person in people:
-        old_people[person] = [mid for mid in members.get(person, ()) if mid in names]
+        old_people[person] = []
+    names = state.names
+    for paper in cached:
+        for a in paper.authorships:
+            mids = old_people.get(a.author_id)
+            if mids is not None:
+                mid = f"{paper.id}#{a.position}"
+                if mid in names_before and mid in names:  # a replaced paper's: only if a new one took its id
+                    mids.append(mid)
     subset = {m.mention_id for m in new_mentions} | {mid for mids in old_people.values() for mid in mids}
     return subset, old_people
 
