@@ -61,3 +61,19 @@ def test_prepare_returns_with_every_entry_on_disk_unless_asked(tmp_path: Path) -
     assert forked_write.pending() >= 1  # the finished rows at least: ingest/build.py loads the store meanwhile
     forked_write.wait()
     assert list((tmp_path / "b" / cache.CACHE_DIR / "rows").glob("*.pkl.gz"))
+
+
+def test_a_build_returns_with_every_entry_on_disk(tmp_path: Path) -> None:
+    """A build returns only once every cache entry its children write is on disk whole (ingest/build.py)."""
+    from graph.falkor_store import FalkorStore
+    from ingest.build import build
+    from tests.conftest import SNAPSHOT, in_small_subset
+
+    store = FalkorStore(tmp_path)
+    try:
+        build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, keep_state=True)
+    finally:
+        store.close()
+    assert forked_write.pending() == 0
+    assert list((tmp_path / cache.CACHE_DIR / "rows").glob("*.pkl.gz"))
+    assert not list((tmp_path / cache.CACHE_DIR).glob("*/*.tmp"))
