@@ -57,7 +57,15 @@ from ingest import cache as build_cache
 from ingest import link_answers, state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
-from ingest.identity.incremental import NameInfo, NameStats, affected_blocks, name_info, names_and_stats, resolve_blocks
+from ingest.identity.incremental import (
+    NameInfo,
+    NameStats,
+    StatsMoved,
+    affected_blocks,
+    name_info,
+    names_and_stats,
+    resolve_blocks,
+)
 from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
@@ -71,6 +79,9 @@ STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
 STATE_FORMAT = 5  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests)
+# what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
+# statistics' keys it changed
+_UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
 _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 
@@ -129,7 +140,7 @@ class State:
         return cached
 
     def __getstate__(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k not in ("_rows_cache", "_baseline", "_digest_changes")}
+        return {k: v for k, v in self.__dict__.items() if k not in _UNSAVED}
 
 
 @dataclass
@@ -226,7 +237,7 @@ def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, lis
     (folder / META_FILE).unlink(missing_ok=True)
     state = make()
     parts = state_parts.write(folder, state.__getstate__(), state.__dict__.get("_baseline"),
-                              state.__dict__.get("_digest_changes"))
+                              state.__dict__.get("_digest_changes"), state.__dict__.get("_touched"))
     return state.base, records_digest(state.records), parts
 
 
@@ -543,12 +554,14 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     mark = time.perf_counter()
     # papers with a tagging input not seen before are tagged by a worker process while people are resolved
     misses = [p for p in changed if tag_key(p) not in state.tags]
+    moved = StatsMoved()  # the statistics' keys the mentions and titles below move: all a save compares
     workers = 1 if config.settings().dask else config.settings().build_workers
     with contextlib.ExitStack() as stack:
         background = stack.enter_context(BackgroundTagging(misses, lambda _text: None)) \
             if misses and workers > 1 else None
         authors, organisations, text, subset_ids, old_people, resolved, new_people = _link_and_resolve(
-            state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds, workers)
+            state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds, workers,
+            moved)
         mark = time.perf_counter()
         if misses:
             tags = background.result() if background is not None else None
@@ -582,6 +595,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       state.title_keys, state.link_answers)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
+    new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys)
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
@@ -591,8 +605,9 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
 
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],
                       changed: list[Paper], kept: list[Paper], all_papers: list[Paper], drop: set[int], online: bool,
-                      seconds: dict[str, float], workers: int) -> tuple[list[Author], list[Institution], str, set[str],
-                                                          dict[str, list[str]], tuple[int, int], set[str]]:
+                      seconds: dict[str, float], workers: int, moved: StatsMoved
+                      ) -> tuple[list[Author], list[Institution], str, set[str], dict[str, list[str]], tuple[int, int],
+                                 set[str]]:
     """Link every paper's affiliations, clean the changed author lists, and resolve the new mentions."""
     mark = time.perf_counter()
     # 2. link affiliations (every paper's: an organisation node's aliases, sources and counts come from all
@@ -621,19 +636,19 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
     names_before = dict(state.names)  # the dropped papers' names still index the people they had
     seed: set[str] = set()
     for paper in dropped_papers:
-        state.stats.add_title(paper.title, -1)
+        state.stats.add_title(paper.title, -1, moved)
         for a in paper.authorships:
             info = state.names.pop(mention_id_of(paper.id, a.position), None)
             if info is not None:
-                state.stats.add(info, -1)
+                state.stats.add(info, -1, moved)
                 seed.add(info.block_key)
                 seed.update(info.bridges)
     new_mentions = list(mentions_from_papers(changed))
     for paper in changed:
-        state.stats.add_title(paper.title)
+        state.stats.add_title(paper.title, moved=moved)
     for mention in new_mentions:
         info = state.names[mention.mention_id] = name_info(mention)
-        state.stats.add(info)
+        state.stats.add(info, moved=moved)
         seed.add(info.block_key)
         seed.update(info.bridges)
     new_ids = {m.mention_id for m in new_mentions}

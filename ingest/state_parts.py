@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,6 +43,20 @@ class Baseline:
     # mention id -> the parsed-name object as decoded: frozen and only ever replaced, so a name changed iff its
     # object did, and a save encodes only those (encoding all ~290k was a third of a delta save)
     names: dict[str, Any] | None = None
+
+
+@dataclass
+class Touched:
+    """What an ingest can have changed, so that a save encodes and compares only that.
+
+    `records` ("merged" / "authors" -> ids): the papers and people whose rows the ingest recomputed; every other
+    record is the object read, unchanged (incremental._touched, whose rule the row digests already rely on:
+    tests/test_incremental.py). `stats` (counter -> keys, in the order first moved): what the ingest's mentions
+    and titles moved (identity.incremental.StatsMoved). Encoding and comparing every paper, person and
+    counter key was ~0.7 s of a ~1.3 s save on the full snapshot (BENCHMARKS.md, session 46)."""
+
+    records: dict[str, set[str]]
+    stats: dict[str, dict[Any, None]]
 
 
 def _by_key(encoded: dict[str, Any]) -> dict[str, Any]:
@@ -92,15 +106,46 @@ def _stats_fields(stats: Any) -> dict[str, Any]:
     return dict(vars(stats))
 
 
+def _keys_delta(old: Mapping[Any, Any], new: Mapping[Any, Any], keys: Iterable[Any]) -> tuple[dict[Any, Any],
+                                                                                             list[Any]]:
+    """`_mapping_delta` of `old` -> `new` where only `keys` can differ."""
+    changed = {}
+    removed = []
+    for key in keys:
+        value = new.get(key, _MISSING)
+        if value is _MISSING:
+            if key in old:
+                removed.append(key)
+        elif old.get(key, _MISSING) != value:
+            changed[key] = value
+    return changed, removed
+
+
+def _records_delta(old: Mapping[str, tuple], ids: list[str], rows: dict[str, tuple]
+                   ) -> tuple[dict[str, tuple], list[str], list[str] | None]:
+    """The delta of one keyed record field: `ids` every record's id in order, `rows` the encoded records
+    that can differ from `old` (every id `old` lacks among them)."""
+    changed = {key: row for key, row in rows.items() if old.get(key, _MISSING) != row}
+    present = set(ids)
+    return changed, [key for key in old if key not in present], \
+        None if all(a < b for a, b in zip(ids, ids[1:], strict=False)) else ids
+
+
 def delta_of(old: dict[str, Any], encoded: dict[str, Any],
              names: tuple[dict[str, Any], dict[str, Any]] | None = None,
-             digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None) -> dict[str, Any]:
+             digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None,
+             records: dict[str, tuple[list[str], dict[str, tuple]]] | None = None,
+             stats_keys: dict[str, dict[Any, None]] | None = None) -> dict[str, Any]:
     """What turns the keyed state `old` into the encoded state `encoded`. With `names` (the decoded names as
     read, and now), the names' delta comes from them by identity and `encoded` needs no names; with
     `digest_changes` (what the ingest changed in the row digests, `incremental._diff`), those are the digests'
-    delta."""
+    delta; with `records` (field -> every id in order, the encoded records that can have changed: `Touched`),
+    `encoded` needs no papers and authors; with `stats_keys`, only those keys of the statistics can differ."""
     delta: dict[str, Any] = {"whole": {}}
     for name, at in KEYED.items():
+        if records is not None:
+            delta[name] = _records_delta(old[name], *records[name])
+            continue
         rows = {row[at]: row for row in encoded[name]}
         delta[name] = (*_mapping_delta(old[name], rows), _order(encoded[name], at))
     if names is None:
@@ -116,8 +161,9 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any],
         kind: _mapping_delta(old["digests"].get(kind, {}), digests) for kind, digests in encoded["digests"].items()}
     delta["digests_gone"] = [kind for kind in old["digests"] if kind not in encoded["digests"]]
     stats_old, stats_new = _stats_fields(old["stats"]), _stats_fields(encoded["stats"])
-    delta["stats"] = {name: _mapping_delta(stats_old[name], value) if isinstance(value, dict) else value
-                      for name, value in stats_new.items()}
+    delta["stats"] = {name: (_mapping_delta(stats_old[name], value) if stats_keys is None else
+                             _keys_delta(stats_old[name], value, stats_keys.get(name, ())))
+                      if isinstance(value, dict) else value for name, value in stats_new.items()}
     quarantined, before = encoded["quarantined"], old["quarantined"]
     prefix = len(quarantined) >= len(before) and all(a is b or a == b for a, b in zip(before, quarantined,
                                                                                      strict=False))
@@ -191,16 +237,32 @@ def _write(path: Path, blob: bytes) -> None:
     tmp.replace(path)
 
 
+def _touched_records(fields: dict[str, Any], old: dict[str, Any], touched: Touched
+                     ) -> dict[str, tuple[list[str], dict[str, tuple]]]:
+    """Every paper's and person's id, and the encoded records `touched` names or `old` lacks."""
+    out = {}
+    for name, encode in (("merged", state_codec.encode_papers), ("authors", state_codec.encode_authors)):
+        ids = [record.id for record in fields[name]]
+        wanted, known = touched.records[name], old[name]
+        chosen = [record for record, key in zip(fields[name], ids, strict=True) if key in wanted or key not in known]
+        out[name] = (ids, dict(zip((record.id for record in chosen), encode(chosen), strict=True)))
+    return out
+
+
 def write(folder: Path, fields: dict[str, Any], baseline: Baseline | None,
-          digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None) -> list[str]:
+          digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None,
+          touched: Touched | None = None) -> list[str]:
     """Write the state (a State's fields): a delta against `baseline` when there is one and the deltas stay
     small, else a new base. Returns the parts to read, in order (the caller names them in the meta file,
-    written last)."""
+    written last). With `touched`, only those records and statistics' keys are encoded and compared."""
     if baseline is not None and len(baseline.parts) <= MAX_DELTAS:
         names = fields["names"]
         if baseline.names is not None:
-            encoded = state_codec.encode({**fields, "names": {}})
-            delta = delta_of(baseline.values, encoded, (baseline.names, names), digest_changes)
+            skipped = {"names": {}, **({"merged": [], "authors": []} if touched is not None else {})}
+            encoded = state_codec.encode({**fields, **skipped})
+            records = _touched_records(fields, baseline.values, touched) if touched is not None else None
+            delta = delta_of(baseline.values, encoded, (baseline.names, names), digest_changes, records,
+                             touched.stats if touched is not None else None)
         else:
             encoded = state_codec.encode(fields)
             delta = delta_of(baseline.values, encoded, digest_changes=digest_changes)
@@ -209,7 +271,9 @@ def write(folder: Path, fields: dict[str, Any], baseline: Baseline | None,
             name = f"delta-{len(baseline.parts):04d}.pkl"
             _write(folder / name, blob)
             return [*baseline.parts, name]
-        encoded["names"] = state_codec.encode_names(names)
+        # a new base (compaction): every record and name, encoded again if the delta skipped some
+        encoded = state_codec.encode(fields) if touched is not None else {
+            **encoded, "names": state_codec.encode_names(names)}
     else:
         encoded = state_codec.encode(fields)
     _write(folder / BASE_FILE, pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL))
