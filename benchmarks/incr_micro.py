@@ -53,7 +53,7 @@ def fingerprint(state) -> dict:
             h.update(value)
         out[kind] = h.hexdigest()
     enc = state_codec.encode(state.__getstate__())
-    enc["names"] = sorted(zip(*enc["names"], strict=True))
+    enc["names"] = sorted(zip(enc["names"][0], state_codec.name_values(enc["names"]), strict=True))
     enc["tags"] = sorted(enc["tags"].items())
     enc["source_ids"] = sorted(enc["source_ids"].items())
 

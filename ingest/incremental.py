@@ -78,7 +78,8 @@ from ingest.recordio import _merge_institution, read_records, records_dir
 STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 5  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests)
+STATE_FORMAT = 6  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
+# 6: each distinct parsed name written once)
 # what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
 # statistics' keys it changed
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")

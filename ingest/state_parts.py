@@ -65,8 +65,7 @@ def _by_key(encoded: dict[str, Any]) -> dict[str, Any]:
     for name, at in KEYED.items():
         keyed[name] = {row[at]: row for row in encoded[name]}
         keyed[f"{name}_order"] = None  # sorted by id (the order a build and an ingest assemble them)
-    keys, values = encoded["names"]
-    keyed["names"] = dict(zip(keys, values, strict=True))
+    keyed["names"] = dict(zip(encoded["names"][0], state_codec.name_values(encoded["names"]), strict=True))
     return keyed
 
 
@@ -76,7 +75,7 @@ def _encoded(keyed: dict[str, Any]) -> dict[str, Any]:
     for name in KEYED:
         rows, order = keyed[name], keyed[f"{name}_order"]
         encoded[name] = [rows[key] for key in (sorted(rows) if order is None else order)]
-    encoded["names"] = (list(keyed["names"]), list(keyed["names"].values()))
+    encoded["names"] = (list(keyed["names"]), list(keyed["names"].values()), None)  # not deduplicated again
     return encoded
 
 
@@ -149,8 +148,9 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any],
         rows = {row[at]: row for row in encoded[name]}
         delta[name] = (*_mapping_delta(old[name], rows), _order(encoded[name], at))
     if names is None:
-        keys, values = encoded["names"]
-        delta["names"] = _mapping_delta(old["names"], dict(zip(keys, values, strict=True)))
+        delta["names"] = _mapping_delta(old["names"], dict(zip(encoded["names"][0],
+                                                               state_codec.name_values(encoded["names"]),
+                                                               strict=True)))
     else:
         before, now = names
         delta["names"] = ({key: state_codec.encode_name(info) for key, info in now.items()

@@ -27,3 +27,16 @@ def test_records_survive_the_round_trip() -> None:
     back = state_codec.decode(state_codec.encode(fields))
     assert back == fields
     assert type(back["merged"][0].authorships[0]) is Authorship and type(back["names"]["paper:x#0"]) is NameInfo
+
+
+def test_each_distinct_parsed_name_is_written_once_and_shared_after_a_read() -> None:
+    """Mentions of one name share its parsed name on disk and after decoding; the per-mention form a base
+    read with its deltas gives (`which` None) decodes to the same names."""
+    ada = NameInfo("lovelace|a", "lovelace|ada", "lovelace", "ada", ())
+    names = {"paper:x#0": ada, "paper:y#1": NameInfo(*ada), "paper:z#0": NameInfo("li|b", "li|bo", "li", "bo", ())}
+    keys, distinct, which = state_codec.encode_names(names)
+    assert keys == list(names) and distinct == [tuple(ada), ("li|b", "li|bo", "li", "bo", ())]
+    back = state_codec.decode_names((keys, distinct, which))
+    assert back == names and back["paper:x#0"] is back["paper:y#1"]
+    assert state_codec.name_values((keys, distinct, which)) == [tuple(info) for info in names.values()]
+    assert state_codec.decode_names((keys, state_codec.name_values((keys, distinct, which)), None)) == names
