@@ -19,20 +19,21 @@ SOURCE = "ids"
 def quarantine_empty_ids(papers: list[Paper], authors: list[Author], organisations: list[Institution],
                          quarantine: list[Quarantined]) -> tuple[list[Author], list[Institution]]:
     """Drop authorships, affiliations, people and organisations whose id is empty; each one is quarantined."""
-    for paper in papers:
-        kept = []
+    for paper in papers:  # every authorship of every paper, on each build and ingest: nothing made per clean one
+        dropped = False
         for authorship in paper.authorships:
-            locator = f"{paper.id}#{authorship.position}"
             if is_empty_id(authorship.author_id):
-                quarantine.append(Quarantined(SOURCE, locator, "empty author id: the name has no letter or digit "
-                                              "identity resolution can key on", authorship.name))
-                continue
-            if authorship.institution_id is not None and is_empty_id(authorship.institution_id):
-                quarantine.append(Quarantined(SOURCE, locator, "empty institution id: the affiliation has no "
-                                              "letter or digit; affiliation left unlinked", authorship.affiliation))
+                quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}", "empty author id: the "
+                                              "name has no letter or digit identity resolution can key on",
+                                              authorship.name))
+                dropped = True
+            elif authorship.institution_id is not None and is_empty_id(authorship.institution_id):
+                quarantine.append(Quarantined(SOURCE, f"{paper.id}#{authorship.position}", "empty institution id: "
+                                              "the affiliation has no letter or digit; affiliation left unlinked",
+                                              authorship.affiliation))
                 authorship.institution_id = None
-            kept.append(authorship)
-        paper.authorships = kept
+        if dropped:
+            paper.authorships = [a for a in paper.authorships if not is_empty_id(a.author_id)]
     people = [a for a in authors if not is_empty_id(a.id)]
     quarantine += [Quarantined(SOURCE, a.id, "empty author id", a.name) for a in authors if is_empty_id(a.id)]
     places = [i for i in organisations if not is_empty_id(i.id)]
