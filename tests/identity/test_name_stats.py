@@ -45,3 +45,25 @@ def test_one_mention_leaves_as_it_came() -> None:
     assert stats.size == 0
     assert not +stats.group_counts and not +stats.name_pairs and not +stats.surname_diversity
     assert not +stats.given_diversity
+
+
+def test_the_whole_corpus_statistics_give_a_subset_the_title_vectors_a_full_corpus_computes() -> None:
+    """`NameStats.apply` (an ingest's online run) makes each paper's title vector from the whole corpus's word
+    counts; over the whole corpus they must be the vectors `Corpus` computes itself, float for float and word
+    for word in the same order (title similarity is a pair feature: a last-bit change can move a decision)."""
+    from ingest.identity.features import Corpus
+    from ingest.identity.names import parse_name
+
+    records = read_snapshot(SNAPSHOT, in_small_subset).papers  # one paper per id, as after merging: each counted once
+    papers = list({p.id: p for p in records if p.authorships}.values())
+    mentions = list(mentions_from_papers(papers))
+    parsed = [parse_name(m.name) for m in mentions]
+    full = Corpus(mentions, parsed)
+    _names, stats = names_and_stats(papers)
+    for paper in papers:
+        stats.add_title(paper.title)
+    subset = Corpus(mentions, parsed, statistics=False)
+    assert subset.vectors == {}
+    stats.apply(subset)
+    assert list(subset.vectors) == list(full.vectors) and len(full.vectors) > 1000
+    assert all(list(subset.vectors[k].items()) == list(vector.items()) for k, vector in full.vectors.items())
