@@ -62,6 +62,7 @@ from ingest.identity.incremental import (
     NameStats,
     StatsMoved,
     affected_blocks,
+    coauthor_groups_of,
     name_info,
     names_and_stats,
     resolve_blocks,
@@ -122,6 +123,9 @@ class State:
     # (affiliation, country) -> the institution resolver's answer, encoded (ingest/link_answers.py): linking
     # every paper again resolves only strings never seen
     link_answers: dict[tuple[str, str | None], tuple] = field(default_factory=dict, repr=False)
+    # printed author name -> the group key of its parse, or None: the online run reads its co-authors' here
+    # (`features.Corpus`) and adds the names it parsed
+    coauthor_groups: dict[str, str | None] = field(default_factory=dict, repr=False)
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -360,7 +364,7 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
                  prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
                  review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids,
                  title_keys={p.id: title_key(p.title) for p in merged},
-                 link_answers=link_answers.answers_for(merged, countries))
+                 link_answers=link_answers.answers_for(merged, countries), coauthor_groups=coauthor_groups_of(merged))
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -600,14 +604,14 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
-                      state.title_keys, state.link_answers)
+                      state.title_keys, state.link_answers, state.coauthor_groups)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys)
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
-                 len({state.names[mid].block_key for mid in subset_ids if mid in state.names}), resolved[0],
+                 len({info.block_key for info in map(state.names.get, subset_ids) if info is not None}), resolved[0],
                  len(old_people), resolved[1], seconds)
 
 
@@ -668,18 +672,19 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
         if author_id:
             old_people[author_id].append(mid)
     subset_papers = {mid.rsplit("#", 1)[0] for mid in subset_ids}  # mention_id_of: "<paper id>#<position>"
-    mentions = list(mentions_from_papers((p for p in all_papers if p.id in subset_papers), subset_ids))
+    run_papers = [p for p in all_papers if p.id in subset_papers]
+    mentions = list(mentions_from_papers(run_papers, subset_ids))
     position = {m.mention_id: i for i, m in enumerate(mentions)}
     fixed = [[position[mid] for mid in mids if mid in position] for mids in old_people.values()] if online else []
     legacy = {mention_id_of(p.id, a.position): mention_id_of(p.id_aliases[0], a.position)
-              for p in all_papers if p.id_aliases and p.id in subset_papers for a in p.authorships
+              for p in run_papers if p.id_aliases for a in p.authorships
               if mention_id_of(p.id, a.position) in subset_ids}
     resolution = resolve_blocks(mentions, state.stats, decisions=review.load_decisions(data_dir),
                                 curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy,
                                 fixed=[group for group in fixed if len(group) > 1],
-                                new=[position[mid] for mid in new_ids] if online else None, workers=workers)
-    papers_by_id = {p.id: p for p in all_papers}
-    new_authors = _authors_of(resolution, papers_by_id)
+                                new=[position[mid] for mid in new_ids] if online else None, workers=workers,
+                                coauthor_groups=state.coauthor_groups)
+    new_authors = _authors_of(resolution, {p.id: p for p in run_papers})  # the papers of the run's mentions
     seconds["resolve"] = time.perf_counter() - mark
     mark = time.perf_counter()
     # ids a re-resolved block no longer has live on as aliases of the person holding most of their mentions

@@ -28,7 +28,8 @@ BASE_FILE = "state.pkl"
 COMPACT = 0.5  # deltas larger than this share of the base are folded into a new base
 MAX_DELTAS = 32  # and never more than this many files to read
 KEYED = {"merged": state_codec.PAPER_ID, "authors": state_codec.AUTHOR_ID}  # encoded records, by id field
-MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys", "link_answers")
+MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys", "link_answers",
+            "coauthor_groups")
 _MISSING = object()
 
 

@@ -35,16 +35,22 @@ _STOP = {"the", "and", "for", "with", "from", "via", "towards", "toward", "using
          "does", "not", "beyond", "into", "over", "under", "through", "without", "large", "efficient"}
 
 
+_UNPARSED = "\0"  # not a group key (`coauthor_groups` misses the name)
+
+
 class Corpus:
     """Corpus-wide statistics and the evidence of every mention being resolved."""
 
     def __init__(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
-                 known: Mapping[str, ParsedName] | None = None, *, statistics: bool = True) -> None:
+                 known: Mapping[str, ParsedName] | None = None, *, statistics: bool = True,
+                 coauthor_groups: dict[str, str | None] | None = None) -> None:
         """`known`: printed names already parsed (`parse_name(name)` for each key), read instead of
         parsing the co-author names again. Without `statistics`, the name counts and title vectors are
         left empty for the caller to fill: an ingest's online run replaces them with the whole corpus's
         (`incremental.NameStats.apply`), and counting them over its ~60k mentions first cost ~0.3 s of its
-        ~4 s resolution (BENCHMARKS.md, session 45)."""
+        ~4 s resolution (BENCHMARKS.md, session 45). `coauthor_groups`: printed name -> the group key of
+        `parse_name(name)` (None: no surname), read first, and given every name parsed here; an ingest keeps
+        it in its state, since parsing its run's ~100k co-author names was ~0.35 s (session 46)."""
         self.size = max(len(mentions), 1)
         self.parsed = list(parsed)
         self.group_counts: Counter[str] = Counter()
@@ -58,7 +64,7 @@ class Corpus:
         if statistics:
             self._count_names()
             self._title_vectors(mentions)
-        self._coauthor_keys(mentions, parsed, known or {})
+        self._coauthor_keys(mentions, parsed, known or {}, {} if coauthor_groups is None else coauthor_groups)
 
     def _count_names(self) -> None:
         # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
@@ -87,7 +93,7 @@ class Corpus:
             self.vectors[paper_id] = {w: idf[w] / norm for w in words}
 
     def _coauthor_keys(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
-                       known: Mapping[str, ParsedName]) -> None:
+                       known: Mapping[str, ParsedName], groups: dict[str, str | None]) -> None:
         coauthor_ids: dict[str, int] = {}
         self.mentions = list(mentions)
         # each mention's co-author keys as a tuple in the order of their frozenset: what every reader iterates,
@@ -97,9 +103,12 @@ class Corpus:
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
         # every printed co-author name once, in order of first appearance (the order ids are given in)
         for coauthor in dict.fromkeys(chain.from_iterable(m.coauthors for m in mentions)):
-            co = known.get(coauthor) or parse_name(coauthor)
+            group = groups.get(coauthor, _UNPARSED)
+            if group is _UNPARSED:
+                co = known.get(coauthor) or parse_name(coauthor)
+                group = groups[coauthor] = co.group_key if co.surname else None
             # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
-            id_of[coauthor] = coauthor_ids.setdefault(co.group_key, len(coauthor_ids)) if co.surname else -1
+            id_of[coauthor] = -1 if group is None else coauthor_ids.setdefault(group, len(coauthor_ids))
             self.coauthor_names.setdefault(id_of[coauthor], coauthor)
         key_of = id_of.__getitem__
         for mention, name in zip(mentions, parsed, strict=True):

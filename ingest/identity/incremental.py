@@ -63,6 +63,16 @@ def _name_info(name: str, has_ids: bool) -> NameInfo:
     return NameInfo(parsed.block_key, parsed.group_key, parsed.surname, parsed.given, bridges)
 
 
+def coauthor_groups_of(papers: Iterable[Paper]) -> dict[str, str | None]:
+    """Every printed author name -> the group key of its parse (None: no surname): what `features.Corpus`
+    reads of each co-author name, kept in an ingest's state (`parse_name` is memoised: a build parsed them)."""
+    groups: dict[str, str | None] = {}
+    for name in dict.fromkeys(a.name for paper in papers for a in paper.authorships):
+        parsed = parse_name(name)
+        groups[name] = parsed.group_key if parsed.surname else None
+    return groups
+
+
 def names_and_stats(papers: Iterable[Paper]) -> tuple[dict[str, NameInfo], NameStats]:
     """Every mention's `name_info` (mention id -> info) and the name statistics of them all, in mention order.
 
@@ -188,9 +198,11 @@ class _BlocksRun(_Run):
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
                  curation: Sequence[dict], legacy_mention_ids: Mapping[str, str] | None, stats: NameStats,
-                 fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None, workers: int = 1) -> None:
+                 fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None, workers: int = 1,
+                 coauthor_groups: dict[str, str | None] | None = None) -> None:
         super().__init__(mentions, model, decisions, curation, legacy_mention_ids, workers)
         self.stats = stats
+        self.coauthor_groups = coauthor_groups
         self.fixed = fixed
         self.new = None if new is None else np.zeros(len(self.mentions), dtype=bool)
         if self.new is not None:
@@ -203,7 +215,8 @@ class _BlocksRun(_Run):
                 self.uf.force_union(group[0], other)
 
     def corpus_of_run(self) -> Corpus:
-        corpus = Corpus(self.mentions, self.parsed, self.parsed_printed, statistics=False)
+        corpus = Corpus(self.mentions, self.parsed, self.parsed_printed, statistics=False,
+                        coauthor_groups=self.coauthor_groups)
         self.stats.apply(corpus)
         return corpus
 
@@ -212,12 +225,13 @@ def resolve_blocks(mentions: Sequence[Mention], stats: NameStats, model: PairMod
                    decisions: Sequence[Decision] = (), curation: Sequence[dict] = (),
                    legacy_mention_ids: Mapping[str, str] | None = None,
                    fixed: Sequence[Sequence[int]] = (), new: Iterable[int] | None = None,
-                   workers: int = 1) -> Resolution:
+                   workers: int = 1, coauthor_groups: dict[str, str | None] | None = None) -> Resolution:
     """`resolver.resolve` over the mentions of some whole name blocks (see the module docstring);
     with `fixed` and `new`, online: new mentions are resolved against the fixed (cached) people.
-    `workers` 2 scores pairs and clusters blocks in two processes, as a build does (same people)."""
+    `workers` 2 scores pairs and clusters blocks in two processes, as a build does (same people).
+    `coauthor_groups`: the parsed co-author names an ingest keeps (`features.Corpus`), extended here."""
     return run_resolution(_BlocksRun(mentions, model or default_model(), decisions, curation, legacy_mention_ids,
-                                     stats, fixed, new, workers))
+                                     stats, fixed, new, workers, coauthor_groups))
 
 
 def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],
@@ -241,4 +255,5 @@ def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],
     return found
 
 
-__all__ = ["NameInfo", "NameStats", "StatsMoved", "affected_blocks", "name_info", "names_and_stats", "resolve_blocks"]
+__all__ = ["NameInfo", "NameStats", "StatsMoved", "affected_blocks", "coauthor_groups_of", "name_info",
+           "names_and_stats", "resolve_blocks"]
