@@ -42,7 +42,8 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from operator import attrgetter
+from itertools import compress
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -426,11 +427,11 @@ def _diff(digests: dict[str, dict[Any, bytes]], key_fields: dict[str, list[str]]
         scope = scopes.get(kind)
         if scope is None:
             stale = [key for key in before if key not in after]
-        else:
-            at = fields.index(scope[0])
-            ids = scope[1]
-            stale = [key for key in before if key not in after
-                     and (key if fields == ["id"] else key[at]) in ids]
+        else:  # the keys in scope picked in C (a Python test of each of ~280k AUTHORED keys was ~0.14 s)
+            in_scope = scope[1].__contains__
+            scoped = compress(before, map(in_scope, before if fields == ["id"] else
+                                          map(itemgetter(fields.index(scope[0])), before)))
+            stale = [key for key in scoped if key not in after]
         gone[kind] = [{"id": key} if fields == ["id"] else dict(zip(fields, key, strict=True)) for key in stale]
         for key in stale:
             del before[key]
@@ -468,9 +469,8 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
         if key is None:
             key = keys[paper.id] = title_key(paper.title)
         cached_keys.append(key)
-        for word in set(key.split()):
-            if word in new_words:
-                by_word[word].append(index)
+        for word in new_words.intersection(key.split()):  # in C; each word's list stays in paper order
+            by_word[word].append(index)
         if key in new_keys or ("id", paper.id) in wanted or any(item in wanted for item in _strong_ids(paper).items()) \
                 or any(("id", alias) in wanted for alias in paper.id_aliases):
             found.add(index)
