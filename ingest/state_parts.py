@@ -31,6 +31,7 @@ KEYED = {"merged": state_codec.PAPER_ID, "authors": state_codec.AUTHOR_ID}  # en
 MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys", "link_answers",
             "coauthor_groups")
 _MISSING = object()
+_FRESH = (*KEYED, "names", "tags")  # fields a read's decoded state never holds (made anew by `_by_key` or decoding)
 
 
 @dataclass
@@ -198,12 +199,15 @@ def apply_delta(keyed: dict[str, Any], delta: dict[str, Any]) -> None:
     keyed.update(delta["whole"])
 
 
-def _copy(keyed: dict[str, Any]) -> dict[str, Any]:
+def _copy(keyed: dict[str, Any], fresh: tuple[str, ...] = ()) -> dict[str, Any]:
     """A copy deep enough that changing the decoded state in place leaves it as read: the containers are
-    copied, the encoded records (immutable tuples) and values are shared."""
+    copied, the encoded records (immutable tuples) and values are shared. `fresh`: dicts no decoded state
+    holds (`_by_key` made them for the baseline alone), kept as they are: copying the records and names by id
+    was ~0.05 s of each read (BENCHMARKS.md, session 46)."""
     import copy
 
-    copied = {name: dict(value) if isinstance(value, dict) else value for name, value in keyed.items()}
+    copied = {name: dict(value) if isinstance(value, dict) and name not in fresh else value
+              for name, value in keyed.items()}
     copied["digests"] = {kind: dict(value) for kind, value in keyed["digests"].items()}
     stats = copy.copy(keyed["stats"])
     for name, value in vars(stats).items():
@@ -221,7 +225,7 @@ def read(folder: Path, parts: list[str]) -> tuple[dict[str, Any], Baseline]:
     base_bytes = (folder / parts[0]).stat().st_size
     if len(parts) == 1:
         keyed = _by_key(base)
-        return base, Baseline(_copy(keyed), list(parts), base_bytes, 0)
+        return base, Baseline(_copy(keyed, _FRESH), list(parts), base_bytes, 0)
     keyed = _by_key(base)
     delta_bytes = 0
     for part in parts[1:]:
@@ -229,7 +233,7 @@ def read(folder: Path, parts: list[str]) -> tuple[dict[str, Any], Baseline]:
         delta_bytes += path.stat().st_size
         with open(path, "rb") as handle:
             apply_delta(keyed, pickle.load(handle))
-    return _encoded(keyed), Baseline(_copy(keyed), list(parts), base_bytes, delta_bytes)
+    return _encoded(keyed), Baseline(_copy(keyed, _FRESH), list(parts), base_bytes, delta_bytes)
 
 
 def _write(path: Path, blob: bytes) -> None:

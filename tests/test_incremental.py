@@ -292,6 +292,30 @@ def test_a_save_compares_only_what_the_ingest_touched(graphs: Any) -> None:
     assert whole["merged"][0] and whole["authors"][0] and len(moved_stats) == 8, moved_stats  # not vacuous
 
 
+def _comparable(state: incremental.State) -> dict[str, Any]:
+    encoded = state_codec.encode(state.__getstate__())
+    return {**encoded, "names": dict(zip(encoded["names"][0], state_codec.name_values(encoded["names"]),
+                                         strict=True)), "stats": vars(encoded["stats"])}
+
+
+def test_a_second_ingest_reads_the_base_and_the_first_delta_and_saves_what_it_made(graphs: Any,
+                                                                                   tmp_path: Path) -> None:
+    """Two ingests in a row: the second reads the base and the first ingest's delta, and writes a second delta;
+    the state read back from the three parts is, field for field, the state the second ingest ended with."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(graphs["base_copy"], data_dir)
+    papers = graphs["papers"]
+    for count in (len(papers) // 2, len(papers)):
+        _write(data_dir, papers[:count])
+        delta = incremental.prepare_delta(SNAPSHOT, data_dir, only_files=in_small_subset)
+        assert isinstance(delta, incremental.Delta), delta
+        incremental.save_state(delta.state, data_dir, None)
+    folder = data_dir / "cache" / incremental.STATE_DIR
+    assert json.loads((folder / incremental.META_FILE).read_text())["parts"] == [
+        incremental.STATE_FILE, "delta-0001.pkl", "delta-0002.pkl"]
+    assert _comparable(_state(data_dir)) == _comparable(delta.state)
+
+
 def test_the_run_makes_the_mentions_mentions_from_papers_makes(graphs: Any) -> None:
     """With `wanted`, `mentions_from_papers` builds only those mentions, field for field as without it."""
     from ingest.identity.mentions import mentions_from_papers
