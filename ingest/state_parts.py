@@ -54,11 +54,13 @@ class Touched:
     `records` ("merged" / "authors" -> ids): the papers and people whose rows the ingest recomputed; every other
     record is the object read, unchanged (incremental._touched, whose rule the row digests already rely on:
     tests/test_incremental.py). `stats` (counter -> keys, in the order first moved): what the ingest's mentions
-    and titles moved (identity.incremental.StatsMoved). Encoding and comparing every paper, person and
-    counter key was ~0.7 s of a ~1.3 s save on the full snapshot (BENCHMARKS.md, session 46)."""
+    and titles moved (identity.incremental.StatsMoved). `tags`: the tagging-input keys of the changed papers.
+    Encoding and comparing every paper, person and counter key was ~0.7 s of a ~1.3 s save on the full
+    snapshot, every paper's tags ~0.1 s more (BENCHMARKS.md, session 46)."""
 
     records: dict[str, set[str]]
     stats: dict[str, dict[Any, None]]
+    tags: dict[str, None]  # tagging-input keys of the papers the ingest changed, in the order it added them
 
 
 def _by_key(encoded: dict[str, Any]) -> dict[str, Any]:
@@ -136,12 +138,15 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any],
              names: tuple[dict[str, Any], dict[str, Any]] | None = None,
              digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None,
              records: dict[str, tuple[list[str], dict[str, tuple]]] | None = None,
-             stats_keys: dict[str, dict[Any, None]] | None = None) -> dict[str, Any]:
+             stats_keys: dict[str, dict[Any, None]] | None = None,
+             mapping_keys: dict[str, Iterable[Any]] | None = None) -> dict[str, Any]:
     """What turns the keyed state `old` into the encoded state `encoded`. With `names` (the decoded names as
     read, and now), the names' delta comes from them by identity and `encoded` needs no names; with
     `digest_changes` (what the ingest changed in the row digests, `incremental._diff`), those are the digests'
     delta; with `records` (field -> every id in order, the encoded records that can have changed: `Touched`),
-    `encoded` needs no papers and authors; with `stats_keys`, only those keys of the statistics can differ."""
+    `encoded` needs no papers and authors; with `stats_keys`, only those keys of the statistics can differ;
+    with `mapping_keys` (mapping -> keys), only those keys of that mapping can differ, and `encoded` holds only
+    them."""
     delta: dict[str, Any] = {"whole": {}}
     for name, at in KEYED.items():
         if records is not None:
@@ -158,7 +163,10 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any],
         delta["names"] = ({key: state_codec.encode_name(info) for key, info in now.items()
                            if before.get(key) is not info}, [key for key in before if key not in now])
     for name in MAPPINGS[1:]:
-        delta[name] = _mapping_delta(old.get(name, {}), encoded[name])
+        if mapping_keys is not None and name in mapping_keys:
+            delta[name] = _keys_delta(old.get(name, {}), encoded[name], mapping_keys[name])
+        else:
+            delta[name] = _mapping_delta(old.get(name, {}), encoded[name])
     delta["digests"] = digest_changes if digest_changes is not None else {
         kind: _mapping_delta(old["digests"].get(kind, {}), digests) for kind, digests in encoded["digests"].items()}
     delta["digests_gone"] = [kind for kind in old["digests"] if kind not in encoded["digests"]]
@@ -254,20 +262,30 @@ def _touched_records(fields: dict[str, Any], old: dict[str, Any], touched: Touch
     return out
 
 
+def touched_delta(baseline: Baseline, fields: dict[str, Any], digest_changes: dict[str, tuple[dict, list]] | None,
+                  touched: Touched) -> dict[str, Any]:
+    """The delta of a save that encodes and compares only what `touched` names (the names by identity)."""
+    tags = fields["tags"]
+    encoded = state_codec.encode({**fields, "names": {}, "merged": [], "authors": [], "tags": {}})
+    encoded["tags"] = state_codec.encode_tags({key: tags[key] for key in touched.tags if key in tags})
+    return delta_of(baseline.values, encoded, (baseline.names, fields["names"]), digest_changes,
+                    _touched_records(fields, baseline.values, touched), touched.stats, {"tags": touched.tags})
+
+
 def write(folder: Path, fields: dict[str, Any], baseline: Baseline | None,
           digest_changes: dict[str, tuple[dict[Any, bytes], list[Any]]] | None = None,
           touched: Touched | None = None) -> list[str]:
     """Write the state (a State's fields): a delta against `baseline` when there is one and the deltas stay
     small, else a new base. Returns the parts to read, in order (the caller names them in the meta file,
-    written last). With `touched`, only those records and statistics' keys are encoded and compared."""
+    written last). With `touched`, only those records, tags and statistics' keys are encoded and compared."""
     if baseline is not None and len(baseline.parts) <= MAX_DELTAS:
         names = fields["names"]
-        if baseline.names is not None:
-            skipped = {"names": {}, **({"merged": [], "authors": []} if touched is not None else {})}
-            encoded = state_codec.encode({**fields, **skipped})
-            records = _touched_records(fields, baseline.values, touched) if touched is not None else None
-            delta = delta_of(baseline.values, encoded, (baseline.names, names), digest_changes, records,
-                             touched.stats if touched is not None else None)
+        encoded = None
+        if baseline.names is not None and touched is not None:
+            delta = touched_delta(baseline, fields, digest_changes, touched)
+        elif baseline.names is not None:
+            encoded = state_codec.encode({**fields, "names": {}})
+            delta = delta_of(baseline.values, encoded, (baseline.names, names), digest_changes)
         else:
             encoded = state_codec.encode(fields)
             delta = delta_of(baseline.values, encoded, digest_changes=digest_changes)
@@ -277,8 +295,8 @@ def write(folder: Path, fields: dict[str, Any], baseline: Baseline | None,
             _write(folder / name, blob)
             return [*baseline.parts, name]
         # a new base (compaction): every record and name, encoded again if the delta skipped some
-        encoded = state_codec.encode(fields) if touched is not None else {
-            **encoded, "names": state_codec.encode_names(names)}
+        encoded = state_codec.encode(fields) if encoded is None else {**encoded,
+                                                                       "names": state_codec.encode_names(names)}
     else:
         encoded = state_codec.encode(fields)
     _write(folder / BASE_FILE, pickle.dumps(encoded, protocol=pickle.HIGHEST_PROTOCOL))

@@ -266,9 +266,9 @@ def _in_order(value: Any) -> Any:
 
 
 def test_a_save_compares_only_what_the_ingest_touched(graphs: Any) -> None:
-    """The delta a save writes from the records and statistics' keys the ingest touched (`state_parts.Touched`)
-    gives the state a comparison of every paper, person and counter key gives: every entry, in the same order
-    (keys new to a counter are added in the order the ingest first moved them)."""
+    """The delta a save writes from the records, tags and statistics' keys the ingest touched
+    (`state_parts.Touched`) gives the state a comparison of every paper, person, tag and counter key gives:
+    every entry, in the same order (keys new to a counter are added in the order the ingest first moved them)."""
     data_dir = graphs["base_copy"]
     _write(data_dir, graphs["papers"])
     delta = incremental.prepare_delta(SNAPSHOT, data_dir, only_files=in_small_subset)
@@ -278,9 +278,7 @@ def test_a_save_compares_only_what_the_ingest_touched(graphs: Any) -> None:
     fields = state.__getstate__()
     names = (baseline.names, fields["names"])
     whole = state_parts.delta_of(baseline.values, state_codec.encode({**fields, "names": {}}), names, digests)
-    skipped = state_codec.encode({**fields, "names": {}, "merged": [], "authors": []})
-    scoped = state_parts.delta_of(baseline.values, skipped, names, digests,
-                                  state_parts._touched_records(fields, baseline.values, touched), touched.stats)
+    scoped = state_parts.touched_delta(baseline, fields, digests, touched)
 
     def applied(change: dict[str, Any]) -> Any:  # the state it gives, counters and records in their order
         keyed = state_parts._copy(baseline.values)
@@ -289,7 +287,7 @@ def test_a_save_compares_only_what_the_ingest_touched(graphs: Any) -> None:
 
     assert applied(scoped) == applied(whole)
     moved_stats = [name for name, change in whole["stats"].items() if isinstance(change, tuple) and change[0]]
-    assert whole["merged"][0] and whole["authors"][0] and len(moved_stats) == 8, moved_stats  # not vacuous
+    assert whole["merged"][0] and whole["authors"][0] and whole["tags"][0] and len(moved_stats) == 8, moved_stats
 
 
 def _comparable(state: incremental.State) -> dict[str, Any]:
