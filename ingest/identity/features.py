@@ -64,7 +64,7 @@ class Corpus:
         if statistics:
             self._count_names()
             self._title_vectors(mentions)
-        self._coauthor_keys(mentions, parsed, known or {}, {} if coauthor_groups is None else coauthor_groups)
+        self._coauthor_keys(mentions, parsed, known or {}, coauthor_groups)
 
     def _count_names(self) -> None:
         # parsed names are memoised (`names.parse_name`), so most mentions share a ParsedName object:
@@ -93,7 +93,7 @@ class Corpus:
             self.vectors[paper_id] = {w: idf[w] / norm for w in words}
 
     def _coauthor_keys(self, mentions: Sequence[Mention], parsed: Sequence[ParsedName],
-                       known: Mapping[str, ParsedName], groups: dict[str, str | None]) -> None:
+                       known: Mapping[str, ParsedName], groups: dict[str, str | None] | None) -> None:
         coauthor_ids: dict[str, int] = {}
         self.mentions = list(mentions)
         # each mention's co-author keys as a tuple in the order of their frozenset: what every reader iterates,
@@ -103,10 +103,12 @@ class Corpus:
         id_of: dict[str, int] = {}  # printed co-author name -> id of its full name (surname + given), -1 if none
         # every printed co-author name once, in order of first appearance (the order ids are given in)
         for coauthor in dict.fromkeys(chain.from_iterable(m.coauthors for m in mentions)):
-            group = groups.get(coauthor, _UNPARSED)
-            if group is _UNPARSED:
+            group = _UNPARSED if groups is None else groups.get(coauthor, _UNPARSED)
+            if group is _UNPARSED:  # a build keeps no such map: it would hold every co-author name of the corpus
                 co = known.get(coauthor) or parse_name(coauthor)
-                group = groups[coauthor] = co.group_key if co.surname else None
+                group = co.group_key if co.surname else None
+                if groups is not None:
+                    groups[coauthor] = group
             # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence
             id_of[coauthor] = -1 if group is None else coauthor_ids.setdefault(group, len(coauthor_ids))
             self.coauthor_names.setdefault(id_of[coauthor], coauthor)

@@ -67,3 +67,24 @@ def test_the_whole_corpus_statistics_give_a_subset_the_title_vectors_a_full_corp
     stats.apply(subset)
     assert list(subset.vectors) == list(full.vectors) and len(full.vectors) > 1000
     assert all(list(subset.vectors[k].items()) == list(vector.items()) for k, vector in full.vectors.items())
+
+
+def test_the_kept_coauthor_groups_give_the_coauthor_keys_parsing_gives() -> None:
+    """An ingest's state keeps each printed name's group key (`coauthor_groups_of`) and the online run's Corpus
+    reads co-authors there: the same co-author keys and printed forms as parsing every name, and a name the map
+    lacks is parsed and added."""
+    from ingest.identity.features import Corpus
+    from ingest.identity.incremental import coauthor_groups_of
+    from ingest.identity.names import parse_name
+
+    records = read_snapshot(SNAPSHOT, in_small_subset).papers
+    papers = list({p.id: p for p in records if p.authorships}.values())
+    mentions = list(mentions_from_papers(papers))
+    parsed = [parse_name(m.name) for m in mentions]
+    parsing = Corpus(mentions, parsed, statistics=False)
+    groups = coauthor_groups_of(papers)
+    missing = next(name for name in groups if groups[name] is not None)
+    del groups[missing]
+    reading = Corpus(mentions, parsed, statistics=False, coauthor_groups=groups)
+    assert reading.coauthors == parsing.coauthors and reading.coauthor_names == parsing.coauthor_names
+    assert groups[missing] == parse_name(missing).group_key
