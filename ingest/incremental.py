@@ -81,7 +81,7 @@ STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
 STATE_FORMAT = 6  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
-# 6: each distinct parsed name written once)
+# 6: each distinct parsed name written once, and each printed name's parsed co-author group kept)
 # what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
 # statistics' keys it changed
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
