@@ -83,9 +83,8 @@ def _encoded(keyed: dict[str, Any]) -> dict[str, Any]:
     return encoded
 
 
-def _order(rows: list[tuple], at: int) -> list[str] | None:
-    """None when the records are sorted by id (always, so far), else their ids in order."""
-    ids = [row[at] for row in rows]
+def _order(ids: list[str]) -> list[str] | None:
+    """None when the records' ids are sorted (always, so far), else the ids in order."""
     return None if all(a < b for a, b in zip(ids, ids[1:], strict=False)) else ids
 
 
@@ -130,8 +129,7 @@ def _records_delta(old: Mapping[str, tuple], ids: list[str], rows: dict[str, tup
     that can differ from `old` (every id `old` lacks among them)."""
     changed = {key: row for key, row in rows.items() if old.get(key, _MISSING) != row}
     present = set(ids)
-    return changed, [key for key in old if key not in present], \
-        None if all(a < b for a, b in zip(ids, ids[1:], strict=False)) else ids
+    return changed, [key for key in old if key not in present], _order(ids)
 
 
 def delta_of(old: dict[str, Any], encoded: dict[str, Any],
@@ -153,7 +151,7 @@ def delta_of(old: dict[str, Any], encoded: dict[str, Any],
             delta[name] = _records_delta(old[name], *records[name])
             continue
         rows = {row[at]: row for row in encoded[name]}
-        delta[name] = (*_mapping_delta(old[name], rows), _order(encoded[name], at))
+        delta[name] = (*_mapping_delta(old[name], rows), _order([row[at] for row in encoded[name]]))
     if names is None:
         delta["names"] = _mapping_delta(old["names"], dict(zip(encoded["names"][0],
                                                                state_codec.name_values(encoded["names"]),
