@@ -38,6 +38,11 @@ _STOP = {"the", "and", "for", "with", "from", "via", "towards", "toward", "using
 _UNPARSED = "\0"  # not a group key (`coauthor_groups` misses the name)
 
 
+def coauthor_group(parsed: ParsedName) -> str | None:
+    """What a co-author name counts as: its full name (surname + given), None without a surname."""
+    return parsed.group_key if parsed.surname else None
+
+
 class Corpus:
     """Corpus-wide statistics and the evidence of every mention being resolved."""
 
@@ -105,8 +110,7 @@ class Corpus:
         for coauthor in dict.fromkeys(chain.from_iterable(m.coauthors for m in mentions)):
             group = _UNPARSED if groups is None else groups.get(coauthor, _UNPARSED)
             if group is _UNPARSED:  # a build keeps no such map: it would hold every co-author name of the corpus
-                co = known.get(coauthor) or parse_name(coauthor)
-                group = co.group_key if co.surname else None
+                group = coauthor_group(known.get(coauthor) or parse_name(coauthor))
                 if groups is not None:
                     groups[coauthor] = group
             # the full name, not surname + initial: 'Y. Wang' stands for too many people to be evidence

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from graph.records import Paper
-from ingest.identity.features import Corpus, _words, title_words_of
+from ingest.identity.features import Corpus, _words, coauthor_group, title_words_of
 from ingest.identity.mentions import Mention, strong_ids_of
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
@@ -68,8 +68,7 @@ def coauthor_groups_of(papers: Iterable[Paper]) -> dict[str, str | None]:
     reads of each co-author name, kept in an ingest's state (`parse_name` is memoised: a build parsed them)."""
     groups: dict[str, str | None] = {}
     for name in dict.fromkeys(a.name for paper in papers for a in paper.authorships):
-        parsed = parse_name(name)
-        groups[name] = parsed.group_key if parsed.surname else None
+        groups[name] = coauthor_group(parse_name(name))
     return groups
 
 
@@ -178,7 +177,7 @@ class NameStats:
         vectors = corpus.vectors
         title_words = title_words_of(corpus.mentions)
         # each word's IDF once (a word is on many of the run's ~40k papers), then C-level passes per paper:
-        # the same expressions in the same order as before, so the same floats (~0.25 s less per ingest)
+        # the same expressions in the same order as computing them per paper, so the same floats
         docs = self.title_docs
         idf_of = {w: math.log((1 + papers) / (1 + docs.get(w, 0))) + 1.0 for w in set().union(*title_words.values())}
         weight = idf_of.__getitem__
