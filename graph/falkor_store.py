@@ -434,7 +434,6 @@ class FalkorStore(GraphStore):
             pipe.execute()
         except _CONNECTION_ERRORS as exc:
             raise self._failed(exc) from exc
-        self.save()
 
     def _swap(self, staging: str, staged_names: Sequence[str] = ()) -> None:
         try:
@@ -454,13 +453,24 @@ class FalkorStore(GraphStore):
 
     def save(self) -> None:
         """Persist to the data directory now rather than on the next periodic save."""
+        with self.persisting():
+            pass
+
+    @contextlib.contextmanager
+    def persisting(self) -> Iterator[None]:
+        """A background save (`BGSAVE`: the server forks and writes its snapshot) runs beside the block and
+        is waited for on leaving it, up to 30 s."""
         with contextlib.suppress(redis.ResponseError, *_CONNECTION_ERRORS):  # a background save already running
             self.db.connection.bgsave()
-            for _ in range(600):
-                info = self.db.connection.info("persistence")
-                if not info.get("rdb_bgsave_in_progress"):
-                    break
-                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(*_CONNECTION_ERRORS):
+                for _ in range(600):
+                    info = self.db.connection.info("persistence")
+                    if not info.get("rdb_bgsave_in_progress"):
+                        break
+                    time.sleep(0.05)
 
     def close(self) -> None:
         with contextlib.suppress(Exception):

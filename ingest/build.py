@@ -117,27 +117,37 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
         cache={"incremental": f"{delta.new_papers} new records, {delta.changed_papers} papers changed, "
                               f"{delta.blocks} name blocks ({delta.mentions} mentions) resolved again: "
                               f"{delta.people_before} -> {delta.people_after} people; {delta.size()} rows written"})
+    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
+        _write_outcome(state, data_dir)
+        seconds["total"] = time.perf_counter() - started
+        report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+        return report
+    # The graph gets its new version first, then the state is saved naming it, while the store writes its
+    # snapshot to disk (`persisting`: on FalkorDB a forked server process, beside this one's save). A crash
+    # before the state is saved leaves a state naming the old version: the next ingest falls back to a full
+    # build, or re-applies the same (idempotent) delta if the store's disk copy predates it too.
+    version = uuid.uuid4().hex if store.graph_version() is not None else None
+    seconds["total"] = time.perf_counter() - started  # until the graph is live, as a full build's report
+    report.seconds = {k: round(v, 2) for k, v in seconds.items()}
+    report_json = json.dumps(asdict(report), indent=2)
+    store.record_update(report_json, version)
+    with store.persisting():
+        mark = time.perf_counter()
+        _write_outcome(state, data_dir)
+        incremental.save_state(state, data_dir, version)
+        saved = time.perf_counter() - mark
+    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
+    report.seconds["save_state"] = round(saved, 2)  # after the report (as a full build's incremental_state_save)
+    return report
+
+
+def _write_outcome(state: incremental.State, data_dir: Path) -> None:
+    """The review queue and the quarantine file of the state an ingest made."""
     incremental.write_queue(state.review_queue, data_dir)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     with atomic_writer(data_dir / QUARANTINE_FILE, file_mode=PRIVATE_FILE_MODE) as out:
         for item in state.quarantined:
             out.write(json.dumps(asdict(item), ensure_ascii=False, default=str) + "\n")
-    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
-        seconds["total"] = time.perf_counter() - started
-        report.seconds = {k: round(v, 2) for k, v in seconds.items()}
-        return report
-    # the state first, naming the version the graph gets next: a crash in between makes the next ingest
-    # fall back to a full build; a crash before it re-applies the same (idempotent) delta
-    version = uuid.uuid4().hex if store.graph_version() is not None else None
-    mark = time.perf_counter()
-    incremental.save_state(state, data_dir, version)
-    seconds["save_state"] = time.perf_counter() - mark
-    seconds["total"] = time.perf_counter() - started
-    report.seconds = {k: round(v, 2) for k, v in seconds.items()}
-    report_json = json.dumps(asdict(report), indent=2)
-    store.record_update(report_json, version)
-    atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
-    return report
 
 
 def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool,

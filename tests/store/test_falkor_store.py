@@ -136,6 +136,32 @@ def test_crashed_server_is_recovered_and_data_persists(tmp_path: Path) -> None:
         second.close()
 
 
+def test_an_update_in_place_is_on_disk_when_persisting_ends(tmp_path: Path) -> None:
+    """What an incremental ingest relies on: its MERGEs and new version are saved while the block (the
+    ingest's own state save) runs, and the save is over when the block is left."""
+    first = FalkorStore(tmp_path, "t")
+    with first.building() as target:
+        load(target, tiny_batch("Built"))
+    load(first, tiny_batch("Added in place"))
+    first.record_update("{}", "version-2")
+    ran = []
+    with first.persisting():
+        ran.append(True)
+    assert ran == [True]
+    persistence = first.db.connection.info("persistence")
+    assert persistence["rdb_bgsave_in_progress"] == 0 and persistence["rdb_changes_since_last_save"] == 0
+    os.kill(first.server.process.pid, signal.SIGKILL)
+    first.server.process.wait()
+    first.server.process = None
+    second = FalkorStore(tmp_path, "t")
+    try:
+        titles = sorted(r["title"] for r in second.read("MATCH (p:Paper) RETURN p.title AS title"))
+        assert titles == ["Added in place", "Built"]
+        assert second.graph_version() == "version-2"
+    finally:
+        second.close()
+
+
 def test_a_hung_server_becomes_a_clear_error_and_is_restarted_from_its_save(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A stopped process answers nothing, not even PING, as a deadlocked engine does (FalkorDB #2129)."""
