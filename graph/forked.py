@@ -138,3 +138,4 @@ class Forked(Generic[T]):
             self._process.terminate()
             self._close()
         self._done = True
+        self._function, self._args = None, ()  # type: ignore[assignment]  # let the inputs go

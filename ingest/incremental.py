@@ -273,7 +273,7 @@ class PendingState:
         self.folder = _state_dir(data_dir)
         self.folder.mkdir(parents=True, exist_ok=True)
         (self.folder / META_FILE).unlink(missing_ok=True)
-        self.make = make  # what the child calls (a test calls it here to compare)
+        self.make: Callable[[], State] | None = make  # what the child calls (a test calls it here to compare)
         if not fork:
             state = make()
             make = lambda: state  # noqa: E731 - made now, written at `save`
@@ -285,11 +285,19 @@ class PendingState:
 
     def save(self, graph_version: str | None) -> None:
         """Wait for the parts and name them, with the live graph's version, in the meta file."""
-        _finish_save(self.folder, self._written.result(), graph_version)
+        try:
+            _finish_save(self.folder, self._written.result(), graph_version)
+        finally:
+            # `make` holds the build (`PreparedBuild`), which holds this object: kept, the cycle left every row
+            # and record of the build to the cyclic collector, ~3 s once a build re-enabled it (session 47)
+            self.make = None
 
     def cancel(self) -> None:
         """Stop making the state (the build failed): no meta file names whatever the child wrote."""
-        self._written.cancel()
+        try:
+            self._written.cancel()
+        finally:
+            self.make = None
 
 
 def refresh_version(data_dir: Path, snapshot_dir: Path, only_files: Callable[[Path], bool] | None,
