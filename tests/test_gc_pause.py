@@ -1,0 +1,54 @@
+"""graph/gc_pause.py: what leaving a pause does to the collector."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from graph.gc_pause import gc_paused
+
+
+class _Node:
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+@pytest.fixture()
+def collections_started() -> Iterator[list[int]]:
+    started: list[int] = []
+
+    def note(phase: str, info: dict) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.enable()
+    gc.collect()
+    gc.callbacks.append(note)
+    try:
+        yield started
+    finally:
+        gc.callbacks.remove(note)
+
+
+def test_what_a_pause_leaves_alive_is_not_scanned_when_it_ends(collections_started: list[int]) -> None:
+    with gc_paused():
+        kept = [[] for _ in range(50_000)]  # far past the youngest generation's threshold (700)
+    assert gc.isenabled()
+    more = [[] for _ in range(100)]  # what made the collector scan all 50k at once
+    assert collections_started == []
+    assert all(map(gc.is_tracked, kept)) and len(more) == 100
+
+
+def test_a_cycle_dropped_during_a_pause_is_still_collected(collections_started: list[int]) -> None:
+    with gc_paused():
+        first, second = _Node(), _Node()
+        first.other, second.other = second, first
+        gone = weakref.ref(first)
+        del first, second
+    assert gone() is not None  # a cycle: only the collector frees it
+    gc.collect()
+    assert gone() is None  # promoted to the oldest generation, not frozen for good
+    assert gc.get_freeze_count() == 0
