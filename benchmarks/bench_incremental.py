@@ -15,16 +15,23 @@ delta made live; tests/test_incremental.py checks the live graph equals them): n
 relationships only in one, and nodes whose properties differ, by property; people whose
 mentions differ (AUTHORED rows by mention), inside and outside the re-resolved name blocks.
 
-    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py [--papers 1000]
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py [--papers 1000] [--fresh]
+
+`--fresh` runs each build in its own Python process, as the command line does: in one process the ingest
+and the reference build run on a heap the builds before them freed, which moved their stages by 10-30 %
+(BENCHMARKS.md, session 47).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
+import types
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -89,47 +96,75 @@ def compare(inc: incremental.State, full: incremental.State) -> dict[str, Any]:
     return result
 
 
+def _timed_build(step: str, data_dir: Path, held_name: str, papers: list | None) -> tuple[float, dict, dict]:
+    """One of the run's three builds: wall seconds, the report's stage seconds and cache notes.
+
+    `papers`: written as the ingested record file first (the ingest's and the reference's inputs)."""
+    def base_files(path: Path) -> bool:
+        return path.name != held_name
+
+    store = FalkorStore(data_dir)
+    try:
+        if papers is not None:
+            records_dir(data_dir).mkdir(parents=True, exist_ok=True)
+            write_records(records_dir(data_dir) / "heldout.jsonl", papers)
+        options = {"base": {"keep_state": True}, "ingest": {"incremental": True}, "reference": {}}[step]
+        started = time.perf_counter()
+        report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=base_files, **options)
+        return time.perf_counter() - started, report.seconds, report.cache
+    finally:
+        store.close()
+
+
+def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tuple[float, dict, dict]:
+    """`_timed_build` in a new Python process, as `mlsys-atlas build` / `ingest` run: its heap holds nothing
+    an earlier build left (in one process, the ingest ran on a heap the base build had just freed)."""
+    command = [sys.executable, __file__, "--step", step, "--work", str(data_dir), "--held-out", args.held_out,
+               "--papers", str(args.papers)]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
+
+
+def _held_papers(held_name: str, count: int) -> list:
+    held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == held_name).papers, key=lambda p: p.id)
+    return held[::max(1, len(held) // count)][:count]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--held-out", default="icml2022.json.gz", help="snapshot file left out of the base build")
     parser.add_argument("--papers", type=int, default=1000, help="papers of it ingested incrementally")
     parser.add_argument("--work", type=Path, default=None, help="folder for the two data directories")
+    parser.add_argument("--fresh", action="store_true",
+                        help="run each of the three builds in its own Python process")
+    parser.add_argument("--step", choices=("base", "ingest", "reference"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
+    held_name = args.held_out
+    if args.step:  # one build of a --fresh run, in this process: its numbers on stdout's last line
+        papers = None if args.step == "base" else _held_papers(held_name, args.papers)
+        print(json.dumps(_timed_build(args.step, args.work, held_name, papers)))
+        return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
     shutil.rmtree(work, ignore_errors=True)
-    held_name = args.held_out
+    papers = _held_papers(held_name, args.papers)
+    print(f"held out {held_name}: {len(papers):,} papers ingested; each build in "
+          f"{'its own process' if args.fresh else 'this process'}", flush=True)
 
-    def base_files(path: Path) -> bool:
-        return path.name != held_name
-
-    held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == held_name).papers, key=lambda p: p.id)
-    step = max(1, len(held) // args.papers)
-    papers = held[::step][:args.papers]
-    print(f"held out {held_name}: {len(held):,} papers; ingesting {len(papers):,}", flush=True)
+    def run(step: str, data_dir: Path) -> tuple[float, dict, dict]:
+        if args.fresh:
+            return _in_fresh_process(step, data_dir, args)
+        return _timed_build(step, data_dir, held_name, None if step == "base" else papers)
 
     base_dir, full_dir = work / "incremental", work / "full"
-    store = FalkorStore(base_dir)
-    started = time.perf_counter()
-    base = build(store, SNAPSHOT, base_dir, quiet=True, only_files=base_files, keep_state=True)
-    base_seconds = time.perf_counter() - started
-    print(f"base cold build: {base_seconds:.1f} s {base.seconds}", flush=True)
-    records_dir(base_dir).mkdir(parents=True, exist_ok=True)
-    write_records(records_dir(base_dir) / "heldout.jsonl", papers)
-    started = time.perf_counter()
-    report = build(store, SNAPSHOT, base_dir, quiet=True, only_files=base_files, incremental=True)
-    inc_seconds = time.perf_counter() - started
-    print(f"incremental ingest: {inc_seconds:.1f} s {report.seconds} {report.cache}", flush=True)
-    store.close()
-
-    full_store = FalkorStore(full_dir)
-    records_dir(full_dir).mkdir(parents=True, exist_ok=True)
-    write_records(records_dir(full_dir) / "heldout.jsonl", papers)
-    started = time.perf_counter()
-    full = build(full_store, SNAPSHOT, full_dir, quiet=True, only_files=base_files)
-    full_seconds = time.perf_counter() - started
-    print(f"reference cold build: {full_seconds:.1f} s {full.seconds}", flush=True)
-    full_store.close()
+    base_seconds, base_stages, _ = run("base", base_dir)
+    print(f"base cold build: {base_seconds:.1f} s {base_stages}", flush=True)
+    inc_seconds, inc_stages, inc_cache = run("ingest", base_dir)
+    print(f"incremental ingest: {inc_seconds:.1f} s {inc_stages} {inc_cache}", flush=True)
+    full_seconds, full_stages, _ = run("reference", full_dir)
+    print(f"reference cold build: {full_seconds:.1f} s {full_stages}", flush=True)
+    full = types.SimpleNamespace(seconds=full_stages)
+    report = types.SimpleNamespace(seconds=inc_stages, cache=inc_cache)
 
     diff = compare(_state(base_dir), _state(full_dir))
     state_seconds = full.seconds.get("incremental_state", 0.0) + full.seconds.get("incremental_state_save", 0.0)
