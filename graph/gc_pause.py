@@ -19,7 +19,7 @@ def gc_paused() -> Iterator[None]:
     Leaving the outermost block moves every object the block left alive to the oldest generation
     (`gc.freeze` then `gc.unfreeze`) before the collector is back on. Why: they were all still in the
     youngest one, so the first allocation afterwards scanned them all. After a cold build that was ~0.5 s
-    for ~570k survivors (mostly the name-parsing memos), reclaiming ~50 objects (BENCHMARKS.md, session
+    for ~570k survivors (mostly the name-parsing memos), reclaiming 20–50 objects (BENCHMARKS.md, session
     47). They stay collectable: the oldest generation's full collections still scan them.
     """
     was_enabled = gc.isenabled()

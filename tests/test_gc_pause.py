@@ -24,6 +24,7 @@ def collections_started() -> Iterator[list[int]]:
         if phase == "start":
             started.append(info["generation"])
 
+    was_enabled = gc.isenabled()
     gc.enable()
     gc.collect()
     gc.callbacks.append(note)
@@ -31,6 +32,8 @@ def collections_started() -> Iterator[list[int]]:
         yield started
     finally:
         gc.callbacks.remove(note)
+        if not was_enabled:
+            gc.disable()
 
 
 def test_what_a_pause_leaves_alive_is_not_scanned_when_it_ends(collections_started: list[int]) -> None:
