@@ -33,6 +33,7 @@ normal (cached) full build. Documented differences from a full build: docs/scale
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import marshal
@@ -579,7 +580,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     with contextlib.ExitStack() as stack:
         background = stack.enter_context(BackgroundTagging(misses, lambda _text: None)) \
             if misses and workers > 1 else None
-        authors, organisations, text, subset_ids, old_people, resolved, new_people = _link_and_resolve(
+        authors, organisations, text, subset_ids, old_people, resolved, new_people, unchanged = _link_and_resolve(
             state, data_dir, quarantine, old_mentions, changed, kept, all_papers, drop, online, seconds, workers,
             moved)
         mark = time.perf_counter()
@@ -598,7 +599,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     batch_quarantine: list[Quarantined] = []
     batch = batch_from(all_papers, authors, organisations_all, batch_quarantine)
     papers, people = _touched(batch, old_links, old_org_names, state.venue_names, {p.id for p in changed},
-                              new_people | set(old_people))
+                              (new_people | set(old_people)) - unchanged)
     nodes, rels = node_rows(batch, papers=papers, authors=people), rel_rows(batch, papers=papers, authors=people)
     scopes = {**{kind: (key, papers | dropped_ids) for kind, key in PAPER_SCOPED.items()},
               **{kind: (key, people) for kind, key in AUTHOR_SCOPED.items()}}
@@ -628,7 +629,7 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
                       changed: list[Paper], kept: list[Paper], all_papers: list[Paper], drop: set[int], online: bool,
                       seconds: dict[str, float], workers: int, moved: StatsMoved
                       ) -> tuple[list[Author], list[Institution], str, set[str], dict[str, list[str]], tuple[int, int],
-                                 set[str]]:
+                                 set[str], set[str]]:
     """Link every paper's affiliations, clean the changed author lists, and resolve the new mentions."""
     mark = time.perf_counter()
     # 2. link affiliations (every paper's: an organisation node's aliases, sources and counts come from all
@@ -708,13 +709,43 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
             target = by_id[min(counts, key=lambda pid: (-counts[pid], pid))]
             old_aliases = previous[old_id].id_aliases if old_id in previous else []
             target.id_aliases = sorted({*target.id_aliases, old_id, *old_aliases} - {target.id})
+    unchanged = _unchanged_people(old_people, holder, new_ids, by_id, previous)
+    new_authors = [previous[a.id] if a.id in unchanged else a for a in new_authors]
     authors = [a for a in state.authors if a.id not in old_people] + new_authors
     authors.sort(key=lambda a: a.id)
     # the full build's line form (`review_items.encode`), so an ingested queue is the bytes a build would write
     text = _merge_queue(state.review_queue, resolution.review_items, subset_ids)
     seconds["aliases"] = time.perf_counter() - mark
     return (authors, organisations, text, subset_ids, old_people, (len(mentions), len(new_authors)),
-            {a.id for a in new_authors})
+            {a.id for a in new_authors}, unchanged)
+
+
+# what a person's record holds besides the run's scores of its pairs
+_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(Author)
+                       if f.name not in ("merge_confidence", "merge_reasons"))
+
+
+def _unchanged_people(old_people: dict[str, list[str]], holder: dict[str, str], new_ids: set[str],
+                      by_id: dict[str, Author], previous: dict[str, Author]) -> set[str]:
+    """Cached people the run gave back as they were: the same mentions, none new, and the same record but for
+    its merge confidence and reasons. They keep their cached record.
+
+    Why: the run scores the pairs of a cached person again with the run's co-author evidence (the papers of its
+    mentions, not the corpus's), which moved the confidence of ~4,900 of the ~9,400 people an ingest of 1,000
+    ICML papers resolves again, without a new mention or a changed member; each such Author row was written to
+    the store again. The cached confidence came from the corpus's whole evidence, as a full build's does
+    (BENCHMARKS.md, "session 48")."""
+    members: dict[str, set[str]] = defaultdict(set)
+    for mid, person in holder.items():
+        members[person].add(mid)
+    unchanged = set()
+    for person, mids in old_people.items():
+        record, cached = by_id.get(person), previous.get(person)
+        if record is None or cached is None or members.get(person) != set(mids) or not new_ids.isdisjoint(mids):
+            continue
+        if all(getattr(record, name) == getattr(cached, name) for name in _RECORD_FIELDS):
+            unchanged.add(person)
+    return unchanged
 
 
 def _touched(batch: Any, old_links: dict[str, tuple], old_org_names: dict[str, str], old_venue_names: dict[str, str],

@@ -177,6 +177,32 @@ def test_matches_the_full_build_but_for_bounded_differences(graphs: Any) -> None
                 if props.get(k) != full_insts[inst_id].get(k)} <= {"author_count"}, inst_id
 
 
+def test_a_person_resolved_again_without_a_change_keeps_its_record(graphs: Any) -> None:
+    """The run scores a cached person's pairs again with the run's co-author evidence only; a person it gives
+    back with the same mentions, none of them new, keeps the record the build made (merge confidence and
+    reasons from the whole corpus's evidence), and its Author row is not written again."""
+    before, after = graphs["before"], graphs["state"]
+    old_rows = {row["id"]: row for row in before.nodes["Paper"]}
+    new_papers = {row["id"] for row in after.nodes["Paper"] if old_rows.get(row["id"]) != row}  # new or merged into
+
+    def members(state: incremental.State) -> dict[str, set[tuple[str, int]]]:
+        found: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        for paper in state.merged:
+            for a in paper.authorships:
+                found[a.author_id].add((paper.id, a.position))
+        return found
+
+    old, new = members(before), members(after)
+    resolved = {mid.rsplit("#", 1)[0] for mid in after.resolved_again}
+    same = [person for person, mentions in new.items()
+            if old.get(person) == mentions and not any(paper in new_papers for paper, _ in mentions)
+            and any(paper in resolved for paper, _ in mentions)]
+    assert len(same) > 20  # people the run resolved again and gave back unchanged
+    old_records, new_records = {a.id: a for a in before.authors}, {a.id: a for a in after.authors}
+    moved = [person for person in same if new_records[person] != old_records[person]]
+    assert moved == []
+
+
 def test_loading_the_rows_again_duplicates_nothing(graphs: Any) -> None:
     store, state = graphs["inc"], graphs["state"]
     apply_delta(store, state.nodes, state.rels, {}, {})  # every row MERGEd a second time
