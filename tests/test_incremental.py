@@ -203,6 +203,32 @@ def test_a_person_resolved_again_without_a_change_keeps_its_record(graphs: Any) 
     assert moved == []
 
 
+def test_a_cached_person_without_a_new_mention_is_not_split(graphs: Any) -> None:
+    """The namesake guard and the duplicate joins of the online run look only at clusters holding a new
+    mention. A cached person that holds none afterwards keeps every mention it had (it may gain one that the
+    guard took out of a person with a new mention). This small corpus had no such split before either (on the
+    full snapshot, 1,000 ICML papers: BENCHMARKS.md, "session 48"); tests/identity/test_guarded_clusters.py
+    checks the mechanism on ICLR 2022, where the guard does move mentions."""
+    before, after = graphs["before"], graphs["state"]
+    old_rows = {row["id"]: row for row in before.nodes["Paper"]}
+    new_papers = {row["id"] for row in after.nodes["Paper"] if old_rows.get(row["id"]) != row}
+
+    def members(state: incremental.State) -> dict[str, set[tuple[str, int]]]:
+        found: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        for paper in state.merged:
+            for a in paper.authorships:
+                found[a.author_id].add((paper.id, a.position))
+        return found
+
+    old, new = members(before), members(after)
+    resolved = {mid.rsplit("#", 1)[0] for mid in after.resolved_again}
+    without_new = [person for person, mentions in old.items()
+                   if person in new and not any(paper in new_papers for paper, _ in new[person])
+                   and any(paper in resolved for paper, _ in mentions)]
+    assert len(without_new) > 20
+    assert [person for person in without_new if not old[person] <= new[person]] == []
+
+
 def test_loading_the_rows_again_duplicates_nothing(graphs: Any) -> None:
     store, state = graphs["inc"], graphs["state"]
     apply_delta(store, state.nodes, state.rels, {}, {})  # every row MERGEd a second time

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 
 import numpy as np
 
@@ -87,7 +87,7 @@ def _model_linkage(table: PairTable, probabilities: np.ndarray, block: str, left
 
 def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Mention],
                     parsed: Sequence[ParsedName], table: PairTable, probabilities: np.ndarray,
-                    threshold: float, has_ids: Sequence[bool]) -> list[dict]:
+                    threshold: float, has_ids: Sequence[bool], only: Container[int] | None = None) -> list[dict]:
     """Join duplicate noisy-id clusters (module docstring); returns one record per join."""
     by_group: dict[str, list[int]] = defaultdict(list)
     for label, members in partition.members.items():
@@ -110,6 +110,8 @@ def join_duplicates(partition: Partition, evidence: ClusterEvidence, mentions: S
         common = len(labels) > RARE_CLUSTERS or max(numbers, default=1) > RARE_PROFILE_NUMBER
         for k, a in enumerate(labels):
             for b in labels[k + 1:]:
+                if only is not None and a not in only and b not in only:
+                    continue
                 conflict = partition.conflict(a, b)
                 if conflict & TRUSTED_KINDS or (not conflict and common):
                     continue

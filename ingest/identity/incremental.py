@@ -36,6 +36,7 @@ from ingest.identity.features import Corpus, _words, coauthor_group, title_words
 from ingest.identity.mentions import Mention, strong_ids_of
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
+from ingest.identity.partition import Partition
 from ingest.identity.resolver import Decision, Resolution, _Run, run_resolution
 
 
@@ -192,7 +193,8 @@ class _BlocksRun(_Run):
 
     With `fixed` (groups of mention indices: the cached people), each group starts as one
     cluster and only pairs with a mention in `new` are scored: new mentions join cached
-    people or form new ones, cached people are never re-clustered among themselves.
+    people or form new ones, cached people are never re-clustered among themselves, and the
+    namesake guard and the duplicate joins look only at clusters holding a new mention (`guarded`).
     """
 
     def __init__(self, mentions: Sequence[Mention], model: PairModel, decisions: Sequence[Decision],
@@ -212,6 +214,16 @@ class _BlocksRun(_Run):
         for group in self.fixed:
             for other in group[1:]:
                 self.uf.force_union(group[0], other)
+
+    def guarded(self, partition: Partition) -> set[int] | None:
+        """Online, only the clusters holding a new mention: the namesake guard and the duplicate joins judged
+        every other cluster in the build that made it, with the whole corpus's co-author evidence, where the run
+        has only its own papers'. Asking them again split or joined cached people a full build leaves alone:
+        looking at these clusters only took the mentions an ingest of 1,000 ICML papers puts in another person
+        than the full build from 2,356 to 2,070 (BENCHMARKS.md, "session 48")."""
+        if self.new is None:
+            return None
+        return {partition.label[i] for i in np.flatnonzero(self.new).tolist() if i in partition.label}
 
     def corpus_of_run(self) -> Corpus:
         corpus = Corpus(self.mentions, self.parsed, self.parsed_printed, statistics=False,

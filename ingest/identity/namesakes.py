@@ -33,7 +33,7 @@ recorded on the mention with its evidence, so the person page can explain it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import KeysView, Sequence
+from collections.abc import Container, KeysView, Sequence
 
 from ingest.identity.evidence import ClusterEvidence, same_place
 from ingest.identity.mentions import Mention
@@ -123,7 +123,8 @@ def _communities(members: Sequence[int], evidence: ClusterEvidence) -> list[list
 
 
 def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: Sequence[ParsedName],
-                       seeds: Sequence[int], has_ids: Sequence[bool], ids_of_mention: dict[int, dict[str, str]]) -> int:
+                       seeds: Sequence[int], has_ids: Sequence[bool], ids_of_mention: dict[int, dict[str, str]],
+                       only: Container[int] | None = None) -> int:
     """Split clusters of very common names whose id profiles sit in co-author communities that never meet.
 
     The cluster's members are grouped into communities (shared co-authors, transitively);
@@ -133,6 +134,8 @@ def _split_id_profiles(partition: Partition, evidence: ClusterEvidence, parsed: 
     """
     moved = 0
     for label in sorted(partition.members):
+        if only is not None and label not in only:
+            continue
         members = partition.members.get(label)
         if not members or len(members) < 2 or len({seeds[i] for i in members if has_ids[i]}) < 2:
             continue  # (the cheaper question first: most clusters hold at most one id profile)
@@ -179,12 +182,13 @@ class _RivalCoauthors(dict[int, KeysView[int]]):
 
 def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Mention],
           parsed: Sequence[ParsedName], ids_of_mention: dict[int, dict[str, str]],
-          seeds: Sequence[int] | None = None) -> int:
-    """Apply the rules of the module docstring; returns how many mentions moved."""
+          seeds: Sequence[int] | None = None, only: Container[int] | None = None) -> int:
+    """Apply the rules of the module docstring; returns how many mentions moved. `only`: the clusters
+    (labels) whose mentions may be taken out; None: every cluster."""
     has_ids = [i in ids_of_mention for i in range(len(mentions))]
     moved = 0
     if seeds is not None and 0 in RULES:
-        moved = _split_id_profiles(partition, evidence, parsed, seeds, has_ids, ids_of_mention)
+        moved = _split_id_profiles(partition, evidence, parsed, seeds, has_ids, ids_of_mention, only)
     groups: dict[str, list[int]] = defaultdict(list)
     name_of: dict[int, ParsedName] = {}  # each cluster's name before the moves below
     for label, members in partition.members.items():
@@ -192,6 +196,8 @@ def guard(partition: Partition, evidence: ClusterEvidence, mentions: Sequence[Me
         groups[name.group_key].append(label)
     changed: set[int] = set()  # clusters a move below took from or added to: their name is asked again
     for label in sorted(partition.members):
+        if only is not None and label not in only:
+            continue
         members = partition.members.get(label)
         if not members or len(members) < MIN_CLUSTER or all(has_ids[i] for i in members):
             continue  # (a mention with an id is never a candidate: no co-author counts needed)

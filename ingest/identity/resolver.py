@@ -383,15 +383,21 @@ class _Run:
         elif found is not None:
             self._agglomerate_local(blocks[key], found, root_list, table)
 
+    def guarded(self, partition: Partition) -> set[int] | None:
+        """The clusters the namesake guard and the duplicate joins may change (None: all)."""
+        return None
+
     def after_clustering(self) -> Partition:
         """Freeze the clusters; take out namesakes' papers, then join duplicate noisy-id profiles."""
         rejected = {i for i, _ in self.rejected}
         partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
         evidence = self.evidence = ClusterEvidence(self.corpus)
         has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
-        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds)
+        only = self.guarded(partition)
+        self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds,
+                                     only)
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
-                                                self.probabilities, self.model.threshold, has_ids)
+                                                self.probabilities, self.model.threshold, has_ids, only)
         evidence.forget_reach()
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
