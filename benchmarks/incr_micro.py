@@ -19,6 +19,11 @@ with `ATLAS_BUILD_WORKERS=1`, so that no child makes the same state beside it (B
 
 `run ... --cpu` reports the stages in CPU seconds of this process (`time.process_time`) instead of wall
 seconds: on a shared machine the wall stages grow with the load, CPU seconds much less.
+
+`run ... --run` also says what the online resolution held (`resolve_blocks`' own time, its mentions, how many
+of them are new, how many sit in a name block of a new mention, their papers, the cached people taken whole)
+and how many of the cached people it resolved again came back unchanged: the floor an ingest's resolution
+cannot go below while every new mention is compared with every cached person it could join.
 """
 import hashlib
 import pickle
@@ -65,6 +70,33 @@ def fingerprint(state) -> dict:
     out["stats"] = digest(sorted((k, sorted(v.items()) if hasattr(v, "items") else v)
                                  for k, v in vars(state.stats).items()))
     return out
+
+
+def _report_the_run() -> None:
+    """Wrap the ingest's resolution and its unchanged-people test to print what they saw (see `--run`)."""
+    from ingest.identity.incremental import name_info
+
+    resolve, unchanged = incremental.resolve_blocks, incremental._unchanged_people
+
+    def resolve_blocks(mentions, stats, **options):  # noqa: ANN001, ANN202 - the wrapped call's own signature
+        new = list(options["new"] or ())
+        infos = [name_info(m) for m in mentions]
+        blocks = {key for i in new for key in (infos[i].block_key, *infos[i].bridges)}
+        started = time.perf_counter()
+        resolution = resolve(mentions, stats, **options)
+        print(f"run: resolve_blocks {time.perf_counter() - started:.2f} s; {len(mentions):,} mentions, "
+              f"{len(new):,} new, {sum(info.block_key in blocks for info in infos):,} in a new mention's name "
+              f"block, on {len({m.paper_id for m in mentions}):,} papers; {len(options['fixed']):,} cached "
+              f"people of 2+ mentions ({sum(map(len, options['fixed'])):,} mentions)")
+        return resolution
+
+    def unchanged_people(old_people, *args):  # noqa: ANN001, ANN202
+        found = unchanged(old_people, *args)
+        print(f"run: {len(found):,} of the {len(old_people):,} cached people resolved again came back unchanged")
+        return found
+
+    incremental.resolve_blocks = resolve_blocks
+    incremental._unchanged_people = unchanged_people
 
 
 def main() -> None:
@@ -129,6 +161,8 @@ def main() -> None:
     meta["format"] = incremental.STATE_FORMAT  # the base was made by another version of this code
     meta_path.write_text(json.dumps(meta))
     incremental.base_key = lambda *a, **k: meta["base"]
+    if "--run" in sys.argv:
+        _report_the_run()
     with gc_paused():
         t0 = time.perf_counter()
         delta = incremental.prepare_delta(SNAPSHOT, work, only_files=base_files, graph_version=None)

@@ -14,7 +14,8 @@ only change since is *added* records, `prepare_delta`:
 2. tags only the papers whose tagging input is new (tags cached per input digest + TAGGER_VERSION);
 3. resolves only the name blocks the new (and replaced) mentions fall into, closed over
    nicknames, people spanning blocks and shared strong ids, with reviewer and curator
-   decisions applied (`identity.incremental.resolve_blocks`); every other person is the cached one;
+   decisions applied (`identity.incremental.resolve_blocks`); every other person is the cached one, and
+   so is a person the run gives back with the same mentions, none of them new (`_unchanged_people`);
 4. recomputes the rows of what it touched (`_touched`: changed papers, papers whose people or
    organisations changed, the people resolved again and everyone on those papers; small labels
    whole) and diffs their digests against the kept ones: the delta (rows new or changed, rows
