@@ -721,9 +721,9 @@ def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined
             {a.id for a in new_authors}, unchanged)
 
 
-# what a person's record holds besides the run's scores of its pairs
-_RECORD_FIELDS = tuple(f.name for f in dataclasses.fields(Author)
-                       if f.name not in ("merge_confidence", "merge_reasons"))
+# what a person's record holds besides the run's scores of its pairs, taken apart in C
+_RECORD_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(Author)
+                              if f.name not in ("merge_confidence", "merge_reasons")))
 
 
 def _unchanged_people(old_people: dict[str, list[str]], holder: dict[str, str], new_ids: set[str],
@@ -736,15 +736,17 @@ def _unchanged_people(old_people: dict[str, list[str]], holder: dict[str, str], 
     ICML papers resolves again, without a new mention or a changed member; each such Author row was written to
     the store again. The cached confidence came from the corpus's whole evidence, as a full build's does
     (BENCHMARKS.md, "session 48")."""
-    members: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[str]] = defaultdict(list)
     for mid, person in holder.items():
-        members[person].add(mid)
+        members[person].append(mid)
     unchanged = set()
     for person, mids in old_people.items():
         record, cached = by_id.get(person), previous.get(person)
-        if record is None or cached is None or members.get(person) != set(mids) or not new_ids.isdisjoint(mids):
+        held = members.get(person)
+        if record is None or cached is None or held is None or len(held) != len(mids) or set(held) != set(mids) \
+                or not new_ids.isdisjoint(mids):
             continue
-        if all(getattr(record, name) == getattr(cached, name) for name in _RECORD_FIELDS):
+        if _RECORD_FIELDS(record) == _RECORD_FIELDS(cached):
             unchanged.add(person)
     return unchanged
 
