@@ -177,30 +177,44 @@ def test_matches_the_full_build_but_for_bounded_differences(graphs: Any) -> None
                 if props.get(k) != full_insts[inst_id].get(k)} <= {"author_count"}, inst_id
 
 
-def test_a_person_resolved_again_without_a_change_keeps_its_record(graphs: Any) -> None:
-    """The run scores a cached person's pairs again with the run's co-author evidence only; a person it gives
-    back with the same mentions, none of them new, keeps the record the build made (merge confidence and
-    reasons from the whole corpus's evidence), and its Author row is not written again."""
-    before, after = graphs["before"], graphs["state"]
-    old_rows = {row["id"]: row for row in before.nodes["Paper"]}
-    new_papers = {row["id"] for row in after.nodes["Paper"] if old_rows.get(row["id"]) != row}  # new or merged into
+class _People:
+    """Who held which mention before and after the ingest, the papers it added or merged into, and the papers of
+    the mentions it resolved again."""
 
-    def members(state: incremental.State) -> dict[str, set[tuple[str, int]]]:
+    def __init__(self, graphs: Any) -> None:
+        self.before, self.after = graphs["before"], graphs["state"]
+        old_rows = {row["id"]: row for row in self.before.nodes["Paper"]}
+        self.new_papers = {row["id"] for row in self.after.nodes["Paper"] if old_rows.get(row["id"]) != row}
+        self.old, self.new = self._members(self.before), self._members(self.after)
+        self.resolved = {mid.rsplit("#", 1)[0] for mid in self.after.resolved_again}
+
+    @staticmethod
+    def _members(state: incremental.State) -> dict[str, set[tuple[str, int]]]:
         found: dict[str, set[tuple[str, int]]] = defaultdict(set)
         for paper in state.merged:
             for a in paper.authorships:
                 found[a.author_id].add((paper.id, a.position))
         return found
 
-    old, new = members(before), members(after)
-    resolved = {mid.rsplit("#", 1)[0] for mid in after.resolved_again}
-    same = [person for person, mentions in new.items()
-            if old.get(person) == mentions and not any(paper in new_papers for paper, _ in mentions)
-            and any(paper in resolved for paper, _ in mentions)]
+    def holds_new(self, mentions: set[tuple[str, int]]) -> bool:
+        return any(paper in self.new_papers for paper, _ in mentions)
+
+    def resolved_again(self, mentions: set[tuple[str, int]]) -> bool:
+        return any(paper in self.resolved for paper, _ in mentions)
+
+
+def test_a_person_resolved_again_without_a_change_keeps_its_record(graphs: Any) -> None:
+    """The run scores a cached person's pairs again with the run's co-author evidence only; a person it gives
+    back with the same mentions, none of them new, keeps the record the build made (merge confidence and
+    reasons from the whole corpus's evidence), and its Author row is not written again."""
+    people = _People(graphs)
+    same = [person for person, mentions in people.new.items()
+            if people.old.get(person) == mentions and not people.holds_new(mentions)
+            and people.resolved_again(mentions)]
     assert len(same) > 20  # people the run resolved again and gave back unchanged
-    old_records, new_records = {a.id: a for a in before.authors}, {a.id: a for a in after.authors}
-    moved = [person for person in same if new_records[person] != old_records[person]]
-    assert moved == []
+    old_records = {a.id: a for a in people.before.authors}
+    new_records = {a.id: a for a in people.after.authors}
+    assert [person for person in same if new_records[person] != old_records[person]] == []
 
 
 def test_a_cached_person_without_a_new_mention_is_not_split(graphs: Any) -> None:
@@ -209,24 +223,12 @@ def test_a_cached_person_without_a_new_mention_is_not_split(graphs: Any) -> None
     guard took out of a person with a new mention). This small corpus had no such split before either (on the
     full snapshot, 1,000 ICML papers: BENCHMARKS.md, "session 48"); tests/identity/test_guarded_clusters.py
     checks the mechanism on ICLR 2022, where the guard does move mentions."""
-    before, after = graphs["before"], graphs["state"]
-    old_rows = {row["id"]: row for row in before.nodes["Paper"]}
-    new_papers = {row["id"] for row in after.nodes["Paper"] if old_rows.get(row["id"]) != row}
-
-    def members(state: incremental.State) -> dict[str, set[tuple[str, int]]]:
-        found: dict[str, set[tuple[str, int]]] = defaultdict(set)
-        for paper in state.merged:
-            for a in paper.authorships:
-                found[a.author_id].add((paper.id, a.position))
-        return found
-
-    old, new = members(before), members(after)
-    resolved = {mid.rsplit("#", 1)[0] for mid in after.resolved_again}
-    without_new = [person for person, mentions in old.items()
-                   if person in new and not any(paper in new_papers for paper, _ in new[person])
-                   and any(paper in resolved for paper, _ in mentions)]
+    people = _People(graphs)
+    without_new = [person for person, mentions in people.old.items()
+                   if person in people.new and not people.holds_new(people.new[person])
+                   and people.resolved_again(mentions)]
     assert len(without_new) > 20
-    assert [person for person in without_new if not old[person] <= new[person]] == []
+    assert [person for person in without_new if not people.old[person] <= people.new[person]] == []
 
 
 def test_loading_the_rows_again_duplicates_nothing(graphs: Any) -> None:
