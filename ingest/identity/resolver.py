@@ -384,7 +384,8 @@ class _Run:
             self._agglomerate_local(blocks[key], found, root_list, table)
 
     def guarded(self, partition: Partition) -> set[int] | None:
-        """The clusters the namesake guard and the duplicate joins may change (None: all)."""
+        """The clusters (labels in `partition` as it stands) the namesake guard and the duplicate joins may
+        change; None: all."""
         return None
 
     def after_clustering(self) -> Partition:
@@ -393,11 +394,12 @@ class _Run:
         partition = Partition.from_union_find(self.uf, (i for i in range(len(self.mentions)) if i not in rejected))
         evidence = self.evidence = ClusterEvidence(self.corpus)
         has_ids = [i in self.mention_ids for i in range(len(self.mentions))]
-        only = self.guarded(partition)
         self.moved = namesakes.guard(partition, evidence, self.mentions, self.parsed, self.mention_ids, self.seeds,
-                                     only)
+                                     self.guarded(partition))
+        # asked again: a mention the guard took out is in a new cluster now
         self.joins = duplicates.join_duplicates(partition, evidence, self.mentions, self.parsed, self.table,
-                                                self.probabilities, self.model.threshold, has_ids, only)
+                                                self.probabilities, self.model.threshold, has_ids,
+                                                self.guarded(partition))
         evidence.forget_reach()
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
