@@ -60,6 +60,8 @@ PRIOR_FEATURE = "name_commonness_prior"  # a candidate feature (benchmarks/prior
 # columns an experiment adds to FEATURE_NAMES, by name: f(featurizer, left, right) -> float64 per pair
 EXTRA_COLUMNS: dict[str, Callable[[PairFeaturizer, np.ndarray, np.ndarray], np.ndarray]] = {}
 _SCORE_CHUNKS = 1  # model forward passes (model._CHUNK pairs each) featurised and scored at once (~0.1 GB)
+# pairs from which one forward pass's features are made in two processes (`_score_one_chunk_in_two`)
+_FEATURES_IN_TWO_FROM = 50_000
 
 # evidence flags per pair (`PairTable.evidence`): what the reasons and the strict rule read of the features
 LINKED = 1  # coauthor_graph_log > 0
@@ -670,8 +672,10 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
     pairs (identity/incremental.py), by the same rules and in the same order. With `workers` 2
     and a model, the later half of the chunks is featurised and scored in a forked child
     (`graph/forked.py`) while this process does the first half: chunks are independent, so the
-    table is the same either way (tests/identity/test_pairs_chunked.py). With a Dask `client` and a
-    model, every chunk is featurised and scored on the cluster instead (`dask_pairs.PairScorer`).
+    table is the same either way (tests/identity/test_pairs_chunked.py); pairs that fit one chunk
+    (an ingest's online run) are featurised half here, half in the child (`_score_one_chunk_in_two`).
+    With a Dask `client` and a model, every chunk is featurised and scored on the cluster instead
+    (`dask_pairs.PairScorer`).
     """
     lefts: list[np.ndarray] = []
     rights: list[np.ndarray] = []
@@ -701,6 +705,8 @@ def candidate_pairs(corpus: Corpus, blocks: dict[str, list[int]], new: np.ndarra
         for start in starts:
             scorer.submit(left_all[start:start + rows], right_all[start:start + rows])
         kept = [scorer.next() for _ in starts]
+    elif workers > 1 and model is not None and len(starts) == 1 and len(left_all) >= _FEATURES_IN_TWO_FROM:
+        kept = [_score_one_chunk_in_two(featurizer, model, left_all, right_all)]
     else:
         half = (len(starts) + 1) // 2
         theirs = Forked(_score_chunks, featurizer, model, left_all, right_all, starts[half:], rows,
@@ -844,6 +850,24 @@ def _score_chunks(featurizer: PairFeaturizer, model: PairModel | None, left_all:
         scored = model.probabilities(features) if model is not None else features
         kept.append((left, right, *_kept(features, shared), scored))
     return kept
+
+
+def _score_one_chunk_in_two(featurizer: PairFeaturizer, model: PairModel, left: np.ndarray, right: np.ndarray
+                            ) -> tuple[np.ndarray, ...]:
+    """`_score_chunks` of pairs that fit one forward pass, their later half featurised in a forked child.
+
+    Why: an ingest's online run scores ~100k pairs, one forward pass, so the split by chunks above
+    leaves the second core idle while they are featurised (~0.5 s of the run on the full snapshot).
+    A pair's features do not depend on the pairs made with it (`test_features_do_not_depend_on_the_chunk`),
+    so the halves joined are the features of one call; the forward pass stays one call over all of
+    them, since a float32 product's last bits depend on the rows it is given with.
+    """
+    middle = len(left) // 2
+    theirs = Forked(featurizer.features, left[middle:], right[middle:], name="atlas-pair-features")
+    mine = featurizer.features(left[:middle], right[:middle])
+    their_features, their_shared = theirs.result()
+    features, shared = np.concatenate([mine[0], their_features]), np.concatenate([mine[1], their_shared])
+    return (left, right, *_kept(features, shared), model.probabilities(features))
 
 
 def pair_features_of(corpus: Corpus, left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -72,6 +72,32 @@ def test_chunked_scores_equal_whole_table_scores(iclr, monkeypatch: pytest.Monke
         assert np.array_equal(table.probabilities, expected), passes  # bit for bit, not allclose
 
 
+def test_one_chunk_featurised_in_two_processes_scores_as_one_call(iclr, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs that fit one forward pass (an ingest's online run) are featurised half in a forked child:
+    the table, probabilities included, is the one-process table bit for bit, and the child did run."""
+    corpus, blocks, whole = iclr
+    model = default_model()
+    expected = model.probabilities(whole.features)
+    monkeypatch.setattr(pair_model, "_CHUNK", len(whole.left))  # every pair in one forward pass
+    split: list[bool] = []
+    real_forked = pairs.Forked
+
+    def forked(*args: object, **kwargs: object) -> object:
+        job = real_forked(*args, **kwargs)
+        split.append(job.in_child)
+        return job
+
+    monkeypatch.setattr(pairs, "Forked", forked)
+    for threshold, children in ((1, [True]), (len(whole.left) + 1, [False])):  # below it: the chunk path, no fork
+        split.clear()
+        monkeypatch.setattr(pairs, "_FEATURES_IN_TWO_FROM", threshold)
+        table = candidate_pairs(corpus, blocks, model=model, workers=2)
+        assert split == children
+        for name in ("left", "right", "shared", "title", "evidence"):
+            assert np.array_equal(getattr(table, name), getattr(whole, name)), (threshold, name)
+        assert np.array_equal(table.probabilities, expected), threshold
+
+
 def test_features_do_not_depend_on_the_chunk(iclr, monkeypatch: pytest.MonkeyPatch) -> None:
     """Kept features (no model) made 113 or 4,096 pairs at a time equal those made all at once."""
     corpus, blocks, whole = iclr
