@@ -91,6 +91,9 @@ def compare(inc: incremental.State, full: incremental.State) -> dict[str, Any]:
     result["mentions"] = len(pa)
     result["mentions_in_other_people"] = len(moved)
     result["people_differing"] = len({pa[m] for m in moved})
+    # which way: the full build's person holds more (it joined what the ingest kept apart), or fewer (it split)
+    result["moved_full_joins"] = sum(1 for m in moved if members_b[pb[m]] > members_a[pa[m]])
+    result["moved_full_splits"] = sum(1 for m in moved if members_a[pa[m]] > members_b[pb[m]])
     result["people"] = len(members_a)
     return result
 
@@ -178,6 +181,8 @@ def main() -> None:
     print(f"| mentions in another person than in the full build | {diff['mentions_in_other_people']:,} of "
           f"{diff['mentions']:,} |")
     print(f"| people whose mentions differ | {diff['people_differing']:,} of {diff['people']:,} |")
+    print(f"| — those mentions in a person the full build made larger / smaller | {diff['moved_full_joins']:,} / "
+          f"{diff['moved_full_splits']:,} |")
     print("\n| label / type | full build rows | only incremental | only full | same key, other props |")
     print("|---|---|---|---|---|")
     for kind, (total, only_a, only_b, differ) in [*diff["nodes"].items(), *diff["rels"].items()]:

@@ -140,6 +140,9 @@ def main() -> None:
         diff = compare(st(work), st(ref))
         print("mentions in other people", diff["mentions_in_other_people"], "of", diff["mentions"],
               "people differing", diff["people_differing"], "people", diff["people"])
+        print("of those mentions, in a person the full build made larger", diff["moved_full_joins"], "/ smaller",
+              diff["moved_full_splits"], "/ neither", diff["mentions_in_other_people"] - diff["moved_full_joins"]
+              - diff["moved_full_splits"])
         for kind, row in [*diff["nodes"].items(), *diff["rels"].items()]:
             print(kind, row)
         print({k: v for k, v in diff["props"].items() if v})
