@@ -485,9 +485,9 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
                 or any(("id", alias) in wanted for alias in paper.id_aliases):
             found.add(index)
     for key in new_keys:
-        near = sorted({i for word in set(key.split()) if len(by_word.get(word, ())) <= _COMMON_WORD
-                       for i in by_word.get(word, ())})
-        # one C loop per new title (~200k comparisons for 1,000 papers; ~0.1 s less than one call each)
+        near = list({i for word in set(key.split()) if len(by_word.get(word, ())) <= _COMMON_WORD
+                     for i in by_word.get(word, ())})
+        # one C loop per new title: ~200k comparisons for 1,000 papers (the merge stage ~0.04 s shorter)
         matches = process.extract(key, [cached_keys[i] for i in near], scorer=fuzz.ratio, score_cutoff=TITLE_MATCH,
                                   limit=None)
         found.update(near[at] for _choice, _score, at in matches)
