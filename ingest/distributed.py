@@ -101,7 +101,9 @@ class DaskTagging:
         self.texts = [paper_text(p) for p in papers]
         chunks = [self.texts[start:start + partition] for start in range(0, len(self.texts), partition)]
         self._client = client
-        self._futures = client.map(_tag_partition, chunks, pure=False)
+        # the texts go to the workers directly (scatter), not inside the task graph through the scheduler, which
+        # warns about a graph of ~30 MiB on the full snapshot and holds it until the tasks are done
+        self._futures = client.map(_tag_partition, client.scatter(chunks, hash=False), pure=False)
 
     @property
     def kinds(self) -> Counter[str]:

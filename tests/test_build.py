@@ -6,11 +6,13 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.falkor_store import FalkorStore
+from ingest import cache
 from ingest.build import BuildReport, build, quarantined_records
 from ingest.identity import sparse_groups
 from tests.conftest import SNAPSHOT, in_small_subset
@@ -88,9 +90,19 @@ def _tiny_snapshot(tmp_path: Path) -> Path:
     return snap
 
 
-@pytest.mark.slow
-def test_full_snapshot_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    splits: list[tuple[int, int, int]] = []  # (blocks in, blocks out, sparse) of each resolution
+@dataclass
+class FullBuild:
+    report: BuildReport
+    papers_per_venue_year: dict[tuple[str, int], int]
+    splits: list[tuple[int, int, int]]  # (blocks in, blocks out, sparse) of each resolution
+    rows_digest: str  # of the rows the build handed to the store (`cache.rows_digest`)
+
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory: pytest.TempPathFactory) -> FullBuild:
+    """One default build of the whole snapshot (two processes, no Dask), shared by the tests below."""
+    data_dir = tmp_path_factory.mktemp("full-build")
+    splits: list[tuple[int, int, int]] = []
 
     def recorded(blocks: dict, parsed: list, *limits: int | None) -> tuple[dict, set]:
         split, sparse = real_split(blocks, parsed, *limits)
@@ -98,13 +110,23 @@ def test_full_snapshot_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         return split, sparse
 
     real_split = sparse_groups.split_large_groups
-    monkeypatch.setattr(sparse_groups, "split_large_groups", recorded)
-    store = FalkorStore(tmp_path, "atlas")
-    try:
-        report = build(store, SNAPSHOT, tmp_path, quiet=True)
-        per = {(r["venue"], r["year"]): r["papers"] for r in store.counts()["papers_per_venue_year"]}
-    finally:
-        store.close()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("ATLAS_DASK", raising=False)
+        patch.setattr(sparse_groups, "split_large_groups", recorded)
+        store = FalkorStore(data_dir, "atlas")
+        try:
+            report = build(store, SNAPSHOT, data_dir, quiet=True)
+            per = {(r["venue"], r["year"]): r["papers"] for r in store.counts()["papers_per_venue_year"]}
+        finally:
+            store.close()
+        again = cache.prepare(SNAPSHOT, data_dir)  # the build's own rows, from its cache
+    assert again.cache == {"rows": "hit"}
+    return FullBuild(report, per, splits, cache.rows_digest(again.nodes, again.rels))
+
+
+@pytest.mark.slow
+def test_full_snapshot_counts(full_build: FullBuild) -> None:
+    report, per, splits = full_build.report, full_build.papers_per_venue_year, full_build.splits
     assert 57_000 < report.papers < 59_500  # 45,342 before DBLP, the 2017 survey, MICRO 2018, MLSys 2024-25, NIPS 2025
     assert per[("ICML", 2024)] == 2610 and per[("NeurIPS", 2024)] == 4553
     assert per[("ICLR", 2024)] == 2260 and per[("ICLR", 2025)] == 3703
@@ -120,6 +142,37 @@ def test_full_snapshot_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     # no name block of the snapshot reaches the sparse limits (sparse_groups.py): every labelled set this
     # project measures is resolved with all its candidate pairs
     assert splits and all(into == out and sparse == 0 for into, out, sparse in splits)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("error:Sending large graph:UserWarning")  # texts scattered, not in the graph
+def test_the_dask_path_builds_the_snapshots_graph(full_build: FullBuild, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 20: with `ATLAS_DASK`, the whole snapshot's papers are tagged and its candidate pairs scored on a
+    local two-worker cluster, and the rows handed to the store are those of the default build, byte for byte."""
+    pytest.importorskip("distributed", reason="the scale extra (dask[distributed]) is a dev dependency")
+    from ingest import distributed
+    from ingest.identity.dask_pairs import PairScorer
+
+    scored: list[int] = []
+    tagged: list[int] = []
+    submit, tagging = PairScorer.submit, distributed.DaskTagging.__init__
+
+    def counted_submit(self: PairScorer, left, right) -> None:  # the real submit, counted: the cluster scored
+        scored.append(len(left))
+        submit(self, left, right)
+
+    def counted_tagging(self: distributed.DaskTagging, papers, *args, **kwargs) -> None:
+        tagged.append(len(papers))
+        tagging(self, papers, *args, **kwargs)
+
+    monkeypatch.setattr(PairScorer, "submit", counted_submit)
+    monkeypatch.setattr(distributed.DaskTagging, "__init__", counted_tagging)
+    monkeypatch.setenv("ATLAS_DASK", "local:2")
+    on_dask = cache.prepare(SNAPSHOT, tmp_path, use_cache=False)
+    assert tagged == [full_build.report.papers]  # every paper tagged on the cluster
+    assert sum(scored) > 2_000_000  # the snapshot's ~3M candidate pairs, scored on the cluster
+    assert cache.rows_digest(on_dask.nodes, on_dask.rels) == full_build.rows_digest
 
 
 def test_an_unchanged_rebuild_leaves_the_live_graph_alone_unless_it_changed(tmp_path: Path) -> None:
