@@ -16,6 +16,11 @@ relationships only in one, and nodes whose properties differ, by property; peopl
 mentions differ (AUTHORED rows by mention), inside and outside the re-resolved name blocks.
 
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py [--papers 1000] [--fresh]
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py --held-out half --papers 0 --fresh
+
+`--held-out` also takes several file names (comma-separated) or `half`: every other snapshot file, in the
+order the snapshot reads them, so the base is half the snapshot and the ingest the other half (issue 20's
+test, at the snapshot's scale); `--papers 0` ingests every paper of the held-out files.
 
 `--fresh` runs each build in its own Python process, as the command line does: in one process the ingest
 and the reference build run on a heap the builds before them freed, which moved their stages by 10-30 %
@@ -98,12 +103,25 @@ def compare(inc: incremental.State, full: incremental.State) -> dict[str, Any]:
     return result
 
 
-def _timed_build(step: str, data_dir: Path, held_name: str, papers: list | None) -> tuple[float, dict, dict]:
+def _held_files(held_out: str) -> set[Path]:
+    """The snapshot files `--held-out` names: file names (comma-separated; every folder's file of that name), or
+    `half`, every other file in the order the snapshot reads them."""
+    files: list[Path] = []
+    read_snapshot(SNAPSHOT, lambda path: files.append(path) or False)  # lists the files, reads none
+    if held_out == "half":
+        return set(files[1::2])
+    names = set(held_out.split(","))
+    return {path for path in files if path.name in names}
+
+
+def _timed_build(step: str, data_dir: Path, held_out: str, papers: list | None) -> tuple[float, dict, dict]:
     """One of the run's three builds: wall seconds, the report's stage seconds and cache notes.
 
     `papers`: written as the ingested record file first (the ingest's and the reference's inputs)."""
+    held = _held_files(held_out)
+
     def base_files(path: Path) -> bool:
-        return path.name != held_name
+        return path not in held
 
     store = FalkorStore(data_dir)
     try:
@@ -127,15 +145,18 @@ def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tu
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
 
-def _held_papers(held_name: str, count: int) -> list:
-    held = sorted(read_snapshot(SNAPSHOT, lambda p: p.name == held_name).papers, key=lambda p: p.id)
-    return held[::max(1, len(held) // count)][:count]
+def _held_papers(held_out: str, count: int) -> list:
+    """Every k-th paper (by id) of the held-out files, `count` of them (0: all)."""
+    files = _held_files(held_out)
+    held = sorted(read_snapshot(SNAPSHOT, files.__contains__).papers, key=lambda p: p.id)
+    return held if count <= 0 else held[::max(1, len(held) // count)][:count]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--held-out", default="icml2022.json.gz", help="snapshot file left out of the base build")
-    parser.add_argument("--papers", type=int, default=1000, help="papers of it ingested incrementally")
+    parser.add_argument("--held-out", default="icml2022.json.gz",
+                        help="snapshot file(s) left out of the base build (comma-separated), or 'half'")
+    parser.add_argument("--papers", type=int, default=1000, help="papers of it ingested incrementally (0: all)")
     parser.add_argument("--work", type=Path, default=None, help="folder for the two data directories")
     parser.add_argument("--fresh", action="store_true",
                         help="run each of the three builds in its own Python process")

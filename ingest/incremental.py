@@ -189,7 +189,13 @@ def base_key(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bo
 
 def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Institution], list[Quarantined], list[str],
                                            dict[str, str]]:
-    """The record files, as `recordio.read_record_dir` reads them, with one fingerprint per record."""
+    """The record files, as `recordio.read_record_dir` reads them, with one fingerprint per record.
+
+    A record's key is its file and paper id, with `#n` for the n-th record of that id in the file (n >= 2): a
+    file may hold several records of one paper (two sources that both key it by its OpenReview id, or the same
+    source fetched twice), and a full build merges them all, so the ingest must see them all too. Keyed by id
+    alone, the last one silently replaced the others (half the snapshot ingested: 730 ICLR 2025 papers lost
+    their derived terms, BENCHMARKS.md, session 50). A first occurrence keeps the key it always had."""
     papers: dict[str, Paper] = {}
     institutions: dict[str, Institution] = {}
     unreadable: list[Quarantined] = []
@@ -199,9 +205,11 @@ def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Instituti
     if directory.is_dir():
         for path in sorted(directory.glob("*.jsonl")):
             files.append(f"{directory.name}/{path.name}")
+            seen: Counter[str] = Counter()  # records of each paper id in this file so far
             for item in read_records(path):
                 if isinstance(item, Paper):
-                    key = f"{path.name}:{item.id}"
+                    seen[item.id] += 1
+                    key = f"{path.name}:{item.id}" + (f"#{seen[item.id]}" if seen[item.id] > 1 else "")
                     papers[key] = item
                     prints[key] = hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
                 elif isinstance(item, Institution):

@@ -265,6 +265,30 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
         store.close()
 
 
+def test_the_ingest_reads_every_record_a_full_build_reads(tmp_path: Path) -> None:
+    """A record file may hold several records of one paper (two sources keying it by its OpenReview id, or one
+    source fetched twice); a full build merges them all, so the ingest must hand them all to the merge. Keyed by
+    file and paper id alone, the last replaced the others (half the snapshot ingested: 730 papers lost their
+    derived terms). A paper's first record keeps the key an earlier state knows it by."""
+    import copy
+    import dataclasses
+
+    from ingest.recordio import read_record_dir
+
+    papers = _held_out()[:3]
+    again = copy.deepcopy(papers[1])  # the same paper fetched again, without the derived terms it had
+    again.derived_terms, again.abstract = [], None
+    again.provenance = dataclasses.replace(again.provenance, retrieved_at="2026-12-05T00:00:00Z")
+    _write(tmp_path, [*papers, again])
+    records, _institutions, unreadable, _files, prints = incremental.read_ingested(tmp_path)
+    full_build_reads = read_record_dir(records_dir(tmp_path))[0]
+    assert not unreadable and len(full_build_reads) == 4
+    assert [repr(p) for p in records.values()] == [repr(p) for p in full_build_reads]
+    assert list(prints) == list(records)
+    assert f"heldout.jsonl:{papers[1].id}" in prints and f"heldout.jsonl:{papers[1].id}#2" in prints
+    assert f"heldout.jsonl:{papers[0].id}" in prints  # no suffix for a paper's only record
+
+
 def test_a_plain_snapshot_build_keeps_no_state_and_the_first_ingest_builds_fully(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`make run`'s build does not pay for the state; the first ingest makes it, the second extends it."""
