@@ -16,7 +16,8 @@ relationships only in one, and nodes whose properties differ, by property; peopl
 mentions differ (AUTHORED rows by mention), inside and outside the re-resolved name blocks.
 
     PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py [--papers 1000] [--fresh]
-    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py --held-out half --papers 0 --fresh
+    PYTHONPATH=$PWD nice -n 10 .venv/bin/python benchmarks/bench_incremental.py --held-out half --papers 0 --fresh \
+        --no-fallback
 
 `--held-out` also takes several file names (comma-separated) or `half`: every other snapshot file, in the
 order the snapshot reads them, so the base is half the snapshot and the ingest the other half (issue 20's
@@ -140,7 +141,7 @@ def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tu
     """`_timed_build` in a new Python process, as `mlsys-atlas build` / `ingest` run: its heap holds nothing
     an earlier build left (in one process, the ingest ran on a heap the base build had just freed)."""
     command = [sys.executable, __file__, "--step", step, "--work", str(data_dir), "--held-out", args.held_out,
-               "--papers", str(args.papers)]
+               "--papers", str(args.papers), *(["--no-fallback"] if args.no_fallback else [])]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
@@ -160,9 +161,14 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=None, help="folder for the two data directories")
     parser.add_argument("--fresh", action="store_true",
                         help="run each of the three builds in its own Python process")
+    parser.add_argument("--no-fallback", action="store_true",
+                        help="ingest however many records there are (past incremental.FULL_BUILD_SHARE of the "
+                             "papers built, `ingest` runs a full build instead)")
     parser.add_argument("--step", choices=("base", "ingest", "reference"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
+    if args.no_fallback:
+        incremental.FULL_BUILD_SHARE = float("inf")
     held_name = args.held_out
     if args.step:  # one build of a --fresh run, in this process: its numbers on stdout's last line
         papers = None if args.step == "base" else _held_papers(held_name, args.papers)

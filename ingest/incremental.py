@@ -26,9 +26,10 @@ holding most of its mentions, and a paper id that changed because a new record j
 paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
 
 Anything else (a changed snapshot file, changed code or model, changed reviewer or curator
-decisions, an updated or deleted record, no state) returns the reason, and the caller runs the
-normal (cached) full build. Documented differences from a full build: docs/scale.md,
-"Incremental ingest"; measured by benchmarks/bench_incremental.py and tests/test_incremental.py.
+decisions, an updated or deleted record, no state, more new records than `FULL_BUILD_SHARE` of the papers
+built) returns the reason, and the caller runs the normal (cached) full build. Documented differences from a
+full build: docs/scale.md, "Incremental ingest"; measured by benchmarks/bench_incremental.py and
+tests/test_incremental.py.
 """
 
 from __future__ import annotations
@@ -89,6 +90,11 @@ STATE_FORMAT = 6  # bump when the State layout changes (4: a base file and delta
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
 _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
+# More new records than this share of the papers built, and a full build runs instead: it is exact, and from here on
+# it costs little more than the ingest would. Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session
+# 50): new records = 2 % of the papers built, the ingest takes ~20 % of a cold build; 32 %, 77-84 %; 131 %, 115-133 %;
+# and its difference from a full build grows with it (mentions in another person: 0.7 %, 3.1 %, 5.2 %).
+FULL_BUILD_SHARE = 0.25
 
 
 @dataclass
@@ -544,6 +550,9 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     if updated:
         return f"{len(updated):,} ingested record(s) updated (e.g. {updated[0]})"
     added = [records[key] for key in prints if key not in state.records]
+    if len(added) > FULL_BUILD_SHARE * len(state.merged):
+        return (f"{len(added):,} new records, more than {FULL_BUILD_SHARE:.0%} of the {len(state.merged):,} papers "
+                f"built: a full build is exact and costs little more")
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
     old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place

@@ -289,6 +289,25 @@ def test_the_ingest_reads_every_record_a_full_build_reads(tmp_path: Path) -> Non
     assert f"heldout.jsonl:{papers[0].id}" in prints  # no suffix for a paper's only record
 
 
+def test_more_new_records_than_the_share_runs_the_full_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past `FULL_BUILD_SHARE` of the papers built, an ingest costs about a full build and differs more from
+    one (half the snapshot ingested: 115-133 % of a cold build); the full build runs and says why."""
+    papers = _held_out()[:6]
+    store = FalkorStore(tmp_path)
+    try:
+        _write(tmp_path, papers[:3])
+        first = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
+        monkeypatch.setattr(incremental, "FULL_BUILD_SHARE", 2.5 / first.papers)  # 3 new records are too many
+        _write(tmp_path, papers)
+        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "incremental" not in report.cache and report.cache["resolve"] == "miss"
+        assert f"3 new records, more than 0% of the {first.papers:,} papers built" in capsys.readouterr().err
+        assert report.papers_read == first.papers_read + 3
+    finally:
+        store.close()
+
+
 def test_a_plain_snapshot_build_keeps_no_state_and_the_first_ingest_builds_fully(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`make run`'s build does not pay for the state; the first ingest makes it, the second extends it."""
