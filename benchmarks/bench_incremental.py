@@ -203,7 +203,8 @@ def main() -> None:
     print(f"| incremental ingest of {len(papers):,} papers | {inc_seconds:.1f} s = "
           f"**{inc_seconds / full_seconds:.1%}** of the cold build |")
     print(f"| — stages | {inc_stages} |")
-    print(f"| — delta | {inc_cache['incremental']} |")
+    delta = inc_cache.get("incremental", f"none: the ingest ran the full build (cache {inc_cache})")
+    print(f"| — delta | {delta} |")
     print(f"| base cold build (without the held-out papers) | {base_seconds:.1f} s |")
     print(f"| mentions in another person than in the full build | {diff['mentions_in_other_people']:,} of "
           f"{diff['mentions']:,} |")
