@@ -92,8 +92,9 @@ _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
 # More new records than this share of the papers built, and a full build runs instead: it is exact, and from here on
 # it costs little more than the ingest would. Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session
-# 50): new records = 2 % of the papers built, the ingest takes ~20 % of a cold build; 32 %, 77-84 %; 131 %, 115-133 %;
-# and its difference from a full build grows with it (mentions in another person: 0.7 %, 3.1 %, 5.2 %).
+# 50, ratios to a cold build without the state): new records = 2 % of the papers built, the ingest takes ~20 % of a
+# cold build; 32 %, 84 %; 131 %, 133 %; and its difference from a full build grows with it (mentions in another
+# person: 0.7 %, 3.1 %, 5.2 %).
 FULL_BUILD_SHARE = 0.25
 
 
