@@ -90,11 +90,11 @@ STATE_FORMAT = 6  # bump when the State layout changes (4: a base file and delta
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
 _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
-# More new records than this share of the papers built, and a full build runs instead: it is exact, and from here on
-# it costs little more than the ingest would. Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session
-# 50, ratios to a cold build without the state): new records = 2 % of the papers built, the ingest takes ~20 % of a
-# cold build; 32 %, 84 %; 131 %, 133 %; and its difference from a full build grows with it (mentions in another
-# person: 0.7 %, 3.1 %, 5.2 %).
+# More new records since the last full build than this share of the papers built, and a full build runs instead: it
+# is exact, and from here on it costs little more than the ingest would (and the differences of the ingests before
+# add up). Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session 50, ratios to a cold build without
+# the state): new records = 2 % of the papers built, the ingest takes ~20 % of a cold build; 32 %, 84 %; 131 %,
+# 133 %; and its difference from a full build grows with it (mentions in another person: 0.7 %, 3.1 %, 5.2 %).
 FULL_BUILD_SHARE = 0.25
 
 
@@ -136,6 +136,9 @@ class State:
     # printed author name -> the group key of its parse, or None: the online run reads its co-authors' here
     # (`features.Corpus`) and adds the names it parsed
     coauthor_groups: dict[str, str | None] = field(default_factory=dict, repr=False)
+    # records the ingests since the last full build added: their differences from a full build add up, so past
+    # `FULL_BUILD_SHARE` of the papers the next ingest runs the full build (0 in a full build's state)
+    ingested_since_full: int = 0
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -551,9 +554,11 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     if updated:
         return f"{len(updated):,} ingested record(s) updated (e.g. {updated[0]})"
     added = [records[key] for key in prints if key not in state.records]
-    if len(added) > FULL_BUILD_SHARE * len(state.merged):
-        return (f"{len(added):,} new records, more than {FULL_BUILD_SHARE:.0%} of the {len(state.merged):,} papers "
-                f"built: a full build is exact and costs little more")
+    since_full = state.ingested_since_full + len(added)
+    if since_full > FULL_BUILD_SHARE * len(state.merged):
+        earlier = f" ({state.ingested_since_full:,} of them by earlier ingests)" if state.ingested_since_full else ""
+        return (f"{since_full:,} new records since the last full build{earlier}, more than {FULL_BUILD_SHARE:.0%} "
+                f"of the {len(state.merged):,} papers built: a full build is exact and costs little more")
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
     old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place
@@ -635,7 +640,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
-                      state.title_keys, state.link_answers, state.coauthor_groups)
+                      state.title_keys, state.link_answers, state.coauthor_groups, since_full)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys,

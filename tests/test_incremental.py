@@ -292,18 +292,26 @@ def test_the_ingest_reads_every_record_a_full_build_reads(tmp_path: Path) -> Non
 def test_more_new_records_than_the_share_runs_the_full_build(tmp_path: Path, capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     """Past `FULL_BUILD_SHARE` of the papers built, an ingest costs about a full build and differs more from
-    one (half the snapshot ingested: 133 % of a cold build); the full build runs and says why."""
-    papers = _held_out()[:6]
+    one (half the snapshot ingested: 133 % of a cold build). The share counts every record ingested since the
+    last full build, since the ingests' differences add up; the full build runs, says why, and starts the count
+    again."""
+    papers = _held_out()[:12]
     store = FalkorStore(tmp_path)
     try:
         _write(tmp_path, papers[:3])
         first = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
-        monkeypatch.setattr(incremental, "FULL_BUILD_SHARE", 2.5 / first.papers)  # 3 new records are too many
-        _write(tmp_path, papers)
-        report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
-        assert "incremental" not in report.cache and report.cache["resolve"] == "miss"
-        assert f"3 new records, more than 0% of the {first.papers:,} papers built" in capsys.readouterr().err
-        assert report.papers_read == first.papers_read + 3
+        monkeypatch.setattr(incremental, "FULL_BUILD_SHARE", 4.5 / first.papers)  # 3 new records pass, 6 do not
+        capsys.readouterr()
+        for count, expected in ((6, "incremental"), (9, "full"), (12, "incremental")):
+            _write(tmp_path, papers[:count])
+            report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+            err = capsys.readouterr().err
+            if expected == "incremental":
+                assert report.cache["incremental"].startswith("3 new records"), (count, report.cache, err)
+            else:
+                assert "incremental" not in report.cache and report.cache["resolve"] == "miss", report.cache
+                assert "6 new records since the last full build (3 of them by earlier ingests), more than" in err
+            assert report.papers_read == first.papers_read + count - 3
     finally:
         store.close()
 
@@ -326,7 +334,7 @@ def test_half_built_and_the_other_half_ingested_is_the_full_build(tmp_path: Path
         build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=built_half, keep_state=True)
         _write(inc_dir, half)
         report = build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=built_half, incremental=True)
-        assert f"{len(half):,} new records, more than 25% of the" in capsys.readouterr().err
+        assert f"{len(half):,} new records since the last full build, more than 25% of the" in capsys.readouterr().err
         _write(full_dir, half)
         build(full, SNAPSHOT, full_dir, quiet=True, only_files=built_half)
         assert len(half) > 2_000 and report.papers > len(half)  # a real half of the inputs
