@@ -344,6 +344,61 @@ def test_half_built_and_the_other_half_ingested_is_the_full_build(tmp_path: Path
         full.close()
 
 
+def test_an_ingest_honours_the_curators_decisions(tmp_path: Path) -> None:
+    """A curator splits a person and gives another an alias; papers of both are then ingested. The online run
+    applies the decisions as a build does: the split holds, the alias stays, and who is one person among the
+    decided mentions is what a full build of the same inputs and decisions says."""
+    from ingest.identity import curation
+
+    held = _held_out()
+    new_names = {a.name for p in held[3:] for a in p.authorships}
+    inc_dir, full_dir = tmp_path / "inc", tmp_path / "full"
+    inc, full = FalkorStore(inc_dir), FalkorStore(full_dir)
+    try:
+        _write(inc_dir, held[:3])
+        build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset)
+        people: dict[str, list[str]] = defaultdict(list)
+        name_of: dict[str, str] = {}
+        for paper in _state(inc_dir).merged:
+            for a in paper.authorships:
+                people[a.author_id].append(f"{paper.id}#{a.position}")
+                name_of[a.author_id] = a.name
+        # people with papers among those to be ingested, so that the online run resolves them again
+        chosen = sorted((pid for pid in people if name_of[pid] in new_names and len(people[pid]) >= 4),
+                        key=lambda pid: (-len(people[pid]), pid))[:2]
+        assert len(chosen) == 2, "no person of the base has papers among the ingested ones"
+        split_person, alias_person = (sorted(people[pid]) for pid in chosen)
+        carved, rest = split_person[:2], split_person[2:]
+        for data_dir in (inc_dir, full_dir):
+            curation.record("split", "ana", "two papers of a namesake", carved, rest, names=[name_of[chosen[0]]],
+                            base=data_dir)
+            curation.record("alias", "ana", "signs with initials", alias_person[:1], alias="Q. Curated Alias",
+                            base=data_dir)
+        build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset)  # the decisions changed: full build
+        _write(inc_dir, held)
+        report = build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=in_small_subset, incremental=True)
+        assert report.cache["incremental"].startswith(f"{len(held) - 3} new records"), report.cache
+        _write(full_dir, held)
+        build(full, SNAPSHOT, full_dir, quiet=True, only_files=in_small_subset)
+
+        def decided(data_dir: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+            state = _state(data_dir)
+            person = {f"{p.id}#{a.position}": a.author_id for p in state.merged for a in p.authorships}
+            return person, {a.id: a.aliases for a in state.authors}
+
+        for person, aliases in (decided(inc_dir), decided(full_dir)):
+            assert person[carved[0]] == person[carved[1]] != person[rest[0]]
+            assert len({person[m] for m in rest}) == 1
+            assert "Q. Curated Alias" in aliases[person[alias_person[0]]]
+        (inc_person, _), (full_person, _) = decided(inc_dir), decided(full_dir)
+        decided_mentions = [*split_person, *alias_person]
+        assert ({(m, n): inc_person[m] == inc_person[n] for m in decided_mentions for n in decided_mentions}
+                == {(m, n): full_person[m] == full_person[n] for m in decided_mentions for n in decided_mentions})
+    finally:
+        inc.close()
+        full.close()
+
+
 def test_a_plain_snapshot_build_keeps_no_state_and_the_first_ingest_builds_fully(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`make run`'s build does not pay for the state; the first ingest makes it, the second extends it."""
