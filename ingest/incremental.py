@@ -26,10 +26,10 @@ holding most of its mentions, and a paper id that changed because a new record j
 paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
 
 Anything else (a changed snapshot file, changed code or model, changed reviewer or curator
-decisions, an updated or deleted record, no state, more new records than `FULL_BUILD_SHARE` of the papers
-built) returns the reason, and the caller runs the normal (cached) full build. Documented differences from a
-full build: docs/scale.md, "Incremental ingest"; measured by benchmarks/bench_incremental.py and
-tests/test_incremental.py.
+decisions, an updated or deleted record, no state, more records ingested since the last full build than
+`FULL_BUILD_SHARE` of the papers built) returns the reason, and the caller runs the normal (cached) full
+build. Documented differences from a full build: docs/scale.md, "Incremental ingest"; measured by
+benchmarks/bench_incremental.py and tests/test_incremental.py.
 """
 
 from __future__ import annotations
@@ -103,7 +103,7 @@ class State:
     """What the last build (or incremental ingest) of a data directory produced, ready to extend."""
 
     base: str  # every input but the ingested records: snapshot files, code, models, decisions
-    records: dict[str, str]  # "<file>:<paper id>" of every ingested record -> digest of the record
+    records: dict[str, str]  # "<file>:<paper id>[#n]" of every ingested record -> its digest (`read_ingested`)
     files: list[str]
     papers_read: int
     skipped_by_status: dict[str, int]
