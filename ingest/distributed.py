@@ -16,6 +16,7 @@ until a cluster is asked for.
 from __future__ import annotations
 
 import contextlib
+import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
@@ -101,9 +102,12 @@ class DaskTagging:
         self.texts = [paper_text(p) for p in papers]
         chunks = [self.texts[start:start + partition] for start in range(0, len(self.texts), partition)]
         self._client = client
-        # the texts go to the workers directly (scatter), not inside the task graph through the scheduler, which
-        # warns about a graph of ~30 MiB on the full snapshot and holds it until the tasks are done
-        self._futures = client.map(_tag_partition, client.scatter(chunks, hash=False), pure=False)
+        with warnings.catch_warnings():
+            # The texts ride in the task graph (~30 MiB on the full snapshot), which Dask warns about. Scattering
+            # them to the workers first, as the warning suggests, was slower on a local cluster: the scatter blocks
+            # this process ~4 s before resolution can start, and tagging took 1-3 s longer (BENCHMARKS.md, session 50).
+            warnings.filterwarnings("ignore", message="Sending large graph", category=UserWarning)
+            self._futures = client.map(_tag_partition, chunks, pure=False)
 
     @property
     def kinds(self) -> Counter[str]:

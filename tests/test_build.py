@@ -145,7 +145,7 @@ def test_full_snapshot_counts(full_build: FullBuild) -> None:
 
 
 @pytest.mark.slow
-@pytest.mark.filterwarnings("error:Sending large graph:UserWarning")  # texts scattered, not in the graph
+@pytest.mark.filterwarnings("error:Sending large graph:UserWarning")  # measured and silenced where made
 def test_the_dask_path_builds_the_snapshots_graph(full_build: FullBuild, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 20: with `ATLAS_DASK`, the whole snapshot's papers are tagged and its candidate pairs scored on a
