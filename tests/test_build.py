@@ -1,4 +1,6 @@
-"""`mlsys-atlas build` on real snapshot subsets: determinism, reports, CLI."""
+"""`mlsys-atlas build` on real snapshot files (subsets; the whole snapshot, with and without Dask).
+
+Determinism, reports, CLI, and the rows of the whole snapshot built on a local Dask cluster."""
 
 from __future__ import annotations
 
