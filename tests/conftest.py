@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -33,6 +34,12 @@ from graph.neo4j_store import Neo4jStore  # noqa: E402
 # (FalkorDB issue #2129) and is restarted; its test fails with StoreHungError and runs once more
 # (`--only-rerun StoreHungError` in pyproject.toml) instead of waiting for the 15-minute test timeout.
 os.environ.setdefault("ATLAS_STORE_REPLY_TIMEOUT", "180")
+
+# Tests never touch the checkout's data directory (`.atlas/`, or the shell's ATLAS_DATA_DIR): a test that reached the
+# default without a fixture's directory would write the developer's store and review queue. One did: after `make
+# test`, `.atlas/` held an empty identity/review_queue.jsonl and a FalkorDB server left running (session 50). Each
+# pytest process gets a directory of its own; tests that need a particular one set ATLAS_DATA_DIR themselves.
+os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")
 
 SNAPSHOT = config.PROJECT_ROOT / "data" / "snapshot"
 SMALL_SUBSET = ("ML_Seed_Papers.csv", "osdi_base_data.json.gz", "nsdi_base_data.json.gz", "icml2023.json.gz",

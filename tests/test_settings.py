@@ -97,3 +97,15 @@ def test_installed_package_keeps_data_in_the_user_data_directory(monkeypatch: py
     monkeypatch.setattr(settings, "IN_CHECKOUT", False)
     installed = settings.default_data_dir()
     assert installed.name == "mlsys-atlas" and settings.PROJECT_ROOT not in installed.parents
+
+
+def test_tests_never_use_the_checkouts_data_directory() -> None:
+    """tests/conftest.py gives each pytest process a data directory of its own: a test that reaches the default
+    (`.atlas/` of the checkout, where `make run` keeps the developer's graph) writes a throwaway one instead."""
+    import tempfile
+
+    from graph import config, settings
+
+    used = config.data_dir().resolve()
+    assert used != (settings.PROJECT_ROOT / ".atlas").resolve()
+    assert Path(tempfile.gettempdir()).resolve() in used.parents and used.name.startswith("atlas-test-data-")
