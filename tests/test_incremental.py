@@ -386,11 +386,11 @@ def test_an_ingest_honours_the_curators_decisions(tmp_path: Path) -> None:
             person = {f"{p.id}#{a.position}": a.author_id for p in state.merged for a in p.authorships}
             return person, {a.id: a.aliases for a in state.authors}
 
-        for person, aliases in (decided(inc_dir), decided(full_dir)):
+        (inc_person, inc_aliases), (full_person, full_aliases) = decided(inc_dir), decided(full_dir)
+        for person, aliases in ((inc_person, inc_aliases), (full_person, full_aliases)):
             assert person[carved[0]] == person[carved[1]] != person[rest[0]]
             assert len({person[m] for m in rest}) == 1
             assert "Q. Curated Alias" in aliases[person[alias_person[0]]]
-        (inc_person, _), (full_person, _) = decided(inc_dir), decided(full_dir)
         decided_mentions = [*split_person, *alias_person]
         assert ({(m, n): inc_person[m] == inc_person[n] for m in decided_mentions for n in decided_mentions}
                 == {(m, n): full_person[m] == full_person[n] for m in decided_mentions for n in decided_mentions})
