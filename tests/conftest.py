@@ -38,8 +38,15 @@ os.environ.setdefault("ATLAS_STORE_REPLY_TIMEOUT", "180")
 # Tests never touch the checkout's data directory (`.atlas/`, or the shell's ATLAS_DATA_DIR): a test that reached the
 # default without a fixture's directory would write the developer's store and review queue. One did: after `make
 # test`, `.atlas/` held an empty identity/review_queue.jsonl and a FalkorDB server left running (session 50). Each
-# pytest process gets a directory of its own; tests that need a particular one set ATLAS_DATA_DIR themselves.
-os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")
+# pytest process gets a directory of its own; tests that need a particular one set ATLAS_DATA_DIR themselves. Made
+# once per process: test modules import this file again as `tests.conftest`, and a second directory replaced the
+# first in the environment, where the check at the end of the session (below) did not look (session 51). A process
+# a test started keeps the environment it was given (pytest sets PYTEST_CURRENT_TEST while a test runs).
+if os.environ.get("ATLAS_TEST_DATA_DIR_OF") != str(os.getpid()) and "PYTEST_CURRENT_TEST" not in os.environ:
+    os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")
+    os.environ["ATLAS_TEST_DATA_DIR_OF"] = str(os.getpid())
+_DEFAULT_DATA_DIR = os.environ["ATLAS_DATA_DIR"]
+_MAIN_MODULE = sys.modules["__main__"]
 
 SNAPSHOT = config.PROJECT_ROOT / "data" / "snapshot"
 SMALL_SUBSET = ("ML_Seed_Papers.csv", "osdi_base_data.json.gz", "nsdi_base_data.json.gz", "icml2023.json.gz",
@@ -137,3 +144,26 @@ def neo4j_small(neo4j_small_build: tuple[Neo4jStore, Path]) -> Neo4jStore:
     """Re-checks the lease before each test, so a tiny-graph test run in between reloads it."""
     store, data_dir = neo4j_small_build
     return LIVE.load(SMALL_GRAPH, _load_small, data_dir)
+
+
+
+@pytest.fixture(autouse=True)
+def _main_module_restored() -> Iterator[None]:
+    """Streamlit's AppTest leaves the app script as `__main__`, and every process `multiprocessing` spawns later
+    runs the `__main__` file first: each Dask worker of a later test ran the whole explorer, which opened a FalkorDB
+    server on the default data directory and, as the last worker to use it, left it running (session 51). Tests get
+    the `__main__` of the pytest process back."""
+    yield
+    sys.modules["__main__"] = _MAIN_MODULE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_server_left_on_the_default_data_directory() -> Iterator[None]:
+    """A FalkorDB server still answering on this process's default data directory when its tests end was started
+    by a test that never said where its store lives, and nobody stops it: an error on the last test, and stopped."""
+    yield
+    from graph.falkor_server import stop_server
+
+    if stop_server(Path(_DEFAULT_DATA_DIR)):
+        pytest.fail(f"a FalkorDB server was left running on the default data directory {_DEFAULT_DATA_DIR}: a test "
+                    "opened the default store (or ran a process that did) and did not stop it", pytrace=False)
