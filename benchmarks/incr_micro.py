@@ -20,6 +20,10 @@ with `ATLAS_BUILD_WORKERS=1`, so that no child makes the same state beside it (B
 `run ... --cpu` reports the stages in CPU seconds of this process (`time.process_time`) instead of wall
 seconds: on a shared machine the wall stages grow with the load, CPU seconds much less.
 
+`run ... --share 0.01` lowers `incremental.FULL_BUILD_SHARE` so that the 1,000 papers pass it, and times how long the
+ingest takes to decide on the full build (the share is checked from the meta file's counts, before the state is read;
+with `--without-counts`, as before session 51, after reading it).
+
 `run ... --run` also says what the online resolution held (`resolve_blocks`' own time, its mentions, how many
 of them are new, how many sit in a name block of a new mention, their papers, the cached people taken whole)
 and how many of the cached people it resolved again came back unchanged: the floor an ingest's resolution
@@ -162,10 +166,21 @@ def main() -> None:
     meta_path = work / "cache" / "incremental" / "state.json"
     meta = json.loads(meta_path.read_text())
     meta["format"] = incremental.STATE_FORMAT  # the base was made by another version of this code
+    if "--without-counts" in sys.argv:  # as a state saved before session 51 (the share checked after the read)
+        meta.pop("counts", None)
     meta_path.write_text(json.dumps(meta))
     incremental.base_key = lambda *a, **k: meta["base"]
     if "--run" in sys.argv:
         _report_the_run()
+    if "--share" in sys.argv:  # a share the 1,000 papers pass: the time the ingest takes to say so
+        incremental.FULL_BUILD_SHARE = float(sys.argv[sys.argv.index("--share") + 1])
+        with gc_paused():
+            t0 = time.perf_counter()
+            reason = incremental.prepare_delta(SNAPSHOT, work, only_files=base_files, graph_version=None)
+            t1 = time.perf_counter()
+        assert isinstance(reason, str), "the ingest did not run the full build"
+        print(f"full build decided in {t1 - t0:.2f} s: {reason}")
+        return
     with gc_paused():
         t0 = time.perf_counter()
         delta = incremental.prepare_delta(SNAPSHOT, work, only_files=base_files, graph_version=None)
@@ -181,7 +196,7 @@ def main() -> None:
     if "--readback" in sys.argv:
         with gc_paused():
             t3 = time.perf_counter()
-            back = incremental._load_state(work, meta["base"], "v1")
+            back = incremental._load_state(work, meta["base"], "v1", len(delta.state.records))
             t4 = time.perf_counter()
         assert not isinstance(back, str), back
         fb = fingerprint(back)

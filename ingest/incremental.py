@@ -257,20 +257,24 @@ def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     _finish_save(folder, _write_parts(folder, lambda: state), graph_version)
 
 
-def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, list[str]]:
-    """(base key, records digest, parts written) of the state `make` returns, its meta file removed first."""
+def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, list[str], dict[str, int]]:
+    """(base key, records digest, parts written, counts) of the state `make` returns, its meta file removed
+    first. The counts let the next ingest decide the full-build share without reading the state."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)
     state = make()
     parts = state_parts.write(folder, state.__getstate__(), state.__dict__.get("_baseline"),
                               state.__dict__.get("_digest_changes"), state.__dict__.get("_touched"))
-    return state.base, records_digest(state.records), parts
+    counts = {"records": len(state.records), "papers": len(state.merged),
+              "ingested_since_full": state.ingested_since_full}
+    return state.base, records_digest(state.records), parts, counts
 
 
-def _finish_save(folder: Path, written: tuple[str, str, list[str]], graph_version: str | None) -> None:
-    base, records, parts = written
+def _finish_save(folder: Path, written: tuple[str, str, list[str], dict[str, int]],
+                 graph_version: str | None) -> None:
+    base, records, parts, counts = written
     _write_meta(folder, {"format": STATE_FORMAT, "base": base, "records": records, "graph_version": graph_version,
-                         "parts": parts})
+                         "parts": parts, "counts": counts})
     state_parts.drop_unlisted(folder, parts)
 
 
@@ -352,7 +356,17 @@ def read_state(path: Path) -> State:
     return state
 
 
-def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State | str:
+def _past_share(added: int, earlier: int, papers: int) -> str | None:
+    """Why the ingest runs the full build instead, if the records ingested since the last one pass the share."""
+    since_full = earlier + added
+    if since_full <= FULL_BUILD_SHARE * papers:
+        return None
+    by_earlier = f" ({earlier:,} of them by earlier ingests)" if earlier else ""
+    return (f"{since_full:,} new records since the last full build{by_earlier}, more than {FULL_BUILD_SHARE:.0%} "
+            f"of the {papers:,} papers built: a full build is exact and costs little more")
+
+
+def _load_state(data_dir: Path, base: str, graph_version: str | None, records_now: int) -> State | str:
     folder = _state_dir(data_dir)
     try:
         meta = json.loads((folder / META_FILE).read_text())
@@ -362,6 +376,15 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None) -> State |
         return "snapshot files, code, models or decisions changed since the last build"
     if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
         return "the live graph is not the one this data directory's last build wrote"
+    counts = meta.get("counts")
+    if isinstance(counts, dict):
+        # decided before reading the state (2-3 s on the snapshot), from the counts its meta file keeps: the
+        # records added are at least those beyond the state's (exactly those unless some were deleted, which
+        # runs the full build as well)
+        too_many = _past_share(records_now - counts.get("records", 0), counts.get("ingested_since_full", 0),
+                               counts.get("papers", 0))
+        if too_many:
+            return too_many
     try:
         state = read_state(folder / STATE_FILE)
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, TypeError,
@@ -543,7 +566,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     seconds: dict[str, float] = {}
     base = base_key(snapshot_dir, data_dir, only_files)
     records, record_institutions, unreadable, files, prints = read_ingested(data_dir)
-    loaded = _load_state(data_dir, base, graph_version)
+    loaded = _load_state(data_dir, base, graph_version, len(prints))
     if isinstance(loaded, str):
         return loaded
     state = loaded
@@ -555,10 +578,9 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
         return f"{len(updated):,} ingested record(s) updated (e.g. {updated[0]})"
     added = [records[key] for key in prints if key not in state.records]
     since_full = state.ingested_since_full + len(added)
-    if since_full > FULL_BUILD_SHARE * len(state.merged):
-        earlier = f" ({state.ingested_since_full:,} of them by earlier ingests)" if state.ingested_since_full else ""
-        return (f"{since_full:,} new records since the last full build{earlier}, more than {FULL_BUILD_SHARE:.0%} "
-                f"of the {len(state.merged):,} papers built: a full build is exact and costs little more")
+    too_many = _past_share(len(added), state.ingested_since_full, len(state.merged))
+    if too_many:
+        return too_many
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
     old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place

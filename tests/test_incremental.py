@@ -294,9 +294,12 @@ def test_more_new_records_than_the_share_runs_the_full_build(tmp_path: Path, cap
     """Past `FULL_BUILD_SHARE` of the papers built, an ingest costs about a full build and differs more from
     one (half the snapshot ingested: 133 % of a cold build). The share counts every record ingested since the
     last full build, since the ingests' differences add up; the full build runs, says why, and starts the count
-    again."""
+    again. It decides from the counts the state's meta file keeps, without reading the state."""
     papers = _held_out()[:12]
     store = FalkorStore(tmp_path)
+    reads: list[Path] = []
+    read_state = incremental.read_state
+    monkeypatch.setattr(incremental, "read_state", lambda path: reads.append(path) or read_state(path))
     try:
         _write(tmp_path, papers[:3])
         first = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
@@ -304,13 +307,16 @@ def test_more_new_records_than_the_share_runs_the_full_build(tmp_path: Path, cap
         capsys.readouterr()
         for count, expected in ((6, "incremental"), (9, "full"), (12, "incremental")):
             _write(tmp_path, papers[:count])
+            reads.clear()
             report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
             err = capsys.readouterr().err
             if expected == "incremental":
                 assert report.cache["incremental"].startswith("3 new records"), (count, report.cache, err)
+                assert len(reads) == 1
             else:
                 assert "incremental" not in report.cache and report.cache["resolve"] == "miss", report.cache
                 assert "6 new records since the last full build (3 of them by earlier ingests), more than" in err
+                assert not reads  # the share was decided before reading the state
             assert report.papers_read == first.papers_read + count - 3
     finally:
         store.close()
