@@ -9,6 +9,7 @@ tests that write make their own store in `tmp_path`.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -89,6 +90,13 @@ def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorSto
 
 
 # ------------------------------------------------------------------ the real Neo4j server
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """The default data directory this process made goes when it ends (tests of the defaults write a review queue
+    there; runs had left ~80 in /tmp), unless a server was found left on it."""
+    if os.environ.get("ATLAS_TEST_DATA_DIR_OF") == str(os.getpid()) and "ATLAS_TEST_KEEP_DATA_DIR" not in os.environ:
+        shutil.rmtree(_DEFAULT_DATA_DIR, ignore_errors=True)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     del config
     require_configured()  # CI=true without NEO4J_TEST_URI is a broken set-up: fail, never skip
@@ -160,10 +168,12 @@ def _main_module_restored() -> Iterator[None]:
 @pytest.fixture(scope="session", autouse=True)
 def _no_server_left_on_the_default_data_directory() -> Iterator[None]:
     """A FalkorDB server still answering on this process's default data directory when its tests end was started
-    by a test that never said where its store lives, and nobody stops it: an error on the last test, and stopped."""
+    by a test that never said where its store lives, and nobody stops it: an error on the last test, and stopped
+    (the directory is then kept for a look)."""
     yield
     from graph.falkor_server import stop_server
 
     if stop_server(Path(_DEFAULT_DATA_DIR)):
+        os.environ["ATLAS_TEST_KEEP_DATA_DIR"] = "1"
         pytest.fail(f"a FalkorDB server was left running on the default data directory {_DEFAULT_DATA_DIR}: a test "
                     "opened the default store (or ran a process that did) and did not stop it", pytrace=False)
