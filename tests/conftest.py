@@ -90,13 +90,6 @@ def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorSto
 
 
 # ------------------------------------------------------------------ the real Neo4j server
-def pytest_unconfigure(config: pytest.Config) -> None:
-    """The default data directory this process made goes when it ends (tests of the defaults write a review queue
-    there; runs had left ~80 in /tmp), unless a server was found left on it."""
-    if os.environ.get("ATLAS_TEST_DATA_DIR_OF") == str(os.getpid()) and "ATLAS_TEST_KEEP_DATA_DIR" not in os.environ:
-        shutil.rmtree(_DEFAULT_DATA_DIR, ignore_errors=True)
-
-
 def pytest_configure(config: pytest.Config) -> None:
     del config
     require_configured()  # CI=true without NEO4J_TEST_URI is a broken set-up: fail, never skip
@@ -154,7 +147,6 @@ def neo4j_small(neo4j_small_build: tuple[Neo4jStore, Path]) -> Neo4jStore:
     return LIVE.load(SMALL_GRAPH, _load_small, data_dir)
 
 
-
 @pytest.fixture(autouse=True)
 def _main_module_restored() -> Iterator[None]:
     """Streamlit's AppTest leaves the app script as `__main__`, and every process `multiprocessing` spawns later
@@ -177,3 +169,10 @@ def _no_server_left_on_the_default_data_directory() -> Iterator[None]:
         os.environ["ATLAS_TEST_KEEP_DATA_DIR"] = "1"
         pytest.fail(f"a FalkorDB server was left running on the default data directory {_DEFAULT_DATA_DIR}: a test "
                     "opened the default store (or ran a process that did) and did not stop it", pytrace=False)
+
+
+def pytest_unconfigure() -> None:
+    """The default data directory this process made goes when it ends (tests of the defaults write a review queue
+    there; runs had left ~80 in /tmp), unless a server was found left on it."""
+    if os.environ.get("ATLAS_TEST_DATA_DIR_OF") == str(os.getpid()) and "ATLAS_TEST_KEEP_DATA_DIR" not in os.environ:
+        shutil.rmtree(_DEFAULT_DATA_DIR, ignore_errors=True)
