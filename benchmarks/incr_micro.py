@@ -25,7 +25,8 @@ ingest takes to decide on the full build (the share is checked from the meta fil
 with `--without-counts`, as before session 51, after reading it).
 
 `run ... --run` also says what the online resolution held (`resolve_blocks`' own time, its mentions, how many
-of them are new, how many sit in a name block of a new mention, their papers, the cached people taken whole)
+of them are new, how many sit in a name block of a new mention, their papers, the cached people taken whole, how
+many mentions the scored pairs hold)
 and how many of the cached people it resolved again came back unchanged: the floor an ingest's resolution
 cannot go below while every new mention is compared with every cached person it could join.
 """
@@ -99,6 +100,18 @@ def _report_the_run() -> None:
         print(f"run: {len(found):,} of the {len(old_people):,} cached people resolved again came back unchanged")
         return found
 
+    def candidate_pairs(corpus, blocks, new=None, **options):  # noqa: ANN001, ANN202
+        table = pairs(corpus, blocks, new, **options)
+        if new is not None:
+            held = len(set(table.left.tolist()) | set(table.right.tolist()))
+            papers = len({corpus.mentions[i].paper_id for i in set(table.left.tolist()) | set(table.right.tolist())})
+            print(f"run: {len(table.left):,} pairs scored hold {held:,} of the run's {len(corpus.mentions):,} mentions "
+                  f"({papers:,} papers); the other mentions are there for their people's size and the evidence")
+        return table
+
+    from ingest.identity import resolver
+    pairs = resolver.candidate_pairs
+    resolver.candidate_pairs = candidate_pairs
     incremental.resolve_blocks = resolve_blocks
     incremental._unchanged_people = unchanged_people
 
