@@ -103,9 +103,10 @@ def _report_the_run() -> None:
     def candidate_pairs(corpus, blocks, new=None, **options):  # noqa: ANN001, ANN202
         table = pairs(corpus, blocks, new, **options)
         if new is not None:
-            held = len(set(table.left.tolist()) | set(table.right.tolist()))
-            papers = len({corpus.mentions[i].paper_id for i in set(table.left.tolist()) | set(table.right.tolist())})
-            print(f"run: {len(table.left):,} pairs scored hold {held:,} of the run's {len(corpus.mentions):,} mentions "
+            held = set(table.left.tolist()) | set(table.right.tolist())
+            papers = len({corpus.mentions[i].paper_id for i in held})
+            print(f"run: {len(table.left):,} pairs scored hold {len(held):,} of the run's {len(corpus.mentions):,} "
+                  "mentions "
                   f"({papers:,} papers); the other mentions are there for their people's size and the evidence")
         return table
 
