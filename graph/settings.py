@@ -100,8 +100,9 @@ class AtlasSettings(BaseSettings):
     store_reply_timeout: PositiveSeconds = Field(
         600, description="Seconds the embedded store may take to answer one command. Past it, a server that does not "
                          "answer PING either is hung (a FalkorDB engine deadlock, FalkorDB issue #2129): it is stopped "
-                         "and restarted from its last save, and the command fails with a clear error instead of "
-                         "waiting forever. Keep it above the longest query (query_timeout_max_ms).")
+                         "and restarted from its last save; a build or ingest then runs once more by itself, any other "
+                         "command fails with a clear error instead of waiting forever. Keep it above the longest "
+                         "query (query_timeout_max_ms).")
     query_memory_mb: int = Field(2048, ge=64, description="Most memory one query may use on the embedded store "
                                                           "(FalkorDB QUERY_MEM_CAPACITY), in MiB.")
 

@@ -26,6 +26,7 @@ from tqdm import tqdm
 
 from graph import config
 from graph.build_report import QUARANTINE_FILE, REPORT_FILE, last_report, quarantined_records  # noqa: F401
+from graph.errors import StoreHungError
 from graph.fileio import PRIVATE_FILE_MODE, atomic_write_text, atomic_writer
 from graph.gc_pause import gc_paused
 from graph.ids import ID_SCHEME
@@ -82,7 +83,7 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
     An unchanged rebuild does not write the graph again when the live graph already holds its
     rows (`_live_graph_holds`); `reload` writes it anyway.
     """
-    with build_lock(data_dir, wait=config.settings().build_lock_wait), gc_paused():
+    def once() -> BuildReport:
         if incremental and include_ingested and use_cache:
             report = _ingest_delta(store, snapshot_dir, data_dir, only_files=only_files)
             if report is not None:
@@ -90,6 +91,28 @@ def build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool 
         return _build(store, snapshot_dir, data_dir, quiet=quiet, only_files=only_files,
                       include_ingested=include_ingested, use_cache=use_cache, keep_state=keep_state or incremental,
                       reload=reload)
+
+    with build_lock(data_dir, wait=config.settings().build_lock_wait), gc_paused():
+        return _again_after_a_hang(once)
+
+
+def _again_after_a_hang(once: Callable[[], BuildReport]) -> BuildReport:
+    """Run a build or ingest once more, after one line on stderr, when the store hung (StoreHungError).
+
+    Why: FalkorDB's engine can deadlock (issue #2129); the store then kills the server and starts a fresh one
+    from its last save, which every finished build and ingest leaves behind. Nothing of the interrupted run is
+    live (a build writes a staging graph it swaps in at the end; an ingest's delta is idempotent and its state is
+    saved only after the delta is written), and every stage before the store is cached, so running it again gives
+    what one uninterrupted run gives, at the cost of the store's part. A second hang is reported: the engine may
+    hang again for the same input, and the command's own message says what to do.
+    """
+    try:
+        return once()
+    except StoreHungError as exc:
+        first_sentence = str(exc).split(". ", 1)[0]
+        print(f"warning: {first_sentence}. It was restarted from its last save; running once more.",
+              file=sys.stderr)
+    return once()
 
 
 def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,

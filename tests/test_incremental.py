@@ -538,6 +538,24 @@ class _ServerDiesMidDelta(FalkorStore):
         return super().write_batches(query, rows)
 
 
+class _ServerHangsMidDelta(FalkorStore):
+    """A real store whose FalkorDB server stops answering (SIGSTOP: every command unanswered, PING included, as in
+    the engine deadlock of FalkorDB issue #2129) after the ingest's first batches of its delta, once."""
+
+    writes_before_hang = 2
+
+    def write_batches(self, query: str, rows: Any, batch_size: int = 0) -> int:
+        import os
+        import signal
+
+        from tests.reliability.test_build_faults import _server_pid
+
+        if self.writes_before_hang == 0:
+            os.kill(_server_pid(self.server.data_dir), signal.SIGSTOP)
+        self.writes_before_hang -= 1
+        return super().write_batches(query, rows)
+
+
 def _ingested(data_dir: Path, papers: list[Paper], store: FalkorStore | None = None) -> Any:
     """A small-subset build with the first three records, then an ingest of them all (into `store` if given)."""
     _write(data_dir, papers[:3])
@@ -570,5 +588,32 @@ def test_an_ingest_whose_server_dies_mid_delta_is_redone_by_the_next_ingest(tmp_
     store = FalkorStore(clean)
     try:
         assert redone == _graph_dump(store)
+    finally:
+        store.close()
+
+
+def test_an_ingest_whose_server_hangs_mid_delta_runs_once_more_and_matches_the_uninterrupted_ingest(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The hung server is killed and started again from its last save (the base build); the ingest then runs once
+    more by itself (ingest.build._again_after_a_hang), takes the incremental path again, and its graph is the
+    uninterrupted ingest's."""
+    papers = _held_out()[:6]
+    hung, clean = tmp_path / "hung", tmp_path / "clean"
+    with monkeypatch.context() as patched:
+        patched.setenv("ATLAS_STORE_REPLY_TIMEOUT", "1")  # for this handle only: the base build keeps the default
+        store = _ServerHangsMidDelta(hung)
+    report = _ingested(hung, papers, store)
+    assert store.writes_before_hang < 0  # the hang happened
+    assert "not even PING" in (warned := capsys.readouterr().err) and "running once more" in warned
+    assert report.cache["incremental"].startswith("3 new records"), report.cache
+    store = FalkorStore(hung)
+    try:
+        after_the_hang = _graph_dump(store)
+    finally:
+        store.close()
+    _ingested(clean, papers)
+    store = FalkorStore(clean)
+    try:
+        assert after_the_hang == _graph_dump(store)
     finally:
         store.close()

@@ -16,7 +16,7 @@ import pytest
 import redis
 
 from graph import config
-from graph.errors import StoreUnavailableError
+from graph.errors import StoreHungError, StoreUnavailableError
 from graph.falkor_server import PID_NAME, SOCKET_NAME
 from graph.falkor_store import FalkorStore
 from graph.locks import build_lock
@@ -153,6 +153,54 @@ def test_killed_build_leaves_no_orphan_server_no_staging_key_and_a_matching_repo
     finally:
         store.close()
     assert not _alive(server_pid)
+
+
+class _HangsWhenLoading(FalkorStore):
+    """A real store whose server stops answering as a load begins, `hangs` times: SIGSTOP leaves every
+    command unanswered, PING included, as FalkorDB's engine deadlock does (issue #2129)."""
+
+    def __init__(self, *args: object, hangs: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.hangs = hangs
+        self.hung_pids: list[int] = []
+
+    def bulk_load(self, nodes: dict, rels: dict, progress: object = None) -> dict[str, int] | None:
+        if len(self.hung_pids) < self.hangs:
+            self.hung_pids.append(self.server.process.pid)  # type: ignore[union-attr]
+            os.kill(self.hung_pids[-1], signal.SIGSTOP)
+        return super().bulk_load(nodes, rels, progress)
+
+
+def test_a_build_whose_store_hangs_runs_once_more_and_finishes(
+        tmp_path: Path, tiny_snapshot: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("ATLAS_STORE_REPLY_TIMEOUT", "1")
+    store = _HangsWhenLoading(tmp_path, "atlas", hangs=1)
+    try:
+        report = build(store, tiny_snapshot, tmp_path, quiet=True, use_cache=False)
+        assert len(store.hung_pids) == 1 and not _alive(store.hung_pids[0])  # killed and reaped
+        assert "FalkorDB answered nothing for 1 s" in capsys.readouterr().err
+        assert report.papers == TINY_PAPERS == store.counts()["nodes"]["Paper"]
+        assert last_report(tmp_path, store) == json.loads((tmp_path / REPORT_FILE).read_text())
+    finally:
+        store.close()
+
+
+def test_a_second_hang_is_reported_and_the_last_build_stays_live(
+        tmp_path: Path, tiny_snapshot: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _fresh_build(tmp_path, tiny_snapshot)
+    report_before = json.loads((tmp_path / REPORT_FILE).read_text())
+    monkeypatch.setenv("ATLAS_STORE_REPLY_TIMEOUT", "1")
+    store = _HangsWhenLoading(tmp_path, "atlas", hangs=2)
+    try:
+        with pytest.raises(StoreHungError, match="Run the command again"):
+            build(store, tiny_snapshot, tmp_path, quiet=True, reload=True)
+        assert len(store.hung_pids) == 2  # once more, not forever
+        assert store.counts()["nodes"]["Paper"] == TINY_PAPERS  # the fresh server holds the last build
+        assert not store.db.connection.exists("atlas__building")
+        assert last_report(tmp_path, store) == report_before
+    finally:
+        store.close()
 
 
 def test_stale_staging_key_is_dropped_when_a_server_starts(tmp_path: Path) -> None:
