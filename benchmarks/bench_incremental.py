@@ -23,6 +23,10 @@ mentions differ (AUTHORED rows by mention), inside and outside the re-resolved n
 order the snapshot reads them, so the base is half the snapshot and the ingest the other half (issue 20's
 test, at the snapshot's scale); `--papers 0` ingests every paper of the held-out files.
 
+`--refetch` then writes the same records again with a date one day later, as fetching the source again gives,
+and times that ingest too (`incremental._redate`: no full build when only the dates moved); the reference build
+reads the re-dated records. It needs records with strong ids (papercopilot ICML 2024: `--held-out icml2024.json.gz`).
+
 `--fresh` runs each build in its own Python process, as the command line does: in one process the ingest
 and the reference build run on a heap the builds before them freed, which moved their stages by 10-30 %
 (BENCHMARKS.md, session 47).
@@ -31,6 +35,7 @@ and the reference build run on a heap the builds before them freed, which moved 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -38,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from atlas_cli import wiring  # noqa: E402
 from graph.config import PROJECT_ROOT  # noqa: E402
 from graph.falkor_store import FalkorStore  # noqa: E402
+from graph.records import Provenance  # noqa: E402
 from ingest import incremental  # noqa: E402
 from ingest.build import build  # noqa: E402
 from ingest.recordio import records_dir, write_records  # noqa: E402
@@ -129,7 +136,8 @@ def _timed_build(step: str, data_dir: Path, held_out: str, papers: list | None) 
         if papers is not None:
             records_dir(data_dir).mkdir(parents=True, exist_ok=True)
             write_records(records_dir(data_dir) / "heldout.jsonl", papers)
-        options = {"base": {"keep_state": True}, "ingest": {"incremental": True}, "reference": {}}[step]
+        options = {"base": {"keep_state": True}, "ingest": {"incremental": True}, "refetch": {"incremental": True},
+                   "reference": {}}[step]
         started = time.perf_counter()
         report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=base_files, **options)
         return time.perf_counter() - started, report.seconds, report.cache
@@ -141,7 +149,8 @@ def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tu
     """`_timed_build` in a new Python process, as `mlsys-atlas build` / `ingest` run: its heap holds nothing
     an earlier build left (in one process, the ingest ran on a heap the base build had just freed)."""
     command = [sys.executable, __file__, "--step", step, "--work", str(data_dir), "--held-out", args.held_out,
-               "--papers", str(args.papers), *(["--no-fallback"] if args.no_fallback else [])]
+               "--papers", str(args.papers), *(["--no-fallback"] if args.no_fallback else []),
+               *(["--refetch"] if args.refetch else [])]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
@@ -151,6 +160,12 @@ def _held_papers(held_out: str, count: int) -> list:
     files = _held_files(held_out)
     held = sorted(read_snapshot(SNAPSHOT, files.__contains__).papers, key=lambda p: p.id)
     return held if count <= 0 else held[::max(1, len(held) // count)][:count]
+
+
+def _fetched_again(papers: list) -> list:
+    """The same records with a date one day later than the latest of them (a source fetched again)."""
+    later = (date.fromisoformat(max(p.provenance.retrieved_at for p in papers)) + timedelta(days=1)).isoformat()
+    return [dataclasses.replace(p, provenance=Provenance(p.provenance.sources, later)) for p in papers]
 
 
 def main() -> None:
@@ -164,7 +179,9 @@ def main() -> None:
     parser.add_argument("--no-fallback", action="store_true",
                         help="ingest however many records there are (past incremental.FULL_BUILD_SHARE of the "
                              "papers built, `ingest` runs a full build instead)")
-    parser.add_argument("--step", choices=("base", "ingest", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--refetch", action="store_true",
+                        help="then ingest the same records again, one day later (the reference reads those)")
+    parser.add_argument("--step", choices=("base", "ingest", "refetch", "reference"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
     if args.no_fallback:
@@ -172,6 +189,8 @@ def main() -> None:
     held_name = args.held_out
     if args.step:  # one build of a --fresh run, in this process: its numbers on stdout's last line
         papers = None if args.step == "base" else _held_papers(held_name, args.papers)
+        if args.step == "refetch" or args.step == "reference" and args.refetch:
+            papers = _fetched_again(papers)
         print(json.dumps(_timed_build(args.step, args.work, held_name, papers)))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
@@ -180,16 +199,22 @@ def main() -> None:
     print(f"held out {held_name}: {len(papers):,} papers ingested; each build in "
           f"{'its own process' if args.fresh else 'this process'}", flush=True)
 
+    again = _fetched_again(papers) if args.refetch else papers
+
     def run(step: str, data_dir: Path) -> tuple[float, dict, dict]:
         if args.fresh:
             return _in_fresh_process(step, data_dir, args)
-        return _timed_build(step, data_dir, held_name, None if step == "base" else papers)
+        return _timed_build(step, data_dir, held_name, None if step == "base" else
+                            again if step == "refetch" or step == "reference" else papers)
 
     base_dir, full_dir = work / "incremental", work / "full"
     base_seconds, base_stages, _ = run("base", base_dir)
     print(f"base cold build: {base_seconds:.1f} s {base_stages}", flush=True)
     inc_seconds, inc_stages, inc_cache = run("ingest", base_dir)
     print(f"incremental ingest: {inc_seconds:.1f} s {inc_stages} {inc_cache}", flush=True)
+    if args.refetch:
+        again_seconds, again_stages, again_cache = run("refetch", base_dir)
+        print(f"the same records fetched again: {again_seconds:.1f} s {again_stages} {again_cache}", flush=True)
     full_seconds, full_stages, _ = run("reference", full_dir)
     print(f"reference cold build: {full_seconds:.1f} s {full_stages}", flush=True)
 
@@ -203,6 +228,11 @@ def main() -> None:
     print(f"| incremental ingest of {len(papers):,} papers | {inc_seconds:.1f} s = "
           f"**{inc_seconds / full_seconds:.1%}** of the cold build |")
     print(f"| — stages | {inc_stages} |")
+    if args.refetch:
+        print(f"| the same records fetched again a day later | {again_seconds:.1f} s = "
+              f"**{again_seconds / (full_seconds - state_seconds):.1%}** of the cold build without the state |")
+        print(f"| — stages, delta | {again_stages}; "
+              f"{again_cache.get('incremental', f'none: the full build ran (cache {again_cache})')} |")
     delta = inc_cache.get("incremental", f"none: the ingest ran the full build (cache {inc_cache})")
     print(f"| — delta | {delta} |")
     print(f"| base cold build (without the held-out papers) | {base_seconds:.1f} s |")

@@ -137,10 +137,12 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
         quarantined_by_reason=dict(reasons.most_common()),
         skipped_by_status=dict(sorted(state.skipped_by_status.items())),
         seconds={}, ingested_files=state.ingested_files,
-        cache={"incremental": f"{delta.new_papers} new records, {delta.changed_papers} papers changed, "
+        cache={"incremental": f"{delta.new_papers} new records, "
+                              + (f"{delta.redated} fetched again with a later date, " if delta.redated else "")
+                              + f"{delta.changed_papers} papers changed, "
                               f"{delta.blocks} name blocks ({delta.mentions} mentions) resolved again: "
                               f"{delta.people_before} -> {delta.people_after} people; {delta.size()} rows written"})
-    if delta.new_papers == 0 and delta.size() == 0:  # nothing new: the state and the graph's version stand
+    if delta.new_papers == delta.redated == delta.size() == 0:  # nothing new: the state and the graph's version stand
         _write_outcome(state, data_dir)
         seconds["total"] = time.perf_counter() - started
         report.seconds = {k: round(v, 2) for k, v in seconds.items()}

@@ -25,8 +25,9 @@ A person id a re-resolved block no longer has is kept in `id_aliases` of the per
 holding most of its mentions, and a paper id that changed because a new record joined the
 paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
 
-Anything else (a changed snapshot file, changed code or model, changed reviewer or curator
-decisions, an updated or deleted record, no state, more records ingested since the last full build than
+Records fetched again with a later date and nothing else changed move the dates of their papers and
+people (`_redate`), as a full build would. Anything else (a changed snapshot file, changed code or model,
+changed reviewer or curator decisions, a record updated in its content or deleted, no state, more records ingested since the last full build than
 `FULL_BUILD_SHARE` of the papers built) returns the reason, and the caller runs the normal (cached) full
 build. Documented differences from a full build: docs/scale.md, "Incremental ingest"; measured by
 benchmarks/bench_incremental.py and tests/test_incremental.py.
@@ -55,7 +56,7 @@ from rapidfuzz import fuzz, process
 from graph import config
 from graph.forked import Forked
 from graph.loader import node_rows, rel_rows
-from graph.records import Author, Institution, Paper, Quarantined, TopicTag
+from graph.records import Author, Institution, Paper, Provenance, Quarantined, TopicTag
 from graph.store import Row
 from ingest import cache as build_cache
 from ingest import link_answers, state_codec, state_parts, topics
@@ -83,8 +84,9 @@ from ingest.recordio import _merge_institution, read_records, records_dir
 STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 6  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
-# 6: each distinct parsed name written once, and each printed name's parsed co-author group kept)
+STATE_FORMAT = 7  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
+# 6: each distinct parsed name written once, and each printed name's parsed co-author group kept; 7: a record's
+# print is its undated digest and its date, `record_print`)
 # what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
 # statistics' keys it changed
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
@@ -103,7 +105,7 @@ class State:
     """What the last build (or incremental ingest) of a data directory produced, ready to extend."""
 
     base: str  # every input but the ingested records: snapshot files, code, models, decisions
-    records: dict[str, str]  # "<file>:<paper id>[#n]" of every ingested record -> its digest (`read_ingested`)
+    records: dict[str, str]  # "<file>:<paper id>[#n]" of every ingested record -> `record_print` (`read_ingested`)
     files: list[str]
     papers_read: int
     skipped_by_status: dict[str, int]
@@ -177,6 +179,7 @@ class Delta:
     people_before: int  # people of those blocks before and after
     people_after: int
     seconds: dict[str, float]
+    redated: int = 0  # records fetched again, with a later date and nothing else changed (`_redate`)
 
     def size(self) -> int:
         return sum(map(len, [*self.merge_nodes.values(), *self.merge_rels.values(), *self.delete_nodes.values(),
@@ -221,13 +224,30 @@ def read_ingested(data_dir: Path) -> tuple[dict[str, Paper], dict[str, Instituti
                     seen[item.id] += 1
                     key = f"{path.name}:{item.id}" + (f"#{seen[item.id]}" if seen[item.id] > 1 else "")
                     papers[key] = item
-                    prints[key] = hashlib.blake2b(repr(item).encode(), digest_size=16).hexdigest()
+                    prints[key] = record_print(item)
                 elif isinstance(item, Institution):
                     known = institutions.get(item.id)
                     institutions[item.id] = item if known is None else _merge_institution(known, item)
                 else:
                     unreadable.append(item)
     return papers, institutions, unreadable, files, prints
+
+
+def record_print(paper: Paper) -> str:
+    """A record's fingerprint: the digest of everything but its retrieval date, then that date.
+
+    Why two parts: fetching a source again on a later day gives the same records with a new date (the
+    response's Date header), and an ingest that saw them as updated ran the full build. A record whose digest
+    is the one kept and whose date is not earlier only moves its paper's date (`_redate`)."""
+    undated = dataclasses.replace(paper, provenance=Provenance(paper.provenance.sources, ""))
+    return f"{hashlib.blake2b(repr(undated).encode(), digest_size=16).hexdigest()} {paper.provenance.retrieved_at}"
+
+
+def _redated(before: str, now: str) -> bool:
+    """`record_print`s of one record that differ in the date alone, and not to an earlier one."""
+    digest, _, date = before.partition(" ")
+    digest_now, _, date_now = now.partition(" ")
+    return digest == digest_now and date_now >= date
 
 
 def tag_key(paper: Paper) -> str:
@@ -535,6 +555,40 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
     return sorted(found)
 
 
+def _redate(state: State, records: list[Paper]) -> set[str] | str:
+    """Give the cached papers of records fetched again (the same record, a later date) that date, and their
+    people too; the ids of those papers, or why the full build must run instead.
+
+    A paper's date is the latest of its records' (`Provenance.merged`) and a person's the latest of their
+    papers' (`authors_from`), so a record's later date makes each the later of the two: what a full build gives.
+    A record's paper is the one cached paper holding every strong id of it: merge_papers never joins two values
+    of one kind, so the paper a record went into holds each of its ids. A record without a strong id, or whose
+    ids more than one paper holds (merges refused on another kind), is not found so: the full build runs."""
+    wanted = {item for record in records for item in _strong_ids(record).items()}
+    holders: dict[tuple[str, str], set[int]] = defaultdict(set)
+    for index, paper in enumerate(state.merged):
+        for item in _strong_ids(paper).items():
+            if item in wanted:
+                holders[item].add(index)
+    authors = {a.id: a for a in state.authors}
+    redated: set[str] = set()
+    for record in records:
+        ids = list(_strong_ids(record).items())
+        found = set.intersection(*(holders.get(item, set()) for item in ids)) if ids else set()
+        if len(found) != 1:
+            return f"ingested record {record.id} has a new date, but its paper is not known by its ids alone"
+        paper = state.merged[found.pop()]
+        date = record.provenance.retrieved_at
+        if date > paper.provenance.retrieved_at:
+            paper.provenance = Provenance(paper.provenance.sources, date)  # never changed in place: may be shared
+        for authorship in paper.authorships:
+            author = authors.get(authorship.author_id)
+            if author is not None and date > author.provenance.retrieved_at:
+                author.provenance = Provenance(author.provenance.sources, date)
+        redated.add(paper.id)
+    return redated
+
+
 def _authors_of(resolution: Any, papers: dict[str, Paper]) -> list[Author]:
     """Authors from a resolution, as identity.authors.resolve_authors makes them."""
     return authors_from(resolution, {paper_id: paper.provenance for paper_id, paper in papers.items()})
@@ -574,13 +628,20 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
     if deleted:
         return f"{len(deleted):,} ingested record(s) deleted (e.g. {deleted[0]})"
-    if updated:
-        return f"{len(updated):,} ingested record(s) updated (e.g. {updated[0]})"
+    # (a record a full build quarantines for its venue stays out, as before: its quarantine entry has no date)
+    redated = drop_venue_mismatches([records[key] for key in updated if _redated(state.records[key], prints[key])],
+                                    None)
+    if sum(_redated(state.records[key], prints[key]) for key in updated) < len(updated):
+        first = next(key for key in updated if not _redated(state.records[key], prints[key]))
+        return f"{len(updated) - len(redated):,} ingested record(s) updated (e.g. {first})"
     added = [records[key] for key in prints if key not in state.records]
     since_full = state.ingested_since_full + len(added)
     too_many = _past_share(len(added), state.ingested_since_full, len(state.merged))
     if too_many:
         return too_many
+    redated_ids = _redate(state, redated) if redated else set()
+    if isinstance(redated_ids, str):
+        return redated_ids
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
     old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place
@@ -647,7 +708,8 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     organisations_all, _ = correct_mislinks(all_papers, organisations)  # needs the people just resolved
     batch_quarantine: list[Quarantined] = []
     batch = batch_from(all_papers, authors, organisations_all, batch_quarantine)
-    papers, people = _touched(batch, old_links, old_org_names, state.venue_names, {p.id for p in changed},
+    papers, people = _touched(batch, old_links, old_org_names, state.venue_names,
+                              {p.id for p in changed} | (redated_ids & {p.id for p in all_papers}),
                               (new_people | set(old_people)) - unchanged)
     nodes, rels = node_rows(batch, papers=papers, authors=people), rel_rows(batch, papers=papers, authors=people)
     scopes = {**{kind: (key, papers | dropped_ids) for kind, key in PAPER_SCOPED.items()},
@@ -671,7 +733,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
                  len({info.block_key for info in map(state.names.get, subset_ids) if info is not None}), resolved[0],
-                 len(old_people), resolved[1], seconds)
+                 len(old_people), resolved[1], seconds, len(redated))
 
 
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],

@@ -8,6 +8,7 @@ NSDI (many are papers the subset already has from another source, so they merge 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from collections import defaultdict
@@ -18,7 +19,7 @@ import pytest
 
 from graph.falkor_store import FalkorStore
 from graph.loader import apply_delta
-from graph.records import Paper
+from graph.records import Paper, Provenance
 from ingest import incremental, state_codec, state_parts
 from ingest.build import build
 from ingest.identity import review
@@ -261,6 +262,17 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
         _write(tmp_path, papers[1:])
         build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
         assert "1 ingested record(s) deleted" in capsys.readouterr().err
+        # fetched again with a later date, but no strong id names its paper (these records have none)
+        later, *rest = papers[1:]
+        _write(tmp_path, [dataclasses.replace(later, provenance=Provenance(later.provenance.sources, "2099-01-01")),
+                          *rest])
+        build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert f"ingested record {later.id} has a new date, but its paper is not known" in capsys.readouterr().err
+        # an earlier date than the one built is an update like any other
+        _write(tmp_path, [dataclasses.replace(later, provenance=Provenance(later.provenance.sources, "2000-01-01")),
+                          *rest])
+        build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "1 ingested record(s) updated" in capsys.readouterr().err
     finally:
         store.close()
 

@@ -233,3 +233,39 @@ def _counts(data_dir: Path) -> dict:
         return store.counts()
     finally:
         store.close()
+
+
+def test_fetching_again_on_a_later_day_adds_the_dates_without_a_full_build(
+        replay: ReplayServer, live_env: dict[str, str], capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same records fetched again a day later differ in their date alone (the server's Date header): the
+    ingest moves the dates of their papers and people (ingest.incremental._redate) and its graph is the one a
+    full build of the same record files gives."""
+    import sys
+
+    from tests.scale.test_scale_bulk import _graph_dump
+
+    args = ("all", "--venue", "mlsys", "--years", "2024-2025")
+    assert ingest(capsys, *args)[0] == 0
+    monkeypatch.setattr(sys.modules[ReplayServer.__module__], "FIXED_DATE", "Wed, 15 Apr 2026 12:00:00 GMT")
+    code, out, err = ingest(capsys, *args, "--refresh")
+    assert code == 0 and "incremental ingest not possible" not in err, (out, err)
+    data_dir = Path(live_env["ATLAS_DATA_DIR"])
+    fetched = [p for s in ("dblp", "openalex", "s2", "openreview", "arxiv") for p in records(data_dir, s)]
+    assert fetched and {p.provenance.retrieved_at for p in fetched} == {"2026-04-15"}
+    store = FalkorStore(data_dir, "atlas")
+    try:
+        report = json.loads(store.stored_report() or "{}")
+        assert f"0 new records, {len(fetched)} fetched again with a later date" in report["cache"]["incremental"]
+        ingested = _graph_dump(store)
+    finally:
+        store.close()
+    dated = [dict(props).get("retrieved_at") for _id, props, _labels in ingested[0]["Paper"]]
+    assert dated.count("2026-04-15") >= len({p.id for p in fetched}) // 2  # merged papers took the later date
+    assert main(["build", "--quiet", "--reload"]) == 0
+    capsys.readouterr()
+    store = FalkorStore(data_dir, "atlas")
+    try:
+        assert _graph_dump(store) == ingested
+    finally:
+        store.close()
