@@ -295,6 +295,8 @@ def format_summary(report: BuildReport) -> str:
         f"  topics        {report.topics:>8,}",
         f"  quarantined   {report.quarantined:>8,}  (details in quarantine.jsonl beside the store)",
     ]
+    if "incremental" in report.cache:  # `ingest` added to the live graph instead of rebuilding it
+        lines.append(f"  incremental   {report.cache['incremental']}")
     if report.cache.get("load", "").startswith("skipped"):
         lines.append("  unchanged     the live graph already holds these rows; nothing was written")
     for reason, count in list(report.quarantined_by_reason.items())[:12]:

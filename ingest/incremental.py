@@ -27,10 +27,10 @@ paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphS
 
 Records fetched again with a later date and nothing else changed move the dates of their papers and
 people (`_redate`), as a full build would. Anything else (a changed snapshot file, changed code or model,
-changed reviewer or curator decisions, a record updated in its content or deleted, no state, more records ingested since the last full build than
-`FULL_BUILD_SHARE` of the papers built) returns the reason, and the caller runs the normal (cached) full
-build. Documented differences from a full build: docs/scale.md, "Incremental ingest"; measured by
-benchmarks/bench_incremental.py and tests/test_incremental.py.
+changed reviewer or curator decisions, a record updated in its content or deleted, no state, more records
+ingested since the last full build than `FULL_BUILD_SHARE` of the papers built) returns the reason, and the
+caller runs the normal (cached) full build. Documented differences from a full build: docs/scale.md,
+"Incremental ingest"; measured by benchmarks/bench_incremental.py and tests/test_incremental.py.
 """
 
 from __future__ import annotations

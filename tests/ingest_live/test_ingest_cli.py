@@ -253,6 +253,7 @@ def test_fetching_again_on_a_later_day_adds_the_dates_without_a_full_build(
     data_dir = Path(live_env["ATLAS_DATA_DIR"])
     fetched = [p for s in ("dblp", "openalex", "s2", "openreview", "arxiv") for p in records(data_dir, s)]
     assert fetched and {p.provenance.retrieved_at for p in fetched} == {"2026-04-15"}
+    assert f"  incremental   0 new records, {len(fetched)} fetched again with a later date" in out
     store = FalkorStore(data_dir, "atlas")
     try:
         report = json.loads(store.stored_report() or "{}")
