@@ -13,6 +13,7 @@ import pytest
 from atlas_cli.main import main
 from graph.falkor_store import FalkorStore
 from graph.records import Paper
+from ingest import incremental
 from ingest.live.sources.openalex import PER_PAGE
 from ingest.recordio import read_records
 
@@ -263,6 +264,11 @@ def test_fetching_again_on_a_later_day_adds_the_dates_without_a_full_build(
         store.close()
     dated = [dict(props).get("retrieved_at") for _id, props, _labels in ingested[0]["Paper"]]
     assert dated.count("2026-04-15") >= len({p.id for p in fetched}) // 2  # merged papers took the later date
+    # the state the next ingest extends holds the dates the graph got
+    state = incremental.read_state(data_dir / "cache" / incremental.STATE_DIR / incremental.STATE_FILE)
+    for label, saved in (("Paper", state.merged), ("Author", state.authors)):
+        live = {node_id: dict(props)["retrieved_at"] for node_id, props, _labels in ingested[0][label]}
+        assert {r.id: r.provenance.retrieved_at for r in saved} == live, label
     assert main(["build", "--quiet", "--reload"]) == 0
     capsys.readouterr()
     store = FalkorStore(data_dir, "atlas")
