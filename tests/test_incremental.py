@@ -536,7 +536,8 @@ def test_the_run_makes_the_mentions_mentions_from_papers_makes(graphs: Any) -> N
 class _ServerDiesMidDelta(FalkorStore):
     """A real store whose FalkorDB server is killed (SIGKILL) after the ingest's first batches of its delta."""
 
-    writes_before_kill = 2
+    writes_before_signal = 2
+    signal_name = "SIGKILL"
 
     def write_batches(self, query: str, rows: Any, batch_size: int = 0) -> int:
         import os
@@ -544,28 +545,17 @@ class _ServerDiesMidDelta(FalkorStore):
 
         from tests.reliability.test_build_faults import _server_pid
 
-        if self.writes_before_kill == 0:
-            os.kill(_server_pid(self.server.data_dir), signal.SIGKILL)
-        self.writes_before_kill -= 1
+        if self.writes_before_signal == 0:
+            os.kill(_server_pid(self.server.data_dir), getattr(signal, self.signal_name))
+        self.writes_before_signal -= 1
         return super().write_batches(query, rows)
 
 
-class _ServerHangsMidDelta(FalkorStore):
-    """A real store whose FalkorDB server stops answering (SIGSTOP: every command unanswered, PING included, as in
-    the engine deadlock of FalkorDB issue #2129) after the ingest's first batches of its delta, once."""
+class _ServerHangsMidDelta(_ServerDiesMidDelta):
+    """The same, stopped instead (SIGSTOP: every command unanswered, PING included, as in the engine deadlock of
+    FalkorDB issue #2129), once."""
 
-    writes_before_hang = 2
-
-    def write_batches(self, query: str, rows: Any, batch_size: int = 0) -> int:
-        import os
-        import signal
-
-        from tests.reliability.test_build_faults import _server_pid
-
-        if self.writes_before_hang == 0:
-            os.kill(_server_pid(self.server.data_dir), signal.SIGSTOP)
-        self.writes_before_hang -= 1
-        return super().write_batches(query, rows)
+    signal_name = "SIGSTOP"
 
 
 def _ingested(data_dir: Path, papers: list[Paper], store: FalkorStore | None = None) -> Any:
@@ -615,7 +605,7 @@ def test_an_ingest_whose_server_hangs_mid_delta_runs_once_more_and_matches_the_u
         patched.setenv("ATLAS_STORE_REPLY_TIMEOUT", "1")  # for this handle only: the base build keeps the default
         store = _ServerHangsMidDelta(hung)
     report = _ingested(hung, papers, store)
-    assert store.writes_before_hang < 0  # the hang happened
+    assert store.writes_before_signal < 0  # the hang happened
     assert "not even PING" in (warned := capsys.readouterr().err) and "running once more" in warned
     assert report.cache["incremental"].startswith("3 new records"), report.cache
     store = FalkorStore(hung)
