@@ -79,7 +79,7 @@ from ingest.identity.review_items import encode as encode_queue_item
 from ingest.institutions.link import correct_mislinks, link_institutions
 from ingest.parallel_tags import BackgroundTagging
 from ingest.pipeline import batch_from, drop_venue_mismatches
-from ingest.recordio import _merge_institution, read_records, records_dir
+from ingest.recordio import _merge_institution, read_records, records_dir, undated
 
 STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
@@ -239,8 +239,8 @@ def record_print(paper: Paper) -> str:
     Why two parts: fetching a source again on a later day gives the same records with a new date (the
     response's Date header), and an ingest that saw them as updated ran the full build. A record whose digest
     is the one kept and whose date is not earlier only moves its paper's date (`_redate`)."""
-    undated = dataclasses.replace(paper, provenance=Provenance(paper.provenance.sources, ""))
-    return f"{hashlib.blake2b(repr(undated).encode(), digest_size=16).hexdigest()} {paper.provenance.retrieved_at}"
+    digest = hashlib.blake2b(repr(undated(paper)).encode(), digest_size=16).hexdigest()
+    return f"{digest} {paper.provenance.retrieved_at}"
 
 
 def _redated(before: str, now: str) -> bool:

@@ -105,6 +105,12 @@ def dumps(record: Paper | Institution) -> str:
     return json.dumps(record_to_dict(record), ensure_ascii=False, sort_keys=True)
 
 
+def undated(paper: Paper) -> Paper:
+    """The record without its retrieval date: a source fetched again on a later day gives the same record
+    with a new date (the server's Date header), which is no change of content."""
+    return replace(paper, provenance=Provenance(paper.provenance.sources, ""))
+
+
 def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:
     """Replace `path` with the lines (each gets a newline) so that readers, and a crash, see old or new only."""
     path.parent.mkdir(parents=True, exist_ok=True)

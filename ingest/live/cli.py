@@ -134,7 +134,8 @@ def _dump_run(source: Dblp, args: argparse.Namespace, client: SourceClient) -> S
 
 
 def _summary(run: SourceRun, counts: MergeCounts | None) -> str:
-    records = (f"{counts.new:,} new / {counts.updated:,} updated / {counts.unchanged:,} unchanged" if counts
+    redated = f" ({counts.redated:,} only in their date)" if counts and counts.redated else ""
+    records = (f"{counts.new:,} new / {counts.updated:,} updated{redated} / {counts.unchanged:,} unchanged" if counts
                else f"{len(run.papers):,} parsed")
     return (f"{run.source}: {run.jobs_complete}/{run.jobs} jobs complete, {run.pages:,} pages "
             f"({run.pages_from_store:,} from the raw store), {run.requests:,} requests; records {records} / "

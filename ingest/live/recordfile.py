@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.records import Institution, Paper, Quarantined
-from ingest.recordio import atomic_write_lines, dumps, read_records, write_records
+from ingest.recordio import atomic_write_lines, dumps, read_records, undated, write_records
 
 
 @dataclass
@@ -23,6 +23,7 @@ class MergeCounts:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    redated: int = 0  # of the updated: only their date changed (fetched again on another day)
 
 
 def combine(old: Paper, new: Paper) -> Paper:
@@ -69,6 +70,7 @@ def update_record_file(path: Path, papers: dict[str, Paper], institutions: dict[
             counts.unchanged += 1
         else:
             counts.updated += 1
+            counts.redated += dumps(undated(kept[paper_id])) == dumps(undated(paper))
         kept[paper_id] = paper
     all_insts = {**existing_insts, **institutions}
     used = {a.institution_id for p in kept.values() for a in p.authorships if a.institution_id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -255,6 +256,9 @@ def test_fetching_again_on_a_later_day_adds_the_dates_without_a_full_build(
     fetched = [p for s in ("dblp", "openalex", "s2", "openreview", "arxiv") for p in records(data_dir, s)]
     assert fetched and {p.provenance.retrieved_at for p in fetched} == {"2026-04-15"}
     assert f"  incremental   0 new records, {len(fetched)} fetched again with a later date" in out
+    updated = re.findall(r"(\d+) new / (\d+) updated \((\d+) only in their date\)", out)
+    assert sum(int(n) for _new, n, _dated in updated) == len(fetched)
+    assert all(new == "0" and n == dated for new, n, dated in updated), updated
     store = FalkorStore(data_dir, "atlas")
     try:
         report = json.loads(store.stored_report() or "{}")
