@@ -628,12 +628,11 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
     if deleted:
         return f"{len(deleted):,} ingested record(s) deleted (e.g. {deleted[0]})"
+    rewritten = [key for key in updated if not _redated(state.records[key], prints[key])]
+    if rewritten:
+        return f"{len(rewritten):,} ingested record(s) updated (e.g. {rewritten[0]})"
     # (a record a full build quarantines for its venue stays out, as before: its quarantine entry has no date)
-    redated = drop_venue_mismatches([records[key] for key in updated if _redated(state.records[key], prints[key])],
-                                    None)
-    if sum(_redated(state.records[key], prints[key]) for key in updated) < len(updated):
-        first = next(key for key in updated if not _redated(state.records[key], prints[key]))
-        return f"{len(updated) - len(redated):,} ingested record(s) updated (e.g. {first})"
+    redated = drop_venue_mismatches([records[key] for key in updated], None)
     added = [records[key] for key in prints if key not in state.records]
     since_full = state.ingested_since_full + len(added)
     too_many = _past_share(len(added), state.ingested_since_full, len(state.merged))
