@@ -210,7 +210,7 @@ def main() -> None:
     if "--readback" in sys.argv:
         with gc_paused():
             t3 = time.perf_counter()
-            back = incremental._load_state(work, meta["base"], "v1", len(delta.state.records))
+            back = incremental._load_state(work, meta["base"], "v1", "", lambda: len(delta.state.records))
             t4 = time.perf_counter()
         assert not isinstance(back, str), back
         fb = fingerprint(back)

@@ -119,9 +119,17 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
                   only_files: Callable[[Path], bool] | None) -> BuildReport | None:
     """The incremental path; None (after saying why on stderr) when the full build must run instead."""
     started = time.perf_counter()
-    delta: incremental.Delta | str = "no live graph to add to" if not store.exists() else \
+    delta: incremental.Delta | str | incremental.NothingNew = "no live graph to add to" if not store.exists() else \
         incremental.prepare_delta(snapshot_dir, data_dir, only_files=only_files, graph_version=store.graph_version())
-    if isinstance(delta, str):
+    if delta is incremental.NOTHING_NEW:
+        stands = _report_of_live_graph(store, data_dir)
+        if stands is not None:
+            stands.cache = {"incremental": "no record file changed since the last build or ingest: "
+                                           "the live graph stands, nothing was written"}
+            stands.seconds = {"total": round(time.perf_counter() - started, 2)}
+            return stands
+        delta = "the live graph's build report is unreadable"
+    if not isinstance(delta, incremental.Delta):
         print(f"incremental ingest not possible: {delta}; running the full (cached) build", file=sys.stderr)
         return None
     mark = time.perf_counter()
@@ -144,6 +152,7 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
                               f"{delta.people_before} -> {delta.people_after} people; {delta.size()} rows written"})
     if delta.new_papers == delta.redated == delta.size() == 0:  # nothing new: the state and the graph's version stand
         _write_outcome(state, data_dir)
+        incremental.note_record_files(data_dir, state.record_files)  # (only their bytes changed)
         seconds["total"] = time.perf_counter() - started
         report.seconds = {k: round(v, 2) for k, v in seconds.items()}
         return report
@@ -164,6 +173,15 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
     atomic_write_text(data_dir / REPORT_FILE, report_json, file_mode=PRIVATE_FILE_MODE)
     report.seconds["save_state"] = round(saved, 2)  # after the report (as a full build's incremental_state_save)
     return report
+
+
+def _report_of_live_graph(store: GraphStore, data_dir: Path) -> BuildReport | None:
+    """The report the live graph was made with, as a BuildReport; None if there is none this code can read."""
+    stored = last_report(data_dir, store)
+    try:
+        return BuildReport(**stored) if stored is not None else None
+    except TypeError:  # written by a version with other fields
+        return None
 
 
 def _write_outcome(state: incremental.State, data_dir: Path) -> None:

@@ -238,6 +238,16 @@ class _Plan:
     rows: str
 
 
+def ingested_key(data_dir: Path, include_ingested: bool = True) -> str:
+    """The ingested record files' names and bytes, hashed without reading a record: part of the stage keys, and
+    what an ingest compares with its state's to see that no record file changed since (`incremental`)."""
+    parts: list[str] = [str(include_ingested)]
+    if include_ingested and records_dir(data_dir).is_dir():
+        for path in sorted(records_dir(data_dir).glob("*.jsonl")):
+            parts += [path.name, file_digest(path)]
+    return _digest(stage_version("read"), *parts)
+
+
 def _plan(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bool] | None,
           include_ingested: bool) -> _Plan:
     paths = [path for path, _stream in _streams(snapshot_dir, SnapshotRead(), only_files)]  # streams are lazy
@@ -246,11 +256,7 @@ def _plan(snapshot_dir: Path, data_dir: Path, only_files: Callable[[Path], bool]
         chained = read_keys if path.is_relative_to(snapshot_dir / "dblp") else []
         read_keys.append(_digest(stage_version("read"), str(path.relative_to(snapshot_dir)), file_digest(path),
                                  *chained))
-    ingested_parts: list[str] = [str(include_ingested)]
-    if include_ingested and records_dir(data_dir).is_dir():
-        for path in sorted(records_dir(data_dir).glob("*.jsonl")):
-            ingested_parts += [path.name, file_digest(path)]
-    ingested = _digest(stage_version("read"), *ingested_parts)
+    ingested = ingested_key(data_dir, include_ingested)
     merge = _digest(stage_version("merge"), *read_keys, ingested)
     # every file of human decisions the resolve stage applies: review, people curation, institutions
     decisions = (review.review_dir(data_dir) / review.DECISIONS_FILE, curation_path(data_dir),
@@ -409,7 +415,8 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         make = functools.partial(
             incremental.state_from_build, incremental.base_key(snapshot_dir, data_dir, only_files),
             incremental.read_ingested(data_dir)[4], prepared, snapshot.institutions, batch.papers, batch.authors,
-            batch.institutions, _queue_path(data_dir).read_text(), source_ids or {})
+            batch.institutions, _queue_path(data_dir).read_text(), source_ids or {},
+            record_files=plan.ingested)  # hashed before the records were read: never newer than them
         prepared.incremental = incremental.PendingState(data_dir, make, fork=workers > 1)
         state_seconds = time.perf_counter() - mark
     prepared.seconds = {"read": read_done - started,

@@ -26,11 +26,13 @@ holding most of its mentions, and a paper id that changed because a new record j
 paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
 
 Records fetched again with a later date and nothing else changed move the dates of their papers and
-people (`_redate`), as a full build would. Anything else (a changed snapshot file, changed code or model,
-changed reviewer or curator decisions, a record updated in its content or deleted, no state, more records
-ingested since the last full build than `FULL_BUILD_SHARE` of the papers built) returns the reason, and the
-caller runs the normal (cached) full build. Documented differences from a full build: docs/scale.md,
-"Incremental ingest"; measured by benchmarks/bench_incremental.py and tests/test_incremental.py.
+people (`_redate`), as a full build would. When no record file changed since the state was made and the live
+graph is the state's, nothing is read and nothing written (`NOTHING_NEW`). Anything else (a changed
+snapshot file, changed code or model, changed reviewer or curator decisions, a record updated in its content
+or deleted, no state, more records ingested since the last full build than `FULL_BUILD_SHARE` of the papers
+built) returns the reason, and the caller runs the normal (cached) full build. Documented differences from a
+full build: docs/scale.md, "Incremental ingest"; measured by benchmarks/bench_incremental.py and
+tests/test_incremental.py.
 """
 
 from __future__ import annotations
@@ -141,6 +143,9 @@ class State:
     # records the ingests since the last full build added: their differences from a full build add up, so past
     # `FULL_BUILD_SHARE` of the papers the next ingest runs the full build (0 in a full build's state)
     ingested_since_full: int = 0
+    # `cache.ingested_key` of the record files, hashed before the records this state holds were read: an ingest
+    # finding the same key has nothing to add (`NOTHING_NEW`) and reads nothing else ("" before session 52)
+    record_files: str = ""
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -184,6 +189,17 @@ class Delta:
     def size(self) -> int:
         return sum(map(len, [*self.merge_nodes.values(), *self.merge_rels.values(), *self.delete_nodes.values(),
                              *self.delete_rels.values()]))
+
+
+class NothingNew:
+    """What `prepare_delta` returns when no record file changed since the state was made and the live graph is
+    the state's: the graph stands as it is.
+
+    Why: an ingest that fetched nothing new (a warm rerun makes no requests) read the whole state, linked every
+    affiliation and recomputed the rows of every paper only to write nothing: seconds on the full snapshot."""
+
+
+NOTHING_NEW = NothingNew()
 
 
 def _digest(*parts: str) -> str:
@@ -268,6 +284,16 @@ def _write_meta(folder: Path, meta: dict[str, Any]) -> None:
     tmp.replace(folder / META_FILE)
 
 
+def note_record_files(data_dir: Path, record_files: str) -> None:
+    """After an ingest that found nothing new in changed record files: the state still describes the graph, and
+    the next ingest can tell nothing changed from the files' new hash (`NOTHING_NEW`)."""
+    folder = _state_dir(data_dir)
+    with contextlib.suppress(OSError, ValueError):
+        meta = json.loads((folder / META_FILE).read_text())
+        if meta.get("record_files") != record_files:
+            _write_meta(folder, {**meta, "record_files": record_files})
+
+
 def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     """Written atomically: the state's parts (a new base, or only a delta against the state this one was
     read from: ingest/state_parts.py), then the small file naming its base key, its records, its parts and
@@ -277,9 +303,10 @@ def save_state(state: State, data_dir: Path, graph_version: str | None) -> None:
     _finish_save(folder, _write_parts(folder, lambda: state), graph_version)
 
 
-def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, list[str], dict[str, int]]:
-    """(base key, records digest, parts written, counts) of the state `make` returns, its meta file removed
-    first. The counts let the next ingest decide the full-build share without reading the state."""
+def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, list[str], dict[str, int], str]:
+    """(base key, records digest, parts written, counts, record files key) of the state `make` returns, its meta
+    file removed first. The counts let the next ingest decide the full-build share without reading the state,
+    the record files key see that there is nothing new."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / META_FILE).unlink(missing_ok=True)
     state = make()
@@ -287,14 +314,14 @@ def _write_parts(folder: Path, make: Callable[[], State]) -> tuple[str, str, lis
                               state.__dict__.get("_digest_changes"), state.__dict__.get("_touched"))
     counts = {"records": len(state.records), "papers": len(state.merged),
               "ingested_since_full": state.ingested_since_full}
-    return state.base, records_digest(state.records), parts, counts
+    return state.base, records_digest(state.records), parts, counts, state.record_files
 
 
-def _finish_save(folder: Path, written: tuple[str, str, list[str], dict[str, int]],
+def _finish_save(folder: Path, written: tuple[str, str, list[str], dict[str, int], str],
                  graph_version: str | None) -> None:
-    base, records, parts, counts = written
+    base, records, parts, counts, record_files = written
     _write_meta(folder, {"format": STATE_FORMAT, "base": base, "records": records, "graph_version": graph_version,
-                         "parts": parts, "counts": counts})
+                         "parts": parts, "counts": counts, "record_files": record_files})
     state_parts.drop_unlisted(folder, parts)
 
 
@@ -386,7 +413,8 @@ def _past_share(added: int, earlier: int, papers: int) -> str | None:
             f"of the {papers:,} papers built: a full build is exact and costs little more")
 
 
-def _load_state(data_dir: Path, base: str, graph_version: str | None, records_now: int) -> State | str:
+def _load_state(data_dir: Path, base: str, graph_version: str | None, record_files: str,
+                records_now: Callable[[], int]) -> State | str | NothingNew:
     folder = _state_dir(data_dir)
     try:
         meta = json.loads((folder / META_FILE).read_text())
@@ -396,12 +424,14 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, records_no
         return "snapshot files, code, models or decisions changed since the last build"
     if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
         return "the live graph is not the one this data directory's last build wrote"
+    if record_files and meta.get("record_files") == record_files and graph_version is not None:
+        return NOTHING_NEW  # (a store that keeps no version, Neo4j, cannot say the graph is the state's)
     counts = meta.get("counts")
     if isinstance(counts, dict):
         # decided before reading the state (2-3 s on the snapshot), from the counts its meta file keeps: the
         # records added are at least those beyond the state's (exactly those unless some were deleted, which
         # runs the full build as well)
-        too_many = _past_share(records_now - counts.get("records", 0), counts.get("ingested_since_full", 0),
+        too_many = _past_share(records_now() - counts.get("records", 0), counts.get("ingested_since_full", 0),
                                counts.get("papers", 0))
         if too_many:
             return too_many
@@ -417,7 +447,7 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, records_no
 
 def state_from_build(base: str, records: dict[str, str], prepared: Any, institutions: dict[str, Institution],
                      merged: list[Paper], authors: list[Author], organisations: list[Institution],
-                     review_queue: str, source_ids: dict[str, str]) -> State:
+                     review_queue: str, source_ids: dict[str, str], record_files: str = "") -> State:
     """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows)."""
     names, stats = names_and_stats(merged)
     for paper in merged:
@@ -436,7 +466,8 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
                  prepared.ingested_files, list(prepared.quarantined), institutions, merged, authors, organisations,
                  review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids,
                  title_keys={p.id: title_key(p.title) for p in merged},
-                 link_answers=link_answers.answers_for(merged, countries), coauthor_groups=coauthor_groups_of(merged))
+                 link_answers=link_answers.answers_for(merged, countries), coauthor_groups=coauthor_groups_of(merged),
+                 record_files=record_files)
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -614,16 +645,24 @@ def _merge_queue(old_text: str, items: list[dict], resolved: set[str]) -> str:
 
 
 def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
-                  graph_version: str | None = None, online: bool = True) -> Delta | str:
-    """The delta for the record files added since the last build, or why there is none (see module docstring)."""
+                  graph_version: str | None = None, online: bool = True) -> Delta | str | NothingNew:
+    """The delta for the record files added since the last build, or why there is none (see module docstring),
+    or NOTHING_NEW."""
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     base = base_key(snapshot_dir, data_dir, only_files)
-    records, record_institutions, unreadable, files, prints = read_ingested(data_dir)
-    loaded = _load_state(data_dir, base, graph_version, len(prints))
-    if isinstance(loaded, str):
+    record_files = build_cache.ingested_key(data_dir)  # before the records are read: never newer than them
+    ingested: list[Any] = []
+
+    def records_now() -> int:  # the records are read only past the meta file's checks
+        ingested.extend(read_ingested(data_dir))
+        return len(ingested[4])
+
+    loaded = _load_state(data_dir, base, graph_version, record_files, records_now)
+    if isinstance(loaded, str | NothingNew):
         return loaded
     state = loaded
+    records, record_institutions, unreadable, files, prints = ingested or read_ingested(data_dir)
     deleted = [key for key in state.records if key not in prints]
     updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
     if deleted:
@@ -723,7 +762,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
-                      state.title_keys, state.link_answers, state.coauthor_groups, since_full)
+                      state.title_keys, state.link_answers, state.coauthor_groups, since_full, record_files)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys,

@@ -8,6 +8,7 @@ tests that write make their own store in `tmp_path`.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -46,6 +47,7 @@ os.environ.setdefault("ATLAS_STORE_REPLY_TIMEOUT", "180")
 if os.environ.get("ATLAS_TEST_DATA_DIR_OF") != str(os.getpid()) and "PYTEST_CURRENT_TEST" not in os.environ:
     os.environ["ATLAS_DATA_DIR"] = tempfile.mkdtemp(prefix="atlas-test-data-")
     os.environ["ATLAS_TEST_DATA_DIR_OF"] = str(os.getpid())
+    atexit.register(lambda: _remove_default_data_dir())  # (defined below)
 _DEFAULT_DATA_DIR = os.environ["ATLAS_DATA_DIR"]
 _MAIN_MODULE = sys.modules["__main__"]
 
@@ -171,8 +173,9 @@ def _no_server_left_on_the_default_data_directory() -> Iterator[None]:
                     "opened the default store (or ran a process that did) and did not stop it", pytrace=False)
 
 
-def pytest_unconfigure() -> None:
+def _remove_default_data_dir() -> None:
     """The default data directory this process made goes when it ends (tests of the defaults write a review queue
-    there; runs had left ~80 in /tmp), unless a server was found left on it."""
+    there; runs had left ~80 in /tmp), unless a server was found left on it. At exit, not at pytest's unconfigure:
+    a script that imports a test module (benchmarks do) and a pytest run stopped by a usage error left theirs."""
     if os.environ.get("ATLAS_TEST_DATA_DIR_OF") == str(os.getpid()) and "ATLAS_TEST_KEEP_DATA_DIR" not in os.environ:
         shutil.rmtree(_DEFAULT_DATA_DIR, ignore_errors=True)

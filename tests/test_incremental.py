@@ -238,11 +238,18 @@ def test_loading_the_rows_again_duplicates_nothing(graphs: Any) -> None:
     assert _graph_dump(store) == graphs["inc_dump"]
 
 
-def test_an_ingest_with_nothing_new_changes_nothing(graphs: Any) -> None:
+def test_an_ingest_with_nothing_new_changes_nothing(graphs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No record file changed since the ingest that made the state: the state is not even read (a warm rerun of
+    `mlsys-atlas ingest` read it, linked every affiliation and made every paper's rows, to write nothing)."""
     store, data_dir = graphs["inc"], graphs["inc_dir"]
     version = store.graph_version()
+    reads: list[Path] = []
+    monkeypatch.setattr(incremental, "read_state", lambda path: reads.append(path))
     report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
-    assert report.cache["incremental"].startswith("0 new records"), report.cache
+    assert report.cache["incremental"].startswith("no record file changed"), report.cache
+    assert not reads
+    assert (report.papers, report.authors, report.written) == (graphs["report"].papers, graphs["report"].authors,
+                                                               graphs["report"].written)  # the live graph's report
     assert _graph_dump(store) == graphs["inc_dump"]
     assert store.graph_version() == version  # readers' caches stay valid
 
@@ -254,6 +261,15 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
     try:
         _write(tmp_path, papers)
         build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset)  # records here: state kept
+        # a record file whose bytes changed, not its records: the normal path finds nothing new, and notes the
+        # file's new hash, so the next ingest need not look again
+        heldout = records_dir(tmp_path) / "heldout.jsonl"
+        heldout.write_text(heldout.read_text() + "\n")
+        version = store.graph_version()
+        for expected in ("0 new records", "no record file changed"):
+            report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
+            assert report.cache["incremental"].startswith(expected), report.cache
+        assert store.graph_version() == version
         papers[0].title += " (extended version)"
         _write(tmp_path, papers)
         report = build(store, SNAPSHOT, tmp_path, quiet=True, only_files=in_small_subset, incremental=True)
