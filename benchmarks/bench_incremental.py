@@ -27,6 +27,10 @@ test, at the snapshot's scale); `--papers 0` ingests every paper of the held-out
 and times that ingest too (`incremental._redate`: no full build when only the dates moved); the reference build
 reads the re-dated records. It needs records with strong ids (papercopilot ICML 2024: `--held-out icml2024.json.gz`).
 
+`--nothing-new` then runs two ingests that add nothing: one after appending an empty line to the record file
+(its bytes change, not its records: the path every such ingest took before session 52) and one with the files as
+they are (`incremental.NOTHING_NEW`: the state is not read).
+
 `--fresh` runs each build in its own Python process, as the command line does: in one process the ingest
 and the reference build run on a heap the builds before them freed, which moved their stages by 10-30 %
 (BENCHMARKS.md, session 47).
@@ -136,8 +140,11 @@ def _timed_build(step: str, data_dir: Path, held_out: str, papers: list | None) 
         if papers is not None:
             records_dir(data_dir).mkdir(parents=True, exist_ok=True)
             write_records(records_dir(data_dir) / "heldout.jsonl", papers)
-        options = {"base": {"keep_state": True}, "ingest": {"incremental": True}, "refetch": {"incremental": True},
-                   "reference": {}}[step]
+        if step == "touched":  # the same records, other bytes
+            path = records_dir(data_dir) / "heldout.jsonl"
+            path.write_text(path.read_text() + "\n")
+        incremental_step = {"incremental": True}
+        options = {"base": {"keep_state": True}, "reference": {}}.get(step, incremental_step)
         started = time.perf_counter()
         report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=base_files, **options)
         return time.perf_counter() - started, report.seconds, report.cache
@@ -150,7 +157,7 @@ def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tu
     an earlier build left (in one process, the ingest ran on a heap the base build had just freed)."""
     command = [sys.executable, __file__, "--step", step, "--work", str(data_dir), "--held-out", args.held_out,
                "--papers", str(args.papers), *(["--no-fallback"] if args.no_fallback else []),
-               *(["--refetch"] if args.refetch else [])]
+               *(["--refetch"] if args.refetch else []), *(["--nothing-new"] if args.nothing_new else [])]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
@@ -181,14 +188,17 @@ def main() -> None:
                              "papers built, `ingest` runs a full build instead)")
     parser.add_argument("--refetch", action="store_true",
                         help="then ingest the same records again, one day later (the reference reads those)")
-    parser.add_argument("--step", choices=("base", "ingest", "refetch", "reference"), help=argparse.SUPPRESS)
+    parser.add_argument("--nothing-new", action="store_true",
+                        help="then time two ingests that add nothing (record file bytes changed, and unchanged)")
+    parser.add_argument("--step", choices=("base", "ingest", "refetch", "touched", "unchanged", "reference"),
+                        help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
     if args.no_fallback:
         incremental.FULL_BUILD_SHARE = float("inf")
     held_name = args.held_out
     if args.step:  # one build of a --fresh run, in this process: its numbers on stdout's last line
-        papers = None if args.step == "base" else _held_papers(held_name, args.papers)
+        papers = None if args.step in ("base", "touched", "unchanged") else _held_papers(held_name, args.papers)
         if args.step == "refetch" or args.step == "reference" and args.refetch:
             papers = _fetched_again(papers)
         print(json.dumps(_timed_build(args.step, args.work, held_name, papers)))
@@ -204,7 +214,7 @@ def main() -> None:
     def run(step: str, data_dir: Path) -> tuple[float, dict, dict]:
         if args.fresh:
             return _in_fresh_process(step, data_dir, args)
-        return _timed_build(step, data_dir, held_name, None if step == "base" else
+        return _timed_build(step, data_dir, held_name, None if step in ("base", "touched", "unchanged") else
                             again if step == "refetch" or step == "reference" else papers)
 
     base_dir, full_dir = work / "incremental", work / "full"
@@ -215,6 +225,11 @@ def main() -> None:
     if args.refetch:
         again_seconds, again_stages, again_cache = run("refetch", base_dir)
         print(f"the same records fetched again: {again_seconds:.1f} s {again_stages} {again_cache}", flush=True)
+    nothing: dict[str, tuple[float, dict, dict]] = {}
+    for step in ("touched", "unchanged") if args.nothing_new else ():
+        nothing[step] = run(step, base_dir)
+        print(f"an ingest with nothing new ({step} record file): {nothing[step][0]:.2f} s {nothing[step][1]} "
+              f"{nothing[step][2]}", flush=True)
     full_seconds, full_stages, _ = run("reference", full_dir)
     print(f"reference cold build: {full_seconds:.1f} s {full_stages}", flush=True)
 
@@ -235,6 +250,8 @@ def main() -> None:
               f"{again_cache.get('incremental', f'none: the full build ran (cache {again_cache})')} |")
     delta = inc_cache.get("incremental", f"none: the ingest ran the full build (cache {inc_cache})")
     print(f"| — delta | {delta} |")
+    for step, (seconds, stages, _cache) in nothing.items():
+        print(f"| an ingest with nothing new, record file {step} | {seconds:.2f} s (stages {stages}) |")
     print(f"| base cold build (without the held-out papers) | {base_seconds:.1f} s |")
     print(f"| mentions in another person than in the full build | {diff['mentions_in_other_people']:,} of "
           f"{diff['mentions']:,} |")
