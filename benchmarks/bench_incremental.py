@@ -25,7 +25,9 @@ test, at the snapshot's scale); `--papers 0` ingests every paper of the held-out
 
 `--refetch` then writes the same records again with a date one day later, as fetching the source again gives,
 and times that ingest too (`incremental._redate`: no full build when only the dates moved); the reference build
-reads the re-dated records. It needs records with strong ids (papercopilot ICML 2024: `--held-out icml2024.json.gz`).
+reads the re-dated records. Last (after the comparison), the records are re-dated once more and built as every
+such ingest did before session 52: the (cached) full build. It needs records with strong ids (papercopilot ICML
+2024: `--held-out icml2024.json.gz`).
 
 `--nothing-new` then runs two ingests that add nothing: one after appending an empty line to the record file
 (its bytes change, not its records: the path every such ingest took before session 52) and one with the files as
@@ -144,7 +146,7 @@ def _timed_build(step: str, data_dir: Path, held_out: str, papers: list | None) 
             path = records_dir(data_dir) / "heldout.jsonl"
             path.write_text(path.read_text() + "\n")
         incremental_step = {"incremental": True}
-        options = {"base": {"keep_state": True}, "reference": {}}.get(step, incremental_step)
+        options = {"base": {"keep_state": True}, "reference": {}, "refetch-full": {}}.get(step, incremental_step)
         started = time.perf_counter()
         report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=base_files, **options)
         return time.perf_counter() - started, report.seconds, report.cache
@@ -190,8 +192,8 @@ def main() -> None:
                         help="then ingest the same records again, one day later (the reference reads those)")
     parser.add_argument("--nothing-new", action="store_true",
                         help="then time two ingests that add nothing (record file bytes changed, and unchanged)")
-    parser.add_argument("--step", choices=("base", "ingest", "refetch", "touched", "unchanged", "reference"),
-                        help=argparse.SUPPRESS)
+    parser.add_argument("--step", choices=("base", "ingest", "refetch", "touched", "unchanged", "reference",
+                                           "refetch-full"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
     if args.no_fallback:
@@ -201,6 +203,8 @@ def main() -> None:
         papers = None if args.step in ("base", "touched", "unchanged") else _held_papers(held_name, args.papers)
         if args.step == "refetch" or args.step == "reference" and args.refetch:
             papers = _fetched_again(papers)
+        elif args.step == "refetch-full":
+            papers = _fetched_again(_fetched_again(papers))
         print(json.dumps(_timed_build(args.step, args.work, held_name, papers)))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
@@ -214,8 +218,8 @@ def main() -> None:
     def run(step: str, data_dir: Path) -> tuple[float, dict, dict]:
         if args.fresh:
             return _in_fresh_process(step, data_dir, args)
-        return _timed_build(step, data_dir, held_name, None if step in ("base", "touched", "unchanged") else
-                            again if step == "refetch" or step == "reference" else papers)
+        chosen = {"refetch": again, "reference": again, "refetch-full": _fetched_again(again)}.get(step, papers)
+        return _timed_build(step, data_dir, held_name, None if step in ("base", "touched", "unchanged") else chosen)
 
     base_dir, full_dir = work / "incremental", work / "full"
     base_seconds, base_stages, _ = run("base", base_dir)
@@ -263,6 +267,10 @@ def main() -> None:
     for kind, (total, only_a, only_b, differ) in [*diff["nodes"].items(), *diff["rels"].items()]:
         print(f"| {kind} | {total:,} | {only_a:,} | {only_b:,} | {differ:,} |")
     print("\nproperties that differ, per label:", {k: v for k, v in diff["props"].items() if v})
+    if args.refetch:  # after the comparison: this build replaces the ingested state
+        full_seconds_again, full_stages_again, _ = run("refetch-full", base_dir)
+        print(f"\nthe same records fetched again once more, built as before session 52 (the cached full build): "
+              f"{full_seconds_again:.1f} s {full_stages_again}")
 
 
 if __name__ == "__main__":
