@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import marshal
@@ -652,17 +653,12 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     seconds: dict[str, float] = {}
     base = base_key(snapshot_dir, data_dir, only_files)
     record_files = build_cache.ingested_key(data_dir)  # before the records are read: never newer than them
-    ingested: list[Any] = []
-
-    def records_now() -> int:  # the records are read only past the meta file's checks
-        ingested.extend(read_ingested(data_dir))
-        return len(ingested[4])
-
-    loaded = _load_state(data_dir, base, graph_version, record_files, records_now)
+    ingested = functools.cache(lambda: read_ingested(data_dir))  # read once, and only past the meta file's checks
+    loaded = _load_state(data_dir, base, graph_version, record_files, lambda: len(ingested()[4]))
     if isinstance(loaded, str | NothingNew):
         return loaded
     state = loaded
-    records, record_institutions, unreadable, files, prints = ingested or read_ingested(data_dir)
+    records, record_institutions, unreadable, files, prints = ingested()
     deleted = [key for key in state.records if key not in prints]
     updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
     if deleted:
