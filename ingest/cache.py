@@ -414,7 +414,7 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
         mark = time.perf_counter()
         make = functools.partial(
             incremental.state_from_build, incremental.base_key(snapshot_dir, data_dir, only_files),
-            incremental.read_ingested(data_dir)[4], prepared, snapshot.institutions, batch.papers, batch.authors,
+            incremental.read_ingested(data_dir), prepared, snapshot.institutions, batch.papers, batch.authors,
             batch.institutions, _queue_path(data_dir).read_text(), source_ids or {},
             record_files=plan.ingested)  # hashed before the records were read: never newer than them
         prepared.incremental = incremental.PendingState(data_dir, make, fork=workers > 1)

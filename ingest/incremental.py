@@ -87,9 +87,9 @@ from ingest.recordio import _merge_institution, read_records, records_dir, undat
 STATE_DIR = "incremental"
 STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
-STATE_FORMAT = 7  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
+STATE_FORMAT = 8  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
 # 6: each distinct parsed name written once, and each printed name's parsed co-author group kept; 7: a record's
-# print is its undated digest and its date, `record_print`)
+# print is its undated digest and its date, `record_print`; 8: the ingested institution records' prints)
 # what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
 # statistics' keys it changed
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
@@ -147,6 +147,9 @@ class State:
     # `cache.ingested_key` of the record files, hashed before the records this state holds were read: an ingest
     # finding the same key has nothing to add (`NOTHING_NEW`) and reads nothing else ("" before session 52)
     record_files: str = ""
+    # institution id -> `institution_print` of the institution records the record files hold (merged across files,
+    # as `read_ingested` gives them): one that changed or went away runs the full build (`_institutions_moved`)
+    institution_prints: dict[str, str] = field(default_factory=dict, repr=False)
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -258,6 +261,26 @@ def record_print(paper: Paper) -> str:
     is the one kept and whose date is not earlier only moves its paper's date (`_redate`)."""
     digest = hashlib.blake2b(repr(undated(paper)).encode(), digest_size=16).hexdigest()
     return f"{digest} {paper.provenance.retrieved_at}"
+
+
+def institution_print(institution: Institution) -> str:
+    """An ingested institution record's fingerprint, without its retrieval date: an organisation's date comes
+    from its papers (ingest/institutions/link.py), so a source fetched again changes nothing through it."""
+    undated_record = dataclasses.replace(institution, provenance=Provenance(institution.provenance.sources, ""))
+    return hashlib.blake2b(repr(undated_record).encode(), digest_size=16).hexdigest()
+
+
+def _institutions_moved(kept: dict[str, str], now: dict[str, Institution]) -> str | None:
+    """Why the ingest runs the full build, if an institution record it built from changed or is gone.
+
+    Why: linking reads a source's institution (name, country, ROR) for every mention naming it, so a changed
+    one can move the organisations of papers the ingest does not touch. Before, the ingest kept the institution
+    it had (a new one was added) and silently differed from a full build."""
+    moved = sorted(inst_id for inst_id, kept_print in kept.items()
+                   if inst_id not in now or institution_print(now[inst_id]) != kept_print)
+    if not moved:
+        return None
+    return f"{len(moved):,} ingested institution record(s) updated or deleted (e.g. {moved[0]})"
 
 
 def _redated(before: str, now: str) -> bool:
@@ -446,10 +469,12 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, record_fil
     return state
 
 
-def state_from_build(base: str, records: dict[str, str], prepared: Any, institutions: dict[str, Institution],
+def state_from_build(base: str, ingested: tuple, prepared: Any, institutions: dict[str, Institution],
                      merged: list[Paper], authors: list[Author], organisations: list[Institution],
                      review_queue: str, source_ids: dict[str, str], record_files: str = "") -> State:
-    """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows)."""
+    """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows); `ingested`
+    is what `read_ingested` gave."""
+    records, ingested_institutions = ingested[4], ingested[1]
     names, stats = names_and_stats(merged)
     for paper in merged:
         stats.add_title(paper.title)
@@ -468,7 +493,8 @@ def state_from_build(base: str, records: dict[str, str], prepared: Any, institut
                  review_queue, names, stats, tags, digests, key_fields, venue_names, source_ids,
                  title_keys={p.id: title_key(p.title) for p in merged},
                  link_answers=link_answers.answers_for(merged, countries), coauthor_groups=coauthor_groups_of(merged),
-                 record_files=record_files)
+                 record_files=record_files,
+                 institution_prints={key: institution_print(inst) for key, inst in ingested_institutions.items()})
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -666,6 +692,9 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     rewritten = [key for key in updated if not _redated(state.records[key], prints[key])]
     if rewritten:
         return f"{len(rewritten):,} ingested record(s) updated (e.g. {rewritten[0]})"
+    institutions_moved = _institutions_moved(state.institution_prints, record_institutions)
+    if institutions_moved:
+        return institutions_moved
     # (a record a full build quarantines for its venue stays out, as before: its quarantine entry has no date)
     redated = drop_venue_mismatches([records[key] for key in updated], None)
     added = [records[key] for key in prints if key not in state.records]
@@ -758,7 +787,8 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
-                      state.title_keys, state.link_answers, state.coauthor_groups, since_full, record_files)
+                      state.title_keys, state.link_answers, state.coauthor_groups, since_full, record_files,
+                      {inst_id: institution_print(inst) for inst_id, inst in record_institutions.items()})
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys,

@@ -19,7 +19,7 @@ import pytest
 
 from graph.falkor_store import FalkorStore
 from graph.loader import apply_delta
-from graph.records import Paper, Provenance
+from graph.records import Institution, Paper, Provenance
 from ingest import incremental, state_codec, state_parts
 from ingest.build import build
 from ingest.identity import review
@@ -291,6 +291,57 @@ def test_an_updated_record_falls_back_to_the_full_build(graphs: Any, tmp_path: P
         assert "1 ingested record(s) updated" in capsys.readouterr().err
     finally:
         store.close()
+
+
+def _with_institution(papers: list[Paper], ror: str) -> list[Paper | Institution]:
+    """The papers, their first author at an organisation outside the shipped table, named by an OpenAlex-style
+    institution record (as the OpenAlex ingestor writes them) with this ROR id."""
+    import copy
+
+    papers = copy.deepcopy(papers)
+    first = papers[0].authorships[0]
+    first.affiliation, first.institution_id = "Institute for Example Studies, Springfield", "openalex:I4000000001"
+    return [*papers, Institution(id=first.institution_id, name="Institute for Example Studies", ror=ror,
+                                 provenance=Provenance(["openalex"], "2026-12-01"))]
+
+
+def test_a_changed_institution_record_runs_the_full_build(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Linking reads a source's institution record (country, ROR, OpenAlex id) for every mention naming it, so a
+    changed record can change organisations of papers the ingest would not touch. The ingest kept the record it
+    had (`setdefault`) and differed from a full build; now it runs the full build and says why. A record
+    fetched again with only a later date changes nothing: no full build."""
+    papers = _held_out()[:5]
+    data_dir, fresh_dir = tmp_path / "ingested", tmp_path / "fresh"
+    store, fresh = FalkorStore(data_dir), FalkorStore(fresh_dir)
+    try:
+        records_dir(data_dir).mkdir(parents=True)
+        write_records(records_dir(data_dir) / "heldout.jsonl", _with_institution(papers, "https://ror.org/0aaaaaa01"))
+        build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset)  # records here: state kept
+        before = _graph_dump(store)
+        later = _with_institution(papers, "https://ror.org/0aaaaaa01")
+        later[-1].provenance = Provenance(["openalex"], "2026-12-02")
+        write_records(records_dir(data_dir) / "heldout.jsonl", later)
+        report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "incremental" in report.cache, report.cache  # the date alone reaches no row
+        changed = _with_institution(papers, "https://ror.org/0bbbbbb02")
+        write_records(records_dir(data_dir) / "heldout.jsonl", changed)
+        report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "incremental" not in report.cache, report.cache
+        assert "1 ingested institution record(s) updated or deleted (e.g. openalex:I4000000001)" in \
+            capsys.readouterr().err
+        records_dir(fresh_dir).mkdir(parents=True)
+        write_records(records_dir(fresh_dir) / "heldout.jsonl", changed)
+        build(fresh, SNAPSHOT, fresh_dir, quiet=True, only_files=in_small_subset)
+        after = _graph_dump(store)
+        assert after != before  # the ROR reaches the graph: without the fallback the ingest would keep the old one
+        assert after == _graph_dump(fresh)
+        write_records(records_dir(data_dir) / "heldout.jsonl", changed[:-1])  # the institution record deleted
+        build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
+        assert "1 ingested institution record(s) updated or deleted" in capsys.readouterr().err
+    finally:
+        store.close()
+        fresh.close()
 
 
 def test_the_ingest_reads_every_record_a_full_build_reads(tmp_path: Path) -> None:
