@@ -147,10 +147,13 @@ def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
         seconds={}, ingested_files=state.ingested_files,
         cache={"incremental": f"{delta.new_papers} new records, "
                               + (f"{delta.redated} fetched again with a later date, " if delta.redated else "")
+                              + (f"{delta.updated} updated, " if delta.updated else "")
+                              + (f"{delta.deleted} deleted, " if delta.deleted else "")
                               + f"{delta.changed_papers} papers changed, "
                               f"{delta.blocks} name blocks ({delta.mentions} mentions) resolved again: "
                               f"{delta.people_before} -> {delta.people_after} people; {delta.size()} rows written"})
-    if delta.new_papers == delta.redated == delta.size() == 0:  # nothing new: the state and the graph's version stand
+    if delta.new_papers == delta.redated == delta.updated == delta.deleted == delta.size() == 0:
+        # nothing new: the state and the graph's version stand
         _write_outcome(state, data_dir)
         incremental.note_record_files(data_dir, state.record_files)  # (only their bytes changed)
         seconds["total"] = time.perf_counter() - started

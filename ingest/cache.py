@@ -293,6 +293,7 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
             result.institutions.setdefault(inst_id, inst)
         result.skipped_by_status.update(entry.skipped_by_status)
         result.files.append(str(path.relative_to(snapshot_dir)))
+        result.file_sizes.append(len(entry.papers))
         if on_file:
             on_file(path, len(entry.papers))
     cache.put_many("read", computed)
@@ -308,18 +309,26 @@ def _read(plan: _Plan, snapshot_dir: Path, data_dir: Path, only_files: Callable[
 
 def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageCache,
               on_stage: Callable[[str], None], workers: int,
-              source_ids: dict[str, str] | None = None) -> Any:
+              source_ids: dict[str, str] | None = None, record_groups: dict[str, list[int]] | None = None) -> Any:
     """ingest.pipeline.assemble, stage by stage through the cache (same calls, same results).
 
     With `workers` 2, tagging runs in a forked worker process while this one resolves people
     (ingest/parallel_tags.py); with resolution cached, the two processes split the tagging.
+    `source_ids` and `record_groups` (paper id -> positions in `snapshot.papers` of its records), when given,
+    receive what the incremental state keeps.
     """
     papers = drop_venue_mismatches(snapshot.papers, snapshot.quarantined)  # cheap; its quarantine is reported
-    merged: list[Paper] | None = cache.get("merge", plan.merge)
-    if merged is None:
+    entry: tuple[list[Paper], list[list[int]]] | None = cache.get("merge", plan.merge)
+    if entry is None:
         on_stage(f"merging {len(papers):,} records into papers")
-        merged = identity.merge_papers(papers)
-        cache.put("merge", plan.merge, merged)
+        pairs = identity.merge_groups(papers)
+        entry = [paper for paper, _ in pairs], [members for _, members in pairs]
+        cache.put("merge", plan.merge, entry)
+    merged, members_of = entry
+    if record_groups is not None:
+        position = {id(paper): i for i, paper in enumerate(snapshot.papers)}  # before the venue check dropped any
+        record_groups.update((paper.id, [position[id(papers[k])] for k in members])
+                             for paper, members in zip(merged, members_of, strict=True))
     if source_ids is not None:  # the sources' institution ids, before linking replaces them (ingest/incremental.py)
         source_ids.update((f"{p.id}#{a.position}", a.institution_id) for p in merged for a in p.authorships
                           if a.institution_id)
@@ -397,7 +406,9 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
     read_done = time.perf_counter()
     keep_state = use_cache and include_ingested and (keep_state or bool(ingested_files))
     source_ids: dict[str, str] | None = {} if keep_state else None
-    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None), workers, source_ids)
+    record_groups: dict[str, list[int]] | None = {} if keep_state else None
+    batch = _assemble(plan, snapshot, data_dir, cache, on_stage or (lambda _text: None), workers, source_ids,
+                      record_groups)
     prepared = PreparedBuild(
         files=snapshot.files, papers_read=len(snapshot.papers), quarantined=snapshot.quarantined,
         skipped_by_status=dict(snapshot.skipped_by_status), ingested_files=ingested_files,
@@ -416,7 +427,8 @@ def prepare(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], 
             incremental.state_from_build, incremental.base_key(snapshot_dir, data_dir, only_files),
             incremental.read_ingested(data_dir), prepared, snapshot.institutions, batch.papers, batch.authors,
             batch.institutions, _queue_path(data_dir).read_text(), source_ids or {},
-            record_files=plan.ingested)  # hashed before the records were read: never newer than them
+            record_files=plan.ingested,  # hashed before the records were read: never newer than them
+            record_groups=record_groups or {}, file_sizes=snapshot.file_sizes)
         prepared.incremental = incremental.PendingState(data_dir, make, fork=workers > 1)
         state_seconds = time.perf_counter() - mark
     prepared.seconds = {"read": read_done - started,

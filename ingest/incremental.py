@@ -26,11 +26,14 @@ holding most of its mentions, and a paper id that changed because a new record j
 paper is kept in the paper's `id_aliases`, so deep links keep resolving (`GraphStore.current_id`).
 
 Records fetched again with a later date and nothing else changed move the dates of their papers and
-people (`_redate`), as a full build would. When no record file changed since the state was made and the live
-graph is the state's, nothing is read and nothing written (`NOTHING_NEW`). Anything else (a changed
-snapshot file, changed code or model, changed reviewer or curator decisions, a record updated in its content
-or deleted, no state, more records ingested since the last full build than `FULL_BUILD_SHARE` of the papers
-built) returns the reason, and the caller runs the normal (cached) full build. Documented differences from a
+people (`_redate`), as a full build would. A record updated in its content, or deleted, has its paper merged
+again from the records it holds now (`State.record_groups`: which records each paper was merged from; the
+snapshot's come from the build cache's read stage), and that paper goes through steps 1-4 like a new one.
+When no record file changed since the state was made and the live graph is the state's, nothing is read and
+nothing written (`NOTHING_NEW`). Anything else (a changed snapshot file, changed code or model, changed
+reviewer or curator decisions, a changed or deleted ingested institution record, no state, more records
+ingested, updated or deleted since the last full build than `FULL_BUILD_SHARE` of the papers built) returns
+the reason, and the caller runs the normal (cached) full build. Documented differences from a
 full build: docs/scale.md, "Incremental ingest"; measured by benchmarks/bench_incremental.py and
 tests/test_incremental.py.
 """
@@ -46,10 +49,11 @@ import marshal
 import os
 import pickle
 import time
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import accumulate, compress, groupby
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any
@@ -77,7 +81,7 @@ from ingest.identity.incremental import (
 )
 from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers, strong_ids_of
 from ingest.identity.names import given_relation
-from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_papers, title_key
+from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_groups, title_key
 from ingest.identity.review_items import encode as encode_queue_item
 from ingest.institutions.link import correct_mislinks, link_institutions
 from ingest.parallel_tags import BackgroundTagging
@@ -89,7 +93,8 @@ STATE_FILE = state_parts.BASE_FILE
 META_FILE = "state.json"
 STATE_FORMAT = 8  # bump when the State layout changes (4: a base file and delta files; 5: marshal row digests;
 # 6: each distinct parsed name written once, and each printed name's parsed co-author group kept; 7: a record's
-# print is its undated digest and its date, `record_print`; 8: the ingested institution records' prints)
+# print is its undated digest and its date, `record_print`; 8: the ingested institution records' prints, and
+# the records each paper was merged from)
 # what an ingest keeps beside a State for its save only: the state as read, the row digests and the records and
 # statistics' keys it changed
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
@@ -150,6 +155,11 @@ class State:
     # institution id -> `institution_print` of the institution records the record files hold (merged across files,
     # as `read_ingested` gives them): one that changed or went away runs the full build (`_institutions_moved`)
     institution_prints: dict[str, str] = field(default_factory=dict, repr=False)
+    # paper id -> the records it was merged from, in the build's order: an ingested record by its key (`records`),
+    # a snapshot record by its position among the snapshot's records (`file_sizes` says which file). An ingest
+    # meeting an updated or deleted record merges that record's paper again from them (`_regrouped`)
+    record_groups: dict[str, tuple[str | int, ...]] = field(default_factory=dict, repr=False)
+    file_sizes: list[int] = field(default_factory=list, repr=False)  # records of each snapshot file, `files` order
 
     @property
     def nodes(self) -> dict[str, list[Row]]:
@@ -189,6 +199,8 @@ class Delta:
     people_after: int
     seconds: dict[str, float]
     redated: int = 0  # records fetched again, with a later date and nothing else changed (`_redate`)
+    updated: int = 0  # ingested records updated in their content (their papers merged again: `_papers_of`)
+    deleted: int = 0  # ingested records gone from the record files
 
     def size(self) -> int:
         return sum(map(len, [*self.merge_nodes.values(), *self.merge_rels.values(), *self.delete_nodes.values(),
@@ -471,10 +483,15 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, record_fil
 
 def state_from_build(base: str, ingested: tuple, prepared: Any, institutions: dict[str, Institution],
                      merged: list[Paper], authors: list[Author], organisations: list[Institution],
-                     review_queue: str, source_ids: dict[str, str], record_files: str = "") -> State:
+                     review_queue: str, source_ids: dict[str, str], record_files: str = "",
+                     record_groups: dict[str, list[int]] | None = None, file_sizes: list[int] | None = None) -> State:
     """The state a full build leaves (called by ingest.cache.prepare after it assembled the rows); `ingested`
-    is what `read_ingested` gave."""
+    is what `read_ingested` gave, `record_groups` each paper's records by position among the records read
+    (the snapshot's, `file_sizes` of them per file, then the ingested ones)."""
     records, ingested_institutions = ingested[4], ingested[1]
+    snapshot_records, keys = sum(file_sizes or ()), list(ingested[0])
+    groups = {paper_id: tuple(i if i < snapshot_records else keys[i - snapshot_records] for i in members)
+              for paper_id, members in (record_groups or {}).items()}
     names, stats = names_and_stats(merged)
     for paper in merged:
         stats.add_title(paper.title)
@@ -494,7 +511,8 @@ def state_from_build(base: str, ingested: tuple, prepared: Any, institutions: di
                  title_keys={p.id: title_key(p.title) for p in merged},
                  link_answers=link_answers.answers_for(merged, countries), coauthor_groups=coauthor_groups_of(merged),
                  record_files=record_files,
-                 institution_prints={key: institution_print(inst) for key, inst in ingested_institutions.items()})
+                 institution_prints={key: institution_print(inst) for key, inst in ingested_institutions.items()},
+                 record_groups=groups, file_sizes=list(file_sizes or ()))
 
 
 def _row_digest(rows: list[Row]) -> bytes:
@@ -613,16 +631,19 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
     return sorted(found)
 
 
-def _redate(state: State, records: list[Paper]) -> set[str] | str:
+def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str]]:
     """Give the cached papers of records fetched again (the same record, a later date) that date, and their
-    people too; the ids of those papers, or why the full build must run instead.
+    people too; the ids of those papers, and the keys of the records not placed so (merged again instead).
 
     A paper's date is the latest of its records' (`Provenance.merged`) and a person's the latest of their
     papers' (`authors_from`), so a record's later date makes each the later of the two: what a full build gives.
     A record's paper is the one cached paper holding every strong id of it: merge_papers never joins two values
     of one kind, so the paper a record went into holds each of its ids. A record without a strong id, or whose
-    ids more than one paper holds (merges refused on another kind), is not found so: the full build runs."""
-    wanted = {item for record in records for item in _strong_ids(record).items()}
+    ids more than one paper holds (merges refused on another kind), is not found so: its paper is merged again
+    from its records (`_papers_of`)."""
+    if not records:
+        return set(), []
+    wanted = {item for record in records.values() for item in _strong_ids(record).items()}
     holders: dict[tuple[str, str], set[int]] = defaultdict(set)
     for index, paper in enumerate(state.merged):
         for item in _strong_ids(paper).items():
@@ -630,11 +651,13 @@ def _redate(state: State, records: list[Paper]) -> set[str] | str:
                 holders[item].add(index)
     authors = {a.id: a for a in state.authors}
     redated: set[str] = set()
-    for record in records:
+    unplaced: list[str] = []
+    for key, record in records.items():
         ids = list(_strong_ids(record).items())
         found = set.intersection(*(holders.get(item, set()) for item in ids)) if ids else set()
         if len(found) != 1:
-            return f"ingested record {record.id} has a new date, but its paper is not known by its ids alone"
+            unplaced.append(key)
+            continue
         paper = state.merged[found.pop()]
         date = record.provenance.retrieved_at
         if date > paper.provenance.retrieved_at:
@@ -644,7 +667,57 @@ def _redate(state: State, records: list[Paper]) -> set[str] | str:
             if author is not None and date > author.provenance.retrieved_at:
                 author.provenance = Provenance(author.provenance.sources, date)
         redated.add(paper.id)
-    return redated
+    return redated, unplaced
+
+
+def _papers_of(state: State, keys: list[str]) -> set[str] | str:
+    """The ids of the papers holding these ingested records (`State.record_groups`), or why the full build runs."""
+    if not keys:
+        return set()
+    wanted = set(keys)
+    holder = {loc: paper_id for paper_id, members in state.record_groups.items() for loc in members if loc in wanted}
+    missing = [key for key in keys if key not in holder]
+    if missing:  # e.g. a record its venue kept out of the last build: it is in no paper
+        return f"ingested record {missing[0]} changed, and no paper of the last build holds it"
+    return set(holder.values())
+
+
+def _group_records(state: State, paper_ids: set[str], records: dict[str, Paper], snapshot_dir: Path,
+                   data_dir: Path, only_files: Callable[[Path], bool] | None) -> list[tuple[str | int, Paper]] | str:
+    """The records the papers are merged from now, in the order a build reads them: their snapshot records,
+    taken from the build cache's read stage, then their ingested records as the record files hold them today
+    (a deleted one is gone). Or why the full build runs instead."""
+    members = [loc for paper_id in sorted(paper_ids) for loc in state.record_groups[paper_id]]
+    positions = sorted({loc for loc in members if isinstance(loc, int)})
+    snapshot: dict[int, Paper] = {}
+    if positions:
+        plan = build_cache._plan(snapshot_dir, data_dir, only_files, include_ingested=False)
+        cache = build_cache.StageCache(data_dir / build_cache.CACHE_DIR)
+        starts = list(accumulate(state.file_sizes, initial=0))
+        for file_index, group in groupby(positions, key=lambda loc: bisect_right(starts, loc) - 1):
+            entry = cache.get("read", plan.read_keys[file_index])
+            if entry is None or len(entry.papers) != state.file_sizes[file_index]:
+                return f"the build cache no longer holds the records of {state.files[file_index]}"
+            snapshot.update((loc, entry.papers[loc - starts[file_index]]) for loc in group)
+    read_order = {key: i for i, key in enumerate(records)}
+    ingested = sorted({loc for loc in members if isinstance(loc, str) and loc in records}, key=read_order.__getitem__)
+    return [*((loc, snapshot[loc]) for loc in positions), *((key, records[key]) for key in ingested)]
+
+
+def _regroup_state(state: State, merged_groups: list[tuple[Paper, list[int]]], replaced: list[Paper],
+                   new_records: list[tuple[str | int, Paper]], drop: set[int]) -> None:
+    """Keep `State.record_groups` what a build would say: a paper the ingest merged holds the records of the
+    cached papers and of the records it was merged from."""
+    def members(index: int) -> tuple[str | int, ...]:
+        if index < len(replaced):
+            return state.record_groups.get(replaced[index].id, ())
+        return (new_records[index - len(replaced)][0],)
+
+    made = {paper.id: tuple(dict.fromkeys(loc for index in indices for loc in members(index)))
+            for paper, indices in merged_groups}
+    for index in drop:
+        state.record_groups.pop(state.merged[index].id, None)
+    state.record_groups.update(made)
 
 
 def _authors_of(resolution: Any, papers: dict[str, Paper]) -> list[Author]:
@@ -687,24 +760,29 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     records, record_institutions, unreadable, files, prints = ingested()
     deleted = [key for key in state.records if key not in prints]
     updated = [key for key in state.records if key in prints and prints[key] != state.records[key]]
-    if deleted:
-        return f"{len(deleted):,} ingested record(s) deleted (e.g. {deleted[0]})"
     rewritten = [key for key in updated if not _redated(state.records[key], prints[key])]
-    if rewritten:
-        return f"{len(rewritten):,} ingested record(s) updated (e.g. {rewritten[0]})"
     institutions_moved = _institutions_moved(state.institution_prints, record_institutions)
     if institutions_moved:
         return institutions_moved
-    # (a record a full build quarantines for its venue stays out, as before: its quarantine entry has no date)
-    redated = drop_venue_mismatches([records[key] for key in updated], None)
-    added = [records[key] for key in prints if key not in state.records]
-    since_full = state.ingested_since_full + len(added)
-    too_many = _past_share(len(added), state.ingested_since_full, len(state.merged))
+    added_keys = [key for key in prints if key not in state.records]
+    since_full = state.ingested_since_full + len(added_keys) + len(rewritten) + len(deleted)
+    too_many = _past_share(len(added_keys) + len(rewritten) + len(deleted), state.ingested_since_full,
+                           len(state.merged))
     if too_many:
         return too_many
-    redated_ids = _redate(state, redated) if redated else set()
-    if isinstance(redated_ids, str):
-        return redated_ids
+    # (a record a full build quarantines for its venue stays out, as before: its quarantine entry has no date)
+    redated = {key: records[key] for key in updated if key not in rewritten}
+    venue_kept = {id(paper) for paper in drop_venue_mismatches(list(redated.values()), None)}
+    redated = {key: paper for key, paper in redated.items() if id(paper) in venue_kept}
+    redated_ids, unplaced = _redate(state, redated)
+    # records updated in their content, deleted, or re-dated without ids that name their paper: their papers are
+    # merged again from their records, as a full build merges them
+    regroup = _papers_of(state, [*rewritten, *deleted, *unplaced])
+    if isinstance(regroup, str):
+        return regroup
+    regrouped_records = _group_records(state, regroup, records, snapshot_dir, data_dir, only_files)
+    if isinstance(regrouped_records, str):
+        return regrouped_records
     seconds["read_state"] = time.perf_counter() - started
     mark = time.perf_counter()
     old_links = {p.id: _links(p) for p in state.merged}  # before the steps below change them in place
@@ -712,28 +790,36 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     quarantine: list[Quarantined] = list(unreadable)
     for inst_id, inst in record_institutions.items():
         state.institutions.setdefault(inst_id, inst)
-    new = drop_venue_mismatches(added, quarantine)
-    # 1. merge into the cached papers they may join
-    candidates = _candidates(state, new) if new else []
+    new_records = [*((key, records[key]) for key in added_keys), *regrouped_records]
+    kept_records = {id(paper) for paper in drop_venue_mismatches([paper for _, paper in new_records], quarantine)}
+    new_records = [(where, paper) for where, paper in new_records if id(paper) in kept_records]
+    new = [paper for _, paper in new_records]
+    # 1. merge into the cached papers they may join (the regrouped papers are merged from their records instead)
+    regroup_at = [i for i, paper in enumerate(state.merged) if paper.id in regroup] if regroup else []
+    candidates = [i for i in _candidates(state, new) if i not in set(regroup_at)] if new else []
     replaced = [state.merged[i] for i in candidates]
-    old_mentions = {mention_id_of(p.id, a.position): a.author_id for p in replaced for a in p.authorships}
+    regrouped = [state.merged[i] for i in regroup_at]
+    old_mentions = {mention_id_of(p.id, a.position): a.author_id for p in [*replaced, *regrouped]
+                    for a in p.authorships}
     for paper in replaced:  # merged again from the sources' institution ids, as a full build merges records
         for a in paper.authorships:
             a.institution_id = state.source_ids.get(mention_id_of(paper.id, a.position))
-    before = {p.id: repr(p) for p in replaced}
+    before = {p.id: repr(p) for p in [*replaced, *regrouped]}
     old_aliases = {p.id: list(p.id_aliases) for p in replaced}  # merge_papers recomputes them in place
-    merged_local = merge_papers([*replaced, *new]) if new else []
+    merged_groups = merge_groups([*replaced, *new]) if new else []
+    merged_local = [paper for paper, _ in merged_groups]
     for paper in merged_local:
         paper.id_aliases = sorted({*paper.id_aliases, *old_aliases.get(paper.id, ())})
     new_ids = {p.id for p in merged_local}
-    for old in replaced:  # a cached paper whose id changed because a new record joined it keeps the old id
+    for old in [*replaced, *regrouped]:  # a cached paper whose id changed keeps the old id (deep links)
         if old.id not in new_ids:
             target = next((p for p in merged_local if _same_paper(old, p)), None)
             if target is not None:
-                target.id_aliases = sorted({*target.id_aliases, old.id, *old_aliases[old.id]} - {target.id})
+                target.id_aliases = sorted({*target.id_aliases, old.id, *old.id_aliases} - {target.id})
     changed = [p for p in merged_local if before.get(p.id) != repr(p)]
     unchanged_ids = new_ids - {p.id for p in changed}
-    drop = {i for i, p in zip(candidates, replaced, strict=True) if p.id not in unchanged_ids}
+    drop = {i for i in [*candidates, *regroup_at] if state.merged[i].id not in unchanged_ids}
+    _regroup_state(state, merged_groups, replaced, new_records, drop)
     kept = [p for i, p in enumerate(state.merged) if i not in drop]
     dropped_ids = {state.merged[i].id for i in drop}
     old_mentions = {mid: person for mid, person in old_mentions.items() if mid.rsplit("#", 1)[0] in dropped_ids}
@@ -783,21 +869,24 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                                   journal)
     merge_nodes, gone_nodes = _diff(digests, key_fields, nodes, scopes, set(nodes), journal)
     seconds["rows"] = time.perf_counter() - mark
-    new_state = State(state.base, prints, state.files, state.papers_read + len(added), state.skipped_by_status,
+    new_state = State(state.base, prints, state.files, state.papers_read + len(added_keys) - len(deleted),
+                      state.skipped_by_status,
                       files, state.quarantined + quarantine + batch_quarantine, state.institutions, batch.papers,
                       batch.authors, batch.institutions, text, state.names, state.stats, state.tags, digests,
                       key_fields, {v.id: v.name for v in batch.venues}, state.source_ids, subset_ids,
                       state.title_keys, state.link_answers, state.coauthor_groups, since_full, record_files,
-                      {inst_id: institution_print(inst) for inst_id, inst in record_institutions.items()})
+                      {inst_id: institution_print(inst) for inst_id, inst in record_institutions.items()},
+                      state.record_groups, state.file_sizes)
     new_state.__dict__["_baseline"] = state.__dict__.get("_baseline")  # what save_state writes a delta against
     new_state.__dict__["_digest_changes"] = journal
     new_state.__dict__["_touched"] = state_parts.Touched({"merged": papers, "authors": people}, moved.keys,
                                                          dict.fromkeys(tag_key(p) for p in changed))
     return Delta(new_state, {k: v for k, v in merge_nodes.items() if v}, {k: v for k, v in merge_rels.items() if v},
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
-                 {k: v for k, v in gone_rels.items() if v}, len(added), len(changed),
+                 {k: v for k, v in gone_rels.items() if v}, len(added_keys), len(changed),
                  len({info.block_key for info in map(state.names.get, subset_ids) if info is not None}), resolved[0],
-                 len(old_people), resolved[1], seconds, len(redated))
+                 len(old_people), resolved[1], seconds, len(redated) - len(unplaced), len(rewritten) + len(unplaced),
+                 len(deleted))
 
 
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],
@@ -902,14 +991,16 @@ _RECORD_FIELDS = attrgetter(*(f.name for f in dataclasses.fields(Author)
 
 def _unchanged_people(old_people: dict[str, list[str]], holder: dict[str, str], new_ids: set[str],
                       by_id: dict[str, Author], previous: dict[str, Author]) -> set[str]:
-    """Cached people the run gave back as they were: the same mentions, none new, and the same record but for
-    its merge confidence and reasons. They keep their cached record.
+    """Cached people the run gave back with the same mentions: they keep their cached merge confidence and
+    reasons, and those with none of the mentions new and the same record otherwise keep their cached record.
 
     Why: the run scores the pairs of a cached person again with the run's co-author evidence (the papers of its
     mentions, not the corpus's), which moved the confidence of ~4,900 of the ~9,400 people an ingest of 1,000
     ICML papers resolves again, without a new mention or a changed member; each such Author row was written to
     the store again. The cached confidence came from the corpus's whole evidence, as a full build's does
-    (BENCHMARKS.md, "session 48")."""
+    (BENCHMARKS.md, "session 48"). A person on a paper the ingest merged again (a record joined, updated or
+    deleted) keeps the paper's mention ids and starts the run as one cluster, so the run made no merge for it:
+    confidence 1.0 and no reasons, where the build that made the person had scored them (session 53)."""
     members: dict[str, list[str]] = defaultdict(list)
     for mid, person in holder.items():
         members[person].append(mid)
@@ -917,10 +1008,10 @@ def _unchanged_people(old_people: dict[str, list[str]], holder: dict[str, str], 
     for person, mids in old_people.items():
         record, cached = by_id.get(person), previous.get(person)
         held = members.get(person)
-        if record is None or cached is None or held is None or len(held) != len(mids) or set(held) != set(mids) \
-                or not new_ids.isdisjoint(mids):
+        if record is None or cached is None or held is None or set(held) != set(mids):  # (mids: may repeat one)
             continue
-        if _RECORD_FIELDS(record) == _RECORD_FIELDS(cached):
+        record.merge_confidence, record.merge_reasons = cached.merge_confidence, cached.merge_reasons
+        if new_ids.isdisjoint(mids) and _RECORD_FIELDS(record) == _RECORD_FIELDS(cached):
             unchanged.add(person)
     return unchanged
 

@@ -37,6 +37,8 @@ class SnapshotRead:
     quarantined: list[Quarantined] = field(default_factory=list)
     skipped_by_status: Counter = field(default_factory=Counter)
     files: list[str] = field(default_factory=list)
+    # records each file gave, in `files` order (ingest/cache.py): where an ingest finds a paper's snapshot records
+    file_sizes: list[int] = field(default_factory=list)
 
 
 def manifest(snapshot_dir: Path) -> dict[str, dict[str, str]]:

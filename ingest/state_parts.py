@@ -29,7 +29,7 @@ COMPACT = 0.5  # deltas larger than this share of the base are folded into a new
 MAX_DELTAS = 32  # and never more than this many files to read
 KEYED = {"merged": state_codec.PAPER_ID, "authors": state_codec.AUTHOR_ID}  # encoded records, by id field
 MAPPINGS = ("names", "tags", "source_ids", "records", "institutions", "venue_names", "title_keys", "link_answers",
-            "coauthor_groups", "institution_prints")
+            "coauthor_groups", "institution_prints", "record_groups")
 _MISSING = object()
 _FRESH = (*KEYED, "names", "tags")  # fields a read's decoded state never holds (made anew by `_by_key` or decoding)
 

@@ -19,11 +19,11 @@ Bump `RESOLVER_VERSION` whenever a change can move a mention to another person.
 from __future__ import annotations
 
 from ingest.identity.authors import resolve_authors
-from ingest.identity.papers import merge_papers
+from ingest.identity.papers import merge_groups, merge_papers
 from ingest.identity.review import decide, review_queue
 
 # 3: namesake guard, duplicate noisy-id joins and curators' decisions after clustering
 # 4: one transliterating fold (graph.ids.fold, id scheme 2), nicknames, titles; people keep scheme-1 ids as aliases
 RESOLVER_VERSION = 4  # strict.py is off by default: outputs unchanged
 
-__all__ = ["RESOLVER_VERSION", "decide", "merge_papers", "resolve_authors", "review_queue"]
+__all__ = ["RESOLVER_VERSION", "decide", "merge_groups", "merge_papers", "resolve_authors", "review_queue"]

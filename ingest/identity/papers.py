@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -183,7 +183,16 @@ def _combine(group: list[Paper]) -> Paper:
 
 def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     """One Paper per real paper, sorted by id; see the module docstring for the rules."""
-    records = sorted(papers, key=lambda p: (p.id, _rank(p)))
+    return [paper for paper, _members in merge_groups(list(papers))]
+
+
+def merge_groups(papers: Sequence[Paper]) -> list[tuple[Paper, list[int]]]:
+    """`merge_papers`, with the positions in `papers` of the records each paper was merged from.
+
+    Why: an ingest that meets an updated or deleted record merges that record's paper again from its records
+    (ingest/incremental.py), so a build must say which records each paper holds."""
+    order = sorted(range(len(papers)), key=lambda i: (papers[i].id, _rank(papers[i])))
+    records = [papers[i] for i in order]
     uf = ConstrainedUnionFind(len(records))
     for i, paper in enumerate(records):
         uf.add_ids(i, _strong_ids(paper))
@@ -205,7 +214,8 @@ def merge_papers(papers: Iterable[Paper]) -> list[Paper]:
     for i, j in sorted(_title_pairs(records), key=closeness):
         if uf.find(i) != uf.find(j) and _same_by_title(records[i], records[j]):
             uf.union(i, j)
-    groups: dict[int, list[Paper]] = defaultdict(list)
-    for i, paper in enumerate(records):
-        groups[uf.find(i)].append(paper)
-    return sorted((_combine(group) for group in groups.values()), key=lambda p: p.id)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(records)):
+        groups[uf.find(i)].append(i)
+    merged = ((_combine([records[i] for i in group]), sorted(order[i] for i in group)) for group in groups.values())
+    return sorted(merged, key=lambda pair: pair[0].id)
