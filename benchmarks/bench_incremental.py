@@ -29,6 +29,10 @@ reads the re-dated records. Last (after the comparison), the records are re-date
 such ingest did before session 52: the (cached) full build. It needs records with strong ids (papercopilot ICML
 2024: `--held-out icml2024.json.gz`).
 
+`--update N` then changes the title of N of the ingested records (every k-th; " (revised)" appended), as a source's
+camera-ready correction does, and times that ingest (session 53: the records' papers are merged again from their
+records, `incremental._papers_of`; before, the full build ran); the reference build reads the updated records.
+
 `--nothing-new` then runs two ingests that add nothing: one after appending an empty line to the record file
 (its bytes change, not its records: the path every such ingest took before session 52) and one with the files as
 they are (`incremental.NOTHING_NEW`: the state is not read).
@@ -159,7 +163,8 @@ def _in_fresh_process(step: str, data_dir: Path, args: argparse.Namespace) -> tu
     an earlier build left (in one process, the ingest ran on a heap the base build had just freed)."""
     command = [sys.executable, __file__, "--step", step, "--work", str(data_dir), "--held-out", args.held_out,
                "--papers", str(args.papers), *(["--no-fallback"] if args.no_fallback else []),
-               *(["--refetch"] if args.refetch else []), *(["--nothing-new"] if args.nothing_new else [])]
+               *(["--refetch"] if args.refetch else []), *(["--nothing-new"] if args.nothing_new else []),
+               "--update", str(args.update)]
     done = subprocess.run(command, check=True, capture_output=True, text=True)
     return tuple(json.loads(done.stdout.strip().splitlines()[-1]))  # type: ignore[return-value]
 
@@ -177,6 +182,15 @@ def _fetched_again(papers: list) -> list:
     return [dataclasses.replace(p, provenance=Provenance(p.provenance.sources, later)) for p in papers]
 
 
+def _updated(papers: list, count: int) -> list:
+    """The records with `count` of them (every k-th) given a revised title."""
+    if count <= 0:
+        return papers
+    step = max(1, len(papers) // count)
+    chosen = {id(p) for p in papers[::step][:count]}
+    return [dataclasses.replace(p, title=f"{p.title} (revised)") if id(p) in chosen else p for p in papers]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--held-out", default="icml2022.json.gz",
@@ -192,7 +206,10 @@ def main() -> None:
                         help="then ingest the same records again, one day later (the reference reads those)")
     parser.add_argument("--nothing-new", action="store_true",
                         help="then time two ingests that add nothing (record file bytes changed, and unchanged)")
-    parser.add_argument("--step", choices=("base", "ingest", "refetch", "touched", "unchanged", "reference",
+    parser.add_argument("--update", type=int, default=0,
+                        help="then revise the titles of this many ingested records and ingest them (the reference "
+                             "reads those)")
+    parser.add_argument("--step", choices=("base", "ingest", "refetch", "touched", "unchanged", "update", "reference",
                                            "refetch-full"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     wiring.install()
@@ -201,10 +218,12 @@ def main() -> None:
     held_name = args.held_out
     if args.step:  # one build of a --fresh run, in this process: its numbers on stdout's last line
         papers = None if args.step in ("base", "touched", "unchanged") else _held_papers(held_name, args.papers)
-        if args.step == "refetch" or args.step == "reference" and args.refetch:
-            papers = _fetched_again(papers)
+        if args.step in ("refetch", "update") or args.step == "reference" and args.refetch:
+            papers = _fetched_again(papers) if args.refetch else papers
         elif args.step == "refetch-full":
             papers = _fetched_again(_fetched_again(papers))
+        if args.step == "update" or args.step == "reference":
+            papers = _updated(papers, args.update)
         print(json.dumps(_timed_build(args.step, args.work, held_name, papers)))
         return
     work = args.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
@@ -214,11 +233,13 @@ def main() -> None:
           f"{'its own process' if args.fresh else 'this process'}", flush=True)
 
     again = _fetched_again(papers) if args.refetch else papers
+    revised = _updated(again, args.update)
 
     def run(step: str, data_dir: Path) -> tuple[float, dict, dict]:
         if args.fresh:
             return _in_fresh_process(step, data_dir, args)
-        chosen = {"refetch": again, "reference": again, "refetch-full": _fetched_again(again)}.get(step, papers)
+        chosen = {"refetch": again, "update": revised, "reference": revised,
+                  "refetch-full": _fetched_again(again)}.get(step, papers)
         return _timed_build(step, data_dir, held_name, None if step in ("base", "touched", "unchanged") else chosen)
 
     base_dir, full_dir = work / "incremental", work / "full"
@@ -229,6 +250,9 @@ def main() -> None:
     if args.refetch:
         again_seconds, again_stages, again_cache = run("refetch", base_dir)
         print(f"the same records fetched again: {again_seconds:.1f} s {again_stages} {again_cache}", flush=True)
+    if args.update:
+        update_seconds, update_stages, update_cache = run("update", base_dir)
+        print(f"{args.update:,} records revised: {update_seconds:.1f} s {update_stages} {update_cache}", flush=True)
     nothing: dict[str, tuple[float, dict, dict]] = {}
     for step in ("touched", "unchanged") if args.nothing_new else ():
         nothing[step] = run(step, base_dir)
@@ -252,6 +276,11 @@ def main() -> None:
               f"**{again_seconds / (full_seconds - state_seconds):.1%}** of the cold build without the state |")
         print(f"| — stages, delta | {again_stages}; "
               f"{again_cache.get('incremental', f'none: the full build ran (cache {again_cache})')} |")
+    if args.update:
+        print(f"| {args.update:,} of those records revised (their titles) | {update_seconds:.1f} s = "
+              f"**{update_seconds / (full_seconds - state_seconds):.1%}** of the cold build without the state |")
+        print(f"| — stages, delta | {update_stages}; "
+              f"{update_cache.get('incremental', f'none: the full build ran (cache {update_cache})')} |")
     delta = inc_cache.get("incremental", f"none: the ingest ran the full build (cache {inc_cache})")
     print(f"| — delta | {delta} |")
     for step, (seconds, stages, _cache) in nothing.items():
