@@ -633,32 +633,26 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
 
 def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str]]:
     """Give the cached papers of records fetched again (the same record, a later date) that date, and their
-    people too; the ids of those papers, and the keys of the records not placed so (merged again instead).
+    people too; the ids of those papers, and the keys of records no paper holds (merged again instead, which
+    runs the full build: `_papers_of`).
 
     A paper's date is the latest of its records' (`Provenance.merged`) and a person's the latest of their
     papers' (`authors_from`), so a record's later date makes each the later of the two: what a full build gives.
-    A record's paper is the one cached paper holding every strong id of it: merge_papers never joins two values
-    of one kind, so the paper a record went into holds each of its ids. A record without a strong id, or whose
-    ids more than one paper holds (merges refused on another kind), is not found so: its paper is merged again
-    from its records (`_papers_of`)."""
+    A record's paper is the one whose records include it (`State.record_groups`; session 52 looked it up by the
+    record's strong ids, so records without one, title-keyed dump records, ran the full build)."""
     if not records:
         return set(), []
-    wanted = {item for record in records.values() for item in _strong_ids(record).items()}
-    holders: dict[tuple[str, str], set[int]] = defaultdict(set)
-    for index, paper in enumerate(state.merged):
-        for item in _strong_ids(paper).items():
-            if item in wanted:
-                holders[item].add(index)
+    holder = _holders(state, set(records))
+    held = set(holder.values())
+    papers = {paper.id: paper for paper in state.merged if paper.id in held}
     authors = {a.id: a for a in state.authors}
     redated: set[str] = set()
     unplaced: list[str] = []
     for key, record in records.items():
-        ids = list(_strong_ids(record).items())
-        found = set.intersection(*(holders.get(item, set()) for item in ids)) if ids else set()
-        if len(found) != 1:
+        paper = papers.get(holder.get(key, ""))
+        if paper is None:
             unplaced.append(key)
             continue
-        paper = state.merged[found.pop()]
         date = record.provenance.retrieved_at
         if date > paper.provenance.retrieved_at:
             paper.provenance = Provenance(paper.provenance.sources, date)  # never changed in place: may be shared
@@ -670,12 +664,16 @@ def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str
     return redated, unplaced
 
 
+def _holders(state: State, keys: set[str]) -> dict[str, str]:
+    """Ingested record key -> the id of the paper merged from it (`State.record_groups`), for these keys."""
+    return {loc: paper_id for paper_id, members in state.record_groups.items() for loc in members if loc in keys}
+
+
 def _papers_of(state: State, keys: list[str]) -> set[str] | str:
     """The ids of the papers holding these ingested records (`State.record_groups`), or why the full build runs."""
     if not keys:
         return set()
-    wanted = set(keys)
-    holder = {loc: paper_id for paper_id, members in state.record_groups.items() for loc in members if loc in wanted}
+    holder = _holders(state, set(keys))
     missing = [key for key in keys if key not in holder]
     if missing:  # e.g. a record its venue kept out of the last build: it is in no paper
         return f"ingested record {missing[0]} changed, and no paper of the last build holds it"

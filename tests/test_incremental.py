@@ -304,10 +304,10 @@ def test_an_updated_or_deleted_record_merges_its_paper_again(graphs: Any, tmp_pa
                    else p for p in papers]
         steps.append(("2 updated", updated))
         steps.append(("2 deleted", [p for p in updated if p not in (icml[1], joined[-1])]))
-        # fetched again with a later date, no strong id naming its paper (these records have none): merged again
+        # fetched again with a later date: its paper is the one holding it, strong ids or not (these have none)
         later = [dataclasses.replace(p, provenance=Provenance(p.provenance.sources, "2099-01-01"))
                  if p is icml[2] else p for p in steps[-1][1]]
-        steps.append(("1 updated", later))
+        steps.append(("1 fetched again with a later date", later))
         for number, (expected, records) in enumerate(steps):
             _write(data_dir, records)
             report = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
