@@ -744,8 +744,8 @@ def _merge_queue(old_text: str, items: list[dict], resolved: set[str]) -> str:
 
 def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
                   graph_version: str | None = None, online: bool = True) -> Delta | str | NothingNew:
-    """The delta for the record files added since the last build, or why there is none (see module docstring),
-    or NOTHING_NEW."""
+    """The delta for the records added, updated or deleted since the last build, or why there is none (see the
+    module docstring), or NOTHING_NEW."""
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     base = base_key(snapshot_dir, data_dir, only_files)
@@ -805,7 +805,8 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
         for a in paper.authorships:
             a.institution_id = state.source_ids.get(mention_id_of(paper.id, a.position))
     before = {p.id: repr(p) for p in [*replaced, *regrouped]}
-    old_aliases = {p.id: list(p.id_aliases) for p in replaced}  # merge_papers recomputes them in place
+    aliases_before = {p.id: list(p.id_aliases) for p in [*replaced, *regrouped]}  # merge_groups recomputes them
+    old_aliases = {p.id: aliases_before[p.id] for p in replaced}  # (a regrouped paper's: from its records alone)
     merged_groups = merge_groups([*replaced, *new]) if new else []
     merged_local = [paper for paper, _ in merged_groups]
     for paper in merged_local:
@@ -816,7 +817,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
         if old.id not in new_ids:
             target = successor(old)
             if target is not None:
-                target.id_aliases = sorted({*target.id_aliases, old.id, *old.id_aliases} - {target.id})
+                target.id_aliases = sorted({*target.id_aliases, old.id, *aliases_before[old.id]} - {target.id})
     changed = [p for p in merged_local if before.get(p.id) != repr(p)]
     unchanged_ids = new_ids - {p.id for p in changed}
     drop = {i for i in [*candidates, *regroup_at] if state.merged[i].id not in unchanged_ids}
