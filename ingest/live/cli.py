@@ -5,11 +5,11 @@
     mlsys-atlas ingest all --dry-run
 
 Parsed papers go to `data_dir/records/<source>.jsonl` (or `--to-jsonl FILE`). When the
-only change since the last build is added records, they are merged into the live graph as
-a delta (ingest/incremental.py: new papers merged, tagged and their name blocks resolved
-again); otherwise (or with --full-build) the graph is rebuilt by the normal build over the
-snapshot plus every record file. Either way a paper ingested twice, or by two sources, is
-still one node (MERGE on stable ids).
+only change since the last build is records added, fetched again, updated or deleted, the
+change is merged into the live graph as a delta (ingest/incremental.py: the papers concerned
+merged from their records, tagged and their people resolved again); otherwise (or with
+--full-build) the graph is rebuilt by the normal build over the snapshot plus every record file.
+Either way a paper ingested twice, or by two sources, is still one node (MERGE on stable ids).
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("--store", choices=["embedded", "neo4j"], default=None, help="override ATLAS_STORE")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--full-build", action="store_true",
-                   help="rebuild the whole graph instead of adding the new records to it incrementally")
+                   help="rebuild the whole graph instead of applying the changed records to it incrementally")
     p.add_argument("--source-id", help="openalex: the OpenAlex source id (S...) of the venue, skipping the lookup")
     p.add_argument("--venueid", help="openreview: the venue group id, e.g. ICLR.cc/2024/Conference")
     p.add_argument("--dump", help="dblp: path or URL of dblp.xml.gz to parse instead of the search API")
