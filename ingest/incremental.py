@@ -100,11 +100,12 @@ STATE_FORMAT = 8  # bump when the State layout changes (4: a base file and delta
 _UNSAVED = ("_rows_cache", "_baseline", "_digest_changes", "_touched")
 _LINK_FIELDS = attrgetter("author_id", "institution_id")
 _COMMON_WORD = 200  # a title word on more cached papers says nothing (as in identity.papers._title_pairs)
-# More new records since the last full build than this share of the papers built, and a full build runs instead: it
-# is exact, and from here on it costs little more than the ingest would (and the differences of the ingests before
-# add up). Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session 50, ratios to a cold build without
-# the state): new records = 2 % of the papers built, the ingest takes ~20 % of a cold build; 32 %, 84 %; 131 %,
-# 133 %; and its difference from a full build grows with it (mentions in another person: 0.7 %, 3.1 %, 5.2 %).
+# More records added, updated or deleted since the last full build than this share of the papers built, and a full
+# build runs instead: it is exact, and from here on it costs little more than the ingest would (and the differences
+# of the ingests before add up). Measured on the snapshot (bench_incremental.py, BENCHMARKS.md, session 50, ratios
+# to a cold build without the state): new records = 2 % of the papers built, the ingest takes ~20 % of a cold build;
+# 32 %, 84 %; 131 %, 133 %; and its difference from a full build grows with it (mentions in another person: 0.7 %,
+# 3.1 %, 5.2 %).
 FULL_BUILD_SHARE = 0.25
 
 
@@ -271,15 +272,17 @@ def record_print(paper: Paper) -> str:
     Why two parts: fetching a source again on a later day gives the same records with a new date (the
     response's Date header), and an ingest that saw them as updated ran the full build. A record whose digest
     is the one kept and whose date is not earlier only moves its paper's date (`_redate`)."""
-    digest = hashlib.blake2b(repr(undated(paper)).encode(), digest_size=16).hexdigest()
-    return f"{digest} {paper.provenance.retrieved_at}"
+    return f"{_undated_digest(paper)} {paper.provenance.retrieved_at}"
+
+
+def _undated_digest(record: Paper | Institution) -> str:
+    return hashlib.blake2b(repr(undated(record)).encode(), digest_size=16).hexdigest()
 
 
 def institution_print(institution: Institution) -> str:
     """An ingested institution record's fingerprint, without its retrieval date: an organisation's date comes
     from its papers (ingest/institutions/link.py), so a source fetched again changes nothing through it."""
-    undated_record = dataclasses.replace(institution, provenance=Provenance(institution.provenance.sources, ""))
-    return hashlib.blake2b(repr(undated_record).encode(), digest_size=16).hexdigest()
+    return _undated_digest(institution)
 
 
 def _institutions_moved(kept: dict[str, str], now: dict[str, Institution]) -> str | None:
@@ -445,7 +448,8 @@ def _past_share(added: int, earlier: int, papers: int) -> str | None:
     if since_full <= FULL_BUILD_SHARE * papers:
         return None
     by_earlier = f" ({earlier:,} of them by earlier ingests)" if earlier else ""
-    return (f"{since_full:,} new records since the last full build{by_earlier}, more than {FULL_BUILD_SHARE:.0%} "
+    return (f"{since_full:,} records added, updated or deleted since the last full build{by_earlier}, more than "
+            f"{FULL_BUILD_SHARE:.0%} "
             f"of the {papers:,} papers built: a full build is exact and costs little more")
 
 
@@ -465,8 +469,8 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, record_fil
     counts = meta.get("counts")
     if isinstance(counts, dict):
         # decided before reading the state (2-3 s on the snapshot), from the counts its meta file keeps: the
-        # records added are at least those beyond the state's (exactly those unless some were deleted, which
-        # runs the full build as well)
+        # records added are at least those beyond the state's (with updates and deletions, the share is checked
+        # again once the state is read)
         too_many = _past_share(records_now() - counts.get("records", 0), counts.get("ingested_since_full", 0),
                                counts.get("papers", 0))
         if too_many:
@@ -631,10 +635,10 @@ def _candidates(state: State, new: list[Paper]) -> list[int]:
     return sorted(found)
 
 
-def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str]]:
+def _redate(state: State, records: dict[str, Paper], holder: dict[str, str]) -> tuple[set[str], list[str]]:
     """Give the cached papers of records fetched again (the same record, a later date) that date, and their
-    people too; the ids of those papers, and the keys of records no paper holds (merged again instead, which
-    runs the full build: `_papers_of`).
+    people too; the ids of those papers, and the keys of records no paper holds (`holder`, from `_holders`:
+    the full build runs, `_papers_of`).
 
     A paper's date is the latest of its records' (`Provenance.merged`) and a person's the latest of their
     papers' (`authors_from`), so a record's later date makes each the later of the two: what a full build gives.
@@ -642,8 +646,7 @@ def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str
     record's strong ids, so records without one, title-keyed dump records, ran the full build)."""
     if not records:
         return set(), []
-    holder = _holders(state, set(records))
-    held = set(holder.values())
+    held = {holder[key] for key in records if key in holder}
     papers = {paper.id: paper for paper in state.merged if paper.id in held}
     authors = {a.id: a for a in state.authors}
     redated: set[str] = set()
@@ -666,18 +669,17 @@ def _redate(state: State, records: dict[str, Paper]) -> tuple[set[str], list[str
 
 def _holders(state: State, keys: set[str]) -> dict[str, str]:
     """Ingested record key -> the id of the paper merged from it (`State.record_groups`), for these keys."""
+    if not keys:
+        return {}
     return {loc: paper_id for paper_id, members in state.record_groups.items() for loc in members if loc in keys}
 
 
-def _papers_of(state: State, keys: list[str]) -> set[str] | str:
-    """The ids of the papers holding these ingested records (`State.record_groups`), or why the full build runs."""
-    if not keys:
-        return set()
-    holder = _holders(state, set(keys))
+def _papers_of(holder: dict[str, str], keys: list[str]) -> set[str] | str:
+    """The ids of the papers holding these ingested records (`_holders`), or why the full build runs."""
     missing = [key for key in keys if key not in holder]
     if missing:  # e.g. a record its venue kept out of the last build: it is in no paper
         return f"ingested record {missing[0]} changed, and no paper of the last build holds it"
-    return set(holder.values())
+    return {holder[key] for key in keys}
 
 
 def _group_records(state: State, paper_ids: set[str], records: dict[str, Paper], snapshot_dir: Path,
@@ -773,10 +775,11 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
     redated = {key: records[key] for key in updated if key not in rewritten_keys}
     venue_kept = {id(paper) for paper in drop_venue_mismatches(list(redated.values()), None)}
     redated = {key: paper for key, paper in redated.items() if id(paper) in venue_kept}
-    redated_ids, unplaced = _redate(state, redated)
-    # records updated in their content, deleted, or re-dated without ids that name their paper: their papers are
-    # merged again from their records, as a full build merges them
-    regroup = _papers_of(state, [*rewritten, *deleted, *unplaced])
+    holder = _holders(state, {*redated, *rewritten, *deleted})
+    redated_ids, unplaced = _redate(state, redated, holder)
+    # records updated in their content or deleted: their papers are merged again from their records, as a full
+    # build merges them (a re-dated record no paper holds runs the full build from here)
+    regroup = _papers_of(holder, [*rewritten, *deleted, *unplaced])
     if isinstance(regroup, str):
         return regroup
     regrouped_records = _group_records(state, regroup, records, snapshot_dir, data_dir, only_files)
@@ -887,8 +890,7 @@ def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[P
                  {k: [r["id"] for r in v] for k, v in gone_nodes.items() if v},
                  {k: v for k, v in gone_rels.items() if v}, len(added_keys), len(changed),
                  len({info.block_key for info in map(state.names.get, subset_ids) if info is not None}), resolved[0],
-                 len(old_people), resolved[1], seconds, len(redated) - len(unplaced), len(rewritten) + len(unplaced),
-                 len(deleted))
+                 len(old_people), resolved[1], seconds, len(redated), len(rewritten), len(deleted))
 
 
 def _link_and_resolve(state: State, data_dir: Path, quarantine: list[Quarantined], old_mentions: dict[str, str | None],

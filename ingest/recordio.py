@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from graph.records import Authorship, Institution, Paper, Provenance, Quarantined, TopicTag
 
@@ -97,6 +97,9 @@ def record_from_dict(data: dict[str, Any]) -> Paper | Institution:
     raise ValueError(f"unknown record kind {kind!r}")
 
 
+_Dated = TypeVar("_Dated", Paper, Institution)
+
+
 def _sort_key(record: Paper | Institution) -> tuple[int, str]:
     return (0 if isinstance(record, Institution) else 1, record.id)
 
@@ -105,10 +108,10 @@ def dumps(record: Paper | Institution) -> str:
     return json.dumps(record_to_dict(record), ensure_ascii=False, sort_keys=True)
 
 
-def undated(paper: Paper) -> Paper:
+def undated(record: _Dated) -> _Dated:
     """The record without its retrieval date: a source fetched again on a later day gives the same record
     with a new date (the server's Date header), which is no change of content."""
-    return replace(paper, provenance=Provenance(paper.provenance.sources, ""))
+    return replace(record, provenance=Provenance(record.provenance.sources, ""))
 
 
 def atomic_write_lines(path: Path, lines: Iterable[str]) -> None:

@@ -438,7 +438,8 @@ def test_more_new_records_than_the_share_runs_the_full_build(tmp_path: Path, cap
                 assert len(reads) == 1
             else:
                 assert "incremental" not in report.cache and report.cache["resolve"] == "miss", report.cache
-                assert "6 new records since the last full build (3 of them by earlier ingests), more than" in err
+                assert ("6 records added, updated or deleted since the last full build (3 of them by earlier "
+                        "ingests), more than") in err
                 assert not reads  # the share was decided before reading the state
             assert report.papers_read == first.papers_read + count - 3
     finally:
@@ -463,7 +464,8 @@ def test_half_built_and_the_other_half_ingested_is_the_full_build(tmp_path: Path
         build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=built_half, keep_state=True)
         _write(inc_dir, half)
         report = build(inc, SNAPSHOT, inc_dir, quiet=True, only_files=built_half, incremental=True)
-        assert f"{len(half):,} new records since the last full build, more than 25% of the" in capsys.readouterr().err
+        assert (f"{len(half):,} records added, updated or deleted since the last full build, more than 25% of "
+                "the") in capsys.readouterr().err
         _write(full_dir, half)
         build(full, SNAPSHOT, full_dir, quiet=True, only_files=built_half)
         assert len(half) > 2_000 and report.papers > len(half)  # a real half of the inputs
