@@ -687,6 +687,8 @@ def _group_records(state: State, paper_ids: set[str], records: dict[str, Paper],
     """The records the papers are merged from now, in the order a build reads them: their snapshot records,
     taken from the build cache's read stage, then their ingested records as the record files hold them today
     (a deleted one is gone). Or why the full build runs instead."""
+    if not paper_ids:  # the usual ingest: nothing to merge again, and no pass over the ingested records' keys
+        return []
     members = [loc for paper_id in sorted(paper_ids) for loc in state.record_groups[paper_id]]
     positions = sorted({loc for loc in members if isinstance(loc, int)})
     snapshot: dict[int, Paper] = {}
