@@ -113,10 +113,17 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
                           for p in papers if p.id_aliases for a in p.authorships}
     authors: list[Author] = []
     provenance_of = {paper.id: paper.provenance for paper in papers}
+
+    def make_authors(done: Resolution) -> None:
+        authors.extend(authors_from(done, provenance_of))
+        # nothing reads the people once they are Author records, and the review items (made next, when not in a
+        # forked child) are the build's memory peak at 1M papers: ~400 MiB of Person objects freed before them
+        # (BENCHMARKS.md, "Memory (issue 20)", session 54)
+        done.people.clear()
+
     resolution = resolve(mentions, model=model, decisions=review.load_decisions(data_dir),
                          curation=curation.active_decisions(data_dir), legacy_mention_ids=legacy_mention_ids,
-                         workers=workers, meanwhile=lambda done: authors.extend(authors_from(done, provenance_of)),
-                         client=client)
+                         workers=workers, meanwhile=make_authors, client=client)
     review.write_queue(resolution.review_items, data_dir)
     return authors
 

@@ -401,6 +401,10 @@ class _Run:
                                                 self.probabilities, self.model.threshold, has_ids,
                                                 self.guarded(partition))
         evidence.forget_reach()
+        # the title vectors were for the pair features and the guard's topic rule: nothing after this reads them,
+        # and they are one dict per paper (~350 MiB at 1M synthetic papers, alive at the build's memory peak in the
+        # review items; BENCHMARKS.md, "Memory (issue 20)", session 54)
+        self.corpus.vectors = {}
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
 
@@ -556,6 +560,18 @@ class _Run:
         for anchor, alias in self.curated_aliases:
             extra_aliases[partition.label[anchor]].add(alias)
         used: set[str] = set()
+        # one string per tallied reason ('same venue (x2)'): ~1,400 distinct texts over every person's reasons at
+        # 250k synthetic papers, where a new string per person and reason held ~10 MiB
+        counted_texts: dict[tuple[str, int], str] = {}
+
+        def counted_text(reason: str, count: int) -> str:
+            if count == 1:
+                return reason
+            text = counted_texts.get((reason, count))
+            if text is None:
+                text = counted_texts[(reason, count)] = f"{reason} (x{count})"
+            return text
+
         # larger clusters first: if a curator's split leaves two clusters with one id, the bigger keeps its person id
         merge_conf, clean, mentions = self.merge_conf, self.clean, self.mentions
         for label, members in sorted(partition.members.items(), key=lambda item: (-len(item[1]), min(item[1]))):
@@ -594,7 +610,7 @@ class _Run:
                 reasons = list(partition.notes.get(label, []))
                 reasons += sorted({note for i in members for note in partition.mention_notes.get(i, [])})
             if counted:
-                reasons += [f"{reason} (x{count})" if count > 1 else reason for reason, count in counted.most_common(8)]
+                reasons += [counted_text(reason, count) for reason, count in counted.most_common(8)]
             aliases = set(names) | extra_aliases[label] if label in extra_aliases else set(names)
             people.append(Person(person_id, members, name, sorted(aliases),
                                  strong, round(confidence, 4), reasons, duplicate_ids,
