@@ -116,8 +116,8 @@ def resolve_authors(papers: Iterable[Paper], quarantine: list[Quarantined] | Non
 
     def make_authors(done: Resolution) -> None:
         authors.extend(authors_from(done, provenance_of))
-        # nothing reads the people once they are Author records, and the review items (made next, when not in a
-        # forked child) are the build's memory peak at 1M papers: ~400 MiB of Person objects freed before them
+        # nothing reads the people once they are Author records; the review items (made next, when not in a
+        # forked child) were the build's memory peak at 1M papers, and ~400 MiB of it were these Person objects
         # (BENCHMARKS.md, "Memory (issue 20)", session 54)
         done.people.clear()
 
