@@ -43,7 +43,9 @@ class PairScorer:
     def __init__(self, client: Any, featurizer: PairFeaturizer, model: PairModel) -> None:
         self.client = client
         self.featurizer, self.model = client.scatter([featurizer, model], broadcast=True, hash=False)
-        self.window = 2 * max(len(client.scheduler_info().get("workers", {})), 1)
+        # the workers asked of the scheduler: `scheduler_info()` can return a cached identity without them (a CI run
+        # saw none on a two-worker cluster), which would shrink the window to two chunks
+        self.window = 2 * max(len(client.nthreads()), 1)
         self._futures: deque[Any] = deque()
 
     def submit(self, left: np.ndarray, right: np.ndarray) -> None:

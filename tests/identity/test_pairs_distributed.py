@@ -39,7 +39,7 @@ COLUMNS = ("left", "right", "shared", "title", "evidence", "probabilities")
 @pytest.fixture(scope="module")
 def client() -> Iterator[Any]:
     with dask_client(workers=2) as client:
-        assert len(client.scheduler_info()["workers"]) == 2
+        assert len(client.nthreads()) == 2  # asked of the scheduler now: scheduler_info() may answer from a stale cache
         yield client
 
 

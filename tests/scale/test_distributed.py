@@ -34,7 +34,7 @@ def test_dask_tags_identical_to_single_process() -> None:
     kinds_here = tag_papers(here)
     with dask_client(workers=2) as client:
         kinds_there = tag_papers_distributed(there, client, partition=97)
-        assert len(client.scheduler_info()["workers"]) == 2
+        assert len(client.nthreads()) == 2  # asked of the scheduler now: scheduler_info() may answer from a stale cache
     assert kinds_there == kinds_here and len(kinds_here) >= 2  # more than one kind of input was tagged
     assert [repr(p.topics) for p in there] == [repr(p.topics) for p in here]
     assert sum(bool(p.topics) for p in here) > len(here) / 3
