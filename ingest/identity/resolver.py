@@ -403,8 +403,8 @@ class _Run:
                                                 self.guarded(partition))
         evidence.forget_reach()
         # the title vectors were for the pair features and the guard's topic rule: nothing after this reads them,
-        # and they are one dict per paper (~350 MiB at 1M synthetic papers, alive at the build's memory peak in the
-        # review items; BENCHMARKS.md, "Memory (issue 20)", session 54)
+        # and they are one dict per paper (~350 MiB at 1M synthetic papers, alive in the review items, which were the
+        # build's memory peak before this; BENCHMARKS.md, "Memory (issue 20)", session 54)
         self.corpus.vectors = {}
         if self.curation:
             from ingest.identity.curation import apply  # curation reads the data directory: imported when used
