@@ -35,6 +35,7 @@ from typing import Any
 from graph import config
 from graph.analytics.projections import GraphData, Projection
 from graph.build_report import REPORT_FILE
+from graph.forked import Forked
 from graph.gc_pause import gc_paused
 from graph.store import GraphStore
 
@@ -181,8 +182,7 @@ def save(store: GraphStore, proj: Projection) -> Path | None:
     if not enabled():
         return None
     path = cache_path(store, proj.data.fingerprint)
-    memo = {k: v for k, v in dict(proj._memo).items()
-            if (k[0] if isinstance(k, tuple) else k) in SAVED_MEMOS}
+    memo = {k: v for k, v in dict(proj._memo).items() if _saved_kind(k)}
     _write(path, lambda handle: pickle.dump({"data": proj.data, "memo": memo}, handle,
                                             protocol=pickle.HIGHEST_PROTOCOL))
     if proj.year_from is None and proj.year_to is None:
@@ -250,8 +250,33 @@ def answer(proj: Projection, name: str, compute: Callable[[], Any], *args: Any) 
     return proj.memo(("answer", name, *args), compute)
 
 
-def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None) -> dict[str, float]:
-    """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step."""
+def _saved_kind(key: Any) -> bool:
+    return (key[0] if isinstance(key, tuple) else key) in SAVED_MEMOS
+
+
+def _bridge_list(proj: Projection, method: str) -> Any:
+    from graph.analytics import bridges
+
+    return answer(proj, "bridge_people", lambda: bridges.bridge_people(proj, BRIDGE_PEOPLE, method=method),
+                  BRIDGE_PEOPLE, method)
+
+
+def _betweenness_memos(proj: Projection) -> dict[Any, Any]:
+    """The betweenness bridge list: the saved memo entries it adds (what a forked child hands back)."""
+    before = set(proj._memo)
+    _bridge_list(proj, "betweenness")
+    return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
+
+
+def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None,
+               fork: bool = False) -> dict[str, float]:
+    """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step.
+
+    With `fork`, the betweenness bridge list (~30 s of one core on the full snapshot, a seeded and
+    deterministic computation on the projection alone) is computed in a forked child while this process
+    does every other step (~40 s, Louvain the largest), so `mlsys-atlas warm` uses both cores; its memo
+    entries are the child's, equal to the ones a call here makes (tests/analytics/test_build_cache.py).
+    Not from the explorer's server: it calls this from a thread, and forking a threaded process is unsafe."""
     from graph import related_index, topic_analytics
     from graph.analytics import bridges, communities, overlap, trends
     from graph.analytics.cli import trend_rows
@@ -270,11 +295,10 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     step("projection", lambda: holder.setdefault("proj", projection(store)))
     proj = holder["proj"]
     known = set(proj._memo)
+    beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
     step("communities", lambda: communities.louvain_communities(proj, top=50))
     step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
-    step("bridge people", lambda: [answer(proj, "bridge_people",
-                                          lambda m=m: bridges.bridge_people(proj, BRIDGE_PEOPLE, method=m),
-                                          BRIDGE_PEOPLE, m) for m in ("participation", "betweenness")])
+    step("bridge people", lambda: _bridge_list(proj, "participation"))
     step("bridge institutions", lambda: answer(proj, "bridge_institutions",
                                                lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
                                                BRIDGE_INSTITUTIONS))
@@ -289,7 +313,10 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     step("related papers index", lambda: related_index.save(store))
     if not cache_path(store, proj.data.fingerprint, "search").exists():
         step("search indexes", lambda: save_search(store, proj))
-    new = [k for k in set(proj._memo) - known if (k[0] if isinstance(k, tuple) else k) in SAVED_MEMOS]
+    forked = beside.in_child
+    step("betweenness (waited for)" if forked else "betweenness",
+         lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
+    new = [k for k in set(proj._memo) - known if _saved_kind(k)]
     saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views and not new
     if not saved:  # already saved for this build (with its views and every answer): nothing new
         step("save", lambda: save(store, proj))

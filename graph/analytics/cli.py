@@ -371,12 +371,14 @@ def _pc_audit(args: argparse.Namespace, proj: Projection) -> int:
 
 def _warm(args: argparse.Namespace) -> int:
     """Compute the explorer's slow views once for this build and save them beside the graph."""
+    from graph import config
     from graph.analytics.build_cache import precompute
     from graph.open import open_store
 
     store = open_store(args.store)
     try:
-        timings = precompute(store, progress=lambda name, s: print(f"  {name:<20} {s:6.1f} s", flush=True))
+        timings = precompute(store, progress=lambda name, s: print(f"  {name:<24} {s:6.1f} s", flush=True),
+                             fork=config.settings().build_workers > 1)
     finally:
         store.close()
     print(f"analytics precomputed in {sum(timings.values()):.1f} s; the explorer and CLI now start warm")

@@ -42,6 +42,28 @@ def test_precompute_saves_and_a_fresh_process_loads(own_tiny: FalkorStore) -> No
     assert path.exists()
 
 
+def _saved_memo(store: FalkorStore) -> dict:
+    (path,) = (Path(store.server.data_dir) / build_cache.CACHE_DIR).glob("analytics-*.pkl")
+    return build_cache._read(path)["memo"]
+
+
+def test_precompute_with_the_betweenness_forked_saves_the_same_answers(own_tiny: FalkorStore) -> None:
+    """`mlsys-atlas warm` computes the betweenness bridge list in a forked child while this process does the
+    rest: the saved memo (every answer and whole-graph view) equals the one computed in one process."""
+    clear_cache()
+    forked = build_cache.precompute(own_tiny, fork=True)
+    assert "betweenness (waited for)" in forked  # the child ran (a failed fork falls back to this process)
+    beside = _saved_memo(own_tiny)
+    ranked = beside[("answer", "bridge_people", build_cache.BRIDGE_PEOPLE, "betweenness")]
+    assert ranked and all(person.betweenness for person in ranked)  # the child's answer, handed back
+
+    for path in (Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("*.pkl"):
+        path.unlink()
+    clear_cache()
+    assert "betweenness" in build_cache.precompute(own_tiny)  # fork=False: here, at the step
+    assert _saved_memo(own_tiny) == beside
+
+
 def test_a_changed_store_ignores_the_old_file(own_tiny: FalkorStore) -> None:
     clear_cache()
     build_cache.precompute(own_tiny)
