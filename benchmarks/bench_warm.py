@@ -1,0 +1,90 @@
+"""`mlsys-atlas warm` (make run's analytics precompute) in one process against the betweenness forked beside.
+
+Why: the warm step is the larger half of a newcomer's first `make run` on the full snapshot. Since session 55 the
+betweenness bridge list (~30 s of one core) is computed in a forked child while this process does everything else
+(`build_cache.precompute(fork=True)`). Each round runs both variants, alternating, each in a fresh process on the
+same built data directory with the analytics files removed first (what the first warm after a build sees), and
+checks that both saved the same memo (every answer and whole-graph view).
+
+    ATLAS_DATA_DIR=/tmp/warm .venv/bin/mlsys-atlas build --quiet
+    ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pickle
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph import config  # noqa: E402
+from graph.analytics.build_cache import CACHE_DIR  # noqa: E402
+
+KINDS = ("analytics", "related", "search", "views")
+
+
+def _one(fork: bool) -> None:
+    """One precompute in this process; its step seconds on stdout's last line."""
+    from atlas_cli import wiring
+    from graph.analytics.build_cache import precompute
+    from graph.open import open_store
+
+    wiring.install()  # the organisation table and the other providers the CLI installs
+    store = open_store(None)
+    try:
+        started = time.perf_counter()
+        steps = precompute(store, fork=fork)
+        print(json.dumps({"wall": time.perf_counter() - started, "steps": steps}))
+    finally:
+        store.close()
+
+
+def _clear(cache: Path) -> None:
+    for kind in KINDS:
+        for path in cache.glob(f"{kind}-*.pkl"):
+            path.unlink()
+
+
+def _saved_memo(cache: Path) -> dict:
+    (path,) = cache.glob("analytics-*.pkl")
+    with open(path, "rb") as handle:
+        return pickle.load(handle)["memo"]  # noqa: S301 - the file this benchmark's own run just wrote
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--one", choices=("here", "forked"), help=argparse.SUPPRESS)  # a child run
+    args = parser.parse_args()
+    if args.one:
+        _one(args.one == "forked")
+        return
+    cache = config.data_dir() / CACHE_DIR
+    walls: dict[str, list[float]] = {"here": [], "forked": []}
+    for round_ in range(1, args.rounds + 1):
+        memos = {}
+        for variant in ("here", "forked"):
+            _clear(cache)
+            done = subprocess.run([sys.executable, __file__, "--one", variant], check=True, capture_output=True,
+                                  text=True)
+            result = json.loads(done.stdout.strip().splitlines()[-1])
+            walls[variant].append(result["wall"])
+            memos[variant] = _saved_memo(cache)
+            slowest = sorted(result["steps"].items(), key=lambda kv: -kv[1])[:4]
+            print(f"round {round_} {variant:>6}: {result['wall']:6.1f} s; slowest steps {slowest}", flush=True)
+        same = memos["here"] == memos["forked"]
+        print(f"round {round_}: saved memos equal: {same} ({len(memos['here'])} entries)", flush=True)
+        if not same:
+            raise SystemExit("the forked precompute saved other answers than the one-process precompute")
+    here, forked = statistics.median(walls["here"]), statistics.median(walls["forked"])
+    print(f"median: one process {here:.1f} s, betweenness forked {forked:.1f} s = {forked / here:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
