@@ -37,6 +37,7 @@ SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 DB_FILE = "atlas.rdb"
 START_TIMEOUT_S = 20.0
+START_ATTEMPTS = 2  # a server that never answers its first PING is killed and started again (`_spawn`)
 HUNG_PINGS = 3  # PINGs of 2 s each a server must leave unanswered to be called hung
 CLIENT_PREFIX = "atlas-"  # connections name themselves atlas-<pid>, so an owner can see who else uses it
 ORPHAN_LOCK_GRACE = 5.0  # seconds an adopting process waits for a killed build's children to let go of its lock
@@ -166,6 +167,29 @@ class EmbeddedServer:
         self.pid_path.unlink(missing_ok=True)
 
     def _spawn(self) -> None:
+        """Start a server; one that never answers is killed and started once more.
+
+        Why: FalkorDB can deadlock while it loads its save: seen once in a `make test` run, the main thread
+        waiting for ever on the module's global lock in `Globals_AddGraph` under `rdbLoad`, every other thread
+        idle; the same file then loaded 30 times in a row without it. A loading server has written nothing, so
+        killing it loses nothing, and asking it to save first (as `stop` does) would only wait for a reply that
+        never comes."""
+        for attempt in range(START_ATTEMPTS):
+            if self._start_once():
+                return
+            if self.process is not None:
+                log.error("FalkorDB (pid %s) did not answer within %gs of its start (attempt %d of %d): killing it",
+                          self.process.pid, START_TIMEOUT_S, attempt + 1, START_ATTEMPTS)
+                self.process.kill()
+                self.process.wait()
+                self.process = None
+            self.pid_path.unlink(missing_ok=True)
+            self.socket_path.unlink(missing_ok=True)
+        raise StoreUnavailableError(f"FalkorDB did not answer on {self.socket_path} within {START_TIMEOUT_S}s "
+                                    f"({START_ATTEMPTS} starts); see {self.data_dir / 'falkordb.log'}")
+
+    def _start_once(self) -> bool:
+        """Start the server process and wait for its PING; False if it never answered (left running)."""
         redis_server, module = _binaries()
         args = [
             redis_server,
@@ -199,10 +223,9 @@ class EmbeddedServer:
                 atexit.register(self.stop)
                 _OWNED_HERE[self.data_dir] = self
                 self._drop_staging_keys()  # a fresh server: no build can be writing them
-                return
+                return True
             time.sleep(0.05)
-        self.stop()
-        raise StoreUnavailableError(f"FalkorDB did not answer on {self.socket_path} within {START_TIMEOUT_S}s")
+        return False
 
     def _read_pids(self) -> tuple[int | None, int | None]:
         """(server pid, owner pid) from the pid file; the owner is absent in files of older versions."""
@@ -364,8 +387,8 @@ def _save_and_shutdown(socket_path: Path) -> None:
     try:
         unchanged = client.info("persistence").get("rdb_changes_since_last_save") == 0
         client.shutdown(save=not unchanged, nosave=unchanged)
-    except (redis.ConnectionError, redis.ResponseError, OSError):
-        pass
+    except (redis.ConnectionError, redis.ResponseError, redis.TimeoutError, OSError):
+        pass  # a hung server (no reply in 30 s) is killed by the caller after its wait
     finally:
         client.close()
 

@@ -182,6 +182,54 @@ def test_a_hung_server_becomes_a_clear_error_and_is_restarted_from_its_save(
         store.close()
 
 
+def _stopping_starts(monkeypatch: pytest.MonkeyPatch, count: int) -> list[int]:
+    """SIGSTOP the first `count` servers started, right after their process begins: a stopped server answers
+    nothing, as one deadlocked while loading its save does. Returns their pids."""
+    import graph.falkor_server as falkor_server
+
+    monkeypatch.setattr(falkor_server, "START_TIMEOUT_S", 2.0)
+    stopped: list[int] = []
+    write_pids = EmbeddedServer._write_pids
+
+    def write_and_stop(self: EmbeddedServer, pid: int) -> None:
+        if len(stopped) < count:
+            os.kill(pid, signal.SIGSTOP)
+            stopped.append(pid)
+        write_pids(self, pid)
+
+    monkeypatch.setattr(EmbeddedServer, "_write_pids", write_and_stop)
+    return stopped
+
+
+def test_a_server_that_never_answers_its_start_is_killed_and_started_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen in a `make test` run: FalkorDB deadlocked loading its save (main thread in `Globals_AddGraph` under
+    `rdbLoad`). Before, the start waited 20 s, asked the hung server to save, raised redis's TimeoutError 30 s
+    later and left the server running."""
+    first = FalkorStore(tmp_path, "t")
+    with first.building() as target:
+        load(target, tiny_batch("Saved before the restart"))
+    first.close()
+    stopped = _stopping_starts(monkeypatch, 1)
+    store = FalkorStore(tmp_path, "t")
+    try:
+        assert len(stopped) == 1 and not Path(f"/proc/{stopped[0]}").exists()  # killed and reaped
+        assert store.server.process.pid != stopped[0]
+        assert [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")] == [
+            "Saved before the restart"]
+    finally:
+        store.close()
+
+
+def test_a_server_that_never_answers_twice_is_a_clear_error_and_leaves_nothing_running(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    stopped = _stopping_starts(monkeypatch, 2)
+    with pytest.raises(StoreUnavailableError, match=r"did not answer .* \(2 starts\)"):
+        FalkorStore(tmp_path, "t")
+    assert len(stopped) == 2 and not any(Path(f"/proc/{pid}").exists() for pid in stopped)
+    assert not (tmp_path / "falkordb.sock").exists()
+
+
 def test_a_slow_but_live_server_is_never_killed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = FalkorStore(tmp_path, "t")
     try:
