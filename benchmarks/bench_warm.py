@@ -76,8 +76,8 @@ def main() -> None:
             result = json.loads(done.stdout.strip().splitlines()[-1])
             walls[variant].append(result["wall"])
             memos[variant] = _saved_memo(cache)
-            slowest = sorted(result["steps"].items(), key=lambda kv: -kv[1])[:4]
-            print(f"round {round_} {variant:>6}: {result['wall']:6.1f} s; slowest steps {slowest}", flush=True)
+            steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result["steps"].items())
+            print(f"round {round_} {variant:>6}: {result['wall']:6.1f} s; steps (s): {steps}", flush=True)
         same = memos["here"] == memos["forked"]
         print(f"round {round_}: saved memos equal: {same} ({len(memos['here'])} entries)", flush=True)
         if not same:

@@ -20,9 +20,10 @@ from graph.store import GraphStore
 Row = dict[str, Any]
 
 
-def _facts(store: GraphStore, kind: str | None) -> list[Row]:
-    """One row per (paper, label) with the paper's year and venue."""
-    rows = store.read(q.TOPIC_PAPER_FACTS)
+def _facts(store: GraphStore, kind: str | None, rows: list[Row] | None = None) -> list[Row]:
+    """One row per (paper, label) with the paper's year and venue (`rows`: those facts, already read)."""
+    if rows is None:
+        rows = store.read(q.TOPIC_PAPER_FACTS)
     return [r for r in rows if kind is None or r["kind"] == kind]
 
 
@@ -33,7 +34,7 @@ def _papers_per_year(store: GraphStore) -> Counter[int | None]:
     return totals
 
 
-def label_year_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
+def label_year_counts(store: GraphStore, kind: str | None = None, *, facts: list[Row] | None = None) -> list[Row]:
     """Papers per label and year, with the share of that year's papers (all papers, tagged or not).
 
     The share, not the count, is what shows a shift in the community: the snapshot grows
@@ -41,7 +42,7 @@ def label_year_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
     """
     totals = _papers_per_year(store)
     counts: Counter[tuple[str, str, int | None]] = Counter()
-    for r in _facts(store, kind):
+    for r in _facts(store, kind, facts):
         counts[(r["label"], r["kind"], r["year"])] += 1
     return [{"label": label, "kind": k, "year": year, "papers": n,
              "share": round(n / totals[year], 4) if totals[year] else None}
@@ -58,19 +59,21 @@ def label_venue_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
             sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][4] or 0))]
 
 
-def label_community_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
+def label_community_counts(store: GraphStore, kind: str | None = None, *,
+                           facts: list[Row] | None = None) -> list[Row]:
     """Papers per label and venue community: where each topic is published (systems vs ML venues)."""
     counts: Counter[tuple[str, str, str | None]] = Counter()
-    for r in _facts(store, kind):
+    for r in _facts(store, kind, facts):
         counts[(r["label"], r["kind"], r["community"])] += 1
     return [{"label": label, "kind": k, "community": community, "papers": n}
             for (label, k, community), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or ""))]
 
 
-def cooccurrence(store: GraphStore, kind: str | None = "topic", min_papers: int = 1) -> list[Row]:
+def cooccurrence(store: GraphStore, kind: str | None = "topic", min_papers: int = 1, *,
+                 facts: list[Row] | None = None) -> list[Row]:
     """Pairs of labels given to the same paper, with the count and Jaccard overlap, most shared first."""
     labels_by_paper: dict[str, set[str]] = defaultdict(set)
-    for r in _facts(store, kind):
+    for r in _facts(store, kind, facts):
         labels_by_paper[r["paper"]].add(r["label"])
     single: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
@@ -139,11 +142,25 @@ def labels_present(rows: Iterable[Row]) -> list[str]:
 TABLES = ("label_year_counts", "label_community_counts", "cooccurrence")
 
 
-def table(store: GraphStore, proj: Any, name: str, kind: str | None) -> list[Row]:
-    """label_year_counts, label_community_counts or cooccurrence, once per projection."""
+def table(store: GraphStore, proj: Any, name: str, kind: str | None, *, facts: list[Row] | None = None) -> list[Row]:
+    """label_year_counts, label_community_counts or cooccurrence, once per projection (`facts`: the
+    paper-label facts, already read)."""
     if name not in TABLES:
         raise ValueError(f"unknown topic table {name!r}")
-    return proj.memo(("answer", "topic_table", name, kind), lambda: globals()[name](store, kind))
+    return proj.memo(("answer", "topic_table", name, kind), lambda: globals()[name](store, kind, facts=facts))
+
+
+def all_tables(store: GraphStore, proj: Any, kinds: Iterable[str | None] = ("pillar", "topic")) -> None:
+    """Every table of TABLES for `kinds`, memoised on `proj`, reading the paper-label facts once.
+
+    Why: each table read every (paper, label) fact from the store, ~1 s apiece on the full snapshot, and
+    `mlsys-atlas warm` asks six of them (BENCHMARKS.md, "Analytics", session 55)."""
+    facts: list[Row] | None = None
+    for name in TABLES:
+        for kind in kinds:
+            if ("answer", "topic_table", name, kind) not in proj._memo:
+                facts = store.read(q.TOPIC_PAPER_FACTS) if facts is None else facts
+                table(store, proj, name, kind, facts=facts)
 
 
 def leaders_from_projection(proj: Any, limit: int = 20) -> dict[str, dict[str, list[Row]]]:

@@ -307,8 +307,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                                                                            "countries", "sectors")])
     step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
                                   for k in ("pillar", "topic")])
-    step("topic tables", lambda: [topic_analytics.table(store, proj, name, kind) for name in topic_analytics.TABLES
-                                  for kind in ("pillar", "topic")])
+    step("topic tables", lambda: topic_analytics.all_tables(store, proj))
     step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
     step("related papers index", lambda: related_index.save(store))
     if not cache_path(store, proj.data.fingerprint, "search").exists():

@@ -104,3 +104,29 @@ def test_top_papers_carry_evidence(store: FalkorStore) -> None:
 def test_a_paper_without_ml_gets_no_topic(store: FalkorStore) -> None:
     titles = {p["title"] for label in ("software", "metrics", "hardware") for p in ta.top_papers(store, label, 50)}
     assert "A log-structured file system for SSDs" not in titles
+
+
+def test_all_tables_read_the_facts_once_and_answer_as_each_table_does(store: FalkorStore,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mlsys-atlas warm` asks every table through `all_tables`: one read of the facts, the same rows."""
+    from graph import queries as q
+    from graph.analytics.projections import projection
+
+    proj = projection(store)
+    for key in [k for k in proj._memo if isinstance(k, tuple) and k[:2] == ("answer", "topic_table")]:
+        del proj._memo[key]
+    expected = {(name, kind): getattr(ta, name)(store, kind) for name in ta.TABLES for kind in ("pillar", "topic")}
+    assert any(expected.values())
+    reads: list[str] = []
+    read = store.read
+
+    def counted(query: str, params: dict | None = None) -> list:
+        reads.append(query)
+        return read(query, params)
+
+    monkeypatch.setattr(store, "read", counted)
+    ta.all_tables(store, proj)
+    assert reads.count(q.TOPIC_PAPER_FACTS) == 1
+    assert {(name, kind): ta.table(store, proj, name, kind)
+            for name in ta.TABLES for kind in ("pillar", "topic")} == expected
+    assert reads.count(q.TOPIC_PAPER_FACTS) == 1  # memoised: the second asking reads nothing
