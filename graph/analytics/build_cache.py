@@ -296,25 +296,30 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     proj = holder["proj"]
     known = set(proj._memo)
     beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
-    step("communities", lambda: communities.louvain_communities(proj, top=50))
-    step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
-    step("bridge people", lambda: _bridge_list(proj, "participation"))
-    step("bridge institutions", lambda: answer(proj, "bridge_institutions",
-                                               lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
-                                               BRIDGE_INSTITUTIONS))
-    step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"), "sector", "mlsys"))
-    step("trends (CLI defaults)", lambda: [trend_rows(proj, view) for view in ("movers", "topics", "institutions",
-                                                                           "countries", "sectors")])
-    step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
-                                  for k in ("pillar", "topic")])
-    step("topic tables", lambda: topic_analytics.all_tables(store, proj))
-    step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
-    step("related papers index", lambda: related_index.save(store))
-    if not cache_path(store, proj.data.fingerprint, "search").exists():
-        step("search indexes", lambda: save_search(store, proj))
-    forked = beside.in_child
-    step("betweenness (waited for)" if forked else "betweenness",
-         lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
+    try:
+        step("communities", lambda: communities.louvain_communities(proj, top=50))
+        step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
+        step("bridge people", lambda: _bridge_list(proj, "participation"))
+        step("bridge institutions", lambda: answer(proj, "bridge_institutions",
+                                                   lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
+                                                   BRIDGE_INSTITUTIONS))
+        step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"),
+                                     "sector", "mlsys"))
+        step("trends (CLI defaults)", lambda: [trend_rows(proj, view) for view in ("movers", "topics", "institutions",
+                                                                               "countries", "sectors")])
+        step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(proj, kind=k), k)
+                                      for k in ("pillar", "topic")])
+        step("topic tables", lambda: topic_analytics.all_tables(store, proj))
+        step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
+        step("related papers index", lambda: related_index.save(store))
+        if not cache_path(store, proj.data.fingerprint, "search").exists():
+            step("search indexes", lambda: save_search(store, proj))
+        forked = beside.in_child
+        step("betweenness (waited for)" if forked else "betweenness",
+             lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
+    except BaseException:
+        beside.cancel()  # a failed step: the child's answer is no longer wanted
+        raise
     new = [k for k in set(proj._memo) - known if _saved_kind(k)]
     saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views and not new
     if not saved:  # already saved for this build (with its views and every answer): nothing new

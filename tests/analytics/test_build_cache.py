@@ -64,6 +64,26 @@ def test_precompute_with_the_betweenness_forked_saves_the_same_answers(own_tiny:
     assert _saved_memo(own_tiny) == beside
 
 
+def test_a_failed_step_stops_the_forked_betweenness(own_tiny: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("a step failed")
+
+    def slow(*_: object) -> dict:
+        import time
+
+        time.sleep(60)
+        return {}
+
+    monkeypatch.setattr(topic_analytics, "all_tables", broken)
+    monkeypatch.setattr(build_cache, "_betweenness_memos", slow)  # still running when the step fails
+    clear_cache()
+    with pytest.raises(RuntimeError, match="a step failed"):
+        build_cache.precompute(own_tiny, fork=True)
+    assert not [c for c in multiprocessing.active_children() if c.name == "atlas-warm-betweenness"]
+
+
 def test_a_changed_store_ignores_the_old_file(own_tiny: FalkorStore) -> None:
     clear_cache()
     build_cache.precompute(own_tiny)
