@@ -50,6 +50,21 @@ def test_report_and_quarantine_are_written(small_build) -> None:
     assert report.papers < report.papers_read
 
 
+def test_the_summary_says_when_the_analytics_need_a_warm(small_build) -> None:
+    """A build or ingest that wrote the graph invalidates the saved analytics (keyed by the build): the summary
+    says how to precompute them; a rebuild or ingest that wrote nothing keeps them and says nothing."""
+    from dataclasses import replace
+
+    from ingest.build import format_summary
+
+    _, report, _ = small_build
+    assert any(report.written.values()) and "mlsys-atlas warm" in format_summary(report)
+    unchanged = replace(report, written={}, cache={"load": "skipped: the live graph already holds these rows"})
+    stands = replace(report, cache={"incremental": "no record file changed since the last build or ingest: the "
+                                                   "live graph stands, nothing was written"})
+    assert not any("mlsys-atlas warm" in format_summary(r) for r in (unchanged, stands))
+
+
 def test_iclr_paper_from_two_lists_is_one_node(small_store: FalkorStore) -> None:
     paper = small_store.paper("paper:openreview:shpkpVXzo3h")
     assert paper is not None
