@@ -6,8 +6,12 @@ betweenness bridge list (~30 s of one core) is computed in a forked child while 
 same built data directory with the analytics files removed first (what the first warm after a build sees), and
 checks that both saved the same memo (every answer and whole-graph view).
 
+`--server` adds a third variant: the explorer's background warm-up (`ui.analytics._warm`, what a server runs on the
+first start after a build or ingest), which since session 55 runs `mlsys-atlas warm` in a child process and takes its
+answers, where it used to compute them in its own thread (as the one-process variant does).
+
     ATLAS_DATA_DIR=/tmp/warm .venv/bin/mlsys-atlas build --quiet
-    ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2]
+    ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2] [--server]
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from graph.analytics.build_cache import CACHE_DIR  # noqa: E402
 KINDS = ("analytics", "related", "search", "views")
 
 
-def _one(fork: bool) -> None:
+def _one(variant: str) -> None:
     """One precompute in this process; its step seconds on stdout's last line."""
     from atlas_cli import wiring
     from graph.analytics.build_cache import precompute
@@ -39,7 +43,13 @@ def _one(fork: bool) -> None:
     store = open_store(None)
     try:
         started = time.perf_counter()
-        steps = precompute(store, fork=fork)
+        if variant == "server":
+            from ui import analytics, data
+
+            analytics._warm(data.store_key())
+            steps: dict[str, float] = {}
+        else:
+            steps = precompute(store, fork=variant == "forked")
         print(json.dumps({"wall": time.perf_counter() - started, "steps": steps}))
     finally:
         store.close()
@@ -60,16 +70,18 @@ def _saved_memo(cache: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=2)
-    parser.add_argument("--one", choices=("here", "forked"), help=argparse.SUPPRESS)  # a child run
+    parser.add_argument("--server", action="store_true", help="also time the explorer's background warm-up")
+    parser.add_argument("--one", choices=("here", "forked", "server"), help=argparse.SUPPRESS)  # a child run
     args = parser.parse_args()
     if args.one:
-        _one(args.one == "forked")
+        _one(args.one)
         return
     cache = config.data_dir() / CACHE_DIR
-    walls: dict[str, list[float]] = {"here": [], "forked": []}
+    variants = ("here", "forked", "server") if args.server else ("here", "forked")
+    walls: dict[str, list[float]] = {variant: [] for variant in variants}
     for round_ in range(1, args.rounds + 1):
         memos = {}
-        for variant in ("here", "forked"):
+        for variant in variants:
             _clear(cache)
             done = subprocess.run([sys.executable, __file__, "--one", variant], check=True, capture_output=True,
                                   text=True)
@@ -78,12 +90,15 @@ def main() -> None:
             memos[variant] = _saved_memo(cache)
             steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in result["steps"].items())
             print(f"round {round_} {variant:>6}: {result['wall']:6.1f} s; steps (s): {steps}", flush=True)
-        same = memos["here"] == memos["forked"]
+        same = all(memo == memos["here"] for memo in memos.values())
         print(f"round {round_}: saved memos equal: {same} ({len(memos['here'])} entries)", flush=True)
         if not same:
             raise SystemExit("the forked precompute saved other answers than the one-process precompute")
     here, forked = statistics.median(walls["here"]), statistics.median(walls["forked"])
     print(f"median: one process {here:.1f} s, betweenness forked {forked:.1f} s = {forked / here:.2f}x")
+    if args.server:
+        server = statistics.median(walls["server"])
+        print(f"median: the explorer's warm-up {server:.1f} s = {server / here:.2f}x")
 
 
 if __name__ == "__main__":

@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import io
 import logging
+import os
+import subprocess
+import sys
 import threading
 from collections import Counter
 from typing import Any
@@ -34,10 +37,36 @@ def _warm(key: StoreKey) -> None:
         proj = _projection(key)
         build_cache = optional_module("graph.analytics.build_cache")
         warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
-        if build_cache is not None and build_cache.enabled() and not warm_already:
-            build_cache.precompute(store_for(key))
+        if build_cache is None or not build_cache.enabled() or warm_already:
+            return
+        if _warm_in_a_child(key):
+            saved = build_cache.load(store_for(key), proj.data.fingerprint)
+            if saved is not None:  # the child's answers, into the projection this server already holds
+                for memo_key, value in saved[1].items():
+                    proj._memo.setdefault(memo_key, value)
+                return
+        build_cache.precompute(store_for(key))
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first analytics page does the work
         log.warning("analytics warm-up failed", exc_info=True)
+
+
+def _warm_in_a_child(key: StoreKey) -> bool:
+    """`mlsys-atlas warm` for the embedded store in a child process; True if it finished.
+
+    Why: in this server's thread (the first start after every build or ingest), the warm-up was ~85 s of one
+    core on the full snapshot, holding the GIL against every page render; the command uses both cores (its
+    betweenness in a forked child of its own) and leaves this process free (BENCHMARKS.md, "Analytics",
+    session 55). Not for Neo4j: its credentials may come from Streamlit secrets, which a child does not see.
+    """
+    if key[0] != "embedded":
+        return False
+    env = {**os.environ, "ATLAS_STORE": key[0], "ATLAS_DATA_DIR": key[1], "ATLAS_GRAPH": key[2]}
+    done = subprocess.run([sys.executable, "-m", "atlas_cli", "warm"], env=env, capture_output=True, text=True,
+                          check=False)
+    if done.returncode != 0:
+        log.warning("mlsys-atlas warm failed (exit %s); computing the analytics in this process:\n%s",
+                    done.returncode, done.stderr[-2000:])
+    return done.returncode == 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -84,6 +84,29 @@ def test_a_failed_step_stops_the_forked_betweenness(own_tiny: FalkorStore, monke
     assert not [c for c in multiprocessing.active_children() if c.name == "atlas-warm-betweenness"]
 
 
+def test_the_servers_warm_up_runs_the_warm_command_and_takes_its_answers(
+        own_tiny: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The explorer's background warm-up runs `mlsys-atlas warm` in a child process (both cores, this process's
+    GIL free) and puts the saved answers into the projection the server holds; nothing is computed here."""
+    from ui import analytics as ui_analytics
+
+    def here(*_: object, **__: object) -> None:
+        raise AssertionError("the analytics were computed in the server's process")
+
+    monkeypatch.setenv("ATLAS_STORE", "embedded")  # what the server's settings say (its key is made from them)
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(own_tiny.server.data_dir))
+    monkeypatch.setenv("ATLAS_GRAPH", "tiny")
+    clear_cache()
+    proj = projection(own_tiny)
+    assert ("answer", "topic_leaders", 20) not in proj._memo
+    monkeypatch.setattr(build_cache, "precompute", here)
+    ui_analytics._warm(("embedded", str(own_tiny.server.data_dir), "tiny", ""))
+    assert projection(own_tiny) is proj
+    assert ("answer", "topic_leaders", 20) in proj._memo and ("louvain", 42, 1.0) in proj._memo
+    assert ("answer", "bridge_people", build_cache.BRIDGE_PEOPLE, "betweenness") in proj._memo
+    assert list((Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("analytics-*.pkl"))
+
+
 def test_a_changed_store_ignores_the_old_file(own_tiny: FalkorStore) -> None:
     clear_cache()
     build_cache.precompute(own_tiny)
