@@ -46,6 +46,8 @@ STAGING_PATTERN = "*__building"  # graph keys a build writes before its swap (se
 
 # data dir -> the handle in this process that owns its server (several stores in one process share it)
 _OWNED_HERE: dict[Path, EmbeddedServer] = {}
+# data dirs this process made a server handle for (`_stop_handed_over`)
+_USED_HERE: set[Path] = set()
 
 
 def query_limits() -> dict[str, int]:
@@ -105,6 +107,7 @@ class EmbeddedServer:
         self.process: subprocess.Popen[bytes] | None = None
         self.adopted_pid: int | None = None  # a server whose owner died, now stopped by this handle
         self.notice: str | None = None  # what recovery, if any, happened on start
+        _USED_HERE.add(self.data_dir)
 
     @property
     def owned(self) -> bool:
@@ -374,6 +377,22 @@ class EmbeddedServer:
             time.sleep(0.05)
         self.pid_path.unlink(missing_ok=True)
         self.socket_path.unlink(missing_ok=True)
+
+
+def _stop_handed_over() -> None:
+    """At exit, stop (or hand on) a server another process handed to this one, though no store here was closed.
+
+    Why: an owner that finishes while another Atlas process is connected hands the server to it (`stop`), and
+    that process stops it when it closes its store. A process that keeps a store open for its whole life (the
+    explorer's cached stores, a test worker's) never closed it, so the server outlived everyone: a clean-clone
+    CI run left one behind after the explorer's warm-up command had been connected as the owner finished."""
+    for data_dir in sorted(_USED_HERE):
+        if data_dir not in _OWNED_HERE:  # an owner here is stopped by its own exit hook
+            with contextlib.suppress(Exception):
+                EmbeddedServer(data_dir).stop()  # does nothing unless the pid file names this process
+
+
+atexit.register(_stop_handed_over)
 
 
 def _save_and_shutdown(socket_path: Path) -> None:

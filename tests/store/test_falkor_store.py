@@ -109,6 +109,50 @@ def test_second_handle_reuses_the_server_and_only_the_owner_stops_it(tmp_path: P
     assert not _ping(socket) and not socket.exists()
 
 
+def test_a_server_handed_to_a_process_that_never_closes_its_store_stops_when_that_process_ends(
+        tmp_path: Path) -> None:
+    """The owner finishes while another process is connected and hands the server to it; that process keeps its
+    store open to the end (as the explorer's cached stores do) and exits normally: the server stops with it."""
+    import subprocess
+    import sys
+    import threading
+    import time
+
+    owner = FalkorStore(tmp_path, "t")
+    server_pid = owner.server.process.pid
+    go = tmp_path / "go"
+    script = ("import sys, time, pathlib; from graph.falkor_store import FalkorStore; "
+              f"store = FalkorStore(pathlib.Path({str(tmp_path)!r}), 't'); store.exists(); print('ready', flush=True)\n"
+              f"while not pathlib.Path({str(go)!r}).exists(): time.sleep(0.05)\n")
+    guest = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    try:
+        assert guest.stdout.readline().strip() == "ready"
+        owner.close()  # the guest is connected: the server is handed to it, not stopped
+        # this process started the server, so it reaps it (else the guest waits 30 s on a zombie)
+        threading.Thread(target=os.waitpid, args=(server_pid, 0), daemon=True).start()
+        assert _ping(tmp_path / "falkordb.sock")
+        assert (tmp_path / "falkordb.pid").read_text().split() == [str(server_pid), str(guest.pid)]
+        go.touch()
+        assert guest.wait(timeout=60) == 0
+        for _ in range(200):
+            if not _running(server_pid):
+                break
+            time.sleep(0.05)
+        assert not _running(server_pid)  # before: left running with nobody to stop it
+    finally:
+        guest.kill()
+        if _running(server_pid):
+            os.kill(server_pid, signal.SIGKILL)
+
+
+def _running(pid: int) -> bool:
+    """Alive and not a zombie (the server is this test process's child until it is reaped)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
 def test_stale_socket_is_detected_and_replaced(tmp_path: Path) -> None:
     (tmp_path / "falkordb.sock").write_text("left over by a crash")
     server = EmbeddedServer(tmp_path)
