@@ -62,8 +62,15 @@ def _close(store: GraphStore) -> None:
 
 @st.cache_resource(show_spinner="Connecting to the graph store…", validate=_alive, on_release=_close)
 def _open_store(backend: str, data_dir: str, graph_name: str) -> GraphStore:
-    # open_store reads the same settings the key was made from; the arguments only key the cache.
-    return open_store(backend)
+    """The embedded store opens the key's own directory, never the environment's: the analytics warm-up thread
+    opens its store after the page run that made the key, and a server there read a later environment. In
+    `make test` a test's warm-up outlived its `ATLAS_DATA_DIR` and started a server on the test process's default
+    directory that nobody stopped (a red clean-clone CI, session 56)."""
+    if backend == "embedded":
+        from graph.falkor_store import FalkorStore
+
+        return FalkorStore(Path(data_dir), graph_name)
+    return open_store(backend)  # Neo4j: the key's directory holds only the build report
 
 
 def store_for(key: StoreKey) -> GraphStore:

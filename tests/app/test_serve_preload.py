@@ -8,9 +8,12 @@ the next call from the explorer's own wrappers returns the very objects it loade
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from graph.analytics import projections
+from graph.falkor_server import stop_server
 from graph.falkor_store import FalkorStore
 from ui import analytics, data, serve
 
@@ -68,3 +71,19 @@ def test_preload_answers_the_program_committee_example(atlas_env: FalkorStore, m
     monkeypatch.setattr(pc_audit, "audit_program_committee", audit_again)
     tables = analytics.pc_audit_tables(key, members, submissions, analytics.PC_COI_YEARS, ())
     assert tables["members"] and "conflicts" in tables
+
+
+def test_a_store_opened_later_opens_its_keys_directory_not_the_environments(
+        hostile_build: tuple[FalkorStore, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm-up thread opens its store after the page run that made its key; by then the environment may name
+    another directory (a test's `ATLAS_DATA_DIR` undone), where a server started that nobody stopped (session 56)."""
+    _store, key_dir = hostile_build
+    elsewhere = tmp_path / "elsewhere"
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(elsewhere))
+    monkeypatch.setenv("ATLAS_GRAPH", "atlas")
+    try:
+        store = data.store_for(("embedded", str(key_dir), "atlas-opened-by-key", ""))
+        assert isinstance(store, FalkorStore) and store.graph_name == "atlas-opened-by-key"
+        assert Path(store.server.data_dir) == key_dir
+    finally:
+        assert not stop_server(elsewhere), "a server was started on the environment's directory"
