@@ -24,6 +24,9 @@ seconds: on a shared machine the wall stages grow with the load, CPU seconds muc
 ingest takes to decide on the full build (the share is checked from the meta file's counts, before the state is read;
 with `--without-counts`, as before session 51, after reading it).
 
+`run ... --time NAME` prints the seconds of each call of `incremental.NAME` (a module-level function the ingest
+calls by name; repeat the option for more), with `--cpu` in CPU seconds.
+
 `run ... --run` also says what the online resolution held (`resolve_blocks`' own time, its mentions, how many
 of them are new, how many sit in a name block of a new mention, their papers, the cached people taken whole, how
 many mentions the scored pairs hold)
@@ -117,6 +120,21 @@ def _report_the_run() -> None:
     incremental._unchanged_people = unchanged_people
 
 
+def _time_calls(name: str) -> None:
+    """Wrap `incremental.<name>` to print the seconds of each call (see `--time`): a step too small for the
+    stage clocks, whose change moves the ingest by less than run-to-run noise."""
+    wrapped = getattr(incremental, name)
+
+    def timed(*args, **options):  # noqa: ANN002, ANN003, ANN202 - the wrapped call's own signature
+        started = time.perf_counter()
+        try:
+            return wrapped(*args, **options)
+        finally:
+            print(f"time: {name} {time.perf_counter() - started:.3f} s")
+
+    setattr(incremental, name, timed)
+
+
 def main() -> None:
     wiring.install()
     mode = sys.argv[1]
@@ -186,6 +204,9 @@ def main() -> None:
     incremental.base_key = lambda *a, **k: meta["base"]
     if "--run" in sys.argv:
         _report_the_run()
+    for at, arg in enumerate(sys.argv):
+        if arg == "--time":
+            _time_calls(sys.argv[at + 1])
     if "--share" in sys.argv:  # a share the 1,000 papers pass: the time the ingest takes to say so
         incremental.FULL_BUILD_SHARE = float(sys.argv[sys.argv.index("--share") + 1])
         with gc_paused():
