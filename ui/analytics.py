@@ -51,15 +51,14 @@ def _warm(key: StoreKey) -> None:
 
 
 def _warm_in_a_child(key: StoreKey) -> bool:
-    """`mlsys-atlas warm` for the embedded store in a child process; True if it finished.
+    """`mlsys-atlas warm` for the key's store in a child process; True if it finished.
 
     Why: in this server's thread (the first start after every build or ingest), the warm-up was ~85 s of one
     core on the full snapshot, holding the GIL against every page render; the command uses both cores (its
     betweenness in a forked child of its own) and leaves this process free (BENCHMARKS.md, "Analytics",
-    session 55). Not for Neo4j: its credentials may come from Streamlit secrets, which a child does not see.
+    sessions 55 and 56). The child reads the Neo4j credentials as this process did (the environment, then the
+    Streamlit secrets files: `Neo4jStore.from_environment`); if it cannot, it fails and the caller computes here.
     """
-    if key[0] != "embedded":
-        return False
     env = {**os.environ, "ATLAS_STORE": key[0], "ATLAS_DATA_DIR": key[1], "ATLAS_GRAPH": key[2]}
     done = subprocess.run([sys.executable, "-m", "atlas_cli", "warm"], env=env, capture_output=True, text=True,
                           check=False)
