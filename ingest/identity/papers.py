@@ -4,7 +4,8 @@ Two records are the same paper when they share a strong id (DOI, arXiv, S2, Open
 OpenReview, DBLP key), or when their normalised titles match (`rapidfuzz` ratio >= 95,
 case, accents, LaTeX and DBLP's trailing period ignored), their years differ by at
 most one, their author surnames overlap and they come from different sources (pairs with
-the closest years, then the same venue, are joined first). Records holding *different* ids of one
+the closest years, then the same venue, are joined first; two papers that already hold a record
+of one source are never joined by title). Records holding *different* ids of one
 kind (two DOIs: a workshop and a journal version) are never merged.
 
 Field precedence, first non-empty value wins, sources ranked by `SOURCE_RANK`
@@ -211,9 +212,20 @@ def merge_groups(papers: Sequence[Paper]) -> list[tuple[Paper, list[int]]]:
         gap = abs(a.year - b.year) if a.year and b.year else 1
         return gap, a.venue_id != b.venue_id, pair[0], pair[1]
 
+    # A title join is refused between papers that already hold a record of one source, not only between two
+    # records of one source: joined through a third record of another source, the ICML 2022 "Scalable MCMC
+    # Sampling for Nonsymmetric DPPs" (papercopilot) went into ICLR 2022's "Scalable Sampling for ..." (aicpl and
+    # papercopilot), and the ICML paper was lost (the one such join in the snapshot; session 56). The ingest
+    # already refused it (`incremental`: a cached paper holding the new record's source).
+    sources: dict[int, frozenset[str]] = {}
+    for i, paper in enumerate(records):
+        root = uf.find(i)
+        sources[root] = sources.get(root, frozenset()) | frozenset(paper.provenance.sources)
     for i, j in sorted(_title_pairs(records), key=closeness):
-        if uf.find(i) != uf.find(j) and _same_by_title(records[i], records[j]):
-            uf.union(i, j)
+        root_i, root_j = uf.find(i), uf.find(j)
+        if root_i != root_j and sources[root_i].isdisjoint(sources[root_j]) \
+                and _same_by_title(records[i], records[j]) and uf.union(i, j):
+            sources[uf.find(i)] = sources[root_i] | sources[root_j]
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(records)):
         groups[uf.find(i)].append(i)

@@ -55,3 +55,28 @@ def test_two_dois_are_never_one_paper(systems_papers: list[Paper]) -> None:
 
 def test_title_key_ignores_case_latex_and_trailing_period() -> None:
     assert title_key("Training {GPT}-3 with $\\alpha$-Sparsity.") == title_key("training gpt-3 with -sparsity")
+
+
+def test_two_papers_holding_a_record_of_one_source_are_never_joined_by_title() -> None:
+    """One source lists each paper once, also when a record of another source would join the two by title: the
+    snapshot's ICML 2022 "Scalable MCMC Sampling for ..." (papercopilot, no id) went into ICLR 2022's "Scalable
+    Sampling for ..." (aicpl and papercopilot, one OpenReview id) through the aicpl record, and was lost."""
+    from graph.records import Authorship
+    from graph.venues import venue_record
+
+    def record(pid: str, title: str, venue: str, source: str, openreview_id: str | None) -> Paper:
+        names = ["Insu Han", "Mike Gartrell", "Elvis Dohmatob"]
+        return Paper(id=pid, title=title, year=2022, venue_id=venue_record(venue).id, venue_name=venue,
+                     openreview_id=openreview_id, provenance=Provenance([source], "2026-04-14"),
+                     authorships=[Authorship(pid, i, name) for i, name in enumerate(names)])
+
+    iclr = "Scalable Sampling for Nonsymmetric Determinantal Point Processes"
+    icml = "Scalable MCMC Sampling for Nonsymmetric Determinantal Point Processes"
+    records = [record("paper:openreview:BB4e8Atc1eR", iclr, "ICLR", "aicpl", "BB4e8Atc1eR"),
+               record("paper:openreview:BB4e8Atc1eR", iclr, "ICLR", "papercopilot", "BB4e8Atc1eR"),
+               record("paper:t:94ab3aa7849b2916", icml, "ICML", "papercopilot", None)]
+    merged = sorted(merge_papers(copy.deepcopy(records)), key=lambda p: p.venue_name)
+    assert [(p.venue_name, p.title) for p in merged] == [("ICLR", iclr), ("ICML", icml)]
+    assert merged[0].provenance.sources == ["aicpl", "papercopilot"]
+    # without the ICLR paper's own papercopilot record, the two records of two sources are one paper by title
+    assert len(merge_papers(copy.deepcopy([records[0], records[2]]))) == 1
