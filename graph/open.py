@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from graph import config
 from graph.errors import ConfigError
 from graph.store import GraphStore
 
 
-def open_store(kind: str | None = None) -> GraphStore:
+def open_store(kind: str | None = None, *, data_dir: Path | None = None, graph_name: str | None = None) -> GraphStore:
+    """`data_dir` and `graph_name` (the embedded store's) default to the settings; the explorer passes the ones its
+    cache key was made from, because its background warm-up opens a store after the page run that made the key, when
+    the environment may say otherwise (ui/data.py)."""
     kind = (kind or config.settings().store).strip().lower()
     if kind == "embedded":
         from graph.falkor_store import FalkorStore
 
-        return FalkorStore(config.data_dir(), config.graph_name())
+        return FalkorStore(data_dir or config.data_dir(), graph_name or config.graph_name())
     if kind == "neo4j":
         try:
             from graph.neo4j_store import Neo4jStore

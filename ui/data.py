@@ -66,11 +66,7 @@ def _open_store(backend: str, data_dir: str, graph_name: str) -> GraphStore:
     opens its store after the page run that made the key, and a server there read a later environment. In
     `make test` a test's warm-up outlived its `ATLAS_DATA_DIR` and started a server on the test process's default
     directory that nobody stopped (a red clean-clone CI, session 56)."""
-    if backend == "embedded":
-        from graph.falkor_store import FalkorStore
-
-        return FalkorStore(Path(data_dir), graph_name)
-    return open_store(backend)  # Neo4j: the key's directory holds only the build report
+    return open_store(backend, data_dir=Path(data_dir), graph_name=graph_name)
 
 
 def store_for(key: StoreKey) -> GraphStore:
