@@ -17,6 +17,7 @@ import logging
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from collections import Counter
 from typing import Any
@@ -31,41 +32,64 @@ SPINNER = "Computing over the whole co-author graph (the first time after a star
 
 
 def _warm(key: StoreKey) -> None:
-    """Read the projection (from the build cache when `mlsys-atlas warm` ran), then compute and save
-    whatever slow view is still missing, so later starts on this build are warm at once."""
+    """Read the projection (from the build cache when `mlsys-atlas warm` ran); when this build has no saved
+    analytics, `mlsys-atlas warm` computes and saves them in a child process, and its answers go into the
+    projection this server holds, so later starts on this build are warm at once.
+
+    The child starts before this process reads its projection, which it reads beside it: ~6 s on FalkorDB and
+    ~10 s on Neo4j that the warm-up used to wait for first (BENCHMARKS.md, "Analytics", session 56)."""
     try:
-        proj = _projection(key)
         build_cache = optional_module("graph.analytics.build_cache")
-        warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
-        if build_cache is None or not build_cache.enabled() or warm_already:
+        if build_cache is None or not build_cache.enabled():
+            _projection(key)
             return
-        if _warm_in_a_child(key):
+        child = None if _saved(build_cache, key) else _WarmChild(key)
+        proj = _projection(key)
+        warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
+        if child is not None and child.finished():
             saved = build_cache.load(store_for(key), proj.data.fingerprint)
             if saved is not None:  # the child's answers, into the projection this server already holds
                 for memo_key, value in saved[1].items():
                     proj._memo.setdefault(memo_key, value)
                 return
-        build_cache.precompute(store_for(key))
+        if not warm_already:
+            build_cache.precompute(store_for(key))
     except Exception:  # noqa: BLE001 - a failed warm-up only means the first analytics page does the work
         log.warning("analytics warm-up failed", exc_info=True)
 
 
-def _warm_in_a_child(key: StoreKey) -> bool:
-    """`mlsys-atlas warm` for the key's store in a child process; True if it finished.
+def _saved(build_cache: Any, key: StoreKey) -> bool:
+    """Whether this build's analytics are saved already (a file check and the store's counts: milliseconds)."""
+    store = store_for(key)
+    return build_cache.cache_path(store, optional_module("graph.analytics.projections").fingerprint(store)).exists()
+
+
+class _WarmChild:
+    """`mlsys-atlas warm` for the key's store in a child process.
 
     Why: in this server's thread (the first start after every build or ingest), the warm-up was ~85 s of one
     core on the full snapshot, holding the GIL against every page render; the command uses both cores (its
     betweenness in a forked child of its own) and leaves this process free (BENCHMARKS.md, "Analytics",
     sessions 55 and 56). The child reads the Neo4j credentials as this process did (the environment, then the
     Streamlit secrets files: `Neo4jStore.from_environment`); if it cannot, it fails and the caller computes here.
+    Its error output goes to a file, not a pipe nobody reads while this process reads its projection.
     """
-    env = {**os.environ, "ATLAS_STORE": key[0], "ATLAS_DATA_DIR": key[1], "ATLAS_GRAPH": key[2]}
-    done = subprocess.run([sys.executable, "-m", "atlas_cli", "warm"], env=env, capture_output=True, text=True,
-                          check=False)
-    if done.returncode != 0:
-        log.warning("mlsys-atlas warm failed (exit %s); computing the analytics in this process:\n%s",
-                    done.returncode, done.stderr[-2000:])
-    return done.returncode == 0
+
+    def __init__(self, key: StoreKey) -> None:
+        env = {**os.environ, "ATLAS_STORE": key[0], "ATLAS_DATA_DIR": key[1], "ATLAS_GRAPH": key[2]}
+        self._errors = tempfile.TemporaryFile(mode="w+", encoding="utf-8")
+        self._process = subprocess.Popen([sys.executable, "-m", "atlas_cli", "warm"], env=env,
+                                         stdout=subprocess.DEVNULL, stderr=self._errors, text=True)
+
+    def finished(self) -> bool:
+        """Wait for the command; True if it finished, else its error output goes to the log."""
+        code = self._process.wait()
+        with self._errors:
+            if code != 0:
+                self._errors.seek(0)
+                log.warning("mlsys-atlas warm failed (exit %s); computing the analytics in this process:\n%s",
+                            code, self._errors.read()[-2000:])
+        return code == 0
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

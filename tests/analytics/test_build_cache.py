@@ -107,6 +107,29 @@ def test_the_servers_warm_up_runs_the_warm_command_and_takes_its_answers(
     assert list((Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("analytics-*.pkl"))
 
 
+
+def test_a_failed_warm_command_leaves_the_work_to_the_servers_thread(
+        own_tiny: FalkorStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    """The child's failure is logged with its own error output, and the thread computes and saves the answers."""
+    import sys
+
+    from ui import analytics as ui_analytics
+
+    failing = tmp_path / "python"  # what the warm-up starts as its Python: a command that fails
+    failing.write_text("#!/bin/sh\necho 'no warm here' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    monkeypatch.setenv("ATLAS_STORE", "embedded")
+    monkeypatch.setenv("ATLAS_DATA_DIR", str(own_tiny.server.data_dir))
+    monkeypatch.setenv("ATLAS_GRAPH", "tiny")
+    clear_cache()
+    proj = projection(own_tiny)
+    monkeypatch.setattr(sys, "executable", str(failing))
+    ui_analytics._warm(("embedded", str(own_tiny.server.data_dir), "tiny", ""))
+    assert "mlsys-atlas warm failed (exit 3)" in caplog.text and "no warm here" in caplog.text
+    assert ("answer", "topic_leaders", 20) in proj._memo and ("louvain", 42, 1.0) in proj._memo
+    assert list((Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("analytics-*.pkl"))
+
 def test_a_changed_store_ignores_the_old_file(own_tiny: FalkorStore) -> None:
     clear_cache()
     build_cache.precompute(own_tiny)
