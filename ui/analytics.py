@@ -44,9 +44,12 @@ def _warm(key: StoreKey) -> None:
             _projection(key)
             return
         child = None if _saved(build_cache, key) else _WarmChild(key)
-        proj = _projection(key)
+        try:
+            proj = _projection(key)
+        finally:  # waited for even when the read failed: no child is left behind
+            finished = child is not None and child.finished()
         warm_already = any(isinstance(k, tuple) and k[:2] == ("answer", "topic_leaders") for k in proj._memo)
-        if child is not None and child.finished():
+        if finished:
             saved = build_cache.load(store_for(key), proj.data.fingerprint)
             if saved is not None:  # the child's answers, into the projection this server already holds
                 for memo_key, value in saved[1].items():
