@@ -16,7 +16,7 @@ from pathlib import Path
 
 from graph import ids
 from graph.records import Authorship, Institution, Paper, Provenance
-from ingest.sources.common import ReadStream, name_from_tilde_id, quarantine
+from ingest.sources.common import ReadStream, name_from_tilde_id, printed_institution_id, quarantine
 
 SOURCE = "aicpl"
 
@@ -52,12 +52,7 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
                                  {"title": title, "position": position})
                 continue
             affiliation = first_institute if position == 0 else None
-            institution_id = None
-            if affiliation:
-                inst = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
-                institution_id = inst.id
-                if institutions is not None:
-                    institutions.setdefault(inst.id, inst)
+            institution_id = printed_institution_id(affiliation, provenance, institutions)
             paper.authorships.append(Authorship(paper_id=paper.id, position=position, name=name,
                                                 affiliation=affiliation, institution_id=institution_id,
                                                 openreview_id=tilde))

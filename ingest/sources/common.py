@@ -66,15 +66,21 @@ def quarantine(source: str, locator: str, reason: str, raw: Any = None) -> Quara
     return Quarantined(source=source, locator=locator, reason=reason, raw=raw)
 
 
+def printed_institution_id(affiliation: str | None, provenance: Provenance,
+                           institutions: dict[str, Institution] | None) -> str | None:
+    """The source Institution id of an affiliation as printed, the Institution kept in `institutions` (the
+    institution resolver maps the string to an organisation at build time); None without an affiliation."""
+    if not affiliation:
+        return None
+    institution = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
+    if institutions is not None:
+        institutions.setdefault(institution.id, institution)
+    return institution.id
+
+
 def printed_authorship(paper: Paper, position: int, name: str, affiliation: str | None, provenance: Provenance,
                        institutions: dict[str, Institution] | None) -> Authorship:
-    """An authorship with its affiliation as printed; the string also becomes a source Institution
-    (the institution resolver maps it to an organisation at build time)."""
-    institution_id = None
-    if affiliation:
-        institution = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
-        institution_id = institution.id
-        if institutions is not None:
-            institutions.setdefault(institution.id, institution)
+    """An authorship with its affiliation as printed (`printed_institution_id`)."""
     return Authorship(paper_id=paper.id, position=position, name=name, affiliation=affiliation,
-                      institution_id=institution_id, flags=name_flags(name))
+                      institution_id=printed_institution_id(affiliation, provenance, institutions),
+                      flags=name_flags(name))

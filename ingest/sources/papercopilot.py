@@ -17,7 +17,14 @@ from pathlib import Path
 
 from graph import ids
 from graph.records import Authorship, Institution, Paper, Provenance
-from ingest.sources.common import ReadStream, name_flags, name_from_tilde_id, quarantine, split_author_string
+from ingest.sources.common import (
+    ReadStream,
+    name_flags,
+    name_from_tilde_id,
+    printed_institution_id,
+    quarantine,
+    split_author_string,
+)
 
 SOURCE = "papercopilot"
 NOT_ACCEPTED = {"reject", "withdraw", "desk reject", "active", "workshop"}
@@ -98,13 +105,8 @@ def read(path: Path, retrieved_at: str, institutions: dict[str, Institution] | N
                 continue
             tilde = tilde_ids[position] if tilde_ids and tilde_ids[position].startswith("~") else None
             affiliation = affs[position] if affs and affs[position] else None
-            institution_id = None
-            if affiliation:
-                inst = Institution(ids.institution_id(affiliation), affiliation, None, None, provenance)
-                institution_id = inst.id
-                if institutions is not None:
-                    institutions.setdefault(inst.id, inst)
             paper.authorships.append(Authorship(
                 paper_id=paper.id, position=position, name=name, affiliation=affiliation,
-                institution_id=institution_id, openreview_id=tilde, flags=name_flags(name)))
+                institution_id=printed_institution_id(affiliation, provenance, institutions), openreview_id=tilde,
+                flags=name_flags(name)))
         yield paper
