@@ -7,8 +7,10 @@ same built data directory with the analytics files removed first (what the first
 checks that both saved the same memo (every answer and whole-graph view).
 
 `--server` adds a third variant: the explorer's background warm-up (`ui.analytics._warm`, what a server runs on the
-first start after a build or ingest), which since session 55 runs `mlsys-atlas warm` in a child process and takes its
-answers, where it used to compute them in its own thread (as the one-process variant does).
+first start after a build or ingest). Since session 55 it runs `mlsys-atlas warm` in a child process and takes its
+answers, where it used to compute them in its own thread (as the one-process variant does); since session 56 it
+starts that child before reading the server's own projection, which it reads beside it, and does so on Neo4j too.
+The variant measures whatever `_warm` does at the commit it runs from.
 
     ATLAS_DATA_DIR=/tmp/warm .venv/bin/mlsys-atlas build --quiet
     ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2] [--server]
