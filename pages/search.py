@@ -11,14 +11,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from graph import profiles
 from graph.exports import rows_to_csv
 from graph.ids import fold
 from graph.search import Match, rank_named
 from ui import analytics, data, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural
-from ui.widgets import download_row, match_label, suggestions_line
+from ui.widgets import download_row, person_links, suggestions_line
 
 PILLAR_NAMES = {"hardware": "Hardware systems for ML", "software": "Software systems for ML",
                 "metrics": "ML beyond accuracy", "ml_for_systems": "ML for systems"}
@@ -128,14 +127,8 @@ with tab_people:
         elif len(exact_named) >= NAMED_LIMIT:
             st.caption(f"Showing the {NAMED_LIMIT} people named like this with the most papers; add a word of the "
                        "name to narrow it.")
-        for match in people[:SHOWN_AS_LINKS]:  # carrying q: Back from the profile returns to these results
-            st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
-                         query_params={**links.keep_search(query), "author": match.id}, icon=":material/person:")
-            # years, main affiliation, top venues, ORCID/DBLP: two profiles of one name told apart at a glance
-            summary = profiles.summarise(data.author(key, match.id) or {}, data.author_papers(key, match.id),
-                                         data.author_institutions(key, match.id))
-            if profiles.one_line(summary):
-                st.caption(escape_markdown(profiles.one_line(summary)))
+        # carrying q: Back from the profile returns to these results
+        person_links(people, limit=SHOWN_AS_LINKS, keep=links.keep_search(query))
         if len(people) > SHOWN_AS_LINKS:
             frame = pd.DataFrame([{"name": m.name, "papers": m.weight, "match": m.how,
                                    "link": links.person_href(m.id)} for m in people])

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from graph import profiles
 from graph.explore import node_label
 from graph.ids import fold
 from graph.search import Match
@@ -46,13 +47,24 @@ def match_label(match: Match) -> str:
     return f"{match.name} — {plural(match.weight, 'paper')}{how}"
 
 
+def person_context(author_id: str) -> str:
+    """Years, main affiliation, top venues and DBLP / ORCID ids in one line (`graph.profiles.one_line`): what tells
+    two people of one name apart (MIT's Song Han from another Song Han) before either profile is opened."""
+    key_ = data.store_key()
+    return profiles.one_line(profiles.summarise(data.author(key_, author_id) or {}, data.author_papers(key_, author_id),
+                                                data.author_institutions(key_, author_id)))
+
+
 def person_links(matches: Sequence[Match], *, limit: int = 12, keep: dict[str, str] | None = None) -> None:
-    """One link per person (same tab), with paper counts so namesakes can be told apart.
+    """One link per person (same tab), with paper counts and `person_context` so namesakes can be told apart.
 
     `keep`: the current view's parameters (links.keep_here), so Back returns here in one press."""
     for match in matches[:limit]:
         st.page_link(links.PERSON, label=escape_markdown(match_label(match)),
                      query_params={**(keep or {}), "author": match.id}, icon=":material/person:")
+        context = person_context(match.id)
+        if context:
+            st.caption(escape_markdown(context))
 
 
 def suggestions_line(text: str, suggestions: Sequence[Match], *, keep: dict[str, str] | None = None) -> None:
@@ -98,13 +110,14 @@ def person_picker(label: str, *, key: str, param: str, placeholder: str = "e.g. 
         default = options.index(url_value) if url_value in by_id else 0
         shown = escape_markdown(text, max_len=60)
         if exact:
-            note = f"{len(exact)} people are called “{shown}”; pick one by their paper count."
+            note = f"{len(exact)} people are called “{shown}”; years, affiliation and venues tell them apart."
         elif all(not m.exact for m in matches):
             note = f"No exact match for “{shown}”; the closest names are listed."
         else:
             note = f"{plural(len(matches), 'person', 'people')} match “{shown}”."
+        labels = {m.id: " · ".join(filter(None, (match_label(m), person_context(m.id)))) for m in matches}
         chosen = st.selectbox(f"Which person for “{shown}”?", options, index=default,
-                              format_func=lambda i: match_label(by_id[i]), key=f"{key}__choice", help=note)
+                              format_func=labels.__getitem__, key=f"{key}__choice", help=note)
         st.caption(note)
     state.publish(key, param, chosen)
     return chosen

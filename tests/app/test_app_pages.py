@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from apphelpers import assert_clean, open_page, texts
 
+from graph import profiles
 from graph.falkor_store import FalkorStore
 
 ALL_PAGES = ["pages/home.py", "pages/search.py", "pages/person.py", "pages/paper.py", "pages/institution.py",
@@ -119,6 +120,37 @@ def test_person_by_ambiguous_or_unknown_name_gets_help(atlas_env: FalkorStore) -
     at = open_page("pages/person.py", author="author:0000000000000000")
     assert_clean(at)
     assert any("No person with id" in w.value for w in at.warning)
+
+
+def namesakes(store: FalkorStore, name: str) -> dict[str, str]:
+    """Author id -> its one-line profile, for every person of this exact name, from the store itself."""
+    rows = store.read("MATCH (a:Author) WHERE a.name = $name RETURN a.id AS id", {"name": name})
+    return {r["id"]: profiles.one_line(profiles.profile(store, r["id"]) or {}) for r in rows}
+
+
+def test_namesakes_offered_on_the_person_page_are_told_apart_by_their_profiles(atlas_env: FalkorStore) -> None:
+    """'2 people are called Song Han. Pick one' must say which is which (years, affiliation, venues), not only
+    how many papers each has: each link is followed by its own person's line."""
+    lines = namesakes(atlas_env, "Tianqi Chen")
+    assert len(lines) >= 2 and len(set(lines.values())) == len(lines), "the small build's namesakes differ"
+    at = open_page("pages/person.py", author="Tianqi Chen")
+    assert_clean(at)
+    assert any("people are called" in w.value for w in at.warning)
+    links = [el.proto for el in at.get("page_link") if el.proto.label.startswith("Tianqi Chen")]
+    assert {dict(q.split("=", 1) for q in link.query_string.split("&"))["author"].replace("%3A", ":")
+            for link in links} == set(lines)
+    captions = [c.value.replace("\\", "") for c in at.caption]
+    for author_id, line in lines.items():
+        assert line.replace("\\", "") in captions, (author_id, line, captions)
+
+
+def test_the_person_picker_labels_namesakes_with_their_profiles(atlas_env: FalkorStore) -> None:
+    lines = namesakes(atlas_env, "Tianqi Chen")
+    at = open_page("pages/connect.py", **{"from": "Tianqi Chen"})
+    assert_clean(at)
+    choice = next(box for box in at.selectbox if box.label.startswith("Which person"))
+    for author_id, line in lines.items():
+        assert line in choice.format_func(author_id), (author_id, choice.format_func(author_id))
 
 
 def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) -> None:
