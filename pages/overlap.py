@@ -66,9 +66,10 @@ if tab_bg.open:
                            + ". Coverage per venue and year is on the Data page.", icon=":material/warning:")
             if change:
                 cols = st.columns(4)
+                since = analytics.change_start(rows)
                 for col, cls in zip(cols, CLASS_NAMES, strict=True):
                     last = getattr(rows[-1], f"{cls}_share")
-                    col.metric(CLASS_NAMES[cls], f"{last:.0%}", f"{change.get(f'{cls}_pp', 0):+.1f} pp since 2018",
+                    col.metric(CLASS_NAMES[cls], f"{last:.0%}", f"{change.get(f'{cls}_pp', 0):+.1f} pp since {since}",
                                delta_color="off", help=f"Share of MLSys authors in {rows[-1].year}")
             long = pd.DataFrame([{"year": r.year, "background": CLASS_NAMES[c], "authors": getattr(r, c),
                                   "share": getattr(r, f"{c}_share")} for r in rows for c in CLASS_NAMES])

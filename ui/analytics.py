@@ -206,6 +206,11 @@ def backgrounds(key: StoreKey, mode: str) -> tuple[list[Any], dict[str, float]]:
     return rows, overlap.background_change(rows)
 
 
+def change_start(rows: list[Any]) -> int | None:
+    """The year `backgrounds`' change is measured from (graph.analytics.overlap.change_start)."""
+    return optional_module("graph.analytics.overlap").change_start(rows)
+
+
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
 def mlsys_authors(key: StoreKey, mode: str, year: int) -> list[Any]:
     overlap = optional_module("graph.analytics.overlap")

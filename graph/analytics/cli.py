@@ -162,7 +162,7 @@ def _profile(args: argparse.Namespace, proj: Projection) -> int:
 
 
 def _overlap(args: argparse.Namespace, proj: Projection) -> int:
-    from graph.analytics.overlap import background_by_year, background_change
+    from graph.analytics.overlap import background_by_year, background_change, change_start
 
     rows = background_by_year(proj, args.mode)
     _say(args, f"MLSys authors per year by background (mode {args.mode}; see graph/analytics/overlap.py)",
@@ -172,8 +172,9 @@ def _overlap(args: argparse.Namespace, proj: Projection) -> int:
                                             "caveat"])
     change = background_change(rows, since=args.since)
     if change:
-        _say(args, f"\nchange since {args.since} (percentage points): "
-             + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()), change_since=args.since, change=change)
+        start = change_start(rows, args.since)  # the first year at or after --since with MLSys authors
+        _say(args, f"\nchange since {start} (percentage points): "
+             + ", ".join(f"{k[:-3]} {v:+.1f}" for k, v in change.items()), change_since=start, change=change)
     return 0
 
 

@@ -140,8 +140,14 @@ def background_by_year(proj: Projection, mode: BackgroundMode = "prior", *, year
     return out
 
 
+def change_start(rows: list[BackgroundYear], since: int = 2018) -> int | None:
+    """The year `background_change` measures from: `since`, or the first year after it that has MLSys authors
+    (the conference's first edition is 2019, so "since 2018" is measured from 2019 and must say so)."""
+    return next((r.year for r in rows if r.year >= since), None)
+
+
 def background_change(rows: list[BackgroundYear], since: int = 2018) -> dict[str, float]:
-    """Percentage-point change of each class share from `since` (or the first year after it) to the last year."""
+    """Percentage-point change of each class share from `change_start` to the last year."""
     rows = [r for r in rows if r.year >= since]
     if len(rows) < 2:
         return {}

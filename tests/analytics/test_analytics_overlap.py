@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from graph.analytics.overlap import (
+    BackgroundYear,
     author_shares,
     background_by_year,
     background_change,
+    change_start,
     institution_shares,
     mlsys_author_backgrounds,
     venue_communities,
@@ -32,6 +34,17 @@ def test_background_fractions_per_year(tiny: Projection) -> None:
     assert (year.year, year.authors, year.systems, year.ml, year.both, year.neither) == (2021, 4, 1, 1, 1, 1)
     assert year.both_share == 0.25
     assert background_change([year]) == {}  # one year: no change to report
+
+
+def test_the_change_says_the_year_it_is_measured_from() -> None:
+    """MLSys has no 2018 edition: "since 2018" is measured from 2019, and the page and CLI say 2019."""
+    def year(y: int, systems: int) -> BackgroundYear:
+        return BackgroundYear(y, 10, systems, 0, 0, 10 - systems, systems / 10, 0.0, 0.0, (10 - systems) / 10)
+
+    rows = [year(2017, 1), year(2019, 2), year(2021, 5)]
+    assert change_start(rows) == 2019 and change_start(rows, since=2020) == 2021
+    assert change_start(rows, since=2022) is None
+    assert background_change(rows)["systems_pp"] == 30.0  # 2019's 20 % -> 2021's 50 %
 
 
 def test_mode_is_validated(tiny: Projection) -> None:

@@ -66,6 +66,18 @@ def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     assert at.dataframe, f"{tab} shows no table"
 
 
+def test_overlap_change_names_the_year_it_starts_from(atlas_env: FalkorStore) -> None:
+    """The metrics' "+x pp since Y" names the first year of the change shown, not a fixed 2018."""
+    from graph.analytics.overlap import background_by_year, change_start
+    from graph.analytics.projections import projection
+
+    start = change_start(background_by_year(projection(atlas_env), "prior"))
+    at = open_page("pages/overlap.py", tab="Backgrounds")
+    assert_clean(at)
+    deltas = [str(m.proto.delta) for m in at.metric]
+    assert deltas and all(d.endswith(f"pp since {start}") for d in deltas), (start, deltas)
+
+
 def recent_unique_coauthor(store: FalkorStore, author_id: str) -> str:
     """A co-author within the default 3-year conflict window whose name no one else has (so it matches)."""
     last_year = max(r["year"] for r in store.counts()["papers_per_venue_year"] if r["year"])
