@@ -61,7 +61,7 @@ with chart_col:
                  .sort_values("community", key=lambda s: s.map(COMMUNITY_RANK))["venue"].tolist())
         base = alt.Chart(tracked).encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("venue:N", sort=order, title=None),
+            y=alt.Y("venue:N", sort=order, title=None, axis=charts.named_rows()),
             tooltip=charts.tips("venue", "group", "year", alt.Tooltip("papers:Q", format=",")),
         )
         heat = base.mark_rect(cornerRadius=3).encode(

@@ -184,7 +184,7 @@ if tab_overview.open:
                 frame = pd.DataFrame(mix_topics[:15])
                 frame["label"] = frame["label"].map(lambda lab: data.topic_names(key).get(lab, lab))  # names, not codes
                 bars = alt.Chart(frame).mark_bar().encode(
-                    y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220)),
+                    y=alt.Y("label:N", sort="-x", title=None, axis=charts.named_rows(labelLimit=220)),
                     x=alt.X("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                     tooltip=charts.tips("label", "kind", "papers"))
                 text = bars.mark_text(align="left", dx=3).encode(text=alt.Text("papers:Q"))
@@ -281,15 +281,23 @@ if tab_insts.open:
             frame = pd.DataFrame(institutions)
             dated = frame.dropna(subset=["first_year"])
             if not dated.empty:
+                # a bar from the first to the last year (±0.4 on a numeric axis, so one year is a bar too: on a
+                # year-by-year axis it had no width) and a tick on every year with a paper there
+                dated = dated.assign(start=dated["first_year"] - 0.4, end=dated["last_year"] + 0.4)
+                ticks = dated.assign(year=dated["years"].str.split(", ")).explode("year")
+                ticks = ticks.assign(year=pd.to_numeric(ticks["year"], errors="coerce")).dropna(subset=["year"])
+                row = alt.Y("name:N", sort=alt.EncodingSortField("first_year"), title=None,
+                            axis=charts.named_rows(labelLimit=220))
                 spans = alt.Chart(dated).mark_bar(height=12, cornerRadius=4).encode(
-                    x=alt.X("first_year:O", title=None), x2=alt.X2("last_year:O"),
-                    y=alt.Y("name:N", sort=alt.EncodingSortField("first_year"), title=None),
-                    tooltip=charts.tips("name", "country", "years"))
-                points = alt.Chart(dated.assign(year=dated["years"].str.split(", ")).explode("year")).mark_tick(
-                    thickness=2, size=16).encode(x=alt.X("year:O", title=None),
-                                                 y=alt.Y("name:N", sort=alt.EncodingSortField("first_year")))
-                charts.altair_chart((spans + points).properties(height=max(90, 32 * len(dated))), width="stretch",
-                                    alt="Affiliations over time")
+                    x=alt.X("start:Q", title=None, scale=alt.Scale(zero=False),
+                            axis=alt.Axis(format="d", tickMinStep=1, labelAngle=0)),
+                    x2=alt.X2("end:Q"), y=row, tooltip=charts.tips("name", "country", "years"))
+                points = alt.Chart(ticks).mark_tick(thickness=2, size=16).encode(
+                    x=alt.X("year:Q"), y=row, tooltip=charts.tips("name", "year"))
+                # the height holds the year axis too: 32 px a row on top of it
+                charts.altair_chart((spans + points).properties(height=50 + 32 * len(dated)), width="stretch",
+                                    alt="Affiliations over time: a bar from the first to the last year at each "
+                                        "institution, a tick on each year with a paper there")
             frame["link"] = frame["id"].map(links.institution_href)
             linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),

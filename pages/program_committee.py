@@ -124,7 +124,7 @@ if tab_balance.open:
             split = pd.DataFrame(audit.split)
             split["background"] = split["background"].map(BACKGROUND_NAMES)
             bars = alt.Chart(split).mark_bar().encode(
-                y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None),
+                y=alt.Y("background:N", sort=list(BACKGROUND_NAMES.values()), title=None, axis=charts.named_rows()),
                 x=alt.X("members:Q", title="Members", axis=alt.Axis(tickMinStep=1)),
                 tooltip=charts.tips("background", "members", alt.Tooltip("share:Q", format=".0%")))
             text = bars.mark_text(align="left", dx=4).encode(text=alt.Text("share:Q", format=".0%"))

@@ -61,36 +61,37 @@ else:
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 
-left, right = st.columns(2, gap="large")
-with left:
-    st.subheader("Where they are published")
-    venues = pd.DataFrame(analytics.topic_table(key, "label_community_counts", kind),
-                          columns=["label", "kind", "community", "papers"])
-    if not venues.empty:
-        venues["venue type"] = venues["community"].map(community_name)
-        venues["name"] = venues["label"].map(lambda lab: names.get(lab, lab))
-        heat = alt.Chart(venues).encode(x=alt.X("venue type:N", title=None), y=alt.Y("name:N", title=None),
-                                        tooltip=charts.tips("name", "venue type", "papers"))
-        charts.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
-                                                                     scale=alt.Scale(scheme="blues", type="log")))
-                             + heat.mark_text(fontSize=11).encode(text=alt.Text("papers:Q")))
-                            .properties(height=40 + 34 * venues["name"].nunique()), width="stretch",
-                            alt="Tagged papers per topic and venue type; each cell shows its count")
-with right:
-    st.subheader("Rising and falling")
-    if analytics.available("graph.analytics.trends"):
-        movers = analytics.topic_movers(key, kind)
-        if movers:
-            plain_table(pd.DataFrame([{
-                "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
-                "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
-                for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
-                                            "earlier share": "{:.2%}"})
-            st.caption("Mean yearly share in the last three years against the three before.")
-        else:
-            st.caption("Not enough years of tagged papers to compare.")
+# full width, one section under the other: a half column left the heatmap's row names and counts no room
+st.subheader("Where they are published")
+venues = pd.DataFrame(analytics.topic_table(key, "label_community_counts", kind),
+                      columns=["label", "kind", "community", "papers"])
+if not venues.empty:
+    venues["venue type"] = venues["community"].map(community_name)
+    venues["name"] = venues["label"].map(lambda lab: names.get(lab, lab))
+    heat = alt.Chart(venues).encode(
+        x=alt.X("venue type:N", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("name:N", title=None, axis=charts.named_rows(labelLimit=260)),
+        tooltip=charts.tips("name", "venue type", "papers"))
+    charts.altair_chart((heat.mark_rect().encode(color=alt.Color("papers:Q", legend=None,
+                                                                 scale=alt.Scale(scheme="blues", type="log")))
+                         + heat.mark_text(fontSize=11).encode(text=alt.Text("papers:Q")))
+                        .properties(height=40 + 30 * venues["name"].nunique()), width="stretch",
+                        alt="Tagged papers per topic and venue type; each cell shows its count")
+
+st.subheader("Rising and falling")
+if analytics.available("graph.analytics.trends"):
+    movers = analytics.topic_movers(key, kind)
+    if movers:
+        plain_table(pd.DataFrame([{
+            "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
+            "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
+            for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
+                                        "earlier share": "{:.2%}"})
+        st.caption("Mean yearly share in the last three years against the three before.")
     else:
-        lands_with("Rising and falling topics", 7)
+        st.caption("Not enough years of tagged papers to compare.")
+else:
+    lands_with("Rising and falling topics", 7)
 
 st.subheader("Which go together")
 pairs = pd.DataFrame(analytics.topic_table(key, "cooccurrence", kind), columns=["a", "b", "papers", "jaccard"])
@@ -100,13 +101,13 @@ else:
     pairs = pairs.head(PAIRS_SHOWN)
     pairs["pair"] = [f"{names.get(a, a)} + {names.get(b, b)}" for a, b in zip(pairs["a"], pairs["b"], strict=True)]
     bars = alt.Chart(pairs).encode(
-        y=alt.Y("pair:N", sort="-x", title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y("pair:N", sort="-x", title=None, axis=charts.named_rows(labelLimit=360)),
         x=alt.X("papers:Q", title="Papers tagged with both"),
         tooltip=charts.tips("pair", "papers", alt.Tooltip("jaccard:Q", format=".2f", title="Jaccard overlap")))
     charts.altair_chart((bars.mark_bar().encode(color=alt.Color("jaccard:Q", title="Overlap (Jaccard)",
                                                                 scale=alt.Scale(scheme="blues")))
                          + bars.mark_text(align="left", dx=3, fontSize=11).encode(text=alt.Text("papers:Q")))
-                        .properties(height=24 * len(pairs) + 40), width="stretch",
+                        .properties(height=30 * len(pairs) + 50), width="stretch",
                         alt="The pairs of topics most often given to the same paper, with the number of papers")
     st.caption(f"The {len(pairs)} pairs given together most often; colour = their overlap (papers with both ÷ "
                "papers with either).")

@@ -54,3 +54,11 @@ def tips(*fields: str | alt.Tooltip) -> list[alt.Tooltip]:
     larger part of building a chart. The spec is the same either way (tests/ui/test_charts.py).
     """
     return [alt.Tooltip(f) if isinstance(f, str) else f for f in fields]
+
+
+def named_rows(**axis: Any) -> alt.Axis:
+    """The axis of a chart whose rows are named things (topics, venues, people's institutions): every name shown.
+
+    Why: Vega's default `labelOverlap` drops every other label of an axis it finds crowded, so a heat map or a bar
+    chart showed half its row names and nobody could tell which row was which (the Topics page did)."""
+    return alt.Axis(labelOverlap=False, **axis)

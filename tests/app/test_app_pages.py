@@ -153,6 +153,30 @@ def test_the_person_picker_labels_namesakes_with_their_profiles(atlas_env: Falko
         assert line in choice.format_func(author_id), (author_id, choice.format_func(author_id))
 
 
+def test_an_affiliation_of_one_year_is_drawn_as_a_bar(atlas_env: FalkorStore) -> None:
+    """The Person page's affiliation timeline: a bar per institution from its first to its last year. On a
+    year-by-year axis a one-year affiliation was a bar of no width, so it did not show."""
+    import pyarrow as pa
+
+    def years_at(author_id: str) -> dict[str, set[int]]:
+        found: dict[str, set[int]] = {}
+        for row in atlas_env.author_institutions(author_id):
+            if row.get("year") is not None:
+                found.setdefault(row["id"], set()).add(row["year"])
+        return found
+
+    people = atlas_env.read("MATCH (a:Author)-[:AFFILIATED_WITH]->(:Institution) RETURN DISTINCT a.id AS id "
+                            "ORDER BY id LIMIT 500")
+    one_year = next(r["id"] for r in people if any(len(years) == 1 for years in years_at(r["id"]).values()))
+    at = open_page("pages/person.py", author=one_year, tab="Institutions")
+    assert_clean(at)
+    (chart,) = [el.proto for el in at.get("vega_lite_chart")]
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.datasets]
+    spans = next(frame for frame in frames if {"start", "end"} <= set(frame.columns))
+    assert len(spans) == len(years_at(one_year))
+    assert (spans["end"] - spans["start"] >= 0.8).all(), spans[["name", "start", "end"]]
+
+
 def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) -> None:
     row = atlas_env.read("MATCH (p:Paper)-[:HAS_TOPIC]->(:Topic) WHERE p.venue = 'MLSys' "
                          "RETURN p.id AS id, p.title AS title LIMIT 1")[0]

@@ -146,3 +146,31 @@ def test_typed_channels_give_the_same_spec_as_shorthand_strings() -> None:
         detail=alt.Detail("sector:N"), text=alt.Text("papers:Q"),
         tooltip=charts.tips("year", "sector", alt.Tooltip("share:Q", format=".0%")))
     assert charts.spec(typed) == charts.spec(shorthand)
+
+
+def nominal_y_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """The y encodings of a nominal field in a chart spec and its layers (each row's name is on such an axis)."""
+    found = []
+    for part in [spec, *spec.get("layer", [])]:
+        y = part.get("encoding", {}).get("y")
+        if isinstance(y, dict) and y.get("type") == "nominal" and not ("axis" in y and y["axis"] is None):  # shown
+            found.append(y)
+    return found
+
+
+@pytest.mark.parametrize(("page", "params"), CHART_PAGES + [("pages/topics.py", {"kind": "Topics"}),
+                                                            ("pages/person.py", {"author": "PERSON"}),
+                                                            ("pages/person.py", {"author": "PERSON",
+                                                                                 "tab": "Institutions"})])
+def test_every_row_of_a_chart_keeps_its_name(atlas_env: FalkorStore, page: str, params: dict[str, str]) -> None:
+    """Vega drops every other label of an axis it thinks too crowded (the default `labelOverlap`): a heatmap or bar
+    chart of named rows then shows half its names, and nobody can tell which row is which (the Topics page did)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    at.query_params = {k: person_id(atlas_env) if v == "PERSON" else v for k, v in params.items()}
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    for proto in chart_protos(at):
+        for y in nominal_y_axes(json.loads(proto.spec)):
+            assert (y.get("axis") or {}).get("labelOverlap") is False, (page, params, y)
