@@ -112,7 +112,7 @@ if tab_bridges.open:
         c1, c2 = st.columns(2)
         method = c1.radio("Measure", ["participation", "betweenness"], horizontal=True, key="method",
                           bind="query-params",
-                          help="Participation: joint papers with both systems- and ML-leaning co-authors, "
+                          help="Participation: co-authorships with both systems- and ML-leaning co-authors, "
                                "balanced and many. Betweenness: share of systems→ML shortest paths through them.")
         top = c2.slider("People", 10, 100, 30, step=10, key="top", bind="query-params")
         people = analytics.bridge_people(key, top, method)

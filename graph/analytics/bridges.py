@@ -70,7 +70,8 @@ class BridgeInstitution:
 
 
 def side_links(proj: Projection, author: str) -> tuple[float, float]:
-    """(k_sys, k_ml): joint papers with co-authors, each split by that co-author's systems lean."""
+    """(k_sys, k_ml): joint papers with each co-author, summed over co-authors (co-authorships, not papers),
+    each split by that co-author's systems lean."""
     lean = proj.systems_lean
     k_sys = k_ml = 0.0
     for other, tie in proj.graph._adj.get(author, {}).items():
@@ -143,7 +144,10 @@ def bridge_people(proj: Projection, top: int = 50, *, method: Method = "particip
     for score, author, p, k_sys, k_ml in scored[:top]:
         own = _own_papers(proj, author)
         sys_names, ml_names = _top_side(proj, author, True), _top_side(proj, author, False)
-        evidence = (f"{k_sys:.1f} joint papers with systems-leaning and {k_ml:.1f} with ML-leaning co-authors; "
+        # k_sys / k_ml are sums over co-authors (a paper with five co-authors counts five times), split by each
+        # co-author's lean: co-authorships, not papers ("569.6 joint papers" for a 170-paper author misled)
+        evidence = (f"co-authorships {k_sys:.1f} with the systems side, {k_ml:.1f} with the ML side (joint papers per "
+                    "co-author, split by that co-author's lean); "
                     f"own papers: {own.get('systems', 0)} systems, {own.get('ml', 0)} ML, {own.get('mlsys', 0)} MLSys")
         out.append(BridgePerson(
             author=author, name=proj.name(author), score=round(score, 6), participation=round(p, 4),

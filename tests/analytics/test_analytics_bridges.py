@@ -25,6 +25,8 @@ def test_dana_is_the_top_bridge(tiny: Projection) -> None:
     assert dana.score == pytest.approx(7.0)
     assert dana.systems_coauthors[0] == "Ana Lopez" and dana.ml_coauthors[0] == "Emil Novak"
     assert "own papers: 3 systems, 3 ML, 1 MLSys" in dana.evidence
+    # summed over co-authors, so co-authorships, not papers (a paper with several co-authors counts once for each)
+    assert dana.evidence.startswith("co-authorships 3.5 with the systems side, 3.5 with the ML side")
     chen = next(b for b in bridge_people(tiny, 20) if b.author == aid("chen"))
     assert chen.score == pytest.approx(2.25) and chen.participation == pytest.approx(0.75)
 
