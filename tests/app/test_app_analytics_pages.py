@@ -78,6 +78,28 @@ def test_overlap_change_names_the_year_it_starts_from(atlas_env: FalkorStore) ->
     assert deltas and all(d.endswith(f"pp since {start}") for d in deltas), (start, deltas)
 
 
+def test_sector_shares_are_of_the_papers_whose_sector_is_known(atlas_env: FalkorStore) -> None:
+    """Most MLSys papers carry no affiliation: the chart compares academia, industry and labs among the papers
+    whose sector is known (each year's bars add up to 100 %), and the caption says how many those are."""
+    import pyarrow as pa
+
+    from graph.analytics.projections import projection
+    from graph.analytics.trends import sector_mix
+
+    rows = [r for r in sector_mix(projection(atlas_env), community="mlsys") if r["year"] is not None]
+    known = sum(r["papers"] for r in rows if r["sector"] != "unknown")
+    total = sum(r["papers"] for r in rows)
+    assert 0 < known < total, "the small build has MLSys papers with and without a known sector"
+    at = open_page("pages/overlap.py", tab="Institutions")
+    assert_clean(at)
+    assert any(f"{known:,} of {total:,} MLSys papers" in c.value for c in at.caption), [c.value for c in at.caption]
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for el in at.get("vega_lite_chart")
+              for d in el.proto.datasets]
+    sectors = next(f for f in frames if "sector" in f.columns)
+    assert "unknown" not in set(sectors["sector"])
+    assert sectors.groupby("year")["share"].sum().round(6).eq(1.0).all()
+
+
 def recent_unique_coauthor(store: FalkorStore, author_id: str) -> str:
     """A co-author within the default 3-year conflict window whose name no one else has (so it matches)."""
     last_year = max(r["year"] for r in store.counts()["papers_per_venue_year"] if r["year"])
