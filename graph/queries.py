@@ -526,7 +526,7 @@ EXPORT_NODES_BY_ID: dict[str, str] = {
     label: f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id, properties(n) AS props"
     for label in NODE_LABELS
 }
-ANALYTICS_TOPIC_NODES = "MATCH (t:Topic) RETURN t.label AS label, t.kind AS kind ORDER BY label"
+ANALYTICS_TOPIC_NODES = "MATCH (t:Topic) RETURN t.label AS label, t.kind AS kind, t.name AS name ORDER BY label"
 
 # ---------------------------------------------------------------- identity: find a person by an external id
 AUTHOR_BY_EXTERNAL_ID = (

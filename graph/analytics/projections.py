@@ -128,6 +128,7 @@ class GraphData:
     authors: dict[str, AuthorRecord]
     fingerprint: tuple[Any, ...] = ()
     taxonomy: dict[str, str] = field(default_factory=dict)  # every Topic node's label -> kind, tagged or not
+    topic_names: dict[str, str] = field(default_factory=dict)  # label -> the name people read ("llm": "Large ...")
 
     @classmethod
     def from_rows(cls, paper_rows: Iterable[Row], topic_rows: Iterable[Row] = (),
@@ -158,8 +159,10 @@ class GraphData:
             for author in paper.authors:
                 if author not in authors:
                     authors[author] = AuthorRecord(author, author)
+        topic_nodes = list(topic_nodes)
         return cls(papers, {p: tuple(sorted(t, key=lambda x: x.label)) for p, t in topics.items()},
-                   affiliations, authors, fingerprint, {r["label"]: r.get("kind") or "topic" for r in topic_nodes})
+                   affiliations, authors, fingerprint, {r["label"]: r.get("kind") or "topic" for r in topic_nodes},
+                   {r["label"]: r["name"] for r in topic_nodes if r.get("name")})
 
 
 def store_key(store: GraphStore) -> tuple[Any, ...]:
@@ -301,6 +304,10 @@ class Projection:
     def name(self, author: str) -> str:
         record = self.data.authors.get(author)
         return record.name if record else author
+
+    def topic_name(self, label: str) -> str:
+        """The Topic node's name ("Large language models" for `llm`); the label, spaced, if it has none."""
+        return self.data.topic_names.get(label) or label.replace("_", " ")
 
     def known(self, author: str) -> bool:
         """Whether the store knows the person at all (in any year)."""

@@ -163,7 +163,7 @@ def _explain(proj: Projection, me: str, other: str, hops: int, introducers: list
     topics_me, topics_other = proj.author_topics.get(me, Counter()), proj.author_topics.get(other, Counter())
     shared_topics = sorted(set(topics_me) & set(topics_other), key=lambda t: (-min(topics_me[t], topics_other[t]), t))
     if shared_topics:
-        parts.append(f"both work on {', '.join(t.replace('_', ' ') for t in shared_topics[:2])}")
+        parts.append(f"both work on {' and '.join(f'“{proj.topic_name(t)}”' for t in shared_topics[:2])}")
     else:
         venues_me, venues_other = proj.author_venues.get(me, Counter()), proj.author_venues.get(other, Counter())
         shared_venues = sorted(set(venues_me) & set(venues_other),
@@ -174,7 +174,7 @@ def _explain(proj: Projection, me: str, other: str, hops: int, introducers: list
         their_top = [t for t, _ in topics_other.most_common() if t not in topics_me]
         my_top = [t for t, _ in topics_me.most_common()]
         if their_top and my_top:
-            parts.append(f"strong on {their_top[0].replace('_', ' ')} where you are on {my_top[0].replace('_', ' ')}")
+            parts.append(f"strong on “{proj.topic_name(their_top[0])}” where you are on “{proj.topic_name(my_top[0])}”")
         else:
             parts.append(f"publishes at {_side(proj.systems_lean.get(other))} where you publish at "
                          f"{_side(proj.systems_lean.get(me))}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 
 from graph.analytics.bridges import bridge_people
 from graph.analytics.communities import louvain_communities
@@ -14,6 +15,7 @@ from graph.analytics.profile import person_profile
 from graph.analytics.projections import Projection
 from graph.analytics.suggest import suggest_collaborators
 from graph.analytics.trends import topic_shares
+from graph.falkor_store import FalkorStore
 
 
 def connected_people(proj: Projection, n: int, seed: int = 0) -> list[str]:
@@ -103,3 +105,17 @@ def test_every_conflict_has_evidence(small_projection: Projection) -> None:
         assert member.status in ("matched", "ambiguous")
         if member.status == "ambiguous":
             assert author in {c["id"] for a in audit.ambiguous if a["name"] == member.name for c in a["candidates"]}
+
+
+def test_explanations_name_topics_as_people_read_them(small_store: FalkorStore, small_projection: Projection) -> None:
+    """"both work on llm, metrics" read like code: the explanation quotes the Topic nodes' names (which may hold
+    commas: "Testing, debugging and monitoring")."""
+    names = {r["name"] for r in small_store.read("MATCH (t:Topic) RETURN t.name AS name")}
+    said: list[str] = []
+    for author in connected_people(small_projection, 40, seed=1):
+        for suggestion in suggest_collaborators(small_projection, author, 10, mode="complementary"):
+            for part in suggestion.explanation.split("; "):
+                if part.startswith(("both work on ", "strong on ")):
+                    said += re.findall(r"“([^”]+)”", part)
+    assert said, "some suggestion in the small build names a topic"
+    assert set(said) <= names, set(said) - names
