@@ -80,7 +80,7 @@ def _describe(proj: Projection, cid: int, members: list[str]) -> Community:
     top_venues = sorted(venues.items(), key=lambda kv: (-kv[1], kv[0]))[:3]
     degree = proj.graph.degree
     top_members = sorted(members, key=lambda a: (-degree(a), a))[:5]
-    parts = [", ".join(t.replace("_", " ") for t, _ in distinctive[:2]),
+    parts = [" + ".join(proj.topic_name(t) for t, _ in distinctive[:2]),  # names may hold commas
              ", ".join(name for name, _ in top_insts[:2]), "/".join(v for v, _ in top_venues[:2])]
     return Community(
         id=cid, size=len(members), label=" · ".join(p for p in parts if p) or f"community {cid}",

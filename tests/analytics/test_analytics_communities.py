@@ -26,7 +26,9 @@ def two_cliques(shuffle_seed: int | None = None) -> GraphData:
         random.Random(shuffle_seed).shuffle(rows)
         for row in rows:
             row["authors"] = list(reversed(row["authors"]))
-    return GraphData.from_rows(rows, topics, institutions)
+    nodes = [{"label": "hardware", "kind": "pillar", "name": "Hardware systems for ML"},
+             {"label": "metrics", "kind": "pillar", "name": "ML beyond accuracy"}]
+    return GraphData.from_rows(rows, topics, institutions, topic_nodes=nodes)
 
 
 def test_two_cliques_are_two_labelled_communities() -> None:
@@ -34,7 +36,9 @@ def test_two_cliques_are_two_labelled_communities() -> None:
     communities = louvain_communities(proj, min_size=2)
     assert [c.size for c in communities] == [4, 4]
     a_side = next(c for c in communities if "author:a1" in {m[0] for m in c.top_members})
-    assert a_side.label.startswith("hardware") and "Systems U" in a_side.label and "OSDI" in a_side.label
+    # the topic as people read it (the Topic node's name), then the institution and the venue
+    assert a_side.label.startswith("Hardware systems for ML · ") and "Systems U" in a_side.label
+    assert "OSDI" in a_side.label
     assert a_side.top_topics[0] == ("hardware", 0.75)  # 3 of its 4 papers (the joint one is untagged)
     assert modularity(proj) > 0.3
 
