@@ -100,6 +100,17 @@ def person_id(store: FalkorStore) -> str:
                           "ORDER BY n DESC, id LIMIT 1")[0]["id"])
 
 
+def page_charts(store: FalkorStore, page: str, params: dict[str, str]) -> list[VegaLiteChart]:
+    """The charts the real app draws on `page` with these URL parameters ("PERSON": the busiest author's id)."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
+    at.run()
+    at.query_params = {k: person_id(store) if v == "PERSON" else v for k, v in params.items()}
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return chart_protos(at)
+
+
 CHART_PAGES = [  # (page file, query parameters) of every page and tab that draws a chart
     ("pages/home.py", {}),
     ("pages/topics.py", {}),
@@ -117,13 +128,7 @@ CHART_PAGES = [  # (page file, query parameters) of every page and tab that draw
 def test_every_chart_a_page_draws_is_valid_vega_lite(atlas_env: FalkorStore, page: str,
                                                      params: dict[str, str]) -> None:
     schema = alt.vegalite.v6.schema.core.load_schema()
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
-    at.query_params = {k: person_id(atlas_env) if v == "PERSON" else v for k, v in params.items()}
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    protos = chart_protos(at)
+    protos = page_charts(atlas_env, page, params)
     if page != "pages/person.py" or params.get("tab") != "Institutions":  # a person may have no dated affiliation
         assert protos, f"{page} {params} drew no chart"
     for proto in protos:
@@ -165,12 +170,6 @@ def nominal_y_axes(spec: dict[str, Any]) -> list[dict[str, Any]]:
 def test_every_row_of_a_chart_keeps_its_name(atlas_env: FalkorStore, page: str, params: dict[str, str]) -> None:
     """Vega drops every other label of an axis it thinks too crowded (the default `labelOverlap`): a heatmap or bar
     chart of named rows then shows half its names, and nobody can tell which row is which (the Topics page did)."""
-    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
-    at.run()
-    at.query_params = {k: person_id(atlas_env) if v == "PERSON" else v for k, v in params.items()}
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    for proto in chart_protos(at):
+    for proto in page_charts(atlas_env, page, params):
         for y in nominal_y_axes(json.loads(proto.spec)):
             assert (y.get("axis") or {}).get("labelOverlap") is False, (page, params, y)
