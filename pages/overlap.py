@@ -90,10 +90,20 @@ if tab_bg.open:
             table = pd.DataFrame([{**{k: v for k, v in asdict(r).items() if k != "community_shares"},
                                    **{f"{c}_background_share": share for c, share in r.community_shares.items()},
                                    "caveat": caveats.get(r.year, "")} for r in rows])
-            st.dataframe(table, hide_index=True, width="stretch")
-            st.caption("`*_background_share`: share of the year's MLSys authors with a (prior) paper in that "
-                       "community on its own — an author can count in several (ASPLOS counts as architecture "
-                       "and systems).")
+            # names and percentages people read on screen; the CSV below keeps the machine-readable names and shares
+            labels = {f"{c}_share": f"{n} (share)" for c, n in CLASS_NAMES.items()}
+            labels.update({c: f"{c.removesuffix('_background_share').capitalize()} background"
+                           for c in table.columns if c.endswith("_background_share")})
+            shown = table.assign(**{c: table[c] * 100 for c in labels})
+            percent = {c: st.column_config.NumberColumn(label, format="%.1f%%") for c, label in labels.items()}
+            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                "year": st.column_config.NumberColumn("Year", format="%d"),
+                "authors": st.column_config.NumberColumn("MLSys authors"),
+                **{c: st.column_config.NumberColumn(n) for c, n in CLASS_NAMES.items()}, **percent,
+                "small_sample": st.column_config.CheckboxColumn("Small sample"),
+                "caveat": st.column_config.TextColumn("Caveat", width="large")})
+            st.caption("“… background”: share of the year's MLSys authors with a (prior) paper in that community on "
+                       "its own — an author can count in several (ASPLOS counts as architecture and systems).")
             download_row([("Backgrounds per year (CSV)", rows_to_csv(csv_records(table)),
                            "mlsys_backgrounds.csv", "text/csv")], key="bg-dl")
             year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",

@@ -3,6 +3,7 @@ Program committee — and the query console, on the small real build."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -98,6 +99,21 @@ def test_sector_shares_are_of_the_papers_whose_sector_is_known(atlas_env: Falkor
     sectors = next(f for f in frames if "sector" in f.columns)
     assert "unknown" not in set(sectors["sector"])
     assert sectors.groupby("year")["share"].sum().round(6).eq(1.0).all()
+
+
+def test_backgrounds_table_shows_percentages_under_readable_names(atlas_env: FalkorStore) -> None:
+    """On screen "Systems only (share)" as 23.7 %; the CSV keeps `systems_share` as 0.237 for scripts."""
+    from graph.analytics.overlap import background_by_year
+    from graph.analytics.projections import projection
+
+    rows = background_by_year(projection(atlas_env), "prior")
+    at = open_page("pages/overlap.py", tab="Backgrounds")
+    assert_clean(at)
+    frame = next(df for df in at.dataframe if "systems_share" in df.value.columns)
+    assert list(frame.value["systems_share"]) == [r.systems_share * 100 for r in rows]
+    config = json.loads(frame.proto.columns)  # the column configuration the browser gets
+    assert config["systems_share"]["label"] == "Systems only (share)"
+    assert config["systems_share"]["type_config"]["format"] == "%.1f%%"
 
 
 def recent_unique_coauthor(store: FalkorStore, author_id: str) -> str:
