@@ -155,7 +155,7 @@ if tab_inst.open:
         download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),
                        "bridge_institutions.csv", "text/csv")], key="inst-dl")
         if analytics.available("graph.analytics.trends"):
-            st.markdown("**Industry and academia** in MLSys papers (from institution names)")
+            st.markdown("**Industry and academia** in MLSys papers (from organisation types)")
             sectors = pd.DataFrame(analytics.mix(key, "sector", "mlsys"))
             if not sectors.empty and {"year", "sector", "papers"} <= set(sectors.columns):
                 sectors = sectors.dropna(subset=["year"])
@@ -179,7 +179,8 @@ if tab_inst.open:
                 total, with_sector = int(sectors["papers"].sum()), int(known["papers"].sum())
                 st.caption(f"{with_sector:,} of {total:,} MLSys papers ({with_sector / max(total, 1):.0%}) have an "
                            "author at an institution whose sector is known; the shares are of those papers. Sector "
-                           "from institution names; “collaboration” = authors from more than one sector.")
+                           "from the organisation's type (its name where it has none); “collaboration” = authors "
+                           "from more than one sector.")
 
 if tab_comm.open:
     with tab_comm:

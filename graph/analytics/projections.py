@@ -99,6 +99,7 @@ class Affiliation:
     name: str
     country: str | None
     year: int | None
+    type: str | None = None  # the organisation's type (education, company, ...): its sector (graph.analytics.sectors)
 
 
 @pickled_by_fields
@@ -146,7 +147,7 @@ class GraphData:
             topics[r["paper"]].append(TopicTag(r["label"], r.get("kind") or "topic", float(r.get("score") or 0.0)))
         affiliations = sorted(
             (Affiliation(r["author"], r["institution"], r.get("name") or r["institution"], r.get("country"),
-                         r.get("year")) for r in institution_rows),
+                         r.get("year"), r.get("type")) for r in institution_rows),
             key=lambda a: (a.author, a.year or 0, a.institution),
         )
         authors: dict[str, AuthorRecord] = {}
@@ -435,6 +436,12 @@ class Projection:
     def institution_info(self) -> dict[str, tuple[str, str | None]]:
         """institution id -> (name, country)."""
         return {a.institution: (a.name, a.country) for a in self.data.affiliations}
+
+    def institution_type(self, institution: str) -> str | None:
+        """The organisation's type (education, company, facility, ...), None where the graph has none."""
+        types = self.memo(("institution_types",),
+                          lambda: {a.institution: a.type for a in self.data.affiliations if a.type})
+        return types.get(institution)
 
     def paper_institutions(self, paper: PaperRecord) -> set[str]:
         """Institutions credited with a paper: those its authors were affiliated with in the paper's year."""

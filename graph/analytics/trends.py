@@ -116,7 +116,8 @@ def _mix(proj: Projection, key_of: str, *, top: int, community: str | None, venu
         elif key_of == "country":
             values = {proj.institution_info.get(i, (i, None))[1] or "unknown" for i in institutions}
         else:
-            sectors = {classify_institution(proj.institution_info.get(i, (i, None))[0]) for i in institutions}
+            sectors = {classify_institution(proj.institution_info.get(i, (i, None))[0], proj.institution_type(i))
+                       for i in institutions}  # the organisation's type where known, else its name
             known = sectors - {"unknown"}
             values = {"collaboration" if len(known) > 1 else next(iter(known)) if known else "unknown"}
         for value in values or ({"unknown"} if key_of != "institution" else set()):

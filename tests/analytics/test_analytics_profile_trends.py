@@ -63,3 +63,20 @@ def test_institution_country_and_sector_mix(tiny: Projection) -> None:
 ])
 def test_sector_from_organisation_type(name: str | None, sector: str) -> None:
     assert classify_institution(name) == sector
+
+
+def test_sector_mix_takes_the_organisation_type_before_the_name() -> None:
+    """An organisation node's type (every node has one, issue 14) decides its sector; its name only where the graph
+    gives no type. "Acme" names no sector, but the graph says it is a company."""
+    from graph.analytics.projections import GraphData
+
+    papers = [{"paper": "paper:1", "title": "t", "year": 2021, "venue": "MLSys", "community": "mlsys",
+               "authors": ["author:a"]},
+              {"paper": "paper:2", "title": "u", "year": 2021, "venue": "MLSys", "community": "mlsys",
+               "authors": ["author:b"]}]
+    affiliations = [{"author": "author:a", "institution": "inst:acme", "name": "Acme", "country": "US",
+                     "type": "company", "year": 2021},
+                    {"author": "author:b", "institution": "inst:other", "name": "Acme Two", "country": "US",
+                     "year": 2021}]
+    proj = Projection(GraphData.from_rows(papers, (), affiliations))
+    assert {r["sector"]: r["papers"] for r in sector_mix(proj)} == {"industry": 1, "unknown": 1}
