@@ -437,11 +437,10 @@ class Projection:
         """institution id -> (name, country)."""
         return {a.institution: (a.name, a.country) for a in self.data.affiliations}
 
-    def institution_type(self, institution: str) -> str | None:
-        """The organisation's type (education, company, facility, ...), None where the graph has none."""
-        types = self.memo(("institution_types",),
-                          lambda: {a.institution: a.type for a in self.data.affiliations if a.type})
-        return types.get(institution)
+    def institution_types(self) -> dict[str, str]:
+        """institution id -> the organisation's type (education, company, facility, ...), where the graph has one."""
+        return self.memo(("institution_types",),
+                         lambda: {a.institution: a.type for a in self.data.affiliations if a.type})
 
     def paper_institutions(self, paper: PaperRecord) -> set[str]:
         """Institutions credited with a paper: those its authors were affiliated with in the paper's year."""

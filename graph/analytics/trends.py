@@ -107,6 +107,7 @@ def _mix(proj: Projection, key_of: str, *, top: int, community: str | None, venu
     """Share of papers per (year, institution | country | sector); a paper counts once per value."""
     totals: Counter[int | None] = Counter()
     counts: Counter[tuple[int | None, str]] = Counter()
+    types = proj.institution_types()  # once, not per paper
     for paper in _papers(proj, community, venue):
         year = paper.year if by_year else None
         institutions = proj.paper_institutions(paper)
@@ -116,7 +117,7 @@ def _mix(proj: Projection, key_of: str, *, top: int, community: str | None, venu
         elif key_of == "country":
             values = {proj.institution_info.get(i, (i, None))[1] or "unknown" for i in institutions}
         else:
-            sectors = {classify_institution(proj.institution_info.get(i, (i, None))[0], proj.institution_type(i))
+            sectors = {classify_institution(proj.institution_info.get(i, (i, None))[0], types.get(i))
                        for i in institutions}  # the organisation's type where known, else its name
             known = sectors - {"unknown"}
             values = {"collaboration" if len(known) > 1 else next(iter(known)) if known else "unknown"}
