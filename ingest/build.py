@@ -202,11 +202,18 @@ def _build(store: GraphStore, snapshot_dir: Path, data_dir: Path, *, quiet: bool
     timings: dict[str, float] = {}
     started = time.perf_counter()
     files_bar = tqdm(desc="read snapshot", unit=" file", disable=quiet)
+
+    def on_stage(text: str) -> None:
+        # the files are read before the first stage starts: a bar left open is redrawn under every stage line,
+        # so the terminal's last line said "read snapshot" while people were being resolved
+        files_bar.close()
+        tqdm.write(f"{text} ...", file=sys.stderr)
+
     prepared = build_cache.prepare(  # read + resolve + tag, each stage reused from the cache when unchanged
         snapshot_dir, data_dir, only_files=only_files, include_ingested=include_ingested, use_cache=use_cache,
         keep_state=keep_state, writes_pending=True,  # waited for after the load, below
         on_file=lambda path, n: (files_bar.update(1), files_bar.set_postfix_str(path.name)),
-        on_stage=None if quiet else (lambda text: tqdm.write(f"{text} ...", file=sys.stderr)))
+        on_stage=None if quiet else on_stage)
     files_bar.close()
     timings.update(prepared.seconds)
     try:

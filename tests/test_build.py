@@ -93,6 +93,8 @@ def test_cli_build_says_which_stages_it_computes(tmp_path: Path) -> None:
     cli = [sys.executable, "-m", "atlas_cli"]
     first = subprocess.run([*cli, "build"], env=env, capture_output=True, text=True, check=True)
     assert "resolving the authors of 419 papers" in first.stderr and "tagging 419 papers" in first.stderr
+    # the reading bar is finished before the stages: it is not drawn again under their lines
+    assert "read snapshot" not in first.stderr.split("merging", 1)[1], first.stderr
     again = subprocess.run([*cli, "build"], env=env, capture_output=True, text=True, check=True)
     assert "tagging" not in again.stderr and "resolving" not in again.stderr  # every stage came from the cache
     subprocess.run([*cli, "server", "stop"], env=env, check=True, capture_output=True)
