@@ -12,6 +12,7 @@ import streamlit as st
 
 from graph.explore import GraphView
 from graph.exports import graphml, rows_to_csv
+from graph.tex import plain_text
 from ui import analytics, data, graphview, links
 from ui.text import escape_markdown
 from ui.widgets import download_row, lands_with, person_picker
@@ -74,7 +75,7 @@ for number, path in enumerate(result.paths, start=1):
             st.markdown(f"**{escape_markdown(hop.source_name)} → {escape_markdown(hop.target_name)}:** "
                         f"{escape_markdown(hop.evidence)}")
             for paper in hop.papers:
-                st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} ({paper['venue']} "
+                st.page_link(links.PAPER, label=escape_markdown(f"{plain_text(paper['title'])} ({paper['venue']} "
                                                                 f"{paper['year'] or ''})"),
                              query_params={**links.keep_here(**{"from": source, "to": target}),
                                            "paper": str(paper["id"])}, icon=":material/article:")

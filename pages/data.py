@@ -19,6 +19,7 @@ from graph import config
 from graph.explore import node_label
 from graph.exports import rows_to_csv
 from graph.ids import fold
+from graph.tex import plain_text
 from graph.venues import venue_table
 from ui import admin, data, links
 from ui.text import csv_records, escape_markdown, plural
@@ -166,7 +167,7 @@ if tab_node.open:
             else:
                 props = provenance["props"]
                 title = props.get("name") or props.get("title") or props.get("label") or node_id
-                st.subheader(escape_markdown(title))
+                st.subheader(escape_markdown(plain_text(str(title))))
                 page, params = links.node_target(node_id)
                 if page != links.GRAPH:
                     st.page_link(page, label="Open its page", query_params=params, icon=":material/open_in_new:")
@@ -215,7 +216,8 @@ if tab_review.open:
                         for col, side, name in ((cols[0], left, "Left"), (cols[1], right, "Right")):
                             col.markdown(f"**{name}** — {plural(int(side.get('mentions') or 0), 'mention')}")
                             for p in side.get("papers") or []:
-                                col.markdown(f"- {escape_markdown(p.get('title'))} ({escape_markdown(p.get('year'))})"
+                                title = plain_text(p.get("title") or "")
+                                col.markdown(f"- {escape_markdown(title)} ({escape_markdown(p.get('year'))})"
                                              + (f" — {escape_markdown(p.get('affiliation'))}" if p.get("affiliation")
                                                 else ""))
                         if item.get("reasons"):

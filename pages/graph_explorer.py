@@ -15,6 +15,7 @@ from graph import explore
 from graph.explore import GraphView, node_label
 from graph.exports import graphml, rows_to_csv
 from graph.ids import digest
+from graph.tex import plain_text
 from ui import data, graphview, links
 from ui.linked_table import linked_table
 from ui.text import csv_records, escape_markdown, plural, truncate
@@ -85,7 +86,7 @@ if focus_node is None:
 focus = focus_node["props"].get("id") or focus  # an id of an earlier id scheme: the node's current id
 focus_kind = focus_node["labels"][0] if focus_node.get("labels") else node_label(focus) or "Node"
 props = focus_node["props"]
-focus_name = props.get("name") or props.get("title") or props.get("label") or focus
+focus_name = props.get("name") or plain_text(props.get("title") or "") or props.get("label") or focus
 
 with st.expander("View and filters", expanded=False):
     f1, f2 = st.columns(2)
@@ -132,7 +133,8 @@ for node_id in expanded:
                 break
     else:
         for row in data.neighbourhood(key, node_id, tuple(rel_types), year_from, year_to, per_node):
-            view.add_node(row["id"], row["label"], row.get("name") or row["id"], weight=row.get("weight") or 0)
+            view.add_node(row["id"], row["label"], plain_text(row.get("name") or "") or row["id"],
+                          weight=row.get("weight") or 0)
             view.add_edge(row["source"], row["target"], row["rel"], years=row.get("years") or None)
 
 if mode == "full" and pillar:

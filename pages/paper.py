@@ -14,6 +14,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from graph import explore
 from graph.exports import bibtex
 from graph.ids import fold
+from graph.tex import plain_text
 from ui import data, links
 from ui.state import PAPER_SHOWN as SHOWN
 from ui.text import escape_markdown, plural
@@ -50,7 +51,8 @@ if paper is None and explore.node_label(paper_id) != "Paper":
         st.info(f"{plural(len(same_title), 'paper')} titled “{escape_markdown(paper_id)}”. Pick one:",
                 icon=":material/article:")
         for row in same_title:
-            st.page_link(links.PAPER, label=escape_markdown(f"{row.get('title')} — {row.get('venue') or '?'} "
+            title = plain_text(row.get("title") or "")
+            st.page_link(links.PAPER, label=escape_markdown(f"{title} — {row.get('venue') or '?'} "
                                                             f"{row.get('year') or ''}".strip()),
                          query_params={"paper": row["id"]}, icon=":material/article:")
         st.stop()
@@ -62,7 +64,7 @@ if paper is None:
     st.stop()
 paper_id = paper.get("id") or paper_id  # a link with an id of an earlier id scheme: the node's current id
 
-st.title(escape_markdown(paper.get("title") or paper_id))
+st.title(escape_markdown(plain_text(paper.get("title") or paper_id)))
 where = " · ".join(escape_markdown(x) for x in (
     paper.get("venue"), str(paper.get("year") or "year unknown"),
     explore.community_name(paper.get("community")) + " venue") if x)
@@ -113,7 +115,7 @@ with left:
             if rows:
                 st.markdown(f"**{title}** ({len(rows)})")
                 for row in rows[:15]:
-                    st.page_link(links.PAPER, label=escape_markdown(f"{row['title']} ({row.get('venue')} "
+                    st.page_link(links.PAPER, label=escape_markdown(f"{plain_text(row['title'])} ({row.get('venue')} "
                                                                     f"{row.get('year') or ''})"),
                                  query_params={"paper": row["id"]}, icon=":material/article:")
     related = data.related_papers(key, paper_id)
@@ -125,7 +127,7 @@ with left:
             title_col, why_col = st.columns([3, 2])
             with title_col:
                 where = " ".join(str(x) for x in (row.get("venue"), row.get("year")) if x)
-                st.page_link(links.PAPER, label=escape_markdown(f"{row['title']} — {where}", 160),
+                st.page_link(links.PAPER, label=escape_markdown(f"{plain_text(row['title'])} — {where}", 160),
                              query_params={"paper": row["id"]}, icon=":material/article:")
             with why_col:
                 st.caption(escape_markdown(row["reason"]))

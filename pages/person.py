@@ -15,10 +15,11 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from graph import explore, profiles
 from graph.exports import bibtex, graphml, rows_to_csv
+from graph.tex import plain_text
 from ui import analytics, charts, data, graphview, links
 from ui.linked_table import linked_table
 from ui.state import PERSON_SHOWN
-from ui.text import csv_records, escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural, readable_titles
 from ui.widgets import download_row, match_label, person_links, plain_table, resolve_person_param, suggestions_line
 
 COMMUNITY_ORDER = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
@@ -73,7 +74,7 @@ def report_problem(author_id: str, name: str, summary: dict, papers: list[dict])
                 st.success(f"Proposal {row['id']} recorded. A curator applies it with "
                            f"`mlsys-atlas people merge {author_id} {target} --why ...`.")
         else:
-            titles = {p["id"]: f"{p.get('year') or '—'} · {p['title']}" for p in papers}
+            titles = {p["id"]: f"{p.get('year') or '—'} · {plain_text(p['title'])}" for p in papers}
             chosen = st.multiselect("Papers that belong to someone else", list(titles), key="report_papers",
                                     format_func=lambda pid: titles[pid])
             why = st.text_input("Evidence (affiliation, co-authors, topic)", key="report_why_split")
@@ -238,12 +239,12 @@ if tab_papers.open:
             st.markdown(f"**Newest papers** ({plural(len(papers), 'paper')} in all, every one in the table below)")
             for p in newest:  # page links open in this tab, so Back returns here in one press
                 where = " ".join(str(x) for x in (p.get("venue"), p.get("year")) if x)
-                st.page_link(links.PAPER, label=escape_markdown(f"{p['title']} — {where}"),
+                st.page_link(links.PAPER, label=escape_markdown(f"{plain_text(p['title'])} — {where}"),
                              query_params={**here, "paper": p["id"]},
                              icon=":material/article:")
             frame = pd.DataFrame([{**p, "position": (p.get("position") or 0) + 1, "link": links.paper_href(p["id"])}
                                   for p in papers], columns=["year", "title", "venue", "community", "position", "link"])
-            linked_table(frame, key="person-papers", carry=here, column_config={
+            linked_table(readable_titles(frame), key="person-papers", carry=here, column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "title": st.column_config.TextColumn("Title", width="large"),
                 "position": st.column_config.NumberColumn("Author #", help="Position in the author list")})

@@ -14,9 +14,10 @@ import streamlit as st
 from graph.exports import rows_to_csv
 from graph.ids import fold
 from graph.search import Match, rank_named
+from graph.tex import plain_text
 from ui import analytics, data, links
 from ui.linked_table import linked_table
-from ui.text import csv_records, escape_markdown, plural
+from ui.text import csv_records, escape_markdown, plural, readable_titles
 from ui.widgets import download_row, person_links, suggestions_line
 
 PILLAR_NAMES = {"hardware": "Hardware systems for ML", "software": "Software systems for ML",
@@ -150,12 +151,13 @@ with tab_papers:
     else:
         for paper in papers[:SHOWN_AS_LINKS]:
             where = " ".join(str(x) for x in (paper.get("venue"), paper.get("year")) if x)
-            st.page_link(links.PAPER, label=escape_markdown(f"{paper['title']} — {where}"),
+            st.page_link(links.PAPER, label=escape_markdown(f"{plain_text(paper['title'])} — {where}"),
                          query_params={**links.keep_search(query), "paper": paper["id"]}, icon=":material/article:")
         frame = pd.DataFrame([{**p, "topics": ", ".join(topic_names.get(t, t) for t in p.get("topics") or []),
                                "link": links.paper_href(p["id"])} for p in papers[:TABLE_CAP]],
                              columns=["title", "year", "venue", "matched", "topics", "link", "id"])
-        linked_table(frame.drop(columns=["id"]), key="search-papers", carry=links.keep_search(query), column_config={
+        shown = readable_titles(frame.drop(columns=["id"]))
+        linked_table(shown, key="search-papers", carry=links.keep_search(query), column_config={
             "title": st.column_config.TextColumn("Title", width="large"),
             "year": st.column_config.NumberColumn("Year", format="%d"), "venue": "Venue",
             "matched": "Matched in", "topics": "Topics"})

@@ -16,7 +16,7 @@ from graph.explore import community_name
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
-from ui.text import csv_records, escape_markdown
+from ui.text import csv_records, escape_markdown, readable_titles
 from ui.widgets import download_row, lands_with, plain_table
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
@@ -139,7 +139,8 @@ shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagg
 st.markdown(f"**Papers tagged {escape_markdown(names.get(topic, topic))}** ({shown_of}; the CSV holds the same rows)")
 papers = pd.DataFrame([{**r, "evidence": "; ".join(r.get("evidence") or []), "link": links.paper_href(r["id"])}
                        for r in leaders["papers"]], columns=["title", "venue", "year", "score", "evidence", "link"])
-linked_table(papers, key="topic-papers", column_config={  # its hint, under the last table, serves all three
+# its hint, under the last table, serves all three
+linked_table(readable_titles(papers), key="topic-papers", column_config={
     "title": st.column_config.TextColumn("Title", width="large"),
     "year": st.column_config.NumberColumn("Year", format="%d"),
     "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),

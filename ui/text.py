@@ -49,3 +49,15 @@ def _missing(value: object) -> bool:
         return bool(value != value) or value is None  # NaN and NaT are the values unequal to themselves
     except (TypeError, ValueError):  # arrays and other values without a plain truth value
         return False
+
+
+def readable_titles(frame: pd.DataFrame, column: str = "title") -> pd.DataFrame:
+    """The frame with its titles as a reader sees them ("$D^\\alpha$ seeding" shows "D^α seeding").
+
+    Only for the table on screen: a CSV download keeps the title as the source wrote it."""
+    from graph.tex import plain_text
+
+    if column not in frame.columns:
+        return frame
+    return frame.assign(**{column: frame[column].map(lambda title: plain_text(title) if isinstance(title, str)
+                                                     else title)})

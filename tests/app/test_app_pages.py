@@ -8,6 +8,7 @@ from apphelpers import assert_clean, open_page, texts
 
 from graph import profiles
 from graph.falkor_store import FalkorStore
+from graph.tex import plain_text
 
 ALL_PAGES = ["pages/home.py", "pages/search.py", "pages/person.py", "pages/paper.py", "pages/institution.py",
              "pages/graph_explorer.py", "pages/connect.py", "pages/collaborators.py", "pages/topics.py",
@@ -189,6 +190,22 @@ def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) 
     at = open_page("pages/paper.py", paper="paper:doi:does-not-exist")
     assert_clean(at)
     assert at.warning
+
+
+def test_titles_written_in_latex_are_shown_as_text(atlas_env: FalkorStore) -> None:
+    """"$k$-means" reads as "k-means" in a heading and a table, not as the LaTeX source."""
+    row = atlas_env.read("MATCH (p:Paper) WHERE p.title CONTAINS '$' AND p.title CONTAINS '\\\\' "
+                         "RETURN p.id AS id, p.title AS title ORDER BY p.id LIMIT 1")[0]
+    shown = plain_text(row["title"])
+    assert "$" not in shown and "\\" not in shown
+    at = open_page("pages/paper.py", paper=row["id"])
+    assert_clean(at)
+    assert at.title[0].value.replace("\\", "") == shown.replace("\\", "")
+    words = " ".join(w for w in shown.split() if w.isalpha() and len(w) > 3)
+    at = open_page("pages/search.py", q=words)
+    assert_clean(at)
+    titles = [title for frame in at.dataframe if "title" in frame.value.columns for title in frame.value["title"]]
+    assert shown in titles and row["title"] not in titles, titles[:5]
 
 
 def test_institution_page_lists_people(atlas_env: FalkorStore) -> None:
