@@ -18,7 +18,7 @@ from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
-from ui.text import csv_records
+from ui.text import by_note, csv_records
 from ui.widgets import download_row, lands_with
 
 CLASS_NAMES = {"systems": "Systems only", "ml": "ML only", "both": "Both", "neither": "Neither"}
@@ -62,7 +62,7 @@ if tab_bg.open:
             caveats = {r.year: year_caveat(data.coverage_status(key, "MLSys", r.year), r.authors) for r in rows}
             flagged = {y: c for y, c in caveats.items() if c}
             if flagged:
-                st.warning("**Read these years with care:** " + "; ".join(f"{y}: {c}" for y, c in flagged.items())
+                st.warning("**Read these years with care:** " + by_note(flagged)
                            + ". Coverage per venue and year is on the Data page.", icon=":material/warning:")
             if change:
                 cols = st.columns(4)

@@ -61,3 +61,22 @@ def readable_titles(frame: pd.DataFrame, column: str = "title") -> pd.DataFrame:
         return frame
     return frame.assign(**{column: frame[column].map(lambda title: plain_text(title) if isinstance(title, str)
                                                      else title)})
+
+
+def years_text(years: list[int]) -> str:
+    """Years as a reader says them: runs of consecutive years as a span ("2019, 2023–2025")."""
+    spans: list[list[int]] = []
+    for year in sorted(set(years)):
+        if spans and year == spans[-1][1] + 1:
+            spans[-1][1] = year
+        else:
+            spans.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}–{b}" for a, b in spans)
+
+
+def by_note(notes: dict[int, str]) -> str:
+    """Per-year notes with the years that share a note said once: "2023–2025: the list is partial"."""
+    years: dict[str, list[int]] = {}
+    for year, note in notes.items():
+        years.setdefault(note, []).append(year)
+    return "; ".join(f"{years_text(held)}: {note}" for note, held in years.items())
