@@ -34,6 +34,13 @@ def _papers_per_year(store: GraphStore) -> Counter[int | None]:
     return totals
 
 
+def _papers_per_community_year(store: GraphStore) -> Counter[tuple[str | None, int | None]]:
+    totals: Counter[tuple[str | None, int | None]] = Counter()
+    for row in store.read(q.PAPERS_PER_VENUE_YEAR):
+        totals[(row["community"], row["year"])] += row["papers"]
+    return totals
+
+
 def label_year_counts(store: GraphStore, kind: str | None = None, *, facts: list[Row] | None = None) -> list[Row]:
     """Papers per label and year, with the share of that year's papers (all papers, tagged or not).
 
@@ -47,6 +54,23 @@ def label_year_counts(store: GraphStore, kind: str | None = None, *, facts: list
     return [{"label": label, "kind": k, "year": year, "papers": n,
              "share": round(n / totals[year], 4) if totals[year] else None}
             for (label, k, year), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or 0))]
+
+
+def label_community_year_counts(store: GraphStore, kind: str | None = None, *,
+                                facts: list[Row] | None = None) -> list[Row]:
+    """Papers per label, venue community and year, with the share of that community's papers that year.
+
+    Why: the venue communities enter the snapshot in different years (the ML venues' lists start in 2018), so
+    a share of all papers jumps when a community's papers arrive. Within one community a share compares
+    like with like."""
+    totals = _papers_per_community_year(store)
+    counts: Counter[tuple[str, str, str | None, int | None]] = Counter()
+    for r in _facts(store, kind, facts):
+        counts[(r["label"], r["kind"], r["community"], r["year"])] += 1
+    return [{"label": label, "kind": k, "community": community, "year": year, "papers": n,
+             "share": round(n / totals[(community, year)], 4) if totals[(community, year)] else None}
+            for (label, k, community, year), n in
+            sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][2] or "", kv[0][3] or 0))]
 
 
 def label_venue_counts(store: GraphStore, kind: str | None = None) -> list[Row]:
@@ -139,11 +163,11 @@ def labels_present(rows: Iterable[Row]) -> list[str]:
 # leaders: 17-23 s per topic on the full snapshot). The explorer asks them through these, which
 # answer from the in-memory projection for every label at once and memoise the result on it, so
 # `graph.analytics.build_cache` saves them with the build and a fresh server starts warm.
-TABLES = ("label_year_counts", "label_community_counts", "cooccurrence")
+TABLES = ("label_year_counts", "label_community_year_counts", "label_community_counts", "cooccurrence")
 
 
 def table(store: GraphStore, proj: Any, name: str, kind: str | None, *, facts: list[Row] | None = None) -> list[Row]:
-    """label_year_counts, label_community_counts or cooccurrence, once per projection (`facts`: the
+    """One of TABLES, once per projection (`facts`: the
     paper-label facts, already read)."""
     if name not in TABLES:
         raise ValueError(f"unknown topic table {name!r}")

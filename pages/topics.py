@@ -12,7 +12,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from graph.explore import community_name
+from graph.explore import COMMUNITY_NAMES, community_name
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
@@ -39,17 +39,37 @@ kind_label = st.segmented_control("Show", kinds_present, default=kinds_present[0
                                        "call-for-papers topics.") or kinds_present[0]
 kind = KINDS[kind_label]
 
-yearly = pd.DataFrame(analytics.topic_table(key, "label_year_counts", kind),
-                      columns=["label", "kind", "year", "papers", "share"]).dropna(subset=["year", "share"])
 st.subheader("Share of each year's papers")
+first_year: dict[str, int] = {}  # each venue community's first year in this graph
+for row in data.counts(key)["papers_per_venue_year"]:
+    if row.get("year") and row.get("community"):
+        first_year[row["community"]] = min(first_year.get(row["community"], row["year"]), row["year"])
+scopes = {"All venues": None, **{community_name(c): c for c in COMMUNITY_NAMES if c in first_year}}
+scope = st.segmented_control("Papers from", list(scopes), default="All venues", key="venues", bind="query-params",
+                             help="A share of one venue type's papers compares like with like; a share of all "
+                                  "venues moves when a venue type's papers start.") or "All venues"
+if scopes[scope] is None:
+    yearly = pd.DataFrame(analytics.topic_table(key, "label_year_counts", kind),
+                          columns=["label", "kind", "year", "papers", "share"])
+    starts = sorted(first_year.items(), key=lambda item: (item[1], item[0]))
+    if len({year for _, year in starts}) > 1:
+        st.caption("The venue types start in different years here (" + ", ".join(
+            f"{community_name(c)} {year}" for c, year in starts) + "), so a share of all venues jumps in the year "
+            "one starts. Pick one venue type above to compare like with like.")
+else:
+    yearly = pd.DataFrame([r for r in analytics.topic_table(key, "label_community_year_counts", kind)
+                           if r["community"] == scopes[scope]],
+                          columns=["label", "kind", "year", "papers", "share"])
+yearly = yearly.dropna(subset=["year", "share"]).assign(papers_from=scope)
 if yearly.empty:
     st.info("No tagged papers with a year.")
 else:
     yearly["year"] = yearly["year"].astype(int)
+    share_title = "Share of the year's papers" if scopes[scope] is None else f"Share of the year's {scope} papers"
     yearly["name"] = yearly["label"].map(lambda lab: names.get(lab, lab))
     last = yearly.sort_values("year").groupby("label").tail(1)
     base = alt.Chart(yearly).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-                                    y=alt.Y("share:Q", title="Share of the year's papers", axis=alt.Axis(format="%")),
+                                    y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
                                     color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom")))
     lines = base.mark_line(point=True).encode(
         strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart

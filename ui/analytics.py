@@ -259,7 +259,7 @@ def mix(key: StoreKey, what: str, community: str | None) -> list[dict[str, Any]]
 # ------------------------------------------------------------------ topics (graph.topic_analytics)
 @st.cache_data(show_spinner="Counting topics…", max_entries=32)
 def topic_table(key: StoreKey, name: str, kind: str | None) -> list[dict[str, Any]]:
-    """label_year_counts, label_community_counts or cooccurrence for a kind of label."""
+    """One of `graph.topic_analytics.TABLES` for a kind of label."""
     topic_analytics = optional_module("graph.topic_analytics")
     return topic_analytics.table(store_for(key), _projection(key), name, kind)
 

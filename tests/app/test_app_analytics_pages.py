@@ -60,6 +60,29 @@ def test_topics_trends_and_leaders(atlas_env: FalkorStore) -> None:
     assert len(papers) > 0 and papers["evidence"].str.len().gt(0).all()
 
 
+def test_topic_shares_can_be_read_within_one_venue_type(atlas_env: FalkorStore) -> None:
+    """A share of all venues jumps when a venue type's papers start; within one type it compares like with like."""
+    import pyarrow as pa
+
+    from graph import topic_analytics as ta
+
+    def chart_shares(at: object) -> list[float]:
+        frames = [pa.ipc.open_stream(d.data.data).read_pandas() for el in at.get("vega_lite_chart")
+                  for d in el.proto.datasets]
+        return sorted(max((f for f in frames if "share" in f.columns), key=len)["share"])
+
+    ml = [r["share"] for r in ta.label_community_year_counts(atlas_env, "pillar")
+          if r["community"] == "ml" and r["year"] and r["share"] is not None]
+    at = open_page("pages/topics.py", venues="ML")
+    assert_clean(at)
+    assert chart_shares(at) == sorted(ml)
+    everywhere = [r["share"] for r in ta.label_year_counts(atlas_env, "pillar") if r["year"] and r["share"]]
+    at = open_page("pages/topics.py")
+    assert_clean(at)
+    assert chart_shares(at) == sorted(everywhere)
+    assert any("start in different years" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
 @pytest.mark.parametrize("tab", ["Backgrounds", "Bridges", "Institutions", "Communities"])
 def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     at = open_page("pages/overlap.py", tab=tab)

@@ -66,6 +66,15 @@ def test_label_year_counts_with_shares(store: FalkorStore) -> None:
     assert pillars[("metrics", 2023)] == 2 and ("software", 2022) in pillars
 
 
+def test_shares_within_a_venue_community_count_only_its_papers(store: FalkorStore) -> None:
+    rows = {(r["label"], r["community"], r["year"]): r for r in ta.label_community_year_counts(store, kind="topic")}
+    assert rows[("llm", "ml", 2023)]["papers"] == 1
+    assert rows[("llm", "ml", 2023)]["share"] == 1.0  # the one ICML paper of 2023 (a third of all 2023 papers)
+    assert rows[("llm", "mlsys", 2023)]["share"] == 1.0
+    assert rows[("scheduling_resource_mgmt", "systems", 2022)]["share"] == 1.0
+    assert ("llm", "systems", 2023) not in rows  # the OSDI 2023 paper is about file systems
+
+
 def test_label_venue_and_community_counts(store: FalkorStore) -> None:
     venues = ta.label_venue_counts(store, kind="topic")
     assert {"label": "llm", "kind": "topic", "venue": "ICML", "community": "ml", "year": 2023, "papers": 1} in venues
