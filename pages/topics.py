@@ -8,6 +8,8 @@ papers of a year, so a growing snapshot does not look like a growing topic.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import altair as alt
 import pandas as pd
 import streamlit as st
@@ -16,11 +18,12 @@ from graph.explore import COMMUNITY_NAMES, community_name
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
 from ui.linked_table import linked_table
-from ui.text import csv_records, escape_markdown, readable_titles
+from ui.text import csv_records, escape_markdown, plural, readable_titles
 from ui.widgets import download_row, lands_with, plain_table
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
 PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
+MIN_YEAR_PAPERS = 30  # a year with fewer papers in the chosen venues is left out of the trend
 
 st.title("Topics")
 if not analytics.available("graph.topic_analytics"):
@@ -41,9 +44,12 @@ kind = KINDS[kind_label]
 
 st.subheader("Share of each year's papers")
 first_year: dict[str, int] = {}  # each venue community's first year in this graph
+year_papers: Counter[tuple[str | None, int]] = Counter()  # papers per (community or None for all, year)
 for row in data.counts(key)["papers_per_venue_year"]:
     if row.get("year") and row.get("community"):
         first_year[row["community"]] = min(first_year.get(row["community"], row["year"]), row["year"])
+        year_papers[(row["community"], row["year"])] += row["papers"]
+        year_papers[(None, row["year"])] += row["papers"]
 scopes = {"All venues": None, **{community_name(c): c for c in COMMUNITY_NAMES if c in first_year}}
 scope = st.segmented_control("Papers from", list(scopes), default="All venues", key="venues", bind="query-params",
                              help="A share of one venue type's papers compares like with like; a share of all "
@@ -61,6 +67,12 @@ else:
                            if r["community"] == scopes[scope]],
                           columns=["label", "kind", "year", "papers", "share"])
 yearly = yearly.dropna(subset=["year", "share"]).assign(papers_from=scope)
+few = {int(year): year_papers[(scopes[scope], int(year))] for year in yearly["year"].unique()
+       if year_papers[(scopes[scope], int(year))] < MIN_YEAR_PAPERS}
+if few:  # one paper of three is a share of 33 %: such a year's line is noise
+    yearly = yearly[~yearly["year"].astype(int).isin(few)]
+    st.caption(f"Left out, fewer than {MIN_YEAR_PAPERS} papers{'' if scopes[scope] is None else ' of ' + scope}: "
+               + ", ".join(f"{year} ({plural(n, 'paper')})" for year, n in sorted(few.items())) + ".")
 if yearly.empty:
     st.info("No tagged papers with a year.")
 else:
