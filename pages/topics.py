@@ -23,6 +23,7 @@ from ui.widgets import download_row, lands_with, plain_table
 
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
 PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
+END_LABELS_UP_TO = 6  # lines labelled at their end (the four pillars); past that the labels overlap
 MIN_YEAR_PAPERS = 30  # a year with fewer papers in the chosen venues is left out of the trend
 
 st.title("Topics")
@@ -82,14 +83,17 @@ else:
     last = yearly.sort_values("year").groupby("label").tail(1)
     base = alt.Chart(yearly).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
                                     y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
-                                    color=alt.Color("name:N", title=None, legend=alt.Legend(orient="bottom")))
+                                    color=alt.Color("name:N", title=None, legend=charts.wrapped_legend()))
     lines = base.mark_line(point=True).encode(
         strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart
         tooltip=charts.tips("name", "year", "papers", alt.Tooltip("share:Q", format=".1%")))
-    ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
-        x=alt.X("year:O"), y=alt.Y("share:Q"), text=alt.Text("name:N"), color=alt.Color("name:N", legend=None))
-    charts.altair_chart((lines + ends).properties(height=340), width="stretch",
-                        alt="Share of each year's papers per topic; every line is labelled at its end")
+    if len(last) <= END_LABELS_UP_TO:
+        ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
+            x=alt.X("year:O"), y=alt.Y("share:Q"), text=alt.Text("name:N"), color=alt.Color("name:N", legend=None))
+        chart, alt_text = lines + ends, "Share of each year's papers per topic; every line is labelled at its end"
+    else:  # more lines end close together than their labels have room for: the legend names them
+        chart, alt_text = lines, "Share of each year's papers per topic; the legend under the chart names the lines"
+    charts.altair_chart(chart.properties(height=340), width="stretch", alt=alt_text)
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 

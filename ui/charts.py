@@ -62,3 +62,11 @@ def named_rows(**axis: Any) -> alt.Axis:
     Why: Vega's default `labelOverlap` drops every other label of an axis it finds crowded, so a heat map or a bar
     chart showed half its row names and nobody could tell which row was which (the Topics page did)."""
     return alt.Axis(labelOverlap=False, **axis)
+
+
+def wrapped_legend(columns: int = 4, **legend: Any) -> alt.Legend:
+    """A legend under the chart that wraps into rows: every entry shown.
+
+    Why: a legend under the chart is one row by default; with the sixteen topics it ran past the chart's width,
+    and the browser showed five entries, cut mid-name."""
+    return alt.Legend(orient="bottom", columns=columns, labelLimit=260, **legend)

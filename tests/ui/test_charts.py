@@ -173,3 +173,16 @@ def test_every_row_of_a_chart_keeps_its_name(atlas_env: FalkorStore, page: str, 
     for proto in page_charts(atlas_env, page, params):
         for y in nominal_y_axes(json.loads(proto.spec)):
             assert (y.get("axis") or {}).get("labelOverlap") is False, (page, params, y)
+
+
+@pytest.mark.parametrize(("page", "params"), [("pages/topics.py", {"kind": "Topics"}), ("pages/topics.py", {})])
+def test_a_legend_under_a_chart_wraps_so_every_entry_shows(atlas_env: FalkorStore, page: str,
+                                                          params: dict[str, str]) -> None:
+    """A legend under the chart is one row by default: with the sixteen topics it ran past the chart's width and
+    the browser showed five of them."""
+    legends = [enc["legend"] for proto in page_charts(atlas_env, page, params)
+               for part in [json.loads(proto.spec), *json.loads(proto.spec).get("layer", [])]
+               for enc in part.get("encoding", {}).values()
+               if isinstance(enc, dict) and (enc.get("legend") or {}).get("orient") == "bottom"]
+    assert legends, (page, params)
+    assert all(legend.get("columns") for legend in legends), legends
