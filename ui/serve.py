@@ -148,10 +148,24 @@ def start_preload() -> threading.Thread:
     return thread
 
 
+def navigation_from_app_py() -> None:
+    """Every visit runs app.py and its `st.navigation`, the first one too.
+
+    Why: with a `pages/` folder beside app.py, Streamlit starts in its older multipage mode and leaves it only
+    when some visit's run of app.py calls `st.navigation`. A first visitor who opened a deep link (`/topics`)
+    before anyone opened `/` got `pages/topics.py` run on its own: Streamlit's list of file names (app,
+    collaborators, …) in place of the sidebar, and no error boundary. `st.navigation` clears the same flag on
+    its first call; this clears it before the first visit."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if enabled():
         start_preload()  # the port opens meanwhile; pages wait for what they need (see the module doc)
+    navigation_from_app_py()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(APP), *args]

@@ -61,17 +61,20 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_server(data_dir: Path, log_dir: Path, *, app: Path = ROOT / "app.py",
+def streamlit_server(data_dir: Path, log_dir: Path, *, app: Path = ROOT / "app.py", serve: bool = False,
                      **extra_env: str) -> Iterator[Server]:
-    """Start the explorer (or another Streamlit `app`) on a free port; stop exactly the process started here."""
+    """Start the explorer (or another Streamlit `app`) on a free port; stop exactly the process started here.
+
+    `serve`: start it as `make run` does (`python -m ui.serve`), not with `streamlit run`."""
     port = free_port()
     env = {**os.environ, "ATLAS_DATA_DIR": str(data_dir), "ATLAS_GRAPH": "atlas", "ATLAS_STORE": "embedded",
            **extra_env}
     log_dir.mkdir(parents=True, exist_ok=True)
     log_path = log_dir / f"streamlit-{port}.log"
+    start = ["ui.serve"] if serve else ["streamlit", "run", str(app)]
     with open(log_path, "wb") as log:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter running our own app
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.headless", "true",
+            [sys.executable, "-m", *start, "--server.headless", "true",
              "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     server = Server(f"http://127.0.0.1:{port}/", process, log_path)
