@@ -93,7 +93,9 @@ else:
         chart, alt_text = lines + ends, "Share of each year's papers per topic; every line is labelled at its end"
     else:  # more lines end close together than their labels have room for: the legend names them
         chart, alt_text = lines, "Share of each year's papers per topic; the legend under the chart names the lines"
-    charts.altair_chart(chart.properties(height=340), width="stretch", alt=alt_text)
+    legend_rows = -(-yearly["name"].nunique() // charts.LEGEND_COLUMNS)
+    charts.altair_chart(chart.properties(height=340 + legend_rows * charts.LEGEND_ROW_HEIGHT), width="stretch",
+                        alt=alt_text)
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 

@@ -64,9 +64,14 @@ def named_rows(**axis: Any) -> alt.Axis:
     return alt.Axis(labelOverlap=False, **axis)
 
 
-def wrapped_legend(columns: int = 4, **legend: Any) -> alt.Legend:
+LEGEND_COLUMNS = 3  # three names of ~200 px fit under the chart in the explorer's main column
+LEGEND_ROW_HEIGHT = 30  # px a wrapped legend's row takes (with its padding): added to the chart's height
+
+
+def wrapped_legend(columns: int = LEGEND_COLUMNS, **legend: Any) -> alt.Legend:
     """A legend under the chart that wraps into rows: every entry shown.
 
     Why: a legend under the chart is one row by default; with the sixteen topics it ran past the chart's width,
     and the browser showed five entries, cut mid-name."""
-    return alt.Legend(orient="bottom", columns=columns, labelLimit=260, **legend)
+    return alt.Legend(orient="bottom", columns=columns, labelLimit=200, **legend)
+
