@@ -190,11 +190,18 @@ if tab_comm.open:
         frame = pd.DataFrame([{"community": c.id, "label": c.label, "people": c.size, "papers": c.papers,
                                "systems": c.systems_share, "ML": c.ml_share, "MLSys": c.mlsys_share,
                                "members": ", ".join(name for _, name, _ in c.top_members[:6])} for c in found])
+        venue_share = "Share of the community's papers published at {} venues"
         st.dataframe(frame, hide_index=True, width="stretch", column_config={
+            "community": st.column_config.NumberColumn("Community", format="%d"),
             "label": st.column_config.TextColumn("Label", width="large"),
-            "systems": st.column_config.ProgressColumn("Systems", min_value=0, max_value=1, format="percent"),
-            "ML": st.column_config.ProgressColumn("ML", min_value=0, max_value=1, format="percent"),
-            "MLSys": st.column_config.ProgressColumn("MLSys", min_value=0, max_value=1, format="percent"),
+            "people": st.column_config.NumberColumn("People"),
+            "papers": st.column_config.NumberColumn("Papers"),
+            "systems": st.column_config.ProgressColumn("Systems", min_value=0, max_value=1, format="percent",
+                                                       help=venue_share.format("systems")),
+            "ML": st.column_config.ProgressColumn("ML", min_value=0, max_value=1, format="percent",
+                                                  help=venue_share.format("ML")),
+            "MLSys": st.column_config.ProgressColumn("MLSys", min_value=0, max_value=1, format="percent",
+                                                     help=venue_share.format("MLSys")),
             "members": st.column_config.TextColumn("Best-connected members", width="large")})
         download_row([("Communities (CSV)", rows_to_csv(csv_records(frame)), "communities.csv", "text/csv")],
                      key="comm-dl")
