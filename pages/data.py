@@ -22,6 +22,7 @@ from graph.ids import fold
 from graph.tex import plain_text
 from graph.venues import venue_table
 from ui import admin, data, links
+from ui.sources import source_rows
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, lands_with, optional_module, plain_table
 
@@ -43,15 +44,7 @@ if tab_sources.open:
             manifest = {}
         freshness = {row["source"]: row for row in data.source_freshness(key)}
         if manifest:
-            rows = [{"source": name, "papers": (freshness.get(name) or {}).get("papers"),
-                     "licence": info.get("licence"), "origin": info.get("origin"),
-                     "retrieved_at": info.get("retrieved_at"), "note": info.get("retrieved_at_note")}
-                    for name, info in manifest.items()]
-            rows += [{"source": name, "papers": row.get("papers"), "licence": "see data/PROVENANCE.md",
-                      "origin": "live ingest", "retrieved_at": row.get("retrieved_at"), "note": None}
-                     for name, row in freshness.items() if name not in manifest]
-            plain_table(pd.DataFrame(rows).rename(columns={"licence": "Licence", "origin": "Origin",
-                                                            "papers": "Papers"}), formats={"Papers": "{:,.0f}"})
+            plain_table(pd.DataFrame(source_rows(manifest, freshness)))
         else:
             st.info(f"No snapshot manifest at {escape_markdown(manifest_path)}.")
         st.subheader("Coverage per venue and year")
