@@ -62,7 +62,7 @@ authors = data.institution_authors(key, inst_id)
 by_year = pd.DataFrame(data.institution_papers_by_year(key, inst_id), columns=["year", "community", "papers"])
 c = st.columns(3)
 c[0].metric("People", f"{len(authors)}{'+' if len(authors) >= 200 else ''}")
-c[1].metric("Papers (by affiliated authors)", int(by_year["papers"].sum()) if not by_year.empty else 0)
+c[1].metric("Papers (by affiliated authors)", f"{int(by_year['papers'].sum()):,}" if not by_year.empty else "0")
 c[2].metric("Years", f"{int(by_year['year'].min())}–{int(by_year['year'].max())}" if not by_year.empty else "—")
 
 left, right = st.columns([3, 2], gap="large")
@@ -73,7 +73,7 @@ with left:
     else:
         charts.altair_chart(alt.Chart(by_year).mark_bar().encode(
             x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers"),
-            color=alt.Color("community:N", title="Venue type"),
+            color=charts.venue_type_colour(), order=alt.Order("community:N"),
             tooltip=charts.tips("year", "community", "papers")).properties(height=260), width="stretch",
             alt="Papers per year by venue type")
         st.caption("Papers its authors published in the years they were affiliated here.")
@@ -83,6 +83,8 @@ with right:
         frame = pd.DataFrame([{**a, "link": links.person_href(a["id"])} for a in authors],
                              columns=["name", "papers", "first_year", "last_year", "link"])
         linked_table(frame, key="institution-people", height=360, column_config={
+            "name": "Name",
+            "papers": st.column_config.NumberColumn("Papers", help="All of the person's papers, here or not"),
             "first_year": st.column_config.NumberColumn("From", format="%d"),
             "last_year": st.column_config.NumberColumn("To", format="%d")})
         download_row([("People (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),

@@ -22,8 +22,6 @@ from ui.state import PERSON_SHOWN
 from ui.text import csv_records, escape_markdown, plural, readable_titles
 from ui.widgets import download_row, match_label, person_links, plain_table, resolve_person_param, suggestions_line
 
-COMMUNITY_ORDER = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
-COMMUNITY_COLOURS = ["#4c78a8", "#72b7b2", "#b279a2", "#f58518", "#54a24b", "#9d9da1"]
 BACKGROUNDS = {"systems": "Systems", "ml": "ML", "both": "Both", "neither": "Neither"}
 COAUTHOR_CAP = 200  # co-authors read and listed (a note says so when reached)
 NEWEST_LINKS = 8  # newest papers listed as same-tab links above the full table
@@ -173,8 +171,7 @@ if tab_overview.open:
                 chart = alt.Chart(by_year).mark_bar().encode(
                     x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
                     y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
-                    color=alt.Color("community:N", title="Venue type",
-                                    scale=alt.Scale(domain=COMMUNITY_ORDER, range=COMMUNITY_COLOURS)),
+                    color=charts.venue_type_colour(),
                     order=alt.Order("community:N"),
                     tooltip=charts.tips("year", alt.Tooltip("community:N", title="venue type"), "papers"),
                 ).properties(height=260)

@@ -75,3 +75,14 @@ def wrapped_legend(columns: int = LEGEND_COLUMNS, **legend: Any) -> alt.Legend:
     and the browser showed five entries, cut mid-name."""
     return alt.Legend(orient="bottom", columns=columns, labelLimit=200, **legend)
 
+
+
+# One colour per venue type on every page (Systems blue and ML orange, as the Systems ∩ ML page's classes):
+# the Person and Institution pages had drawn the same types in different colours.
+VENUE_TYPES = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
+VENUE_TYPE_COLOURS = ["#4c78a8", "#72b7b2", "#b279a2", "#f58518", "#54a24b", "#9d9da1"]
+
+
+def venue_type_colour(field: str = "community:N", title: str = "Venue type") -> alt.Color:
+    """The colour channel of a chart split by venue type (values as `graph.explore.community_name` writes them)."""
+    return alt.Color(field, title=title, scale=alt.Scale(domain=VENUE_TYPES, range=VENUE_TYPE_COLOURS))

@@ -186,3 +186,27 @@ def test_a_legend_under_a_chart_wraps_so_every_entry_shows(atlas_env: FalkorStor
                if isinstance(enc, dict) and (enc.get("legend") or {}).get("orient") == "bottom"]
     assert legends, (page, params)
     assert all(legend.get("columns") for legend in legends), legends
+
+
+def busiest_institution(store: FalkorStore) -> str:
+    return str(store.read("MATCH (a:Author)-[:AFFILIATED_WITH]->(i:Institution) RETURN i.id AS id, count(a) AS n "
+                          "ORDER BY n DESC, id LIMIT 1")[0]["id"])
+
+
+def test_a_venue_type_has_one_colour_on_every_page(atlas_env: FalkorStore) -> None:
+    """The Person and Institution pages drew Systems, ML, … in different colours: a reader moving between them
+    read the same colour as two different venue types."""
+    from ui.charts import VENUE_TYPE_COLOURS, VENUE_TYPES
+
+    scales = []
+    for page, params in [("pages/person.py", {"author": "PERSON"}),
+                         ("pages/institution.py", {"institution": busiest_institution(atlas_env)})]:
+        for proto in page_charts(atlas_env, page, params):
+            spec = json.loads(proto.spec)
+            for part in [spec, *spec.get("layer", [])]:
+                colour = part.get("encoding", {}).get("color") or {}
+                if colour.get("field") == "community":
+                    scales.append((page, colour.get("scale")))
+    assert {page for page, _ in scales} == {"pages/person.py", "pages/institution.py"}, scales
+    for page, scale in scales:
+        assert scale == {"domain": VENUE_TYPES, "range": VENUE_TYPE_COLOURS}, (page, scale)
