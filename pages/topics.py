@@ -68,22 +68,24 @@ else:
                            if r["community"] == scopes[scope]],
                           columns=["label", "kind", "year", "papers", "share"])
 yearly = yearly.dropna(subset=["year", "share"]).assign(papers_from=scope)
-few = {int(year): year_papers[(scopes[scope], int(year))] for year in yearly["year"].unique()
-       if year_papers[(scopes[scope], int(year))] < MIN_YEAR_PAPERS}
-if few:  # one paper of three is a share of 33 %: such a year's line is noise
-    yearly = yearly[~yearly["year"].astype(int).isin(few)]
+yearly["year"] = yearly["year"].astype(int)
+yearly["year_papers"] = [year_papers[(scopes[scope], year)] for year in yearly["year"]]  # the share's denominator
+# one paper of three is a share of 33 %: such a year's point is noise, so the chart leaves it out (the CSV keeps it)
+shown = yearly[yearly["year_papers"] >= MIN_YEAR_PAPERS].copy()
+few = dict(sorted(yearly.loc[yearly["year_papers"] < MIN_YEAR_PAPERS, ["year", "year_papers"]]
+                  .drop_duplicates().itertuples(index=False)))
+if few:
     st.caption(f"Left out, fewer than {MIN_YEAR_PAPERS} papers{'' if scopes[scope] is None else ' of ' + scope}: "
-               + ", ".join(f"{year} ({plural(n, 'paper')})" for year, n in sorted(few.items())) + ".")
-if yearly.empty:
+               + ", ".join(f"{year} ({plural(n, 'paper')})" for year, n in few.items()) + ".")
+if shown.empty:
     st.info("No tagged papers with a year.")
 else:
-    yearly["year"] = yearly["year"].astype(int)
     share_title = "Share of the year's papers" if scopes[scope] is None else f"Share of the year's {scope} papers"
-    yearly["name"] = yearly["label"].map(lambda lab: names.get(lab, lab))
-    last = yearly.sort_values("year").groupby("label").tail(1)
-    base = alt.Chart(yearly).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
-                                    y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
-                                    color=alt.Color("name:N", title=None, legend=charts.wrapped_legend()))
+    shown["name"] = shown["label"].map(lambda lab: names.get(lab, lab))
+    last = shown.sort_values("year").groupby("label").tail(1)
+    base = alt.Chart(shown).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                                   y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
+                                   color=alt.Color("name:N", title=None, legend=charts.wrapped_legend()))
     lines = base.mark_line(point=True).encode(
         strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart
         tooltip=charts.tips("name", "year", "papers", alt.Tooltip("share:Q", format=".1%")))
@@ -93,9 +95,10 @@ else:
         chart, alt_text = lines + ends, "Share of each year's papers per topic; every line is labelled at its end"
     else:  # more lines end close together than their labels have room for: the legend names them
         chart, alt_text = lines, "Share of each year's papers per topic; the legend under the chart names the lines"
-    legend_rows = -(-yearly["name"].nunique() // charts.LEGEND_COLUMNS)
+    legend_rows = -(-shown["name"].nunique() // charts.LEGEND_COLUMNS)
     charts.altair_chart(chart.properties(height=340 + legend_rows * charts.LEGEND_ROW_HEIGHT), width="stretch",
                         alt=alt_text)
+if not yearly.empty:
     download_row([("Shares per year (CSV)", rows_to_csv(csv_records(yearly)), "topic_shares.csv",
                    "text/csv")], key="topics-year-dl")
 
