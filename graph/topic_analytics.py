@@ -167,8 +167,7 @@ TABLES = ("label_year_counts", "label_community_year_counts", "label_community_c
 
 
 def table(store: GraphStore, proj: Any, name: str, kind: str | None, *, facts: list[Row] | None = None) -> list[Row]:
-    """One of TABLES, once per projection (`facts`: the
-    paper-label facts, already read)."""
+    """One of TABLES, once per projection (`facts`: the paper-label facts, already read)."""
     if name not in TABLES:
         raise ValueError(f"unknown topic table {name!r}")
     return proj.memo(("answer", "topic_table", name, kind), lambda: globals()[name](store, kind, facts=facts))

@@ -76,7 +76,6 @@ def wrapped_legend(columns: int = LEGEND_COLUMNS, **legend: Any) -> alt.Legend:
     return alt.Legend(orient="bottom", columns=columns, labelLimit=200, **legend)
 
 
-
 # One colour per venue type on every page (Systems blue and ML orange, as the Systems ∩ ML page's classes):
 # the Person and Institution pages had drawn the same types in different colours.
 VENUE_TYPES = ["Systems", "Architecture", "Data", "ML", "MLSys", "Other"]
