@@ -95,10 +95,10 @@ def tex_text(text: str) -> str:
     return "".join(piece if is_latex else latex_escape(piece) for is_latex, piece in _pieces(text))
 
 
-def plain_text(text: str) -> str:
+def plain_text(text: str | None) -> str:
     """The title as a reader sees it (pylatexenc renders the LaTeX pieces): "DDM$^2$" -> "DDM^2"."""
-    if "$" not in text and "\\" not in text:
-        return text  # almost every title and name: no LaTeX to render
+    if not text or ("$" not in text and "\\" not in text):
+        return text or ""  # almost every title and name: no LaTeX to render (a row without a title: none)
     return "".join(_rendered(piece) if is_latex else piece for is_latex, piece in _pieces(text))
 
 

@@ -19,8 +19,9 @@ from graph.tex import plain_text, tex_text
     ("Bandits with $\\sqrtT$ regret", "Bandits with $\\sqrtT$ regret"),
     ("Just Add $100 More: Augmenting Point Clouds", "Just Add $100 More: Augmenting Point Clouds"),
     ("Plain title, 50% & more", "Plain title, 50% & more"),
+    (None, ""),  # a row without a title
 ])
-def test_a_title_reads_as_text(title: str, shown: str) -> None:
+def test_a_title_reads_as_text(title: str | None, shown: str) -> None:
     assert plain_text(title) == shown
 
 
