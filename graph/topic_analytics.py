@@ -27,17 +27,17 @@ def _facts(store: GraphStore, kind: str | None, rows: list[Row] | None = None) -
     return [r for r in rows if kind is None or r["kind"] == kind]
 
 
-def _papers_per_year(store: GraphStore) -> Counter[int | None]:
-    totals: Counter[int | None] = Counter()
-    for row in store.read(q.PAPERS_PER_VENUE_YEAR):
-        totals[row["year"]] += row["papers"]
-    return totals
-
-
 def _papers_per_community_year(store: GraphStore) -> Counter[tuple[str | None, int | None]]:
     totals: Counter[tuple[str | None, int | None]] = Counter()
     for row in store.read(q.PAPERS_PER_VENUE_YEAR):
         totals[(row["community"], row["year"])] += row["papers"]
+    return totals
+
+
+def _papers_per_year(store: GraphStore) -> Counter[int | None]:
+    totals: Counter[int | None] = Counter()
+    for (_community, year), papers in _papers_per_community_year(store).items():
+        totals[year] += papers
     return totals
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from graph.tex import plain_text
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -55,8 +57,6 @@ def readable_titles(frame: pd.DataFrame, column: str = "title") -> pd.DataFrame:
     """The frame with its titles as a reader sees them ("$D^\\alpha$ seeding" shows "D^α seeding").
 
     Only for the table on screen: a CSV download keeps the title as the source wrote it."""
-    from graph.tex import plain_text
-
     if column not in frame.columns:
         return frame
     return frame.assign(**{column: frame[column].map(lambda title: plain_text(title) if isinstance(title, str)
