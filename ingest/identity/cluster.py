@@ -173,8 +173,6 @@ def average_linkage(
     members = {cid: list(items) for cid, items in members.items()}
     # links[a][b] = [summed probability, scored pairs, best probability, best pair], shared by both sides
     links: dict[int, dict[int, list]] = {cid: {} for cid in members}
-    version = dict.fromkeys(members, 0)
-    heap: list[tuple[float, int, int, int, int]] = []
     # linkage_score written out in the loops below (the same operations in the same order, so the
     # same floats): this loop is the resolution's hottest Python, one call per link after each merge.
     keep_weight = 1.0 - single_weight
@@ -182,43 +180,83 @@ def average_linkage(
     def linkage(link: list, full: int) -> float:
         return keep_weight * link[0] / full + single_weight * link[2]
 
-    for (a, b), (total, pairs, best, best_pair) in pair_links.items():
+    # The next merge is the link of highest score, ties to the smallest (a, b). Each cluster a
+    # owns its links to clusters b > a, and the heap holds one key (-score, a, b) per owner: its
+    # best owned link of at least the threshold. A merge changes every link of the merged cluster.
+    # A heap of every link (the earlier form, benchmarks/linkage_reference.py) popped ~31 keys per
+    # merge at 100k synthetic papers; here ~2, because a changed link is pushed only when it beats
+    # its owner's key. An owner whose best link got worse or went is `stale`: its key stays in the
+    # heap as a bound (its links are all at least as bad), and it finds its best link again when
+    # the key comes up.
+    best: dict[int, tuple[float, int, int]] = {}
+    for (a, b), (total, pairs, top, best_pair) in pair_links.items():
         full = len(members[a]) * len(members[b])
         if pairs < full:
             continue  # an unscored pair between them: never one person
-        links[a][b] = links[b][a] = [total, pairs, best, best_pair]
-        score = keep_weight * total / full + single_weight * best
-        if score >= review_floor:
-            heap.append((-score, a, b, 0, 0) if a < b else (-score, b, a, 0, 0))
+        links[a][b] = links[b][a] = [total, pairs, top, best_pair]
+        score = keep_weight * total / full + single_weight * top
+        if score >= threshold:
+            key = (-score, a, b) if a < b else (-score, b, a)
+            if key[1] not in best or key < best[key[1]]:
+                best[key[1]] = key
+    heap = list(best.values())
     heapq.heapify(heap)
     heappush, heappop = heapq.heappush, heapq.heappop
+    stale: set[int] = set()
+    # A key taken from the heap whose merge a rival claimed, and then refused, is not queued again
+    # until one of its clusters merges: what the heap of every link did, kept so no person moves.
+    set_aside: set[tuple[int, int]] = set()
+
+    def find_best(a: int) -> None:
+        """a's best owned link again, after it got worse or went (see above)."""
+        stale.discard(a)
+        size_a, found = len(members[a]), None
+        for c, link in links[a].items():
+            if c > a and (not set_aside or (a, c) not in set_aside):
+                score = keep_weight * link[0] / (size_a * len(members[c])) + single_weight * link[2]
+                if score >= threshold and (found is None or (-score, c) < found[::2]):
+                    found = (-score, a, c)
+        if found is None:
+            best.pop(a, None)
+        else:
+            best[a] = found
+            heappush(heap, found)
 
     records: list[MergeRecord] = []
-    near: dict[tuple[int, int], tuple[float, int, int]] = {}
     while heap:
-        neg, a, b, version_a, version_b = heappop(heap)
-        if a not in members or b not in members or version[a] != version_a or version[b] != version_b \
-                or b not in links[a]:  # stale, or refused since it was queued
-            continue
-        if -neg < threshold:
-            near[(a, b)] = (-neg, version_a, version_b)
+        key = heappop(heap)
+        neg, a, b = key
+        if best.get(a) != key or a not in members:
+            continue  # superseded by a better key of its owner
+        if a in stale:
+            find_best(a)
             continue
         if conflicting is not None:
             a, b, neg = _strongest_claim(a, b, neg, links, members, conflicting, threshold, linkage)
-        left, right = list(members[a]), list(members[b])
         reasons = merge(a, b, links[a][b][3])
         if reasons is None:
             del links[a][b], links[b][a]
+            if (a, b) != key[1:]:
+                set_aside.add(key[1:])
+            for owner in sorted({key[1], a, b}):
+                find_best(owner)
             continue
-        records.append(MergeRecord(left, right, -neg, True, reasons))
-        members[a].extend(members.pop(b))
-        version[a] += 1
+        if set_aside:
+            set_aside = {pair for pair in set_aside if a not in pair and b not in pair}
+        left, right = members[a], members.pop(b)
+        records.append(MergeRecord(list(left), right, -neg, True, reasons))
+        size_left = len(left)
+        left.extend(right)
+        best.pop(b, None)
+        stale.discard(b)
         del links[a][b], links[b][a]
         links_a = links[a]
         if impute is not None:  # a side's pairs with the clusters only the other side has links to
-            _impute_one_sided(links_a, links[b], members, len(left), len(right), impute)
+            _impute_one_sided(links_a, links[b], members, size_left, len(right), impute)
         for c, link_bc in links.pop(b).items():
             del links[c][b]
+            if c < b and c in best and best[c][2] == b:
+                stale.add(c)  # its best link went into a's
             link_ac = links_a.get(c)
             if link_ac is None:
                 links_a[c] = links[c][a] = link_bc
@@ -227,23 +265,48 @@ def average_linkage(
                 link_ac[1] += link_bc[1]
                 if link_bc[2] > link_ac[2]:
                     link_ac[2], link_ac[3] = link_bc[2], link_bc[3]
-        # re-queue a's links (Lance-Williams sums above; never re-scored), in order of c
-        size_a, stamp_a = len(members[a]), version[a]
-        for c in sorted(links_a):
+        # every link of a changed (Lance-Williams sums above; never re-scored)
+        size_a, own = len(left), None
+        for c in list(links_a):
             link = links_a[c]
             full = size_a * len(members[c])
             if link[1] < full:
                 del links_a[c], links[c][a]  # an unscored pair between them: never one person
+                if c < a and c in best and best[c][2] == a:
+                    stale.add(c)
                 continue
             score = keep_weight * link[0] / full + single_weight * link[2]
-            if score >= review_floor:
-                heappush(heap, (-score, a, c, stamp_a, version[c]) if a < c else (-score, c, a, version[c], stamp_a))
-    for (a, b), (score, version_a, version_b) in sorted(near.items()):
-        if a in members and b in members and (version[a], version[b]) == (version_a, version_b) \
-                and b in links[a]:
-            records.append(MergeRecord(list(members[a]), list(members[b]), score, False,
-                                       best_pair=links[a][b][3]))
+            if c > a:
+                if score >= threshold and (own is None or (-score, c) < own[::2]):
+                    own = (-score, a, c)
+            elif c in best and best[c][2] == a and (-score, c, a) > best[c]:
+                stale.add(c)  # its best link got worse: its key is now a bound
+            elif score >= threshold and (c not in best or (-score, c, a) < best[c]):
+                best[c] = (-score, c, a)
+                heappush(heap, best[c])
+        stale.discard(a)
+        if own is None:
+            best.pop(a, None)
+        else:
+            best[a] = own
+            heappush(heap, own)
+        if key[1] in members and key[1] != a:
+            find_best(key[1])  # a rival's claim merged another pair: the popped key's owner needs one again
+    records.extend(_near_misses(members, links, threshold, review_floor, linkage))
     return records
+
+
+def _near_misses(members: dict[int, list[int]], links: dict[int, dict[int, list]], threshold: float,
+                 review_floor: float, linkage: Callable[[list, int], float]) -> list[MergeRecord]:
+    """The links left between the review floor and the threshold, in order of (a, b): a reviewer's near misses."""
+    found = []
+    for a in sorted(links):
+        for b in sorted(c for c in links[a] if c > a):
+            link = links[a][b]
+            score = linkage(link, len(members[a]) * len(members[b]))
+            if review_floor <= score < threshold:
+                found.append(MergeRecord(list(members[a]), list(members[b]), score, False, best_pair=link[3]))
+    return found
 
 
 def _imputed(link: tuple[float, int, float, int], full: int, impute: float) -> tuple[float, int, float, int]:
