@@ -684,12 +684,13 @@ class _Run:
                 continue
             counts = {label: set(evidence.coauthor_counts(self.partition.members[label])) for label in labels}
             labels.sort(key=lambda label: (-len(self.partition.members[label]), label))
-            holders = _holders(labels, counts)
             for k, big in enumerate(labels):
                 if len(self.partition.members[big]) < PROLIFIC:
                     break
-                for other in _later_sharers(k, big, labels, counts, holders):
+                for other in labels[k + 1:]:
                     shared = counts[big] & counts[other]
+                    if not shared:
+                        continue
                     left, right = self.partition.members[big], self.partition.members[other]
                     left_id = min(self.mentions[i].mention_id for i in left)
                     right_id = min(self.mentions[i].mention_id for i in right)
@@ -711,29 +712,6 @@ class _Run:
                 "papers": [{"paper_id": self.mentions[i].paper_id, "title": self.mentions[i].title,
                             "year": self.mentions[i].year, "affiliation": self.mentions[i].affiliation}
                            for i in ordered[:5]]}
-
-
-def _holders(labels: list[int], counts: Mapping[int, set[int]]) -> dict[int, list[int]]:
-    """Co-author key -> the positions in `labels` of the profiles that have it, in order.
-
-    Why: `possible_splits` compared each prolific profile with every later profile of its name
-    group, a set intersection per pair: quadratic in the group, which grows with the corpus
-    ('Wei Wang' of every lab). Most pairs share nothing; a profile's keys point straight at the few
-    that share something.
-    """
-    holders: dict[int, list[int]] = defaultdict(list)
-    for position, label in enumerate(labels):
-        for key in counts[label]:
-            holders[key].append(position)
-    return holders
-
-
-def _later_sharers(k: int, big: int, labels: list[int], counts: Mapping[int, set[int]],
-                   holders: Mapping[int, list[int]]) -> list[int]:
-    """The profiles after position `k` sharing a co-author key with `big`, in the order of `labels`:
-    exactly those the pairwise loop found a non-empty intersection with, in the same order."""
-    later = {position for key in counts[big] for position in holders[key] if position > k}
-    return [labels[position] for position in sorted(later)]
 
 
 def resolve(mentions: Sequence[Mention], model: PairModel | None = None,
