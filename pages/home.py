@@ -60,7 +60,7 @@ with chart_col:
         order = (tracked.sort_values(["community", "venue"]).drop_duplicates("venue")
                  .sort_values("community", key=lambda s: s.map(COMMUNITY_RANK))["venue"].tolist())
         base = alt.Chart(tracked).encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            x=charts.year_axis(tracked["year"]),
             y=alt.Y("venue:N", sort=order, title=None, axis=charts.named_rows()),
             tooltip=charts.tips("venue", "group", "year", alt.Tooltip("papers:Q", format=",")),
         )

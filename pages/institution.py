@@ -72,7 +72,7 @@ with left:
         st.info("No dated papers by authors affiliated here.")
     else:
         charts.altair_chart(alt.Chart(by_year).mark_bar().encode(
-            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)), y=alt.Y("papers:Q", title="Papers"),
+            x=charts.year_axis(by_year["year"]), y=alt.Y("papers:Q", title="Papers"),
             color=charts.venue_type_colour(), order=alt.Order("community:N"),
             tooltip=charts.tips("year", "community", "papers")).properties(height=260), width="stretch",
             alt="Papers per year by venue type")

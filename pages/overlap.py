@@ -76,14 +76,14 @@ if tab_bg.open:
             order = list(CLASS_NAMES.values())
             long["order"] = long["background"].map(order.index)
             bars = alt.Chart(long).mark_bar().encode(
-                x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                x=charts.year_axis(long["year"]),
                 y=alt.Y("share:Q", title="Share of MLSys authors", axis=alt.Axis(format="%"), stack="normalize"),
                 color=alt.Color("background:N", sort=order, title="Background",
                                 scale=alt.Scale(domain=order, range=CLASS_COLOURS)),
                 order=alt.Order("order:Q"),
                 tooltip=charts.tips("year", "background", "authors", alt.Tooltip("share:Q", format=".0%")))
             text = alt.Chart(long[long["share"] >= 0.06]).mark_text(color="white", fontSize=10).encode(
-                x=alt.X("year:O"), y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
+                x=charts.year_axis(long["year"]), y=alt.Y("share:Q", stack="normalize", bandPosition=0.5),
                 detail=alt.Detail("background:N"), order=alt.Order("order:Q"), text=alt.Text("share:Q", format=".0%"))
             charts.altair_chart((bars + text).properties(height=320), width="stretch",
                                 alt="Background of MLSys authors per year, as shares with their percentages written in")
@@ -166,7 +166,7 @@ if tab_inst.open:
                 known["share"] = known["papers"] / known["known papers"]
                 if not known.empty:
                     by_sector = alt.Chart(known).mark_bar().encode(
-                        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                        x=charts.year_axis(known["year"]),
                         y=alt.Y("share:Q", axis=alt.Axis(format="%"), stack="normalize",
                                 title="Share (papers with a known sector)"),
                         color=alt.Color("sector:N", title="Sector"),

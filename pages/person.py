@@ -169,7 +169,7 @@ if tab_overview.open:
                 st.info("No dated papers.")
             else:
                 chart = alt.Chart(by_year).mark_bar().encode(
-                    x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+                    x=charts.year_axis(by_year["year"]),
                     y=alt.Y("papers:Q", title="Papers", axis=alt.Axis(tickMinStep=1)),
                     color=charts.venue_type_colour(),
                     order=alt.Order("community:N"),

@@ -83,7 +83,7 @@ else:
     share_title = "Share of the year's papers" if scopes[scope] is None else f"Share of the year's {scope} papers"
     shown["name"] = shown["label"].map(lambda lab: names.get(lab, lab))
     last = shown.sort_values("year").groupby("label").tail(1)
-    base = alt.Chart(shown).encode(x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+    base = alt.Chart(shown).encode(x=charts.year_axis(shown["year"]),
                                    y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
                                    color=alt.Color("name:N", title=None, legend=charts.wrapped_legend()))
     lines = base.mark_line(point=True).encode(
@@ -91,7 +91,8 @@ else:
         tooltip=charts.tips("name", "year", "papers", alt.Tooltip("share:Q", format=".1%")))
     if len(last) <= END_LABELS_UP_TO:
         ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(
-            x=alt.X("year:O"), y=alt.Y("share:Q"), text=alt.Text("name:N"), color=alt.Color("name:N", legend=None))
+            x=charts.year_axis(shown["year"]), y=alt.Y("share:Q"), text=alt.Text("name:N"),
+            color=alt.Color("name:N", legend=None))
         chart, alt_text = lines + ends, "Share of each year's papers per topic; every line is labelled at its end"
     else:  # more lines end close together than their labels have room for: the legend names them
         chart, alt_text = lines, "Share of each year's papers per topic; the legend under the chart names the lines"

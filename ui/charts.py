@@ -13,6 +13,7 @@ Streamlit's own `st.vega_lite_chart` path, the one `st.altair_chart` ends in.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
 
@@ -62,6 +63,17 @@ def named_rows(**axis: Any) -> alt.Axis:
     Why: Vega's default `labelOverlap` drops every other label of an axis it finds crowded, so a heat map or a bar
     chart showed half its row names and nobody could tell which row was which (the Topics page did)."""
     return alt.Axis(labelOverlap=False, **axis)
+
+
+def year_axis(years: Iterable[Any]) -> alt.X:
+    """The x channel of a chart over years, with a place for every year from the first to the last.
+
+    Why: an ordinal axis has a place only for the years in the data, so a year without papers (or one a chart
+    leaves out for having too few) vanished and its neighbours stood side by side: 2022 next to 2024 read as
+    two consecutive years on the Topics trend."""
+    present = sorted({int(year) for year in years if year is not None and year == year})  # year == year: not NaN
+    scale = alt.Scale(domain=list(range(present[0], present[-1] + 1))) if present else alt.Undefined
+    return alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0), scale=scale)
 
 
 LEGEND_COLUMNS = 3  # three names of ~200 px fit under the chart in the explorer's main column

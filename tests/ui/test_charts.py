@@ -210,3 +210,44 @@ def test_a_venue_type_has_one_colour_on_every_page(atlas_env: FalkorStore) -> No
     assert {page for page, _ in scales} == {"pages/person.py", "pages/institution.py"}, scales
     for page, scale in scales:
         assert scale == {"domain": VENUE_TYPES, "range": VENUE_TYPE_COLOURS}, (page, scale)
+
+
+def dataset_years(proto: VegaLiteChart) -> set[int]:
+    """Every year in a chart's data (the Arrow datasets sent with its spec)."""
+    import pyarrow as pa
+
+    frames = [pa.ipc.open_stream(d.data.data).read_pandas() for d in proto.datasets]
+    return {int(year) for frame in frames if "year" in frame.columns for year in frame["year"].dropna()}
+
+
+@pytest.mark.parametrize(("page", "params"), [("pages/home.py", {}), ("pages/topics.py", {}),
+                                              ("pages/topics.py", {"venues": "MLSys"}), ("pages/overlap.py", {}),
+                                              ("pages/person.py", {"author": "PERSON"}),
+                                              ("pages/institution.py", {"institution": "BUSIEST"})])
+def test_a_year_axis_has_a_place_for_every_year(atlas_env: FalkorStore, page: str, params: dict[str, str]) -> None:
+    """An ordinal axis places only the years in the data: the Topics trend left out MLSys 2023 (too few papers)
+    and drew 2022 next to 2024 as if they were consecutive years. Every year axis runs from the first year to the
+    last without a gap."""
+    if params.get("institution") == "BUSIEST":
+        params = {"institution": busiest_institution(atlas_env)}
+    axes = 0
+    for proto in page_charts(atlas_env, page, params):
+        spec = json.loads(proto.spec)
+        for part in [spec, *spec.get("layer", [])]:
+            x = part.get("encoding", {}).get("x") or {}
+            if x.get("field") != "year":
+                continue
+            axes += 1
+            domain = (x.get("scale") or {}).get("domain")
+            assert domain, (page, params, x)
+            assert domain == list(range(domain[0], domain[-1] + 1)), (page, params, domain)
+            assert dataset_years(proto) <= set(domain), (page, params, domain)
+    assert axes, f"{page} {params} drew no year axis"
+
+
+def test_a_year_axis_spans_the_years_given_and_none_else() -> None:
+    from ui import charts
+
+    x = charts.year_axis([2024, 2022, None, float("nan"), 2022])
+    assert x.to_dict()["scale"]["domain"] == [2022, 2023, 2024]
+    assert "scale" not in charts.year_axis([]).to_dict()
