@@ -82,12 +82,14 @@ if shown.empty:
 else:
     share_title = "Share of the year's papers" if scopes[scope] is None else f"Share of the year's {scope} papers"
     shown["name"] = shown["label"].map(lambda lab: names.get(lab, lab))
+    shown["stretch"] = charts.stretches(shown["year"], few)
     last = shown.sort_values("year").groupby("label").tail(1)
     base = alt.Chart(shown).encode(x=charts.year_axis(shown["year"]),
                                    y=alt.Y("share:Q", title=share_title, axis=alt.Axis(format="%")),
                                    color=alt.Color("name:N", title=None, legend=charts.wrapped_legend()))
     lines = base.mark_line(point=True).encode(
         strokeDash=alt.StrokeDash("name:N", legend=None),  # line style as well as colour tells topics apart
+        detail=alt.Detail("stretch:N"),
         tooltip=charts.tips("name", "year", "papers", alt.Tooltip("share:Q", format=".1%")))
     if len(last) <= END_LABELS_UP_TO:
         ends = alt.Chart(last).mark_text(align="left", dx=6, fontSize=11).encode(

@@ -13,6 +13,7 @@ Streamlit's own `st.vega_lite_chart` path, the one `st.altair_chart` ends in.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable
 from contextlib import nullcontext
 from typing import Any
@@ -74,6 +75,13 @@ def year_axis(years: Iterable[Any]) -> alt.X:
     present = sorted({int(year) for year in years if year is not None and year == year})  # year == year: not NaN
     scale = alt.Scale(domain=list(range(present[0], present[-1] + 1))) if present else alt.Undefined
     return alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0), scale=scale)
+
+
+def stretches(years: Iterable[int], left_out: Iterable[int]) -> list[int]:
+    """Per year, the stretch of a trend line it is drawn in (a chart's `detail`): a line stops at a year the chart
+    leaves out and starts again after it. Why: drawn straight through that year, it read as the year's share."""
+    gaps = sorted(left_out)
+    return [bisect_left(gaps, year) for year in years]  # how many years left out come before it
 
 
 LEGEND_COLUMNS = 3  # three names of ~200 px fit under the chart in the explorer's main column

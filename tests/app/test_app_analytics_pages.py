@@ -98,6 +98,34 @@ def test_topic_shares_can_be_read_within_one_venue_type(atlas_env: FalkorStore) 
     assert any("start in different years" in c.value for c in at.caption), [c.value for c in at.caption]
 
 
+@pytest.mark.parametrize("venues", ["All venues", "MLSys", "ML", "Systems"])
+def test_a_trend_line_stops_at_a_year_left_out(atlas_env: FalkorStore, venues: str) -> None:
+    """A year with too few papers is left out of the trend; a line drawn straight through it read as that year's
+    share. Each topic's line is drawn in stretches (the chart's `detail`) that end at the years left out."""
+    import pyarrow as pa
+
+    from ui.charts import stretches
+
+    at = open_page("pages/topics.py", venues=venues)
+    assert_clean(at)
+    left_out = {int(year) for c in at.caption if c.value.startswith("Left out, fewer than")
+                for year in re.findall(r"(\d{4}) \(", c.value)}
+    (chart,) = [el.proto for el in at.get("vega_lite_chart")
+                if any("share" in pa.ipc.open_stream(d.data.data).read_pandas().columns for d in el.proto.datasets)]
+    frame = max((pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.datasets), key=len)
+    assert list(frame["stretch"]) == stretches(frame["year"], left_out)
+    spec = json.loads(chart.spec)
+    lines = [part for part in spec.get("layer", [spec]) if (part.get("mark") or {}).get("type") == "line"]
+    assert lines and all(part["encoding"]["detail"]["field"] == "stretch" for part in lines), lines
+
+
+def test_stretches_break_at_every_year_left_out() -> None:
+    from ui.charts import stretches
+
+    assert stretches([2018, 2019, 2021, 2022, 2025], [2016, 2020, 2023, 2024]) == [1, 1, 2, 2, 4]
+    assert stretches([2018, 2019], []) == [0, 0]
+
+
 @pytest.mark.parametrize("tab", ["Backgrounds", "Bridges", "Institutions", "Communities"])
 def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     at = open_page("pages/overlap.py", tab=tab)
