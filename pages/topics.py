@@ -69,6 +69,9 @@ else:
                           columns=["label", "kind", "year", "papers", "share"])
 yearly = yearly.dropna(subset=["year", "share"]).assign(papers_from=scope)
 yearly["year"] = yearly["year"].astype(int)
+# a topic without a paper in a year of this scope has a share of 0 % there, not a gap the line crosses
+yearly = charts.zero_years(yearly, [year for (community, year), n in year_papers.items()
+                                    if community == scopes[scope] and n])
 yearly["year_papers"] = [year_papers[(scopes[scope], year)] for year in yearly["year"]]  # the share's denominator
 # one paper of three is a share of 33 %: such a year's point is noise, so the chart leaves it out (the CSV keeps it)
 shown = yearly[yearly["year_papers"] >= MIN_YEAR_PAPERS].copy()

@@ -19,6 +19,7 @@ from contextlib import nullcontext
 from typing import Any
 
 import altair as alt
+import pandas as pd
 import streamlit as st
 
 # Streamlit's own transformer and lock (streamlit/elements/vega_charts.py, pinned in constraints.txt): the
@@ -82,6 +83,27 @@ def stretches(years: Iterable[int], left_out: Iterable[int]) -> list[int]:
     leaves out and starts again after it. Why: drawn straight through that year, it read as the year's share."""
     gaps = sorted(left_out)
     return [bisect_left(gaps, year) for year in years]  # how many years left out come before it
+
+
+def zero_years(frame: pd.DataFrame, years: Iterable[int], by: str = "label") -> pd.DataFrame:
+    """`frame` (one row per `by` and year) with a row of 0 papers and a 0 share for each year of `years` a group
+    has no row for, from the group's first year on.
+
+    Why: a topic without a paper in a year has a share of 0 % there; without that row its line was drawn straight
+    across the year, as if the topic had kept its share. Years before a topic's first paper stay empty, so a
+    topic's line starts where it does."""
+    wanted = sorted(set(years))
+    pieces, filled = [], False
+    for _, group in frame.groupby(by, sort=False):  # groups in the order they come, as the page lists them
+        have, first = set(group["year"]), group["year"].min()
+        zeros = [{**group.iloc[0].to_dict(), "year": year, "papers": 0, "share": 0.0}
+                 for year in wanted if year > first and year not in have]
+        filled = filled or bool(zeros)
+        pieces.append(pd.concat([group, pd.DataFrame(zeros, columns=frame.columns)]).sort_values("year", kind="stable")
+                      if zeros else group)
+    if not filled:
+        return frame
+    return pd.concat(pieces, ignore_index=True).astype(frame.dtypes.to_dict())
 
 
 LEGEND_COLUMNS = 3  # three names of ~200 px fit under the chart in the explorer's main column

@@ -71,9 +71,11 @@ def test_topic_shares_can_be_read_within_one_venue_type(atlas_env: FalkorStore) 
     MIN_YEAR_PAPERS = 30  # pages/topics.py's
 
     def chart_shares(at: object) -> list[float]:
+        """The chart's shares of the years where a label has papers (its 0 % years are another test's)."""
         frames = [pa.ipc.open_stream(d.data.data).read_pandas() for el in at.get("vega_lite_chart")
                   for d in el.proto.datasets]
-        return sorted(max((f for f in frames if "share" in f.columns), key=len)["share"])
+        shares = max((f for f in frames if "share" in f.columns), key=len)
+        return sorted(shares.loc[shares["papers"] > 0, "share"])
 
     papers: Counter = Counter()
     for row in atlas_env.counts()["papers_per_venue_year"]:
@@ -124,6 +126,47 @@ def test_stretches_break_at_every_year_left_out() -> None:
 
     assert stretches([2018, 2019, 2021, 2022, 2025], [2016, 2020, 2023, 2024]) == [1, 1, 2, 2, 4]
     assert stretches([2018, 2019], []) == [0, 0]
+
+
+def test_a_topic_without_papers_in_a_shown_year_has_a_share_of_zero_there(atlas_env: FalkorStore) -> None:
+    """A topic's line runs through every year the chart shows from its first paper on: where the topic has no
+    paper its share is 0 %, not a gap the line was drawn straight across. (The small build's finer topics have
+    such years; its pillars have none.)"""
+    import pyarrow as pa
+
+    from graph.topic_analytics import label_year_counts
+
+    counted = {(row["label"], row["year"]) for row in label_year_counts(atlas_env, "topic")}
+    at = open_page("pages/topics.py", kind="Topics")
+    assert_clean(at)
+    (chart,) = [el.proto for el in at.get("vega_lite_chart")
+                if any("share" in pa.ipc.open_stream(d.data.data).read_pandas().columns for d in el.proto.datasets)]
+    frame = max((pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.datasets), key=len)
+    shown_years = set(frame["year"])
+    for label, rows in frame.groupby("label"):
+        assert set(rows["year"]) == {year for year in shown_years if year >= rows["year"].min()}, label
+    zeros = frame[[(label, year) not in counted for label, year in zip(frame["label"], frame["year"], strict=True)]]
+    assert len(zeros) and (zeros["papers"] == 0).all() and (zeros["share"] == 0).all(), zeros
+
+
+def test_zero_years_fills_a_group_from_its_first_year_on() -> None:
+    import pandas as pd
+
+    from ui.charts import zero_years
+
+    frame = pd.DataFrame({"label": ["b", "b", "a"], "year": [2019, 2022, 2021], "papers": [3, 1, 2],
+                          "share": [0.3, 0.1, 0.2], "kind": ["topic"] * 3})
+    filled = zero_years(frame, [2018, 2019, 2020, 2021, 2022, 2023])
+    assert filled.to_dict("records") == [
+        {"label": "b", "year": 2019, "papers": 3, "share": 0.3, "kind": "topic"},
+        {"label": "b", "year": 2020, "papers": 0, "share": 0.0, "kind": "topic"},
+        {"label": "b", "year": 2021, "papers": 0, "share": 0.0, "kind": "topic"},
+        {"label": "b", "year": 2022, "papers": 1, "share": 0.1, "kind": "topic"},
+        {"label": "b", "year": 2023, "papers": 0, "share": 0.0, "kind": "topic"},
+        {"label": "a", "year": 2021, "papers": 2, "share": 0.2, "kind": "topic"},
+        {"label": "a", "year": 2022, "papers": 0, "share": 0.0, "kind": "topic"},
+        {"label": "a", "year": 2023, "papers": 0, "share": 0.0, "kind": "topic"}]
+    assert zero_years(frame, [2018, 2019]) is frame  # nothing missing from a group's first year on
 
 
 @pytest.mark.parametrize("tab", ["Backgrounds", "Bridges", "Institutions", "Communities"])
