@@ -127,14 +127,15 @@ if not venues.empty:
 
 st.subheader("Rising and falling")
 if analytics.available("graph.analytics.trends"):
-    movers = analytics.topic_movers(key, kind)
+    movers = analytics.topic_movers(key, kind, scopes[scope])  # the venues the trend above shows
     if movers:
         plain_table(pd.DataFrame([{
             "topic": names.get(m.label, m.label), "trend": m.direction, "change (pp)": m.change_pp,
             "recent share": m.recent_share, "earlier share": m.early_share, "papers": m.papers}
             for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
                                         "earlier share": "{:.2%}"})
-        st.caption("Mean yearly share in the last three years against the three before.")
+        st.caption(f"Mean yearly share of {'all' if scopes[scope] is None else 'the ' + scope} papers in the last "
+                   "three years against the three before (the venues chosen above).")
     else:
         st.caption("Not enough years of tagged papers to compare.")
 else:

@@ -242,10 +242,13 @@ def communities(key: StoreKey, top: int) -> list[Any]:
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
-def topic_movers(key: StoreKey, kind: str | None) -> list[Any]:
+def topic_movers(key: StoreKey, kind: str | None, community: str | None = None) -> list[Any]:
+    """Rising and falling labels among the papers of one venue community (`None`: all venues)."""
     trends = optional_module("graph.analytics.trends")
     proj = _projection(key)
-    return _answer(proj, "topic_movers", lambda: trends.topic_movers(proj, kind=kind), kind)
+    scope = () if community is None else (community,)  # all venues keep the key `mlsys-atlas warm` saves
+    return _answer(proj, "topic_movers", lambda: trends.topic_movers(proj, kind=kind, community=community), kind,
+                   *scope)
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)
