@@ -17,7 +17,7 @@ import streamlit as st
 from graph.analytics.overlap import SMALL_SAMPLE
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
-from ui.linked_table import linked_table
+from ui.linked_table import MISSING, linked_table
 from ui.text import by_note, csv_records
 from ui.widgets import download_row, lands_with
 
@@ -96,7 +96,7 @@ if tab_bg.open:
                            for c in table.columns if c.endswith("_background_share")})
             shown = table.assign(**{c: table[c] * 100 for c in labels})
             percent = {c: st.column_config.NumberColumn(label, format="%.1f%%") for c, label in labels.items()}
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            st.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING, column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "authors": st.column_config.NumberColumn("MLSys authors"),
                 **{c: st.column_config.NumberColumn(n) for c, n in CLASS_NAMES.items()}, **percent,
@@ -114,8 +114,11 @@ if tab_bg.open:
             if not frame.empty:
                 linked_table(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
                                     "first_ml_year", "link"]], key="overlap-backgrounds", column_config={
-                    "first_systems_year": st.column_config.NumberColumn(format="%d"),
-                    "first_ml_year": st.column_config.NumberColumn(format="%d")})
+                    "name": "Name", "background": "Background",
+                    "systems_papers": st.column_config.NumberColumn("Systems papers"),
+                    "ml_papers": st.column_config.NumberColumn("ML papers"),
+                    "first_systems_year": st.column_config.NumberColumn("First systems paper", format="%d"),
+                    "first_ml_year": st.column_config.NumberColumn("First ML paper", format="%d")})
 
 if tab_bridges.open:
     with tab_bridges:
@@ -131,7 +134,8 @@ if tab_bridges.open:
                                "MLSys papers": p.mlsys_papers, "evidence": p.evidence,
                                "link": links.person_href(p.author)} for p in people])
         linked_table(frame, key="overlap-bridges", column_config={
-            "name": "Name", "score": st.column_config.NumberColumn("Score", format="%.1f",
+            "name": "Name", "systems papers": "Systems papers",
+            "score": st.column_config.NumberColumn("Score", format="%.1f",
                                                                    help="Balance × joint papers (or betweenness)"),
             "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
                                                              help="1 = links split evenly between the two sides"),

@@ -23,6 +23,8 @@ from ui import links
 from ui.text import escape_markdown
 
 HINT = "Select a row (the box at its left) to open it here."
+# what an empty cell shows: Streamlit writes "None" by default, which read as a value ("first ML paper: None")
+MISSING = "—"
 FOLLOW_JS = """<script>
 (function () {{
   let tries = 0;
@@ -46,6 +48,7 @@ def linked_table(frame: pd.DataFrame, *, key: str, link: str = "link", carry: di
     shown = frame.drop(columns=[link])
     dataframe_kwargs.setdefault("hide_index", True)
     dataframe_kwargs.setdefault("width", "stretch")
+    dataframe_kwargs.setdefault("placeholder", MISSING)
     event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row", **dataframe_kwargs)
     rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
     target = None

@@ -200,6 +200,18 @@ def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     assert at.dataframe, f"{tab} shows no table"
 
 
+def test_mlsys_authors_table_has_readable_headers_and_no_none(atlas_env: FalkorStore) -> None:
+    """The MLSys authors of a year were shown under their field names ("first_systems_year") and a person without
+    an ML paper had "None" as their first ML year; the headers are words now and an empty cell shows a dash."""
+    at = open_page("pages/overlap.py", tab="Backgrounds")
+    assert_clean(at)
+    (table,) = [t for t in at.dataframe if "first_ml_year" in t.value.columns]
+    assert table.value[["first_systems_year", "first_ml_year"]].isna().any().any(), "the small build has such people"
+    labels = {column: (config or {}).get("label") for column, config in json.loads(table.proto.columns).items()}
+    assert all(labels.get(column) and "_" not in labels[column] for column in table.value.columns), labels
+    assert table.proto.placeholder == "—"
+
+
 def test_overlap_change_names_the_year_it_starts_from(atlas_env: FalkorStore) -> None:
     """The metrics' "+x pp since Y" names the first year of the change shown, not a fixed 2018."""
     from graph.analytics.overlap import background_by_year, change_start
