@@ -109,16 +109,20 @@ if tab_bg.open:
             year = st.selectbox("MLSys authors of", [r.year for r in reversed(rows)], key="year",
                                 bind="query-params")
             people = analytics.mlsys_authors(key, MODES[mode_label], int(year))
+            counted = f" before {int(year)}" if MODES[mode_label] == "prior" else ""
             frame = pd.DataFrame([{**asdict(p), "background": CLASS_NAMES[p.background],
                                    "link": links.person_href(p.author)} for p in people])
             if not frame.empty:
                 linked_table(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
                                     "first_ml_year", "link"]], key="overlap-backgrounds", column_config={
                     "name": "Name", "background": "Background",
-                    "systems_papers": st.column_config.NumberColumn("Systems papers"),
-                    "ml_papers": st.column_config.NumberColumn("ML papers"),
-                    "first_systems_year": st.column_config.NumberColumn("First systems paper", format="%d"),
-                    "first_ml_year": st.column_config.NumberColumn("First ML paper", format="%d")})
+                    # the counts follow the mode (papers before the year, or all), the first years never do
+                    "systems_papers": st.column_config.NumberColumn(f"Systems papers{counted}"),
+                    "ml_papers": st.column_config.NumberColumn(f"ML papers{counted}"),
+                    "first_systems_year": st.column_config.NumberColumn(
+                        "First systems paper", format="%d", help="Year of their first systems-side paper, any year"),
+                    "first_ml_year": st.column_config.NumberColumn(
+                        "First ML paper", format="%d", help="Year of their first ML paper, any year")})
 
 if tab_bridges.open:
     with tab_bridges:

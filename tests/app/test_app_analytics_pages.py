@@ -210,6 +210,8 @@ def test_mlsys_authors_table_has_readable_headers_and_no_none(atlas_env: FalkorS
     labels = {column: (config or {}).get("label") for column, config in json.loads(table.proto.columns).items()}
     assert all(labels.get(column) and "_" not in labels[column] for column in table.value.columns), labels
     assert table.proto.placeholder == "—"
+    year = int(at.selectbox(key="year").value)  # the counts are of the papers before it, the first years of any year
+    assert labels["systems_papers"] == f"Systems papers before {year}", labels
 
 
 def test_overlap_change_names_the_year_it_starts_from(atlas_env: FalkorStore) -> None:
