@@ -17,6 +17,7 @@ from graph import queries as q
 from graph.errors import InputError
 from graph.ids import fold
 from graph.store import GraphStore
+from graph.words import plural
 
 CHUNK = 500  # ids per read: small enough for either store, large enough that a full export is ~100 reads
 
@@ -87,7 +88,7 @@ def resolve_person(store: GraphStore, text: str, pick: int | None = None) -> dic
         return {"id": chosen[0]["id"], "name": chosen[0]["name"]}
     if not chosen:
         raise InputError(f"--person {text!r}: nobody of that name in the graph (try `mlsys-atlas search`).")
-    options = "; ".join(f"{n}. {h['name']} ({h['id']}, {h.get('papers') or 0} papers)"
+    options = "; ".join(f"{n}. {h['name']} ({h['id']}, {plural(h.get('papers') or 0, 'paper')})"
                         for n, h in enumerate(chosen[:8], 1))
     if pick is not None:
         if not 1 <= pick <= len(chosen):

@@ -11,6 +11,8 @@ import argparse
 import json
 from typing import Any
 
+from graph.words import plural
+
 
 def _search(args: argparse.Namespace) -> int:
     from graph import config, explore
@@ -47,9 +49,9 @@ def _search(args: argparse.Namespace) -> int:
     if named:
         print("people named like this")
         for row in named:
-            print(f"  {row['name']}  ({row['papers']} papers)  {row['id']}")
+            print(f"  {row['name']}  ({plural(row['papers'] or 0, 'paper')})  {row['id']}")
     elif fuzzy:
-        print("did you mean: " + ", ".join(f"{m.name} ({m.weight} papers, {m.id})" for m in fuzzy))
+        print("did you mean: " + ", ".join(f"{m.name} ({plural(m.weight, 'paper')}, {m.id})" for m in fuzzy))
     print(f"people publishing on {args.query!r} (papers matching, all papers)")
     for p in publishing:
         print(f"  {p.name:<32} {p.papers:>4} {p.total_papers:>5}  {p.id}")

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from graph.tex import plain_text
+from graph.words import plural as plural  # the pages import it from here
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,10 +28,6 @@ def escape_markdown(text: object, max_len: int | None = None) -> str:
     if max_len is not None and len(value) > max_len:
         value = value[: max_len - 1].rstrip() + "…"
     return _MARKDOWN_SPECIAL.sub(r"\\\1", value)
-
-
-def plural(n: int, word: str, plural_word: str | None = None) -> str:
-    return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"
 
 
 def truncate(text: object, max_len: int) -> str:

@@ -24,6 +24,7 @@ from graph.errors import InputError
 from graph.fileio import check_output_path
 from graph.store import GraphStore
 from graph.venues import COMMUNITY_ORDER
+from graph.words import plural
 
 Handler = Callable[[argparse.Namespace, Projection], int]
 
@@ -151,8 +152,8 @@ def _profile(args: argparse.Namespace, proj: Projection) -> int:
                                                            "coauthors": export.rows(p.coauthors)}
         return 0
     lean = f"{p.systems_lean:.2f}" if p.systems_lean is not None else "n/a"
-    print(f"{p.name} ({p.author}): {p.papers} papers {p.first_year}-{p.last_year}; background {p.background}; "
-          f"systems lean {lean}")
+    print(f"{p.name} ({p.author}): {plural(p.papers, 'paper')} {p.first_year}-{p.last_year}; "
+          f"background {p.background}; systems lean {lean}")
     if p.community:
         print(f"community {p.community.id} ({p.community.size} people): {p.community.label}")
     print("\nvenues\n" + _table(p.venue_mix))

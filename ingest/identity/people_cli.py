@@ -15,6 +15,7 @@ from pathlib import Path
 
 from graph import queries as q
 from graph.errors import InputError
+from graph.words import plural
 from ingest.identity import curation, profiles
 
 
@@ -102,7 +103,8 @@ def show_command(args: argparse.Namespace) -> int:
                               for s in summaries], ensure_ascii=False, indent=1, default=str))
             return 0
         for summary in summaries:
-            print(f"{summary['id']}  {summary['name']}  ({summary['papers']} papers)  {profiles.one_line(summary)}")
+            print(f"{summary['id']}  {summary['name']}  ({plural(summary['papers'], 'paper')})  "
+                  f"{profiles.one_line(summary)}")
             if summary["aliases"]:
                 print(f"    also: {', '.join(summary['aliases'])}")
             for label, value in summary["ids"].items():
@@ -152,7 +154,8 @@ def split_command(args: argparse.Namespace) -> int:
         return 1
     rest = [m for m in mentions if m not in carved]
     row = curation.record("split", _who(args), args.why, carved, rest, names=[name])
-    print(f"{row['id']}: split of {len(carved)} of {name}'s {len(mentions)} papers recorded; applied on the next build")
+    print(f"{row['id']}: split of {len(carved)} of {name}'s {plural(len(mentions), 'paper')} recorded; applied on the "
+          "next build")
     return 0
 
 

@@ -88,6 +88,18 @@ def test_cli_search_names_people_through_the_index(atlas_env: FalkorStore,
     assert not result["people_named"] and "Matei Zaharia" in [p["name"] for p in result["did_you_mean"]]
 
 
+def test_cli_search_writes_1_paper_not_1_papers(atlas_env: FalkorStore, capsys: pytest.CaptureFixture[str]) -> None:
+    from collections import Counter
+
+    proj = projection(atlas_env)
+    named = Counter(proj.name(author) for author in proj.author_papers)
+    name = next(proj.name(author) for author, papers in sorted(proj.author_papers.items())
+                if len(papers) == 1 and named[proj.name(author)] == 1 and len(proj.name(author).split()) > 1)
+    assert main(["search", name]) == 0
+    shown = capsys.readouterr().out
+    assert f"{name}  (1 paper)  author:" in shown and "(1 papers)" not in shown, shown
+
+
 def test_rank_named_puts_the_name_as_typed_first() -> None:
     rows = [{"id": "author:ww", "name": "Weiwei Zhang", "papers": 40, "aliases": []},
             {"id": "author:wa", "name": "Wei A. Zhang", "papers": 30, "aliases": []},
