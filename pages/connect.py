@@ -14,6 +14,7 @@ from graph.explore import GraphView
 from graph.exports import graphml, rows_to_csv
 from graph.tex import plain_text
 from ui import analytics, data, graphview, links
+from ui.tables import data_table
 from ui.text import escape_markdown
 from ui.widgets import download_row, lands_with, person_picker
 
@@ -85,9 +86,10 @@ for node_id in view.nodes:
 graphview.draw(view, key=f"connect-{source}-{target}-{k}-{via}", centre=source, height=420,
                description=f"Collaboration paths from {result.source_name} to {result.target_name}")
 rows = result.rows()
-st.dataframe(pd.DataFrame(rows, columns=["path", "step", "from", "to", "kind", "evidence", "papers"]),
+data_table(pd.DataFrame(rows, columns=["path", "step", "from", "to", "kind", "evidence", "papers"]),
              hide_index=True, width="stretch",
-             column_config={"evidence": st.column_config.TextColumn("Evidence", width="medium"),
+             column_config={"path": "Path", "step": "Step", "from": "From", "to": "To", "kind": "Link",
+                            "evidence": st.column_config.TextColumn("Evidence", width="medium"),
                             "papers": st.column_config.TextColumn("Joint papers", width="large")})
 download_row([("Paths (CSV)", rows_to_csv(rows), "connection_paths.csv", "text/csv"),
               ("Paths (GraphML)", graphml(view), "connection_paths.graphml", "application/graphml+xml")],

@@ -23,6 +23,7 @@ from graph.tex import plain_text
 from graph.venues import venue_table
 from ui import admin, data, links
 from ui.sources import source_rows
+from ui.tables import data_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row, lands_with, optional_module, plain_table
 
@@ -53,8 +54,9 @@ if tab_sources.open:
                    "unknown: nothing says what share the papers are.")
         coverage = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers",
                                                              "accepted", "status", "source", "note"])
-        st.dataframe(coverage, hide_index=True, width="stretch",
-                     column_config={"year": st.column_config.NumberColumn("year", format="%d")})
+        data_table(coverage, hide_index=True, width="stretch",
+                     column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
+                                    "community": "Venue type"})
         st.subheader("Venue communities")
         st.caption("The table every organiser analysis uses (graph/venues.py): the systems side of the "
                    "systems–ML axis is systems, architecture and data together.")
@@ -94,16 +96,16 @@ if tab_build.open:
             left, right = st.columns(2, gap="large")
             with left:
                 st.markdown("**Quarantined by reason**")
-                st.dataframe(pd.DataFrame([{"reason": k, "records": v}
+                data_table(pd.DataFrame([{"reason": k, "records": v}
                                            for k, v in (report.get("quarantined_by_reason") or {}).items()]),
                              hide_index=True, width="stretch")
             with right:
                 st.markdown("**Left out by status** (rejected, withdrawn, workshop)")
-                st.dataframe(pd.DataFrame([{"status": k, "rows": v}
+                data_table(pd.DataFrame([{"status": k, "rows": v}
                                            for k, v in (report.get("skipped_by_status") or {}).items()]),
                              hide_index=True, width="stretch")
             with st.expander("Snapshot files and timings"):
-                st.dataframe(pd.DataFrame({"file": report.get("snapshot_files") or []}), hide_index=True,
+                data_table(pd.DataFrame({"file": report.get("snapshot_files") or []}), hide_index=True,
                              width="stretch")
                 st.json(seconds)
 
@@ -127,7 +129,7 @@ if tab_quarantine.open:
                 shown = shown[shown["reason"].str.contains(contains.strip(), case=False, regex=False)]
             st.caption(f"{plural(len(shown), 'record')} of {len(frame):,}. Each keeps the raw row and the reason it "
                        "was set aside; nothing is silently dropped.")
-            st.dataframe(shown, hide_index=True, width="stretch", column_config={
+            data_table(shown, hide_index=True, width="stretch", column_config={
                 "reason": st.column_config.TextColumn("Reason", width="medium"),
                 "raw": st.column_config.TextColumn("Raw record", width="large")})
             download_row([("Quarantined records (CSV)", rows_to_csv(csv_records(shown)), "quarantined.csv",
@@ -168,13 +170,13 @@ if tab_node.open:
                             f"**{escape_markdown(', '.join(props.get('sources') or []) or 'unknown sources')}**, "
                             f"retrieved {escape_markdown(props.get('retrieved_at') or 'at an unknown time')}.")
                 hidden = {"search_key", "title_key", "name_key", "abstract_key"}
-                st.dataframe(pd.DataFrame([{"property": k, "value": json.dumps(v, ensure_ascii=False)
+                data_table(pd.DataFrame([{"property": k, "value": json.dumps(v, ensure_ascii=False)
                                             if isinstance(v, list | dict) else str(v)}
                                            for k, v in sorted(props.items()) if k not in hidden and v is not None]),
                              hide_index=True, width="stretch")
                 st.markdown("**Relationships by source**")
                 if provenance["relationships"]:
-                    st.dataframe(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
+                    data_table(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
                 else:
                     st.caption("No relationships.")
 

@@ -12,6 +12,7 @@ import streamlit as st
 
 from graph.exports import rows_to_csv
 from ui import charts, data, links
+from ui.tables import data_table
 from ui.text import csv_records, escape_markdown, plural
 from ui.widgets import download_row
 
@@ -85,7 +86,7 @@ with chart_col:
 with side_col:
     st.subheader("Sources")
     freshness = data.source_freshness(key)
-    st.dataframe(pd.DataFrame(freshness, columns=["source", "papers", "retrieved_at"]), hide_index=True,
+    data_table(pd.DataFrame(freshness, columns=["source", "papers", "retrieved_at"]), hide_index=True,
                  width="stretch", column_config={
                      "source": "Source", "papers": st.column_config.NumberColumn("Papers", format="localized"),
                      "retrieved_at": st.column_config.TextColumn("Retrieved", help="Newest retrieval date")})
@@ -125,10 +126,10 @@ if coverage_box.open:
     with coverage_box:
         table = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers", "accepted",
                                                           "status", "source", "note"])
-        st.dataframe(table, hide_index=True, width="stretch", column_config={
-            "year": st.column_config.NumberColumn("year", format="%d"),
-            "accepted": st.column_config.NumberColumn("accepted", help="Papers the venue accepted, where a public "
+        data_table(table, hide_index=True, width="stretch", column_config={
+            "year": st.column_config.NumberColumn("Year", format="%d"),
+            "accepted": st.column_config.NumberColumn("Accepted", help="Papers the venue accepted, where a public "
                                                       "number exists"),
-            "status": st.column_config.TextColumn("status", help="complete / partial / missing / unknown")})
+            "status": st.column_config.TextColumn("Status", help="complete / partial / missing / unknown")})
         download_row([("Coverage per venue and year (CSV)", rows_to_csv(csv_records(table)),
                        "coverage_per_venue_year.csv", "text/csv")], key="home-dl")

@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from graph.analytics.overlap import SMALL_SAMPLE
+from graph.explore import community_name
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
-from ui.linked_table import MISSING, linked_table
+from ui.linked_table import linked_table
+from ui.tables import data_table
 from ui.text import by_note, csv_records
 from ui.widgets import download_row, lands_with
 
@@ -92,11 +94,11 @@ if tab_bg.open:
                                    "caveat": caveats.get(r.year, "")} for r in rows])
             # names and percentages people read on screen; the CSV below keeps the machine-readable names and shares
             labels = {f"{c}_share": f"{n} (share)" for c, n in CLASS_NAMES.items()}
-            labels.update({c: f"{c.removesuffix('_background_share').capitalize()} background"
+            labels.update({c: f"{community_name(c.removesuffix('_background_share'))} background"
                            for c in table.columns if c.endswith("_background_share")})
             shown = table.assign(**{c: table[c] * 100 for c in labels})
             percent = {c: st.column_config.NumberColumn(label, format="%.1f%%") for c, label in labels.items()}
-            st.dataframe(shown, hide_index=True, width="stretch", placeholder=MISSING, column_config={
+            data_table(shown, hide_index=True, width="stretch", column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "authors": st.column_config.NumberColumn("MLSys authors"),
                 **{c: st.column_config.NumberColumn(n) for c, n in CLASS_NAMES.items()}, **percent,
@@ -151,7 +153,7 @@ if tab_inst.open:
     with tab_inst:
         st.markdown("**Bridge institutions** — whose people connect the two sides")
         insts = analytics.bridge_institutions(key, 25)
-        st.dataframe(pd.DataFrame([{"name": i.name, "country": i.country, "score": i.score,
+        data_table(pd.DataFrame([{"name": i.name, "country": i.country, "score": i.score,
                                     "members": i.members, "balance": i.participation,
                                     "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
                                    for i in insts]), hide_index=True, width="stretch", column_config={
@@ -199,7 +201,7 @@ if tab_comm.open:
                                "systems": c.systems_share, "ML": c.ml_share, "MLSys": c.mlsys_share,
                                "members": ", ".join(name for _, name, _ in c.top_members[:6])} for c in found])
         venue_share = "Share of the community's papers published at {} venues"
-        st.dataframe(frame, hide_index=True, width="stretch", column_config={
+        data_table(frame, hide_index=True, width="stretch", column_config={
             "community": st.column_config.NumberColumn("Community", format="%d"),
             "label": st.column_config.TextColumn("Label", width="large"),
             "people": st.column_config.NumberColumn("People"),

@@ -17,6 +17,7 @@ from graph.ids import fold
 from graph.tex import plain_text
 from ui import data, links
 from ui.state import PAPER_SHOWN as SHOWN
+from ui.tables import data_table
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row
 
@@ -99,7 +100,7 @@ with left:
     st.caption(TAG_INPUT_NOTES.get(paper.get("tag_input") or "title_only", TAG_INPUT_NOTES["title_only"]))
     topic_rows = paper.get("topics") or []
     if topic_rows:
-        st.dataframe(pd.DataFrame([{
+        data_table(pd.DataFrame([{
             "topic": t.get("name") or t.get("label"), "kind": t.get("kind"), "score": t.get("score"),
             "evidence": "; ".join(t.get("evidence") or [])} for t in topic_rows]), hide_index=True, width="stretch",
             column_config={

@@ -19,6 +19,7 @@ from graph.tex import plain_text
 from ui import analytics, charts, data, graphview, links
 from ui.linked_table import linked_table
 from ui.state import PERSON_SHOWN
+from ui.tables import data_table
 from ui.text import csv_records, escape_markdown, plural, readable_titles
 from ui.widgets import download_row, match_label, person_links, plain_table, resolve_person_param, suggestions_line
 
@@ -244,6 +245,7 @@ if tab_papers.open:
             linked_table(readable_titles(frame), key="person-papers", carry=here, column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "title": st.column_config.TextColumn("Title", width="large"),
+                "community": "Venue type",
                 "position": st.column_config.NumberColumn("Author #", help="Position in the author list")})
             ids = tuple(p["id"] for p in papers)
             venue_full = {v["name"]: v.get("full_name") for v in data.venues(key)}
@@ -297,7 +299,8 @@ if tab_insts.open:
                                     alt="Affiliations over time: a bar from the first to the last year at each "
                                         "institution, a tick on each year with a paper there")
             frame["link"] = frame["id"].map(links.institution_href)
-            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here)
+            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here,
+                         column_config={"name": "Institution"})
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "institutions.csv", "text/csv")], key="person-insts-dl")
 
@@ -330,7 +333,7 @@ if tab_identity.open:
             ids = {"Atlas id": author_id, "OpenReview": person.get("openreview_id"),
                    "Semantic Scholar": person.get("s2_id"), "ORCID": person.get("orcid"),
                    "DBLP": person.get("dblp_pid"), "OpenAlex": person.get("openalex_id")}
-            st.dataframe(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]), hide_index=True,
+            data_table(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]), hide_index=True,
                          width="stretch")
             aliases = person.get("aliases") or []
             alias_text = ", ".join(escape_markdown(a) for a in aliases) if aliases else "none recorded"
@@ -342,7 +345,7 @@ if tab_identity.open:
                         f"**Retrieved:** {escape_markdown(person.get('retrieved_at') or 'unknown')}")
             provenance = data.node_provenance(key, author_id)
             if provenance and provenance["relationships"]:
-                st.dataframe(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
+                data_table(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
             st.page_link(links.DATA, label="Full provenance on the Data page", query_params={**here, "node": author_id},
                          icon=":material/database:")
         st.caption(f"{plural(len(papers), 'paper')} in this graph carry this identity.")

@@ -17,6 +17,7 @@ import streamlit as st
 from graph.errors import AtlasError
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
+from ui.tables import data_table
 from ui.text import escape_markdown, plural
 from ui.widgets import download_row, lands_with, plain_table
 
@@ -155,7 +156,7 @@ if tab_conflicts.open:
                 f", {possible} of them marked *possible*: a name fits several people and the conflict holds for one "
                 "of them (see the note). Pick the person on the “To resolve” tab." if possible else "."))
             frame = pd.DataFrame(tables["conflicts"])
-            st.dataframe(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
+            data_table(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
                                 "note", "papers"]],
                          hide_index=True, width="stretch", column_config={
                              "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
@@ -169,7 +170,7 @@ if tab_coverage.open:
         if coverage.empty:
             st.info("No topics to compare.")
         else:
-            st.dataframe(coverage, hide_index=True, width="stretch", column_config={
+            data_table(coverage, hide_index=True, width="stretch", column_config={
                 "submission_share": st.column_config.ProgressColumn("Share of submissions", min_value=0, max_value=1,
                                                                     format="percent"),
                 "pc_share": st.column_config.ProgressColumn("Share of PC", min_value=0, max_value=1, format="percent")})
@@ -181,7 +182,7 @@ if tab_members.open:
         frame = pd.DataFrame(tables["members"])
         # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
         frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
-        st.dataframe(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
+        data_table(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
                             "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
                      width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
                                                                                           display_text="Open")})
@@ -212,7 +213,7 @@ if tab_review.open:
                     picks[name] = choice
                     st.rerun()
             if audit.ambiguous:
-                st.dataframe(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+                data_table(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
         if picks:
             st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
                                                           for n, a in sorted(picks.items())))
@@ -222,7 +223,7 @@ if tab_review.open:
         if audit.unmatched:
             st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — their conflicts cannot be checked; "
                         "fix the spelling or add an id column")
-            st.dataframe(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
+            data_table(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
         if not (audit.unmatched or audit.ambiguous):
             st.success("Every name matched exactly one person.", icon=":material/check_circle:")
 

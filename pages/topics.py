@@ -180,7 +180,7 @@ with c2:
     st.markdown("**Institutions**")
     insts = pd.DataFrame([{**r, "link": links.institution_href(r["id"])} for r in leaders["institutions"]],
                          columns=["name", "country", "papers", "link"])
-    linked_table(insts, key="topic-institutions", hint=False)
+    linked_table(insts, key="topic-institutions", hint=False, column_config={"name": "Institution"})
 tagged = next((int(t.get("papers") or 0) for t in topic_rows if t["label"] == topic), 0)
 shown_of = f"the {len(leaders['papers'])} highest-scoring of {tagged:,}" if tagged > len(leaders["papers"]) else \
     "highest score first"

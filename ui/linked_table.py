@@ -20,11 +20,10 @@ import pandas as pd
 import streamlit as st
 
 from ui import links
+from ui.tables import data_table
 from ui.text import escape_markdown
 
 HINT = "Select a row (the box at its left) to open it here."
-# what an empty cell shows: Streamlit writes "None" by default, which read as a value ("first ML paper: None")
-MISSING = "—"
 FOLLOW_JS = """<script>
 (function () {{
   let tries = 0;
@@ -46,10 +45,7 @@ def linked_table(frame: pd.DataFrame, *, key: str, link: str = "link", carry: di
     `label`: the column naming a row in the "Opening …" link (default: name, else title, else the first column).
     """
     shown = frame.drop(columns=[link])
-    dataframe_kwargs.setdefault("hide_index", True)
-    dataframe_kwargs.setdefault("width", "stretch")
-    dataframe_kwargs.setdefault("placeholder", MISSING)
-    event = st.dataframe(shown, key=key, on_select="rerun", selection_mode="single-row", **dataframe_kwargs)
+    event = data_table(shown, key=key, on_select="rerun", selection_mode="single-row", **dataframe_kwargs)
     rows = list(getattr(getattr(event, "selection", None), "rows", None) or [])
     target = None
     if rows and rows[0] < len(frame):

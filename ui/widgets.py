@@ -20,6 +20,7 @@ from graph.explore import node_label
 from graph.ids import fold
 from graph.search import Match
 from ui import data, links, state
+from ui.tables import header
 from ui.text import escape_markdown, plural
 
 
@@ -161,9 +162,11 @@ def plain_table(frame: pd.DataFrame, *, formats: dict[str, str | Callable[[Any],
     0.22 s to a one-line page's first visit, the same rows as two plain tables 0.10 s; BENCHMARKS.md, issue 16),
     and for a dozen rows its scrolling and sorting add nothing. `st.table` has no column formats (and drops a
     pandas Styler's), so `formats` (column -> format string or function) writes each number as the page means
-    it, e.g. a share as a percentage (`display_frame`).
+    it, e.g. a share as a percentage (`display_frame`). Its headers are made words as every data grid's are
+    (`ui.tables.header`).
     """
-    st.table(display_frame(frame, formats), hide_index=not index)
+    shown = display_frame(frame, formats)
+    st.table(shown.rename(columns=header), hide_index=not index)  # headers in words, as in every data grid
 
 
 def display_frame(frame: pd.DataFrame, formats: dict[str, str | Callable[[Any], str]] | None = None) -> pd.DataFrame:

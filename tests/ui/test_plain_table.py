@@ -33,5 +33,5 @@ def test_plain_table_sends_the_formatted_cells_as_a_plain_table() -> None:
     at.run()
     assert not at.exception and not at.dataframe  # no data grid
     sent = at.table[0].value
-    assert sent.to_dict("list") == {"country": ["US", "CA"], "members": [9, 2], "share": ["75.0%", "16.7%"]}
+    assert sent.to_dict("list") == {"Country": ["US", "CA"], "Members": [9, 2], "Share": ["75.0%", "16.7%"]}
     assert at.table[0].proto.hide_index
