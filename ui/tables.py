@@ -31,12 +31,11 @@ def labelled(columns: Any, column_config: Mapping[str, Any] | None = None) -> di
     """`column_config` with a header for every column it leaves without a label (its explicit labels kept)."""
     config: dict[str, Any] = dict(column_config or {})
     for column in map(str, columns):
-        given = config.get(column)
-        if given is None:
+        if column not in config:
             config[column] = header(column)
-        elif isinstance(given, dict) and not given.get("label"):
-            config[column] = {**given, "label": header(column)}
-    return config
+        elif isinstance(config[column], dict) and not config[column].get("label"):
+            config[column] = {**config[column], "label": header(column)}
+    return config  # a column the caller set to None stays hidden, as st.dataframe hides it
 
 
 def data_table(frame: pd.DataFrame, **dataframe_kwargs: Any) -> Any:

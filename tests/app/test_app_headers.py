@@ -65,3 +65,14 @@ def test_header_makes_words_of_a_field_name() -> None:
     assert header("retrieved_at") == "Retrieved at"
     assert header("matching papers") == "Matching papers"
     assert header("Author #") == "Author #"
+
+
+def test_labelled_keeps_given_labels_and_hidden_columns() -> None:
+    import streamlit as st
+
+    from ui.tables import labelled
+
+    given = {"papers": st.column_config.NumberColumn(format="%d"), "title": "Title", "id": None}
+    config = labelled(["title", "papers", "last_active", "id"], given)
+    assert config["title"] == "Title" and config["id"] is None and config["last_active"] == "Last active"
+    assert config["papers"]["label"] == "Papers" and config["papers"]["type_config"]["format"] == "%d"
