@@ -112,9 +112,10 @@ if not (people or publishing or papers or institutions or topics_found):
     st.stop()
 st.caption(f"Found {summary}.")
 
-papers_label = f"Papers ({len(papers)}{'+' if index is None and len(papers) >= 200 else ''})"
-tab_people, tab_papers, tab_insts, tab_topics = st.tabs([
-    f"People ({people_total})", papers_label, f"Institutions ({len(institutions)})", f"Topics ({len(topics_found)})"],
+papers_label = f"Papers ({len(papers):,}{'+' if index is None and len(papers) >= 200 else ''})"
+tab_people, tab_papers, tab_insts, tab_topics = st.tabs([  # counts written as in the "Found …" line above
+    f"People ({people_total:,})", papers_label, f"Institutions ({len(institutions):,})",
+    f"Topics ({len(topics_found):,})"],
     default=None if people or publishing or not papers else papers_label)
 
 with tab_people:

@@ -65,6 +65,16 @@ def test_search_page_lists_people_publishing_on_a_topic_with_consistent_counts(a
     assert re.search(r"Found ([\d,]+) (people|person)", found).group(1) == people_tab[len("People ("):-1]
 
 
+def test_tab_counts_are_written_as_the_found_line_writes_them(atlas_env: FalkorStore) -> None:
+    """"Found 1,459 papers" above a tab "Papers (1459)": the tabs write their counts with separators too."""
+    at = open_page("pages/search.py", q="learning")
+    assert_clean(at)
+    found = next(c.value for c in at.caption if c.value.startswith("Found "))
+    papers = re.search(r"([\d,]+) papers?\b", found).group(1)
+    assert int(papers.replace(",", "")) >= 1000, "the small build has over a thousand papers on learning"
+    assert f"Papers ({papers})" in [t.label for t in at.tabs], ([t.label for t in at.tabs], found)
+
+
 def test_a_name_is_not_corrected_into_a_title_word(atlas_env: FalkorStore) -> None:
     at = open_page("pages/search.py", q="tianqi")
     assert_clean(at)
