@@ -14,6 +14,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from graph.analytics.trends import MIN_YEAR_PAPERS  # a year with fewer papers in the venues chosen is left out
 from graph.explore import COMMUNITY_NAMES, community_name
 from graph.exports import rows_to_csv
 from ui import analytics, charts, data, links
@@ -24,7 +25,6 @@ from ui.widgets import download_row, lands_with, plain_table
 KINDS = {"Pillars": "pillar", "Topics": "topic"}
 PAIRS_SHOWN = 20  # most frequent co-occurring pairs in the chart
 END_LABELS_UP_TO = 6  # lines labelled at their end (the four pillars); past that the labels overlap
-MIN_YEAR_PAPERS = 30  # a year with fewer papers in the chosen venues is left out of the trend
 
 st.title("Topics")
 if not analytics.available("graph.topic_analytics"):
@@ -135,9 +135,10 @@ if analytics.available("graph.analytics.trends"):
             for m in movers]), formats={"change (pp)": "{:.2f}", "recent share": "{:.2%}",
                                         "earlier share": "{:.2%}"})
         st.caption(f"Mean yearly share of {'all' if scopes[scope] is None else 'the ' + scope} papers in the last "
-                   "three years against the three before (the venues chosen above).")
+                   "three years against the three before (the venues and years the chart above shows).")
     else:
-        st.caption("Not enough years of tagged papers to compare.")
+        st.caption(f"Not enough years to compare: it takes four years with at least {MIN_YEAR_PAPERS} papers"
+                   f"{'' if scopes[scope] is None else ' of ' + scope}.")
 else:
     lands_with("Rising and falling topics", 7)
 

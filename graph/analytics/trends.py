@@ -54,6 +54,9 @@ def topic_shares(proj: Projection, by: str = "year", *, kind: str | None = None,
     return out
 
 
+MIN_YEAR_PAPERS = 30  # the explorer's trends leave out a year with fewer papers in the venues chosen
+
+
 @dataclass
 class TopicMove:
     label: str
@@ -67,13 +70,18 @@ class TopicMove:
 
 
 def topic_movers(proj: Projection, *, window: int = 3, kind: str | None = None, min_papers: int = 5,
-                 flat_pp: float = 0.5, community: str | None = None) -> list[TopicMove]:
-    """Topics ordered from fastest rising to fastest falling (change of mean share between windows)."""
+                 flat_pp: float = 0.5, community: str | None = None, min_year_papers: int = 0) -> list[TopicMove]:
+    """Topics ordered from fastest rising to fastest falling (change of mean share between windows).
+
+    `min_year_papers`: years with fewer papers (of `community`) are left out of the windows, as the explorer's
+    trend chart leaves them out (`MIN_YEAR_PAPERS`): one paper of three is a share of 33 %, and a window ending
+    in such a year called a topic rising or falling on noise.
+    """
     rows = topic_shares(proj, "year", kind=kind, community=community)
     series: dict[str, dict[int, float]] = defaultdict(dict)
     papers: Counter[str] = Counter()
     for row in rows:
-        if row["year"] is not None:
+        if row["year"] is not None and int(row["total"]) >= min_year_papers:  # type: ignore[call-overload]
             series[str(row["label"])][int(row["year"])] = float(row["share"])  # type: ignore[arg-type]
             papers[str(row["label"])] += int(row["papers"])  # type: ignore[call-overload]
     years = sorted({y for s in series.values() for y in s})

@@ -44,6 +44,16 @@ def test_rising_and_falling_topics(tiny: Projection) -> None:
     assert moves["metrics"].direction == "falling"  # 2 of 4 papers in 2020, 1 of 7 in 2021
 
 
+def test_rising_and_falling_leaves_out_years_with_few_papers(tiny: Projection) -> None:
+    """A year with fewer papers than `min_year_papers` is left out, as the trend chart leaves it out. The tiny graph
+    has 1, 2, 4 and 7 papers in 2018-2021: with 4, software counts only its 2020-2021 papers (p7, p8, p12), and
+    with 5 only 2021 is left, so there is no earlier window to compare it with."""
+    moves = {m.label: m for m in topic_movers(tiny, window=1, min_papers=1, min_year_papers=4)}
+    assert moves["software"].papers == 3 and moves["software"].change_pp == pytest.approx(100 * 3 / 7, 0.01)
+    assert topic_movers(tiny, window=1, min_papers=1)[0].papers == 5  # all years: p1 and p2 too
+    assert topic_movers(tiny, window=1, min_papers=1, min_year_papers=5) == []
+
+
 def test_institution_country_and_sector_mix(tiny: Projection) -> None:
     countries = {(r["year"], r["country"]): r["share"] for r in country_mix(tiny)}
     assert countries[(2020, "US")] == 0.75  # p3, p5, p10 of the four 2020 papers

@@ -67,8 +67,7 @@ def test_topic_shares_can_be_read_within_one_venue_type(atlas_env: FalkorStore) 
     import pyarrow as pa
 
     from graph import topic_analytics as ta
-
-    MIN_YEAR_PAPERS = 30  # pages/topics.py's
+    from graph.analytics.trends import MIN_YEAR_PAPERS  # the page's
 
     def chart_shares(at: object) -> list[float]:
         """The chart's shares of the years where a label has papers (its 0 % years are another test's)."""
@@ -149,22 +148,29 @@ def test_a_topic_without_papers_in_a_shown_year_has_a_share_of_zero_there(atlas_
     assert len(zeros) and (zeros["papers"] == 0).all() and (zeros["share"] == 0).all(), zeros
 
 
-@pytest.mark.parametrize(("venues", "community"), [("Systems", "systems"), ("ML", "ml"), ("All venues", None)])
+@pytest.mark.parametrize(("venues", "community"), [("Systems", "systems"), ("ML", "ml"), ("MLSys", "mlsys"),
+                                                   ("All venues", None)])
 def test_rising_and_falling_follows_the_venues_chosen(atlas_env: FalkorStore, venues: str, community: str | None
                                                       ) -> None:
     """With "Papers from: Systems" the trend showed the Systems shares while "Rising and falling" still compared
     the shares of all venues, where the growing ML venues dilute every systems pillar: the chart rose while the
-    table said "falling". The table now compares the shares of the venues chosen."""
+    table said "falling". The table now compares the shares of the venues chosen, over the years the chart shows
+    (the small build's MLSys 2023 and 2024 have too few papers, so its windows differ)."""
     from graph.analytics.projections import projection
-    from graph.analytics.trends import topic_movers
+    from graph.analytics.trends import MIN_YEAR_PAPERS, topic_movers
 
     proj = projection(atlas_env)
-    expected = {m.label: m for m in topic_movers(proj, kind="pillar", community=community)}
+    expected = {m.label: m for m in topic_movers(proj, kind="pillar", community=community,
+                                                 min_year_papers=MIN_YEAR_PAPERS)}
     everywhere = {m.label: m for m in topic_movers(proj, kind="pillar")}
     names = {t["label"]: t.get("name") or t["label"] for t in atlas_env.read("MATCH (t:Topic) RETURN t.label AS "
                                                                                "label, t.name AS name")}
     at = open_page("pages/topics.py", kind="Pillars", venues=venues)
     assert_clean(at)
+    if not expected:  # the small build's ML venues have too few years of 30 papers or more
+        assert any(c.value.startswith("Not enough years to compare") for c in at.caption), venues
+        assert everywhere, "all venues have enough years"
+        return
     (table,) = [t.value for t in at.table if "Trend" in t.value.columns]
     shown = {row["Topic"]: (row["Trend"], row["Recent share"]) for _, row in table.iterrows()}
     assert shown == {names[label]: (m.direction, f"{m.recent_share:.2%}") for label, m in expected.items()}
