@@ -55,8 +55,8 @@ if tab_sources.open:
         coverage = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers",
                                                              "accepted", "status", "source", "note"])
         data_table(coverage, hide_index=True, width="stretch",
-                     column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
-                                    "community": "Venue type"})
+                   column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
+                                  "community": "Venue type"})
         st.subheader("Venue communities")
         st.caption("The table every organiser analysis uses (graph/venues.py): the systems side of the "
                    "systems–ML axis is systems, architecture and data together.")
@@ -97,16 +97,16 @@ if tab_build.open:
             with left:
                 st.markdown("**Quarantined by reason**")
                 data_table(pd.DataFrame([{"reason": k, "records": v}
-                                           for k, v in (report.get("quarantined_by_reason") or {}).items()]),
-                             hide_index=True, width="stretch")
+                                         for k, v in (report.get("quarantined_by_reason") or {}).items()]),
+                           hide_index=True, width="stretch")
             with right:
                 st.markdown("**Left out by status** (rejected, withdrawn, workshop)")
                 data_table(pd.DataFrame([{"status": k, "rows": v}
-                                           for k, v in (report.get("skipped_by_status") or {}).items()]),
-                             hide_index=True, width="stretch")
+                                         for k, v in (report.get("skipped_by_status") or {}).items()]),
+                           hide_index=True, width="stretch")
             with st.expander("Snapshot files and timings"):
                 data_table(pd.DataFrame({"file": report.get("snapshot_files") or []}), hide_index=True,
-                             width="stretch")
+                           width="stretch")
                 st.json(seconds)
 
 if tab_quarantine.open:
@@ -171,9 +171,9 @@ if tab_node.open:
                             f"retrieved {escape_markdown(props.get('retrieved_at') or 'at an unknown time')}.")
                 hidden = {"search_key", "title_key", "name_key", "abstract_key"}
                 data_table(pd.DataFrame([{"property": k, "value": json.dumps(v, ensure_ascii=False)
-                                            if isinstance(v, list | dict) else str(v)}
-                                           for k, v in sorted(props.items()) if k not in hidden and v is not None]),
-                             hide_index=True, width="stretch")
+                                          if isinstance(v, list | dict) else str(v)}
+                                         for k, v in sorted(props.items()) if k not in hidden and v is not None]),
+                           hide_index=True, width="stretch")
                 st.markdown("**Relationships by source**")
                 if provenance["relationships"]:
                     data_table(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")

@@ -87,9 +87,9 @@ with side_col:
     st.subheader("Sources")
     freshness = data.source_freshness(key)
     data_table(pd.DataFrame(freshness, columns=["source", "papers", "retrieved_at"]), hide_index=True,
-                 width="stretch", column_config={
-                     "source": "Source", "papers": st.column_config.NumberColumn("Papers", format="localized"),
-                     "retrieved_at": st.column_config.TextColumn("Retrieved", help="Newest retrieval date")})
+               width="stretch", column_config={
+                   "source": "Source", "papers": st.column_config.NumberColumn("Papers", format="localized"),
+                   "retrieved_at": st.column_config.TextColumn("Retrieved", help="Newest retrieval date")})
     report = data.build_report(key)
     st.subheader("Last build")
     if report:

@@ -142,7 +142,7 @@ if tab_bridges.open:
         linked_table(frame, key="overlap-bridges", column_config={
             "name": "Name", "systems papers": "Systems papers",
             "score": st.column_config.NumberColumn("Score", format="%.1f",
-                                                                   help="Balance × joint papers (or betweenness)"),
+                                                   help="Balance × joint papers (or betweenness)"),
             "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
                                                              help="1 = links split evenly between the two sides"),
             "evidence": st.column_config.TextColumn("Evidence", width="large")})
@@ -154,9 +154,9 @@ if tab_inst.open:
         st.markdown("**Bridge institutions** — whose people connect the two sides")
         insts = analytics.bridge_institutions(key, 25)
         data_table(pd.DataFrame([{"name": i.name, "country": i.country, "score": i.score,
-                                    "members": i.members, "balance": i.participation,
-                                    "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
-                                   for i in insts]), hide_index=True, width="stretch", column_config={
+                                  "members": i.members, "balance": i.participation,
+                                  "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
+                                 for i in insts]), hide_index=True, width="stretch", column_config={
             "name": "Institution", "country": "Country",
             "score": st.column_config.NumberColumn("Score", format="%.0f",
                                                    help="Balance × co-author links of its members, rounded"),

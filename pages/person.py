@@ -334,7 +334,7 @@ if tab_identity.open:
                    "Semantic Scholar": person.get("s2_id"), "ORCID": person.get("orcid"),
                    "DBLP": person.get("dblp_pid"), "OpenAlex": person.get("openalex_id")}
             data_table(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]), hide_index=True,
-                         width="stretch")
+                       width="stretch")
             aliases = person.get("aliases") or []
             alias_text = ", ".join(escape_markdown(a) for a in aliases) if aliases else "none recorded"
             st.markdown(f"**Aliases:** {alias_text}  \n"

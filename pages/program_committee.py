@@ -157,12 +157,12 @@ if tab_conflicts.open:
                 "of them (see the note). Pick the person on the “To resolve” tab." if possible else "."))
             frame = pd.DataFrame(tables["conflicts"])
             data_table(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
-                                "note", "papers"]],
-                         hide_index=True, width="stretch", column_config={
-                             "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
-                             "evidence": st.column_config.TextColumn("Evidence", width="medium"),
-                             "note": st.column_config.TextColumn("Why possible", width="medium"),
-                             "papers": st.column_config.TextColumn("Joint papers", width="large")})
+                              "note", "papers"]],
+                       hide_index=True, width="stretch", column_config={
+                           "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
+                           "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+                           "note": st.column_config.TextColumn("Why possible", width="medium"),
+                           "papers": st.column_config.TextColumn("Joint papers", width="large")})
 
 if tab_coverage.open:
     with tab_coverage:
@@ -183,9 +183,9 @@ if tab_members.open:
         # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
         frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
         data_table(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
-                            "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
-                     width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
-                                                                                          display_text="Open")})
+                          "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
+                   width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
+                                                                                        display_text="Open")})
 
 if tab_review.open:
     with tab_review:
