@@ -9,6 +9,7 @@ tests that write make their own store in `tmp_path`.
 from __future__ import annotations
 
 import atexit
+import getpass
 import os
 import shutil
 import sys
@@ -29,6 +30,7 @@ wiring.install()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "contract"))  # the shared Neo4j test server
 from neo4j_live import LIVE, SMALL_GRAPH, require_configured  # noqa: E402
+from orphans import stop_left_behind  # noqa: E402
 
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 
@@ -93,8 +95,13 @@ def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorSto
 
 # ------------------------------------------------------------------ the real Neo4j server
 def pytest_configure(config: pytest.Config) -> None:
-    del config
     require_configured()  # CI=true without NEO4J_TEST_URI is a broken set-up: fail, never skip
+    if not hasattr(config, "workerinput"):  # once per session, before any worker starts a server
+        temp = Path(tempfile.gettempdir())
+        left = stop_left_behind([temp / f"pytest-of-{getpass.getuser()}", *temp.glob("atlas-test-data-*")])
+        if left:
+            print(f"stopped {len(left)} FalkorDB server(s) a killed test session left running: pids {left}",
+                  file=sys.stderr)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
