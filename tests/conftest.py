@@ -30,7 +30,6 @@ wiring.install()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "contract"))  # the shared Neo4j test server
 from neo4j_live import LIVE, SMALL_GRAPH, require_configured  # noqa: E402
-from orphans import stop_left_behind  # noqa: E402
 
 from graph.neo4j_store import Neo4jStore  # noqa: E402
 
@@ -97,6 +96,9 @@ def small_store(small_build: tuple[FalkorStore, BuildReport, Path]) -> FalkorSto
 def pytest_configure(config: pytest.Config) -> None:
     require_configured()  # CI=true without NEO4J_TEST_URI is a broken set-up: fail, never skip
     if not hasattr(config, "workerinput"):  # once per session, before any worker starts a server
+        # imported here: a plain interpreter that imports `tests.conftest` (tests/scale) has no tests/ on its path
+        from orphans import stop_left_behind
+
         temp = Path(tempfile.gettempdir())
         left = stop_left_behind([temp / f"pytest-of-{getpass.getuser()}", *temp.glob("atlas-test-data-*")])
         if left:
