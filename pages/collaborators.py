@@ -94,7 +94,7 @@ rows = [{"name": s.name, "score": s.score, "hops": s.hops, "explanation": s.expl
 as_table = st.expander("As a table", key="as-table", on_change="rerun")
 if as_table.open:
     with as_table:
-        data_table(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={
+        data_table(pd.DataFrame(rows), column_config={
             "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
             "explanation": st.column_config.TextColumn("Why", width="large")})
 download_row([("Suggestions (CSV)", rows_to_csv(rows), "collaborator_suggestions.csv", "text/csv")],

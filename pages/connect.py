@@ -87,9 +87,7 @@ graphview.draw(view, key=f"connect-{source}-{target}-{k}-{via}", centre=source, 
                description=f"Collaboration paths from {result.source_name} to {result.target_name}")
 rows = result.rows()
 data_table(pd.DataFrame(rows, columns=["path", "step", "from", "to", "kind", "evidence", "papers"]),
-           hide_index=True, width="stretch",
-           column_config={"path": "Path", "step": "Step", "from": "From", "to": "To", "kind": "Link",
-                          "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+           column_config={"kind": "Link", "evidence": st.column_config.TextColumn("Evidence", width="medium"),
                           "papers": st.column_config.TextColumn("Joint papers", width="large")})
 download_row([("Paths (CSV)", rows_to_csv(rows), "connection_paths.csv", "text/csv"),
               ("Paths (GraphML)", graphml(view), "connection_paths.graphml", "application/graphml+xml")],

@@ -54,9 +54,8 @@ if tab_sources.open:
                    "unknown: nothing says what share the papers are.")
         coverage = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers",
                                                              "accepted", "status", "source", "note"])
-        data_table(coverage, hide_index=True, width="stretch",
-                   column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
-                                  "community": "Venue type"})
+        data_table(coverage, column_config={"year": st.column_config.NumberColumn("Year", format="%d"),
+                                            "community": "Venue type"})
         st.subheader("Venue communities")
         st.caption("The table every organiser analysis uses (graph/venues.py): the systems side of the "
                    "systems–ML axis is systems, architecture and data together.")
@@ -97,16 +96,13 @@ if tab_build.open:
             with left:
                 st.markdown("**Quarantined by reason**")
                 data_table(pd.DataFrame([{"reason": k, "records": v}
-                                         for k, v in (report.get("quarantined_by_reason") or {}).items()]),
-                           hide_index=True, width="stretch")
+                                         for k, v in (report.get("quarantined_by_reason") or {}).items()]))
             with right:
                 st.markdown("**Left out by status** (rejected, withdrawn, workshop)")
                 data_table(pd.DataFrame([{"status": k, "rows": v}
-                                         for k, v in (report.get("skipped_by_status") or {}).items()]),
-                           hide_index=True, width="stretch")
+                                         for k, v in (report.get("skipped_by_status") or {}).items()]))
             with st.expander("Snapshot files and timings"):
-                data_table(pd.DataFrame({"file": report.get("snapshot_files") or []}), hide_index=True,
-                           width="stretch")
+                data_table(pd.DataFrame({"file": report.get("snapshot_files") or []}))
                 st.json(seconds)
 
 if tab_quarantine.open:
@@ -129,7 +125,7 @@ if tab_quarantine.open:
                 shown = shown[shown["reason"].str.contains(contains.strip(), case=False, regex=False)]
             st.caption(f"{plural(len(shown), 'record')} of {len(frame):,}. Each keeps the raw row and the reason it "
                        "was set aside; nothing is silently dropped.")
-            data_table(shown, hide_index=True, width="stretch", column_config={
+            data_table(shown, column_config={
                 "reason": st.column_config.TextColumn("Reason", width="medium"),
                 "raw": st.column_config.TextColumn("Raw record", width="large")})
             download_row([("Quarantined records (CSV)", rows_to_csv(csv_records(shown)), "quarantined.csv",
@@ -172,11 +168,10 @@ if tab_node.open:
                 hidden = {"search_key", "title_key", "name_key", "abstract_key"}
                 data_table(pd.DataFrame([{"property": k, "value": json.dumps(v, ensure_ascii=False)
                                           if isinstance(v, list | dict) else str(v)}
-                                         for k, v in sorted(props.items()) if k not in hidden and v is not None]),
-                           hide_index=True, width="stretch")
+                                         for k, v in sorted(props.items()) if k not in hidden and v is not None]))
                 st.markdown("**Relationships by source**")
                 if provenance["relationships"]:
-                    data_table(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
+                    data_table(pd.DataFrame(provenance["relationships"]))
                 else:
                     st.caption("No relationships.")
 

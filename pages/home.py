@@ -86,8 +86,7 @@ with chart_col:
 with side_col:
     st.subheader("Sources")
     freshness = data.source_freshness(key)
-    data_table(pd.DataFrame(freshness, columns=["source", "papers", "retrieved_at"]), hide_index=True,
-               width="stretch", column_config={
+    data_table(pd.DataFrame(freshness, columns=["source", "papers", "retrieved_at"]), column_config={
                    "source": "Source", "papers": st.column_config.NumberColumn("Papers", format="localized"),
                    "retrieved_at": st.column_config.TextColumn("Retrieved", help="Newest retrieval date")})
     report = data.build_report(key)
@@ -126,7 +125,7 @@ if coverage_box.open:
     with coverage_box:
         table = pd.DataFrame(data.coverage(key), columns=["venue", "community", "kind", "year", "papers", "accepted",
                                                           "status", "source", "note"])
-        data_table(table, hide_index=True, width="stretch", column_config={
+        data_table(table, column_config={
             "year": st.column_config.NumberColumn("Year", format="%d"),
             "accepted": st.column_config.NumberColumn("Accepted", help="Papers the venue accepted, where a public "
                                                       "number exists"),

@@ -98,7 +98,7 @@ if tab_bg.open:
                            for c in table.columns if c.endswith("_background_share")})
             shown = table.assign(**{c: table[c] * 100 for c in labels})
             percent = {c: st.column_config.NumberColumn(label, format="%.1f%%") for c, label in labels.items()}
-            data_table(shown, hide_index=True, width="stretch", column_config={
+            data_table(shown, column_config={
                 "year": st.column_config.NumberColumn("Year", format="%d"),
                 "authors": st.column_config.NumberColumn("MLSys authors"),
                 **{c: st.column_config.NumberColumn(n) for c, n in CLASS_NAMES.items()}, **percent,
@@ -117,7 +117,6 @@ if tab_bg.open:
             if not frame.empty:
                 linked_table(frame[["name", "background", "systems_papers", "ml_papers", "first_systems_year",
                                     "first_ml_year", "link"]], key="overlap-backgrounds", column_config={
-                    "name": "Name", "background": "Background",
                     # the counts follow the mode (papers before the year, or all), the first years never do
                     "systems_papers": st.column_config.NumberColumn(f"Systems papers{counted}"),
                     "ml_papers": st.column_config.NumberColumn(f"ML papers{counted}"),
@@ -140,9 +139,8 @@ if tab_bridges.open:
                                "MLSys papers": p.mlsys_papers, "evidence": p.evidence,
                                "link": links.person_href(p.author)} for p in people])
         linked_table(frame, key="overlap-bridges", column_config={
-            "name": "Name", "systems papers": "Systems papers",
-            "score": st.column_config.NumberColumn("Score", format="%.1f",
-                                                   help="Balance × joint papers (or betweenness)"),
+            "name": "Name", "score": st.column_config.NumberColumn("Score", format="%.1f",
+                                                                   help="Balance × joint papers (or betweenness)"),
             "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
                                                              help="1 = links split evenly between the two sides"),
             "evidence": st.column_config.TextColumn("Evidence", width="large")})
@@ -156,7 +154,7 @@ if tab_inst.open:
         data_table(pd.DataFrame([{"name": i.name, "country": i.country, "score": i.score,
                                   "members": i.members, "balance": i.participation,
                                   "bridge people": ", ".join(i.bridge_people[:5]), "evidence": i.evidence}
-                                 for i in insts]), hide_index=True, width="stretch", column_config={
+                                 for i in insts]), column_config={
             "name": "Institution", "country": "Country",
             "score": st.column_config.NumberColumn("Score", format="%.0f",
                                                    help="Balance × co-author links of its members, rounded"),
@@ -201,7 +199,7 @@ if tab_comm.open:
                                "systems": c.systems_share, "ML": c.ml_share, "MLSys": c.mlsys_share,
                                "members": ", ".join(name for _, name, _ in c.top_members[:6])} for c in found])
         venue_share = "Share of the community's papers published at {} venues"
-        data_table(frame, hide_index=True, width="stretch", column_config={
+        data_table(frame, column_config={
             "community": st.column_config.NumberColumn("Community", format="%d"),
             "label": st.column_config.TextColumn("Label", width="large"),
             "people": st.column_config.NumberColumn("People"),

@@ -102,11 +102,10 @@ with left:
     if topic_rows:
         data_table(pd.DataFrame([{
             "topic": t.get("name") or t.get("label"), "kind": t.get("kind"), "score": t.get("score"),
-            "evidence": "; ".join(t.get("evidence") or [])} for t in topic_rows]), hide_index=True, width="stretch",
-            column_config={
-                "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
-                "evidence": st.column_config.TextColumn("Evidence", help="What in the text triggered the tag",
-                                                        width="large")})
+            "evidence": "; ".join(t.get("evidence") or [])} for t in topic_rows]), column_config={
+            "score": st.column_config.ProgressColumn("Score", min_value=0, max_value=1, format="%.2f"),
+            "evidence": st.column_config.TextColumn("Evidence", help="What in the text triggered the tag",
+                                                    width="large")})
     else:
         st.caption("The topic tagger found no pillar or topic for this paper.")
     cites, cited_by = data.paper_citations(key, paper_id)

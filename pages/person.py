@@ -333,8 +333,7 @@ if tab_identity.open:
             ids = {"Atlas id": author_id, "OpenReview": person.get("openreview_id"),
                    "Semantic Scholar": person.get("s2_id"), "ORCID": person.get("orcid"),
                    "DBLP": person.get("dblp_pid"), "OpenAlex": person.get("openalex_id")}
-            data_table(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]), hide_index=True,
-                       width="stretch")
+            data_table(pd.DataFrame([{"id": k, "value": v} for k, v in ids.items() if v]))
             aliases = person.get("aliases") or []
             alias_text = ", ".join(escape_markdown(a) for a in aliases) if aliases else "none recorded"
             st.markdown(f"**Aliases:** {alias_text}  \n"
@@ -345,7 +344,7 @@ if tab_identity.open:
                         f"**Retrieved:** {escape_markdown(person.get('retrieved_at') or 'unknown')}")
             provenance = data.node_provenance(key, author_id)
             if provenance and provenance["relationships"]:
-                data_table(pd.DataFrame(provenance["relationships"]), hide_index=True, width="stretch")
+                data_table(pd.DataFrame(provenance["relationships"]))
             st.page_link(links.DATA, label="Full provenance on the Data page", query_params={**here, "node": author_id},
                          icon=":material/database:")
         st.caption(f"{plural(len(papers), 'paper')} in this graph carry this identity.")

@@ -157,12 +157,11 @@ if tab_conflicts.open:
                 "of them (see the note). Pick the person on the “To resolve” tab." if possible else "."))
             frame = pd.DataFrame(tables["conflicts"])
             data_table(frame[["member_name", "submission", "title", "author_name", "kind", "certainty", "evidence",
-                              "note", "papers"]],
-                       hide_index=True, width="stretch", column_config={
-                           "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
-                           "evidence": st.column_config.TextColumn("Evidence", width="medium"),
-                           "note": st.column_config.TextColumn("Why possible", width="medium"),
-                           "papers": st.column_config.TextColumn("Joint papers", width="large")})
+                              "note", "papers"]], column_config={
+                "member_name": "PC member", "author_name": "Author", "certainty": "Certainty",
+                "evidence": st.column_config.TextColumn("Evidence", width="medium"),
+                "note": st.column_config.TextColumn("Why possible", width="medium"),
+                "papers": st.column_config.TextColumn("Joint papers", width="large")})
 
 if tab_coverage.open:
     with tab_coverage:
@@ -170,7 +169,7 @@ if tab_coverage.open:
         if coverage.empty:
             st.info("No topics to compare.")
         else:
-            data_table(coverage, hide_index=True, width="stretch", column_config={
+            data_table(coverage, column_config={
                 "submission_share": st.column_config.ProgressColumn("Share of submissions", min_value=0, max_value=1,
                                                                     format="percent"),
                 "pc_share": st.column_config.ProgressColumn("Share of PC", min_value=0, max_value=1, format="percent")})
@@ -183,9 +182,8 @@ if tab_members.open:
         # A new tab on purpose here: opening a profile in this tab would drop the uploaded files.
         frame["link"] = [links.person_href(a) if a else None for a in frame["author"]]
         data_table(frame[["name", "status", "matched_name", "background", "systems_papers", "ml_papers",
-                          "mlsys_papers", "institution", "country", "sector", "link"]], hide_index=True,
-                   width="stretch", column_config={"link": st.column_config.LinkColumn("Profile",
-                                                                                        display_text="Open")})
+                          "mlsys_papers", "institution", "country", "sector", "link"]],
+                   column_config={"link": st.column_config.LinkColumn("Profile", display_text="Open")})
 
 if tab_review.open:
     with tab_review:
@@ -213,7 +211,7 @@ if tab_review.open:
                     picks[name] = choice
                     st.rerun()
             if audit.ambiguous:
-                data_table(pd.DataFrame(tables["ambiguous"]), hide_index=True, width="stretch")
+                data_table(pd.DataFrame(tables["ambiguous"]))
         if picks:
             st.markdown("**Picked by you:** " + "; ".join(f"{escape_markdown(n)} → {escape_markdown(a)}"
                                                           for n, a in sorted(picks.items())))
@@ -223,7 +221,7 @@ if tab_review.open:
         if audit.unmatched:
             st.markdown(f"**Not found** ({plural(len(audit.unmatched), 'name')}) — their conflicts cannot be checked; "
                         "fix the spelling or add an id column")
-            data_table(pd.DataFrame(audit.unmatched), hide_index=True, width="stretch")
+            data_table(pd.DataFrame(audit.unmatched))
         if not (audit.unmatched or audit.ambiguous):
             st.success("Every name matched exactly one person.", icon=":material/check_circle:")
 

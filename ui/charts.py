@@ -73,8 +73,8 @@ def year_axis(years: Iterable[Any]) -> alt.X:
     Why: an ordinal axis has a place only for the years in the data, so a year without papers (or one a chart
     leaves out for having too few) vanished and its neighbours stood side by side: 2022 next to 2024 read as
     two consecutive years on the Topics trend."""
-    present = sorted({int(year) for year in years if year is not None and year == year})  # year == year: not NaN
-    scale = alt.Scale(domain=list(range(present[0], present[-1] + 1))) if present else alt.Undefined
+    present = [int(year) for year in years if year is not None and year == year]  # year == year: not NaN
+    scale = alt.Scale(domain=list(range(min(present), max(present) + 1))) if present else alt.Undefined
     return alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0), scale=scale)
 
 
