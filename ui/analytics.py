@@ -245,12 +245,7 @@ def communities(key: StoreKey, top: int) -> list[Any]:
 def topic_movers(key: StoreKey, kind: str | None, community: str | None = None) -> list[Any]:
     """Rising and falling labels among the papers of one venue community (`None`: all venues), over the years the
     Topics trend shows (`trends.MIN_YEAR_PAPERS`)."""
-    trends = optional_module("graph.analytics.trends")
-    proj = _projection(key)
-    least = trends.MIN_YEAR_PAPERS
-    scope = () if community is None else (community,)  # all venues keep the key `mlsys-atlas warm` saves
-    return _answer(proj, "topic_movers", lambda: trends.topic_movers(proj, kind=kind, community=community,
-                                                                     min_year_papers=least), kind, least, *scope)
+    return optional_module("graph.analytics.trends").explorer_movers(_projection(key), kind, community)
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)

@@ -308,9 +308,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                                      "sector", "mlsys"))
         step("trends (CLI defaults)", lambda: [trend_rows(proj, view) for view in ("movers", "topics", "institutions",
                                                                                "countries", "sectors")])
-        least = trends.MIN_YEAR_PAPERS  # the explorer's (ui.analytics.topic_movers), with the same key
-        step("topic movers", lambda: [answer(proj, "topic_movers", lambda k=k: trends.topic_movers(
-            proj, kind=k, min_year_papers=least), k, least) for k in ("pillar", "topic")])
+        step("topic movers", lambda: [trends.explorer_movers(proj, k) for k in ("pillar", "topic")])
         step("topic tables", lambda: topic_analytics.all_tables(store, proj))
         step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
         step("related papers index", lambda: related_index.save(store))

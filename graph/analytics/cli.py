@@ -235,16 +235,21 @@ MIXES = {"institutions": "institution", "countries": "country", "sectors": "sect
 
 
 def trend_rows(proj: Projection, view: str, *, by: str = "year", window: int = 3,
-               community: str | None = None) -> list[Any]:
+               community: str | None = None, min_year_papers: int | None = None) -> list[Any]:
     """The rows of `mlsys-atlas trends VIEW`, memoised on the projection (so `warm` saves the defaults'
     answers with the build: each is a pass over every paper, ~0.5-1.2 s on the full snapshot). The mixes
-    share the explorer's key ("mix", what, community): the same call, the same answer."""
+    share the explorer's key ("mix", what, community): the same call, the same answer.
+
+    Movers leave out the years the explorer leaves out (`trends.MIN_YEAR_PAPERS`, unless `min_year_papers`
+    says otherwise), so the command and the Topics page call the same topics rising and falling."""
     from graph.analytics import trends
     from graph.analytics.build_cache import answer
 
     if view == "movers":
-        return answer(proj, "cli_trends", lambda: trends.topic_movers(proj, window=window, community=community),
-                      view, window, community)
+        least = trends.MIN_YEAR_PAPERS if min_year_papers is None else min_year_papers
+        return answer(proj, "cli_trends", lambda: trends.topic_movers(proj, window=window, community=community,
+                                                                      min_year_papers=least),
+                      view, window, community, least)
     if view == "topics":
         return answer(proj, "cli_trends", lambda: trends.topic_shares(proj, by, community=community),
                       view, by, community)
@@ -253,7 +258,16 @@ def trend_rows(proj: Projection, view: str, *, by: str = "year", window: int = 3
 
 
 def _trends(args: argparse.Namespace, proj: Projection) -> int:
-    _emit(args, trend_rows(proj, args.view, by=args.by, window=args.window, community=args.community))
+    rows = trend_rows(proj, args.view, by=args.by, window=args.window, community=args.community,
+                      min_year_papers=args.min_year_papers)
+    if args.view == "movers" and not rows:
+        from graph.analytics.trends import MIN_YEAR_PAPERS
+
+        least = MIN_YEAR_PAPERS if args.min_year_papers is None else args.min_year_papers
+        _say(args, f"No topic rising or falling to show: comparing takes {args.window + 1} years with at least "
+                   f"{least} papers{'' if args.community is None else ' of ' + args.community} each "
+                   "(--min-year-papers 0 compares every year).", note="no years to compare")
+    _emit(args, rows)
     return 0
 
 
@@ -458,6 +472,9 @@ def register(subparsers: Any) -> None:
     p.add_argument("--by", choices=["year", "venue", "community", "year_venue", "year_community"], default="year")
     p.add_argument("--window", type=int, default=3)
     p.add_argument("--community", choices=list(COMMUNITY_ORDER), default=None)
+    p.add_argument("--min-year-papers", type=int, default=None, metavar="N",
+                   help="movers: leave out years with fewer papers (default: the explorer's, "
+                        "graph.analytics.trends.MIN_YEAR_PAPERS)")
     p.add_argument("--limit", type=int, default=None)
     _common(p)
     p.set_defaults(func=_run(_trends, views=False))

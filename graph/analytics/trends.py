@@ -101,6 +101,16 @@ def topic_movers(proj: Projection, *, window: int = 3, kind: str | None = None, 
     return sorted(out, key=lambda m: (-m.change_pp, m.label))
 
 
+def explorer_movers(proj: Projection, kind: str | None, community: str | None = None) -> list[TopicMove]:
+    """The explorer's "Rising and falling" table: `topic_movers` over the years its trend chart shows.
+
+    Why one function: the page and `mlsys-atlas warm` (which saves the all-venue answers with the build) must
+    memoise it under one key, or the page never reads what warm saved. All venues keep the key warm saves."""
+    scope = () if community is None else (community,)
+    return proj.memo(("answer", "topic_movers", kind, MIN_YEAR_PAPERS, *scope),
+                     lambda: topic_movers(proj, kind=kind, community=community, min_year_papers=MIN_YEAR_PAPERS))
+
+
 def _slope(xs: list[int], ys: list[float]) -> float:
     n = len(xs)
     if n < 2:

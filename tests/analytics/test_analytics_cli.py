@@ -91,7 +91,8 @@ def test_pc_audit_writes_every_table(tmp_path: Path, capsys: pytest.CaptureFixtu
 @pytest.mark.parametrize("argv, key", [
     (["path", "Ana Lopez", "Emil Novak"], "rows"), (["suggest", "author:ana", "-k", "3"], "rows"),
     (["profile", "Dana Bridge"], "profile"), (["overlap"], "rows"), (["bridges", "--limit", "2"], "rows"),
-    (["communities", "--limit", "2"], "rows"), (["trends"], "rows"), (["trends", "countries"], "rows"),
+    (["communities", "--limit", "2"], "rows"), (["trends", "--min-year-papers", "0"], "rows"),
+    (["trends", "countries"], "rows"),
 ])
 def test_every_analytics_command_answers_in_json(argv: list[str], key: str,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
@@ -136,3 +137,21 @@ def test_bridges_samples_default_is_the_analytics_default() -> None:
     parser = argparse.ArgumentParser()
     register(parser.add_subparsers())
     assert parser.parse_args(["bridges"]).samples == DEFAULT_SAMPLES
+
+
+def test_trends_movers_leave_out_the_years_the_explorer_leaves_out(capsys: pytest.CaptureFixture[str]) -> None:
+    """The command and the Topics page call the same topics rising and falling: by default both leave out years
+    with fewer than `MIN_YEAR_PAPERS` papers. The tiny graph's years have 1-7 papers, so nothing is left to
+    compare and the command says why instead of printing an empty table; `--min-year-papers 0` compares them all."""
+    from graph.analytics.trends import MIN_YEAR_PAPERS
+
+    assert run(["trends", "movers", "--json"]) == 0
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["rows"] == [] and document["note"] == "no years to compare"
+    assert f"at least {MIN_YEAR_PAPERS} papers" in captured.err and "--min-year-papers 0" in captured.err
+    assert run(["trends", "movers", "--window", "1", "--min-year-papers", "0", "--json"]) == 0
+    every_year = json.loads(capsys.readouterr().out)["rows"]
+    assert {row["label"] for row in every_year} >= {"software"}
+    assert run(["trends", "movers", "--window", "1", "--min-year-papers", "0"]) == 0
+    assert "software" in capsys.readouterr().out
