@@ -145,7 +145,8 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
         for a in p.authorships:
             if own:
                 rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
-                    "position": a.position, "affiliation": a.affiliation, "name_as_printed": a.name, **prov}})
+                    "position": a.position, "affiliation": a.affiliation, "institution_id": a.institution_id,
+                    "name_as_printed": a.name, **prov}})
             if a.institution_id and p.year is not None and (authors is None or a.author_id in authors):
                 key = (a.author_id, a.institution_id, p.year)  # MERGE cannot key on a null year
                 affiliated[key].update(p.provenance.sources)

@@ -205,6 +205,9 @@ AUTHOR_INSTITUTION_ROWS = (
     "RETURN a.id AS author, org.id AS institution, org.name AS name, org.country AS country, "
     "org.type AS type, e.year AS year"
 )
+# Units (MIT CSAIL, Microsoft Research) and their organisation: the analytics credit the organisation, as
+# AUTHOR_INSTITUTION_ROWS does.
+INSTITUTION_PARENTS = "MATCH (i:Institution)-[:PART_OF]->(o:Institution) RETURN i.id AS unit, o.id AS org"
 AUTHOR_NAMES_BY_ID = "UNWIND $ids AS id MATCH (a:Author {id: id}) RETURN a.id AS id, a.name AS name"
 PAPERS_BY_ID = (
     "UNWIND $ids AS id MATCH (p:Paper {id: id}) RETURN p.id AS id, p.title AS title, p.year AS year, "
@@ -213,10 +216,13 @@ PAPERS_BY_ID = (
 
 # ---------------------------------------------------------------- community analytics (graph/analytics)
 # One read each; graph.analytics.projections caches the rows and filters years in Python.
+# `listed`: [author, institution] of each authorship whose printed affiliation resolved to an institution
+# (collect drops the nulls of the others).
 ANALYTICS_PAPER_ROWS = (
-    "MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+    "MATCH (a:Author)-[r:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
     "RETURN p.id AS paper, p.title AS title, p.year AS year, v.name AS venue, v.community AS community, "
-    "collect(a.id) AS authors"
+    "collect(a.id) AS authors, "
+    "collect(CASE WHEN r.institution_id IS NULL THEN null ELSE [a.id, r.institution_id] END) AS listed"
 )
 ANALYTICS_AUTHOR_ROWS = (
     "MATCH (a:Author) RETURN a.id AS id, a.name AS name, a.aliases AS aliases, a.orcid AS orcid, "
@@ -308,14 +314,20 @@ RELATED_INDEX_TOPICS = (
     "RETURN t.id AS id, t.label AS label, t.name AS name, t.kind AS kind, collect(p.id) AS papers"
 )
 EXPLORE_GET_INSTITUTION = "MATCH (i:Institution {id: $id}) RETURN properties(i) AS props"
+# A paper is an institution's when its author printed this institution on it, or printed no affiliation we
+# could resolve in a year the author was affiliated here (graph.analytics.projections.paper_institutions):
+# an author's other affiliations of that year are not credited with a paper that names its own.
 EXPLORE_INSTITUTION_AUTHORS = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "
-    "RETURN a.id AS id, a.name AS name, a.paper_count AS papers, min(e.year) AS first_year, "
-    "max(e.year) AS last_year ORDER BY papers DESC, name LIMIT $limit"
+    "WITH a, collect(e.year) AS years, min(e.year) AS first_year, max(e.year) AS last_year "
+    "MATCH (a)-[r:AUTHORED]->(p:Paper) WHERE p.year IN years AND (r.institution_id IS NULL OR r.institution_id = $id) "
+    "RETURN a.id AS id, a.name AS name, count(DISTINCT p) AS papers_here, a.paper_count AS papers, first_year, "
+    "last_year ORDER BY papers_here DESC, papers DESC, name LIMIT $limit"
 )
 EXPLORE_INSTITUTION_PAPERS_BY_YEAR = (
     "MATCH (a:Author)-[e:AFFILIATED_WITH]->(i:Institution {id: $id}) "
-    "MATCH (a)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) WHERE p.year = e.year "
+    "MATCH (a)-[r:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+    "WHERE p.year = e.year AND (r.institution_id IS NULL OR r.institution_id = $id) "
     "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year, community"
 )
 # One neighbourhood statement per label (labels cannot be parameters); year is the

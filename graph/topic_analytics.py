@@ -15,6 +15,7 @@ from itertools import combinations
 from typing import Any
 
 from graph import queries as q
+from graph.credit import credited_institutions
 from graph.store import GraphStore
 
 Row = dict[str, Any]
@@ -128,8 +129,8 @@ def top_authors(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
 def top_institutions(store: GraphStore, label: str, limit: int = 20) -> list[Row]:
     """Institutions with the most papers carrying `label`.
 
-    A paper counts once for an institution when any of its authors was affiliated there
-    in the paper's year (affiliations are dated by the papers they were read from).
+    A paper counts once for each institution it is credited to (`graph.credit.credited_institutions`: what its
+    authors printed on it; for an author who printed nothing, the author's affiliations of the paper's year).
     """
     papers = _label_papers(store, label)
     where: dict[tuple[str, int | None], set[str]] = defaultdict(set)
@@ -137,13 +138,16 @@ def top_institutions(store: GraphStore, label: str, limit: int = 20) -> list[Row
     for r in store.author_institution_rows():
         where[(r["author"], r["year"])].add(r["institution"])
         info[r["institution"]] = {"name": r["name"], "country": r["country"]}
+    org = {r["unit"]: r["org"] for r in store.read(q.INSTITUTION_PARENTS)}  # as AUTHOR_INSTITUTION_ROWS
     credited: dict[str, set[str]] = defaultdict(set)
-    for row in store.coauthor_papers():
+    for row in store.read(q.ANALYTICS_PAPER_ROWS):
         if row["paper"] not in papers:
             continue
-        for author in row["authors"]:
-            for inst in where.get((author, row["year"]), ()):
-                credited[inst].add(row["paper"])
+        year = row["year"]
+        listed = [(author, org.get(inst, inst)) for author, inst in row["listed"] or ()]
+        for inst in credited_institutions(row["authors"], year, listed,
+                                          lambda author, year=year: where.get((author, year), set())):
+            credited[inst].add(row["paper"])
     top = sorted(credited.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:limit]
     return [{"id": i, "name": info[i]["name"], "country": info[i]["country"], "papers": len(p)} for i, p in top]
 

@@ -1,7 +1,8 @@
 """Institution: who published from it, and its papers per year by venue type (`?institution=<id>`).
 
-Affiliations are per author and year, so "papers of this institution" means papers
-its authors published in the years they were affiliated with it; the caption says so.
+"Papers of this institution" are the papers on which an author printed it, and the papers with no
+affiliation printed by authors affiliated with it that year (`graph.queries.EXPLORE_INSTITUTION_AUTHORS`);
+the caption says so.
 """
 
 from __future__ import annotations
@@ -76,15 +77,19 @@ with left:
             color=charts.venue_type_colour(), order=alt.Order("community:N"),
             tooltip=charts.tips("year", "community", "papers")).properties(height=260), width="stretch",
             alt="Papers per year by venue type")
-        st.caption("Papers its authors published in the years they were affiliated here.")
+        st.caption("Papers on which an author printed this institution, and papers with no affiliation printed "
+                   "by authors affiliated here that year.")
 with right:
     st.subheader("People")
     if authors:
         frame = pd.DataFrame([{**a, "link": links.person_href(a["id"])} for a in authors],
-                             columns=["name", "papers", "first_year", "last_year", "link"])
+                             columns=["name", "papers_here", "papers", "first_year", "last_year", "link"])
         linked_table(frame, key="institution-people", height=360, column_config={
             "name": "Name",
-            "papers": st.column_config.NumberColumn("Papers", help="All of the person's papers, here or not"),
+            "papers_here": st.column_config.NumberColumn(
+                "Papers here", help="Papers on which the person printed this institution, and papers with no "
+                                    "affiliation printed from the years they were affiliated here"),
+            "papers": st.column_config.NumberColumn("All papers", help="All of the person's papers, here or not"),
             "first_year": st.column_config.NumberColumn("From", format="%d"),
             "last_year": st.column_config.NumberColumn("To", format="%d")})
         download_row([("People (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),

@@ -181,8 +181,8 @@ def author_shares(proj: Projection, authors: list[str] | None = None, *,
 
 def institution_shares(proj: Projection, *, by_year: bool = True, min_papers: int = 1,
                        institutions: list[str] | None = None) -> list[dict[str, object]]:
-    """Share of each institution's papers per venue community (a paper counts once per institution,
-    credited when any author was affiliated there in the paper's year)."""
+    """Share of each institution's papers per venue community (a paper counts once per institution it is
+    credited to: `Projection.paper_institutions`)."""
     groups: dict[tuple[str, int | None], Counter[str]] = defaultdict(Counter)
     wanted = set(institutions) if institutions is not None else None
     for paper in proj.papers.values():

@@ -17,7 +17,7 @@ import functools
 import pickle
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -25,6 +25,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from graph import queries as q
+from graph.credit import credited_institutions
 from graph.gc_pause import gc_paused
 from graph.records import pickled_by_fields
 from graph.store import GraphStore, Row
@@ -78,17 +79,19 @@ class PaperRecord:
     side: str = ""  # systems | ml | mlsys | other: where the community sits on the systems-ML axis
     kind: str = "conference"  # the venue's kind: a workshop item is never counted as the conference
     communities: tuple[str, ...] = ()  # primary first, then the venue's further communities (ASPLOS)
+    # (author, institution) of each authorship whose printed affiliation resolved to an institution
+    listed: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def of(cls, id: str, title: str, year: int | None, venue: str, community: str,
-           authors: tuple[str, ...]) -> PaperRecord:
+           authors: tuple[str, ...], listed: tuple[tuple[str, str], ...] = ()) -> PaperRecord:
         """A record whose side, kind and communities follow from the venue table (graph.venues)."""
         if venue in KNOWN_VENUES:
             info = venue_info(venue)
             kind, communities = info.kind, (community, *[c for c in info.also if c != community])
         else:
             kind, communities = "conference", (community,)
-        return cls(id, title, year, venue, community, authors, side_of(community), kind, communities)
+        return cls(id, title, year, venue, community, authors, side_of(community), kind, communities, listed)
 
 
 @pickled_by_fields
@@ -134,11 +137,17 @@ class GraphData:
     @classmethod
     def from_rows(cls, paper_rows: Iterable[Row], topic_rows: Iterable[Row] = (),
                   institution_rows: Iterable[Row] = (), author_rows: Iterable[Row] = (),
-                  fingerprint: tuple[Any, ...] = (), topic_nodes: Iterable[Row] = ()) -> GraphData:
-        """Build from rows shaped like the store's projection queries (also used for synthetic data)."""
+                  fingerprint: tuple[Any, ...] = (), topic_nodes: Iterable[Row] = (),
+                  parents: Mapping[str, str] | None = None) -> GraphData:
+        """Build from rows shaped like the store's projection queries (also used for synthetic data).
+
+        `parents`: unit -> organisation (q.INSTITUTION_PARENTS), so an authorship's printed unit is credited to
+        the organisation, as the affiliation rows are."""
+        org = parents or {}
         papers = sorted(
             (PaperRecord.of(r["paper"], r.get("title") or "", r.get("year"), r.get("venue") or "",
-                            r.get("community") or "other", tuple(sorted(set(r.get("authors") or ()))))
+                            r.get("community") or "other", tuple(sorted(set(r.get("authors") or ()))),
+                            tuple(sorted({(str(a), org.get(i, i)) for a, i in r.get("listed") or ()})))
              for r in paper_rows),
             key=lambda p: p.id,
         )
@@ -190,7 +199,8 @@ def read_graph_data(store: GraphStore) -> GraphData:
     """Read the four projection row sets from the store (a few seconds on the full snapshot)."""
     return GraphData.from_rows(store.read(q.ANALYTICS_PAPER_ROWS), store.paper_topic_rows(),
                                store.author_institution_rows(), store.read(q.ANALYTICS_AUTHOR_ROWS),
-                               fingerprint(store), store.read(q.ANALYTICS_TOPIC_NODES))
+                               fingerprint(store), store.read(q.ANALYTICS_TOPIC_NODES),
+                               {r["unit"]: r["org"] for r in store.read(q.INSTITUTION_PARENTS)})
 
 
 def recency(year: int | None, ref_year: int | None, half_life: float = HALF_LIFE_YEARS) -> float:
@@ -443,11 +453,16 @@ class Projection:
                          lambda: {a.institution: a.type for a in self.data.affiliations if a.type})
 
     def paper_institutions(self, paper: PaperRecord) -> set[str]:
-        """Institutions credited with a paper: those its authors were affiliated with in the paper's year."""
-        result: set[str] = set()
-        for author in paper.authors:
-            result |= self.author_institutions.get(author, {}).get(paper.year, set())
-        return result
+        """Institutions credited with a paper: the ones its authors printed on it; for an author who printed none
+        we could resolve, those the author was affiliated with in the paper's year.
+
+        Why not every author's affiliations of the year: an author printing Google on one paper and Berkeley on
+        another credited both papers to both, and one source record whose affiliations are out of order (a
+        co-author's university printed against a prolific author's name) credited all of that author's papers
+        of the year to that university.
+        """
+        return credited_institutions(paper.authors, paper.year, paper.listed,
+                                     lambda author: self.author_institutions.get(author, {}).get(paper.year, set()))
 
     # ------------------------------------------------------------ bipartite views
     def bipartite(self, kind: str = "topic") -> nx.Graph:

@@ -1,0 +1,64 @@
+"""How a built graph's institution credit changes when a paper is credited to what its authors printed on it.
+
+Why: `Projection.paper_institutions` used to credit a paper to every institution any of its authors was affiliated
+with in the paper's year. Now an author who printed an affiliation on the paper credits only that one; an author
+who printed none still credits the year's affiliations. This prints, for the graph in ATLAS_DATA_DIR, both rules
+side by side: (paper, institution) credits, papers credited, and the institutions whose paper counts move most.
+
+    ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py [--top 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.analytics.projections import PaperRecord, Projection, projection  # noqa: E402
+from graph.open import open_store  # noqa: E402
+
+
+def year_rule(proj: Projection, paper: PaperRecord) -> set[str]:
+    """The old rule: every institution an author was affiliated with in the paper's year."""
+    return set().union(*(proj.author_institutions.get(a, {}).get(paper.year, set()) for a in paper.authors))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=10, help="institutions listed, by papers lost")
+    args = parser.parse_args()
+    proj = projection(open_store())
+    before: Counter[str] = Counter()
+    after: Counter[str] = Counter()
+    by_community: Counter[tuple[str, str]] = Counter()
+    credited = [0, 0]
+    for paper in proj.papers.values():
+        old, new = year_rule(proj, paper), proj.paper_institutions(paper)
+        assert new <= old, paper.id  # printed affiliations are among the year's: the rule only removes credit
+        before.update(old)
+        after.update(new)
+        credited[0] += bool(old)
+        credited[1] += bool(new)
+        by_community[(paper.community, "before")] += len(old)
+        by_community[(paper.community, "after")] += len(new)
+    total_before, total_after = sum(before.values()), sum(after.values())
+    print(f"papers {len(proj.papers):,}; credited to an institution: {credited[0]:,} before, {credited[1]:,} after")
+    print(f"(paper, institution) credits: {total_before:,} before, {total_after:,} after "
+          f"({100 * (total_before - total_after) / total_before:.1f} % fewer)")
+    for community in sorted({c for c, _ in by_community}):
+        b, a = by_community[(community, "before")], by_community[(community, "after")]
+        if b:
+            print(f"  {community}: {b:,} -> {a:,} ({100 * (b - a) / b:.1f} % fewer)")
+    print(f"\ninstitutions losing most papers (of {len(before):,} credited):")
+    print(f"{'institution':<45} {'before':>7} {'after':>7} {'lost':>6}")
+    for institution, lost in sorted(((i, before[i] - after[i]) for i in before), key=lambda x: (-x[1], x[0]))[
+            :args.top]:
+        name = proj.institution_info.get(institution, (institution, None))[0]
+        print(f"{name[:45]:<45} {before[institution]:>7,} {after[institution]:>7,} {lost:>6,}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""Which institutions a paper is credited to: one rule for the analytics projection and the store's queries.
+
+Why a module of its own: `graph.analytics.projections` (networkx) and `graph.topic_analytics` (the store's
+reference counts) both need it, and the explorer's pages import the latter without the analytics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+
+def credited_institutions(authors: Iterable[str], year: int | None, listed: Iterable[Sequence[str]],
+                          of_the_year: Callable[[str], set[str]]) -> set[str]:
+    """The institutions a paper is credited to (`Projection.paper_institutions`, and the store's reference
+    `topic_analytics.top_institutions`): each author's printed ones, `of_the_year(author)` for an author who
+    printed none. A paper without a year gets none, as affiliations (and the names of their institutions) are
+    recorded per year."""
+    if year is None:
+        return set()
+    printed: dict[str, set[str]] = {}
+    for author, institution in listed:
+        printed.setdefault(author, set()).add(institution)
+    result: set[str] = set()
+    for author in authors:
+        own = printed.get(author)
+        result |= own if own is not None else of_the_year(author)
+    return result

@@ -1,0 +1,70 @@
+"""Which institutions a paper is credited to: the ones its authors printed on it, and only for an author who
+printed none, the author's affiliations of that year.
+
+The graph below (all 2021) is the whole truth. Lee printed Google on g1 and Berkeley on b1 and nothing on n1;
+Max printed Google on g2 and g3 and Carnegie Mellon on c1 (the shape of a source record whose affiliations are out
+of order), nothing on n2. Lee also printed DeepMind, a unit of Google, on u1: the analytics credit Google, as
+they credit the affiliations of units. Crediting every affiliation of the year gave g1, b1, g2 and g3 to both of the author's
+institutions, and counted Max's four papers for Carnegie Mellon.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from graph import explore
+from graph.analytics.projections import projection
+from graph.falkor_store import FalkorStore
+from graph.loader import GraphBatch, load
+from graph.records import Author, Authorship, Institution, Paper, Provenance
+from graph.venues import venue_record
+
+PROV = Provenance(["test"], "2024-01-01T00:00:00Z")
+GOOGLE, BERKELEY, CMU, DEEPMIND = "inst:google", "inst:berkeley", "inst:cmu", "inst:deepmind"
+# paper -> [(author, printed institution or None)]
+PAPERS = {
+    "g1": [("lee", GOOGLE)], "b1": [("lee", BERKELEY)], "n1": [("lee", None)], "u1": [("lee", DEEPMIND)],
+    "g2": [("max", GOOGLE)], "g3": [("max", GOOGLE), ("ray", CMU)], "c1": [("max", CMU)], "n2": [("max", None)],
+}
+EXPECTED = {"g1": {GOOGLE}, "b1": {BERKELEY}, "n1": {GOOGLE, BERKELEY}, "u1": {GOOGLE},
+            "g2": {GOOGLE}, "g3": {GOOGLE, CMU}, "c1": {CMU}, "n2": {GOOGLE, CMU}}
+
+
+def batch() -> GraphBatch:
+    papers = [Paper(id=f"paper:{pid}", title=f"Paper {pid}", year=2021, venue_id=venue_record("ICML").id,
+                    venue_name="ICML", provenance=PROV,
+                    authorships=[Authorship(f"paper:{pid}", i, person.title(), author_id=f"author:{person}",
+                                            institution_id=institution)
+                                 for i, (person, institution) in enumerate(people)])
+              for pid, people in PAPERS.items()]
+    return GraphBatch(papers=papers, venues=[venue_record("ICML", PROV)],
+                      authors=[Author(f"author:{p}", p.title(), provenance=PROV) for p in ("lee", "max", "ray")],
+                      institutions=[Institution(i, i.split(":")[1], "US", provenance=PROV)
+                                    for i in (GOOGLE, BERKELEY, CMU)]
+                      + [Institution(DEEPMIND, "deepmind", "GB", provenance=PROV, parent_id=GOOGLE)])
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
+    store = FalkorStore(tmp_path_factory.mktemp("atlas-printed"), "printed")
+    with store.building() as target:
+        load(target, batch())
+    yield store
+    store.close()
+
+
+def test_a_paper_is_credited_to_what_its_authors_printed_on_it(store: FalkorStore) -> None:
+    proj = projection(store)
+    assert {pid.split(":")[1]: proj.paper_institutions(p) for pid, p in proj.papers.items()} == EXPECTED
+
+
+def test_the_institution_page_counts_the_papers_printed_there(store: FalkorStore) -> None:
+    """Max printed Carnegie Mellon once: he has 2 papers there (c1, and n2 with nothing printed), not 4."""
+    people = {r["name"]: r for r in explore.institution_authors(store, CMU)}
+    assert people["Max"]["papers_here"] == 2 and people["Max"]["papers"] == 4
+    assert [r["name"] for r in explore.institution_authors(store, CMU)] == ["Max", "Ray"]  # by papers here
+    assert explore.institution_papers_by_year(store, CMU) == [{"year": 2021, "community": "ML", "papers": 3}]
+    assert explore.institution_papers_by_year(store, GOOGLE) == [{"year": 2021, "community": "ML", "papers": 5}]
+    assert {r["name"]: r["papers_here"] for r in explore.institution_authors(store, BERKELEY)} == {"Lee": 2}
