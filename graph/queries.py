@@ -153,7 +153,9 @@ GET_PAPER = (
 )
 PAPER_AUTHORS = (
     "MATCH (a:Author)-[e:AUTHORED]->(p:Paper {id: $id}) "
-    "RETURN a.id AS id, a.name AS name, e.position AS position, e.affiliation AS affiliation "
+    "OPTIONAL MATCH (i:Institution {id: e.institution_id}) "
+    "RETURN a.id AS id, a.name AS name, e.position AS position, e.affiliation AS affiliation, "
+    "i.id AS institution_id, i.name AS institution "
     "ORDER BY position"
 )
 PAPER_TOPICS = (

@@ -80,6 +80,17 @@ if authors:  # page links: same tab, and carrying `paper` makes Back return here
             st.page_link(links.PERSON, label=escape_markdown(
                 a["name"] + (f" — {a['affiliation']}" if a.get("affiliation") else "")),
                 query_params={**links.keep_here(paper=paper_id), "author": a["id"]}, icon=":material/person:")
+    # The institutions the printed affiliations resolved to, in author order: the ones the paper is credited to.
+    printed = dict.fromkeys((a["institution_id"], a.get("institution") or a["institution_id"])
+                            for a in ordered if a.get("institution_id"))
+    if printed:
+        st.markdown("**Institutions**")
+        grid = st.columns(min(3, len(printed)))
+        for i, (inst_id, name) in enumerate(printed):
+            with grid[i % len(grid)]:
+                st.page_link(links.INSTITUTION, label=escape_markdown(name),
+                             query_params={**links.keep_here(paper=paper_id), "institution": inst_id},
+                             icon=":material/account_balance:")
 else:
     st.caption("No authors recorded.")
 

@@ -3,6 +3,8 @@ against the small real build: the happy path, deep links, and the unhappy inputs
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs
+
 import pytest
 from apphelpers import assert_clean, open_page, texts
 
@@ -190,6 +192,18 @@ def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) 
     at = open_page("pages/paper.py", paper="paper:doi:does-not-exist")
     assert_clean(at)
     assert at.warning
+
+
+def test_paper_page_links_the_institutions_its_authors_printed(atlas_env: FalkorStore) -> None:
+    """Each printed affiliation that resolved to an institution links to its page, once, in author order."""
+    row = atlas_env.read("MATCH (a:Author)-[e:AUTHORED]->(p:Paper) WHERE e.institution_id IS NOT NULL "
+                         "WITH p, collect(DISTINCT e.institution_id) AS ids WHERE size(ids) >= 2 "
+                         "RETURN p.id AS id, ids ORDER BY p.id LIMIT 1")[0]
+    at = open_page("pages/paper.py", paper=row["id"])
+    assert_clean(at)
+    params = [parse_qs(link.proto.query_string) for link in at.get("page_link")]
+    linked = [q["institution"][0] for q in params if "institution" in q]
+    assert sorted(linked) == sorted(row["ids"]) and len(linked) == len(set(linked))
 
 
 def test_titles_written_in_latex_are_shown_as_text(atlas_env: FalkorStore) -> None:
