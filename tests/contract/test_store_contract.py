@@ -196,8 +196,10 @@ def test_contract_paper(store: GraphStore) -> None:
     assert paper["abstract"] == "We serve models.\nFast, with batching."
     assert paper["sources"] == ["dblp", "openalex"]
     assert paper["authors"] == [
-        {"id": "author:ana", "name": "Ana García", "position": 0, "affiliation": "MIT CSAIL"},
-        {"id": "author:bo", "name": "Bo Li", "position": 1, "affiliation": "MIT CSAIL"}]
+        {"id": "author:ana", "name": "Ana García", "position": 0, "affiliation": "MIT CSAIL",
+         "institution_id": "inst:mit", "institution": "MIT"},
+        {"id": "author:bo", "name": "Bo Li", "position": 1, "affiliation": "MIT CSAIL",
+         "institution_id": "inst:mit", "institution": "MIT"}]
     assert paper["topics"] == [  # by kind ("pillar" < "topic"), then score descending
         {"label": "software", "name": "Software systems for ML", "kind": "pillar", "score": 0.8,
          "evidence": ["serve"]},
