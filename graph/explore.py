@@ -253,6 +253,16 @@ def institution_papers_by_year(store: GraphStore, inst_id: str) -> list[Row]:
     return [{**r, "community": community_name(r.get("community"))} for r in rows if r.get("year")]
 
 
+def affiliation_coverage(store: GraphStore) -> dict[int, float]:
+    """year -> share of that year's papers (all venues) with an affiliation printed and resolved.
+
+    Why: the sources print affiliations for some years and not others (none of the snapshot's 2020 ML papers
+    have one), so a short bar on an institution's chart can be missing data rather than fewer papers.
+    """
+    return {int(r["year"]): int(r["printed"] or 0) / int(r["papers"])
+            for r in store.read(q.AFFILIATION_COVERAGE_BY_YEAR) if r.get("papers")}
+
+
 # ------------------------------------------------------------------ provenance
 def node_provenance(store: GraphStore, node_id: str) -> Row | None:
     """A node's own properties (with `sources`, `retrieved_at`) and where its relationships came from."""

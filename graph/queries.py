@@ -332,6 +332,12 @@ EXPLORE_INSTITUTION_PAPERS_BY_YEAR = (
     "WHERE p.year = e.year AND (r.institution_id IS NULL OR r.institution_id = $id) "
     "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year, community"
 )
+# Per year: the papers, and those on which some author's printed affiliation resolved to an institution.
+AFFILIATION_COVERAGE_BY_YEAR = (
+    "MATCH (:Author)-[r:AUTHORED]->(p:Paper) WHERE p.year IS NOT NULL "
+    "WITH p, max(CASE WHEN r.institution_id IS NULL THEN 0 ELSE 1 END) AS printed "
+    "RETURN p.year AS year, count(p) AS papers, sum(printed) AS printed ORDER BY year"
+)
 # One neighbourhood statement per label (labels cannot be parameters); year is the
 # relationship's own year where it has one (AFFILIATED_WITH, PUBLISHED_IN), else the neighbour's.
 EXPLORE_NEIGHBOURS: dict[str, str] = {

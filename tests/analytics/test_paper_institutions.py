@@ -3,9 +3,9 @@ printed none, the author's affiliations of that year.
 
 The graph below (all 2021) is the whole truth. Lee printed Google on g1 and Berkeley on b1 and nothing on n1;
 Max printed Google on g2 and g3 and Carnegie Mellon on c1 (the shape of a source record whose affiliations are out
-of order), nothing on n2. Lee also printed DeepMind, a unit of Google, on u1: the analytics credit Google, as
-they credit the affiliations of units. Crediting every affiliation of the year gave g1, b1, g2 and g3 to both of the author's
-institutions, and counted Max's four papers for Carnegie Mellon.
+of order), nothing on n2. Lee also printed DeepMind, a unit of Google, on u1: the analytics credit Google, as they
+credit the affiliations of units. Crediting every affiliation of the year gave g1, b1, g2 and g3 to both of the
+author's institutions, and counted Max's four papers for Carnegie Mellon.
 """
 
 from __future__ import annotations
@@ -68,3 +68,8 @@ def test_the_institution_page_counts_the_papers_printed_there(store: FalkorStore
     assert explore.institution_papers_by_year(store, CMU) == [{"year": 2021, "community": "ML", "papers": 3}]
     assert explore.institution_papers_by_year(store, GOOGLE) == [{"year": 2021, "community": "ML", "papers": 5}]
     assert {r["name"]: r["papers_here"] for r in explore.institution_authors(store, BERKELEY)} == {"Lee": 2}
+
+
+def test_affiliation_coverage_is_the_share_of_each_years_papers_with_one(store: FalkorStore) -> None:
+    """n1 and n2 of the eight papers have no affiliation printed."""
+    assert explore.affiliation_coverage(store) == {2021: 6 / 8}
