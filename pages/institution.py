@@ -21,6 +21,8 @@ from ui.widgets import download_row
 # Below this share of a year's papers with an affiliation, the chart's bar for the year is called unreliable (a
 # reading aid: the snapshot's years are either covered, 21-63 % of all papers, or barely, 6-7 %).
 FEW_AFFILIATIONS = 0.15
+CREDITED = ("Papers on which an author printed this institution, and papers with no affiliation printed by authors "
+            "affiliated here that year")
 
 key = data.store_key()
 inst_id = (st.query_params.get("institution") or "").strip()
@@ -67,7 +69,7 @@ authors = data.institution_authors(key, inst_id)
 by_year = pd.DataFrame(data.institution_papers_by_year(key, inst_id), columns=["year", "community", "papers"])
 c = st.columns(3)
 c[0].metric("People", f"{len(authors)}{'+' if len(authors) >= 200 else ''}")
-c[1].metric("Papers (by affiliated authors)", f"{int(by_year['papers'].sum()):,}" if not by_year.empty else "0")
+c[1].metric("Papers", f"{int(by_year['papers'].sum()):,}" if not by_year.empty else "0", help=CREDITED)
 c[2].metric("Years", f"{int(by_year['year'].min())}–{int(by_year['year'].max())}" if not by_year.empty else "—")
 
 left, right = st.columns([3, 2], gap="large")
@@ -85,8 +87,7 @@ with left:
                                 alt.Tooltip("printed:Q", format=".0%",
                                             title="Papers of the year with affiliations (all venues)"))
         ).properties(height=260), width="stretch", alt="Papers per year by venue type")
-        st.caption("Papers on which an author printed this institution, and papers with no affiliation printed "
-                   "by authors affiliated here that year.")
+        st.caption(CREDITED + ".")
         few = {y: coverage[y] for y in sorted(set(by_year["year"])) if coverage.get(y, 1.0) < FEW_AFFILIATIONS}
         if few:
             st.caption("The sources give affiliations for few papers of "

@@ -103,7 +103,8 @@ def preload() -> dict[str, float]:
                 timings[name] = round(time.perf_counter() - start, 2)
 
             step("counts", lambda: (data.counts(key), data.build_report(key), data.coverage(key),
-                                    data.venues(key)))  # venues: the Search page's filter (a scan of every paper)
+                                    data.venues(key),  # venues: the Search page's filter (a scan of every paper)
+                                    data.affiliation_coverage(key)))  # the Institution page's (every authorship)
             step("name indexes", lambda: (data.author_index(key), data.institution_index(key)))
             if analytics.available("graph.analytics"):
                 step("projection", lambda: analytics._projection(key))

@@ -140,6 +140,7 @@ def test_parity_institutions(small_store: FalkorStore, neo4j_small: Neo4jStore,
                         key=lambda r: (r.get("papers_here"), r.get("papers")))
         assert explore.institution_papers_by_year(neo4j_small, inst_id) == explore.institution_papers_by_year(
             small_store, inst_id)
+    assert explore.affiliation_coverage(neo4j_small) == explore.affiliation_coverage(small_store)
 
 
 def test_parity_analytics_projections(small_store: FalkorStore, neo4j_small: Neo4jStore) -> None:
