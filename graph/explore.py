@@ -126,11 +126,14 @@ def pillar_mix(topic_rows: Iterable[Row]) -> list[Row]:
 
 
 def institutions_over_time(rows: Iterable[Row]) -> list[Row]:
-    """One row per institution with the years a person was affiliated, earliest first."""
+    """One row per institution with the years a person was affiliated, earliest first, and `printed`: how many of
+    their papers print it (one is weak evidence: a source can print a paper's affiliations out of order)."""
     years: dict[str, set[int]] = defaultdict(set)
+    printed: Counter[str] = Counter()
     info: dict[str, Row] = {}
     for row in rows:
         info.setdefault(row["id"], row)
+        printed[row["id"]] += int(row.get("papers") or 0)
         if row.get("year") is not None:
             years[row["id"]].add(int(row["year"]))
     out = []
@@ -138,7 +141,7 @@ def institutions_over_time(rows: Iterable[Row]) -> list[Row]:
         ys = sorted(years.get(inst_id, ()))
         out.append({"id": inst_id, "name": row.get("name"), "country": row.get("country"),
                     "first_year": ys[0] if ys else None, "last_year": ys[-1] if ys else None,
-                    "years": ", ".join(map(str, ys))})
+                    "years": ", ".join(map(str, ys)), "printed": printed[inst_id]})
     return sorted(out, key=lambda r: (r["first_year"] or 0, r["last_year"] or 0, r["name"] or ""))
 
 

@@ -18,13 +18,19 @@ RECENT_YEARS = 3
 
 
 def main_affiliation(institutions: list[dict[str, Any]]) -> str | None:
-    """Most frequent institution over the person's last RECENT_YEARS affiliated years (ties: latest)."""
+    """The institution the person printed most often over their last RECENT_YEARS affiliated years (ties: latest).
+
+    Each row counts its `papers` (the papers of that year printing it; 1 where a row has no count): by years
+    alone, one paper whose source printed its affiliations out of order weighed as much as a year of papers.
+    """
     dated = [row for row in institutions if row.get("name")]
     if not dated:
         return None
     years = sorted({row["year"] for row in dated if row.get("year") is not None}, reverse=True)[:RECENT_YEARS]
     recent = [row for row in dated if row.get("year") in years] or dated
-    counts = Counter(row["name"] for row in recent)
+    counts: Counter[str] = Counter()
+    for row in recent:
+        counts[row["name"]] += int(row.get("papers") or 1)
     latest = {row["name"]: row.get("year") or 0 for row in recent}
     return max(counts, key=lambda name: (counts[name], latest[name], name))
 

@@ -178,9 +178,13 @@ AUTHOR_COAUTHORS = (
     "RETURN c.id AS id, c.name AS name, count(p) AS joint_papers, max(p.year) AS last_year "
     "ORDER BY joint_papers DESC, name LIMIT $limit"
 )
+# `papers`: the person's papers of that year printing the institution, the evidence for the row (at least one:
+# AFFILIATED_WITH is made from printed affiliations; one is weak, as a source can print them out of order).
 AUTHOR_INSTITUTIONS = (
     "MATCH (a:Author {id: $id})-[e:AFFILIATED_WITH]->(i:Institution) "
-    "RETURN i.id AS id, i.name AS name, i.country AS country, e.year AS year ORDER BY year, name"
+    "OPTIONAL MATCH (a)-[r:AUTHORED]->(p:Paper) WHERE p.year = e.year AND r.institution_id = i.id "
+    "RETURN i.id AS id, i.name AS name, i.country AS country, e.year AS year, count(p) AS papers "
+    "ORDER BY year, name"
 )
 EGO_EDGES = (
     "MATCH (a:Author {id: $id})-[:AUTHORED]->(p:Paper)<-[:AUTHORED]-(c:Author) WHERE c.id <> $id "

@@ -299,8 +299,13 @@ if tab_insts.open:
                                     alt="Affiliations over time: a bar from the first to the last year at each "
                                         "institution, a tick on each year with a paper there")
             frame["link"] = frame["id"].map(links.institution_href)
-            linked_table(frame[["name", "country", "years", "link"]], key="person-institutions", carry=here,
-                         column_config={"name": "Institution"})
+            linked_table(frame[["name", "country", "years", "printed", "link"]], key="person-institutions",
+                         carry=here, column_config={
+                             "name": "Institution",
+                             "printed": st.column_config.NumberColumn(
+                                 "Papers printing it", format="%d",
+                                 help="This person's papers on which the affiliation is printed. One paper is weak "
+                                      "evidence: a source can print a paper's affiliations out of order.")})
             download_row([("Institutions (CSV)", rows_to_csv(csv_records(frame.drop(columns=["link"]))),
                            "institutions.csv", "text/csv")], key="person-insts-dl")
 

@@ -73,3 +73,17 @@ def test_the_institution_page_counts_the_papers_printed_there(store: FalkorStore
 def test_affiliation_coverage_is_the_share_of_each_years_papers_with_one(store: FalkorStore) -> None:
     """n1 and n2 of the eight papers have no affiliation printed."""
     assert explore.affiliation_coverage(store) == {2021: 6 / 8}
+
+
+def test_a_persons_institutions_count_the_papers_printing_them(store: FalkorStore) -> None:
+    """Max's Carnegie Mellon rests on one paper, his Google on two; his main affiliation is Google."""
+    from graph import profiles
+
+    rows = store.author_institutions("author:max")
+    assert {(r["id"], r["year"], r["papers"]) for r in rows} == {(GOOGLE, 2021, 2), (CMU, 2021, 1)}
+    assert {r["id"]: r["printed"] for r in explore.institutions_over_time(rows)} == {GOOGLE: 2, CMU: 1}
+    assert profiles.main_affiliation(rows) == "google"
+    # one paper printing Zeta Univ against nine printing Alpha Corp, the same year: by years alone a tie, which
+    # the later name broke for Zeta Univ
+    one_off = [{"name": "Zeta Univ", "year": 2021, "papers": 1}, {"name": "Alpha Corp", "year": 2021, "papers": 9}]
+    assert profiles.main_affiliation(one_off) == "Alpha Corp"

@@ -180,6 +180,23 @@ def test_an_affiliation_of_one_year_is_drawn_as_a_bar(atlas_env: FalkorStore) ->
     assert (spans["end"] - spans["start"] >= 0.8).all(), spans[["name", "start", "end"]]
 
 
+def test_the_person_page_counts_the_papers_printing_each_affiliation(atlas_env: FalkorStore) -> None:
+    """Beside each affiliation, how many of the person's papers print it: one is weak evidence."""
+    row = atlas_env.read("MATCH (a:Author)-[r:AUTHORED]->(:Paper) WHERE r.institution_id IS NOT NULL "
+                         "WITH a, count(*) AS n, count(DISTINCT r.institution_id) AS k WHERE k >= 2 "
+                         "RETURN a.id AS id ORDER BY n DESC, id LIMIT 1")[0]
+    expected = {}
+    for r in atlas_env.read("MATCH (:Author {id: $id})-[r:AUTHORED]->(:Paper) WHERE r.institution_id IS NOT NULL "
+                            "MATCH (i:Institution {id: r.institution_id}) RETURN i.name AS name, count(*) AS n",
+                            {"id": row["id"]}):
+        expected[r["name"]] = r["n"]
+    at = open_page("pages/person.py", author=row["id"], tab="Institutions")
+    assert_clean(at)
+    (table,) = [d.value for d in at.dataframe if "printed" in d.value.columns]
+    shown = dict(zip(table["name"], table["printed"], strict=True))
+    assert {name: n for name, n in shown.items() if n} == expected
+
+
 def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) -> None:
     row = atlas_env.read("MATCH (p:Paper)-[:HAS_TOPIC]->(:Topic) WHERE p.venue = 'MLSys' "
                          "RETURN p.id AS id, p.title AS title LIMIT 1")[0]

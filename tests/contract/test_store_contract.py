@@ -216,9 +216,9 @@ def test_contract_author_papers_topics_and_institutions(store: GraphStore) -> No
         ("accelerators", "topic", 2022, 1), ("hardware", "pillar", 2022, 1), ("inference_serving", "topic", 2021, 1),
         ("software", "pillar", 2021, 1)]
     assert store.author_institutions("author:ana") == [
-        {"id": "inst:mit", "name": "MIT", "country": "US", "year": 2021},
-        {"id": "inst:eth", "name": "ETH Zürich", "country": "CH", "year": 2022},
-        {"id": "inst:mit", "name": "MIT", "country": "US", "year": 2023}]
+        {"id": "inst:mit", "name": "MIT", "country": "US", "year": 2021, "papers": 1},
+        {"id": "inst:eth", "name": "ETH Zürich", "country": "CH", "year": 2022, "papers": 1},
+        {"id": "inst:mit", "name": "MIT", "country": "US", "year": 2023, "papers": 1}]
 
 
 def test_contract_coauthors_and_ego_network(store: GraphStore) -> None:
