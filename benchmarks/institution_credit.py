@@ -6,17 +6,23 @@ who printed none still credits the year's affiliations. This prints, for the gra
 side by side: (paper, institution) credits, papers credited, and the institutions whose paper counts move most.
 
     ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py [--top 10]
+    ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py --read-cost 3
+
+`--read-cost N` times instead what the rule costs the projection's read: the paper rows query with and without
+the printed institutions, N alternating rounds.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from graph import queries as q  # noqa: E402
 from graph.analytics.projections import PaperRecord, Projection, projection  # noqa: E402
 from graph.open import open_store  # noqa: E402
 
@@ -26,10 +32,29 @@ def year_rule(proj: Projection, paper: PaperRecord) -> set[str]:
     return set().union(*(proj.author_institutions.get(a, {}).get(paper.year, set()) for a in paper.authors))
 
 
+# ANALYTICS_PAPER_ROWS as it was before the printed institutions (`listed`) were read with it
+WITHOUT_LISTED = ("MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
+                  "RETURN p.id AS paper, p.title AS title, p.year AS year, v.name AS venue, "
+                  "v.community AS community, collect(a.id) AS authors")
+
+
+def read_cost(rounds: int) -> None:
+    store = open_store()
+    for i in range(rounds):
+        for name, query in (("without listed", WITHOUT_LISTED), ("with listed", q.ANALYTICS_PAPER_ROWS)):
+            start = time.perf_counter()
+            rows = store.read(query)
+            print(f"round {i + 1}: paper rows {name}: {time.perf_counter() - start:.2f} s ({len(rows):,} rows)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10, help="institutions listed, by papers lost")
+    parser.add_argument("--read-cost", type=int, metavar="N", help="time the projection's paper rows instead")
     args = parser.parse_args()
+    if args.read_cost:
+        read_cost(args.read_cost)
+        return
     proj = projection(open_store())
     before: Counter[str] = Counter()
     after: Counter[str] = Counter()
