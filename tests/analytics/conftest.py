@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from stores import loaded_store
 
 from graph.analytics import clear_cache
 from graph.analytics.projections import Projection, projection
 from graph.falkor_store import FalkorStore
 from graph.ids import topic_id
-from graph.loader import GraphBatch, load
+from graph.loader import GraphBatch
 from graph.records import Author, Authorship, Institution, Paper, Provenance, Topic, TopicTag
 from graph.venues import venue_record
 
@@ -81,11 +82,8 @@ def tiny_batch() -> GraphBatch:
 
 @pytest.fixture(scope="session")
 def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("atlas-tiny"), "tiny")
-    with store.building() as target:
-        load(target, tiny_batch())
-    yield store
-    store.close()
+    with loaded_store(tmp_path_factory.mktemp("atlas-tiny"), "tiny", tiny_batch()) as store:
+        yield store
 
 
 @pytest.fixture()

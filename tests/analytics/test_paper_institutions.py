@@ -13,11 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from stores import loaded_store
 
 from graph import explore
 from graph.analytics.projections import projection
 from graph.falkor_store import FalkorStore
-from graph.loader import GraphBatch, load
+from graph.loader import GraphBatch
 from graph.records import Author, Authorship, Institution, Paper, Provenance
 from graph.venues import venue_record
 
@@ -48,11 +49,8 @@ def batch() -> GraphBatch:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("atlas-printed"), "printed")
-    with store.building() as target:
-        load(target, batch())
-    yield store
-    store.close()
+    with loaded_store(tmp_path_factory.mktemp("atlas-printed"), "printed", batch()) as store:
+        yield store
 
 
 def test_a_paper_is_credited_to_what_its_authors_printed_on_it(store: FalkorStore) -> None:

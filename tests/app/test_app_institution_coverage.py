@@ -12,10 +12,11 @@ from collections.abc import Iterator
 
 import pytest
 from apphelpers import assert_clean, open_page
+from stores import loaded_store
 
 from graph import explore
 from graph.falkor_store import FalkorStore
-from graph.loader import GraphBatch, load
+from graph.loader import GraphBatch
 from graph.records import Author, Authorship, Institution, Paper, Provenance
 from graph.venues import venue_record
 
@@ -39,14 +40,11 @@ def batch() -> GraphBatch:
 
 @pytest.fixture()
 def coverage_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("atlas-coverage"), "coverage")
-    with store.building() as target:
-        load(target, batch())
-    monkeypatch.setenv("ATLAS_DATA_DIR", str(store.server.data_dir))
-    monkeypatch.setenv("ATLAS_GRAPH", "coverage")
-    monkeypatch.setenv("ATLAS_STORE", "embedded")
-    yield store
-    store.close()
+    with loaded_store(tmp_path_factory.mktemp("atlas-coverage"), "coverage", batch()) as store:
+        monkeypatch.setenv("ATLAS_DATA_DIR", str(store.server.data_dir))
+        monkeypatch.setenv("ATLAS_GRAPH", "coverage")
+        monkeypatch.setenv("ATLAS_STORE", "embedded")
+        yield store
 
 
 def test_the_years_with_few_affiliations_are_named_under_the_chart(coverage_env: FalkorStore) -> None:

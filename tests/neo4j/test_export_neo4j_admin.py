@@ -16,22 +16,19 @@ from typing import Any
 
 import pytest
 from admin_csv import ImportedGraph, load_export, parse_header
+from stores import loaded_store
 from tiny_graph import QUOTED_TITLE, SCRIPT_TITLE, tiny_batch
 
 from atlas_cli.main import main
 from graph import queries as q
 from graph.export_neo4j_admin import ExportError, batch_rows, export, export_batch, export_store
 from graph.falkor_store import FalkorStore
-from graph.loader import load
 
 
 @pytest.fixture(scope="module")
 def tiny_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorStore]:
-    store = FalkorStore(tmp_path_factory.mktemp("export-store"), "atlas")
-    with store.building() as target:
-        load(target, tiny_batch())
-    yield store
-    store.close()
+    with loaded_store(tmp_path_factory.mktemp("export-store"), "atlas", tiny_batch()) as store:
+        yield store
 
 
 def online_graph(store: FalkorStore) -> ImportedGraph:
