@@ -157,7 +157,9 @@ if tab_inst.open:
                                  for i in insts]), column_config={
             "name": "Institution", "country": "Country",
             "score": st.column_config.NumberColumn("Score", format="%.0f",
-                                                   help="Balance × co-author links of its members, rounded"),
+                                                   help="Balance × co-author links of its members, each "
+                                                        "member's links by the share of their papers printing "
+                                                        "this institution; rounded"),
             "members": st.column_config.NumberColumn("Members", format="%d"),
             "balance": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f")})
         download_row([("Bridge institutions (CSV)", rows_to_csv([asdict(i) for i in insts]),

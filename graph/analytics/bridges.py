@@ -14,8 +14,11 @@ measures, both reported with evidence:
   networkx), estimated from a seeded sample of systems-side sources because every source
   costs a pass over the whole graph.
 
-Institutions aggregate their members' links the same way (k_sys, k_ml over every link
-of anyone affiliated there in range).
+Institutions aggregate their members' links the same way (k_sys, k_ml over the links of
+anyone affiliated there in range), with fractional counting, as the Leiden Ranking counts
+papers: a member's links count in proportion to the share of their papers that print the
+institution (`membership_shares`). Counted whole, one source record printing a prolific
+author's co-author's university against their name brought their whole network to it.
 """
 
 from __future__ import annotations
@@ -56,7 +59,7 @@ class BridgeInstitution:
     institution: str
     name: str
     country: str | None
-    score: float  # 4 k_sys k_ml / k over all members' links (grows with size)
+    score: float  # 4 k_sys k_ml / k over all members' links, each member's by their share (grows with size)
     score_per_member: float  # the same per member (small, focused bridge groups)
     participation: float
     systems_links: float
@@ -159,12 +162,30 @@ def bridge_people(proj: Projection, top: int = 50, *, method: Method = "particip
     return out
 
 
+def membership_shares(proj: Projection) -> dict[tuple[str, str], float]:
+    """(author, institution) -> the share of the author's papers with a printed affiliation (in range) that print
+    it; a paper printing two of the author's institutions counts half to each, so an author's shares sum to 1."""
+    shares: dict[tuple[str, str], float] = {}
+    papers: Counter[str] = Counter()
+    for paper in proj.papers.values():
+        printed: dict[str, set[str]] = {}
+        for author, institution in paper.listed:
+            printed.setdefault(author, set()).add(institution)
+        for author, institutions in printed.items():
+            papers[author] += 1
+            for institution in institutions:
+                shares[(author, institution)] = shares.get((author, institution), 0.0) + 1 / len(institutions)
+    return {(author, institution): n / papers[author] for (author, institution), n in shares.items()}
+
+
 def bridge_institutions(proj: Projection, top: int = 30, *, bridge_list: list[BridgePerson] | None = None
                         ) -> list[BridgeInstitution]:
-    """Institutions whose members' co-authorships span both sides, ranked by 4 k_sys k_ml / k."""
+    """Institutions whose members' co-authorships span both sides, ranked by 4 k_sys k_ml / k, each member's links
+    counted by their `membership_shares` (1 for a member none of whose papers in range prints an affiliation)."""
     members: dict[str, set[str]] = {}
     for (institution, _), people in proj.institution_members.items():
         members.setdefault(institution, set()).update(people)
+    shares = membership_shares(proj)
     bridges = bridge_list if bridge_list is not None else bridge_people(proj, top=500)
     bridge_rank = {b.author: i for i, b in enumerate(bridges)}
     papers: dict[str, Counter[str]] = {}
@@ -174,8 +195,8 @@ def bridge_institutions(proj: Projection, top: int = 30, *, bridge_list: list[Br
     links = {a: side_links(proj, a) for people in members.values() for a in people}
     rows: list[BridgeInstitution] = []
     for institution, people in members.items():
-        k_sys = sum(links[a][0] for a in people)
-        k_ml = sum(links[a][1] for a in people)
+        k_sys = sum(links[a][0] * shares.get((a, institution), 1.0) for a in people)
+        k_ml = sum(links[a][1] * shares.get((a, institution), 1.0) for a in people)
         p = participation(k_sys, k_ml)
         score = p * (k_sys + k_ml)
         if score <= 0:

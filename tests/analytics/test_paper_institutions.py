@@ -85,3 +85,43 @@ def test_a_persons_institutions_count_the_papers_printing_them(store: FalkorStor
     # the later name broke for Zeta Univ
     one_off = [{"name": "Zeta Univ", "year": 2021, "papers": 1}, {"name": "Alpha Corp", "year": 2021, "papers": 9}]
     assert profiles.main_affiliation(one_off) == "Alpha Corp"
+
+
+def test_membership_shares_split_each_authors_printed_papers(store: FalkorStore) -> None:
+    """Lee printed Google on g1 and (as DeepMind) u1, Berkeley on b1; Max Google on g2 and g3, Carnegie Mellon on c1."""
+    from graph.analytics.bridges import membership_shares
+
+    shares = membership_shares(projection(store))
+    assert shares == pytest.approx({("author:lee", GOOGLE): 2 / 3, ("author:lee", BERKELEY): 1 / 3,
+                                    ("author:max", GOOGLE): 2 / 3, ("author:max", CMU): 1 / 3,
+                                    ("author:ray", CMU): 1.0})
+
+
+def bridge_batch() -> GraphBatch:
+    """Xu co-authors two OSDI papers with Sam (systems only) and two ICML papers with Mia (ML only), printing
+    MIT on three of them and Berkeley on one OSDI paper."""
+    papers = []
+    for pid, venue, printed in (("s1", "OSDI", "inst:mit"), ("s2", "OSDI", BERKELEY), ("m1", "ICML", "inst:mit"),
+                                ("m2", "ICML", "inst:mit")):
+        other = "sam" if venue == "OSDI" else "mia"
+        papers.append(Paper(id=f"paper:{pid}", title=f"Paper {pid}", year=2021, venue_id=venue_record(venue).id,
+                            venue_name=venue, provenance=PROV, authorships=[
+                                Authorship(f"paper:{pid}", 0, "Xu", author_id="author:xu", institution_id=printed),
+                                Authorship(f"paper:{pid}", 1, other.title(), author_id=f"author:{other}")]))
+    return GraphBatch(papers=papers, venues=[venue_record(v, PROV) for v in ("OSDI", "ICML")],
+                      authors=[Author(f"author:{p}", p.title(), provenance=PROV) for p in ("xu", "sam", "mia")],
+                      institutions=[Institution("inst:mit", "mit", "US", provenance=PROV),
+                                    Institution(BERKELEY, "berkeley", "US", provenance=PROV)])
+
+
+def test_a_bridge_institution_counts_a_members_links_by_their_share_there(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Xu's balanced links make both institutions bridges; Berkeley, printed on one of Xu's four papers, gets a
+    quarter of them and MIT three quarters. Counted whole, the two scored the same."""
+    from graph.analytics.bridges import bridge_institutions
+
+    with loaded_store(tmp_path_factory.mktemp("atlas-bridge-share"), "shares", bridge_batch()) as bridge_store:
+        rows = {r.institution: r for r in bridge_institutions(projection(bridge_store))}
+    assert rows.keys() == {"inst:mit", BERKELEY} and rows[BERKELEY].members == rows["inst:mit"].members == 1
+    assert rows[BERKELEY].score == pytest.approx(rows["inst:mit"].score / 3, rel=1e-3)
+    assert (rows["inst:mit"].systems_links, rows["inst:mit"].ml_links) == (1.5, 1.5)
