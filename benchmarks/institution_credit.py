@@ -9,7 +9,9 @@ side by side: (paper, institution) credits, papers credited, and the institution
     ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py --read-cost 3
 
 `--read-cost N` times instead what the rule costs the projection's read: the paper rows query with and without
-the printed institutions, N alternating rounds.
+the printed institutions, and a separate query of the printed authorships alone, N alternating rounds.
+`--shares INSTITUTION_ID` prints instead how many of the institution's members have under 20 % of their printed
+papers there (`bridges.membership_shares`, the bridge institutions' fractional counting).
 """
 
 from __future__ import annotations
@@ -38,22 +40,42 @@ WITHOUT_LISTED = ("MATCH (a:Author)-[:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:V
                   "v.community AS community, collect(a.id) AS authors")
 
 
+# The alternative to reading `listed` with the paper rows: the printed authorships alone
+PRINTED_ALONE = ("MATCH (a:Author)-[r:AUTHORED]->(p:Paper) WHERE r.institution_id IS NOT NULL "
+                 "RETURN p.id AS paper, a.id AS author, r.institution_id AS institution")
+
+
 def read_cost(rounds: int) -> None:
     store = open_store()
     for i in range(rounds):
-        for name, query in (("without listed", WITHOUT_LISTED), ("with listed", q.ANALYTICS_PAPER_ROWS)):
+        for name, query in (("without listed", WITHOUT_LISTED), ("with listed", q.ANALYTICS_PAPER_ROWS),
+                            ("printed authorships alone", PRINTED_ALONE)):
             start = time.perf_counter()
             rows = store.read(query)
-            print(f"round {i + 1}: paper rows {name}: {time.perf_counter() - start:.2f} s ({len(rows):,} rows)")
+            print(f"round {i + 1}: {name}: {time.perf_counter() - start:.2f} s ({len(rows):,} rows)")
+
+
+def shares(institution: str) -> None:
+    from graph.analytics.bridges import membership_shares
+
+    proj = projection(open_store())
+    share = membership_shares(proj)
+    members = {a for (inst, _), people in proj.institution_members.items() if inst == institution for a in people}
+    minor = sum(1 for a in members if share.get((a, institution), 1.0) < 0.2)
+    print(f"{institution}: {len(members):,} members, {minor:,} with under 20 % of their printed papers there")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10, help="institutions listed, by papers lost")
     parser.add_argument("--read-cost", type=int, metavar="N", help="time the projection's paper rows instead")
+    parser.add_argument("--shares", metavar="INSTITUTION_ID", help="members with a small share there instead")
     args = parser.parse_args()
     if args.read_cost:
         read_cost(args.read_cost)
+        return
+    if args.shares:
+        shares(args.shares)
         return
     proj = projection(open_store())
     before: Counter[str] = Counter()

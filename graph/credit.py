@@ -9,6 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 
+def printed_by_author(listed: Iterable[Sequence[str]]) -> dict[str, set[str]]:
+    """author -> the institutions they printed on one paper, from its (author, institution) pairs."""
+    printed: dict[str, set[str]] = {}
+    for author, institution in listed:
+        printed.setdefault(author, set()).add(institution)
+    return printed
+
+
 def credited_institutions(authors: Iterable[str], year: int | None, listed: Iterable[Sequence[str]],
                           of_the_year: Callable[[str], set[str]]) -> set[str]:
     """The institutions a paper is credited to (`Projection.paper_institutions`, and the store's reference
@@ -17,9 +25,7 @@ def credited_institutions(authors: Iterable[str], year: int | None, listed: Iter
     recorded per year."""
     if year is None:
         return set()
-    printed: dict[str, set[str]] = {}
-    for author, institution in listed:
-        printed.setdefault(author, set()).add(institution)
+    printed = printed_by_author(listed)
     result: set[str] = set()
     for author in authors:
         own = printed.get(author)

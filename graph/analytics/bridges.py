@@ -31,6 +31,7 @@ from typing import Literal
 import networkx as nx
 
 from graph.analytics.projections import Projection
+from graph.credit import printed_by_author
 
 DEFAULT_SAMPLES = 32  # systems-side sources sampled for cross betweenness (the CLI's --samples default)
 Method = Literal["participation", "betweenness"]
@@ -168,10 +169,7 @@ def membership_shares(proj: Projection) -> dict[tuple[str, str], float]:
     shares: dict[tuple[str, str], float] = {}
     papers: Counter[str] = Counter()
     for paper in proj.papers.values():
-        printed: dict[str, set[str]] = {}
-        for author, institution in paper.listed:
-            printed.setdefault(author, set()).add(institution)
-        for author, institutions in printed.items():
+        for author, institutions in printed_by_author(paper.listed).items():
             papers[author] += 1
             for institution in institutions:
                 shares[(author, institution)] = shares.get((author, institution), 0.0) + 1 / len(institutions)

@@ -212,7 +212,7 @@ def test_paper_page_shows_authors_topics_and_provenance(atlas_env: FalkorStore) 
 
 
 def test_paper_page_links_the_institutions_its_authors_printed(atlas_env: FalkorStore) -> None:
-    """Each printed affiliation that resolved to an institution links to its page, once, in author order."""
+    """Each printed affiliation that resolved to an institution links to its page, once."""
     row = atlas_env.read("MATCH (a:Author)-[e:AUTHORED]->(p:Paper) WHERE e.institution_id IS NOT NULL "
                          "WITH p, collect(DISTINCT e.institution_id) AS ids WHERE size(ids) >= 2 "
                          "RETURN p.id AS id, ids ORDER BY p.id LIMIT 1")[0]
