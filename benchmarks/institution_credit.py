@@ -1,9 +1,11 @@
 """How a built graph's institution credit changes when a paper is credited to what its authors printed on it.
 
 Why: `Projection.paper_institutions` used to credit a paper to every institution any of its authors was affiliated
-with in the paper's year. Now an author who printed an affiliation on the paper credits only that one; an author
-who printed none still credits the year's affiliations. This prints, for the graph in ATLAS_DATA_DIR, both rules
-side by side: (paper, institution) credits, papers credited, and the institutions whose paper counts move most.
+with in the paper's year ("year"). Since session 62 an author who printed an affiliation on the paper credits only
+that one, and an author who printed none credited the year's affiliations ("printed"); since session 63 only the
+ones the author printed on the most papers that year ("printed, else most printed": the rule in force). This prints,
+for the graph in ATLAS_DATA_DIR, the three rules side by side: (paper, institution) credits, papers credited, and the
+institutions whose paper counts move most between the last two.
 
     ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py [--top 10]
     ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/institution_credit.py --read-cost 3
@@ -26,12 +28,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from graph import queries as q  # noqa: E402
 from graph.analytics.projections import PaperRecord, Projection, projection  # noqa: E402
+from graph.credit import credited_institutions  # noqa: E402
 from graph.open import open_store  # noqa: E402
 
 
 def year_rule(proj: Projection, paper: PaperRecord) -> set[str]:
     """The old rule: every institution an author was affiliated with in the paper's year."""
     return set().union(*(proj.author_institutions.get(a, {}).get(paper.year, set()) for a in paper.authors))
+
+
+def printed_rule(proj: Projection, paper: PaperRecord) -> set[str]:
+    """Session 62's rule: what the authors printed; every affiliation of the year for an author who printed none."""
+    return credited_institutions(paper.authors, paper.year, paper.listed,
+                                 lambda author: proj.author_institutions.get(author, {}).get(paper.year, set()))
 
 
 # ANALYTICS_PAPER_ROWS as it was before the printed institutions (`listed`) were read with it
@@ -78,34 +87,33 @@ def main() -> None:
         shares(args.shares)
         return
     proj = projection(open_store())
-    before: Counter[str] = Counter()
-    after: Counter[str] = Counter()
+    rules = {"year": year_rule, "printed": printed_rule, "printed, else most printed": Projection.paper_institutions}
+    counts: dict[str, Counter[str]] = {name: Counter() for name in rules}
+    credited: Counter[str] = Counter()
     by_community: Counter[tuple[str, str]] = Counter()
-    credited = [0, 0]
     for paper in proj.papers.values():
-        old, new = year_rule(proj, paper), proj.paper_institutions(paper)
-        assert new <= old, paper.id  # printed affiliations are among the year's: the rule only removes credit
-        before.update(old)
-        after.update(new)
-        credited[0] += bool(old)
-        credited[1] += bool(new)
-        by_community[(paper.community, "before")] += len(old)
-        by_community[(paper.community, "after")] += len(new)
-    total_before, total_after = sum(before.values()), sum(after.values())
-    print(f"papers {len(proj.papers):,}; credited to an institution: {credited[0]:,} before, {credited[1]:,} after")
-    print(f"(paper, institution) credits: {total_before:,} before, {total_after:,} after "
-          f"({100 * (total_before - total_after) / total_before:.1f} % fewer)")
+        sets = {name: rule(proj, paper) for name, rule in rules.items()}
+        # printed affiliations are among the year's, and the most printed among them: each rule only removes credit
+        assert sets["printed, else most printed"] <= sets["printed"] <= sets["year"], paper.id
+        for name, credit in sets.items():
+            counts[name].update(credit)
+            credited[name] += bool(credit)
+            by_community[(paper.community, name)] += len(credit)
+    print(f"papers {len(proj.papers):,}")
+    first = sum(counts["year"].values())
+    print(f"{'rule':<28} {'papers credited':>15} {'credits':>9} {'vs year':>8}")
+    for name in rules:
+        total = sum(counts[name].values())
+        print(f"{name:<28} {credited[name]:>15,} {total:>9,} {100 * (total - first) / first:>7.1f}%")
     for community in sorted({c for c, _ in by_community}):
-        b, a = by_community[(community, "before")], by_community[(community, "after")]
-        if b:
-            print(f"  {community}: {b:,} -> {a:,} ({100 * (b - a) / b:.1f} % fewer)")
-    print(f"\ninstitutions losing most papers (of {len(before):,} credited):")
+        print(f"  {community}: " + " -> ".join(f"{by_community[(community, name)]:,}" for name in rules))
+    before, after = counts["printed"], counts["printed, else most printed"]
+    print(f"\ninstitutions losing most papers from 'printed' to 'printed, else most printed' (of {len(before):,}):")
     print(f"{'institution':<45} {'before':>7} {'after':>7} {'lost':>6}")
     for institution, lost in sorted(((i, before[i] - after[i]) for i in before), key=lambda x: (-x[1], x[0]))[
             :args.top]:
         name = proj.institution_info.get(institution, (institution, None))[0]
         print(f"{name[:45]:<45} {before[institution]:>7,} {after[institution]:>7,} {lost:>6,}")
-
 
 if __name__ == "__main__":
     main()

@@ -21,8 +21,9 @@ def credited_institutions(authors: Iterable[str], year: int | None, listed: Iter
                           of_the_year: Callable[[str], set[str]]) -> set[str]:
     """The institutions a paper is credited to (`Projection.paper_institutions`, and the store's reference
     `topic_analytics.top_institutions`): each author's printed ones, `of_the_year(author)` for an author who
-    printed none. A paper without a year gets none, as affiliations (and the names of their institutions) are
-    recorded per year."""
+    printed none (the callers give the institutions the author printed most that year: AFFILIATED_WITH's `main`).
+    A paper without a year gets none, as affiliations (and the names of their institutions) are recorded per
+    year."""
     if year is None:
         return set()
     printed = printed_by_author(listed)

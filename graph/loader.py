@@ -131,17 +131,26 @@ def tag_input(paper: Paper) -> str:
 def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
              authors: Collection[str] | None = None) -> dict[str, list[Row]]:
     """Relationship rows of the batch; with `papers` / `authors` (ids), PUBLISHED_IN, AUTHORED and HAS_TOPIC
-    of those papers only and AFFILIATED_WITH of those authors only (CITES and PART_OF: always all)."""
+    of those papers only and AFFILIATED_WITH of those authors only (CITES and PART_OF: always all).
+
+    AFFILIATED_WITH's `main`: the institution's organisation is one the author printed on the most papers of
+    that year. A paper on which the author printed nothing is credited to those only (`graph.credit`): imputing
+    every affiliation of the year spread a single misprinted affiliation over all of the year's papers, and
+    left out of one paper, an affiliation is better predicted by the most printed ones (BENCHMARKS.md,
+    "Institutions", session 63)."""
     rows: dict[str, list[Row]] = defaultdict(list)
     by_external = {f"{kind}:{value.lower()}": p.id for p in batch.papers for kind, value in p.external_ids().items()}
     affiliated: dict[tuple[str, str, int | None], set[str]] = defaultdict(set)
     affiliated_at: dict[tuple[str, str, int | None], str] = {}
+    org_of = {i.id: i.parent_id for i in batch.institutions if i.parent_id}
+    printed: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)  # (author, year) -> org -> papers
     for p in sorted(batch.papers, key=lambda p: p.id):
         prov = _prov(p.provenance.sources, p.provenance.retrieved_at)
         own = papers is None or p.id in papers
         if own:
             rows["PUBLISHED_IN"].append({"paper_id": p.id, "venue_id": p.venue_id,
                                          "props": {"year": p.year, **prov}})
+        orgs_here: set[tuple[str, str]] = set()
         for a in p.authorships:
             if own:
                 rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
@@ -151,6 +160,9 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
                 key = (a.author_id, a.institution_id, p.year)  # MERGE cannot key on a null year
                 affiliated[key].update(p.provenance.sources)
                 affiliated_at[key] = max(affiliated_at.get(key, ""), p.provenance.retrieved_at)
+                orgs_here.add((a.author_id, org_of.get(a.institution_id, a.institution_id)))
+        for author_id, org in orgs_here:  # filled only when the paper has a year
+            printed[(author_id, p.year or 0)][org] += 1
         for tag in p.topics if own else ():
             tag_prov = _prov(["tagger"], p.provenance.retrieved_at)
             rows["HAS_TOPIC"].append({"paper_id": p.id, "topic_id": f"topic:{tag.topic}",
@@ -161,8 +173,11 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
                 rows["CITES"].append({"paper_id": p.id, "cited_id": cited, "props": prov})
     for (author_id, inst_id, year), sources in sorted(affiliated.items(), key=lambda kv: (kv[0][0], kv[0][1],
                                                                                            kv[0][2] or 0)):
+        counts = printed[(author_id, year or 0)]
+        main = counts[org_of.get(inst_id, inst_id)] == max(counts.values())
         rows["AFFILIATED_WITH"].append({"author_id": author_id, "institution_id": inst_id, "year": year,
-                                        "props": _prov(sources, affiliated_at[(author_id, inst_id, year)])})
+                                        "props": {"main": main,
+                                                  **_prov(sources, affiliated_at[(author_id, inst_id, year)])}})
     rows["PART_OF"] = [{"topic_id": t, "pillar_id": p, "props": _prov(["taxonomy"], "")}
                        for t, p in sorted(batch.topic_parents)]
     # Units (MIT CSAIL, Google DeepMind) are PART_OF their organisation; same row shape: child, parent.

@@ -130,13 +130,14 @@ def top_institutions(store: GraphStore, label: str, limit: int = 20) -> list[Row
     """Institutions with the most papers carrying `label`.
 
     A paper counts once for each institution it is credited to (`graph.credit.credited_institutions`: what its
-    authors printed on it; for an author who printed nothing, the author's affiliations of the paper's year).
+    authors printed on it; for an author who printed nothing, the ones the author printed most in the paper's year).
     """
     papers = _label_papers(store, label)
     where: dict[tuple[str, int | None], set[str]] = defaultdict(set)
     info: dict[str, Row] = {}
     for r in store.author_institution_rows():
-        where[(r["author"], r["year"])].add(r["institution"])
+        if r.get("main") is not False:
+            where[(r["author"], r["year"])].add(r["institution"])
         info[r["institution"]] = {"name": r["name"], "country": r["country"]}
     org = {r["unit"]: r["org"] for r in store.read(q.INSTITUTION_PARENTS)}  # as AUTHOR_INSTITUTION_ROWS
     credited: dict[str, set[str]] = defaultdict(set)

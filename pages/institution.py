@@ -22,7 +22,7 @@ from ui.widgets import download_row
 # reading aid: the snapshot's years are either covered, 21-63 % of all papers, or barely, 6-7 %).
 FEW_AFFILIATIONS = 0.15
 CREDITED = ("Papers on which an author printed this institution, and papers with no affiliation printed by authors "
-            "affiliated here that year")
+            "who printed this institution most that year")
 
 key = data.store_key()
 inst_id = (st.query_params.get("institution") or "").strip()

@@ -42,8 +42,9 @@ from graph.store import GraphStore
 log = logging.getLogger(__name__)
 
 CACHE_DIR = "cache"
-FORMAT = 4  # bump when the pickled shapes or texts change, so old files are ignored (2: GraphData.topic_names,
-# the bridge evidence wording; 3: PaperRecord.listed; 4: bridge institutions by fractional membership)
+FORMAT = 5  # bump when the pickled shapes or texts change, so old files are ignored (2: GraphData.topic_names,
+# the bridge evidence wording; 3: PaperRecord.listed; 4: bridge institutions by fractional membership;
+# 5: Affiliation.main)
 # Memo entries worth keeping: whole-graph views that take seconds. Not the name index or the typed
 # graph (rebuilt in well under a second from the data, and large to pickle).
 SAVED_MEMOS = ("louvain", "community_members", "community", "topic_shares", "cross_betweenness", "backgrounds",

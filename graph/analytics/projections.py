@@ -103,6 +103,7 @@ class Affiliation:
     country: str | None
     year: int | None
     type: str | None = None  # the organisation's type (education, company, ...): its sector (graph.analytics.sectors)
+    main: bool = True  # printed on the most of the author's papers that year (graph.loader.rel_rows): imputed
 
 
 @pickled_by_fields
@@ -156,7 +157,7 @@ class GraphData:
             topics[r["paper"]].append(TopicTag(r["label"], r.get("kind") or "topic", float(r.get("score") or 0.0)))
         affiliations = sorted(
             (Affiliation(r["author"], r["institution"], r.get("name") or r["institution"], r.get("country"),
-                         r.get("year"), r.get("type")) for r in institution_rows),
+                         r.get("year"), r.get("type"), r.get("main") is not False) for r in institution_rows),
             key=lambda a: (a.author, a.year or 0, a.institution),
         )
         authors: dict[str, AuthorRecord] = {}
@@ -434,6 +435,16 @@ class Projection:
             result[a.author][a.year].add(a.institution)
         return {k: dict(v) for k, v in result.items()}
 
+    @cached_property
+    def author_main_institutions(self) -> dict[tuple[str, int | None], set[str]]:
+        """(author, year) -> the institutions the author printed on the most papers that year (`Affiliation.main`):
+        what a paper on which the author printed nothing is credited to."""
+        result: dict[tuple[str, int | None], set[str]] = defaultdict(set)
+        for a in self.affiliations:
+            if a.main:
+                result[(a.author, a.year)].add(a.institution)
+        return dict(result)
+
     @saved_view
     def institution_members(self) -> dict[tuple[str, int | None], set[str]]:
         """(institution, year) -> authors affiliated there that year."""
@@ -454,15 +465,16 @@ class Projection:
 
     def paper_institutions(self, paper: PaperRecord) -> set[str]:
         """Institutions credited with a paper: the ones its authors printed on it; for an author who printed none
-        we could resolve, those the author was affiliated with in the paper's year.
+        we could resolve, the ones the author printed most in the paper's year (`author_main_institutions`).
 
         Why not every author's affiliations of the year: an author printing Google on one paper and Berkeley on
         another credited both papers to both, and one source record whose affiliations are out of order (a
         co-author's university printed against a prolific author's name) credited all of that author's papers
         of the year to that university.
         """
+        main = self.author_main_institutions
         return credited_institutions(paper.authors, paper.year, paper.listed,
-                                     lambda author: self.author_institutions.get(author, {}).get(paper.year, set()))
+                                     lambda author: main.get((author, paper.year), set()))
 
     # ------------------------------------------------------------ bipartite views
     def bipartite(self, kind: str = "topic") -> nx.Graph:

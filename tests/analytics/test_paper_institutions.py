@@ -1,11 +1,13 @@
 """Which institutions a paper is credited to: the ones its authors printed on it, and only for an author who
-printed none, the author's affiliations of that year.
+printed none, the ones the author printed on the most papers that year.
 
 The graph below (all 2021) is the whole truth. Lee printed Google on g1 and Berkeley on b1 and nothing on n1;
 Max printed Google on g2 and g3 and Carnegie Mellon on c1 (the shape of a source record whose affiliations are out
 of order), nothing on n2. Lee also printed DeepMind, a unit of Google, on u1: the analytics credit Google, as they
-credit the affiliations of units. Crediting every affiliation of the year gave g1, b1, g2 and g3 to both of the
-author's institutions, and counted Max's four papers for Carnegie Mellon.
+credit the affiliations of units, and count u1 as a paper printing Google. Kim printed Berkeley on k1 and Carnegie
+Mellon on k2, a tie, and nothing on k3. Crediting every affiliation of the year gave g1, b1, g2 and g3 to both of
+the author's institutions, and counted Max's four papers for Carnegie Mellon; crediting every affiliation of the
+year to a paper with none printed gave n2 to Carnegie Mellon and n1 to Berkeley.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from graph import explore
 from graph.analytics.projections import projection
 from graph.falkor_store import FalkorStore
 from graph.loader import GraphBatch
-from graph.records import Author, Authorship, Institution, Paper, Provenance
+from graph.records import Author, Authorship, Institution, Paper, Provenance, Topic, TopicTag
 from graph.venues import venue_record
 
 PROV = Provenance(["test"], "2024-01-01T00:00:00Z")
@@ -28,20 +30,23 @@ GOOGLE, BERKELEY, CMU, DEEPMIND = "inst:google", "inst:berkeley", "inst:cmu", "i
 PAPERS = {
     "g1": [("lee", GOOGLE)], "b1": [("lee", BERKELEY)], "n1": [("lee", None)], "u1": [("lee", DEEPMIND)],
     "g2": [("max", GOOGLE)], "g3": [("max", GOOGLE), ("ray", CMU)], "c1": [("max", CMU)], "n2": [("max", None)],
+    "k1": [("kim", BERKELEY)], "k2": [("kim", CMU)], "k3": [("kim", None)],
 }
-EXPECTED = {"g1": {GOOGLE}, "b1": {BERKELEY}, "n1": {GOOGLE, BERKELEY}, "u1": {GOOGLE},
-            "g2": {GOOGLE}, "g3": {GOOGLE, CMU}, "c1": {CMU}, "n2": {GOOGLE, CMU}}
+EXPECTED = {"g1": {GOOGLE}, "b1": {BERKELEY}, "n1": {GOOGLE}, "u1": {GOOGLE},
+            "g2": {GOOGLE}, "g3": {GOOGLE, CMU}, "c1": {CMU}, "n2": {GOOGLE},
+            "k1": {BERKELEY}, "k2": {CMU}, "k3": {BERKELEY, CMU}}
 
 
 def batch() -> GraphBatch:
     papers = [Paper(id=f"paper:{pid}", title=f"Paper {pid}", year=2021, venue_id=venue_record("ICML").id,
-                    venue_name="ICML", provenance=PROV,
+                    venue_name="ICML", provenance=PROV, topics=[TopicTag("llm", 0.9, ["LLM"])],
                     authorships=[Authorship(f"paper:{pid}", i, person.title(), author_id=f"author:{person}",
                                             institution_id=institution)
                                  for i, (person, institution) in enumerate(people)])
               for pid, people in PAPERS.items()]
     return GraphBatch(papers=papers, venues=[venue_record("ICML", PROV)],
-                      authors=[Author(f"author:{p}", p.title(), provenance=PROV) for p in ("lee", "max", "ray")],
+                      topics=[Topic("topic:llm", "llm", "Large language models", "topic")],
+                      authors=[Author(f"author:{p}", p.title(), provenance=PROV) for p in ("lee", "max", "ray", "kim")],
                       institutions=[Institution(i, i.split(":")[1], "US", provenance=PROV)
                                     for i in (GOOGLE, BERKELEY, CMU)]
                       + [Institution(DEEPMIND, "deepmind", "GB", provenance=PROV, parent_id=GOOGLE)])
@@ -58,19 +63,31 @@ def test_a_paper_is_credited_to_what_its_authors_printed_on_it(store: FalkorStor
     assert {pid.split(":")[1]: proj.paper_institutions(p) for pid, p in proj.papers.items()} == EXPECTED
 
 
+def test_topic_leaders_credit_the_same_institutions(store: FalkorStore) -> None:
+    """Every paper is tagged llm: the store's reference count and the projection's one pass agree on the credit."""
+    from graph import topic_analytics
+
+    expected = {GOOGLE: 6, CMU: 4, BERKELEY: 3}  # from EXPECTED: g1 u1 g2 g3 n1 n2; g3 c1 k2 k3; b1 k1 k3
+    assert {r["id"]: r["papers"] for r in topic_analytics.top_institutions(store, "llm")} == expected
+    leaders = topic_analytics.leaders_from_projection(projection(store))
+    assert {r["id"]: r["papers"] for r in leaders["llm"]["institutions"]} == expected
+
+
 def test_the_institution_page_counts_the_papers_printed_there(store: FalkorStore) -> None:
-    """Max printed Carnegie Mellon once: he has 2 papers there (c1, and n2 with nothing printed), not 4."""
+    """Max printed Carnegie Mellon once and Google twice: he has 1 paper there (c1; n2, with nothing printed,
+    goes to Google), not 4. Kim's k3 goes to both of her tied institutions."""
     people = {r["name"]: r for r in explore.institution_authors(store, CMU)}
-    assert people["Max"]["papers_here"] == 2 and people["Max"]["papers"] == 4
-    assert [r["name"] for r in explore.institution_authors(store, CMU)] == ["Max", "Ray"]  # by papers here
-    assert explore.institution_papers_by_year(store, CMU) == [{"year": 2021, "community": "ML", "papers": 3}]
+    assert people["Max"]["papers_here"] == 1 and people["Max"]["papers"] == 4
+    assert [r["name"] for r in explore.institution_authors(store, CMU)] == ["Kim", "Max", "Ray"]  # by papers here
+    assert explore.institution_papers_by_year(store, CMU) == [{"year": 2021, "community": "ML", "papers": 4}]
     assert explore.institution_papers_by_year(store, GOOGLE) == [{"year": 2021, "community": "ML", "papers": 5}]
-    assert {r["name"]: r["papers_here"] for r in explore.institution_authors(store, BERKELEY)} == {"Lee": 2}
+    assert {r["name"]: r["papers_here"] for r in explore.institution_authors(store, BERKELEY)} == {"Lee": 1,
+                                                                                                   "Kim": 2}
 
 
 def test_affiliation_coverage_is_the_share_of_each_years_papers_with_one(store: FalkorStore) -> None:
-    """n1 and n2 of the eight papers have no affiliation printed."""
-    assert explore.affiliation_coverage(store) == {2021: 6 / 8}
+    """n1, n2 and k3 of the eleven papers have no affiliation printed."""
+    assert explore.affiliation_coverage(store) == {2021: 8 / 11}
 
 
 def test_a_persons_institutions_count_the_papers_printing_them(store: FalkorStore) -> None:
@@ -94,7 +111,8 @@ def test_membership_shares_split_each_authors_printed_papers(store: FalkorStore)
     shares = membership_shares(projection(store))
     assert shares == pytest.approx({("author:lee", GOOGLE): 2 / 3, ("author:lee", BERKELEY): 1 / 3,
                                     ("author:max", GOOGLE): 2 / 3, ("author:max", CMU): 1 / 3,
-                                    ("author:ray", CMU): 1.0})
+                                    ("author:ray", CMU): 1.0, ("author:kim", BERKELEY): 0.5,
+                                    ("author:kim", CMU): 0.5})
 
 
 def bridge_batch() -> GraphBatch:
