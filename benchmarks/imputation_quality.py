@@ -2,8 +2,8 @@
 
 Why: a paper credits, for an author who printed no affiliation on it, some of that author's affiliations of the
 paper's year (`graph.credit.credited_institutions`). Whether to impute all of them, or only the ones the author
-printed most, needs labels, and the graph holds them: every authorship that did print an affiliation. Hide it, predict it
-from the same author's other papers of that year, compare. The rules compared:
+printed most, needs labels, and the graph holds them: every authorship that did print an affiliation. Hide it,
+predict it from the same author's other papers of that year, compare. The rules compared:
 
 - `all`: every institution printed on the author's other papers of the year (the rule until session 63);
 - `mode`: the institutions printed on the most of those papers, ties all of them (the rule since: AFFILIATED_WITH's

@@ -142,15 +142,14 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
     by_external = {f"{kind}:{value.lower()}": p.id for p in batch.papers for kind, value in p.external_ids().items()}
     affiliated: dict[tuple[str, str, int | None], set[str]] = defaultdict(set)
     affiliated_at: dict[tuple[str, str, int | None], str] = {}
-    org_of = {i.id: i.parent_id for i in batch.institutions if i.parent_id}
-    printed: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)  # (author, year) -> org -> papers
+    org_of = {i.id: i.parent_id for i in batch.institutions if i.parent_id}  # units count at their organisation
+    printed: dict[tuple[str, int | None], dict[str, int]] = {}  # (author, year) -> organisation -> papers printing it
     for p in sorted(batch.papers, key=lambda p: p.id):
         prov = _prov(p.provenance.sources, p.provenance.retrieved_at)
         own = papers is None or p.id in papers
         if own:
             rows["PUBLISHED_IN"].append({"paper_id": p.id, "venue_id": p.venue_id,
                                          "props": {"year": p.year, **prov}})
-        orgs_here: set[tuple[str, str]] = set()
         for a in p.authorships:
             if own:
                 rows["AUTHORED"].append({"author_id": a.author_id, "paper_id": p.id, "props": {
@@ -160,9 +159,9 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
                 key = (a.author_id, a.institution_id, p.year)  # MERGE cannot key on a null year
                 affiliated[key].update(p.provenance.sources)
                 affiliated_at[key] = max(affiliated_at.get(key, ""), p.provenance.retrieved_at)
-                orgs_here.add((a.author_id, org_of.get(a.institution_id, a.institution_id)))
-        for author_id, org in orgs_here:  # filled only when the paper has a year
-            printed[(author_id, p.year or 0)][org] += 1
+                orgs = printed.setdefault((a.author_id, p.year), {})
+                org = org_of.get(a.institution_id, a.institution_id)
+                orgs[org] = orgs.get(org, 0) + 1  # papers: a person is listed once on a paper
         for tag in p.topics if own else ():
             tag_prov = _prov(["tagger"], p.provenance.retrieved_at)
             rows["HAS_TOPIC"].append({"paper_id": p.id, "topic_id": f"topic:{tag.topic}",
@@ -173,11 +172,12 @@ def rel_rows(batch: GraphBatch, *, papers: Collection[str] | None = None,
                 rows["CITES"].append({"paper_id": p.id, "cited_id": cited, "props": prov})
     for (author_id, inst_id, year), sources in sorted(affiliated.items(), key=lambda kv: (kv[0][0], kv[0][1],
                                                                                            kv[0][2] or 0)):
-        counts = printed[(author_id, year or 0)]
-        main = counts[org_of.get(inst_id, inst_id)] == max(counts.values())
+        props = _prov(sources, affiliated_at[(author_id, inst_id, year)])
+        orgs = printed[(author_id, year)]
+        # the organisation the author printed on the most papers that year (ties: all of them)
+        props["main"] = len(orgs) == 1 or orgs[org_of.get(inst_id, inst_id)] == max(orgs.values())
         rows["AFFILIATED_WITH"].append({"author_id": author_id, "institution_id": inst_id, "year": year,
-                                        "props": {"main": main,
-                                                  **_prov(sources, affiliated_at[(author_id, inst_id, year)])}})
+                                        "props": props})
     rows["PART_OF"] = [{"topic_id": t, "pillar_id": p, "props": _prov(["taxonomy"], "")}
                        for t, p in sorted(batch.topic_parents)]
     # Units (MIT CSAIL, Google DeepMind) are PART_OF their organisation; same row shape: child, parent.
