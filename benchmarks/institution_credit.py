@@ -14,6 +14,8 @@ institutions whose paper counts move most between the last two.
 the printed institutions, and a separate query of the printed authorships alone, N alternating rounds.
 `--shares INSTITUTION_ID` prints instead how many of the institution's members have under 20 % of their printed
 papers there (`bridges.membership_shares`, the bridge institutions' fractional counting).
+`--faces N` prints instead the first N bridge institutions' bridge people, ranked by bridge rank alone (before
+session 63) and by bridge score times the member's share there (since).
 """
 
 from __future__ import annotations
@@ -74,17 +76,36 @@ def shares(institution: str) -> None:
     print(f"{institution}: {len(members):,} members, {minor:,} with under 20 % of their printed papers there")
 
 
+def faces(top: int) -> None:
+    from graph.analytics.bridges import bridge_institutions, bridge_people
+
+    proj = projection(open_store())
+    bridges = bridge_people(proj, top=500)
+    rank = {b.author: i for i, b in enumerate(bridges)}
+    members: dict[str, set[str]] = {}
+    for (institution, _), people in proj.institution_members.items():
+        members.setdefault(institution, set()).update(people)
+    for row in bridge_institutions(proj, top, bridge_list=bridges):
+        by_rank = sorted((a for a in members[row.institution] if a in rank), key=rank.__getitem__)[:5]
+        print(f"{row.name}: by rank: {', '.join(proj.name(a) for a in by_rank)}\n"
+              f"{'':<{len(row.name)}}  by share: {', '.join(row.bridge_people)}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10, help="institutions listed, by papers lost")
     parser.add_argument("--read-cost", type=int, metavar="N", help="time the projection's paper rows instead")
     parser.add_argument("--shares", metavar="INSTITUTION_ID", help="members with a small share there instead")
+    parser.add_argument("--faces", type=int, metavar="N", help="the first N bridge institutions' bridge people")
     args = parser.parse_args()
     if args.read_cost:
         read_cost(args.read_cost)
         return
     if args.shares:
         shares(args.shares)
+        return
+    if args.faces:
+        faces(args.faces)
         return
     proj = projection(open_store())
     rules = {"year": year_rule, "printed": printed_rule, "printed, else most printed": Projection.paper_institutions}

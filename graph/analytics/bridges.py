@@ -179,13 +179,15 @@ def membership_shares(proj: Projection) -> dict[tuple[str, str], float]:
 def bridge_institutions(proj: Projection, top: int = 30, *, bridge_list: list[BridgePerson] | None = None
                         ) -> list[BridgeInstitution]:
     """Institutions whose members' co-authorships span both sides, ranked by 4 k_sys k_ml / k, each member's links
-    counted by their `membership_shares` (1 for a member none of whose papers in range prints an affiliation)."""
+    counted by their `membership_shares` (1 for a member none of whose papers in range prints an affiliation).
+    `bridge_people`: the members among the ranked bridge people, by their bridge score times that same share."""
     members: dict[str, set[str]] = {}
     for (institution, _), people in proj.institution_members.items():
         members.setdefault(institution, set()).update(people)
     shares = membership_shares(proj)
     bridges = bridge_list if bridge_list is not None else bridge_people(proj, top=500)
     bridge_rank = {b.author: i for i, b in enumerate(bridges)}
+    bridge_score = {b.author: b.score for b in bridges}
     papers: dict[str, Counter[str]] = {}
     for paper in proj.papers.values():
         for institution in proj.paper_institutions(paper):
@@ -201,7 +203,11 @@ def bridge_institutions(proj: Projection, top: int = 30, *, bridge_list: list[Br
             continue
         counts = papers.get(institution, Counter())
         name, country = proj.institution_info.get(institution, (institution, None))
-        ranked_people = sorted((a for a in people if a in bridge_rank), key=lambda a: bridge_rank[a])[:5]
+        # a member's own bridge score counts by their share here too, as their links do: a bridge person who
+        # printed the institution on one paper of many is not the face of its bridging
+        ranked_people = sorted((a for a in people if a in bridge_rank),
+                               key=lambda a: (-shares.get((a, institution), 1.0) * bridge_score[a],
+                                              bridge_rank[a]))[:5]
         rows.append(BridgeInstitution(
             institution=institution, name=name, country=country, score=round(score, 3),
             score_per_member=round(score / len(people), 3), participation=round(p, 4),

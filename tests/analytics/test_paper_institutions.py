@@ -143,3 +143,39 @@ def test_a_bridge_institution_counts_a_members_links_by_their_share_there(
     assert rows.keys() == {"inst:mit", BERKELEY} and rows[BERKELEY].members == rows["inst:mit"].members == 1
     assert rows[BERKELEY].score == pytest.approx(rows["inst:mit"].score / 3, rel=1e-3)
     assert (rows["inst:mit"].systems_links, rows["inst:mit"].ml_links) == (1.5, 1.5)
+
+
+def face_batch() -> GraphBatch:
+    """Ada bridges three OSDI and three ICML papers but printed MIT on one of them (Yale on the rest); Bo bridges
+    one OSDI and one ICML paper and printed MIT on both. Every co-author publishes on one side only."""
+    papers, people = [], {"ada", "bo"}
+    rows = [("a", n, venue, "inst:mit" if n == 1 else "inst:yale") for n, venue in
+            enumerate(("OSDI", "OSDI", "OSDI", "ICML", "ICML", "ICML"), start=1)]
+    rows += [("b", n, venue, "inst:mit") for n, venue in ((1, "OSDI"), (2, "ICML"))]
+    for lead, n, venue, printed in rows:
+        other = f"{'sam' if venue == 'OSDI' else 'mia'}{lead}{n}"
+        people.add(other)
+        name = "ada" if lead == "a" else "bo"
+        papers.append(Paper(id=f"paper:{lead}{n}", title=f"Paper {lead}{n}", year=2021,
+                            venue_id=venue_record(venue).id, venue_name=venue, provenance=PROV, authorships=[
+                                Authorship(f"paper:{lead}{n}", 0, name.title(), author_id=f"author:{name}",
+                                           institution_id=printed),
+                                Authorship(f"paper:{lead}{n}", 1, other.title(), author_id=f"author:{other}")]))
+    return GraphBatch(papers=papers, venues=[venue_record(v, PROV) for v in ("OSDI", "ICML")],
+                      authors=[Author(f"author:{p}", p.title(), provenance=PROV) for p in sorted(people)],
+                      institutions=[Institution("inst:mit", "mit", "US", provenance=PROV),
+                                    Institution("inst:yale", "yale", "US", provenance=PROV)])
+
+
+def test_an_institutions_bridge_people_are_ranked_by_their_share_there(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Ada is the stronger bridge, but one sixth of her printed papers print MIT: Bo, all of whose do, leads MIT's
+    list, and Ada leads Yale's."""
+    from graph.analytics.bridges import bridge_institutions, bridge_people
+
+    with loaded_store(tmp_path_factory.mktemp("atlas-bridge-face"), "face", face_batch()) as face_store:
+        proj = projection(face_store)
+        assert [b.name for b in bridge_people(proj, 2)] == ["Ada", "Bo"]
+        rows = {r.institution: r for r in bridge_institutions(proj)}
+    assert rows["inst:mit"].bridge_people == ["Bo", "Ada"]
+    assert rows["inst:yale"].bridge_people == ["Ada"]
