@@ -14,6 +14,8 @@ institutions whose paper counts move most between the last two.
 the printed institutions, and a separate query of the printed authorships alone, N alternating rounds.
 `--shares INSTITUTION_ID` prints instead how many of the institution's members have under 20 % of their printed
 papers there (`bridges.membership_shares`, the bridge institutions' fractional counting).
+`--pages` checks instead that every organisation's Institution page counts the papers the analytics credit to it
+(its units included) and prints the ones that differ.
 `--faces N` prints instead the first N bridge institutions' bridge people, ranked by bridge rank alone (before
 session 63) and by bridge score times the member's share there (since).
 """
@@ -76,6 +78,24 @@ def shares(institution: str) -> None:
     print(f"{institution}: {len(members):,} members, {minor:,} with under 20 % of their printed papers there")
 
 
+def pages() -> None:
+    from graph import explore
+
+    store = open_store()
+    proj = projection(store)
+    credited = Counter(i for paper in proj.papers.values() for i in proj.paper_institutions(paper))
+    units = {r["unit"] for r in store.read(q.INSTITUTION_PARENTS)}
+    organisations = [r["id"] for r in explore.institution_index_rows(store) if r["id"] not in units]
+    differ = []
+    for institution in organisations:
+        page = sum(r["papers"] for r in explore.institution_papers_by_year(store, institution))
+        if page != credited.get(institution, 0):
+            differ.append((credited.get(institution, 0) - page, institution, page))
+    print(f"{len(organisations):,} organisations; {len(differ)} pages differ from the analytics")
+    for missing, institution, page in sorted(differ, reverse=True)[:10]:
+        print(f"  {institution}: page {page:,}, analytics {page + missing:,}")
+
+
 def faces(top: int) -> None:
     from graph.analytics.bridges import bridge_institutions, bridge_people
 
@@ -96,6 +116,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=10, help="institutions listed, by papers lost")
     parser.add_argument("--read-cost", type=int, metavar="N", help="time the projection's paper rows instead")
     parser.add_argument("--shares", metavar="INSTITUTION_ID", help="members with a small share there instead")
+    parser.add_argument("--pages", action="store_true", help="compare the Institution pages with the analytics")
     parser.add_argument("--faces", type=int, metavar="N", help="the first N bridge institutions' bridge people")
     args = parser.parse_args()
     if args.read_cost:
@@ -103,6 +124,9 @@ def main() -> None:
         return
     if args.shares:
         shares(args.shares)
+        return
+    if args.pages:
+        pages()
         return
     if args.faces:
         faces(args.faces)

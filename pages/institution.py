@@ -1,8 +1,8 @@
 """Institution: who published from it, and its papers per year by venue type (`?institution=<id>`).
 
-"Papers of this institution" are the papers on which an author printed it, and the papers with no
-affiliation printed by authors affiliated with it that year (`graph.queries.EXPLORE_INSTITUTION_AUTHORS`);
-the caption says so.
+"Papers of this institution" are the papers on which an author printed it or one of its units, and the papers
+with no affiliation printed by authors who printed it most that year (`graph.queries.EXPLORE_INSTITUTION_AUTHORS`):
+what the analytics credit to it (`graph.credit`). The caption says so, and the units are named and linked.
 """
 
 from __future__ import annotations
@@ -64,6 +64,16 @@ inst_id = inst.get("id") or inst_id  # a link with an id of an earlier id scheme
 st.title(escape_markdown(inst.get("name") or inst_id))
 details = [x for x in (inst.get("country"), f"ROR {inst['ror']}" if inst.get("ror") else None) if x]
 st.caption(escape_markdown(" · ".join(details)) if details else "Country unknown")
+units = data.institution_units(key, inst_id)
+parent = data.institution(key, inst["parent_id"]) if inst.get("parent_id") else None
+if parent or units:
+    st.caption(f"Part of {escape_markdown(parent.get('name') or inst['parent_id'])}, whose counts include this unit's."
+               if parent else "Counts include its " + plural(len(units), "unit", "units") + ":")
+    grid = st.columns(min(4, len(units) or 1))
+    for i, target in enumerate([{"id": inst["parent_id"], "name": parent.get("name")}] if parent else units):
+        with grid[i % len(grid)]:
+            st.page_link(links.INSTITUTION, label=escape_markdown(target["name"] or target["id"]),
+                         query_params={"institution": target["id"]}, icon=":material/account_balance:")
 
 authors = data.institution_authors(key, inst_id)
 by_year = pd.DataFrame(data.institution_papers_by_year(key, inst_id), columns=["year", "community", "papers"])
@@ -101,8 +111,8 @@ with right:
         linked_table(frame, key="institution-people", height=360, column_config={
             "name": "Name",
             "papers_here": st.column_config.NumberColumn(
-                "Papers here", help="Papers on which the person printed this institution, and papers with no "
-                                    "affiliation printed from the years they were affiliated here"),
+                "Papers here", help="Papers on which the person printed this institution (or a unit of it), and "
+                                    "papers with no affiliation printed from the years they printed it most"),
             "papers": st.column_config.NumberColumn("All papers", help="All of the person's papers, here or not"),
             "first_year": st.column_config.NumberColumn("From", format="%d"),
             "last_year": st.column_config.NumberColumn("To", format="%d")})

@@ -254,6 +254,11 @@ def institution(key: StoreKey, inst_id: str) -> Row | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def institution_units(key: StoreKey, inst_id: str) -> list[Row]:
+    return explore.institution_units(store_for(key), inst_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
 def institution_authors(key: StoreKey, inst_id: str) -> list[Row]:
     return explore.institution_authors(store_for(key), inst_id)
 

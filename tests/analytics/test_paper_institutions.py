@@ -80,9 +80,18 @@ def test_the_institution_page_counts_the_papers_printed_there(store: FalkorStore
     assert people["Max"]["papers_here"] == 1 and people["Max"]["papers"] == 4
     assert [r["name"] for r in explore.institution_authors(store, CMU)] == ["Kim", "Max", "Ray"]  # by papers here
     assert explore.institution_papers_by_year(store, CMU) == [{"year": 2021, "community": "ML", "papers": 4}]
-    assert explore.institution_papers_by_year(store, GOOGLE) == [{"year": 2021, "community": "ML", "papers": 5}]
+    # Google's page counts its unit DeepMind too (u1), as the analytics do
+    assert explore.institution_papers_by_year(store, GOOGLE) == [{"year": 2021, "community": "ML", "papers": 6}]
+    assert explore.institution_units(store, GOOGLE) == [{"id": DEEPMIND, "name": "deepmind"}]
     assert {r["name"]: r["papers_here"] for r in explore.institution_authors(store, BERKELEY)} == {"Lee": 1,
                                                                                                    "Kim": 2}
+
+
+def test_an_institutions_page_counts_the_papers_the_analytics_credit_to_it(store: FalkorStore) -> None:
+    proj = projection(store)
+    for institution in (GOOGLE, BERKELEY, CMU):
+        credited = sum(1 for p in proj.papers.values() if institution in proj.paper_institutions(p))
+        assert sum(r["papers"] for r in explore.institution_papers_by_year(store, institution)) == credited
 
 
 def test_affiliation_coverage_is_the_share_of_each_years_papers_with_one(store: FalkorStore) -> None:

@@ -133,8 +133,11 @@ def test_parity_papers(small_store: FalkorStore, neo4j_small: Neo4jStore, sample
 
 def test_parity_institutions(small_store: FalkorStore, neo4j_small: Neo4jStore,
                              sample: dict[str, list[str]]) -> None:
-    for inst_id in sample["institutions"]:
+    with_units = sorted({r["org"] for r in small_store.read(q.INSTITUTION_PARENTS)})[:3]  # pages counting units
+    assert with_units
+    for inst_id in sample["institutions"] + with_units:
         assert explore.institution(neo4j_small, inst_id) == explore.institution(small_store, inst_id)
+        assert explore.institution_units(neo4j_small, inst_id) == explore.institution_units(small_store, inst_id)
         same_up_to_ties(explore.institution_authors(neo4j_small, inst_id),
                         explore.institution_authors(small_store, inst_id),
                         key=lambda r: (r.get("papers_here"), r.get("papers")))
