@@ -252,18 +252,14 @@ def institution_units(store: GraphStore, inst_id: str) -> list[Row]:
     return store.read(q.EXPLORE_INSTITUTION_UNITS, {"id": inst_id})
 
 
-def _with_units(store: GraphStore, inst_id: str) -> list[str]:
-    """The institution and its units: an organisation's page counts what the analytics credit to it, and they
-    count a unit's papers and people at its organisation."""
-    return [inst_id, *(r["id"] for r in institution_units(store, inst_id))]
-
-
 def institution_authors(store: GraphStore, inst_id: str, limit: int = 200) -> list[Row]:
-    return store.read(q.EXPLORE_INSTITUTION_AUTHORS, {"ids": _with_units(store, inst_id), "limit": limit})
+    """The people of the institution and its units: an organisation's page counts what the analytics credit to
+    it, and they count a unit's papers and people at its organisation."""
+    return store.read(q.EXPLORE_INSTITUTION_AUTHORS, {"id": inst_id, "limit": limit})
 
 
 def institution_papers_by_year(store: GraphStore, inst_id: str) -> list[Row]:
-    rows = store.read(q.EXPLORE_INSTITUTION_PAPERS_BY_YEAR, {"ids": _with_units(store, inst_id)})
+    rows = store.read(q.EXPLORE_INSTITUTION_PAPERS_BY_YEAR, {"id": inst_id})
     return [{**r, "community": community_name(r.get("community"))} for r in rows if r.get("year")]
 
 

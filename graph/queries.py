@@ -320,23 +320,28 @@ RELATED_INDEX_TOPICS = (
     "RETURN t.id AS id, t.label AS label, t.name AS name, t.kind AS kind, collect(p.id) AS papers"
 )
 EXPLORE_GET_INSTITUTION = "MATCH (i:Institution {id: $id}) RETURN properties(i) AS props"
-# A paper is an institution's when its author printed this institution (or one of its units, `$ids`: the analytics
+# A paper is an institution's when its author printed this institution (or one of its units, `ids`: the analytics
 # count a unit at its organisation) on it, or printed no affiliation we could resolve in a year the author printed
 # it most (`main`; graph.credit): an author's other affiliations of that year are not credited with a paper that
 # names its own. A graph loaded before `main` existed counts every affiliation of the year, as it did then.
+_INSTITUTION_AND_UNITS = (
+    "MATCH (o:Institution {id: $id}) OPTIONAL MATCH (u:Institution)-[:PART_OF]->(o) "
+    "WITH [$id] + collect(u.id) AS ids UNWIND ids AS id "
+)
 EXPLORE_INSTITUTION_AUTHORS = (
-    "UNWIND $ids AS id MATCH (a:Author)-[e:AFFILIATED_WITH]->(:Institution {id: id}) "
-    "WITH a, collect(e.year) AS years, collect(CASE WHEN coalesce(e.main, true) THEN e.year END) AS main_years, "
+    _INSTITUTION_AND_UNITS + "MATCH (a:Author)-[e:AFFILIATED_WITH]->(:Institution {id: id}) "
+    "WITH ids, a, collect(e.year) AS years, "
+    "collect(CASE WHEN coalesce(e.main, true) THEN e.year END) AS main_years, "
     "min(e.year) AS first_year, max(e.year) AS last_year "
     "MATCH (a)-[r:AUTHORED]->(p:Paper) WHERE p.year IN years "
-    "AND (r.institution_id IN $ids OR (r.institution_id IS NULL AND p.year IN main_years)) "
+    "AND (r.institution_id IN ids OR (r.institution_id IS NULL AND p.year IN main_years)) "
     "RETURN a.id AS id, a.name AS name, count(DISTINCT p) AS papers_here, a.paper_count AS papers, first_year, "
     "last_year ORDER BY papers_here DESC, papers DESC, name LIMIT $limit"
 )
 EXPLORE_INSTITUTION_PAPERS_BY_YEAR = (
-    "UNWIND $ids AS id MATCH (a:Author)-[e:AFFILIATED_WITH]->(:Institution {id: id}) "
+    _INSTITUTION_AND_UNITS + "MATCH (a:Author)-[e:AFFILIATED_WITH]->(:Institution {id: id}) "
     "MATCH (a)-[r:AUTHORED]->(p:Paper)-[:PUBLISHED_IN]->(v:Venue) "
-    "WHERE p.year = e.year AND (r.institution_id IN $ids OR (r.institution_id IS NULL AND coalesce(e.main, true))) "
+    "WHERE p.year = e.year AND (r.institution_id IN ids OR (r.institution_id IS NULL AND coalesce(e.main, true))) "
     "RETURN p.year AS year, v.community AS community, count(DISTINCT p) AS papers ORDER BY year, community"
 )
 EXPLORE_INSTITUTION_UNITS = (

@@ -136,7 +136,7 @@ def top_institutions(store: GraphStore, label: str, limit: int = 20) -> list[Row
     where: dict[tuple[str, int | None], set[str]] = defaultdict(set)
     info: dict[str, Row] = {}
     for r in store.author_institution_rows():
-        if r.get("main") is not False:
+        if r["main"]:
             where[(r["author"], r["year"])].add(r["institution"])
         info[r["institution"]] = {"name": r["name"], "country": r["country"]}
     org = {r["unit"]: r["org"] for r in store.read(q.INSTITUTION_PARENTS)}  # as AUTHOR_INSTITUTION_ROWS

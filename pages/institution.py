@@ -64,15 +64,15 @@ inst_id = inst.get("id") or inst_id  # a link with an id of an earlier id scheme
 st.title(escape_markdown(inst.get("name") or inst_id))
 details = [x for x in (inst.get("country"), f"ROR {inst['ror']}" if inst.get("ror") else None) if x]
 st.caption(escape_markdown(" · ".join(details)) if details else "Country unknown")
-units = data.institution_units(key, inst_id)
 parent = data.institution(key, inst["parent_id"]) if inst.get("parent_id") else None
-if parent or units:
-    st.caption(f"Part of {escape_markdown(parent.get('name') or inst['parent_id'])}, whose counts include this unit's."
-               if parent else "Counts include its " + plural(len(units), "unit", "units") + ":")
-    grid = st.columns(min(4, len(units) or 1))
-    for i, target in enumerate([{"id": inst["parent_id"], "name": parent.get("name")}] if parent else units):
+related = [parent] if parent else data.institution_units(key, inst_id)  # a unit links its organisation
+if related:
+    st.caption(f"Part of {escape_markdown(parent.get('name') or parent['id'])}, whose counts include this unit's."
+               if parent else "Counts include its " + plural(len(related), "unit", "units") + ":")
+    grid = st.columns(min(4, len(related)))
+    for i, target in enumerate(related):
         with grid[i % len(grid)]:
-            st.page_link(links.INSTITUTION, label=escape_markdown(target["name"] or target["id"]),
+            st.page_link(links.INSTITUTION, label=escape_markdown(target.get("name") or target["id"]),
                          query_params={"institution": target["id"]}, icon=":material/account_balance:")
 
 authors = data.institution_authors(key, inst_id)
