@@ -103,7 +103,7 @@ class Affiliation:
     country: str | None
     year: int | None
     type: str | None = None  # the organisation's type (education, company, ...): its sector (graph.analytics.sectors)
-    main: bool = True  # printed on the most of the author's papers that year (graph.loader.rel_rows): imputed
+    main: bool = True  # printed on the most of the author's papers that year (graph.loader.main_organisations): imputed
 
 
 @pickled_by_fields

@@ -113,6 +113,31 @@ def test_a_persons_institutions_count_the_papers_printing_them(store: FalkorStor
     assert profiles.main_affiliation(one_off) == "Alpha Corp"
 
 
+def tie_batch() -> GraphBatch:
+    """Zoe printed Berkeley on z1 and Carnegie Mellon on z2 in 2021, a tie, and nothing on z3; in 2020 she printed
+    Carnegie Mellon on z4 and z5."""
+    rows = [("z1", 2021, BERKELEY), ("z2", 2021, CMU), ("z3", 2021, None), ("z4", 2020, CMU), ("z5", 2020, CMU)]
+    papers = [Paper(id=f"paper:{pid}", title=f"Paper {pid}", year=year, venue_id=venue_record("ICML").id,
+                    venue_name="ICML", provenance=PROV,
+                    authorships=[Authorship(f"paper:{pid}", 0, "Zoe", author_id="author:zoe", institution_id=printed)])
+              for pid, year, printed in rows]
+    return GraphBatch(papers=papers, venues=[venue_record("ICML", PROV)],
+                      authors=[Author("author:zoe", "Zoe", provenance=PROV)],
+                      institutions=[Institution(i, i.split(":")[1], "US", provenance=PROV) for i in (BERKELEY, CMU)])
+
+
+def test_a_tie_of_the_year_goes_to_what_the_author_printed_most_in_every_year(
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Zoe's 2021 is a tie; over every year she printed Carnegie Mellon three times and Berkeley once, so z3 goes
+    to Carnegie Mellon alone (Kim, above, is tied in every year: her k3 still goes to both)."""
+    with loaded_store(tmp_path_factory.mktemp("atlas-tie"), "tie", tie_batch()) as tie_store:
+        proj = projection(tie_store)
+        assert proj.paper_institutions(proj.papers["paper:z3"]) == {CMU}
+        assert [(r["name"], r["papers_here"]) for r in explore.institution_authors(tie_store, BERKELEY)] == [
+            ("Zoe", 1)]
+        assert [(r["name"], r["papers_here"]) for r in explore.institution_authors(tie_store, CMU)] == [("Zoe", 4)]
+
+
 def test_membership_shares_split_each_authors_printed_papers(store: FalkorStore) -> None:
     """Lee printed Google on g1 and (as DeepMind) u1, Berkeley on b1; Max Google on g2 and g3, Carnegie Mellon on c1."""
     from graph.analytics.bridges import membership_shares
