@@ -202,7 +202,9 @@ def parse_name(name: str) -> ParsedName:
     hyphenated and particle surnames (blocked on the last token, so 'Garcia-Molina'
     and 'Garcia Molina' meet), suffixes ('Jr.'), titles ('Dr.'), initials glued together
     ('J.D.') and parenthesised nicknames: 'Harry (Huazhe) Xu' is given name 'harry' with the
-    alternative 'huazhe', so it can meet both 'Harry Xu' and 'Huazhe Xu'.
+    alternative 'huazhe', so it can meet both 'Harry Xu' and 'Huazhe Xu'. A first initial followed by a
+    full name is read the same way: 'M. Frans Kaashoek' can meet 'Frans Kaashoek' (in another name block,
+    kaashoek|f), whom a block of first initials alone never compared with him.
     """
     text = _TITLE.sub("", name.strip())
     alternatives: list[str] = []
@@ -238,6 +240,10 @@ def parse_name(name: str) -> ParsedName:
     surname = surname_full.split()[-1]
     given = fold(rest[0]).replace(" ", "")
     middles = tuple(fold(t).replace(" ", "") for t in rest[1:])
+    if len(given) == 1 and middles and len(middles[0]) > 1:
+        # 'J. Zico Kolter', 'M. Frans Kaashoek': an initial, then the given name the person goes by and also
+        # signs alone ('Zico Kolter'), so it is an alternative given name as a nickname is
+        alternatives.append(middles[0])
     alt_givens = tuple(dict.fromkeys(a for a in alternatives if a != given))
     return ParsedName(given, middles, surname, surname_full, tuple(fold(t) for t in raw_tokens), alt_givens)
 

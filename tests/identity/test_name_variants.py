@@ -27,6 +27,18 @@ def test_a_parenthesised_nickname_is_an_alternative_given_name_not_a_middle_name
     assert (parsed.given, parsed.alt_givens, parsed.surname, parsed.middles) == (given, alternatives, surname, ())
 
 
+@pytest.mark.parametrize(("printed", "given", "middles", "alternatives"), [
+    ("J. Zico Kolter", "j", ("zico",), ("zico",)),
+    ("M. Frans Kaashoek", "m", ("frans",), ("frans",)),
+    ("H. T. Kung", "h", ("t",), ()),  # initials only: no name to go by
+    ("Matei A Zaharia", "matei", ("a",), ()),
+])
+def test_an_initial_before_a_full_name_makes_that_name_an_alternative(
+        printed: str, given: str, middles: tuple[str, ...], alternatives: tuple[str, ...]) -> None:
+    parsed = parse_name(printed)
+    assert (parsed.given, parsed.middles, parsed.alt_givens) == (given, middles, alternatives)
+
+
 @pytest.mark.parametrize(("printed", "cleaned", "given", "surname"), [
     ("Dr. Jane Doe", "Jane Doe", "jane", "doe"),
     ("dr. Jordy Van Landeghem", "Jordy Van Landeghem", "jordy", "landeghem"),
@@ -87,6 +99,8 @@ def _mentions(first: str, second: str) -> list[Mention]:
     ("Hongqiang (Harry) Liu", "Hongqiang Liu"),
     ("Dr. Jane Doe", "Jane Doe"),
     ("Gerald Q. Maguire Jr.", "Gerald Q. Maguire"),
+    ("J. Zico Kolter", "Zico Kolter"),  # another block (kolter|j vs kolter|z): he signs both ways
+    ("M. Frans Kaashoek", "Frans Kaashoek"),
 ])
 def test_must_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids
@@ -97,6 +111,7 @@ def test_must_meet(first: str, second: str) -> None:
     ("Harry (Huazhe) Xu", "Hao Xu"),  # one block (xu|h), neither name nor nickname agrees
     ("Alexander (Sasha) Sandler", "Sergei Sandler"),
     ("Huazhe Xu", "Harry Xu"),  # without the nickname, two different given names
+    ("M. Frans Kaashoek", "Frank Kaashoek"),  # neither the initial nor the name he goes by agrees
 ])
 def test_must_not_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids

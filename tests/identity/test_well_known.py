@@ -85,6 +85,18 @@ def test_every_mention_lands_on_one_person(resolved, surname: str, given: str, i
     assert ids <= held, (evidence, held)
 
 
+def test_a_person_printing_an_initial_before_the_name_he_goes_by_is_one_person(resolved) -> None:
+    # 'J Zico Kolter' (ICML 2023), 'J. Zico Kolter' (NeurIPS 2023) and 'Zico Kolter' (ICML 2019, ICLR 2022) are
+    # one person in two name blocks (kolter|j, kolter|z); the name he goes by joins them, and his students'
+    # co-authorships decide (before, the blocks were never compared: two profiles of 93 and 21 papers)
+    mentions, resolution = resolved
+    kolter = [i for i, m in enumerate(mentions)
+              if parse_name(m.name).surname == "kolter" and "zico" in parse_name(m.name).given_names()]
+    printed = {mentions[i].name for i in kolter}
+    assert {"J Zico Kolter", "J. Zico Kolter", "Zico Kolter"} <= printed
+    assert len({resolution.person_ids[i] for i in kolter}) == 1
+
+
 def test_duplicate_joins_say_why(resolved) -> None:
     mentions, resolution = resolved
     stoica = person_of(resolution, named(mentions, "stoica", "ion")[0])
