@@ -204,7 +204,8 @@ def parse_name(name: str) -> ParsedName:
     ('J.D.') and parenthesised nicknames: 'Harry (Huazhe) Xu' is given name 'harry' with the
     alternative 'huazhe', so it can meet both 'Harry Xu' and 'Huazhe Xu'. A first initial followed by a
     full name is read the same way: 'M. Frans Kaashoek' can meet 'Frans Kaashoek' (in another name block,
-    kaashoek|f), whom a block of first initials alone never compared with him.
+    kaashoek|f), whom a block of first initials alone never compared with him; and a two-letter given name
+    followed by another part, 'Il Chul Moon', also reads as the one name 'ilchul' ('Il-chul Moon').
     """
     text = _TITLE.sub("", name.strip())
     alternatives: list[str] = []
@@ -240,10 +241,13 @@ def parse_name(name: str) -> ParsedName:
     surname = surname_full.split()[-1]
     given = fold(rest[0]).replace(" ", "")
     middles = tuple(fold(t).replace(" ", "") for t in rest[1:])
-    if len(given) == 1 and middles and len(middles[0]) > 1:
+    if len(given) <= 2 and middles and len(middles[0]) > 1:
         # 'J. Zico Kolter', 'M. Frans Kaashoek': an initial, then the given name the person goes by and also
-        # signs alone ('Zico Kolter'), so it is an alternative given name as a nickname is
-        alternatives.append(middles[0])
+        # signs alone ('Zico Kolter'), so it is an alternative given name as a nickname is. 'Il Chul Moon',
+        # 'Yu Guang Wang': a two-syllable given name written apart, which the same person also writes as one
+        # ('Il-chul Moon', 'Yuguang Wang'); a short form must have 3 letters ('given_relation'), so the two
+        # forms were never compared
+        alternatives.append(middles[0] if len(given) == 1 else given + middles[0])
     alt_givens = tuple(dict.fromkeys(a for a in alternatives if a != given))
     return ParsedName(given, middles, surname, surname_full, tuple(fold(t) for t in raw_tokens), alt_givens)
 

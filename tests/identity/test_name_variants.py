@@ -31,6 +31,8 @@ def test_a_parenthesised_nickname_is_an_alternative_given_name_not_a_middle_name
     ("J. Zico Kolter", "j", ("zico",), ("zico",)),
     ("M. Frans Kaashoek", "m", ("frans",), ("frans",)),
     ("H. T. Kung", "h", ("t",), ()),  # initials only: no name to go by
+    ("Il Chul Moon", "il", ("chul",), ("ilchul",)),  # a given name written apart: also read as one
+    ("Yu Guang Wang", "yu", ("guang",), ("yuguang",)),
     ("Matei A Zaharia", "matei", ("a",), ()),
 ])
 def test_an_initial_before_a_full_name_makes_that_name_an_alternative(
@@ -101,6 +103,8 @@ def _mentions(first: str, second: str) -> list[Mention]:
     ("Gerald Q. Maguire Jr.", "Gerald Q. Maguire"),
     ("J. Zico Kolter", "Zico Kolter"),  # another block (kolter|j vs kolter|z): he signs both ways
     ("M. Frans Kaashoek", "Frans Kaashoek"),
+    ("Il Chul Moon", "Il-chul Moon"),
+    ("Yu Guang Wang", "Yuguang Wang"),
 ])
 def test_must_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids
@@ -112,6 +116,7 @@ def test_must_meet(first: str, second: str) -> None:
     ("Alexander (Sasha) Sandler", "Sergei Sandler"),
     ("Huazhe Xu", "Harry Xu"),  # without the nickname, two different given names
     ("M. Frans Kaashoek", "Frank Kaashoek"),  # neither the initial nor the name he goes by agrees
+    ("Yu Guang Wang", "Yuchen Wang"),  # 'yu' is too short to be read as a short form of 'yuchen'
 ])
 def test_must_not_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids
