@@ -26,6 +26,7 @@ from typing import Any
 import ftfy
 
 from graph import ids
+from ingest.identity import hypocorisms
 
 _ET_AL = re.compile(r"^(et\.?\s*al\.?|others|and others|\.\.\.|…)$", re.IGNORECASE)
 _TRAILING_ET_AL = re.compile(r"\s*,?\s+et\.?\s*al\.?\s*$", re.IGNORECASE)
@@ -254,10 +255,11 @@ def parse_name(name: str) -> ParsedName:
 
 @lru_cache(maxsize=1_000_000)
 def given_relation(a: str, b: str) -> str | None:
-    """How two folded given names can belong to one person: 'same', 'initial', 'prefix' or None.
+    """How two folded given names can belong to one person: 'same', 'initial', 'prefix', 'hypocorism' or None.
 
     'initial' is 'm' (from 'M.') against 'matei'; 'prefix' is a short form ('matt',
-    'matthew'). Any other difference means two people: names are compared, never guessed.
+    'matthew'); 'hypocorism' one that is not a prefix ('tom', 'thomas': ingest/identity/hypocorisms.py).
+    Any other difference means two people: names are compared, never guessed.
     """
     if a == b:
         return "same"
@@ -268,6 +270,8 @@ def given_relation(a: str, b: str) -> str | None:
     short, long = sorted((a, b), key=len)
     if len(short) >= 3 and long.startswith(short):
         return "prefix"
+    if b in hypocorisms.relatives(a):
+        return "hypocorism"
     return None
 
 

@@ -41,8 +41,8 @@ except ImportError:  # pragma: no cover - a scipy that moved them: the public pr
     _sparsetools = None
 
 from graph.forked import Forked
+from ingest.identity import hypocorisms, name_prior, sparse_groups
 from ingest.identity import model as pair_model
-from ingest.identity import name_prior, sparse_groups
 from ingest.identity.features import FEATURE_NAMES, Corpus
 from ingest.identity.model import PairModel
 from ingest.identity.names import ParsedName, fold, given_relation
@@ -147,6 +147,9 @@ def _block_pairs(block: Sequence[int], givens: Sequence[str],
                 if not other.startswith(given):
                     break
                 others.append(other)
+            # a hypocorism of the block ('tom' / 'thomas'), each pair of names once (from the one sorted first)
+            others += sorted(n for n in hypocorisms.relatives(given)
+                             if n > given and n in by_given and not n.startswith(given))
         for other in others:
             if given_relation(given, other) is None:
                 continue
@@ -270,6 +273,18 @@ def _distinct_names(parsed: Sequence[ParsedName]) -> tuple[list[ParsedName], np.
     by_key = dict(zip(keys, parsed, strict=True))
     return [by_key[key] for key in code_of], np.fromiter(map(code_of.__getitem__, keys), dtype=np.int64,
                                                             count=len(keys))
+
+
+def _hypocorism_keys(names: Sequence[ParsedName]) -> tuple[np.ndarray, int]:
+    """(`given code * width + given code` of every ordered pair of the corpus's given names that are hypocorisms
+    of one another, sorted; width): `_name_codes`' coding, in order of first appearance."""
+    given_of: dict[str, int] = {}
+    for p in names:
+        given_of.setdefault(p.given, len(given_of))
+    width = max(len(given_of), 1)
+    keys = [code * width + given_of[other] for given, code in given_of.items()
+            for other in hypocorisms.relatives(given) if other in given_of]
+    return np.sort(np.asarray(keys, dtype=np.int64)), width
 
 
 def _name_codes(corpus: Corpus, distinct: tuple[list[ParsedName], np.ndarray] | None = None
@@ -502,6 +517,7 @@ class PairFeaturizer:
         k = len(names)  # the per-name columns: once per distinct parsed name, then gathered per mention
         self.given_len = np.fromiter((len(p.given) for p in names), dtype=np.int64, count=k)[index]
         self.given_code = self.codes[0]  # given names coded in order of first appearance
+        self.hypocorism_keys, self.given_width = _hypocorism_keys(names)
         self.middle = np.fromiter((ord(p.middle_initials[0]) if p.middles and p.middle_initials else -1
                                    for p in names), dtype=np.int64, count=k)[index]
         self.has_nickname = np.fromiter((bool(p.alt_givens) for p in names), dtype=bool, count=k)[index]
@@ -568,6 +584,11 @@ class PairFeaturizer:
             # 'Harry (Huazhe) Xu' and 'Huazhe Xu' have the same given name
             a, b = names[name_index[left[k]]], names[name_index[right[k]]]
             same[k] = bool(set(a.given_names()) & set(b.given_names()))
+        if len(self.hypocorism_keys):
+            # 'josh' and 'joshua', 'tom' and 'thomas' are one given name: as a short form ('prefix') the model
+            # reads them as two people's, since most short forms it was fitted on are syllables of Chinese
+            # names ('jun' / 'junyi'), and it gave Josh Tenenbaum and Joshua B. Tenenbaum ~0 (BENCHMARKS.md)
+            same |= np.isin(given_code[left] * self.given_width + given_code[right], self.hypocorism_keys)
         initial = ~same & ((given_len[left] == 1) | (given_len[right] == 1))
         prefix = ~same & ~initial
         both_middles = (middle[left] >= 0) & (middle[right] >= 0)

@@ -94,6 +94,13 @@ def test_spellings_of_one_person_share_a_block(a: str, b: str) -> None:
     assert given_relation(parse_name(a).given, parse_name(b).given) is not None
 
 
+def test_a_hypocorism_relates_to_its_name_in_the_same_block() -> None:
+    # 'tom' is not a prefix of 'thomas'; the nicknames table says it is his name (ingest/identity/hypocorisms.py)
+    assert given_relation("tom", "thomas") == given_relation("thomas", "tom") == "hypocorism"
+    assert given_relation("andrew", "andrea") is None  # two names of equal standing, not one person's
+    assert given_relation("bill", "william") is None  # another block: not compared (BENCHMARKS.md, session 64)
+
+
 def test_different_given_names_never_relate() -> None:
     assert given_relation(parse_name("Yu Wang").given, parse_name("Yi Wang").given) is None
     assert given_relation("m", "j") is None

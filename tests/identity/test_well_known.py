@@ -97,6 +97,19 @@ def test_a_person_printing_an_initial_before_the_name_he_goes_by_is_one_person(r
     assert len({resolution.person_ids[i] for i in kolter}) == 1
 
 
+@pytest.mark.parametrize(("surname", "short", "full"), [("griffiths", "tom", "thomas"),
+                                                         ("rainforth", "tom", "thomas")])
+def test_a_person_signing_a_hypocorism_is_one_person(resolved, surname: str, short: str, full: str) -> None:
+    # 'Tom Griffiths' (NeurIPS 2023) and 'Thomas L. Griffiths' (ICML 2019, 2023, 2024); 'Thomas Rainforth' (NeurIPS
+    # 2023) and 'Tom Rainforth' (ICML, ICLR): one person each, sharing co-authors. 'tom' is no prefix of 'thomas',
+    # so the two forms were never compared (ingest/identity/hypocorisms.py)
+    mentions, resolution = resolved
+    forms = {i: parse_name(m.name).given for i, m in enumerate(mentions) if parse_name(m.name).surname == surname}
+    found = [i for i, given in forms.items() if given in (short, full)]
+    assert {forms[i] for i in found} == {short, full}
+    assert len({resolution.person_ids[i] for i in found}) == 1
+
+
 def test_duplicate_joins_say_why(resolved) -> None:
     mentions, resolution = resolved
     stoica = person_of(resolution, named(mentions, "stoica", "ion")[0])
