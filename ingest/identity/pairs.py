@@ -275,12 +275,18 @@ def _distinct_names(parsed: Sequence[ParsedName]) -> tuple[list[ParsedName], np.
                                                             count=len(keys))
 
 
-def _hypocorism_keys(names: Sequence[ParsedName]) -> tuple[np.ndarray, int]:
-    """(`given code * width + given code` of every ordered pair of the corpus's given names that are hypocorisms
-    of one another, sorted; width): `_name_codes`' coding, in order of first appearance."""
+def _given_coding(names: Sequence[ParsedName]) -> dict[str, int]:
+    """Given name -> its code, in order of first appearance: the coding of `_name_codes` and `_hypocorism_keys`."""
     given_of: dict[str, int] = {}
     for p in names:
         given_of.setdefault(p.given, len(given_of))
+    return given_of
+
+
+def _hypocorism_keys(names: Sequence[ParsedName]) -> tuple[np.ndarray, int]:
+    """(`given code * width + given code` of every ordered pair of the corpus's given names that are hypocorisms
+    of one another, sorted; width), in `_name_codes`' coding."""
+    given_of = _given_coding(names)
     width = max(len(given_of), 1)
     keys = [code * width + given_of[other] for given, code in given_of.items()
             for other in hypocorisms.relatives(given) if other in given_of]
@@ -291,10 +297,9 @@ def _name_codes(corpus: Corpus, distinct: tuple[list[ParsedName], np.ndarray] | 
                 ) -> tuple[np.ndarray, np.ndarray]:
     """(given name code, block code) per mention: the keys of the Gram product groups."""
     names, index = distinct or _distinct_names(corpus.parsed)
-    given_of: dict[str, int] = {}
+    given_of = _given_coding(names)
     block_of: dict[str, int] = {}
-    given = np.fromiter((given_of.setdefault(p.given, len(given_of)) for p in names), dtype=np.int64,
-                        count=len(names))
+    given = np.fromiter((given_of[p.given] for p in names), dtype=np.int64, count=len(names))
     block = np.fromiter((block_of.setdefault(p.block_key, len(block_of)) for p in names), dtype=np.int64,
                         count=len(names))
     return given[index], block[index]

@@ -1,0 +1,119 @@
+"""People a built graph keeps apart although one prints a form of the other's name: how many pairs, per form.
+
+Why: identity resolution compares two mentions only when their given names can be one person's
+(`names.given_relation`), and the labelled sets hold few printed variants of one name, so they cannot show such
+splits. This counts them in a graph, pairs of people with one surname whose printed names are:
+
+- `initial`: "<initial> <Name> <Surname>" and "<Name> <Surname>" ('J Zico Kolter', 'Zico Kolter');
+- `two-letter`: "<Aa> <Bbb> <Surname>" and "<AaBbb> <Surname>" ('IL CHUL MOON', 'Il-chul Moon');
+- `hypocorism`: given names the nicknames table relates, in one name block ('Tom' / 'Thomas'), with how many of
+  those pairs share a co-author (the ones most likely one person).
+
+`--pairs SURNAME` prints instead the pair model's probabilities between the printed forms of a surname, resolving
+the snapshot's papers that hold it (as `resolve` would, strong ids kept): why two forms stay apart.
+
+    ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/name_form_splits.py [--top 10]
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/name_form_splits.py --pairs tenenbaum
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from ingest.identity.hypocorisms import relatives  # noqa: E402
+from ingest.identity.names import parse_name  # noqa: E402
+
+_INITIAL_FIRST = re.compile(r"^[A-Z]\.?\s+([A-Z][a-z]+.*)$")
+
+
+def split_pairs(rows: list[dict], coauthors: dict[str, set[str]]) -> dict[str, list[tuple]]:
+    """Form -> [(name, papers, other name, papers, co-authors in common)] over the graph's people."""
+    by_name: dict[str, list[dict]] = defaultdict(list)
+    by_given: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        by_name[r["name"].lower()].append(r)
+        parsed = parse_name(r["name"])
+        by_given[(parsed.surname, parsed.given)].append(r)
+    found: dict[str, list[tuple]] = defaultdict(list)
+
+    def add(form: str, a: dict, b: dict) -> None:
+        shared = len(coauthors.get(a["id"], set()) & coauthors.get(b["id"], set()))
+        found[form].append((a["name"], a["n"], b["name"], b["n"], shared))
+
+    for r in rows:
+        parsed = parse_name(r["name"])
+        match = _INITIAL_FIRST.match(r["name"])
+        for other in by_name.get(match.group(1).lower(), []) if match else []:
+            add("initial", r, other)
+        if len(parsed.given) == 2 and parsed.middles and len(parsed.middles[0]) > 1:
+            for other in by_given.get((parsed.surname, parsed.given + parsed.middles[0]), []):
+                add("two-letter", r, other)
+        for name in relatives(parsed.given) if len(parsed.given) > 2 else ():
+            if name > parsed.given:
+                for other in by_given.get((parsed.surname, name), []):
+                    add("hypocorism", r, other)
+    return found
+
+
+def graph_counts(top: int) -> None:
+    from graph.open import open_store
+
+    store = open_store()
+    rows = store.read("MATCH (a:Author)-[:AUTHORED]->(p:Paper) RETURN a.id AS id, a.name AS name, count(p) AS n")
+    coauthors = {r["a"]: set(r["bs"]) for r in store.read(
+        "MATCH (a:Author)-[:AUTHORED]->(:Paper)<-[:AUTHORED]-(b:Author) "
+        "RETURN a.id AS a, collect(DISTINCT b.id) AS bs")}
+    print(f"people: {len(rows):,}")
+    for form, pairs in sorted(split_pairs(rows, coauthors).items()):
+        print(f"{form}: {len(pairs)} pairs of people, {sum(1 for p in pairs if p[4])} sharing a co-author")
+        for pair in sorted(pairs, key=lambda p: (-p[4], -p[1] - p[3]))[:top]:
+            print("   ", pair)
+
+
+def form_probabilities(surname: str) -> None:
+    from resolve_steps import merged_papers  # benchmarks/, the script's own folder
+
+    from ingest.identity import resolver
+    from ingest.identity.mentions import mentions_from_papers
+    from ingest.identity.model import default_model
+
+    papers = [p for p in merged_papers() if any(surname in a.name.lower() for a in p.authorships)]
+    mentions = list(mentions_from_papers(papers))
+    run = resolver._Run(mentions, default_model(), (), (), None, 1, None)
+    run.clean_all()
+    run.link_strong_ids()
+    table = run.cluster_blocks()
+    scores: dict[tuple[str, str], list[tuple[float, int]]] = defaultdict(list)
+    for left, right, p, shared in zip(table.left.tolist(), table.right.tolist(), table.probabilities.tolist(),
+                                      table.shared.tolist(), strict=True):
+        forms = tuple(sorted((mentions[left].name, mentions[right].name)))
+        if surname in forms[0].lower() and surname in forms[1].lower():
+            scores[forms].append((p, shared))
+    for forms, values in sorted(scores.items()):
+        p = np.array([v[0] for v in values])
+        print(f"{forms}: {len(values)} pairs, probability mean {p.mean():.3f} max {p.max():.3f}, "
+              f"{sum(1 for v in values if v[1])} sharing a co-author")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--top", type=int, default=10, help="pairs printed per form, most co-authors in common first")
+    parser.add_argument("--pairs", metavar="SURNAME", help="the pair model's probabilities between a surname's forms")
+    args = parser.parse_args()
+    if args.pairs:
+        form_probabilities(args.pairs.lower())
+    else:
+        graph_counts(args.top)
+
+
+if __name__ == "__main__":
+    main()
