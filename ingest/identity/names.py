@@ -47,7 +47,12 @@ _ORG_PREFIX = re.compile(
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "phd", "md"}
 # Honorifics printed before a name ('Dr. Jane Doe', 'Prof. Kan'): not part of the name (nameparser's idea).
-_TITLE = re.compile(r"^(?:(?:(?:dr|prof|professor|mr|mrs|mx|sir|dame)\.?|ms\.)(?:-ing\.?)?\s+)+(?=\S)", re.IGNORECASE)
+# a title before the name, spaced ('Dr. Jane Doe', 'Prof Dr Enkelejda Kasneci') or glued to it by its full stop
+# ('Dr.Saman Amarasinghe'; the capital after the stop keeps 'Drew' and 'Mrinmaya' whole)
+_TITLE = re.compile(r"^(?:(?:(?:dr|prof|professor|mr|mrs|mx|sir|dame)\.?|ms\.)(?:-ing\.?)?\s+"
+                    r"|(?:dr|prof|mr|mrs|ms)\.(?=[A-Z][a-z]))+(?=\S)", re.IGNORECASE)
+# the conjunction of an author list left on its last name ('Yuhai Tu;and Gerald Tesauro'), when a name follows
+_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=\S+\s+\S)", re.IGNORECASE)
 # A parenthesised or quoted nickname, 'Harry (Huazhe) Xu', 'Giorgos ('Yorgos') Mamakoukas': an
 # alternative given name (nameparser's "nickname"), never a middle name.
 _NICKNAME = re.compile(r"\s*\(\s*[\"'‘’“”]?([^()\"'‘’“”]+?)[\"'‘’“”]?\s*\)\s*")
@@ -97,6 +102,10 @@ def clean_name(raw: str, has_strong_id: bool = False) -> tuple[CleanName, ...]:
         text = stripped
     if _EMAIL_LIKE.search(text):
         return (CleanName(text, tuple(flags), None, "e-mail address or fragment, not a name"),)
+    conjoined = _LEADING_AND.sub("", text)
+    if conjoined != text:
+        flags.append("conjunction_stripped")
+        text = conjoined
     untitled = _TITLE.sub("", text)
     if untitled != text:
         flags.append("title_stripped")
