@@ -7,18 +7,28 @@ splits. This counts them in a graph, pairs of people with one surname whose prin
 - `initial`: "<initial> <Name> <Surname>" and "<Name> <Surname>" ('J Zico Kolter', 'Zico Kolter');
 - `two-letter`: "<Aa> <Bbb> <Surname>" and "<AaBbb> <Surname>" ('IL CHUL MOON', 'Il-chul Moon');
 - `hypocorism`: given names the nicknames table relates, in one name block ('Tom' / 'Thomas'), with how many of
-  those pairs share a co-author (the ones most likely one person).
+  those pairs share a co-author (the ones most likely one person);
+- `goes-by`: "<Name> <Middle> <Surname>" and "<Middle> <Surname>" ('Hugh Brendan McMahan', 'Brendan McMahan';
+  `goes_by.middle_gone_by`).
+
+`--dblp` counts the same `goes-by` pairs of printed names in the DBLP person-id set of `bench_identity.py`
+(`benchmarks/data/identity/dblp_pid_mentions.jsonl.gz`), and how many of them are one person there. DBLP files
+one person's name variants under one id; OpenReview does not (a profile's every name has an id of its own:
+'~Seyed_Mehran_Kazemi1' and '~Mehran_Kazemi1'), so the OpenReview ids cannot judge these pairs.
 
 `--pairs SURNAME` prints instead the pair model's probabilities between the printed forms of a surname, resolving
 the snapshot's papers that hold it (as `resolve` would, strong ids kept): why two forms stay apart.
 
     ATLAS_DATA_DIR=DIR PYTHONPATH=$PWD .venv/bin/python benchmarks/name_form_splits.py [--top 10]
     PYTHONPATH=$PWD .venv/bin/python benchmarks/name_form_splits.py --pairs tenenbaum
+    PYTHONPATH=$PWD .venv/bin/python benchmarks/name_form_splits.py --dblp
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
+import json
 import re
 import sys
 from collections import defaultdict
@@ -29,6 +39,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from ingest.identity.goes_by import middle_gone_by  # noqa: E402
 from ingest.identity.hypocorisms import relatives  # noqa: E402
 from ingest.identity.names import parse_name  # noqa: E402
 
@@ -61,7 +72,27 @@ def split_pairs(rows: list[dict], coauthors: dict[str, set[str]]) -> dict[str, l
             if name > parsed.given:
                 for other in by_given.get((parsed.surname, name), []):
                     add("hypocorism", r, other)
+        middle = middle_gone_by(parsed)
+        for other in by_given.get((parsed.surname, middle), []) if middle else ():
+            add("goes-by", r, other)
     return found
+
+
+def dblp_counts() -> None:
+    rows = [json.loads(line) for line in gzip.open(Path(__file__).parent / "data" / "identity" /
+                                                   "dblp_pid_mentions.jsonl.gz")]
+    names: dict[str, set[str]] = defaultdict(set)  # printed name -> its DBLP person ids
+    for row in rows:
+        names[row["name"]].add(row["truth_dblp"])
+    by_given: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for name in names:
+        parsed = parse_name(name)
+        by_given[(parsed.surname, parsed.given)].append(name)
+    pairs = [(name, other) for name in sorted(names) for middle in [middle_gone_by(parse_name(name))] if middle
+             for other in by_given.get((parse_name(name).surname, middle), [])]
+    print(f"DBLP person-id set: {len(rows):,} mentions; goes-by pairs of printed names: {len(pairs)}")
+    for name, other in pairs:
+        print(f"    {name!r} / {other!r}: {'one person' if names[name] & names[other] else 'two people'}")
 
 
 def graph_counts(top: int) -> None:
@@ -108,8 +139,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--top", type=int, default=10, help="pairs printed per form, most co-authors in common first")
     parser.add_argument("--pairs", metavar="SURNAME", help="the pair model's probabilities between a surname's forms")
+    parser.add_argument("--dblp", action="store_true", help="goes-by pairs in the DBLP person-id set")
     args = parser.parse_args()
-    if args.pairs:
+    if args.dblp:
+        dblp_counts()
+    elif args.pairs:
         form_probabilities(args.pairs.lower())
     else:
         graph_counts(args.top)

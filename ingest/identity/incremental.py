@@ -33,6 +33,7 @@ import numpy as np
 
 from graph.records import Paper
 from ingest.identity.features import Corpus, _words, coauthor_group, title_words_of
+from ingest.identity.goes_by import middle_gone_by
 from ingest.identity.mentions import Mention, strong_ids_of
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
@@ -51,7 +52,9 @@ class NameInfo(NamedTuple):
     group_key: str
     surname: str
     given: str
-    bridges: tuple[str, ...]  # block keys its parenthesised nicknames join (resolver.join_nickname_blocks)
+    # block keys its parenthesised nicknames join (resolver.join_nickname_blocks), and the block of the middle
+    # name it may go by (goes_by.py: whether it does depends on the corpus, so the run is asked)
+    bridges: tuple[str, ...]
 
 
 def name_info(mention: Mention) -> NameInfo:
@@ -60,7 +63,9 @@ def name_info(mention: Mention) -> NameInfo:
 
 def _name_info(name: str, has_ids: bool) -> NameInfo:
     parsed = parse_name(clean_name(name, has_ids)[0].name)
-    bridges = tuple(sorted({f"{parsed.surname}|{alt[:1]}" for alt in parsed.alt_givens} - {parsed.block_key}))
+    middle = middle_gone_by(parsed)
+    alternatives = parsed.alt_givens if middle is None else (*parsed.alt_givens, middle)
+    bridges = tuple(sorted({f"{parsed.surname}|{alt[:1]}" for alt in alternatives} - {parsed.block_key}))
     return NameInfo(parsed.block_key, parsed.group_key, parsed.surname, parsed.given, bridges)
 
 

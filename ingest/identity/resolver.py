@@ -38,7 +38,7 @@ from scipy.sparse.csgraph import connected_components
 
 from graph.forked import Forked
 from graph.ids import digest
-from ingest.identity import block_links, duplicates, namesakes, parallel_blocks, sparse_groups, strict
+from ingest.identity import block_links, duplicates, goes_by, namesakes, parallel_blocks, sparse_groups, strict
 from ingest.identity.cluster import ConstrainedUnionFind, MergeRecord, average_linkage, linkage_score
 from ingest.identity.evidence import ClusterEvidence
 from ingest.identity.features import Corpus
@@ -205,6 +205,7 @@ class _Run:
         self.joins: list[dict] = []
         self.moved = 0
         self.sparse: set[str] = set()  # keys of the blocks of very large name groups (sparse_groups.py)
+        self.gone_by: set[ParsedName] = set()  # names going by their middle name (goes_by.py), made by clean_all
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
@@ -244,6 +245,11 @@ class _Run:
                 self.uf.union(first_on_paper[key], i)
             else:
                 first_on_paper.setdefault(key, i)
+        # 'Hugh Brendan McMahan' is Brendan too, where his co-authors show it
+        chosen = goes_by.names_gone_by(self.mentions, self.parsed)
+        if chosen:
+            self.parsed = [chosen.get(name, name) for name in self.parsed]
+        self.gone_by = set(chosen.values())
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -295,12 +301,16 @@ class _Run:
         rejected = {i for i, _ in self.rejected}
         blocks: dict[str, list[int]] = defaultdict(list)
         nicknamed: list[ParsedName] = []  # only names with a nickname can join blocks
+        gone_by = self.gone_by
         for i, parsed in enumerate(self.parsed):
             if i not in rejected:
                 blocks[parsed.block_key].append(i)
                 if parsed.alt_givens:
-                    nicknamed.append(parsed)
-        split, self.sparse = sparse_groups.split_large_groups(join_nickname_blocks(blocks, nicknamed), self.parsed)
+                    nicknamed.append(goes_by.without_middle(parsed) if parsed in gone_by else parsed)
+        joined = join_nickname_blocks(blocks, nicknamed)
+        if gone_by:  # joined only while the block stays small enough to compare all its pairs
+            joined = goes_by.join_blocks(joined, self.parsed, gone_by)
+        split, self.sparse = sparse_groups.split_large_groups(joined, self.parsed)
         return split
 
     def corpus_of_run(self) -> Corpus:

@@ -110,6 +110,22 @@ def test_a_person_signing_a_hypocorism_is_one_person(resolved, surname: str, sho
     assert len({resolution.person_ids[i] for i in found}) == 1
 
 
+@pytest.mark.parametrize(("surname", "given", "middle"), [("wu", "zhiwei", "steven"), ("xu", "guoqing", "harry"),
+                                                       ("godfrey", "philip", "brighten")])
+def test_a_person_going_by_a_middle_name_is_one_person(resolved, surname: str, given: str, middle: str) -> None:
+    # 'Zhiwei Steven Wu' (ICML 2023-24) and 'Steven Wu' (ICLR 2022, ICML, NeurIPS); 'Guoqing Harry Xu' (OSDI, NSDI)
+    # and 'Harry Xu'; 'Philip Brighten Godfrey' and 'Brighten Godfrey' (NSDI): one person each in two name blocks,
+    # sharing co-authors; before, the blocks were never compared (ingest/identity/goes_by.py)
+    mentions, resolution = resolved
+    full = [i for i, m in enumerate(mentions)
+            if (parse_name(m.name).surname, parse_name(m.name).given, parse_name(m.name).middles[:1]) ==
+            (surname, given, (middle,))]
+    gone_by = [i for i, m in enumerate(mentions) if (parse_name(m.name).surname, parse_name(m.name).given) ==
+               (surname, middle)]
+    assert full and gone_by
+    assert len({resolution.person_ids[i] for i in full + gone_by}) == 1
+
+
 def test_duplicate_joins_say_why(resolved) -> None:
     mentions, resolution = resolved
     stoica = person_of(resolution, named(mentions, "stoica", "ion")[0])
