@@ -9,7 +9,9 @@ splits. This counts them in a graph, pairs of people with one surname whose prin
 - `hypocorism`: given names the nicknames table relates, in one name block ('Tom' / 'Thomas'), with how many of
   those pairs share a co-author (the ones most likely one person);
 - `goes-by`: "<Name> <Middle> <Surname>" and "<Middle> <Surname>" ('Hugh Brendan McMahan', 'Brendan McMahan';
-  `goes_by.middle_gone_by`).
+  `goes_by.middle_gone_by`);
+- `hypocorism-elsewhere`: given names of two initials the nicknames table relates ('Bill' / 'William';
+  `hypocorisms.full_forms_elsewhere`).
 
 `--dblp` counts the same `goes-by` pairs of printed names in the DBLP person-id set of `bench_identity.py`
 (`benchmarks/data/identity/dblp_pid_mentions.jsonl.gz`), and how many of them are one person there. DBLP files
@@ -40,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ingest.identity.goes_by import middle_gone_by  # noqa: E402
-from ingest.identity.hypocorisms import relatives  # noqa: E402
+from ingest.identity.hypocorisms import full_forms_elsewhere, relatives  # noqa: E402
 from ingest.identity.names import parse_name  # noqa: E402
 
 _INITIAL_FIRST = re.compile(r"^[A-Z]\.?\s+([A-Z][a-z]+.*)$")
@@ -75,6 +77,9 @@ def split_pairs(rows: list[dict], coauthors: dict[str, set[str]]) -> dict[str, l
         middle = middle_gone_by(parsed)
         for other in by_given.get((parsed.surname, middle), []) if middle else ():
             add("goes-by", r, other)
+        for name in full_forms_elsewhere(parsed.given):
+            for other in by_given.get((parsed.surname, name), []):
+                add("hypocorism-elsewhere", r, other)
     return found
 
 

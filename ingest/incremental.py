@@ -75,6 +75,7 @@ from ingest.identity.incremental import (
     StatsMoved,
     affected_blocks,
     coauthor_groups_of,
+    gone_by_forms,
     name_info,
     names_and_stats,
     resolve_blocks,
@@ -1109,7 +1110,10 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                         by_block[info.block_key][info.given].add(a.author_id)
                     for bridge in info.bridges:
                         if bridge in needed:
-                            by_block[bridge][""].add(a.author_id)  # a nickname: compared with every given name
+                            # a name it may go by there (goes_by.py): compared with that name; a parenthesised
+                            # nickname: with every given name
+                            for form in gone_by_forms(a.name, bool(strong_ids_of(a))).get(bridge, ("",)):
+                                by_block[bridge][form].add(a.author_id)
         if wanted:
             for a in paper.authorships:
                 if a.author_id:
@@ -1119,10 +1123,13 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
     for mention in new_mentions:
         info = state.names[mention.mention_id]
+        forms = gone_by_forms(mention.name, bool(mention.strong_ids)) if info.bridges else {}
         for key in (info.block_key, *info.bridges):
+            # in the block of a name it may go by, only the people of that name; in a nickname's, everyone
+            givens = (info.given,) if key == info.block_key else forms.get(key)
             for given, holders in by_block.get(key, {}).items():
-                if not holders <= people and (not given or key != info.block_key
-                                              or given_relation(info.given, given) is not None):
+                if not holders <= people and (not given or givens is None
+                                              or any(given_relation(g, given) is not None for g in givens)):
                     people |= holders
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))

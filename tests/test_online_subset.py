@@ -61,3 +61,16 @@ def test_the_people_of_a_replaced_paper_are_taken() -> None:
     subset, people = _run(kept, dropped, [_paper("n1", ("Eve Stone", ""))])
     assert people == {"carla": ["p1#0"], "dev": []}  # the replaced paper's own mentions are gone from the names
     assert subset == {"n1#0", "p1#0"}
+
+
+def test_in_the_block_of_a_name_one_may_go_by_only_that_names_people_are_taken() -> None:
+    # 'Zhiwei Steven Wu' may go by Steven (goes_by.py): a new 'Steven Wu' takes him, a new 'Sam Wu' does not, and a
+    # new 'Zhiwei Steven Wu' takes the Steven Wus of block wu|s, not every person of that block
+    kept = [_paper("p1", ("Zhiwei Steven Wu", "zsw"), ("Ada Lee", "ada")),
+            _paper("p2", ("Steven Wu", "sw"), ("Sam Wu", "sam"))]
+    _, people = _run(kept, [], [_paper("n1", ("Steven Wu", ""))])
+    assert set(people) == {"zsw", "sw"}
+    _, people = _run(kept, [], [_paper("n1", ("Sam Wu", ""))])
+    assert set(people) == {"sam"}
+    _, people = _run(kept, [], [_paper("n1", ("Zhiwei Steven Wu", ""))])
+    assert set(people) == {"zsw", "sw"}

@@ -10,9 +10,10 @@ names count as one (`pairs.PairFeaturizer`), as a parenthesised nickname's do; t
 decides. The pairs come from `nicknames` (Apache-2.0, a hand-curated table of English given names and their
 nicknames, https://github.com/carltonnorthern/nicknames) rather than a list written here.
 
-Only pairs inside one name block (same first initial) are related: 'Bill' and 'William' sit in two blocks,
+Only pairs inside one name block (same first initial) are related here: 'Bill' and 'William' sit in two blocks,
 and joining blocks for every such name would chain the blocks of common surnames (see BENCHMARKS.md,
-"Identity resolution", session 64).
+"Identity resolution", session 64). Those (`full_forms_elsewhere`) count only where the corpus shows a person
+going by both (ingest/identity/goes_by.py).
 """
 
 from __future__ import annotations
@@ -26,21 +27,45 @@ MIN_LETTERS = 3  # 'al', 'ed', 'jo': two-letter forms are too often a whole give
 
 
 @lru_cache(maxsize=1)
-def _relatives() -> dict[str, frozenset[str]]:
+def _hypocorisms() -> tuple[tuple[str, str], ...]:
+    """(short form, full name) of every hypocorism in the table, folded."""
     from nicknames import NickNamer
 
-    related: dict[str, set[str]] = defaultdict(set)
+    pairs: list[tuple[str, str]] = []
     for name, nicknames in NickNamer().nickname_lookup.items():
         full = fold(name).replace(" ", "")
         for nickname in nicknames:
             short = fold(nickname).replace(" ", "")
             # a hypocorism is shorter than its name: the table also lists two names of equal standing both
             # ways ('andrea' / 'andrew', 'jack' / 'john'), which are two people's names, not one person's
-            if (MIN_LETTERS <= len(short) < len(full) and short[:1] == full[:1] and short.isalpha()
-                    and full.isalpha()):
-                related[full].add(short)
-                related[short].add(full)
+            if MIN_LETTERS <= len(short) < len(full) and short.isalpha() and full.isalpha():
+                pairs.append((short, full))
+    return tuple(pairs)
+
+
+@lru_cache(maxsize=1)
+def _relatives() -> dict[str, frozenset[str]]:
+    related: dict[str, set[str]] = defaultdict(set)
+    for short, full in _hypocorisms():
+        if short[0] == full[0]:
+            related[full].add(short)
+            related[short].add(full)
     return {name: frozenset(names) for name, names in related.items()}
+
+
+@lru_cache(maxsize=1)
+def _full_forms_elsewhere() -> dict[str, frozenset[str]]:
+    forms: dict[str, set[str]] = defaultdict(set)
+    for short, full in _hypocorisms():
+        if short[0] != full[0]:
+            forms[short].add(full)
+    return {name: frozenset(names) for name, names in forms.items()}
+
+
+def full_forms_elsewhere(given: str) -> frozenset[str]:
+    """The folded given names of another first letter that the table gives this one as a hypocorism of ('bill' ->
+    'william'): never related by themselves, only where co-authors show one person signing both (goes_by.py)."""
+    return _full_forms_elsewhere().get(given, frozenset())
 
 
 def relatives(given: str) -> frozenset[str]:

@@ -25,6 +25,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import repeat
 from operator import truediv
 from typing import Any, NamedTuple
@@ -33,7 +34,7 @@ import numpy as np
 
 from graph.records import Paper
 from ingest.identity.features import Corpus, _words, coauthor_group, title_words_of
-from ingest.identity.goes_by import middle_gone_by
+from ingest.identity.goes_by import names_it_may_go_by
 from ingest.identity.mentions import Mention, strong_ids_of
 from ingest.identity.model import PairModel, default_model
 from ingest.identity.names import clean_name, parse_name
@@ -52,8 +53,8 @@ class NameInfo(NamedTuple):
     group_key: str
     surname: str
     given: str
-    # block keys its parenthesised nicknames join (resolver.join_nickname_blocks), and the block of the middle
-    # name it may go by (goes_by.py: whether it does depends on the corpus, so the run is asked)
+    # block keys its parenthesised nicknames join (resolver.join_nickname_blocks), and the blocks of the names it
+    # may go by (goes_by.py: whether it does depends on the corpus, so the run is asked)
     bridges: tuple[str, ...]
 
 
@@ -63,10 +64,23 @@ def name_info(mention: Mention) -> NameInfo:
 
 def _name_info(name: str, has_ids: bool) -> NameInfo:
     parsed = parse_name(clean_name(name, has_ids)[0].name)
-    middle = middle_gone_by(parsed)
-    alternatives = parsed.alt_givens if middle is None else (*parsed.alt_givens, middle)
+    alternatives = (*parsed.alt_givens, *names_it_may_go_by(parsed))
     bridges = tuple(sorted({f"{parsed.surname}|{alt[:1]}" for alt in alternatives} - {parsed.block_key}))
     return NameInfo(parsed.block_key, parsed.group_key, parsed.surname, parsed.given, bridges)
+
+
+@lru_cache(maxsize=100_000)
+def gone_by_forms(name: str, has_ids: bool) -> dict[str, tuple[str, ...]]:
+    """Bridge key -> the given names this printed name may go by in that block (goes_by.py), for the bridges
+    only those make: what an ingest compares there, where a parenthesised nickname's bridge meets every name."""
+    parsed = parse_name(clean_name(name, has_ids)[0].name)
+    forms: dict[str, tuple[str, ...]] = {}
+    nicknamed = {f"{parsed.surname}|{alt[:1]}" for alt in parsed.alt_givens}
+    for form in names_it_may_go_by(parsed):
+        key = f"{parsed.surname}|{form[:1]}"
+        if key != parsed.block_key and key not in nicknamed:
+            forms[key] = (*forms.get(key, ()), form)
+    return forms
 
 
 def coauthor_groups_of(papers: Iterable[Paper]) -> dict[str, str | None]:
@@ -271,5 +285,5 @@ def affected_blocks(seed: Iterable[str], bridges: Mapping[str, Iterable[str]],
     return found
 
 
-__all__ = ["NameInfo", "NameStats", "StatsMoved", "affected_blocks", "coauthor_groups_of", "name_info",
+__all__ = ["NameInfo", "NameStats", "StatsMoved", "affected_blocks", "coauthor_groups_of", "gone_by_forms", "name_info",
            "names_and_stats", "resolve_blocks"]

@@ -205,7 +205,8 @@ class _Run:
         self.joins: list[dict] = []
         self.moved = 0
         self.sparse: set[str] = set()  # keys of the blocks of very large name groups (sparse_groups.py)
-        self.gone_by: set[ParsedName] = set()  # names going by their middle name (goes_by.py), made by clean_all
+        # names going by a name of another name block (goes_by.py) -> the name as printed; made by clean_all
+        self.gone_by: dict[ParsedName, ParsedName] = {}
 
     def clean_all(self) -> None:
         first_on_paper: dict[tuple[str, str], int] = {}
@@ -249,7 +250,7 @@ class _Run:
         chosen = goes_by.names_gone_by(self.mentions, self.parsed)
         if chosen:
             self.parsed = [chosen.get(name, name) for name in self.parsed]
-        self.gone_by = set(chosen.values())
+        self.gone_by = {gone: printed for printed, gone in chosen.items()}
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -306,7 +307,7 @@ class _Run:
             if i not in rejected:
                 blocks[parsed.block_key].append(i)
                 if parsed.alt_givens:
-                    nicknamed.append(goes_by.without_middle(parsed) if parsed in gone_by else parsed)
+                    nicknamed.append(gone_by.get(parsed, parsed))
         joined = join_nickname_blocks(blocks, nicknamed)
         if gone_by:  # joined only while the block stays small enough to compare all its pairs
             joined = goes_by.join_blocks(joined, self.parsed, gone_by)

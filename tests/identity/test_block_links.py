@@ -1,7 +1,8 @@
 """Links summed for all blocks at once (ingest/identity/block_links.py) equal the per-block ones.
 
 Real ICLR 2022 rows (Paper Copilot names, OpenReview tilde ids) plus one OpenReview profile
-printed under three given names, so that one profile spans two blocks. For every block whose
+printed under three given names, so that one profile spans two blocks (Quinn, not Bob: a hypocorism
+of Robert now joins the blocks, ingest/identity/goes_by.py). For every block whose
 clusters lie inside it, the precomputed clusters and links must be those `_Run.links_of_block`
 gives when the block's turn comes: same keys in the same order, same floats; the blocks a
 profile spans must be left to the per-block path. Small chunks force several passes.
@@ -32,10 +33,10 @@ def mentions(_iclr2022_papers: list[Paper]) -> list[Mention]:
     extra = [Mention(f"x-{k}#0", name, f"x-{k}", title, ["Ada Lovelace", "Alan Turing"], None, "iclr", 2022,
                      {"openreview": "~Robert_Smithson1"})
              for k, (name, title) in enumerate((("Robert Smithson", "Sparse attention for graphs"),
-                                                ("Bob Smithson", "Graph attention made sparse"),
+                                                ("Quinn Smithson", "Graph attention made sparse"),
                                                 ("R. Smithson", "Sparse graph transformers")))]
     extra += [Mention(f"x-{k}#0", name, f"x-{k}", title, ["Ada Lovelace"], None, "iclr", 2022)  # no id: pairs
-              for k, (name, title) in enumerate((("Bob Smithson", "Sparse graph attention"),
+              for k, (name, title) in enumerate((("Quinn Smithson", "Sparse graph attention"),
                                                  ("Robert Smithson", "Attention for sparse graphs")), start=3)]
     return list(mentions_from_papers(papers)) + extra
 
@@ -54,7 +55,7 @@ def test_precomputed_links_equal_the_per_block_links(mentions: list[Mention],
     keys = sorted(table.block_ranges)
     roots = np.fromiter(map(run.uf.find, range(len(run.mentions))), dtype=np.int64, count=len(run.mentions))
     local = block_links.local_blocks(keys, blocks, roots)
-    assert set(keys) - set(local) >= {"smithson|r", "smithson|b"}  # one profile, two blocks
+    assert set(keys) - set(local) >= {"smithson|r", "smithson|q"}  # one profile, two blocks
     found = block_links.precompute(local, blocks, table.block_ranges, table.left, table.right, probabilities,
                                    roots, run.model.review_low, run.model.single_weight, SMALL_BLOCK_PAIRS)
     assert set(found) == set(local)

@@ -127,6 +127,8 @@ def _mentions(first: str, second: str) -> list[Mention]:
     ("Hugh Brendan McMahan", "Brendan McMahan"),  # the middle name he goes by, shown by the co-authors
     ("Zhiwei Steven Wu", "Steven Wu"),  # another block (wu|z vs wu|s)
     ("Phitchaya Mangpo Phothilimthana", "Mangpo Phothilimthana"),
+    ("Bill Dally", "William J. Dally"),  # a hypocorism of another initial (dally|b vs dally|w)
+    ("Becca Roelofs", "Rebecca Roelofs"),
 ])
 def test_must_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids
@@ -141,6 +143,7 @@ def test_must_meet(first: str, second: str) -> None:
     ("Yu Guang Wang", "Yuchen Wang"),  # 'yu' is too short to be read as a short form of 'yuchen'
     ("Andrew Pavlo", "Andrea Pavlo"),  # the nicknames table relates them both ways: two names, not a short form
     ("Hugh Brendan McMahan", "Bernard McMahan"),  # neither the given name nor the middle one agrees
+    ("Bill Dally", "Walter Dally"),  # 'bill' shortens 'william', not any name of its initial
 ])
 def test_must_not_meet(first: str, second: str) -> None:
     ids = resolve(_mentions(first, second)).person_ids
@@ -155,21 +158,26 @@ def test_a_middle_name_is_gone_by_only_where_a_co_author_shows_it() -> None:
     mentions = [mention("p1#0", "Jian Wei Zhang", ["Ann Lee", "Bo Chen"]),
                 mention("p2#0", "Wei Zhang", ["Carl Diaz", "Dan Ng"]),
                 mention("p3#0", "Hugh Brendan McMahan", ["Peter Kairouz"]),
-                mention("p4#0", "Brendan McMahan", ["Peter Kairouz", "Dan Ng"])]
+                mention("p4#0", "Brendan McMahan", ["Peter Kairouz", "Dan Ng"]),
+                mention("p5#0", "Ian Reid", ["Ann Lee"]),  # the table relates 'ian' to 'john': no co-author here
+                mention("p6#0", "John Reid", ["Eve Park"]),
+                mention("p7#0", "Bill Dally", ["Song Han"]),
+                mention("p8#0", "William J. Dally", ["Song Han"])]
     printed = [parse_name(m.name) for m in mentions]
     chosen = names_gone_by(mentions, printed)
-    assert [chosen.get(p, p).alt_givens for p in printed] == [(), (), ("brendan",), ()]
+    assert [chosen.get(p, p).alt_givens for p in printed] == [(), (), ("brendan",), (), (), (), ("william",), ()]
 
 
 def test_blocks_are_joined_for_a_middle_name_only_while_all_their_pairs_can_be_compared() -> None:
     # joins for middle names chain through common surnames; past the limit a block is split by given name, which
     # would take the joined names apart again
     names = [parse_name(n) for n in ("Zhiwei Steven Wu", "Steven Wu", "Steven Wu", "Sam Wu", "S. Wu")]
-    names[0] = dataclasses.replace(names[0], alt_givens=("steven",))
+    printed = names[0]
+    names[0] = dataclasses.replace(printed, alt_givens=("steven",))
     blocks = {"wu|z": [0], "wu|s": [1, 2, 3, 4]}
-    assert join_blocks(blocks, names, {names[0]}, max_pairs=100) == {"wu|s": [0, 1, 2, 3, 4]}
+    assert join_blocks(blocks, names, {names[0]: printed}, max_pairs=100) == {"wu|s": [0, 1, 2, 3, 4]}
     # S. Wu alone meets all four others (4 pairs), the two Steven Wus each other (1): 5 candidate pairs
-    assert join_blocks(blocks, names, {names[0]}, max_pairs=4) == blocks
+    assert join_blocks(blocks, names, {names[0]: printed}, max_pairs=4) == blocks
 
 
 def test_two_names_printed_on_one_paper_are_two_people_whatever_the_co_authors() -> None:

@@ -38,13 +38,16 @@ def _facts(resolution: Resolution) -> tuple:
 
 @pytest.fixture(scope="module")
 def iclr_mentions(_iclr2022_papers: list[Paper]) -> list[Mention]:
-    """ICLR 2022, plus one profile printed under two initials (two blocks, one OpenReview id) and a namesake."""
+    """ICLR 2022, plus one profile printed under two initials (two blocks, one OpenReview id) and a namesake.
+
+    Quinn, not Bob: 'Bob' is a hypocorism of Robert, and the shared co-authors would now join the two blocks
+    (ingest/identity/goes_by.py)."""
     extra = [Mention(f"x-{k}#0", name, f"x-{k}", title, ["Ada Lovelace", "Alan Turing"], None, "iclr", 2022,
                      {"openreview": "~Robert_Smithson1"})
              for k, (name, title) in enumerate((("Robert Smithson", "Sparse attention for graphs"),
-                                                ("Bob Smithson", "Graph attention made sparse"),
+                                                ("Quinn Smithson", "Graph attention made sparse"),
                                                 ("R. Smithson", "Sparse graph transformers")))]
-    extra.append(Mention("x-3#0", "Bob Smithson", "x-3", "Sparse graph attention", ["Ada Lovelace"], None, "iclr",
+    extra.append(Mention("x-3#0", "Quinn Smithson", "x-3", "Sparse graph attention", ["Ada Lovelace"], None, "iclr",
                          2022))
     return _mentions(_iclr2022_papers) + extra
 
