@@ -10,7 +10,7 @@ Scale (issue 20), in the same run:
   unchanged rebuild that reuses the cache (ingest/cache.py), as ratios to the cold build;
 - loading the same rows into an empty staging graph with UNWIND + MERGE vs GRAPH.BULK
   (graph/falkor_bulk.py), both checked to give the same node and relationship counts;
-- the cache's storage format: pickle vs gzip(pickle) on the finished-rows entry.
+- the cache's storage format: pickle vs gzip-1(pickle) vs the cache's zstd-1(pickle) on the finished-rows entry.
 
     .venv/bin/python benchmarks/bench_build.py [--runs 1] [--uncached]
 """
@@ -99,6 +99,13 @@ def _codec_times(tmp: Path) -> list[tuple[str, float, float, int]]:
         with opener(path, "rb") as handle:
             pickle.load(handle)
         results.append((name, written, time.perf_counter() - start, path.stat().st_size))
+    path = tmp / f"entry{cache.SUFFIX}"  # the cache's own format (zstd level 1), written and read as the cache does
+    start = time.perf_counter()
+    cache._write_entry(path, entry)
+    written = time.perf_counter() - start
+    start = time.perf_counter()
+    cache._read_entry(path)
+    results.append(("zstd-1 pickle (the cache's)", written, time.perf_counter() - start, path.stat().st_size))
     gc.enable()
     return results
 
@@ -153,7 +160,8 @@ def main() -> None:
             merge_s.append(merge)
             bulk_s.append(bulk)
             codecs = _codec_times(tmp)
-            cache_mb = sum(p.stat().st_size for p in (tmp / "build" / cache.CACHE_DIR).rglob("*.pkl.gz")) / 2**20
+            entries = (tmp / "build" / cache.CACHE_DIR).rglob(f"*{cache.SUFFIX}")
+            cache_mb = sum(p.stat().st_size for p in entries) / 2**20
 
     papers = report.papers  # type: ignore[attr-defined]
     read_s, cold_s = statistics.median(read_times), statistics.median(cold)

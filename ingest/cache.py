@@ -1,7 +1,7 @@
 """Build cache: every stage's output keyed by the hash of its inputs and of the code that made it.
 
 A build is read → merge papers → resolve people → tag topics → rows for the store. Each
-stage's output is pickled (gzip level 1) under `<data dir>/cache/<stage>/<key>.pkl.gz`, where the key
+stage's output is pickled (Zstandard level 1) under `<data dir>/cache/<stage>/<key>.pkl.zst`, where the key
 hashes the stage's inputs (the keys of the stages it reads, so a key names the whole
 history) and a version string of the code and models that produced it:
 
@@ -28,19 +28,19 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import gzip
 import hashlib
 import importlib.metadata
 import os
 import pickle
 import sys
 import time
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import zstandard
 
 from graph import config
 from graph.config import PROJECT_ROOT
@@ -62,9 +62,12 @@ from ingest.snapshot import SnapshotRead, _streams
 CACHE_DIR = "cache"
 FORMAT = 1  # bump when the layout of an entry changes
 KEEP_OLD = 2  # entries kept per stage beyond those the latest build used
-# gzip level 1 over pickle: 4.7x smaller than plain pickle for the same read time (+0.1 s) and +0.4 s to
-# write the finished rows of the full snapshot (BENCHMARKS.md, "Scale").
+# Zstandard level 1 over pickle: ~3x smaller than plain pickle. Against gzip level 1 (the format before
+# session 66) it writes the snapshot's entries with ~0.3x the compression CPU and reads them with ~0.25x
+# the decompression CPU, a little smaller (benchmarks/cache_codec.py, BENCHMARKS.md "Scale").
 COMPRESS_LEVEL = 1
+SUFFIX = ".pkl.zst"
+LEGACY_SUFFIXES = (".pkl.gz",)  # entries of earlier formats: never read, removed by `prune`
 
 # The code (and data) each stage's output depends on, relative to the project root.
 _COMMON = ("graph/records.py", "graph/ids.py", "graph/_legacy_fold.py", "graph/venues.py")
@@ -125,7 +128,7 @@ class StageCache:
         self.misses: Counter[str] = Counter()
 
     def _path(self, stage: str, key: str) -> Path:
-        return self.root / stage / f"{key}.pkl.gz"
+        return self.root / stage / f"{key}{SUFFIX}"
 
     def get(self, stage: str, key: str) -> Any | None:
         if not self.enabled:
@@ -134,9 +137,9 @@ class StageCache:
         self.used.setdefault(stage, set()).add(key)
         forked_write.wait(path)  # an entry this process is still writing is read whole, never missed
         try:
-            with gzip.open(path, "rb") as handle:
-                value = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError, zlib.error):
+            value = _read_entry(path)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, ValueError,
+                zstandard.ZstdError):
             self.misses[stage] += 1
             return None  # absent, or written by incompatible code: recompute
         self.hits[stage] += 1
@@ -174,15 +177,24 @@ class StageCache:
                 with contextlib.suppress(OSError):
                     if leftover.stat().st_mtime < time.time() - 3600:
                         leftover.unlink()
-            others = sorted((p for p in folder.glob("*.pkl.gz") if p.name.split(".", 1)[0] not in used),
+            for suffix in LEGACY_SUFFIXES:
+                for legacy in folder.glob(f"*{suffix}"):
+                    legacy.unlink(missing_ok=True)
+            others = sorted((p for p in folder.glob(f"*{SUFFIX}") if p.name.split(".", 1)[0] not in used),
                             key=lambda p: p.stat().st_mtime, reverse=True)
             for path in others[KEEP_OLD * max(1, len(used)):]:
                 path.unlink(missing_ok=True)
 
 
+def _read_entry(path: Path) -> Any:
+    with open(path, "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as handle:
+        return pickle.load(handle)
+
+
 def _write_entry(path: Path, value: Any) -> None:
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
-    with gzip.open(tmp, "wb", compresslevel=COMPRESS_LEVEL) as handle:
+    with open(tmp, "wb") as raw, \
+            zstandard.ZstdCompressor(level=COMPRESS_LEVEL).stream_writer(raw, closefd=False) as handle:
         pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
     tmp.replace(path)  # atomic: readers see the old entry or the whole new one
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import gzip
 import logging
 from pathlib import Path
 
 import pytest
+import zstandard
 
 from ingest import cache, forked_write
 
@@ -14,8 +14,8 @@ pytestmark = pytest.mark.skipif(not forked_write.FORK_AVAILABLE, reason="fork is
 
 
 def _entry_bytes(store: cache.StageCache, stage: str, key: str) -> bytes:
-    with gzip.open(store._path(stage, key), "rb") as handle:  # the gzip header's mtime differs: compare the pickle
-        return handle.read()
+    with open(store._path(stage, key), "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as handle:
+        return handle.read()  # the pickle inside
 
 
 def test_a_background_entry_holds_the_value_as_it_was_at_put(tmp_path: Path) -> None:
@@ -48,7 +48,7 @@ def test_a_failed_child_leaves_no_entry_and_says_so(tmp_path: Path, caplog: pyte
         forked_write.wait()
     assert "will be recomputed next time" in caplog.text
     assert store.get("tag", "k") is None  # a miss, not a half-written entry
-    assert not (tmp_path / "tag" / "k.pkl.gz").exists()
+    assert not (tmp_path / "tag" / f"k{cache.SUFFIX}").exists()
 
 
 def test_prepare_returns_with_every_entry_on_disk_unless_asked(tmp_path: Path) -> None:
@@ -56,11 +56,11 @@ def test_prepare_returns_with_every_entry_on_disk_unless_asked(tmp_path: Path) -
 
     cache.prepare(SNAPSHOT, tmp_path / "a", only_files=in_small_subset, workers=2)
     assert forked_write.pending() == 0
-    assert list((tmp_path / "a" / cache.CACHE_DIR / "rows").glob("*.pkl.gz"))
+    assert list((tmp_path / "a" / cache.CACHE_DIR / "rows").glob(f"*{cache.SUFFIX}"))
     cache.prepare(SNAPSHOT, tmp_path / "b", only_files=in_small_subset, workers=2, writes_pending=True)
     assert forked_write.pending() >= 1  # the finished rows at least: ingest/build.py loads the store meanwhile
     forked_write.wait()
-    assert list((tmp_path / "b" / cache.CACHE_DIR / "rows").glob("*.pkl.gz"))
+    assert list((tmp_path / "b" / cache.CACHE_DIR / "rows").glob(f"*{cache.SUFFIX}"))
 
 
 def test_a_build_returns_with_every_entry_on_disk(tmp_path: Path) -> None:
@@ -75,5 +75,5 @@ def test_a_build_returns_with_every_entry_on_disk(tmp_path: Path) -> None:
     finally:
         store.close()
     assert forked_write.pending() == 0
-    assert list((tmp_path / cache.CACHE_DIR / "rows").glob("*.pkl.gz"))
+    assert list((tmp_path / cache.CACHE_DIR / "rows").glob(f"*{cache.SUFFIX}"))
     assert not list((tmp_path / cache.CACHE_DIR).glob("*/*.tmp"))

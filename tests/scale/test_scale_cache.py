@@ -99,7 +99,9 @@ def test_corrupt_entries_are_misses_and_the_cache_is_safe_to_delete(small_rows: 
     nodes, rels = small_rows
     work = tmp_path / "data"
     shutil.copytree(cached_dir, work)
-    for entry in (work / cache.CACHE_DIR / "rows").glob("*.pkl.gz"):
+    entries = list((work / cache.CACHE_DIR / "rows").glob(f"*{cache.SUFFIX}"))
+    assert entries
+    for entry in entries:
         entry.write_bytes(b"not a pickle")
     assert cache.rows_digest(*_rows(_prepare(work))) == cache.rows_digest(nodes, rels)
     assert cache.clear(work) > 0
