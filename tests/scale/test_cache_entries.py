@@ -47,3 +47,12 @@ def test_pruning_keeps_the_entries_used_and_a_few_recent_others(tmp_path: Path) 
     build.prune()
     left = sorted(p.name.removesuffix(cache.SUFFIX) for p in (tmp_path / "tag").iterdir())
     assert left == sorted(["used", *old[-cache.KEEP_OLD:]])
+
+
+def test_a_truncated_entry_is_a_miss(tmp_path: Path) -> None:
+    store = cache.StageCache(tmp_path)
+    store.put("resolve", "k", list(range(100_000)))
+    path = tmp_path / "resolve" / f"k{cache.SUFFIX}"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    assert store.get("resolve", "k") is None
+    assert store.misses["resolve"] == 1
