@@ -65,8 +65,16 @@ lint: setup
 # pytest-xdist workers (one per core of the 2-core machine); `make test TEST_WORKERS=0` runs in one process
 TEST_WORKERS ?= 2
 
-test: setup tools lint neo4j-test-up ## set up and run the whole test suite (starts the test Neo4j; `make neo4j-test-down` stops it)
-	$(PY) -m pytest -q --durations=15 -n $(TEST_WORKERS)
+# The test Neo4j is stopped after the run when this run started it (a server already up is left as it was);
+# `make test NEO4J_TEST_KEEP=1` leaves it up for the next run (its start is ~20 s of each run otherwise).
+NEO4J_TEST_KEEP ?=
+
+test: setup tools lint ## set up and run the whole test suite (starts the test Neo4j and stops it again)
+	@if $(NEO4J_TEST_RUN) status >/dev/null 2>&1; then was_up=1; else was_up=; fi; \
+	$(NEO4J_TEST_RUN) up || exit $$?; \
+	$(PY) -m pytest -q --durations=15 -n $(TEST_WORKERS); rc=$$?; \
+	if [ -z "$$was_up" ] && [ -z "$(NEO4J_TEST_KEEP)" ]; then $(NEO4J_TEST_RUN) down; fi; \
+	exit $$rc
 
 test-neo4j: setup tools neo4j-test-up ## only the Neo4j tests (NEO4J_TEST_URI etc. may point at another server)
 	$(PY) -m pytest -q tests/contract tests/neo4j
