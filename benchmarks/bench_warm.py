@@ -12,14 +12,20 @@ answers, where it used to compute them in its own thread (as the one-process var
 starts that child before reading the server's own projection, which it reads beside it, and does so on Neo4j too.
 The variant measures whatever `_warm` does at the commit it runs from.
 
+`--base TREE` adds the forked variant of another checkout (its own `bench_warm.py --one forked`, its code on the
+path), alternating with this one's, and checks that it saved the same memo: a change to `precompute` measured
+against the code before it, in the same run.
+
     ATLAS_DATA_DIR=/tmp/warm .venv/bin/mlsys-atlas build --quiet
-    ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2] [--server]
+    ATLAS_DATA_DIR=/tmp/warm PYTHONPATH=$PWD .venv/bin/python benchmarks/bench_warm.py [--rounds 2] [--server] \
+        [--base /tmp/base]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import pickle
 import statistics
 import subprocess
@@ -73,6 +79,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--server", action="store_true", help="also time the explorer's background warm-up")
+    parser.add_argument("--base", type=Path, help="another checkout whose forked variant runs alternating with ours")
     parser.add_argument("--one", choices=("here", "forked", "server"), help=argparse.SUPPRESS)  # a child run
     args = parser.parse_args()
     if args.one:
@@ -80,13 +87,16 @@ def main() -> None:
         return
     cache = config.data_dir() / CACHE_DIR
     variants = ("here", "forked", "server") if args.server else ("here", "forked")
+    variants += ("base",) if args.base else ()
     walls: dict[str, list[float]] = {variant: [] for variant in variants}
     for round_ in range(1, args.rounds + 1):
         memos = {}
         for variant in variants:
             _clear(cache)
-            done = subprocess.run([sys.executable, __file__, "--one", variant], check=True, capture_output=True,
-                                  text=True)
+            tree = args.base.resolve() if variant == "base" else Path(__file__).resolve().parent.parent
+            done = subprocess.run([sys.executable, str(tree / "benchmarks" / "bench_warm.py"), "--one",
+                                   "forked" if variant == "base" else variant], check=True, capture_output=True,
+                                  text=True, cwd=tree, env={**os.environ, "PYTHONPATH": str(tree)})
             result = json.loads(done.stdout.strip().splitlines()[-1])
             walls[variant].append(result["wall"])
             memos[variant] = _saved_memo(cache)
@@ -98,6 +108,9 @@ def main() -> None:
             raise SystemExit("the forked precompute saved other answers than the one-process precompute")
     here, forked = statistics.median(walls["here"]), statistics.median(walls["forked"])
     print(f"median: one process {here:.1f} s, betweenness forked {forked:.1f} s = {forked / here:.2f}x")
+    if args.base:
+        base = statistics.median(walls["base"])
+        print(f"median: the base checkout's forked {base:.1f} s; this one's {forked:.1f} s = {forked / base:.2f}x")
     if args.server:
         server = statistics.median(walls["server"])
         print(f"median: the explorer's warm-up {server:.1f} s = {server / here:.2f}x")
