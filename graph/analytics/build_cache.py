@@ -263,34 +263,11 @@ def _bridge_list(proj: Projection, method: str) -> Any:
                   BRIDGE_PEOPLE, method)
 
 
-def _beside_steps() -> list[tuple[str, Callable[[Projection], Any]]]:
-    """EXPERIMENT (session 66, reverted): the projection-only steps, all in the forked child."""
-    from graph.analytics import bridges, overlap, trends
-    from graph.analytics.cli import trend_rows
-
-    return [
-        ("betweenness", lambda proj: _bridge_list(proj, "betweenness")),
-        ("backgrounds", lambda proj: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")]),
-        ("bridge people", lambda proj: _bridge_list(proj, "participation")),
-        ("bridge institutions", lambda proj: answer(
-            proj, "bridge_institutions", lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
-            BRIDGE_INSTITUTIONS)),
-        ("mixes", lambda proj: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"),
-                                      "sector", "mlsys")),
-        ("trends (CLI defaults)", lambda proj: [trend_rows(proj, view) for view in
-                                                ("movers", "topics", "institutions", "countries", "sectors")]),
-        ("topic movers", lambda proj: [trends.explorer_movers(proj, k) for k in ("pillar", "topic")]),
-    ]
-
-
-def _betweenness_memos(proj: Projection) -> tuple[dict[Any, Any], dict[str, float]]:
+def _betweenness_memos(proj: Projection) -> dict[Any, Any]:
+    """The betweenness bridge list: the saved memo entries it adds (what a forked child hands back)."""
     before = set(proj._memo)
-    seconds: dict[str, float] = {}
-    for name, run in _beside_steps():
-        start = time.perf_counter()
-        run(proj)
-        seconds[name] = round(time.perf_counter() - start, 2)
-    return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}, seconds
+    _bridge_list(proj, "betweenness")
+    return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
 
 
 def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None,
@@ -303,7 +280,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     entries are the child's, equal to the ones a call here makes (tests/analytics/test_build_cache.py).
     Not from the explorer's server: it calls this from a thread, and forking a threaded process is unsafe."""
     from graph import related_index, topic_analytics
-    from graph.analytics import bridges, communities  # noqa: F401
+    from graph.analytics import bridges, communities, overlap, trends
+    from graph.analytics.cli import trend_rows
     from graph.analytics.projections import projection
 
     timings: dict[str, float] = {}
@@ -322,20 +300,24 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
     try:
         step("communities", lambda: communities.louvain_communities(proj, top=50))
+        step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
+        step("bridge people", lambda: _bridge_list(proj, "participation"))
+        step("bridge institutions", lambda: answer(proj, "bridge_institutions",
+                                                   lambda: bridges.bridge_institutions(proj, BRIDGE_INSTITUTIONS),
+                                                   BRIDGE_INSTITUTIONS))
+        step("mixes", lambda: answer(proj, "mix", lambda: trends.sector_mix(proj, community="mlsys"),
+                                     "sector", "mlsys"))
+        step("trends (CLI defaults)", lambda: [trend_rows(proj, view) for view in ("movers", "topics", "institutions",
+                                                                               "countries", "sectors")])
+        step("topic movers", lambda: [trends.explorer_movers(proj, k) for k in ("pillar", "topic")])
         step("topic tables", lambda: topic_analytics.all_tables(store, proj))
         step("topic leaders", lambda: topic_analytics.all_leaders(store, proj))
         step("related papers index", lambda: related_index.save(store))
         if not cache_path(store, proj.data.fingerprint, "search").exists():
             step("search indexes", lambda: save_search(store, proj))
         forked = beside.in_child
-        start = time.perf_counter()
-        memos, seconds = beside.result()
-        waited = time.perf_counter() - start
-        for k, v in memos.items():
-            proj._memo.setdefault(k, v)
-        for name, spent in seconds.items():
-            timings[f"{name} (in the child)" if forked else name] = spent
-        timings["betweenness (waited for)" if forked else "betweenness"] = round(waited, 2)
+        step("betweenness (waited for)" if forked else "betweenness",
+             lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
     except BaseException:
         beside.cancel()  # a failed step: the child's answer is no longer wanted
         raise
