@@ -69,8 +69,7 @@ def _read_entry(path: Path) -> Any:
     if path.name.endswith(".pkl.gz"):
         with gzip.open(path, "rb") as handle:
             return pickle.load(handle)
-    with open(path, "rb") as raw, zstandard.ZstdDecompressor().stream_reader(raw) as handle:
-        return pickle.load(handle)
+    return cache._read_entry(path)
 
 
 def main() -> None:

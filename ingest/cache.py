@@ -63,8 +63,8 @@ CACHE_DIR = "cache"
 FORMAT = 1  # bump when the layout of an entry changes
 KEEP_OLD = 2  # entries kept per stage beyond those the latest build used
 # Zstandard level 1 over pickle: ~3x smaller than plain pickle. Against gzip level 1 (the format before
-# session 66) it writes the snapshot's entries with ~0.3x the compression CPU and reads them with ~0.25x
-# the decompression CPU, a little smaller (benchmarks/cache_codec.py, BENCHMARKS.md "Scale").
+# session 66) it compresses the snapshot's entries with 0.23x the CPU and decompresses them with 0.27x,
+# 0.95x the size (benchmarks/cache_codec.py, BENCHMARKS.md "Scale").
 COMPRESS_LEVEL = 1
 SUFFIX = ".pkl.zst"
 LEGACY_SUFFIXES = (".pkl.gz",)  # entries of earlier formats: never read, removed by `prune`
