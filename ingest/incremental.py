@@ -69,6 +69,7 @@ from ingest import cache as build_cache
 from ingest import link_answers, state_codec, state_parts, topics
 from ingest.identity import curation, review
 from ingest.identity.authors import authors_from, clean_authorships
+from ingest.identity.given_index import GivenIndex
 from ingest.identity.incremental import (
     NameInfo,
     NameStats,
@@ -81,7 +82,6 @@ from ingest.identity.incremental import (
     resolve_blocks,
 )
 from ingest.identity.mentions import AUTHORSHIP_ID_FIELDS, mention_id_of, mentions_from_papers, strong_ids_of
-from ingest.identity.names import given_relation
 from ingest.identity.papers import TITLE_MATCH, _strong_ids, merge_groups, title_key
 from ingest.identity.review_items import encode as encode_queue_item
 from ingest.institutions.link import correct_mislinks, link_institutions
@@ -1121,16 +1121,19 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
                         if key in wanted and mention_id_of(paper.id, a.position) in names_before:
                             id_people[key].add(a.author_id)
     people: set[str] = {a.author_id for p in dropped for a in p.authorships if a.author_id}
+    indexes: dict[str, GivenIndex[set[str]]] = {}  # made when a new mention first meets the block
     for mention in new_mentions:
         info = state.names[mention.mention_id]
         forms = gone_by_forms(mention.name, bool(mention.strong_ids)) if info.bridges else {}
         for key in (info.block_key, *info.bridges):
+            if key not in by_block:
+                continue
+            index = indexes.get(key)
+            if index is None:
+                index = indexes[key] = GivenIndex(by_block[key])
             # in the block of a name it may go by, only the people of that name; in a nickname's, everyone
-            givens = (info.given,) if key == info.block_key else forms.get(key)
-            for given, holders in by_block.get(key, {}).items():
-                if not holders <= people and (not given or givens is None
-                                              or any(given_relation(g, given) is not None for g in givens)):
-                    people |= holders
+            for holders in index.related((info.given,) if key == info.block_key else forms.get(key)):
+                people |= holders
         for kind, value in mention.strong_ids.items():
             people.update(id_people.get((kind, value), ()))
     old_people: dict[str, list[str]] = defaultdict(list)
