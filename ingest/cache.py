@@ -54,7 +54,7 @@ from ingest.identity.curation import curation_path
 from ingest.institutions.decisions import DECISIONS_FILE as INSTITUTION_DECISIONS
 from ingest.institutions.decisions import institutions_dir
 from ingest.institutions.link import correct_mislinks, link_institutions
-from ingest.parallel_tags import BackgroundTagging, RecordTagging
+from ingest.parallel_tags import BackgroundTagging
 from ingest.pipeline import batch_from, drop_venue_mismatches
 from ingest.recordio import read_record_dir, records_dir
 from ingest.snapshot import SnapshotRead, _streams
@@ -330,35 +330,27 @@ def _assemble(plan: _Plan, snapshot: SnapshotRead, data_dir: Path, cache: StageC
     receive what the incremental state keeps.
     """
     papers = drop_venue_mismatches(snapshot.papers, snapshot.quarantined)  # cheap; its quarantine is reported
+    entry: tuple[list[Paper], list[list[int]]] | None = cache.get("merge", plan.merge)
+    if entry is None:
+        on_stage(f"merging {len(papers):,} records into papers")
+        pairs = identity.merge_groups(papers)
+        entry = [paper for paper, _ in pairs], [members for _, members in pairs]
+        cache.put("merge", plan.merge, entry)
+    merged, members_of = entry
+    if record_groups is not None:
+        position = {id(paper): i for i, paper in enumerate(snapshot.papers)}  # before the venue check dropped any
+        record_groups.update((paper.id, [position[id(papers[k])] for k in members])
+                             for paper, members in zip(merged, members_of, strict=True))
+    if source_ids is not None:  # the sources' institution ids, before linking replaces them (ingest/incremental.py)
+        source_ids.update((f"{p.id}#{a.position}", a.institution_id) for p in merged for a in p.authorships
+                          if a.institution_id)
     resolved: Resolved | None = cache.get("resolve", plan.resolve)
     tags: list[list[TopicTag]] | None = cache.get("tag", plan.tag)
     with contextlib.ExitStack() as stack:
-        # a cold build tags the records' inputs in a worker while this process merges them and resolves people
-        early = stack.enter_context(RecordTagging(papers, on_stage)) \
-            if tags is None and resolved is None and workers > 1 and not config.settings().dask else None
-        entry: tuple[list[Paper], list[list[int]]] | None = cache.get("merge", plan.merge)
-        if entry is None:
-            on_stage(f"merging {len(papers):,} records into papers")
-            pairs = identity.merge_groups(papers)
-            entry = [paper for paper, _ in pairs], [members for _, members in pairs]
-            cache.put("merge", plan.merge, entry)
-        merged, members_of = entry
-        if record_groups is not None:
-            position = {id(paper): i for i, paper in enumerate(snapshot.papers)}  # before the venue check dropped any
-            record_groups.update((paper.id, [position[id(papers[k])] for k in members])
-                                 for paper, members in zip(merged, members_of, strict=True))
-        if source_ids is not None:  # the sources' institution ids, before linking replaces them (ingest/incremental.py)
-            source_ids.update((f"{p.id}#{a.position}", a.institution_id) for p in merged for a in p.authorships
-                              if a.institution_id)
         # ATLAS_DASK: the candidate pairs are scored, and the papers tagged, on a Dask cluster
         client = stack.enter_context(client_from_settings()) if resolved is None or tags is None else None
-        background: BackgroundTagging | RecordTagging | DaskTagging | None = None
-        if early is not None and early.started:
-            early.merged(merged, members_of)
-            background = early
-            on_stage(f"tagging {len(merged):,} papers with topics (in a worker process, while people are resolved; "
-                     "started on the records before they were merged)")
-        elif tags is None and client is not None:  # the cluster tags while people are resolved here
+        background: BackgroundTagging | DaskTagging | None = None
+        if tags is None and client is not None:  # the cluster tags while people are resolved here
             background = DaskTagging(merged, client)
             on_stage(f"tagging {len(merged):,} papers with topics (on the Dask cluster)")
         elif tags is None and workers > 1:

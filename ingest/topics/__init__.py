@@ -16,7 +16,6 @@ import importlib
 from collections import Counter
 from collections.abc import Iterable
 from functools import lru_cache
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from graph import config
@@ -55,8 +54,7 @@ TAGGER_VERSION = 3
 
 __all__ = ["ABSTRACT", "DERIVED_TERMS", "LABELS", "PILLARS", "TAGGER_VERSION", "TITLE_ONLY", "TOPICS", "LearnedModel",
            "LearnedTagger", "PaperText", "TopicTagger", "community_of_venue_id", "default_tagger", "paper_text",
-           "pillars_and_topics", "product_tagger", "same_tagging_input", "tag_input", "tag_papers", "tagging_fields",
-           "taxonomy"]
+           "pillars_and_topics", "product_tagger", "tag_input", "tag_papers", "taxonomy"]
 
 
 @lru_cache(maxsize=1)
@@ -98,23 +96,6 @@ def paper_text(paper: Paper) -> PaperText:
 
     return PaperText(paper.title, paper.abstract, community_of_venue_id(paper.venue_id),
                      tuple(paper.derived_terms or ()))
-
-
-# What `paper_text` reads of a paper, taken in one C call: a cold build keeps it for every record before the
-# merge (which overwrites a group's first record in place) and compares it with the merged papers'.
-tagging_fields = attrgetter("title", "abstract", "venue_id", "derived_terms")
-
-
-def same_tagging_input(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
-    """`paper_text` of two papers equal, from their `tagging_fields`, without building either (a cold build asks
-    it of every merged paper and its records, ingest/parallel_tags.py, on its critical path)."""
-    from ingest.topics.text import community_of_venue_id
-
-    title, abstract, venue, terms = a
-    other_title, other_abstract, other_venue, other_terms = b
-    return (title == other_title and abstract == other_abstract
-            and (terms is other_terms or tuple(terms or ()) == tuple(other_terms or ()))
-            and community_of_venue_id(venue) == community_of_venue_id(other_venue))
 
 
 def tag_input(paper: Paper) -> str:
