@@ -1,9 +1,10 @@
 """The given names of one name block, found by how another given name can relate to them.
 
 Why: an ingest takes into its run every cached person of a new mention's block whose given name
-`names.given_relation` relates to the mention's (`incremental._online_subset`). Asking that of every
-given name of the block, once per new mention, was ~0.65 s of a ~10 s ingest of 1,000 ICML papers:
-blocks such as 'wang|y' hold hundreds of given names and meet many new mentions. Each relation
+`names.given_relation` relates to the mention's (`incremental._online_subset`). It asked that of every
+given name of the block, once per new mention, and blocks such as 'wang|y' hold hundreds of given names
+and meet many new mentions: the function took 0.67 s of CPU of a ~10 s ingest of 1,000 ICML papers, ~0.53 s
+since (BENCHMARKS.md, "Incremental ingest › session 67"). Each relation
 `given_relation` knows has a lookup here instead (the name itself, its initial, its prefixes, the
 names it prefixes, its hypocorisms), so a mention costs what it finds, not what its block holds.
 `tests/identity/test_given_index.py` checks the lookups against `given_relation` itself.
