@@ -263,23 +263,11 @@ def _bridge_list(proj: Projection, method: str) -> Any:
                   BRIDGE_PEOPLE, method)
 
 
-def _new_memos(proj: Projection, run: Callable[[], Any]) -> dict[Any, Any]:
-    """The saved memo entries `run` adds to the projection (what a forked child hands back)."""
-    before = set(proj._memo)
-    run()
-    return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
-
-
 def _betweenness_memos(proj: Projection) -> dict[Any, Any]:
-    """The betweenness bridge list's memo entries."""
-    return _new_memos(proj, lambda: _bridge_list(proj, "betweenness"))
-
-
-def _community_memos(proj: Projection) -> dict[Any, Any]:
-    """The labelled Louvain communities' memo entries (the partition, each community, the topic shares)."""
-    from graph.analytics import communities
-
-    return _new_memos(proj, lambda: communities.louvain_communities(proj, top=50))
+    """The betweenness bridge list: the saved memo entries it adds (what a forked child hands back)."""
+    before = set(proj._memo)
+    _bridge_list(proj, "betweenness")
+    return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
 
 
 def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | None = None,
@@ -292,7 +280,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     entries are the child's, equal to the ones a call here makes (tests/analytics/test_build_cache.py).
     Not from the explorer's server: it calls this from a thread, and forking a threaded process is unsafe."""
     from graph import related_index, topic_analytics
-    from graph.analytics import bridges, overlap, trends
+    from graph.analytics import bridges, communities, overlap, trends
     from graph.analytics.cli import trend_rows
     from graph.analytics.projections import projection
 
@@ -310,10 +298,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     proj = holder["proj"]
     known = set(proj._memo)
     beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
-    grouped = Forked(_community_memos, proj, fork=fork, name="atlas-warm-communities")
     try:
-        if not grouped.in_child:
-            step("communities", lambda: [proj._memo.setdefault(k, v) for k, v in grouped.result().items()])
+        step("communities", lambda: communities.louvain_communities(proj, top=50))
         step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
         step("bridge people", lambda: _bridge_list(proj, "participation"))
         step("bridge institutions", lambda: answer(proj, "bridge_institutions",
@@ -329,15 +315,11 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
         step("related papers index", lambda: related_index.save(store))
         if not cache_path(store, proj.data.fingerprint, "search").exists():
             step("search indexes", lambda: save_search(store, proj))
-        if grouped.in_child:
-            step("communities (waited for)",
-                 lambda: [proj._memo.setdefault(k, v) for k, v in grouped.result().items()])
         forked = beside.in_child
         step("betweenness (waited for)" if forked else "betweenness",
              lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
     except BaseException:
-        beside.cancel()  # a failed step: the children's answers are no longer wanted
-        grouped.cancel()
+        beside.cancel()  # a failed step: the child's answer is no longer wanted
         raise
     new = [k for k in set(proj._memo) - known if _saved_kind(k)]
     saved = cache_path(store, proj.data.fingerprint).exists() and proj.has_saved_views and not new
