@@ -1096,8 +1096,8 @@ def _online_subset(state: State, kept: list[Paper], dropped: list[Paper], names_
             paper_id, _, position = mid.rpartition("#")  # mention_id_of: "<paper id>#<position>"
             met[paper_id][int(position)] = info
     id_people: dict[tuple[str, str], set[str]] = defaultdict(set)  # wanted strong id -> people
-    # block -> given name -> people, blocks looked up only: a new mention compares its given name once per
-    # distinct given name of the block, not once per cached mention ('Y. Wang' met thousands of mentions)
+    # block -> given name -> people, blocks looked up only: a new mention looks its given name up among the block's
+    # distinct given names (`GivenIndex`, below), not once per cached mention ('Y. Wang' met thousands of mentions)
     by_block: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     cached = (*kept, *dropped)
     for paper in cached:
