@@ -269,6 +269,9 @@ def given_relation(a: str, b: str) -> str | None:
     'initial' is 'm' (from 'M.') against 'matei'; 'prefix' is a short form ('matt',
     'matthew'); 'hypocorism' one that is not a prefix ('tom', 'thomas': ingest/identity/hypocorisms.py).
     Any other difference means two people: names are compared, never guessed.
+
+    A relation added here must be looked up in `given_index.GivenIndex` too (an ingest's online run finds related
+    names there without calling this); tests/identity/test_given_index.py compares the two.
     """
     if a == b:
         return "same"
