@@ -11,7 +11,7 @@ from pathlib import Path
 
 from graph.ids import venue_id
 from graph.loader import GraphBatch
-from graph.records import Author, Institution, Paper, Quarantined, Venue
+from graph.records import Author, Institution, Paper, Provenance, Quarantined, Venue
 from graph.venues import KNOWN_VENUES, venue_record
 from ingest import identity, topics
 from ingest.distributed import client_from_settings
@@ -20,14 +20,26 @@ from ingest.institutions.link import LinkReport, correct_mislinks, link_institut
 
 
 def _venues_for(papers: Iterable[Paper]) -> list[Venue]:
+    """Each venue of the papers, its provenance merged with all of theirs.
+
+    The papers' sources and dates are gathered per venue and merged once: merging them paper by paper made a
+    Provenance (and sorted its sources) per paper, ~0.1 s of each build and each ingest's rows."""
     by_id: dict[str, Venue] = {}
+    sources: dict[str, set[str]] = {}
+    latest: dict[str, str] = {}
     short_by_id = {venue_id(name): name for name in KNOWN_VENUES}
     for paper in papers:
-        venue = by_id.get(paper.venue_id)
-        if venue is None:
-            short = short_by_id.get(paper.venue_id) or paper.venue_name or paper.venue_id.split(":", 1)[1]
-            venue = by_id[paper.venue_id] = venue_record(short)
-        venue.provenance = venue.provenance.merged(paper.provenance)
+        key = paper.venue_id
+        if key not in by_id:
+            short = short_by_id.get(key) or paper.venue_name or key.split(":", 1)[1]
+            by_id[key] = venue_record(short)
+            sources[key], latest[key] = set(), ""
+        provenance = paper.provenance
+        sources[key].update(provenance.sources)
+        if provenance.retrieved_at > latest[key]:
+            latest[key] = provenance.retrieved_at
+    for key, venue in by_id.items():
+        venue.provenance = venue.provenance.merged(Provenance(sorted(sources[key]), latest[key]))
     return list(by_id.values())
 
 
