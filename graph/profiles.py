@@ -35,6 +35,20 @@ def main_affiliation(institutions: list[dict[str, Any]]) -> str | None:
     return max(counts, key=lambda name: (counts[name], latest[name], name))
 
 
+def no_affiliation_after(papers: list[dict[str, Any]], latest_year: int | None) -> str:
+    """'; no affiliation recorded for their 14 later papers': said beside a latest affiliation older than their papers.
+
+    Why: the latest affiliation is the one printed on the person's latest papers that print any. Where the later
+    papers' sources print none (many ML-venue records carry no affiliations), 'MIT (2018)' beside 'Active
+    2018–2025' read as if the person had left, or as an error; the note says what the graph knows."""
+    if not latest_year:
+        return ""
+    later = sum(1 for row in papers if (row.get("year") or 0) > latest_year)
+    if not later:
+        return ""
+    return f"; no affiliation recorded for their {later} later paper{'s' if later > 1 else ''}"
+
+
 def summarise(author: dict[str, Any], papers: list[dict[str, Any]], institutions: list[dict[str, Any]]) -> dict:
     years = [row["year"] for row in papers if row.get("year")]
     venues = Counter(row["venue"] for row in papers if row.get("venue"))

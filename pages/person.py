@@ -121,7 +121,8 @@ if person.get("aliases"):
     facts.append("Also published as " + ", ".join(f"*{escape_markdown(a)}*" for a in person["aliases"]))
 if person.get("latest_institution"):  # from the person's own latest papers (graph/loader.py)
     facts.append(f"Latest affiliation: {escape_markdown(person['latest_institution'])}"
-                 + (f" ({person['latest_year']})" if person.get("latest_year") else ""))
+                 + (f" ({person['latest_year']})" if person.get("latest_year") else "")
+                 + profiles.no_affiliation_after(papers, person.get("latest_year")))
 elif institutions:
     latest = institutions[-1]
     facts.append(f"Latest affiliation: {escape_markdown(latest['name'])}"

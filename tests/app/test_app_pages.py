@@ -317,3 +317,20 @@ def test_deep_links_with_an_id_of_id_scheme_1_open_the_node(atlas_env: FalkorSto
     assert_clean(at)
     shown = (texts(at) + " ".join(t.value for t in at.title)).replace("\\", "")  # markdown escapes
     assert rows[0]["name"] in shown
+
+
+def test_a_latest_affiliation_older_than_the_persons_papers_says_so(atlas_env: FalkorStore) -> None:
+    """'MIT (2018)' beside 'Active 2018–2025' read as if the person had left: the page says how many later papers
+    record no affiliation, and says nothing of the kind where the latest affiliation is of the last year."""
+    rows = atlas_env.read("MATCH (a:Author)-[:AUTHORED]->(p:Paper) WHERE a.latest_year IS NOT NULL "
+                          "WITH a, max(p.year) AS last, count(CASE WHEN p.year > a.latest_year THEN 1 END) "
+                          "AS later RETURN a.id AS id, a.latest_year AS year, last, later ORDER BY later DESC, id")
+    older = rows[0]
+    assert older["later"] > 0  # the small build has such a person
+    at = open_page("pages/person.py", author=older["id"])
+    assert_clean(at)
+    note = f"no affiliation recorded for their {older['later']} later paper"
+    assert f"({older['year']}); {note}" in texts(at)
+    current = next(r for r in rows if r["later"] == 0 and r["last"] == r["year"])
+    at = open_page("pages/person.py", author=current["id"])
+    assert "Latest affiliation" in texts(at) and "later paper" not in texts(at)
