@@ -44,8 +44,7 @@ except ImportError:  # an older checkout, measured side by side
 STEPS: tuple[tuple[Any, str], ...] = (
     (authors, "clean_authorships"), (resolver._Run, "clean_all"), (resolver._Run, "link_strong_ids"),
     (resolver, "Corpus"), (resolver, "candidate_pairs"), (pairs, "_block_pairs"), (pairs.PairFeaturizer, "features"),
-    (pairs, "_graph_counts"),
-    (model.PairModel, "probabilities"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
+    (pairs, "_graph_counts"), (model.PairModel, "probabilities"), *LINK_STEPS, (resolver._Run, "cluster_blocks"),
     (resolver._Run, "after_clustering"), (namesakes, "guard"), (resolver._Run, "people"),
     (resolver._Run, "review_items"), (authors, "authors_from"),
 )

@@ -20,8 +20,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from itertools import chain
 
+from graph.ids import fold_or_lower
 from ingest.identity.mentions import Mention
-from ingest.identity.names import ParsedName, fold, parse_name
+from ingest.identity.names import ParsedName, parse_name
 
 FEATURE_NAMES: tuple[str, ...] = (
     "shared_coauthors_log", "any_shared_coauthor", "shared_coauthors_rarity", "affiliation_similarity",
@@ -137,8 +138,6 @@ def title_words_of(mentions: Sequence[Mention]) -> dict[str, set[str]]:
 
 
 def _words(title: str) -> set[str]:
-    # An ASCII title without LaTeX markup has the words of its fold: folding it only lowers it and turns each
-    # run of other characters into one space, and words end at either. The fold was most of this function, which
-    # every title of a build and of an ingest's online run passes through (tests/identity/test_title_words.py).
-    plain = title.isascii() and "\\" not in title and "{" not in title and "$" not in title
-    return {w for w in _WORD.findall(title.lower() if plain else fold(title)) if w not in _STOP}
+    # the words of the title's fold, found without folding a plain ASCII title (`fold_or_lower`): every title of a
+    # build and of an ingest's online run passes through here
+    return {w for w in _WORD.findall(fold_or_lower(title)) if w not in _STOP}

@@ -102,9 +102,11 @@ def _nickname_pairs(block: Sequence[int], by_given: Mapping[str, Sequence[int]],
     """Pairs a parenthesised nickname makes possible: 'Harry (Huazhe) Xu' with 'Huazhe Xu'.
 
     Each nickname is compared with the block's distinct given names, not with every mention: a large block
-    holds hundreds of mentions of a few dozen names, and asking `given_relation` per mention was ~0.45 s of a
-    cold build's pair enumeration. The partners come out grouped by given name, not in block order; the
-    caller removes repeated pairs and sorts them (`unique_pairs`), so the pairs are the same.
+    holds hundreds of mentions of a few dozen names, and asking `given_relation` per mention made `_block_pairs`
+    ~1.2 s of CPU of a snapshot resolution, ~0.8 s since (BENCHMARKS.md, "Incremental ingest › session 68").
+    The partners come out grouped by given name, not in block order; the caller removes repeated pairs and
+    sorts them (`unique_pairs`), so the pairs are the same. (`given_index.GivenIndex` also finds a block's
+    related given names, but always with the empty one, which `given_relation` relates to no nickname.)
     """
     lefts, rights = [], []
     partners_of: dict[tuple[str, ...], np.ndarray] = {}  # mentions printing the same nickname(s) share partners

@@ -1,8 +1,8 @@
 """A title's words for the pair model's title similarity are those of its fold, whichever way they are found.
 
-`features._words` skips the fold for ASCII titles without LaTeX markup. A word it found differently would move
-every title similarity of that paper's mentions, and with them the people. Checked against the fold itself on
-drawn titles that mix cases, digits, punctuation, LaTeX markup and non-ASCII letters.
+`features._words` skips the fold for ASCII titles without LaTeX markup (`graph.ids.fold_or_lower`). A word it found
+differently would move every title similarity of that paper's mentions, and with them the people. Checked against
+the fold itself on drawn titles that mix cases, digits, punctuation, LaTeX markup and non-ASCII letters.
 """
 
 from __future__ import annotations
