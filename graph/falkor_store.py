@@ -20,7 +20,7 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -123,7 +123,12 @@ def _top(stored: list[Any]) -> name_tops.Top:
 class FalkorStore(GraphStore):
     backend = "embedded"
 
-    def __init__(self, data_dir: Path, graph_name: str = "atlas", *, server: EmbeddedServer | None = None) -> None:
+    def __init__(self, data_dir: Path, graph_name: str = "atlas", *, server: EmbeddedServer | None = None,
+                 start_in_background: bool = False) -> None:
+        """`start_in_background`: the server (when none runs yet) is started by a thread, and the first command
+        waits for it, with any error of the start. Why: starting it loads the saved graph (~1.3 s for the
+        snapshot's) in the server's own process, while `mlsys-atlas ingest` has ~2 s of reading to do before its
+        first command (BENCHMARKS.md, "Incremental ingest › session 69")."""
         self.server = server or EmbeddedServer(data_dir)
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
@@ -134,16 +139,32 @@ class FalkorStore(GraphStore):
         # Tests lower these to exercise the table on a small graph; the defaults suit 1M people.
         self.name_tops_min_matches = name_tops.MIN_MATCHES
         self.name_tops_keep = name_tops.KEEP
-        self._connect()
+        self._db: FalkorDB | None = None
+        self._starting: Future[Path] | None = None
+        if start_in_background:
+            starter = ThreadPoolExecutor(1, thread_name_prefix="atlas-falkordb-start")
+            self._starting = starter.submit(self.server.ensure_running)
+            starter.shutdown(wait=False)
+        else:
+            self._connect()
+
+    @property
+    def db(self) -> FalkorDB:
+        """The client, connected on first use when the server was started in the background."""
+        if self._db is None:
+            self._connect()
+        assert self._db is not None
+        return self._db
 
     def _connect(self) -> None:
-        socket_path = self.server.ensure_running()
+        starting, self._starting = self._starting, None
+        socket_path = starting.result() if starting is not None else self.server.ensure_running()
         try:
             # Named atlas-<pid>: the server's owner sees who else uses it before stopping it.
-            self.db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}",
-                               socket_timeout=config.settings().store_reply_timeout, retry=_RETRY_LOST_CONNECTIONS)
-            self.db.connection.ping()
-            apply_query_limits(self.db.connection)
+            self._db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}",
+                                socket_timeout=config.settings().store_reply_timeout, retry=_RETRY_LOST_CONNECTIONS)
+            self._db.connection.ping()
+            apply_query_limits(self._db.connection)
         except _CONNECTION_ERRORS as exc:
             raise StoreUnavailableError(f"Cannot connect to FalkorDB at {socket_path}: {exc}") from exc
 
@@ -473,6 +494,11 @@ class FalkorStore(GraphStore):
                     time.sleep(0.05)
 
     def close(self) -> None:
-        with contextlib.suppress(Exception):
-            self.db.connection.close()
+        starting, self._starting = self._starting, None
+        if starting is not None:  # a server still starting is waited for, so that it is stopped below
+            with contextlib.suppress(Exception):
+                starting.result()
+        if self._db is not None:
+            with contextlib.suppress(Exception):
+                self._db.connection.close()
         self.server.stop()

@@ -115,12 +115,25 @@ def _again_after_a_hang(once: Callable[[], BuildReport]) -> BuildReport:
     return once()
 
 
+class _NoLiveGraph(Exception):
+    """The store holds no graph to add a delta to (asked only once the state is read)."""
+
+
 def _ingest_delta(store: GraphStore, snapshot_dir: Path, data_dir: Path, *,
                   only_files: Callable[[Path], bool] | None) -> BuildReport | None:
     """The incremental path; None (after saying why on stderr) when the full build must run instead."""
     started = time.perf_counter()
-    delta: incremental.Delta | str | incremental.NothingNew = "no live graph to add to" if not store.exists() else \
-        incremental.prepare_delta(snapshot_dir, data_dir, only_files=only_files, graph_version=store.graph_version())
+
+    def live_version() -> str | None:  # asked once the state is read: a server starting meanwhile loads beside it
+        if not store.exists():
+            raise _NoLiveGraph
+        return store.graph_version()
+
+    delta: incremental.Delta | str | incremental.NothingNew
+    try:
+        delta = incremental.prepare_delta(snapshot_dir, data_dir, only_files=only_files, graph_version=live_version)
+    except _NoLiveGraph:
+        delta = "no live graph to add to"
     if delta is incremental.NOTHING_NEW:
         stands = _report_of_live_graph(store, data_dir)
         if stands is not None:

@@ -454,8 +454,11 @@ def _past_share(added: int, earlier: int, papers: int) -> str | None:
             f"of the {papers:,} papers built: a full build is exact and costs little more")
 
 
-def _load_state(data_dir: Path, base: str, graph_version: str | None, record_files: str,
+def _load_state(data_dir: Path, base: str, live_version: Callable[[], str | None], record_files: str,
                 records_now: Callable[[], int]) -> State | str | NothingNew:
+    """The state, or why there is none to extend. `live_version` is asked only where the answer is needed: when
+    no record file changed (NOTHING_NEW), else after the state is read, so that a store still starting its server
+    meanwhile (`FalkorStore(..., start_in_background=True)`) loads its graph beside the read."""
     folder = _state_dir(data_dir)
     try:
         meta = json.loads((folder / META_FILE).read_text())
@@ -463,10 +466,12 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, record_fil
         return "no incremental state from an earlier build in this data directory"
     if meta.get("format") != STATE_FORMAT or meta.get("base") != base:
         return "snapshot files, code, models or decisions changed since the last build"
-    if graph_version is not None and meta.get("graph_version") not in (None, graph_version):
-        return "the live graph is not the one this data directory's last build wrote"
-    if record_files and meta.get("record_files") == record_files and graph_version is not None:
-        return NOTHING_NEW  # (a store that keeps no version, Neo4j, cannot say the graph is the state's)
+    if record_files and meta.get("record_files") == record_files:
+        graph_version = live_version()
+        if _other_graph(meta, graph_version):
+            return _OTHER_GRAPH
+        if graph_version is not None:
+            return NOTHING_NEW  # (a store that keeps no version, Neo4j, cannot say the graph is the state's)
     counts = meta.get("counts")
     if isinstance(counts, dict):
         # decided before reading the state (2-3 s on the snapshot), from the counts its meta file keeps: the
@@ -483,7 +488,16 @@ def _load_state(data_dir: Path, base: str, graph_version: str | None, record_fil
         return "the incremental state is unreadable"
     if not isinstance(state, State) or state.base != base:
         return "the incremental state belongs to another build"
+    if _other_graph(meta, live_version()):
+        return _OTHER_GRAPH
     return state
+
+
+_OTHER_GRAPH = "the live graph is not the one this data directory's last build wrote"
+
+
+def _other_graph(meta: dict[str, Any], graph_version: str | None) -> bool:
+    return graph_version is not None and meta.get("graph_version") not in (None, graph_version)
 
 
 def state_from_build(base: str, ingested: tuple, prepared: Any, institutions: dict[str, Institution],
@@ -748,15 +762,18 @@ def _merge_queue(old_text: str, items: list[dict], resolved: set[str]) -> str:
 
 
 def prepare_delta(snapshot_dir: Path, data_dir: Path, *, only_files: Callable[[Path], bool] | None = None,
-                  graph_version: str | None = None, online: bool = True) -> Delta | str | NothingNew:
+                  graph_version: str | Callable[[], str | None] | None = None,
+                  online: bool = True) -> Delta | str | NothingNew:
     """The delta for the records added, updated or deleted since the last build, or why there is none (see the
-    module docstring), or NOTHING_NEW."""
+    module docstring), or NOTHING_NEW. `graph_version`: the live graph's, or what asks the store for it once the
+    answer is needed (`_load_state`)."""
     started = time.perf_counter()
     seconds: dict[str, float] = {}
     base = base_key(snapshot_dir, data_dir, only_files)
     record_files = build_cache.ingested_key(data_dir)  # before the records are read: never newer than them
     ingested = functools.cache(lambda: read_ingested(data_dir))  # read once, and only past the meta file's checks
-    loaded = _load_state(data_dir, base, graph_version, record_files, lambda: len(ingested()[4]))
+    live_version = functools.cache(graph_version) if callable(graph_version) else lambda: graph_version
+    loaded = _load_state(data_dir, base, live_version, record_files, lambda: len(ingested()[4]))
     if isinstance(loaded, str | NothingNew):
         return loaded
     state = loaded

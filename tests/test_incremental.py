@@ -641,6 +641,61 @@ def test_a_second_ingest_reads_the_base_and_the_first_delta_and_saves_what_it_ma
     assert _comparable(_state(data_dir)) == _comparable(delta.state)
 
 
+def test_the_live_graphs_version_is_asked_once_the_state_is_read(graphs: Any, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mlsys-atlas ingest` starts the store's server in the background (`FalkorStore(start_in_background=True)`):
+    the saved graph loads in the server's process while the state is read, because the ingest asks the store for
+    the live graph's version only after the read. With no record file changed, it asks without reading."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(graphs["base_copy"], data_dir)
+    _write(data_dir, graphs["papers"][:5])
+    events: list[str] = []
+    read_state = incremental.read_state
+    monkeypatch.setattr(incremental, "read_state", lambda path: events.append("read") or read_state(path))
+
+    def version(answer: str) -> Any:
+        return lambda: events.append("version") or answer
+
+    built = json.loads((data_dir / "cache" / incremental.STATE_DIR / incremental.META_FILE).read_text())
+    delta = incremental.prepare_delta(SNAPSHOT, data_dir, only_files=in_small_subset,
+                                      graph_version=version(built["graph_version"]))
+    assert isinstance(delta, incremental.Delta), delta
+    assert events == ["read", "version"]
+    incremental.save_state(delta.state, data_dir, "v1")
+    for live, outcome in (("v1", incremental.NOTHING_NEW), ("v2", "the live graph is not the one")):
+        events.clear()
+        reason = incremental.prepare_delta(SNAPSHOT, data_dir, only_files=in_small_subset, graph_version=version(live))
+        assert reason is outcome or str(reason).startswith(str(outcome)), reason
+        assert events == ["version"]  # nothing new: the state is not read
+    _write(data_dir, graphs["papers"][:6])
+    events.clear()
+    reason = incremental.prepare_delta(SNAPSHOT, data_dir, only_files=in_small_subset, graph_version=version("v2"))
+    assert str(reason).startswith("the live graph is not the one"), reason
+    assert events == ["read", "version"]
+
+
+def test_a_state_without_its_live_graph_runs_the_full_build(graphs: Any, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A wiped store (no graph) under a data directory with a state: the ingest finds it out once the state is read
+    (the store asked then, not before) and runs the full build, saying why."""
+    import ingest.build as build_module
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(graphs["base_copy"], data_dir)  # the state, and no saved graph
+    _write(data_dir, graphs["papers"][:5])
+    full_builds: list[dict[str, Any]] = []
+    monkeypatch.setattr(build_module, "_build", lambda *args, **kwargs: full_builds.append(kwargs) or "full build")
+    store = FalkorStore(data_dir, start_in_background=True)
+    try:
+        outcome = build(store, SNAPSHOT, data_dir, quiet=True, only_files=in_small_subset, incremental=True)
+        assert outcome == "full build"
+    finally:
+        store.close()
+    assert "incremental ingest not possible: no live graph to add to" in capsys.readouterr().err
+    assert len(full_builds) == 1
+
+
 def test_the_run_makes_the_mentions_mentions_from_papers_makes(graphs: Any) -> None:
     """With `wanted`, `mentions_from_papers` builds only those mentions, field for field as without it."""
     from ingest.identity.mentions import mentions_from_papers

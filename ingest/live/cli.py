@@ -209,7 +209,7 @@ def _load(args: argparse.Namespace) -> int:
     from graph.open import open_store
     from ingest.build import build, format_summary
 
-    store = open_store(args.store)
+    store = open_store(args.store, start_in_background=True)  # its graph loads while the state is read
     try:
         # added records go into the live graph as a delta when the last build's state allows (ingest/incremental.py)
         report = build(store, config.snapshot_dir(), config.data_dir(), quiet=args.quiet,

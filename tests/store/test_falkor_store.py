@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -289,3 +290,64 @@ def test_a_slow_but_live_server_is_never_killed(tmp_path: Path, monkeypatch: pyt
         assert store.server.process.pid == pid and _ping(store.server.socket_path)
     finally:
         store.close()
+
+
+def _gated_starts(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event, list[str]]:
+    """Hold every server start until the first returned event is set; the second is set when a start is over;
+    the list gets the name of each thread that started one."""
+    gate, over, starters = threading.Event(), threading.Event(), []
+    ensure_running = EmbeddedServer.ensure_running
+
+    def gated(self: EmbeddedServer) -> Path:
+        starters.append(threading.current_thread().name)
+        try:
+            assert gate.wait(60), "the test never opened the gate"
+            return ensure_running(self)
+        finally:
+            over.set()
+
+    monkeypatch.setattr(EmbeddedServer, "ensure_running", gated)
+    return gate, over, starters
+
+
+def test_a_store_started_in_the_background_answers_its_first_command_once_the_server_is_up(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`mlsys-atlas ingest` opens the store with `start_in_background`: the constructor returns while the server
+    (held here) has not started, and the first command waits for it."""
+    first = FalkorStore(tmp_path, "t")
+    with first.building() as target:
+        load(target, tiny_batch("Saved before the restart"))
+    first.close()
+    gate, _, starters = _gated_starts(monkeypatch)
+    store = FalkorStore(tmp_path, "t", start_in_background=True)
+    try:
+        assert not _ping(store.server.socket_path)  # returned with the start still held
+        gate.set()
+        assert [r["title"] for r in store.read("MATCH (p:Paper) RETURN p.title AS title")] == [
+            "Saved before the restart"]
+        assert starters and all(name.startswith("atlas-falkordb-start") for name in starters)
+    finally:
+        store.close()
+    assert not _ping(store.server.socket_path)  # the server this handle started is stopped
+
+
+def test_a_store_closed_while_its_server_starts_leaves_none_running(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    gate, over, _ = _gated_starts(monkeypatch)
+    store = FalkorStore(tmp_path, "t", start_in_background=True)
+    threading.Timer(0.2, gate.set).start()
+    store.close()  # waits for the start, then stops what it started
+    assert over.wait(60)
+    assert not _ping(store.server.socket_path) and not (tmp_path / "falkordb.pid").exists()
+
+
+def test_a_background_start_that_fails_is_the_first_commands_error(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    _stopping_starts(monkeypatch, 2)
+    store = FalkorStore(tmp_path, "t", start_in_background=True)  # no error yet
+    try:
+        with pytest.raises(StoreUnavailableError, match=r"did not answer .* \(2 starts\)"):
+            store.exists()
+    finally:
+        store.close()
+    assert not (tmp_path / "falkordb.sock").exists()
