@@ -62,7 +62,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
         raise ConfigError(f"no snapshot at {snapshot} (no MANIFEST.json). The bundled snapshot is the source "
                           "repository's data/snapshot/: point ATLAS_SNAPSHOT_DIR at a copy of it, or fetch papers "
                           "with `mlsys-atlas ingest`.")
-    store = open_store(args.store)
+    store = open_store(args.store, start_in_background=True)  # its saved graph loads while the cache is read
     try:
         if args.if_missing and store.exists():
             print(f"Graph {config.graph_name()!r} already built; skipping (drop --if-missing to rebuild).")

@@ -242,16 +242,21 @@ def test_fetching_again_on_a_later_day_adds_the_dates_without_a_full_build(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The same records fetched again a day later differ in their date alone (the server's Date header): the
     ingest moves the dates of their papers and people (ingest.incremental._redate) and its graph is the one a
-    full build of the same record files gives."""
+    full build of the same record files gives. Its store's server starts while the state is read."""
     import sys
+
+    from stores import server_start_held_until
 
     from tests.scale.test_scale_bulk import _graph_dump
 
     args = ("all", "--venue", "mlsys", "--years", "2024-2025")
     assert ingest(capsys, *args)[0] == 0
     monkeypatch.setattr(sys.modules[ReplayServer.__module__], "FIXED_DATE", "Wed, 15 Apr 2026 12:00:00 GMT")
+    # and the store's server, started in the background, loads the saved graph while the state is read
+    state_read = server_start_held_until(monkeypatch, incremental, "read_state")
     code, out, err = ingest(capsys, *args, "--refresh")
     assert code == 0 and "incremental ingest not possible" not in err, (out, err)
+    assert state_read.is_set()
     data_dir = Path(live_env["ATLAS_DATA_DIR"])
     fetched = [p for s in ("dblp", "openalex", "s2", "openreview", "arxiv") for p in records(data_dir, s)]
     assert fetched and {p.provenance.retrieved_at for p in fetched} == {"2026-04-15"}
