@@ -140,17 +140,17 @@ class FalkorStore(GraphStore):
         self.name_tops_min_matches = name_tops.MIN_MATCHES
         self.name_tops_keep = name_tops.KEEP
         self._db: FalkorDB | None = None
-        self._starting: Future[Path] | None = None
+        self._starting: Future[FalkorDB] | None = None
         if start_in_background:
             starter = ThreadPoolExecutor(1, thread_name_prefix="atlas-falkordb-start")
-            self._starting = starter.submit(self.server.ensure_running)
+            self._starting = starter.submit(self._connected_client)
             starter.shutdown(wait=False)
         else:
             self._connect()
 
     @property
     def db(self) -> FalkorDB:
-        """The client, connected on first use when the server was started in the background."""
+        """The client; when the server was started in the background, the first use waits for it."""
         if self._db is None:
             self._connect()
         assert self._db is not None
@@ -158,15 +158,21 @@ class FalkorStore(GraphStore):
 
     def _connect(self) -> None:
         starting, self._starting = self._starting, None
-        socket_path = starting.result() if starting is not None else self.server.ensure_running()
+        self._db = starting.result() if starting is not None else self._connected_client()
+
+    def _connected_client(self) -> FalkorDB:
+        """A client of a running server, connected at once: an owner that finishes while this process waits (for
+        the build lock) sees it among the server's clients and hands the server over instead of stopping it."""
+        socket_path = self.server.ensure_running()
         try:
             # Named atlas-<pid>: the server's owner sees who else uses it before stopping it.
-            self._db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}",
-                                socket_timeout=config.settings().store_reply_timeout, retry=_RETRY_LOST_CONNECTIONS)
-            self._db.connection.ping()
-            apply_query_limits(self._db.connection)
+            db = FalkorDB(unix_socket_path=str(socket_path), client_name=f"{CLIENT_PREFIX}{os.getpid()}",
+                          socket_timeout=config.settings().store_reply_timeout, retry=_RETRY_LOST_CONNECTIONS)
+            db.connection.ping()
+            apply_query_limits(db.connection)
         except _CONNECTION_ERRORS as exc:
             raise StoreUnavailableError(f"Cannot connect to FalkorDB at {socket_path}: {exc}") from exc
+        return db
 
     def _reconnect_if_lost(self) -> None:
         """A build that waited for the build lock may find its server stopped by the build before it."""
@@ -497,7 +503,7 @@ class FalkorStore(GraphStore):
         starting, self._starting = self._starting, None
         if starting is not None:  # a server still starting is waited for, so that it is stopped below
             with contextlib.suppress(Exception):
-                starting.result()
+                self._db = starting.result()
         if self._db is not None:
             with contextlib.suppress(Exception):
                 self._db.connection.close()
