@@ -125,10 +125,10 @@ class FalkorStore(GraphStore):
 
     def __init__(self, data_dir: Path, graph_name: str = "atlas", *, server: EmbeddedServer | None = None,
                  start_in_background: bool = False) -> None:
-        """`start_in_background`: the server (when none runs yet) is started by a thread, and the first command
-        waits for it, with any error of the start. Why: starting it loads the saved graph (~1.3 s for the
-        snapshot's) in the server's own process, while `mlsys-atlas ingest` has ~2 s of reading to do before its
-        first command (BENCHMARKS.md, "Incremental ingest › session 69")."""
+        """`start_in_background`: a thread starts the server (when none runs yet) and connects to it, and the first
+        command waits for that, with any error of the start. Why: starting it loads the saved graph (~1.3 s for the
+        snapshot's) in the server's own process, while `mlsys-atlas ingest` and `build` have reading to do before
+        their first command (~1.8 s of state, ~1.1 s of cache: BENCHMARKS.md, "Incremental ingest › session 69")."""
         self.server = server or EmbeddedServer(data_dir)
         self.graph_name = graph_name
         self._target = graph_name  # key writes go to; differs from graph_name while building
