@@ -103,8 +103,9 @@ def test_cli_build_says_which_stages_it_computes(tmp_path: Path) -> None:
 def test_cli_build_starts_the_server_while_it_reads_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     """`mlsys-atlas build` opens the store with its server starting in the background: the saved graph loads
-    (~1.3 s for the snapshot's) while the build reads its cache; an unchanged rebuild of the snapshot took
-    3.4-3.55 s from the command line, 2.7-2.9 s so (BENCHMARKS.md, "Incremental ingest › session 69")."""
+    (~1.3 s for the snapshot's) while the build imports its modules and reads its cache; an unchanged rebuild of
+    the snapshot took 3.4-3.55 s from the command line, 2.1-2.4 s so (BENCHMARKS.md, "Incremental ingest ›
+    session 69")."""
     from stores import server_start_held_until
 
     from atlas_cli.main import main
