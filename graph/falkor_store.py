@@ -27,16 +27,18 @@ from typing import Any
 import redis
 from falkordb import FalkorDB
 from falkordb.node import Node
+from falkordb.query_result import QueryResult
 from redis.backoff import ExponentialWithJitterBackoff
 from redis.retry import Retry
 
-from graph import config, falkor_bulk, name_tops
+from graph import config, falkor_bulk, falkor_reply, name_tops
 from graph import queries as q
 from graph.console import check_shape, with_row_limit
 from graph.errors import GraphNotBuiltError, InputError, ReadOnlyQueryError, StoreHungError, StoreUnavailableError
 from graph.falkor_server import CLIENT_PREFIX, EmbeddedServer, apply_query_limits, query_limits
 from graph.forked import Forked
 from graph.fulltext import query_words
+from graph.gc_pause import gc_paused
 from graph.store import WRITE_BATCH, GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -198,7 +200,18 @@ class FalkorStore(GraphStore):
         if not self.exists():
             raise GraphNotBuiltError(self.graph_name)
         graph = self.db.select_graph(self.graph_name)
-        return self._rows(self._call(graph.ro_query, query, params))
+        # a large answer is millions of acyclic objects (the reply's nested lists, then the rows): the cyclic
+        # collector's scans while they are made cost more than the read (BENCHMARKS.md, "Store reads")
+        with gc_paused():
+            reply = self._call(self._ro_reply, query, params)
+            rows = falkor_reply.plain_rows(reply)
+            return rows if rows is not None else self._rows(QueryResult(graph, reply))
+
+    def _ro_reply(self, query: str, params: dict[str, Any]) -> list[Any]:
+        """GRAPH.RO_QUERY's compact reply as the client receives it (what `Graph.ro_query` sends), unparsed:
+        `falkor_reply` decodes it in one pass."""
+        return self.db.connection.execute_command("GRAPH.RO_QUERY", self.graph_name,
+                                                  falkor_reply.params_header(params) + query, "--compact")
 
     def write(self, query: str, params: dict[str, Any] | None = None) -> None:
         if self._target == self.graph_name:  # a change to the live graph: its name-prefix lists may be stale
