@@ -62,6 +62,7 @@ from rapidfuzz import fuzz, process
 
 from graph import config
 from graph.forked import Forked
+from graph.gc_pause import gc_paused
 from graph.loader import node_rows, rel_rows
 from graph.records import Author, Institution, Paper, Provenance, Quarantined, TopicTag
 from graph.store import Row
@@ -436,8 +437,9 @@ def read_state(path: Path) -> State:
         listed = json.loads((path.parent / META_FILE).read_text()).get("parts")
         if listed and listed[0] == path.name:
             parts = listed
-    fields, baseline = state_parts.read(path.parent, parts)
-    state = State(**state_codec.decode(fields))
+    with gc_paused():  # millions of acyclic objects: the build pauses the collector too, other callers did not
+        fields, baseline = state_parts.read(path.parent, parts)
+        state = State(**state_codec.decode(fields))
     baseline.names = dict(state.names)  # the objects as read: a save finds the changed names by identity
     state.__dict__["_baseline"] = baseline
     return state
