@@ -2,7 +2,7 @@
 
 Why: `falkordb`'s `QueryResult` parses every cell through a table of functions (an `OrderedDict` per map, a
 call per string), and the store then walked the result once more to turn it into plain dicts and lists
-(`falkor_store._plain`). On the full snapshot's graph, reading every node and relationship spent ~40 % of
+(`falkor_store._plain`). On the full snapshot's graph, reading every node and relationship spent over a third of
 its time in those two passes (BENCHMARKS.md, "Store reads"). A reply of scalars, lists and maps, which is
 what the product's reads return, is decoded here in one pass into the same values. Anything else (a node,
 an edge, a path, a point, a vector, a temporal value) is left to the client's parser, as before.
@@ -19,7 +19,7 @@ from typing import Any
 from falkordb.helpers import stringify_param_value
 from redis.exceptions import ResponseError
 
-Row = dict[str, Any]
+from graph.store import Row
 
 # ResultSetScalarTypes' values
 _NULL, _STRING, _INTEGER, _BOOLEAN, _DOUBLE, _ARRAY, _MAP = 1, 2, 3, 4, 5, 6, 10
