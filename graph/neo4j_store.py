@@ -42,6 +42,7 @@ from graph import queries as q
 from graph.console import check_read_only
 from graph.errors import AtlasError, ConfigError, GraphNotBuiltError, ReadOnlyQueryError, StoreUnavailableError
 from graph.fulltext import lucene_query
+from graph.gc_pause import gc_paused
 from graph.store import GraphStore, Row, batched
 
 log = logging.getLogger(__name__)
@@ -323,7 +324,9 @@ class Neo4jStore(GraphStore):
         return self._read(query, params)
 
     def _read(self, query: str, params: dict[str, Any] | None = None) -> list[Row]:
-        with self._errors(), self._session(neo4j.READ_ACCESS) as session:
+        # the collector paused while a large answer's records become rows, as the embedded store does
+        # (BENCHMARKS.md, "Store reads")
+        with self._errors(), self._session(neo4j.READ_ACCESS) as session, gc_paused():
             return session.execute_read(self._read_fn(_fetch), query, params or {})
 
     def _require_built(self) -> None:
