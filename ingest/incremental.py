@@ -456,6 +456,13 @@ def _past_share(added: int, earlier: int, papers: int) -> str | None:
             f"of the {papers:,} papers built: a full build is exact and costs little more")
 
 
+_OTHER_GRAPH = "the live graph is not the one this data directory's last build wrote"
+
+
+def _other_graph(meta: dict[str, Any], graph_version: str | None) -> bool:
+    return graph_version is not None and meta.get("graph_version") not in (None, graph_version)
+
+
 def _load_state(data_dir: Path, base: str, live_version: Callable[[], str | None], record_files: str,
                 records_now: Callable[[], int]) -> State | str | NothingNew:
     """The state, or why there is none to extend. `live_version` is asked only where the answer is needed: when
@@ -493,13 +500,6 @@ def _load_state(data_dir: Path, base: str, live_version: Callable[[], str | None
     if _other_graph(meta, live_version()):
         return _OTHER_GRAPH
     return state
-
-
-_OTHER_GRAPH = "the live graph is not the one this data directory's last build wrote"
-
-
-def _other_graph(meta: dict[str, Any], graph_version: str | None) -> bool:
-    return graph_version is not None and meta.get("graph_version") not in (None, graph_version)
 
 
 def state_from_build(base: str, ingested: tuple, prepared: Any, institutions: dict[str, Institution],
