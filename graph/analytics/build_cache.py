@@ -21,6 +21,7 @@ from outside.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -266,7 +267,8 @@ def _bridge_list(proj: Projection, method: str) -> Any:
 def _betweenness_memos(proj: Projection) -> dict[Any, Any]:
     """The betweenness bridge list: the saved memo entries it adds (what a forked child hands back)."""
     before = set(proj._memo)
-    _bridge_list(proj, "betweenness")
+    with gc_paused():  # the child's own collector: the parent's steps pause theirs (`precompute`)
+        _bridge_list(proj, "betweenness")
     return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
 
 
@@ -288,7 +290,11 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
 
     def step(name: str, run: Callable[[], Any]) -> None:
         start = time.perf_counter()
-        run()
+        # the steps make millions of acyclic objects (rows, dicts, networkx's adjacency): with the collector
+        # on, its scans were ~20 s of the ~90 s of CPU a warm of the full snapshot took (BENCHMARKS.md,
+        # "Analytics › The collector paused while warming")
+        with gc_paused():
+            run()
         timings[name] = round(time.perf_counter() - start, 2)
         if progress:
             progress(name, timings[name])
@@ -300,6 +306,7 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
     try:
         step("communities", lambda: communities.louvain_communities(proj, top=50))
+        gc.collect()  # Louvain leaves ~174k objects in reference cycles (each level's graph): freed at once
         step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
         step("bridge people", lambda: _bridge_list(proj, "participation"))
         step("bridge institutions", lambda: answer(proj, "bridge_institutions",
