@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 import weakref
 from collections.abc import Iterator
 
@@ -55,3 +56,36 @@ def test_a_cycle_dropped_during_a_pause_is_still_collected(collections_started: 
     gc.collect()
     assert gone() is None  # promoted to the oldest generation, not frozen for good
     assert gc.get_freeze_count() == 0
+
+
+def test_pauses_in_two_threads_that_overlap_leave_the_collector_on() -> None:
+    """`FalkorStore.read` pauses the collector, and the explorer reads from several threads at once. The
+    collector is process-wide, so the second block finds it off; when the blocks end in the other order than
+    they began, it must still end on (a block that restored the state it found would leave it off for good)."""
+    first_in, second_in, first_out = threading.Event(), threading.Event(), threading.Event()
+
+    def first() -> None:
+        with gc_paused():
+            first_in.set()
+            second_in.wait(5)
+        first_out.set()
+
+    def second() -> None:
+        first_in.wait(5)
+        with gc_paused():  # found the collector off: the first thread's pause
+            second_in.set()
+            first_out.wait(5)
+
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert gc.isenabled()
+        assert gc.get_freeze_count() == 0
+    finally:
+        if not was_enabled:
+            gc.disable()
