@@ -21,6 +21,11 @@ def gc_paused() -> Iterator[None]:
     youngest one, so the first allocation afterwards scanned them all. After a cold build that was ~0.5 s
     for ~570k survivors (mostly the name-parsing memos), reclaiming 20–50 objects (BENCHMARKS.md, session
     47). They stay collectable: the oldest generation's full collections still scan them.
+
+    Threads (the explorer's reads): the collector is process-wide, so a block that begins inside another
+    thread's block finds it off and leaves it alone; the block that turned it off turns it back on, even if
+    the other is still running (which then finishes with the collector on: slower, never wrong). It is never
+    left off (tests/test_gc_pause.py).
     """
     was_enabled = gc.isenabled()
     gc.disable()
