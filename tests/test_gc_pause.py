@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from graph import gc_pause
 from graph.gc_pause import gc_paused
 
 
@@ -89,3 +90,22 @@ def test_pauses_in_two_threads_that_overlap_leave_the_collector_on() -> None:
     finally:
         if not was_enabled:
             gc.disable()
+
+
+def test_a_pause_leaves_what_another_caller_froze_frozen() -> None:
+    """The explorer's preload freezes its caches (ui/serve.py) so that full collections skip them; every store
+    read pauses the collector, and unfreezing at its end thawed the preload, which every later full collection
+    then scanned again."""
+    gc.collect()
+    cached = [[index] for index in range(10_000)]
+    gc_pause.freeze()
+    frozen = gc.get_freeze_count()
+    try:
+        assert frozen >= len(cached)
+        with gc_paused():
+            made = [[index] for index in range(1_000)]
+        assert gc.get_freeze_count() == frozen
+        assert gc.isenabled() and all(map(gc.is_tracked, made))
+    finally:
+        gc_pause.unfreeze()
+    assert gc.get_freeze_count() == 0

@@ -130,6 +130,8 @@ READY = "MLSys Atlas: preloaded in"  # the line that says the preload is done (b
 
 def preload_and_freeze() -> None:
     """The background thread's job: preload with the collector paused, then freeze what was loaded."""
+    from graph import gc_pause
+
     start = time.perf_counter()
     was_enabled = gc.isenabled()
     gc.disable()
@@ -137,7 +139,7 @@ def preload_and_freeze() -> None:
         timings = preload()
     finally:
         gc.collect()  # what pages left behind meanwhile, so freezing keeps only what is alive
-        gc.freeze()  # long-lived caches: later collections need not rescan them
+        gc_pause.freeze()  # long-lived caches: later collections need not rescan them
         if was_enabled:
             gc.enable()
     print(f"{READY} {time.perf_counter() - start:.1f} s {timings}", flush=True)

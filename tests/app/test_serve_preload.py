@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from graph import gc_pause
 from graph.analytics import projections
 from graph.falkor_server import stop_server
 from graph.falkor_store import FalkorStore
@@ -49,7 +50,7 @@ def test_the_server_preloads_in_the_background_and_says_when_it_is_done(
         thread.join(timeout=600)
         assert not thread.is_alive()
     finally:
-        gc.unfreeze()  # the preload froze what it loaded: give this test process its collector back
+        gc_pause.unfreeze()  # the preload froze what it loaded: give this test process its collector back
     assert gc.isenabled() == was_enabled
     assert serve.READY in capsys.readouterr().out
     key = data.store_key()
