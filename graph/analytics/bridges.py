@@ -11,8 +11,8 @@ measures, both reported with evidence:
   rewards people who are both balanced and well connected.
 - **Cross-community betweenness** (`method="betweenness"`): the share of shortest paths
   from systems-side to ML-side people that pass through i (Brandes' subset betweenness,
-  networkx), estimated from a seeded sample of systems-side sources because every source
-  costs a pass over the whole graph.
+  `subset_betweenness.py`), estimated from a seeded sample of systems-side sources because
+  every source costs a pass over the whole graph.
 
 Institutions aggregate their members' links the same way (k_sys, k_ml over the links of
 anyone affiliated there in range), with fractional counting, as the Leiden Ranking counts
@@ -28,9 +28,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
-import networkx as nx
-
 from graph.analytics.projections import Projection
+from graph.analytics.subset_betweenness import dependency_sums
 from graph.credit import printed_by_author
 
 DEFAULT_SAMPLES = 32  # systems-side sources sampled for cross betweenness (the CLI's --samples default)
@@ -109,10 +108,11 @@ def cross_betweenness(proj: Projection, samples: int = DEFAULT_SAMPLES, seed: in
             return {}
         connected = [a for a in systems if proj.graph.degree(a) > 0]
         sources = sorted(random.Random(seed).sample(connected, min(samples, len(connected))))
-        raw = nx.betweenness_centrality_subset(proj.graph, sources, ml, normalized=False)
         pairs = len(sources) * len(ml)
-        # networkx halves undirected subset betweenness; x2 gives the summed pair dependencies.
-        return {a: 2.0 * b / pairs for a, b in raw.items() if b > 0}
+        # 12 significant digits: people whose shares are equal (one paper's co-authors, often) tie exactly and
+        # are ranked by id, whatever order the sums were added in (they differed in the last bit: 36149.0 and
+        # 36149.00000000001 joint paths)
+        return {a: float(f"{total / pairs:.12g}") for a, total in dependency_sums(proj.graph, sources, ml).items()}
 
     return proj.memo(("cross_betweenness", samples, seed), compute)
 
