@@ -199,13 +199,14 @@ class FalkorStore(GraphStore):
             return []
         if not self.exists():
             raise GraphNotBuiltError(self.graph_name)
-        graph = self.db.select_graph(self.graph_name)
         # a large answer is millions of acyclic objects (the reply's nested lists, then the rows): the cyclic
         # collector's scans while they are made cost more than the read (BENCHMARKS.md, "Store reads")
         with gc_paused():
             reply = self._call(self._ro_reply, query, params)
             rows = falkor_reply.plain_rows(reply)
-            return rows if rows is not None else self._rows(QueryResult(graph, reply))
+            if rows is not None:
+                return rows
+            return self._rows(QueryResult(self.db.select_graph(self.graph_name), reply))  # a node, or another kind
 
     def _ro_reply(self, query: str, params: dict[str, Any]) -> list[Any]:
         """GRAPH.RO_QUERY's compact reply as the client receives it (what `Graph.ro_query` sends), unparsed:
