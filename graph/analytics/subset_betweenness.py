@@ -25,15 +25,18 @@ def dependency_sums(graph: nx.Graph, sources: Sequence[Hashable], targets: Itera
 
     This is networkx's `betweenness_centrality_subset(graph, sources, targets, normalized=False)` of an undirected
     graph times two (networkx halves it because an undirected pair is otherwise seen from both ends, although
-    here each pair is seen once, from its source). Targets a node reaches directly count as passing through no one.
+    here each pair is seen once, from its source). A target next to its source passes through no one; a target
+    not in the graph is never reached.
     """
+    if graph.is_directed():
+        raise ValueError("dependency_sums counts the hops of an undirected graph")
     nodes = list(graph)
     if not nodes or not sources:
         return {}
     position = {node: i for i, node in enumerate(nodes)}
     adjacency = _adjacency(graph, position)
     is_target = np.zeros(len(nodes), dtype=bool)
-    is_target[[position[t] for t in targets]] = True
+    is_target[[position[t] for t in targets if t in position]] = True  # as networkx: others are never reached
     starts = np.array([position[s] for s in sources], dtype=np.int64)
     block = max(1, CELLS_PER_BLOCK // len(nodes))
     totals = np.zeros(len(nodes))

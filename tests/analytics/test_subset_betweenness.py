@@ -35,9 +35,10 @@ def test_random_graphs_with_isolated_people_and_several_components(seed: int) ->
     graph = nx.gnp_random_graph(80, 0.04, seed=seed)
     graph.add_edges_from([(100, 101), (101, 102)])  # a component no source reaches, holding targets
     graph.add_node(200)  # an isolated person
+    graph.add_edge(5, 5)  # a loop changes no shortest path
     nodes = list(graph)
     sources = rng.sample(nodes, 8)
-    targets = rng.sample(nodes, 30) + [102, 200]
+    targets = rng.sample(nodes, 30) + [102, 200, 999]  # 999: not in the graph, so never reached
     assert_same(graph, sources, targets)
 
 
@@ -56,6 +57,11 @@ def test_blocks_of_sources_add_up_to_one_pass(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(subset_betweenness, "CELLS_PER_BLOCK", 60 * 3)  # three sources per block
     assert dependency_sums(graph, sources, targets) == pytest.approx(whole, rel=1e-12)
     assert_same(graph, sources, targets)
+
+
+def test_a_directed_graph_is_refused() -> None:
+    with pytest.raises(ValueError, match="undirected"):
+        dependency_sums(nx.DiGraph([(0, 1), (1, 2)]), [0], [2])
 
 
 def test_nothing_to_count() -> None:
