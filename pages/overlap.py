@@ -134,13 +134,18 @@ if tab_bridges.open:
                                "balanced and many. Betweenness: share of systems→ML shortest paths through them.")
         top = c2.slider("People", 10, 100, 30, step=10, key="top", bind="query-params")
         people = analytics.bridge_people(key, top, method)
-        frame = pd.DataFrame([{"name": p.name, "score": p.score, "participation": p.participation,
+        by_paths = method == "betweenness"  # a share of paths, shown as a percentage (0.028 read as "0.0" before)
+        frame = pd.DataFrame([{"name": p.name, "score": p.score * 100 if by_paths else p.score,
+                               "participation": p.participation,
                                "systems papers": p.systems_papers, "ML papers": p.ml_papers,
                                "MLSys papers": p.mlsys_papers, "evidence": p.evidence,
                                "link": links.person_href(p.author)} for p in people])
         linked_table(frame, key="overlap-bridges", column_config={
-            "name": "Name", "score": st.column_config.NumberColumn("Score", format="%.1f",
-                                                                   help="Balance × joint papers (or betweenness)"),
+            "name": "Name",
+            "score": st.column_config.NumberColumn(
+                "Share of paths" if by_paths else "Score", format="%.2f%%" if by_paths else "%.1f",
+                help=("Share of the shortest systems→ML paths that pass through them, from a seeded sample of "
+                      "systems-side people" if by_paths else "Balance × joint papers")),
             "participation": st.column_config.ProgressColumn("Balance", min_value=0, max_value=1, format="%.2f",
                                                              help="1 = links split evenly between the two sides"),
             "evidence": st.column_config.TextColumn("Evidence", width="large")})

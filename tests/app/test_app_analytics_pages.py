@@ -206,6 +206,23 @@ def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     assert at.dataframe, f"{tab} shows no table"
 
 
+def test_betweenness_bridges_show_their_share_of_paths_as_a_percentage(atlas_env: FalkorStore) -> None:
+    """A share of paths such as 0.028 was shown in the participation score's "%.1f", as 0.0 for everyone."""
+    from graph.analytics.bridges import bridge_people
+    from graph.analytics.projections import projection
+
+    expected = bridge_people(projection(atlas_env), 30, method="betweenness")
+    at = open_page("pages/overlap.py", tab="Bridges", method="betweenness")
+    assert_clean(at)
+    frame = next(df for df in at.dataframe if "score" in df.value.columns)
+    assert expected and list(frame.value["score"]) == [p.score * 100 for p in expected]
+    config = json.loads(frame.proto.columns)
+    assert (config["score"]["label"], config["score"]["type_config"]["format"]) == ("Share of paths", "%.2f%%")
+    at = open_page("pages/overlap.py", tab="Bridges")  # participation: its score as before
+    frame = next(df for df in at.dataframe if "score" in df.value.columns)
+    assert json.loads(frame.proto.columns)["score"]["type_config"]["format"] == "%.1f"
+
+
 def test_mlsys_authors_table_has_readable_headers_and_no_none(atlas_env: FalkorStore) -> None:
     """The MLSys authors of a year were shown under their field names ("first_systems_year") and a person without
     an ML paper had "None" as their first ML year; the headers are words now and an empty cell shows a dash."""
