@@ -32,7 +32,10 @@ from graph.analytics.projections import Projection
 from graph.analytics.subset_betweenness import dependency_sums
 from graph.credit import printed_by_author
 
-DEFAULT_SAMPLES = 32  # systems-side sources sampled for cross betweenness (the CLI's --samples default)
+# systems-side sources sampled for cross betweenness (the CLI's --samples default). 32 until session 71, when each
+# source cost ~1.1 s: their top 20 shared 16 % with a 2,048-source estimate's, 256 share 68 % (~9 s on the full
+# snapshot; two 2,048-source estimates share 85 %; benchmarks/bench_betweenness_samples.py, BENCHMARKS.md)
+DEFAULT_SAMPLES = 256
 Method = Literal["participation", "betweenness"]
 
 

@@ -453,7 +453,7 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("bridges", help="people (or institutions) connecting systems and ML")
     p.add_argument("--institutions", action="store_true")
     p.add_argument("--method", choices=["participation", "betweenness"], default="participation")
-    p.add_argument("--samples", type=int, default=32, help="sources sampled for betweenness")  # DEFAULT_SAMPLES
+    p.add_argument("--samples", type=int, default=256, help="sources sampled for betweenness")  # DEFAULT_SAMPLES
     p.add_argument("--limit", type=int, default=25)
     _common(p)
     p.set_defaults(func=_run(_bridges, views=False))
