@@ -281,9 +281,10 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
 
     With `fork`, Louvain's communities (~22 s of one core on the full snapshot, a seeded and deterministic
     computation on the projection alone) are computed in a forked child while this process does every other
-    step (~17 s), so `mlsys-atlas warm` uses both cores; its memo entries are the child's, equal to the ones a
+    step (~25 s), so `mlsys-atlas warm` uses both cores; its memo entries are the child's, equal to the ones a
     call here makes (tests/analytics/test_build_cache.py). (Until session 71 the child computed the betweenness
-    bridge list, ~35 s with networkx's, and this process Louvain; the betweenness now takes ~3 s.)
+    bridge list, ~35 s with networkx's for 32 sources, and this process Louvain; the betweenness now takes
+    ~9-14 s for 256.)
     Not from the explorer's server: it calls this from a thread, and forking a threaded process is unsafe."""
     from graph import related_index, topic_analytics
     from graph.analytics import bridges, overlap, trends
