@@ -1,8 +1,8 @@
 """Communities: Louvain on the co-author graph, each labelled by its top topics and institutions.
 
-networkx's Louvain is deterministic for a fixed seed *and* a fixed node/edge order; the
-projection builds the graph in sorted order, so the same data and seed give the same
-partition on every run and machine. Communities are numbered by size (largest first,
+Louvain runs in networkit's compiled code (graph/analytics/louvain.py), deterministic for a fixed seed
+and node order; the projection builds the graph in sorted order, so the same data and seed give the
+same partition on every run and machine. Communities are numbered by size (largest first,
 ties by smallest member id) so ids are stable too. Singletons (solo authors) and tiny
 groups are kept in the partition but left out of reports below `min_size`.
 """
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.analytics.louvain import louvain_groups
 from graph.analytics.projections import Projection
 
 DEFAULT_SEED = 42
@@ -37,7 +38,7 @@ class Community:
 def partition(proj: Projection, *, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> dict[str, int]:
     """author id -> community id (0 = largest), memoised per projection, seed and resolution."""
     def compute() -> dict[str, int]:
-        groups = nx.community.louvain_communities(proj.graph, weight="weight", resolution=resolution, seed=seed)
+        groups = louvain_groups(proj.graph, seed=seed, resolution=resolution)
         ordered = sorted((sorted(g) for g in groups), key=lambda members: (-len(members), members[0]))
         return {author: i for i, members in enumerate(ordered) for author in members}
 
