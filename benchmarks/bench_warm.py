@@ -3,7 +3,8 @@
 Why: the warm step is the larger half of a newcomer's first `make run` on the full snapshot. Since session 55 the
 betweenness bridge list (~30 s of one core) is computed in a forked child while this process does everything else
 (`build_cache.precompute(fork=True)`); since session 71, with the betweenness vectorised (~9-14 s for 256
-sources), the child computes Louvain's communities (~22 s) instead. Each round runs both variants, alternating,
+sources), the child computed Louvain's communities (~22 s of networkx) instead; since session 72, with Louvain in
+networkit (~2 s), the child computes the betweenness again. Each round runs both variants, alternating,
 each in a fresh process on the same built data directory with the analytics files removed first (what the
 first warm after a build sees), and checks that both saved the same memo (every answer and whole-graph view).
 

@@ -72,7 +72,7 @@ class _WarmChild:
 
     Why: in this server's thread (the first start after every build or ingest), the warm-up was ~85 s of one
     core on the full snapshot, holding the GIL against every page render; the command uses both cores (its
-    Louvain in a forked child of its own) and leaves this process free (BENCHMARKS.md, "Analytics",
+    betweenness in a forked child of its own) and leaves this process free (BENCHMARKS.md, "Analytics",
     sessions 55 and 56). The child reads the Neo4j credentials as this process did (the environment, then the
     Streamlit secrets files: `Neo4jStore.from_environment`); if it cannot, it fails and the caller computes here.
     Its error output goes to a file, not a pipe nobody reads while this process reads its projection.

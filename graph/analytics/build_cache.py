@@ -21,7 +21,6 @@ from outside.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import logging
@@ -264,14 +263,12 @@ def _bridge_list(proj: Projection, method: str) -> Any:
                   BRIDGE_PEOPLE, method)
 
 
-def _louvain_memos(proj: Projection) -> dict[Any, Any]:
-    """Louvain's communities: the saved memo entries they add (what a forked child hands back). They read no
-    other step's answer, and no other step reads theirs."""
-    from graph.analytics import communities
-
+def _betweenness_memos(proj: Projection) -> dict[Any, Any]:
+    """The betweenness bridge list: the saved memo entries it adds (what a forked child hands back). It reads no
+    other step's answer, and no other step reads it."""
     before = set(proj._memo)
     with gc_paused():  # the child's own collector: the parent's steps pause theirs (`precompute`)
-        communities.louvain_communities(proj, top=50)
+        _bridge_list(proj, "betweenness")
     return {k: v for k, v in proj._memo.items() if k not in before and _saved_kind(k)}
 
 
@@ -279,15 +276,14 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
                fork: bool = False) -> dict[str, float]:
     """Compute what the explorer's first visits and the CLI need, then save it. Seconds per step.
 
-    With `fork`, Louvain's communities (~22 s of one core on the full snapshot, a seeded and deterministic
-    computation on the projection alone) are computed in a forked child while this process does every other
-    step (~25 s), so `mlsys-atlas warm` uses both cores; its memo entries are the child's, equal to the ones a
-    call here makes (tests/analytics/test_build_cache.py). (Until session 71 the child computed the betweenness
-    bridge list, ~35 s with networkx's for 32 sources, and this process Louvain; the betweenness now takes
-    ~9-14 s for 256.)
+    With `fork`, the betweenness bridge list (~9 s of one core on the full snapshot for 256 sources, a seeded and
+    deterministic computation on the projection alone) is computed in a forked child while this process does
+    every other step (~18 s), so `mlsys-atlas warm` uses both cores; its memo entries are the child's, equal to
+    the ones a call here makes (tests/analytics/test_build_cache.py). (In session 71 the child computed Louvain's
+    communities, then ~22 s of networkx; networkit's take ~2 s, so the longer betweenness went back to the child.)
     Not from the explorer's server: it calls this from a thread, and forking a threaded process is unsafe."""
     from graph import related_index, topic_analytics
-    from graph.analytics import bridges, overlap, trends
+    from graph.analytics import bridges, communities, overlap, trends
     from graph.analytics.cli import trend_rows
     from graph.analytics.projections import projection
 
@@ -308,9 +304,9 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
     step("projection", lambda: holder.setdefault("proj", projection(store)))
     proj = holder["proj"]
     known = set(proj._memo)
-    beside = Forked(_louvain_memos, proj, fork=fork, name="atlas-warm-louvain")
+    beside = Forked(_betweenness_memos, proj, fork=fork, name="atlas-warm-betweenness")
     try:
-        step("betweenness", lambda: _bridge_list(proj, "betweenness"))
+        step("communities", lambda: communities.louvain_communities(proj, top=50))
         step("backgrounds", lambda: [overlap.mlsys_author_backgrounds(proj, mode) for mode in ("prior", "any")])
         step("bridge people", lambda: _bridge_list(proj, "participation"))
         step("bridge institutions", lambda: answer(proj, "bridge_institutions",
@@ -327,10 +323,8 @@ def precompute(store: GraphStore, *, progress: Callable[[str, float], None] | No
         if not cache_path(store, proj.data.fingerprint, "search").exists():
             step("search indexes", lambda: save_search(store, proj))
         forked = beside.in_child
-        step("communities (waited for)" if forked else "communities",
+        step("betweenness (waited for)" if forked else "betweenness",
              lambda: [proj._memo.setdefault(k, v) for k, v in beside.result().items()])
-        if not forked:
-            gc.collect()  # Louvain leaves ~174k objects in reference cycles (each level's graph): freed at once
     except BaseException:
         beside.cancel()  # a failed step: the child's answer is no longer wanted
         raise

@@ -47,24 +47,24 @@ def _saved_memo(store: FalkorStore) -> dict:
     return build_cache._read(path)["memo"]
 
 
-def test_precompute_with_louvain_forked_saves_the_same_answers(own_tiny: FalkorStore) -> None:
-    """`mlsys-atlas warm` computes Louvain's communities in a forked child while this process does the rest: the
-    saved memo (every answer and whole-graph view) equals the one computed in one process."""
+def test_precompute_with_the_betweenness_forked_saves_the_same_answers(own_tiny: FalkorStore) -> None:
+    """`mlsys-atlas warm` computes the betweenness bridge list in a forked child while this process does the
+    rest: the saved memo (every answer and whole-graph view) equals the one computed in one process."""
     clear_cache()
     forked = build_cache.precompute(own_tiny, fork=True)
-    assert "communities (waited for)" in forked  # the child ran (a failed fork falls back to this process)
+    assert "betweenness (waited for)" in forked  # the child ran (a failed fork falls back to this process)
     beside = _saved_memo(own_tiny)
-    assert ("louvain", 42, 1.0) in beside  # the child's answers, handed back
-    assert any(key[0] == "community" for key in beside if isinstance(key, tuple))
+    ranked = beside[("answer", "bridge_people", build_cache.BRIDGE_PEOPLE, "betweenness")]
+    assert ranked and all(person.betweenness for person in ranked)  # the child's answer, handed back
 
     for path in (Path(own_tiny.server.data_dir) / build_cache.CACHE_DIR).glob("*.pkl"):
         path.unlink()
     clear_cache()
-    assert "communities" in build_cache.precompute(own_tiny)  # fork=False: here, at the step
+    assert "betweenness" in build_cache.precompute(own_tiny)  # fork=False: here, at the step
     assert _saved_memo(own_tiny) == beside
 
 
-def test_a_failed_step_stops_the_forked_louvain(own_tiny: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_step_stops_the_forked_betweenness(own_tiny: FalkorStore, monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
 
     def broken(*_: object) -> None:
@@ -77,11 +77,11 @@ def test_a_failed_step_stops_the_forked_louvain(own_tiny: FalkorStore, monkeypat
         return {}
 
     monkeypatch.setattr(topic_analytics, "all_tables", broken)
-    monkeypatch.setattr(build_cache, "_louvain_memos", slow)  # still running when the step fails
+    monkeypatch.setattr(build_cache, "_betweenness_memos", slow)  # still running when the step fails
     clear_cache()
     with pytest.raises(RuntimeError, match="a step failed"):
         build_cache.precompute(own_tiny, fork=True)
-    assert not [c for c in multiprocessing.active_children() if c.name == "atlas-warm-louvain"]
+    assert not [c for c in multiprocessing.active_children() if c.name == "atlas-warm-betweenness"]
 
 
 def test_the_servers_warm_up_runs_the_warm_command_and_takes_its_answers(
