@@ -341,9 +341,9 @@ def format_summary(report: BuildReport) -> str:
     if report.cache.get("load", "").startswith("skipped"):
         lines.append("  unchanged     the live graph already holds these rows; nothing was written")
     elif any(report.written.values()) and "nothing was written" not in report.cache.get("incremental", ""):
-        # the analytics are keyed by the build: without this, the first analytics page or CLI command pays ~1 min
+        # the analytics are keyed by the build: without this, the first analytics page or CLI command pays them
         lines.append("  analytics     not computed for this graph yet: `mlsys-atlas warm` precomputes them "
-                     "(~1 min on the snapshot; `make run` does)")
+                     "(~25 s on the snapshot; `make run` does)")
     for reason, count in list(report.quarantined_by_reason.items())[:12]:
         lines.append(f"      {count:>6,}  {reason}")
     not_papers = sum(n for k, n in report.skipped_by_status.items() if " dblp: " in k)

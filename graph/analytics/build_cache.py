@@ -1,7 +1,7 @@
 """The analytics' slow views, computed once per build and kept on disk beside the graph.
 
 Why: on the full snapshot a fresh process spends seconds reading the projection rows and
-up to a minute on Louvain, betweenness, topic leaders and the Systems ∩ ML tables; every
+~30 s of one core on the betweenness, Louvain, topic leaders and the Systems ∩ ML tables; every
 restarted server (its first visitor) and every CLI command paid that again. `precompute`
 runs them once from one projection and `save` pickles the rows (`GraphData`) with the
 projection's memoised whole-graph views; `projection()` loads them back for the same
