@@ -26,4 +26,7 @@ cp "$OLDPWD/data/snapshot/mlsys_seed_s2/ML_Seed_Papers.csv" "$work/snapshot/mlsy
 ATLAS_SNAPSHOT_DIR="$work/snapshot" ATLAS_DATA_DIR="$work/data" "$work/venv/bin/mlsys-atlas" build --quiet
 ATLAS_SNAPSHOT_DIR="$work/snapshot" ATLAS_DATA_DIR="$work/data" "$work/venv/bin/mlsys-atlas" stats --json \
   | "$PYTHON" -c "import json,sys; n=json.load(sys.stdin)['nodes']['Paper']; assert n > 300, n; print(f'wheel OK: {n} papers built')"
+# Louvain through networkit, installed without the dev extras it would otherwise import (graph/analytics/louvain.py)
+ATLAS_SNAPSHOT_DIR="$work/snapshot" ATLAS_DATA_DIR="$work/data" "$work/venv/bin/mlsys-atlas" communities --limit 3 --json \
+  | "$PYTHON" -c "import json,sys; rows=json.load(sys.stdin)['rows']; assert rows, rows; print(f'wheel OK: {len(rows)} communities')"
 ATLAS_DATA_DIR="$work/data" "$work/venv/bin/mlsys-atlas" server stop >/dev/null
