@@ -236,9 +236,9 @@ def bridge_institutions(key: StoreKey, top: int) -> list[Any]:
 
 @st.cache_data(show_spinner="Finding communities with Louvain on the co-author graph (slow the first time)…",
                max_entries=8)
-def communities(key: StoreKey, top: int) -> list[Any]:
+def communities(key: StoreKey, top: int, resolution: float = 1.0) -> list[Any]:
     module_ = optional_module("graph.analytics.communities")
-    return module_.louvain_communities(_projection(key), top=top)
+    return module_.louvain_communities(_projection(key), top=top, resolution=resolution)
 
 
 @st.cache_data(show_spinner=SPINNER, max_entries=16)

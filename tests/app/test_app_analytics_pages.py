@@ -206,6 +206,23 @@ def test_overlap_tabs(atlas_env: FalkorStore, tab: str) -> None:
     assert at.dataframe, f"{tab} shows no table"
 
 
+def test_the_communities_grouping_is_louvains_resolution(atlas_env: FalkorStore) -> None:
+    """Coarser and finer groupings list the communities Louvain finds at resolution 0.5 and 2.0 (deep-linked)."""
+    from graph.analytics.communities import louvain_communities
+    from graph.analytics.projections import projection
+
+    shown, expected = {}, {}
+    for grouping, resolution in (("Coarser", 0.5), ("Standard", 1.0), ("Finer", 2.0)):
+        at = open_page("pages/overlap.py", tab="Communities", grouping=grouping)
+        assert_clean(at)
+        frame = next(df for df in at.dataframe if "label" in df.value.columns)
+        shown[grouping] = list(zip(frame.value["people"], frame.value["label"], strict=True))
+        expected[grouping] = [(c.size, c.label) for c in louvain_communities(projection(atlas_env), top=30,
+                                                                          resolution=resolution)]
+    assert shown == expected
+    assert len({tuple(rows) for rows in shown.values()}) == 3, "the small build's groupings differ"
+
+
 def test_betweenness_bridges_show_their_share_of_paths_as_a_percentage(atlas_env: FalkorStore) -> None:
     """A share of paths such as 0.028 was shown in the participation score's "%.1f", as 0.0 for everyone."""
     from graph.analytics.bridges import bridge_people
