@@ -2,8 +2,9 @@
 
 Why: networkx's `louvain_communities` is pure Python: ~25 s on the full snapshot's co-author graph (103k people,
 660k links), the longest step of `mlsys-atlas warm`, and growing faster than the graph. networkit's PLM (MIT, C++)
-runs the same method, with a refinement phase, in ~0.6 s there, and its partition scores a higher modularity
-(0.783 against 0.777; BENCHMARKS.md, "Analytics › Louvain in compiled code").
+runs the same method, with a refinement phase, in ~1.7 s there (~0.5 s of it PLM itself, the rest reading the graph
+into its arrays), and its partition scores a higher modularity (0.784 against 0.777; BENCHMARKS.md, "Analytics ›
+Louvain in compiled code").
 
 PLM run sequentially ("none") visits nodes in id order, so the seed is the order: node ids are a seeded
 permutation of the graph's nodes. One networkit thread: the sums are then taken in one order on every machine (the
@@ -30,7 +31,8 @@ _EXTRAS_NOT_USED = ("sklearn", "matplotlib")
 def _networkit() -> ModuleType:
     """networkit, imported without the extras above unless something imported them already. A `None` in
     `sys.modules` makes an import fail, and networkit imports them only if it can; the block is lifted at once.
-    (Nothing in the product imports them: only model-fitting scripts use sklearn, and notebooks matplotlib.)"""
+    For those ~0.5 s another thread importing either would fail: nothing in the product imports them (only
+    model-fitting scripts use sklearn, and notebooks matplotlib)."""
     if "networkit" in sys.modules:
         return sys.modules["networkit"]
     blocked = [name for name in _EXTRAS_NOT_USED if name not in sys.modules]
