@@ -20,10 +20,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from bench_analytics import snapshot_data  # noqa: E402
 
 from graph.analytics import bridges  # noqa: E402
-from graph.analytics.projections import Projection, read_graph_data  # noqa: E402
-from graph.open import open_store  # noqa: E402
+from graph.analytics.projections import Projection  # noqa: E402
 
 
 def top(shares: dict[str, float], k: int) -> set[str]:
@@ -36,11 +38,7 @@ def main() -> None:
     parser.add_argument("--samples", default="16,32,64,128,256", help="comma list of sample sizes")
     parser.add_argument("--seeds", type=int, default=5, help="seeds per sample size (1, 2, ...)")
     args = parser.parse_args()
-    store = open_store()
-    try:
-        proj = Projection(read_graph_data(store))
-    finally:
-        store.close()
+    proj = Projection(snapshot_data()[0])
     systems, ml = bridges.sides(proj)
     connected = sum(1 for person in systems if proj.graph.degree(person) > 0)
     print(f"# {proj.graph.number_of_nodes():,} people, {connected:,} systems-side sources to sample from, "
